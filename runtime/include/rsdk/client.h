@@ -1,0 +1,130 @@
+/* rsdk/client.h — the synchronous client: one connection, blocking calls.
+ *
+ * A client is not thread-safe: use one per thread, or a pool. */
+#ifndef RSDK_CLIENT_H
+#define RSDK_CLIENT_H
+
+#include "rsdk/buf.h"
+#include "rsdk/common.h"
+#include "rsdk/error.h"
+#include "rsdk/reader.h"
+#include "rsdk/reply.h"
+#include "rsdk/url.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Client configuration. Initialise with rsdk_client_opts_init(); strings are
+ * borrowed for the duration of rsdk_client_open() only (copied inside).
+ * New fields are appended, never reordered. */
+typedef struct rsdk_client_opts {
+    const char *host;          /* default "127.0.0.1" */
+    int port;                  /* default 6379 */
+    const char *unix_path;     /* when set, host/port are ignored */
+    const char *username;      /* NULL: AUTH with password only ("default") */
+    const char *password;      /* NULL: no AUTH */
+    int db;                    /* SELECT after connect when non-zero */
+    const char *client_name;   /* CLIENT SETNAME / HELLO SETNAME when set */
+    int protocol;              /* 3 (default; falls back to 2 without HELLO) or 2 */
+    int connect_timeout_ms;    /* default 5000; 0 = none */
+    int command_timeout_ms;    /* read/write timeout; default 0 = none */
+    bool tcp_nodelay;          /* default true */
+    int keepalive_s;           /* TCP keepalive idle seconds; default 60, 0 = off */
+    rsdk_reader_limits limits; /* reply limits; zeros = defaults */
+    bool reconnect;            /* default true: a broken connection is re-opened
+                                * by the next call (never for the failed call) */
+} rsdk_client_opts;
+
+typedef struct rsdk_client rsdk_client; /* opaque */
+
+/* Sets every default. */
+RSDK_API void rsdk_client_opts_init(rsdk_client_opts *o);
+
+/* Applies a URL (see rsdk/url.h) on top of `o`, which then borrows strings
+ * from `u` (keep `u` alive until the client is open). */
+RSDK_API void rsdk_client_opts_from_url(rsdk_client_opts *o, const rsdk_url *u);
+
+/* Connects and runs the handshake (HELLO 3 with AUTH/SETNAME, or RESP2 AUTH,
+ * CLIENT SETNAME, SELECT when the server has no HELLO). On success *out is a
+ * new client. On failure *out is untouched and `err` (may be NULL) says why:
+ * RSDK_ERR_CONNECT/TIMEOUT/IO, RSDK_ERR_AUTH, ... */
+RSDK_API rsdk_status rsdk_client_open(const rsdk_client_opts *o, rsdk_client **out,
+                                      rsdk_error *err);
+
+/* Opens from a URL string. Same results as rsdk_client_open, plus RSDK_ERR_URL. */
+RSDK_API rsdk_status rsdk_client_open_url(const char *url, rsdk_client **out, rsdk_error *err);
+
+/* Closes the connection and frees the client. Accepts NULL. */
+RSDK_API void rsdk_client_close(rsdk_client *c);
+
+/* Detail of the client's last failure. Borrowed; valid until the next call. */
+RSDK_API const rsdk_error *rsdk_client_error(const rsdk_client *c);
+
+/* Protocol in use after the handshake: 2 or 3. */
+RSDK_API int rsdk_client_protocol(const rsdk_client *c);
+
+/* True when the connection is unusable (after a timeout, I/O or protocol
+ * error) and must be reconnected before the next command. */
+RSDK_API bool rsdk_client_broken(const rsdk_client *c);
+
+/* Sends one command and waits for its reply. On RSDK_OK, *out is the reply
+ * (caller frees). A server error reply is a failure: its mapped code is
+ * returned (RSDK_ERR_WRONGTYPE, ...), *out is untouched and
+ * rsdk_client_error() has prefix and text. A timeout or I/O failure breaks the
+ * connection so a late reply can never answer a later command. */
+RSDK_API rsdk_status rsdk_client_command_argv(rsdk_client *c, int argc, const char *const *argv,
+                                              const size_t *argvlen, rsdk_reply **out);
+
+/* Convenience: arguments are C strings, terminated by NULL. */
+RSDK_API rsdk_status rsdk_client_command(rsdk_client *c, rsdk_reply **out, const char *arg0, ...);
+
+/* Sends `ncmds` commands already encoded in `encoded` (RESP arrays, e.g. from
+ * rsdk_write_command or generated encoders) in one write, and reads `ncmds`
+ * replies into replies[0..ncmds). Server errors stay in the array as
+ * RSDK_REPLY_ERROR nodes. On a connection failure every slot not yet answered
+ * is NULL, the failure code is returned, and the connection is broken. The
+ * caller frees each non-NULL reply. */
+RSDK_API rsdk_status rsdk_client_send_encoded(rsdk_client *c, const rsdk_buf *encoded,
+                                              size_t ncmds, rsdk_reply **replies);
+
+/* ---- pipelines ---------------------------------------------------------- */
+
+typedef struct rsdk_pipeline rsdk_pipeline; /* opaque */
+
+/* New empty pipeline bound to `c` (borrowed; must outlive the pipeline). */
+RSDK_API rsdk_pipeline *rsdk_pipeline_new(rsdk_client *c);
+
+/* Frees the pipeline and any replies it still holds. Accepts NULL. */
+RSDK_API void rsdk_pipeline_free(rsdk_pipeline *p);
+
+/* Queues one command (argv as in rsdk_client_command_argv). */
+RSDK_API rsdk_status rsdk_pipeline_append_argv(rsdk_pipeline *p, int argc,
+                                               const char *const *argv, const size_t *argvlen);
+
+/* For encoders: the buffer to write exactly one encoded command into, then
+ * rsdk_pipeline_commit() to count it. A failed encode must call
+ * rsdk_pipeline_rollback() instead (drops the partial bytes). */
+RSDK_API rsdk_buf *rsdk_pipeline_buf(rsdk_pipeline *p);
+RSDK_API void rsdk_pipeline_commit(rsdk_pipeline *p);
+RSDK_API void rsdk_pipeline_rollback(rsdk_pipeline *p);
+
+/* Number of queued commands. */
+RSDK_API size_t rsdk_pipeline_count(const rsdk_pipeline *p);
+
+/* Sends everything in one write and reads all replies. Same failure rules as
+ * rsdk_client_send_encoded. Afterwards rsdk_pipeline_reply() gives each reply
+ * and the queue is empty for reuse. */
+RSDK_API rsdk_status rsdk_pipeline_exec(rsdk_pipeline *p);
+
+/* Reply `i` of the last exec (borrowed, owned by the pipeline until the next
+ * exec or free), or NULL when it was not received. */
+RSDK_API const rsdk_reply *rsdk_pipeline_reply(const rsdk_pipeline *p, size_t i);
+
+/* Number of reply slots of the last exec. */
+RSDK_API size_t rsdk_pipeline_reply_count(const rsdk_pipeline *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
