@@ -1,0 +1,243 @@
+/* A throwaway redis-server per test binary: start, wait for PING, kill by PID. */
+#include "server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+const char *rsdk_test_server_binary(void) {
+    const char *s = getenv("RSDK_SERVER");
+    return s && *s ? s : "redis-server";
+}
+
+static bool server_required(void) {
+    const char *r = getenv("RSDK_REQUIRE_SERVER");
+    return r && strcmp(r, "1") == 0;
+}
+
+/* True when `bin` names an executable, directly or on PATH. */
+static bool binary_exists(const char *bin) {
+    if (strchr(bin, '/')) return access(bin, X_OK) == 0;
+    const char *path = getenv("PATH");
+    if (!path) path = "/usr/local/bin:/usr/bin:/bin";
+    char dir[1024];
+    while (*path) {
+        size_t n = strcspn(path, ":");
+        if (n > 0 && n < 900) {
+            snprintf(dir, sizeof dir, "%.*s/%s", (int)n, path, bin);
+            if (access(dir, X_OK) == 0) return true;
+        }
+        path += n;
+        if (*path == ':') path++;
+    }
+    return false;
+}
+
+/* Asks the kernel for a free port on 127.0.0.1. */
+static int free_port(void) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    int port = -1;
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+        port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
+
+/* Sends PING over the Unix socket and waits for +PONG (or -NOAUTH/-LOADING
+ * meaning "up"): the server is ready when it answers at all. */
+static bool ping_once(const char *path) {
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd < 0) return false;
+    struct sockaddr_un a;
+    memset(&a, 0, sizeof a);
+    a.sun_family = AF_UNIX;
+    snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+    bool ok = false;
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+        write(fd, "PING\r\n", 6) == 6) {
+        char buf[64];
+        ssize_t n = read(fd, buf, sizeof buf);
+        ok = n > 0 && (buf[0] == '+' || (n > 7 && memcmp(buf, "-NOAUTH", 7) == 0));
+    }
+    close(fd);
+    return ok;
+}
+
+static void sleep_ms(int ms) {
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static rsdk_test_server_result spawn(rsdk_test_server *s) {
+    char port[16];
+    snprintf(port, sizeof port, "%d", s->port);
+    const char *argv[64];
+    int n = 0;
+    argv[n++] = rsdk_test_server_binary();
+    const char *fixed[] = {"--port", port, "--bind", "127.0.0.1", "--unixsocket", s->unix_path,
+                           "--unixsocketperm", "700", "--save", "", "--appendonly", "no",
+                           "--dir", s->dir, "--logfile", s->log_path, "--daemonize", "no",
+                           "--enable-debug-command", "yes", NULL};
+    for (int i = 0; fixed[i]; i++) argv[n++] = fixed[i];
+    for (int i = 0; s->extra[i] && n < 63; i++) argv[n++] = s->extra[i];
+    argv[n] = NULL;
+    unlink(s->unix_path);
+    pid_t pid = fork();
+    if (pid < 0) return RSDK_TEST_SERVER_FAIL;
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_RDWR);
+        if (devnull >= 0) {
+            dup2(devnull, 1);
+            dup2(devnull, 2);
+        }
+        execvp(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    s->pid = pid;
+    for (int i = 0; i < 1000; i++) { /* up to 10 s */
+        int st;
+        if (waitpid(pid, &st, WNOHANG) == pid) {
+            s->pid = 0;
+            fprintf(stderr, "test server exited at start; see %s\n", s->log_path);
+            return RSDK_TEST_SERVER_FAIL;
+        }
+        if (ping_once(s->unix_path)) return RSDK_TEST_SERVER_OK;
+        sleep_ms(10);
+    }
+    fprintf(stderr, "test server did not answer PING within 10 s\n");
+    rsdk_test_server_kill(s);
+    return RSDK_TEST_SERVER_FAIL;
+}
+
+rsdk_test_server_result rsdk_test_server_start(rsdk_test_server *s, const char *const *extra_args) {
+    memset(s, 0, sizeof *s);
+    const char *bin = rsdk_test_server_binary();
+    if (!binary_exists(bin)) {
+        if (server_required()) {
+            fprintf(stderr, "RSDK_REQUIRE_SERVER=1 but %s was not found\n", bin);
+            return RSDK_TEST_SERVER_FAIL;
+        }
+        fprintf(stderr, "SKIP: %s not found (install redis-server or set RSDK_SERVER)\n", bin);
+        return RSDK_TEST_SERVER_SKIP;
+    }
+    for (int i = 0; extra_args && extra_args[i] && i < 31; i++) s->extra[i] = extra_args[i];
+    const char *tmp = getenv("TEST_TMPDIR");
+    if (!tmp || !*tmp) tmp = "/tmp";
+    /* Unix socket paths are limited to 108 bytes; Bazel's TEST_TMPDIR can be
+     * longer, so fall back to /tmp when it is. */
+    if (strlen(tmp) > 60) tmp = "/tmp";
+    snprintf(s->dir, sizeof s->dir, "%s/rsdk-srv-XXXXXX", tmp);
+    if (!mkdtemp(s->dir)) {
+        fprintf(stderr, "mkdtemp failed: %s\n", strerror(errno));
+        return RSDK_TEST_SERVER_FAIL;
+    }
+    snprintf(s->unix_path, sizeof s->unix_path, "%s/redis.sock", s->dir);
+    snprintf(s->log_path, sizeof s->log_path, "%s/redis.log", s->dir);
+    for (int attempt = 0; attempt < 5; attempt++) {
+        s->port = free_port();
+        if (s->port <= 0) continue;
+        if (spawn(s) == RSDK_TEST_SERVER_OK) return RSDK_TEST_SERVER_OK;
+    }
+    return RSDK_TEST_SERVER_FAIL;
+}
+
+void rsdk_test_server_kill(rsdk_test_server *s) {
+    if (s->pid > 0) {
+        kill(s->pid, SIGKILL);
+        waitpid(s->pid, NULL, 0);
+        s->pid = 0;
+    }
+}
+
+rsdk_test_server_result rsdk_test_server_restart(rsdk_test_server *s) {
+    rsdk_test_server_kill(s);
+    /* The port may linger briefly in the kernel; retry the bind for a while. */
+    for (int attempt = 0; attempt < 50; attempt++) {
+        if (spawn(s) == RSDK_TEST_SERVER_OK) return RSDK_TEST_SERVER_OK;
+        sleep_ms(100);
+    }
+    return RSDK_TEST_SERVER_FAIL;
+}
+
+void rsdk_test_server_stop(rsdk_test_server *s) {
+    rsdk_test_server_kill(s);
+    if (s->dir[0]) {
+        unlink(s->unix_path);
+        unlink(s->log_path);
+        char path[400];
+        snprintf(path, sizeof path, "%s/dump.rdb", s->dir);
+        unlink(path);
+        rmdir(s->dir);
+        s->dir[0] = '\0';
+    }
+}
+
+void rsdk_test_server_client_opts(const rsdk_test_server *s, rsdk_client_opts *o, bool use_unix) {
+    rsdk_client_opts_init(o);
+    if (use_unix) {
+        o->unix_path = s->unix_path;
+    } else {
+        o->host = "127.0.0.1";
+        o->port = s->port;
+    }
+}
+
+int rsdk_test_server_group_setup(void **state) {
+    rsdk_test_server *s = calloc(1, sizeof *s);
+    if (!s) return -1;
+    switch (rsdk_test_server_start(s, NULL)) {
+    case RSDK_TEST_SERVER_OK:
+        *state = s;
+        return 0;
+    case RSDK_TEST_SERVER_SKIP:
+        free(s);
+        *state = NULL;
+        return 0;
+    default:
+        free(s);
+        return -1;
+    }
+}
+
+int rsdk_test_server_group_teardown(void **state) {
+    rsdk_test_server *s = *state;
+    if (s) {
+        rsdk_test_server_stop(s);
+        free(s);
+    }
+    return 0;
+}
+
+rsdk_client *rsdk_test_client(const rsdk_test_server *s, int protocol, bool use_unix) {
+    rsdk_client_opts o;
+    rsdk_test_server_client_opts(s, &o, use_unix);
+    o.protocol = protocol;
+    rsdk_client *c = NULL;
+    rsdk_error err;
+    rsdk_status st = rsdk_client_open(&o, &c, &err);
+    if (st != RSDK_OK) fail_msg("client open failed: %s (%s)", rsdk_status_name(st), err.message);
+    return c;
+}
