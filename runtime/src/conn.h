@@ -45,7 +45,8 @@ typedef struct rsdk__transport_ops {
     rsdk__io (*write)(void *ctx, const char *buf, size_t len, size_t *n, bool block,
                       rsdk_error *err);
     /* After AGAIN: the poll events (POLLIN/POLLOUT) to wait for before
-     * retrying. TLS may need POLLOUT to read (and POLLIN to write). */
+     * retrying. TLS may need POLLOUT to read (and POLLIN to write). May be
+     * NULL: then a read waits for POLLIN and a write for POLLOUT. */
     short (*want_events)(void *ctx);
     /* Bytes already buffered inside the transport (decrypted TLS records)
      * that a read returns without touching the fd; an event loop must not

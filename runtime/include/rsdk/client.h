@@ -51,6 +51,13 @@ RSDK_API void rsdk_client_opts_from_url(rsdk_client_opts *o, const rsdk_url *u);
  * RSDK_ERR_CONNECT/TIMEOUT/IO, RSDK_ERR_AUTH, ... */
 RSDK_API rsdk_status rsdk_client_open(const rsdk_client_opts *o, rsdk_client **out,
                                       rsdk_error *err);
+/* Handshake details: with protocol 3 one HELLO 3 [AUTH user pass] [SETNAME
+ * name] is sent (user "default" when only a password is set); a server that
+ * does not know HELLO (or answers NOPROTO) gets the RESP2 sequence instead.
+ * With protocol 2 no HELLO is sent at all: AUTH, CLIENT SETNAME and SELECT
+ * go out directly, pipelined. SELECT follows whenever db is non-zero. The
+ * connect timeout bounds each wait of the handshake too. A refused password
+ * is RSDK_ERR_AUTH; messages never contain the password. */
 
 /* Opens from a URL string. Same results as rsdk_client_open, plus RSDK_ERR_URL. */
 RSDK_API rsdk_status rsdk_client_open_url(const char *url, rsdk_client **out, rsdk_error *err);
@@ -67,6 +74,16 @@ RSDK_API int rsdk_client_protocol(const rsdk_client *c);
 /* True when the connection is unusable (after a timeout, I/O or protocol
  * error) and must be reconnected before the next command. */
 RSDK_API bool rsdk_client_broken(const rsdk_client *c);
+
+/* Receives RESP3 push messages (client-side caching invalidations, ...) that
+ * arrive on a normal connection: they are never taken as a command's reply.
+ * The handler takes over `push` (it must rsdk_reply_free it) and runs inside
+ * the call that was reading a reply; it must not call into `c`. */
+typedef void (*rsdk_client_push_fn)(rsdk_client *c, rsdk_reply *push, void *ud);
+
+/* Installs (or, with fn NULL, removes) the push handler. Without one, pushes
+ * are dropped. */
+RSDK_API void rsdk_client_set_push_handler(rsdk_client *c, rsdk_client_push_fn fn, void *ud);
 
 /* Sends one command and waits for its reply. On RSDK_OK, *out is the reply
  * (caller frees). A server error reply is a failure: its mapped code is

@@ -1,0 +1,213 @@
+/* The sync client: options, open/close, connection state, the reply loop.
+ * Command entry points are in client_cmd.c. */
+#include "client_impl.h"
+
+#include "alloc.h"
+
+void rsdk_client_opts_init(rsdk_client_opts *o) {
+    memset(o, 0, sizeof *o);
+    o->host = "127.0.0.1";
+    o->port = 6379;
+    o->protocol = 3;
+    o->connect_timeout_ms = 5000;
+    o->command_timeout_ms = 0;
+    o->tcp_nodelay = true;
+    o->keepalive_s = 60;
+    o->reconnect = true;
+}
+
+void rsdk_client_opts_from_url(rsdk_client_opts *o, const rsdk_url *u) {
+    if (u->unix_path) {
+        o->unix_path = u->unix_path;
+    } else {
+        o->unix_path = NULL;
+        if (u->host) o->host = u->host;
+        o->port = u->port;
+    }
+    if (u->username) o->username = u->username;
+    if (u->password) o->password = u->password;
+    o->db = u->db;
+    if (u->protocol) o->protocol = u->protocol;
+    if (u->client_name) o->client_name = u->client_name;
+    if (u->connect_timeout_ms >= 0) o->connect_timeout_ms = u->connect_timeout_ms;
+    if (u->timeout_ms >= 0) o->command_timeout_ms = u->timeout_ms;
+}
+
+static void wipe_free(char *s) {
+    if (s) rsdk__wipe(s, strlen(s));
+    rsdk__free(s);
+}
+
+static void client_free(rsdk_client *c) {
+    rsdk__conn_free(c->conn);
+    rsdk_reader_free(c->reader);
+    if (c->wbuf.data) rsdk__wipe(c->wbuf.data, c->wbuf.len);
+    rsdk_buf_deinit(&c->wbuf);
+    rsdk__free(c->host);
+    rsdk__free(c->unix_path);
+    wipe_free(c->username);
+    wipe_free(c->password);
+    rsdk__free(c->client_name);
+    rsdk__free(c);
+}
+
+/* Copies `src` into *dst; false when out of memory. */
+static bool dup_opt(const char *src, char **dst) {
+    *dst = NULL;
+    if (!src) return true;
+    *dst = rsdk__strdup(src);
+    return *dst != NULL;
+}
+
+static rsdk_status check_opts(const rsdk_client_opts *o, rsdk_error *err) {
+    if (o->protocol != 0 && o->protocol != 2 && o->protocol != 3)
+        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "protocol must be 2 or 3, not %d",
+                              o->protocol);
+    if (o->db < 0) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "db must not be negative");
+    if (!(o->unix_path && *o->unix_path) && (o->port <= 0 || o->port > 65535))
+        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "TCP port %d out of range", o->port);
+    return RSDK_OK;
+}
+
+rsdk_status rsdk_client_open(const rsdk_client_opts *o, rsdk_client **out, rsdk_error *err) {
+    if (!o || !out) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "NULL options or result");
+    rsdk_status s = check_opts(o, err);
+    if (s) return s;
+    rsdk_client *c = rsdk__calloc(1, sizeof *c);
+    if (!c) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, NULL);
+    rsdk_buf_init(&c->wbuf);
+    c->opts = *o;
+    if (c->opts.protocol == 0) c->opts.protocol = 3;
+    if (!dup_opt(o->host ? o->host : "127.0.0.1", &c->host) ||
+        !dup_opt(o->unix_path && *o->unix_path ? o->unix_path : NULL, &c->unix_path) ||
+        !dup_opt(o->username, &c->username) || !dup_opt(o->password, &c->password) ||
+        !dup_opt(o->client_name, &c->client_name)) {
+        client_free(c);
+        return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, NULL);
+    }
+    c->opts.host = c->host;
+    c->opts.unix_path = c->unix_path;
+    c->opts.username = c->username;
+    c->opts.password = c->password;
+    c->opts.client_name = c->client_name;
+    s = rsdk__client_connect(c);
+    if (s) {
+        if (err) *err = c->err;
+        client_free(c);
+        return s;
+    }
+    *out = c;
+    return RSDK_OK;
+}
+
+rsdk_status rsdk_client_open_url(const char *url, rsdk_client **out, rsdk_error *err) {
+    if (!url || !out) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "NULL URL or result");
+    rsdk_url u;
+    rsdk_status s = rsdk_url_parse(url, &u, err);
+    if (s) return s;
+    if (u.tls) {
+        rsdk_url_deinit(&u);
+        return rsdk_error_set(err, RSDK_ERR_TLS, 0, "rediss:// needs TLS, which this client cannot set up");
+    }
+    rsdk_client_opts o;
+    rsdk_client_opts_init(&o);
+    rsdk_client_opts_from_url(&o, &u);
+    s = rsdk_client_open(&o, out, err); /* copies every string it keeps */
+    rsdk_url_deinit(&u);
+    return s;
+}
+
+void rsdk_client_close(rsdk_client *c) {
+    if (c) client_free(c);
+}
+
+const rsdk_error *rsdk_client_error(const rsdk_client *c) { return &c->err; }
+
+int rsdk_client_protocol(const rsdk_client *c) { return c->protocol; }
+
+bool rsdk_client_broken(const rsdk_client *c) { return c->conn == NULL; }
+
+void rsdk_client_set_push_handler(rsdk_client *c, rsdk_client_push_fn fn, void *ud) {
+    c->push_fn = fn;
+    c->push_ud = ud;
+}
+
+rsdk_status rsdk__client_break(rsdk_client *c, rsdk_status s) {
+    rsdk__conn_free(c->conn);
+    c->conn = NULL;
+    return s;
+}
+
+rsdk_status rsdk__client_connect(rsdk_client *c) {
+    rsdk__client_break(c, RSDK_OK);
+    /* A fresh reader per connection: bytes of the old stream must not leak
+     * into the new one. */
+    rsdk_reader_free(c->reader);
+    c->reader = rsdk_reader_new(&c->opts.limits);
+    if (!c->reader) return rsdk_error_set(&c->err, RSDK_ERR_NOMEM, 0, NULL);
+    rsdk__conn_opts co = {
+        .host = c->opts.host,
+        .port = c->opts.port,
+        .unix_path = c->opts.unix_path,
+        .connect_timeout_ms = c->opts.connect_timeout_ms,
+        .tcp_nodelay = c->opts.tcp_nodelay,
+        .keepalive_s = c->opts.keepalive_s,
+        .upgrade = c->upgrade,
+        .upgrade_arg = c->upgrade_arg,
+    };
+    rsdk_status s = rsdk__conn_open(&co, &c->conn, &c->err);
+    if (s) return s;
+    c->io_timeout_ms = c->opts.connect_timeout_ms;
+    s = rsdk__handshake(c);
+    c->io_timeout_ms = c->opts.command_timeout_ms;
+    if (s) return rsdk__client_break(c, s);
+    return RSDK_OK;
+}
+
+rsdk_status rsdk__client_ready(rsdk_client *c) {
+    if (c->conn) return RSDK_OK;
+    if (!c->opts.reconnect)
+        return rsdk_error_set(&c->err, RSDK_ERR_BROKEN, 0,
+                              "connection broken by an earlier failure (reconnect is off)");
+    return rsdk__client_connect(c);
+}
+
+rsdk_status rsdk__client_write(rsdk_client *c, const char *p, size_t len) {
+    rsdk_status s = rsdk__conn_write(c->conn, p, len, c->io_timeout_ms, &c->err);
+    return s ? rsdk__client_break(c, s) : RSDK_OK;
+}
+
+rsdk_status rsdk__client_read_reply(rsdk_client *c, rsdk_reply **out) {
+    for (;;) {
+        rsdk_reply *r = NULL;
+        if (rsdk_reader_get(c->reader, &r)) {
+            const rsdk_error *re = rsdk_reader_error(c->reader);
+            rsdk_status code = re->code ? re->code : RSDK_ERR_PROTOCOL;
+            c->err = *re;
+            c->err.code = code;
+            return rsdk__client_break(c, code);
+        }
+        if (r) {
+            if (r->type == RSDK_REPLY_PUSH && !c->push_as_reply) {
+                /* Out-of-band: never the answer to the command in flight. */
+                if (c->push_fn)
+                    c->push_fn(c, r, c->push_ud);
+                else
+                    rsdk_reply_free(r);
+                continue;
+            }
+            *out = r;
+            return RSDK_OK;
+        }
+        char *area;
+        size_t avail, n = 0;
+        rsdk_status s = rsdk_reader_space(c->reader, RSDK__READ_CHUNK, &area, &avail);
+        if (s) {
+            rsdk_error_set(&c->err, s, 0, "no memory for the reply");
+            return rsdk__client_break(c, s);
+        }
+        s = rsdk__conn_read(c->conn, area, avail, &n, c->io_timeout_ms, &c->err);
+        if (s) return rsdk__client_break(c, s);
+        rsdk_reader_commit(c->reader, n);
+    }
+}

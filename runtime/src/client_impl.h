@@ -1,0 +1,61 @@
+/* client_impl.h — the sync client's state and the internal calls shared by
+ * client*.c, handshake.c, pipeline.c and, later, the session layer (pool,
+ * pub/sub, transactions). */
+#ifndef RSDK_SRC_CLIENT_IMPL_H
+#define RSDK_SRC_CLIENT_IMPL_H
+
+#include "conn.h"
+#include "rsdk/client.h"
+
+/* Bytes asked of the reader per read(2): large enough that a pipelined batch
+ * or a big value needs few system calls. */
+#define RSDK__READ_CHUNK ((size_t)16 * 1024)
+
+/* A write buffer that grew past this is released after the command, so one
+ * huge value does not pin memory for the life of the client. */
+#define RSDK__WBUF_KEEP ((size_t)1024 * 1024)
+
+struct rsdk_client {
+    rsdk_client_opts opts; /* strings point at the owned copies below */
+    char *host, *unix_path, *username, *password, *client_name;
+    rsdk__conn_upgrade_fn upgrade; /* transport upgrade (TLS), or NULL */
+    void *upgrade_arg;
+
+    rsdk__conn *conn;     /* NULL while broken: a late reply is never read */
+    rsdk_reader *reader;  /* one per connection; replaced on reconnect */
+    rsdk_buf wbuf;        /* reused for every command's encoding */
+    int io_timeout_ms;    /* per-wait limit: connect timeout during the
+                           * handshake, command timeout afterwards */
+    int protocol;         /* 2 or 3 once connected */
+    bool push_as_reply;   /* pub/sub: hand RESP3 pushes to the reader of
+                           * replies instead of the push handler */
+    rsdk_client_push_fn push_fn;
+    void *push_ud;
+    rsdk_error err;
+};
+
+/* Connects (if needed) and runs the handshake. RSDK_OK or the failure, with
+ * c->err filled and the client left broken. */
+rsdk_status rsdk__client_connect(rsdk_client *c);
+
+/* Before a command: RSDK_OK when connected; reconnects a broken client when
+ * opts.reconnect, else RSDK_ERR_BROKEN. */
+rsdk_status rsdk__client_ready(rsdk_client *c);
+
+/* Closes the connection after a failure so nothing more is read from it.
+ * Returns `s`. */
+rsdk_status rsdk__client_break(rsdk_client *c, rsdk_status s);
+
+/* Writes `len` bytes; breaks the connection on failure. */
+rsdk_status rsdk__client_write(rsdk_client *c, const char *p, size_t len);
+
+/* Reads the next reply (server errors are RSDK_REPLY_ERROR nodes, not
+ * failures). RESP3 pushes go to the push handler unless push_as_reply.
+ * Breaks the connection on any failure. */
+rsdk_status rsdk__client_read_reply(rsdk_client *c, rsdk_reply **out);
+
+/* The handshake on a fresh connection (handshake.c): HELLO or the RESP2
+ * sequence, then SELECT. Sets c->protocol. */
+rsdk_status rsdk__handshake(rsdk_client *c);
+
+#endif

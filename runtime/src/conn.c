@@ -1,0 +1,250 @@
+/* Connection layer: connect (TCP/Unix), socket options, timed read/write
+ * over the transport vtable. The plain transport lives in conn_plain.c. */
+#include "conn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc.h"
+
+extern const rsdk__transport_ops rsdk__plain_ops;
+
+long long rsdk__now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Milliseconds left before `deadline` (-1: no deadline), at least 0. */
+static int left_ms(long long deadline) {
+    if (deadline < 0) return -1;
+    long long d = deadline - rsdk__now_ms();
+    if (d < 0) return 0;
+    return d > 0x7fffffff ? 0x7fffffff : (int)d;
+}
+
+static rsdk_status set_fl(int fd, bool nonblock) {
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0) return RSDK_ERR_IO;
+    int want = nonblock ? (fl | O_NONBLOCK) : (fl & ~O_NONBLOCK);
+    if (want != fl && fcntl(fd, F_SETFL, want) < 0) return RSDK_ERR_IO;
+    return RSDK_OK;
+}
+
+rsdk_status rsdk__conn_set_nonblock(rsdk__conn *c, bool on, rsdk_error *err) {
+    if (set_fl(c->fd, on)) return rsdk_error_set(err, RSDK_ERR_IO, errno, "fcntl: %s", strerror(errno));
+    return RSDK_OK;
+}
+
+rsdk_status rsdk__conn_wait(rsdk__conn *c, short events, int timeout_ms, rsdk_error *err) {
+    struct pollfd p = {.fd = c->fd, .events = events, .revents = 0};
+    for (;;) {
+        int r = poll(&p, 1, timeout_ms);
+        if (r > 0) return RSDK_OK; /* errors/hangups surface in the next read/write */
+        if (r == 0) return rsdk_error_set(err, RSDK_ERR_TIMEOUT, 0, "timed out after %d ms", timeout_ms);
+        if (errno != EINTR) return rsdk_error_set(err, RSDK_ERR_IO, errno, "poll: %s", strerror(errno));
+    }
+}
+
+/* Non-blocking connect of one address, bounded by `deadline`. Returns the fd
+ * (blocking mode again) or -1 with errno set (ETIMEDOUT for the deadline). */
+static int connect_one(int family, int type, int proto, const struct sockaddr *sa, socklen_t salen,
+                       long long deadline) {
+    int fd = socket(family, type | SOCK_CLOEXEC, proto);
+    if (fd < 0) return -1;
+    if (set_fl(fd, true)) goto fail;
+    if (connect(fd, sa, salen) < 0) {
+        if (errno != EINPROGRESS && errno != EAGAIN && errno != EINTR) goto fail;
+        struct pollfd p = {.fd = fd, .events = POLLOUT, .revents = 0};
+        for (;;) {
+            int r = poll(&p, 1, left_ms(deadline));
+            if (r > 0) break;
+            if (r == 0) {
+                errno = ETIMEDOUT;
+                goto fail;
+            }
+            if (errno != EINTR) goto fail;
+        }
+        int soerr = 0;
+        socklen_t len = sizeof soerr;
+        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0) goto fail;
+        if (soerr) {
+            errno = soerr;
+            goto fail;
+        }
+    }
+    if (set_fl(fd, false)) goto fail;
+    return fd;
+fail:;
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+}
+
+static void tcp_options(int fd, const rsdk__conn_opts *o) {
+    /* Best effort: a refused option does not make the socket unusable. */
+    int one = 1;
+    if (o->tcp_nodelay) (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (o->keepalive_s > 0) {
+        int idle = o->keepalive_s;
+        int intvl = idle / 3 > 0 ? idle / 3 : 1;
+        int cnt = 3;
+        (void)setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+#ifdef TCP_KEEPIDLE
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl);
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt);
+#endif
+    }
+}
+
+static rsdk_status open_unix(const rsdk__conn_opts *o, long long deadline, int *fd, rsdk_error *err) {
+    struct sockaddr_un sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    size_t n = strlen(o->unix_path);
+    if (n == 0 || n >= sizeof sa.sun_path)
+        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
+                              "Unix socket path is empty or longer than %zu bytes",
+                              sizeof sa.sun_path - 1);
+    memcpy(sa.sun_path, o->unix_path, n);
+    *fd = connect_one(AF_UNIX, SOCK_STREAM, 0, (struct sockaddr *)&sa, sizeof sa, deadline);
+    if (*fd >= 0) return RSDK_OK;
+    int e = errno;
+    return rsdk_error_set(err, e == ETIMEDOUT ? RSDK_ERR_TIMEOUT : RSDK_ERR_CONNECT, e,
+                          "connect to unix:%s: %s", o->unix_path, strerror(e));
+}
+
+static rsdk_status open_tcp(const rsdk__conn_opts *o, long long deadline, int *fd, rsdk_error *err) {
+    const char *host = o->host && *o->host ? o->host : "127.0.0.1";
+    if (o->port <= 0 || o->port > 65535)
+        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "TCP port %d out of range", o->port);
+    char port[8];
+    size_t pl = 0;
+    for (int p = o->port, d = 10000; d > 0; d /= 10)
+        if (p / d || pl) port[pl++] = (char)('0' + p / d % 10);
+    port[pl] = '\0';
+
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_ADDRCONFIG;
+    int gr = getaddrinfo(host, port, &hints, &res);
+    if (gr != 0)
+        return rsdk_error_set(err, RSDK_ERR_CONNECT, gr == EAI_SYSTEM ? errno : 0,
+                              "resolve %s: %s", host, gai_strerror(gr));
+    int e = 0;
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        *fd = connect_one(ai->ai_family, ai->ai_socktype, ai->ai_protocol, ai->ai_addr,
+                          ai->ai_addrlen, deadline);
+        if (*fd >= 0) {
+            freeaddrinfo(res);
+            tcp_options(*fd, o);
+            return RSDK_OK;
+        }
+        e = errno;
+        if (e == ETIMEDOUT && left_ms(deadline) == 0) break;
+    }
+    freeaddrinfo(res);
+    return rsdk_error_set(err, e == ETIMEDOUT ? RSDK_ERR_TIMEOUT : RSDK_ERR_CONNECT, e,
+                          "connect to %s:%d: %s", host, o->port, strerror(e));
+}
+
+rsdk_status rsdk__conn_open(const rsdk__conn_opts *o, rsdk__conn **out, rsdk_error *err) {
+    long long deadline = o->connect_timeout_ms > 0 ? rsdk__now_ms() + o->connect_timeout_ms : -1;
+    rsdk__conn *c = rsdk__calloc(1, sizeof *c);
+    if (!c) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, NULL);
+    int fd = -1;
+    bool is_unix = o->unix_path && *o->unix_path;
+    rsdk_status s = is_unix ? open_unix(o, deadline, &fd, err) : open_tcp(o, deadline, &fd, err);
+    if (s) {
+        rsdk__free(c);
+        return s;
+    }
+    c->fd = fd;
+    c->is_unix = is_unix;
+    c->ops = &rsdk__plain_ops;
+    c->ctx = c;
+    if (o->upgrade) {
+        s = o->upgrade(c, o->upgrade_arg, is_unix ? NULL : o->host, left_ms(deadline), err);
+        if (s) {
+            rsdk__conn_free(c);
+            return s;
+        }
+    }
+    *out = c;
+    return RSDK_OK;
+}
+
+void rsdk__conn_free(rsdk__conn *c) {
+    if (!c) return;
+    if (c->ops && c->ops->close) c->ops->close(c->ctx);
+    if (c->fd >= 0) close(c->fd);
+    rsdk__free(c);
+}
+
+void rsdk__conn_set_transport(rsdk__conn *c, const rsdk__transport_ops *ops, void *ctx) {
+    c->ops = ops;
+    c->ctx = ctx;
+}
+
+/* Turns an AGAIN into a bounded wait; RSDK_OK means "try again". */
+static rsdk_status wait_again(rsdk__conn *c, short natural, int timeout_ms, rsdk_error *err) {
+    short ev = c->ops->want_events ? c->ops->want_events(c->ctx) : natural;
+    return rsdk__conn_wait(c, ev, timeout_ms > 0 ? timeout_ms : -1, err);
+}
+
+rsdk_status rsdk__conn_write(rsdk__conn *c, const char *buf, size_t len, int timeout_ms,
+                             rsdk_error *err) {
+    bool block = timeout_ms <= 0;
+    while (len > 0) {
+        size_t n = 0;
+        switch (c->ops->write(c->ctx, buf, len, &n, block, err)) {
+        case RSDK__IO_DONE:
+            buf += n;
+            len -= n;
+            break;
+        case RSDK__IO_AGAIN: {
+            rsdk_status s = wait_again(c, POLLOUT, timeout_ms, err);
+            if (s) return s;
+            break;
+        }
+        case RSDK__IO_EOF:
+            return rsdk_error_set(err, RSDK_ERR_EOF, 0, NULL);
+        case RSDK__IO_FAIL:
+            return err ? err->code : RSDK_ERR_IO;
+        }
+    }
+    return RSDK_OK;
+}
+
+rsdk_status rsdk__conn_read(rsdk__conn *c, char *buf, size_t len, size_t *n, int timeout_ms,
+                            rsdk_error *err) {
+    bool block = timeout_ms <= 0;
+    for (;;) {
+        switch (c->ops->read(c->ctx, buf, len, n, block, err)) {
+        case RSDK__IO_DONE:
+            return RSDK_OK;
+        case RSDK__IO_AGAIN: {
+            rsdk_status s = wait_again(c, POLLIN, timeout_ms, err);
+            if (s) return s;
+            break;
+        }
+        case RSDK__IO_EOF:
+            return rsdk_error_set(err, RSDK_ERR_EOF, 0, "connection closed by the server");
+        case RSDK__IO_FAIL:
+            return err ? err->code : RSDK_ERR_IO;
+        }
+    }
+}

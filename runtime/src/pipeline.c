@@ -1,0 +1,111 @@
+/* Pipelines: commands queued in one buffer, sent in one write, replies read
+ * in order into slots the pipeline owns. */
+#include "alloc.h"
+#include "client_impl.h"
+#include "rsdk/writer.h"
+
+struct rsdk_pipeline {
+    rsdk_client *c;
+    rsdk_buf buf;       /* queued, encoded commands */
+    size_t count;       /* commands in buf */
+    size_t mark;        /* buf.len before the encode in progress */
+    rsdk_reply **slots; /* replies of the last exec */
+    size_t nslots, cap;
+};
+
+rsdk_pipeline *rsdk_pipeline_new(rsdk_client *c) {
+    if (!c) return NULL;
+    rsdk_pipeline *p = rsdk__calloc(1, sizeof *p);
+    if (!p) return NULL;
+    p->c = c;
+    rsdk_buf_init(&p->buf);
+    return p;
+}
+
+static void free_slots(rsdk_pipeline *p) {
+    for (size_t i = 0; i < p->nslots; i++) rsdk_reply_free(p->slots[i]);
+    p->nslots = 0;
+}
+
+void rsdk_pipeline_free(rsdk_pipeline *p) {
+    if (!p) return;
+    free_slots(p);
+    rsdk__free(p->slots);
+    rsdk_buf_deinit(&p->buf);
+    rsdk__free(p);
+}
+
+rsdk_status rsdk_pipeline_append_argv(rsdk_pipeline *p, int argc, const char *const *argv,
+                                      const size_t *argvlen) {
+    if (!p) return RSDK_ERR_INVALID_ARG;
+    if (p->buf.failed) return p->buf.failed;
+    size_t start = p->buf.len;
+    rsdk_status s = rsdk_write_command(&p->buf, argc, argv, argvlen);
+    if (s) {
+        /* Drop the partial command; an earlier queue stays intact. */
+        p->buf.len = start;
+        p->buf.failed = RSDK_OK;
+        return rsdk_error_set(&p->c->err, s, 0,
+                              s == RSDK_ERR_NOMEM ? NULL : "bad pipeline command arguments");
+    }
+    p->count++;
+    return RSDK_OK;
+}
+
+rsdk_buf *rsdk_pipeline_buf(rsdk_pipeline *p) {
+    p->mark = p->buf.len;
+    return &p->buf;
+}
+
+void rsdk_pipeline_commit(rsdk_pipeline *p) {
+    p->count++;
+    p->mark = p->buf.len;
+}
+
+void rsdk_pipeline_rollback(rsdk_pipeline *p) {
+    if (p->mark <= p->buf.len) p->buf.len = p->mark;
+    p->buf.failed = RSDK_OK;
+}
+
+size_t rsdk_pipeline_count(const rsdk_pipeline *p) { return p->count; }
+
+static void reset_queue(rsdk_pipeline *p) {
+    rsdk_buf_clear(&p->buf);
+    if (p->buf.cap > RSDK__WBUF_KEEP) rsdk_buf_deinit(&p->buf);
+    p->count = 0;
+    p->mark = 0;
+}
+
+rsdk_status rsdk_pipeline_exec(rsdk_pipeline *p) {
+    if (!p) return RSDK_ERR_INVALID_ARG;
+    free_slots(p);
+    size_t n = p->count;
+    if (p->buf.failed) {
+        rsdk_status f = p->buf.failed;
+        reset_queue(p);
+        return rsdk_error_set(&p->c->err, f, 0, "a queued command failed to encode");
+    }
+    if (n > p->cap) {
+        if (n > SIZE_MAX / sizeof *p->slots) {
+            reset_queue(p);
+            return rsdk_error_set(&p->c->err, RSDK_ERR_NOMEM, 0, NULL);
+        }
+        rsdk_reply **s = rsdk__realloc(p->slots, n * sizeof *s);
+        if (!s) {
+            reset_queue(p);
+            return rsdk_error_set(&p->c->err, RSDK_ERR_NOMEM, 0, NULL);
+        }
+        p->slots = s;
+        p->cap = n;
+    }
+    rsdk_status s = rsdk_client_send_encoded(p->c, &p->buf, n, p->slots);
+    p->nslots = n;
+    reset_queue(p);
+    return s;
+}
+
+const rsdk_reply *rsdk_pipeline_reply(const rsdk_pipeline *p, size_t i) {
+    return p && i < p->nslots ? p->slots[i] : NULL;
+}
+
+size_t rsdk_pipeline_reply_count(const rsdk_pipeline *p) { return p ? p->nslots : 0; }
