@@ -1,0 +1,65 @@
+/* bench_common.h — what the three benchmark drivers (rsdk, hiredis, raw-socket
+ * floor) share: the workloads, their data, the expected reply sizes, argument
+ * parsing and the timing/report format read by bench/run.sh.
+ *
+ * Kept free of rsdk and hiredis headers so the hiredis driver can be built
+ * outside Bazel against Debian's hiredis. */
+#ifndef RSDK_BENCH_COMMON_H
+#define RSDK_BENCH_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* One key and one list, the same for every client. */
+#define BENCH_GET_KEY "rsdk:bench:get"
+#define BENCH_LIST_KEY "rsdk:bench:list"
+#define BENCH_VALUE_LEN 63u   /* GET value and each list element */
+#define BENCH_LIST_LEN 1000u  /* LRANGE 0 -1 returns this many elements */
+#define BENCH_PIPELINE_BATCH 100u
+
+/* Wire size of one 63-byte blob reply: "$63\r\n" + 63 + "\r\n". */
+#define BENCH_BLOB_REPLY_BYTES (5u + BENCH_VALUE_LEN + 2u)
+/* "*1000\r\n" + 1000 blob replies. */
+#define BENCH_LRANGE_REPLY_BYTES (7u + BENCH_LIST_LEN * BENCH_BLOB_REPLY_BYTES)
+
+typedef enum bench_workload {
+    BENCH_GET_SYNC,      /* one GET, wait for its reply, repeat */
+    BENCH_GET_PIPELINE,  /* 100 GETs in one write, then 100 replies */
+    BENCH_LRANGE,        /* LRANGE list 0 -1 (1000 elements), one at a time */
+} bench_workload;
+
+typedef struct bench_args {
+    bench_workload workload;
+    const char *workload_name;
+    const char *socket_path;
+    uint64_t ops;     /* measured operations (GETs, or LRANGE calls) */
+    uint64_t warmup;  /* operations run before the clock starts */
+} bench_args;
+
+/* Parses "<workload> <unix-socket> [ops]". Prints usage and returns -1 on
+ * bad input. ops defaults per workload (100k, 1M, 1000); warm-up is a tenth,
+ * rounded to whole pipeline batches. */
+int bench_parse_args(int argc, char **argv, bench_args *out);
+
+/* The 63 printable bytes stored under the GET key and as every list element. */
+void bench_value(char out[BENCH_VALUE_LEN]);
+
+/* Wall and process-CPU clocks taken together. */
+typedef struct bench_clock {
+    struct timespec wall;
+    struct timespec cpu;
+} bench_clock;
+
+void bench_clock_now(bench_clock *c);
+
+/* Prints the one result line run.sh parses:
+ *   result workload=<name> ops=<n> wall_ns=<n> cpu_ns=<n>
+ * wall is CLOCK_MONOTONIC, cpu is CLOCK_PROCESS_CPUTIME_ID (this process only). */
+void bench_report(const bench_args *a, const bench_clock *start, const bench_clock *end);
+
+/* Prints "bench: <what>" to stderr and exits 1: a wrong reply must never be
+ * timed as a fast one. */
+_Noreturn void bench_fail(const char *what);
+
+#endif

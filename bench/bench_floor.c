@@ -1,0 +1,179 @@
+/* bench_floor.c — the raw-socket floor: the same commands, pre-encoded once,
+ * written with write(2) and answered by reading until the known reply size
+ * has arrived. No parsing, no allocation per operation: what is left is the
+ * kernel, the server and the round trip, the least any client can cost.
+ *
+ * Also `bench_floor setup <socket>` stores the benchmark's key and list. */
+#include "bench_common.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+typedef struct wire {
+    char *data;
+    size_t len, cap;
+} wire;
+
+static void wire_add(wire *w, const void *p, size_t n) {
+    if (n > SIZE_MAX - w->len) bench_fail("encoding overflow");
+    if (w->len + n > w->cap) {
+        size_t cap = w->cap ? w->cap : 256;
+        while (cap < w->len + n) {
+            if (cap > SIZE_MAX / 2) bench_fail("encoding overflow");
+            cap *= 2;
+        }
+        char *d = realloc(w->data, cap);
+        if (d == NULL) bench_fail("out of memory");
+        w->data = d;
+        w->cap = cap;
+    }
+    memcpy(w->data + w->len, p, n);
+    w->len += n;
+}
+
+/* "<c><n>\r\n" — the RESP header of an array or blob. */
+static void wire_header(wire *w, char c, size_t n) {
+    char digits[24];
+    size_t i = sizeof digits;
+    do {
+        digits[--i] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n != 0);
+    wire_add(w, &c, 1);
+    wire_add(w, digits + i, sizeof digits - i);
+    wire_add(w, "\r\n", 2);
+}
+
+static void wire_blob(wire *w, const char *p, size_t n) {
+    wire_header(w, '$', n);
+    wire_add(w, p, n);
+    wire_add(w, "\r\n", 2);
+}
+
+static void write_all(int fd, const char *p, size_t n) {
+    while (n > 0) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) bench_fail("write failed");
+        p += k;
+        n -= (size_t)k;
+    }
+}
+
+static char rbuf[256 * 1024];
+
+/* Reads until exactly `want` bytes have arrived (the replies are known, and
+ * the server sends nothing unasked, so no read can run past them). When
+ * `expect` is given the bytes are compared too (used during warm-up only). */
+static void read_exact(int fd, size_t want, const char *expect) {
+    size_t got = 0;
+    while (got < want) {
+        size_t room = want - got < sizeof rbuf ? want - got : sizeof rbuf;
+        ssize_t k = read(fd, rbuf, room);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) bench_fail("read failed or server closed");
+        if (expect != NULL && memcmp(rbuf, expect + got, (size_t)k) != 0)
+            bench_fail("unexpected reply bytes");
+        got += (size_t)k;
+    }
+}
+
+static int connect_unix(const char *path) {
+    struct sockaddr_un sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof sa.sun_path) bench_fail("socket path too long");
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
+        bench_fail("cannot connect");
+    return fd;
+}
+
+static void encode_argv(wire *w, int argc, const char *const *argv, const size_t *lens) {
+    wire_header(w, '*', (size_t)argc);
+    for (int i = 0; i < argc; i++) wire_blob(w, argv[i], lens[i]);
+}
+
+static int setup(const char *path) {
+    char value[BENCH_VALUE_LEN];
+    bench_value(value);
+    wire w = {0};
+    const char *del[] = {"DEL", BENCH_LIST_KEY};
+    size_t del_len[] = {3, strlen(BENCH_LIST_KEY)};
+    encode_argv(&w, 2, del, del_len);
+    const char *set[] = {"SET", BENCH_GET_KEY, value};
+    size_t set_len[] = {3, strlen(BENCH_GET_KEY), BENCH_VALUE_LEN};
+    encode_argv(&w, 3, set, set_len);
+    wire_header(&w, '*', 2 + BENCH_LIST_LEN);
+    wire_blob(&w, "RPUSH", 5);
+    wire_blob(&w, BENCH_LIST_KEY, strlen(BENCH_LIST_KEY));
+    for (unsigned i = 0; i < BENCH_LIST_LEN; i++) wire_blob(&w, value, BENCH_VALUE_LEN);
+    int fd = connect_unix(path);
+    write_all(fd, w.data, w.len);
+    /* ":0\r\n" or ":1\r\n", then "+OK\r\n", then ":1000\r\n". */
+    static const char tail[] = "+OK\r\n:1000\r\n";
+    size_t want = 4 + sizeof tail - 1, got = 0;
+    char r[64];
+    while (got < want) {
+        ssize_t k = read(fd, r + got, want - got);
+        if (k <= 0) bench_fail("setup: read failed");
+        got += (size_t)k;
+    }
+    if (r[0] != ':' || memcmp(r + 4, tail, sizeof tail - 1) != 0) bench_fail("setup: bad reply");
+    close(fd);
+    free(w.data);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc == 3 && strcmp(argv[1], "setup") == 0) return setup(argv[2]);
+    bench_args a;
+    if (bench_parse_args(argc, argv, &a) != 0) return 2;
+
+    char value[BENCH_VALUE_LEN];
+    bench_value(value);
+    wire cmd = {0}, reply = {0};
+    size_t per_round = 1; /* operations per write */
+    if (a.workload == BENCH_LRANGE) {
+        const char *av[] = {"LRANGE", BENCH_LIST_KEY, "0", "-1"};
+        size_t al[] = {6, strlen(BENCH_LIST_KEY), 1, 2};
+        encode_argv(&cmd, 4, av, al);
+        wire_header(&reply, '*', BENCH_LIST_LEN);
+        for (unsigned i = 0; i < BENCH_LIST_LEN; i++) wire_blob(&reply, value, BENCH_VALUE_LEN);
+    } else {
+        if (a.workload == BENCH_GET_PIPELINE) per_round = BENCH_PIPELINE_BATCH;
+        const char *av[] = {"GET", BENCH_GET_KEY};
+        size_t al[] = {3, strlen(BENCH_GET_KEY)};
+        for (size_t i = 0; i < per_round; i++) {
+            encode_argv(&cmd, 2, av, al);
+            wire_blob(&reply, value, BENCH_VALUE_LEN);
+        }
+    }
+
+    int fd = connect_unix(a.socket_path);
+    for (uint64_t done = 0; done < a.warmup; done += per_round) {
+        write_all(fd, cmd.data, cmd.len);
+        read_exact(fd, reply.len, done == 0 ? reply.data : NULL);
+    }
+    bench_clock t0, t1;
+    bench_clock_now(&t0);
+    for (uint64_t done = 0; done < a.ops; done += per_round) {
+        write_all(fd, cmd.data, cmd.len);
+        read_exact(fd, reply.len, NULL);
+    }
+    bench_clock_now(&t1);
+    /* A final check that the stream is still in step. */
+    write_all(fd, cmd.data, cmd.len);
+    read_exact(fd, reply.len, reply.data);
+    bench_report(&a, &t0, &t1);
+    close(fd);
+    free(cmd.data);
+    free(reply.data);
+    return 0;
+}

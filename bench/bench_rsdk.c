@@ -1,0 +1,103 @@
+/* bench_rsdk.c — the workloads through rsdk's sync client, written the way a
+ * user would: rsdk_client_command_argv for one round trip, an rsdk_pipeline
+ * (append_argv, exec) for batches. Each reply is checked, as in the hiredis
+ * driver, so both do the same work per operation. */
+#include "bench_common.h"
+
+#include "rsdk/rsdk.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const GET_ARGV[] = {"GET", BENCH_GET_KEY};
+static size_t GET_LEN[2];
+static const char *const LRANGE_ARGV[] = {"LRANGE", BENCH_LIST_KEY, "0", "-1"};
+static size_t LRANGE_LEN[4];
+
+static void check_value(const rsdk_reply *r) {
+    if (r == NULL || r->type != RSDK_REPLY_STRING || r->len != BENCH_VALUE_LEN)
+        bench_fail("rsdk: unexpected reply");
+}
+
+static void fail_status(rsdk_client *c, const char *what) {
+    fprintf(stderr, "bench: rsdk: %s: %s\n", what, rsdk_client_error(c)->message);
+    bench_fail(what);
+}
+
+static void run_get_sync(rsdk_client *c, uint64_t n) {
+    for (uint64_t i = 0; i < n; i++) {
+        rsdk_reply *r = NULL;
+        if (rsdk_client_command_argv(c, 2, GET_ARGV, GET_LEN, &r) != RSDK_OK)
+            fail_status(c, "GET failed");
+        check_value(r);
+        rsdk_reply_free(r);
+    }
+}
+
+static void run_get_pipeline(rsdk_client *c, rsdk_pipeline *p, uint64_t n) {
+    for (uint64_t done = 0; done < n; done += BENCH_PIPELINE_BATCH) {
+        for (unsigned i = 0; i < BENCH_PIPELINE_BATCH; i++)
+            if (rsdk_pipeline_append_argv(p, 2, GET_ARGV, GET_LEN) != RSDK_OK)
+                fail_status(c, "pipeline append failed");
+        if (rsdk_pipeline_exec(p) != RSDK_OK) fail_status(c, "pipeline exec failed");
+        for (unsigned i = 0; i < BENCH_PIPELINE_BATCH; i++) check_value(rsdk_pipeline_reply(p, i));
+    }
+}
+
+static void run_lrange(rsdk_client *c, uint64_t n) {
+    for (uint64_t i = 0; i < n; i++) {
+        rsdk_reply *r = NULL;
+        if (rsdk_client_command_argv(c, 4, LRANGE_ARGV, LRANGE_LEN, &r) != RSDK_OK)
+            fail_status(c, "LRANGE failed");
+        if (r->type != RSDK_REPLY_ARRAY || r->elements != BENCH_LIST_LEN)
+            bench_fail("rsdk: unexpected LRANGE reply");
+        for (size_t j = 0; j < r->elements; j++) check_value(&r->element[j]);
+        rsdk_reply_free(r);
+    }
+}
+
+static void run(const bench_args *a, rsdk_client *c, rsdk_pipeline *p, uint64_t n) {
+    switch (a->workload) {
+    case BENCH_GET_SYNC: run_get_sync(c, n); break;
+    case BENCH_GET_PIPELINE: run_get_pipeline(c, p, n); break;
+    case BENCH_LRANGE: run_lrange(c, n); break;
+    }
+}
+
+int main(int argc, char **argv) {
+    bench_args a;
+    if (bench_parse_args(argc, argv, &a) != 0) return 2;
+    for (int i = 0; i < 2; i++) GET_LEN[i] = strlen(GET_ARGV[i]);
+    for (int i = 0; i < 4; i++) LRANGE_LEN[i] = strlen(LRANGE_ARGV[i]);
+
+    rsdk_client_opts o;
+    rsdk_client_opts_init(&o);
+    o.unix_path = a.socket_path;
+    rsdk_client *c = NULL;
+    rsdk_error err;
+    if (rsdk_client_open(&o, &c, &err) != RSDK_OK) {
+        fprintf(stderr, "bench: rsdk: cannot connect: %s\n", err.message);
+        return 1;
+    }
+    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    if (p == NULL) bench_fail("rsdk: out of memory");
+
+    char value[BENCH_VALUE_LEN];
+    bench_value(value);
+    rsdk_reply *r = NULL;
+    if (rsdk_client_command_argv(c, 2, GET_ARGV, GET_LEN, &r) != RSDK_OK)
+        fail_status(c, "GET failed");
+    check_value(r);
+    if (memcmp(r->str, value, BENCH_VALUE_LEN) != 0) bench_fail("rsdk: wrong value");
+    rsdk_reply_free(r);
+
+    run(&a, c, p, a.warmup);
+    bench_clock t0, t1;
+    bench_clock_now(&t0);
+    run(&a, c, p, a.ops);
+    bench_clock_now(&t1);
+    bench_report(&a, &t0, &t1);
+    rsdk_pipeline_free(p);
+    rsdk_client_close(c);
+    return 0;
+}

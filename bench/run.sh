@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# bench/run.sh — rsdk against hiredis 1.2.0 and a raw-socket floor, in one run,
+# on one throwaway redis-server over one Unix socket.
+#
+#   bash bench/run.sh            # all workloads, RUNS=5 runs each, median
+#
+# Environment:
+#   RUNS=5            runs per client and workload (odd; the median is kept)
+#   RSDK_SERVER       server binary (default redis-server on PATH)
+#   BENCH_PIN=1       pin the server to CPU 0 and the clients to CPU 1 (0: off)
+#   BENCH_CLIENTS     clients to run (default "rsdk hiredis floor")
+#   BENCH_STRICT=1    exit 1 when a target is missed
+#   BAZEL             bazel command (default bazel); BAZEL_STARTUP_OPTS e.g.
+#                     --output_base=... to keep off another build's server
+#
+# Prints one "bench <workload> ..." line per workload and a "summary" line.
+# Raw per-run numbers go to bench/out/raw.txt. docs/performance.md explains
+# the method and the numbers.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+deps=$here/.deps
+out=$here/out
+RUNS=${RUNS:-5}
+BENCH_PIN=${BENCH_PIN:-1}
+BENCH_CLIENTS=${BENCH_CLIENTS:-"rsdk hiredis floor"}
+BAZEL=${BAZEL:-bazel}
+read -r -a bazel_startup <<<"${BAZEL_STARTUP_OPTS:-}"
+mkdir -p "$out/bin"
+
+# ---- hiredis 1.2.0 from Debian trixie, extracted into bench/.deps ---------
+# The .debs are fetched with apt through a sources list of our own and
+# unpacked with dpkg -x: nothing is installed into the system, and the
+# system's apt lists and cache are not touched.
+HIREDIS_VERSION_PREFIX=1.2.0
+hiredis_root=$deps/hiredis/usr
+
+debian_mirror() {
+  # The host this machine's apt already uses for Debian (one-line or deb822).
+  local m
+  m=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
+    grep -v '^[[:space:]]*#' | grep -oE 'https?://[^[:space:]]+/debian/?([[:space:]]|$)' |
+    head -n 1 | tr -d '[:space:]' || true)
+  echo "${m:-http://deb.debian.org/debian}"
+}
+
+fetch_hiredis() {
+  if [ -f "$hiredis_root/include/hiredis/hiredis.h" ] &&
+    [ -n "$(find "$hiredis_root/lib" -name libhiredis.a 2>/dev/null)" ]; then
+    return
+  fi
+  local a=$deps/apt
+  mkdir -p "$a/lists/partial" "$a/cache/archives/partial" "$a/debs"
+  echo "deb $(debian_mirror) trixie main" >"$a/sources.list"
+  local opts=(-o "Dir::Etc::sourcelist=$a/sources.list" -o Dir::Etc::sourceparts=-
+    -o "Dir::State::Lists=$a/lists" -o "Dir::Cache=$a/cache" -o APT::Get::List-Cleanup=0)
+  # apt's download sandbox user cannot write into a root-owned work tree.
+  [ "$(id -u)" = 0 ] && opts+=(-o APT::Sandbox::User=root)
+  echo "# fetching hiredis ${HIREDIS_VERSION_PREFIX} (Debian trixie) into bench/.deps" >&2
+  apt-get "${opts[@]}" update >"$out/apt.log" 2>&1 || { cat "$out/apt.log" >&2; exit 1; }
+  local ver
+  ver=$(apt-cache "${opts[@]}" policy libhiredis-dev | awk '/Candidate:/ {print $2}')
+  case "$ver" in
+    "$HIREDIS_VERSION_PREFIX"-*) ;;
+    *) echo "run.sh: trixie offers libhiredis-dev '$ver', want $HIREDIS_VERSION_PREFIX" >&2; exit 1 ;;
+  esac
+  rm -f "$a"/debs/*.deb
+  (cd "$a/debs" && apt-get "${opts[@]}" download "libhiredis1.1.0=$ver" "libhiredis-dev=$ver") \
+    >>"$out/apt.log" 2>&1 || { cat "$out/apt.log" >&2; exit 1; }
+  rm -rf "$deps/hiredis"
+  for f in "$a"/debs/*.deb; do dpkg -x "$f" "$deps/hiredis"; done
+}
+
+# ---- build ---------------------------------------------------------------
+# rsdk (runtime and driver) and the floor: Bazel -c opt (gcc -O2 -DNDEBUG).
+# hiredis driver: the same compiler and -O2 -DNDEBUG against Debian's static
+# libhiredis.a (Debian's own -O2 build), so both sides link statically.
+build() {
+  local targets=(//bench:bench_floor)
+  case " $BENCH_CLIENTS " in *" rsdk "*) targets+=(//bench:bench_rsdk) ;; esac
+  (cd "$root" && "$BAZEL" "${bazel_startup[@]}" build -c opt --symlink_prefix=/ "${targets[@]}") \
+    >"$out/build.log" 2>&1 || { tail -n 40 "$out/build.log" >&2; exit 1; }
+  local bin
+  bin=$(cd "$root" && "$BAZEL" "${bazel_startup[@]}" info -c opt bazel-bin 2>/dev/null)
+  for t in "${targets[@]}"; do cp -f "$bin/bench/${t##*:}" "$out/bin/"; done
+
+  case " $BENCH_CLIENTS " in
+    *" hiredis "*)
+      fetch_hiredis
+      local lib
+      lib=$(find "$hiredis_root/lib" -name libhiredis.a | head -n 1)
+      "${CC:-gcc}" -std=c11 -O2 -DNDEBUG -Wall -Wextra -Werror \
+        -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$hiredis_root/include" \
+        "$here/bench_hiredis.c" "$here/bench_common.c" "$lib" -o "$out/bin/bench_hiredis"
+      ;;
+  esac
+}
+
+# ---- server ----------------------------------------------------------------
+pin_server=() pin_client=()
+if [ "$BENCH_PIN" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  pin_server=(taskset -c 0) pin_client=(taskset -c 1)
+fi
+tmp=
+server_pid=
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$tmp" ]; then rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+
+start_server() {
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/rsdk-bench.XXXXXX")
+  sock=$tmp/redis.sock
+  "${pin_server[@]}" "${RSDK_SERVER:-redis-server}" --port 0 --unixsocket "$sock" \
+    --unixsocketperm 700 --save '' --appendonly no --dir "$tmp" \
+    --logfile "$tmp/redis.log" &
+  server_pid=$!
+  for _ in $(seq 100); do
+    if [ -S "$sock" ] && "$out/bin/bench_floor" setup "$sock" 2>/dev/null; then return; fi
+    sleep 0.1
+  done
+  echo "run.sh: redis-server did not come up" >&2
+  cat "$tmp/redis.log" >&2 || true
+  exit 1
+}
+
+# ---- runs ------------------------------------------------------------------
+# One process per client and run; clients take turns within each round so
+# drift on the shared machine spreads over all of them.
+measure() { # $1 = workload; appends "workload client ops wall_ns cpu_ns" to raw
+  local w=$1 r c line
+  for r in $(seq "$RUNS"); do
+    for c in $BENCH_CLIENTS; do
+      line=$("${pin_client[@]}" "$out/bin/bench_$c" "$w" "$sock") ||
+        { echo "run.sh: bench_$c $w failed" >&2; exit 1; }
+      echo "$line" | awk -v c="$c" -v r="$r" '
+        /^result / { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+                     print v["workload"], c, r, v["ops"], v["wall_ns"], v["cpu_ns"] }' >>"$out/raw.txt"
+    done
+  done
+}
+
+report() {
+  awk -v clients="$BENCH_CLIENTS" '
+    function median(arr, n,    i, j, t) {
+      for (i = 2; i <= n; i++) { t = arr[i]; for (j = i - 1; j >= 1 && arr[j] > t; j--) arr[j + 1] = arr[j]; arr[j + 1] = t }
+      return (n % 2) ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
+    }
+    function fmt(x) { return x == "" ? "na" : sprintf("%.0f", x) }
+    function f2(x) { return x == "" ? "na" : sprintf("%.2f", x) }
+    function f3(x) { return x == "" ? "na" : sprintf("%.3f", x) }
+    { key = $1 SUBSEP $2; n[key]++
+      ops[key, n[key]] = $4 / ($5 / 1e9); cpu[key, n[key]] = $6 / $4
+      if (!($1 in seen)) { seen[$1] = 1; order[++nw] = $1 } }
+    END {
+      for (k in n) {
+        split(k, p, SUBSEP); cnt = n[k]
+        for (i = 1; i <= cnt; i++) { a[i] = ops[k, i]; b[i] = cpu[k, i] }
+        OPS[p[1], p[2]] = median(a, cnt); CPU[p[1], p[2]] = median(b, cnt)
+      }
+      for (i = 1; i <= nw; i++) {
+        w = order[i]
+        r = ((w, "rsdk") in OPS); h = ((w, "hiredis") in OPS); f = ((w, "floor") in OPS)
+        ratio = (r && h) ? OPS[w, "rsdk"] / OPS[w, "hiredis"] : ""
+        printf "bench %s rsdk_ops_s=%s hiredis_ops_s=%s floor_ops_s=%s ratio=%s rsdk_cpu_ns_op=%s hiredis_cpu_ns_op=%s\n",
+          w, r ? fmt(OPS[w, "rsdk"]) : "na", h ? fmt(OPS[w, "hiredis"]) : "na", f ? fmt(OPS[w, "floor"]) : "na",
+          f3(ratio), r ? fmt(CPU[w, "rsdk"]) : "na", h ? fmt(CPU[w, "hiredis"]) : "na"
+      }
+      # Targets: name, value, comparison, goal.
+      nt = 0
+      t_name[++nt] = "get_pipeline100 ops rsdk/hiredis"; t_op[nt] = ">="; t_goal[nt] = 1.40
+      t_val[nt] = (("get_pipeline100", "rsdk") in OPS && ("get_pipeline100", "hiredis") in OPS) ? OPS["get_pipeline100", "rsdk"] / OPS["get_pipeline100", "hiredis"] : ""
+      t_name[++nt] = "get_pipeline100 ops rsdk/floor"; t_op[nt] = ">="; t_goal[nt] = 0.85
+      t_val[nt] = (("get_pipeline100", "rsdk") in OPS && ("get_pipeline100", "floor") in OPS) ? OPS["get_pipeline100", "rsdk"] / OPS["get_pipeline100", "floor"] : ""
+      t_name[++nt] = "lrange1000 cpu rsdk/hiredis"; t_op[nt] = "<="; t_goal[nt] = 0.50
+      t_val[nt] = (("lrange1000", "rsdk") in CPU && ("lrange1000", "hiredis") in CPU) ? CPU["lrange1000", "rsdk"] / CPU["lrange1000", "hiredis"] : ""
+      t_name[++nt] = "get_sync ops rsdk/floor"; t_op[nt] = ">="; t_goal[nt] = 0.98
+      t_val[nt] = (("get_sync", "rsdk") in OPS && ("get_sync", "floor") in OPS) ? OPS["get_sync", "rsdk"] / OPS["get_sync", "floor"] : ""
+      line = "summary"; pass = 0; known = 0
+      for (i = 1; i <= nt; i++) {
+        v = t_val[i]
+        if (v == "") { line = line sprintf(" | %s %s%.2f n/a", t_name[i], t_op[i], t_goal[i]); continue }
+        known++
+        margin = (t_op[i] == ">=") ? v - t_goal[i] : t_goal[i] - v
+        verdict = margin >= 0 ? "PASS" : "MISS"; if (margin >= 0) pass++
+        line = line sprintf(" | %s=%.3f target %s%.2f %s margin %+.3f", t_name[i], v, t_op[i], t_goal[i], verdict, margin)
+      }
+      printf "%s | %d/%d targets met (median of runs)\n", line, pass, nt
+      exit (pass == nt) ? 0 : 3
+    }' "$out/raw.txt"
+}
+
+build
+: >"$out/raw.txt"
+start_server
+{
+  echo "# cpu: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo) x $(nproc)"
+  echo "# server: $("${RSDK_SERVER:-redis-server}" --version | awk '{print $3}') unix socket, --save '' --appendonly no"
+  echo "# pinning: ${pin_server[*]:-none} server, ${pin_client[*]:-none} clients; runs: $RUNS, median"
+} >&2
+for w in get_sync get_pipeline100 lrange1000; do measure "$w"; done
+rc=0
+report | tee "$out/results.txt" || rc=$?
+if [ "$rc" = 3 ]; then
+  [ "${BENCH_STRICT:-0}" = 1 ] && exit 1
+  exit 0
+fi
+exit "$rc"
