@@ -26,104 +26,11 @@ BENCH_PIN=${BENCH_PIN:-1}
 BENCH_CLIENTS=${BENCH_CLIENTS:-"rsdk hiredis floor"}
 BAZEL=${BAZEL:-bazel}
 read -r -a bazel_startup <<<"${BAZEL_STARTUP_OPTS:-}"
-mkdir -p "$out/bin"
+bindir=$out/bin
+mkdir -p "$bindir"
 
-# ---- hiredis 1.2.0 from Debian trixie, extracted into bench/.deps ---------
-# The .debs are fetched with apt through a sources list of our own and
-# unpacked with dpkg -x: nothing is installed into the system, and the
-# system's apt lists and cache are not touched.
-HIREDIS_VERSION_PREFIX=1.2.0
-hiredis_root=$deps/hiredis/usr
-
-debian_mirror() {
-  # The host this machine's apt already uses for Debian (one-line or deb822).
-  local m
-  m=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
-    grep -v '^[[:space:]]*#' | grep -oE 'https?://[^[:space:]]+/debian/?([[:space:]]|$)' |
-    head -n 1 | tr -d '[:space:]' || true)
-  echo "${m:-http://deb.debian.org/debian}"
-}
-
-fetch_hiredis() {
-  if [ -f "$hiredis_root/include/hiredis/hiredis.h" ] &&
-    [ -n "$(find "$hiredis_root/lib" -name libhiredis.a 2>/dev/null)" ]; then
-    return
-  fi
-  local a=$deps/apt
-  mkdir -p "$a/lists/partial" "$a/cache/archives/partial" "$a/debs"
-  echo "deb $(debian_mirror) trixie main" >"$a/sources.list"
-  local opts=(-o "Dir::Etc::sourcelist=$a/sources.list" -o Dir::Etc::sourceparts=-
-    -o "Dir::State::Lists=$a/lists" -o "Dir::Cache=$a/cache" -o APT::Get::List-Cleanup=0)
-  # apt's download sandbox user cannot write into a root-owned work tree.
-  [ "$(id -u)" = 0 ] && opts+=(-o APT::Sandbox::User=root)
-  echo "# fetching hiredis ${HIREDIS_VERSION_PREFIX} (Debian trixie) into bench/.deps" >&2
-  apt-get "${opts[@]}" update >"$out/apt.log" 2>&1 || { cat "$out/apt.log" >&2; exit 1; }
-  local ver
-  ver=$(apt-cache "${opts[@]}" policy libhiredis-dev | awk '/Candidate:/ {print $2}')
-  case "$ver" in
-    "$HIREDIS_VERSION_PREFIX"-*) ;;
-    *) echo "run.sh: trixie offers libhiredis-dev '$ver', want $HIREDIS_VERSION_PREFIX" >&2; exit 1 ;;
-  esac
-  rm -f "$a"/debs/*.deb
-  (cd "$a/debs" && apt-get "${opts[@]}" download "libhiredis1.1.0=$ver" "libhiredis-dev=$ver") \
-    >>"$out/apt.log" 2>&1 || { cat "$out/apt.log" >&2; exit 1; }
-  rm -rf "$deps/hiredis"
-  for f in "$a"/debs/*.deb; do dpkg -x "$f" "$deps/hiredis"; done
-}
-
-# ---- build ---------------------------------------------------------------
-# rsdk (runtime and driver) and the floor: Bazel -c opt (gcc -O2 -DNDEBUG).
-# hiredis driver: the same compiler and -O2 -DNDEBUG against Debian's static
-# libhiredis.a (Debian's own -O2 build), so both sides link statically.
-build() {
-  local targets=(//bench:bench_floor)
-  case " $BENCH_CLIENTS " in *" rsdk "*) targets+=(//bench:bench_rsdk) ;; esac
-  (cd "$root" && "$BAZEL" "${bazel_startup[@]}" build -c opt --symlink_prefix=/ "${targets[@]}") \
-    >"$out/build.log" 2>&1 || { tail -n 40 "$out/build.log" >&2; exit 1; }
-  local bin
-  bin=$(cd "$root" && "$BAZEL" "${bazel_startup[@]}" info -c opt bazel-bin 2>/dev/null)
-  for t in "${targets[@]}"; do cp -f "$bin/bench/${t##*:}" "$out/bin/"; done
-
-  case " $BENCH_CLIENTS " in
-    *" hiredis "*)
-      fetch_hiredis
-      local lib
-      lib=$(find "$hiredis_root/lib" -name libhiredis.a | head -n 1)
-      "${CC:-gcc}" -std=c11 -O2 -DNDEBUG -Wall -Wextra -Werror \
-        -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$hiredis_root/include" \
-        "$here/bench_hiredis.c" "$here/bench_common.c" "$lib" -o "$out/bin/bench_hiredis"
-      ;;
-  esac
-}
-
-# ---- server ----------------------------------------------------------------
-pin_server=() pin_client=()
-if [ "$BENCH_PIN" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
-  pin_server=(taskset -c 0) pin_client=(taskset -c 1)
-fi
-tmp=
-server_pid=
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  if [ -n "$tmp" ]; then rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
-
-start_server() {
-  tmp=$(mktemp -d "${TMPDIR:-/tmp}/rsdk-bench.XXXXXX")
-  sock=$tmp/redis.sock
-  "${pin_server[@]}" "${RSDK_SERVER:-redis-server}" --port 0 --unixsocket "$sock" \
-    --unixsocketperm 700 --save '' --appendonly no --dir "$tmp" \
-    --logfile "$tmp/redis.log" &
-  server_pid=$!
-  for _ in $(seq 100); do
-    if [ -S "$sock" ] && "$out/bin/bench_floor" setup "$sock" 2>/dev/null; then return; fi
-    sleep 0.1
-  done
-  echo "run.sh: redis-server did not come up" >&2
-  cat "$tmp/redis.log" >&2 || true
-  exit 1
-}
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"
 
 # ---- runs ------------------------------------------------------------------
 # One process per client and run; clients take turns within each round so
@@ -132,7 +39,7 @@ measure() { # $1 = workload; appends "workload client ops wall_ns cpu_ns" to raw
   local w=$1 r c line
   for r in $(seq "$RUNS"); do
     for c in $BENCH_CLIENTS; do
-      line=$("${pin_client[@]}" "$out/bin/bench_$c" "$w" "$sock") ||
+      line=$("${pin_client[@]}" "$bindir/bench_$c" "$w" "$sock") ||
         { echo "run.sh: bench_$c $w failed" >&2; exit 1; }
       echo "$line" | awk -v c="$c" -v r="$r" '
         /^result / { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# bench/profile.sh — user-space instructions per operation, counted by
+# callgrind, for rsdk, hiredis and the floor on the workloads of run.sh; and
+# the functions that cost rsdk the most. Deterministic where run.sh's clocks
+# are noisy, but blind to the kernel (system calls count as one instruction).
+#
+#   bash bench/profile.sh [get_sync|get_pipeline100|lrange1000 ...]
+#
+# Each client runs twice (N and 2N operations) and the difference is divided
+# by the extra operations, so start-up and connection cost cancel out.
+# Writes bench/out/profile/<workload>-<client>.txt (callgrind_annotate).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+deps=$here/.deps
+out=$here/out
+bindir=$out/bin-g
+BENCH_PIN=${BENCH_PIN:-0}
+BENCH_CLIENTS=${BENCH_CLIENTS:-"rsdk hiredis floor"}
+BAZEL=${BAZEL:-bazel}
+BENCH_DEBUG=1
+read -r -a bazel_startup <<<"${BAZEL_STARTUP_OPTS:-}"
+mkdir -p "$bindir" "$out/profile"
+command -v valgrind >/dev/null || { echo "profile.sh: valgrind is not installed" >&2; exit 1; }
+
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"
+
+workloads=("$@")
+[ ${#workloads[@]} -gt 0 ] || workloads=(get_sync get_pipeline100 lrange1000)
+
+base_ops() {
+  case "$1" in
+    get_sync) echo 2000 ;;
+    get_pipeline100) echo 20000 ;;
+    lrange1000) echo 50 ;;
+    *) echo "profile.sh: unknown workload $1" >&2; exit 2 ;;
+  esac
+}
+
+instructions() { # $1 = client, $2 = workload, $3 = ops, $4 = output file
+  valgrind --tool=callgrind --callgrind-out-file="$4" "$bindir/bench_$1" "$2" "$sock" "$3" \
+    >/dev/null 2>"$4.log" || { cat "$4.log" >&2; exit 1; }
+  awk '/^(summary|totals):/ {print $2; exit}' "$4"
+}
+
+build
+start_server
+for w in "${workloads[@]}"; do
+  n=$(base_ops "$w")
+  line="profile $w"
+  for c in $BENCH_CLIENTS; do
+    f=$out/profile/$w-$c
+    i1=$(instructions "$c" "$w" "$n" "$f.1.out")
+    i2=$(instructions "$c" "$w" $((2 * n)) "$f.2.out")
+    # Each run also does a tenth of its operations as warm-up.
+    extra=$((2 * n + 2 * n / 10 - n - n / 10))
+    line="$line ${c}_ir_op=$(((i2 - i1) / extra))"
+    callgrind_annotate --inclusive=no "$f.2.out" 2>/dev/null | head -n 40 >"$f.txt" || true
+    callgrind_annotate --inclusive=yes "$f.2.out" 2>/dev/null | head -n 40 >"$f.inclusive.txt" || true
+  done
+  echo "$line"
+done
