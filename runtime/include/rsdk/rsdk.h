@@ -3,12 +3,16 @@
 #define RSDK_RSDK_H
 
 #include "rsdk/alloc.h"
+#include "rsdk/backoff.h"
 #include "rsdk/buf.h"
 #include "rsdk/client.h"
 #include "rsdk/common.h"
+#include "rsdk/credentials.h"
 #include "rsdk/error.h"
+#include "rsdk/events.h"
 #include "rsdk/reader.h"
 #include "rsdk/reply.h"
+#include "rsdk/retry.h"
 #include "rsdk/url.h"
 #include "rsdk/writer.h"
 
