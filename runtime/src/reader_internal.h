@@ -1,0 +1,73 @@
+/* Internal layout of the reply reader and of reply arenas. Only the reader
+ * and reply sources (and tests) include this. */
+#ifndef RSDK_SRC_READER_INTERNAL_H
+#define RSDK_SRC_READER_INTERNAL_H
+
+#include "rsdk/error.h"
+#include "rsdk/reader.h"
+#include "rsdk/reply.h"
+
+/* A reply tree is one allocation: this header, then every node (the root
+ * first, children arrays and attribute maps after it), then the string
+ * bytes. rsdk_reply_free() finds the header just before the root. The size
+ * is 16 so the root keeps malloc's alignment. */
+typedef struct rsdk__arena_hdr {
+    uint64_t magic;
+    size_t size;
+} rsdk__arena_hdr;
+
+#define RSDK__ARENA_MAGIC UINT64_C(0x7273646b52504c59) /* "rsdkRPLY" */
+#define RSDK__ARENA_HDR_SIZE ((size_t)16)
+
+/* Allocates an arena for `nodes` nodes and `strbytes` string bytes and
+ * returns its root (node 0, contents undefined); *strings points at the
+ * string area. NULL on no memory or size overflow. */
+rsdk_reply *rsdk__reply_arena_new(size_t nodes, size_t strbytes, char **strings);
+
+/* Deep copy of the tree at `src` (any node, root or inner) into a new
+ * arena, so a sub-reply can outlive its parent. NULL on no memory. */
+rsdk_reply *rsdk__reply_copy(const rsdk_reply *src);
+
+/* A reply of one string-bearing node (STRING, STATUS, ERROR, BIGNUM) holding a
+ * NUL-terminated copy of p[0..len). NULL on no memory. */
+rsdk_reply *rsdk__reply_new_str(rsdk_reply_type type, const char *p, size_t len);
+
+/* One level of the aggregate stack. The scan pass uses `remaining`; the
+ * build pass uses every field. */
+typedef struct rsdk__rframe {
+    size_t remaining;        /* values still expected at this level */
+    rsdk_reply *next;        /* build: next slot to fill */
+    rsdk_reply *pending;     /* build: attribute waiting for the next value */
+    rsdk_reply *attr_of;     /* build: non-NULL if this level fills an attribute map */
+} rsdk__rframe;
+
+struct rsdk_reader {
+    char *buf;          /* input; [start, len) not yet returned as replies */
+    size_t cap;
+    size_t len;
+    size_t start;       /* first byte of the reply being read */
+    uint64_t base;      /* stream offset of buf[0], for error messages */
+    rsdk_reader_limits lim;
+
+    /* Scan state (resumable between feeds). The scan validates the reply
+     * and counts what the tree needs; nothing is allocated until the whole
+     * reply is buffered, so a declared length is never trusted. */
+    size_t pos;         /* next unscanned byte (always at an item start) */
+    size_t cr_from;     /* where the search for '\r' of the item at pos resumes */
+    size_t nodes;       /* nodes counted so far */
+    size_t strbytes;    /* string bytes (with NULs) counted so far */
+    unsigned top;       /* index of the innermost frame */
+    bool complete;      /* [start, pos) is a whole, valid reply */
+    bool dead;          /* a protocol error happened; sticky */
+    rsdk_error err;
+    rsdk__rframe *stack; /* lim.max_depth + 1 frames */
+};
+
+/* Advances the scan. 1: a whole reply lies in [start, pos); 0: more bytes
+ * are needed; -1: protocol error (reader is dead, err set). */
+int rsdk__reader_scan(rsdk_reader *r);
+
+/* Builds the reply the scan found. NULL on no memory (state unchanged). */
+rsdk_reply *rsdk__reader_build(rsdk_reader *r);
+
+#endif

@@ -1,0 +1,305 @@
+/* Scan pass of the reply reader: validates one reply as its bytes arrive,
+ * counts the nodes and string bytes its tree will need, and enforces the
+ * limits. It keeps its place between calls, so a reply fed in many pieces
+ * is scanned once, not once per piece, and nothing is allocated for it
+ * until every byte is here: a declared length is never trusted. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "reader_internal.h"
+
+/* Longest numeric line (lengths, integers) we wait for: a valid one has at
+ * most 20 digits and a sign, so anything longer is garbage. */
+#define MAX_NUM_LINE 64
+
+enum { SCAN_FAIL = -1, SCAN_MORE = 0, SCAN_OK = 1 };
+
+#if defined(__GNUC__) || defined(__clang__)
+#define COLD __attribute__((cold, noinline, format(printf, 2, 3)))
+#else
+#define COLD
+#endif
+
+/* Kills the reader with a "protocol: ..." message. */
+static COLD int fail(rsdk_reader *r, const char *fmt, ...) {
+    char text[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    rsdk_error_set(&r->err, RSDK_ERR_PROTOCOL, 0, "protocol: %s", text);
+    r->dead = true;
+    return SCAN_FAIL;
+}
+
+#define OFF(i) (r->base + (uint64_t)(i))
+
+typedef enum { NUM_OK, NUM_EMPTY, NUM_BAD, NUM_RANGE } num_res;
+
+/* Parses [+-]digits from s[0..n) into *v; on failure *bad is the index of
+ * the offending byte. */
+static inline num_res parse_i64(const char *s, size_t n, int64_t *v, size_t *bad) {
+    size_t i = 0;
+    bool neg = false;
+    if (n && (s[0] == '-' || s[0] == '+')) {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    if (i == n) {
+        *bad = i;
+        return NUM_EMPTY;
+    }
+    const uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    uint64_t u = 0;
+    for (; i < n; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9) {
+            *bad = i;
+            return NUM_BAD;
+        }
+        if (u > (limit - d) / 10) {
+            *bad = i;
+            return NUM_RANGE;
+        }
+        u = u * 10 + d;
+    }
+    if (!neg || u == 0) *v = (int64_t)u;
+    else *v = -(int64_t)(u - 1) - 1; /* reaches INT64_MIN without overflow */
+    return NUM_OK;
+}
+
+static int num_fail(rsdk_reader *r, num_res res, size_t at, const char *what) {
+    unsigned char c = (unsigned char)r->buf[at];
+    if (res == NUM_RANGE) return fail(r, "%s overflows at offset %" PRIu64, what, OFF(at));
+    if (res == NUM_EMPTY && c == '\r') return fail(r, "missing %s at offset %" PRIu64, what, OFF(at));
+    return fail(r, "bad digit 0x%02x in %s at offset %" PRIu64, c, what, OFF(at));
+}
+
+/* Reads the number that follows the type byte at p up to its CRLF. */
+static inline int num_line(rsdk_reader *r, size_t p, size_t end, int64_t *v, size_t *next,
+                           const char *what) {
+    const char *s = r->buf + p + 1;
+    size_t avail = end - p - 1;
+    size_t look = avail < MAX_NUM_LINE + 1 ? avail : MAX_NUM_LINE + 1;
+    const char *cr = memchr(s, '\r', look);
+    size_t n = cr ? (size_t)(cr - s) : look;
+    size_t bad = 0;
+    num_res res = parse_i64(s, n, v, &bad);
+    if (!cr) {
+        /* Incomplete, but what is here must already be a number prefix. */
+        if (res == NUM_BAD || res == NUM_RANGE) return num_fail(r, res, p + 1 + bad, what);
+        if (n > MAX_NUM_LINE) return fail(r, "%s too long at offset %" PRIu64, what, OFF(p + 1));
+        return SCAN_MORE;
+    }
+    if (res != NUM_OK) return num_fail(r, res, p + 1 + bad, what);
+    if (n + 1 >= avail) return SCAN_MORE;
+    if (s[n + 1] != '\n') return fail(r, "missing \\r\\n at offset %" PRIu64, OFF(p + 1 + n));
+    *next = p + 1 + n + 2;
+    return SCAN_OK;
+}
+
+/* Finds the CRLF ending the text line of the item at p; *n is the text
+ * length. The search resumes where the last call stopped. */
+static inline int text_line(rsdk_reader *r, size_t p, size_t end, size_t *n, size_t *next) {
+    size_t from = p + 1;
+    if (r->cr_from > from) from = r->cr_from;
+    const char *cr = memchr(r->buf + from, '\r', end - from);
+    if (!cr) {
+        if (end - p - 1 > r->lim.max_bulk_bytes)
+            return fail(r, "line at offset %" PRIu64 " is longer than max_bulk_bytes %zu", OFF(p),
+                        r->lim.max_bulk_bytes);
+        r->cr_from = end;
+        return SCAN_MORE;
+    }
+    size_t c = (size_t)(cr - r->buf);
+    if (c + 1 >= end) {
+        r->cr_from = c;
+        return SCAN_MORE;
+    }
+    if (r->buf[c + 1] != '\n') return fail(r, "missing \\r\\n at offset %" PRIu64, OFF(c));
+    *n = c - p - 1;
+    if (*n > r->lim.max_bulk_bytes)
+        return fail(r, "line at offset %" PRIu64 " is longer than max_bulk_bytes %zu", OFF(p),
+                    r->lim.max_bulk_bytes);
+    *next = c + 2;
+    return SCAN_OK;
+}
+
+static inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* RESP3 double: [+-](inf|nan|digits[.digits][(e|E)[+-]digits]). */
+static bool valid_double(const char *s, size_t n) {
+    size_t i = 0;
+    if (n && (s[0] == '-' || s[0] == '+')) i = 1;
+    if (n - i == 3 && (memcmp(s + i, "inf", 3) == 0 || memcmp(s + i, "nan", 3) == 0)) return true;
+    size_t d0 = i;
+    while (i < n && is_digit(s[i])) i++;
+    size_t digits = i - d0;
+    if (i < n && s[i] == '.') {
+        size_t f0 = ++i;
+        while (i < n && is_digit(s[i])) i++;
+        digits += i - f0;
+    }
+    if (!digits) return false;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '-' || s[i] == '+')) i++;
+        size_t e0 = i;
+        while (i < n && is_digit(s[i])) i++;
+        if (i == e0) return false;
+    }
+    return i == n;
+}
+
+static bool valid_bignum(const char *s, size_t n) {
+    size_t i = 0;
+    if (n && (s[0] == '-' || s[0] == '+')) i = 1;
+    if (i == n) return false;
+    for (; i < n; i++)
+        if (!is_digit(s[i])) return false;
+    return true;
+}
+
+int rsdk__reader_scan(rsdk_reader *r) {
+    if (r->dead) return SCAN_FAIL;
+    if (r->complete) return SCAN_OK;
+    const char *b = r->buf;
+    const size_t end = r->len;
+    const rsdk_reader_limits *lim = &r->lim;
+    rsdk__rframe *st = r->stack;
+    size_t p = r->pos, nodes = r->nodes, strbytes = r->strbytes;
+    unsigned top = r->top;
+    int rc = SCAN_MORE;
+
+    while (p < end) {
+        const char t = b[p];
+        size_t next = 0;
+        size_t open = 0; /* children of an aggregate or attribute */
+        int64_t v = 0;
+        switch (t) {
+        case '+':
+        case '-':
+        case '(':
+        case ',':
+        case '_':
+        case '#': {
+            size_t n = 0;
+            rc = text_line(r, p, end, &n, &next);
+            if (rc != SCAN_OK) goto stop;
+            const char *s = b + p + 1;
+            if (t == '_') {
+                if (n) return fail(r, "bad null at offset %" PRIu64, OFF(p));
+            } else if (t == '#') {
+                if (n != 1 || (s[0] != 't' && s[0] != 'f'))
+                    return fail(r, "bad boolean at offset %" PRIu64 " (expected #t or #f)", OFF(p));
+            } else {
+                if (t == ',' && !valid_double(s, n))
+                    return fail(r, "bad double at offset %" PRIu64, OFF(p));
+                if (t == '(' && !valid_bignum(s, n))
+                    return fail(r, "bad big number at offset %" PRIu64, OFF(p));
+                strbytes += n + 1;
+            }
+            break;
+        }
+        case ':':
+            rc = num_line(r, p, end, &v, &next, "integer");
+            if (rc != SCAN_OK) goto stop;
+            break;
+        case '$':
+        case '!':
+        case '=': {
+            rc = num_line(r, p, end, &v, &next, "bulk length");
+            if (rc != SCAN_OK) goto stop;
+            if (v < 0) {
+                if (v != -1 || t != '$')
+                    return fail(r, "negative length %" PRId64 " at offset %" PRIu64, v, OFF(p));
+                break; /* RESP2 nil bulk */
+            }
+            if ((uint64_t)v > lim->max_bulk_bytes)
+                return fail(r, "bulk length %" PRId64 " exceeds max_bulk_bytes %zu", v, lim->max_bulk_bytes);
+            size_t blen = (size_t)v;
+            size_t used = next - r->start;
+            if (used > lim->max_reply_bytes || blen + 2 > lim->max_reply_bytes - used)
+                return fail(r, "reply size %zu exceeds max_reply_bytes %zu", used + blen + 2,
+                            lim->max_reply_bytes);
+            if (end - next < blen + 2) {
+                rc = SCAN_MORE;
+                goto stop;
+            }
+            if (b[next + blen] != '\r' || b[next + blen + 1] != '\n')
+                return fail(r, "missing \\r\\n after bulk data at offset %" PRIu64, OFF(next + blen));
+            if (t == '=') {
+                if (blen < 4 || b[next + 3] != ':')
+                    return fail(r, "verbatim string without a \"xxx:\" format at offset %" PRIu64, OFF(p));
+                strbytes += blen - 4 + 1;
+            } else {
+                strbytes += blen + 1;
+            }
+            next += blen + 2;
+            break;
+        }
+        case '*':
+        case '%':
+        case '~':
+        case '>':
+        case '|': {
+            rc = num_line(r, p, end, &v, &next, "aggregate length");
+            if (rc != SCAN_OK) goto stop;
+            if (v < 0) {
+                if (v != -1 || t != '*')
+                    return fail(r, "negative length %" PRId64 " at offset %" PRIu64, v, OFF(p));
+                break; /* RESP2 nil array */
+            }
+            bool pairs = t == '%' || t == '|';
+            if ((uint64_t)v > lim->max_elements || (pairs && (uint64_t)v > lim->max_elements / 2))
+                return fail(r, "aggregate length %" PRId64 "%s exceeds max_elements %zu", v,
+                            pairs ? " pairs" : "", lim->max_elements);
+            open = pairs ? (size_t)v * 2 : (size_t)v;
+            if (open && top + 1 > lim->max_depth)
+                return fail(r, "nesting depth %u exceeds max_depth %u at offset %" PRIu64, top + 1,
+                            lim->max_depth, OFF(p));
+            break;
+        }
+        default:
+            return fail(r, "bad type byte 0x%02x at offset %" PRIu64, (unsigned)(unsigned char)t, OFF(p));
+        }
+
+        nodes++;
+        p = next;
+        /* An attribute precedes the value it describes: its parent still
+         * waits for that value, so only real values count against it. */
+        if (t != '|') st[top].remaining--;
+        if (open) {
+            st[++top].remaining = open;
+            continue;
+        }
+        if (t == '|') continue;
+        while (st[top].remaining == 0) {
+            if (top == 0) goto done;
+            top--;
+        }
+    }
+    rc = SCAN_MORE;
+
+stop:
+    r->pos = p;
+    r->nodes = nodes;
+    r->strbytes = strbytes;
+    r->top = top;
+    if (rc == SCAN_MORE && end - r->start > lim->max_reply_bytes)
+        return fail(r, "reply size exceeds max_reply_bytes %zu (%zu bytes buffered)", lim->max_reply_bytes,
+                    end - r->start);
+    return rc;
+
+done:
+    if (p - r->start > lim->max_reply_bytes)
+        return fail(r, "reply size %zu exceeds max_reply_bytes %zu", p - r->start, lim->max_reply_bytes);
+    r->pos = p;
+    r->nodes = nodes;
+    r->strbytes = strbytes;
+    r->top = 0;
+    r->complete = true;
+    return SCAN_OK;
+}

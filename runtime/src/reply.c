@@ -1,0 +1,123 @@
+/* Reply trees: the arena they live in, freeing, lookup and copying. */
+#include "rsdk/reply.h"
+
+#include "alloc.h"
+#include "reader_internal.h"
+
+_Static_assert(sizeof(rsdk__arena_hdr) == RSDK__ARENA_HDR_SIZE, "arena header keeps the root aligned");
+
+rsdk_reply *rsdk__reply_arena_new(size_t nodes, size_t strbytes, char **strings) {
+    if (nodes == 0) nodes = 1;
+    if (nodes > (SIZE_MAX - RSDK__ARENA_HDR_SIZE) / sizeof(rsdk_reply)) return NULL;
+    size_t nb = nodes * sizeof(rsdk_reply);
+    if (strbytes > SIZE_MAX - RSDK__ARENA_HDR_SIZE - nb) return NULL;
+    size_t total = RSDK__ARENA_HDR_SIZE + nb + strbytes;
+    char *mem = rsdk__malloc(total);
+    if (!mem) return NULL;
+    rsdk__arena_hdr *h = (rsdk__arena_hdr *)(void *)mem;
+    h->magic = RSDK__ARENA_MAGIC;
+    h->size = total;
+    *strings = mem + RSDK__ARENA_HDR_SIZE + nb;
+    return (rsdk_reply *)(void *)(mem + RSDK__ARENA_HDR_SIZE);
+}
+
+void rsdk_reply_free(rsdk_reply *r) {
+    if (!r) return;
+    rsdk__arena_hdr *h = (rsdk__arena_hdr *)(void *)((char *)r - RSDK__ARENA_HDR_SIZE);
+    /* An inner node has no header before it (the bytes there belong to the
+     * same arena, so reading them is safe): refusing it beats handing free()
+     * a pointer malloc never returned. */
+    if (h->magic != RSDK__ARENA_MAGIC) return;
+    h->magic = 0;
+    rsdk__free(h);
+}
+
+const char *rsdk_reply_type_str(rsdk_reply_type t) {
+    switch (t) {
+    case RSDK_REPLY_STRING: return "string";
+    case RSDK_REPLY_STATUS: return "status";
+    case RSDK_REPLY_ERROR: return "error";
+    case RSDK_REPLY_INTEGER: return "integer";
+    case RSDK_REPLY_DOUBLE: return "double";
+    case RSDK_REPLY_NIL: return "nil";
+    case RSDK_REPLY_BOOL: return "bool";
+    case RSDK_REPLY_BIGNUM: return "bignum";
+    case RSDK_REPLY_VERB: return "verbatim";
+    case RSDK_REPLY_ARRAY: return "array";
+    case RSDK_REPLY_MAP: return "map";
+    case RSDK_REPLY_SET: return "set";
+    case RSDK_REPLY_PUSH: return "push";
+    }
+    return "unknown";
+}
+
+static bool is_text(const rsdk_reply *r) {
+    return r->type == RSDK_REPLY_STRING || r->type == RSDK_REPLY_STATUS || r->type == RSDK_REPLY_VERB;
+}
+
+const rsdk_reply *rsdk_reply_map_get(const rsdk_reply *r, const char *key) {
+    if (!r || !key) return NULL;
+    if (r->type != RSDK_REPLY_MAP && r->type != RSDK_REPLY_ARRAY) return NULL;
+    /* A RESP2 map is a flat array of key, value, ...: an odd count is not one. */
+    if (r->elements % 2) return NULL;
+    size_t kl = strlen(key);
+    for (size_t i = 0; i < r->elements; i += 2) {
+        const rsdk_reply *k = &r->element[i];
+        if (is_text(k) && k->len == kl && memcmp(k->str, key, kl) == 0) return &r->element[i + 1];
+    }
+    return NULL;
+}
+
+/* Nodes and string bytes a copy of `r` needs (depth is bounded by the
+ * reader's nesting cap, so recursion is safe). */
+static void measure(const rsdk_reply *r, size_t *nodes, size_t *strbytes) {
+    *nodes += 1;
+    if (r->str) *strbytes += r->len + 1;
+    if (r->attribute) measure(r->attribute, nodes, strbytes);
+    for (size_t i = 0; i < r->elements; i++) measure(&r->element[i], nodes, strbytes);
+}
+
+static void copy_into(rsdk_reply *d, const rsdk_reply *s, rsdk_reply **pool, char **sp) {
+    *d = *s;
+    if (s->str) {
+        memcpy(*sp, s->str, s->len);
+        (*sp)[s->len] = '\0';
+        d->str = *sp;
+        *sp += s->len + 1;
+    }
+    if (s->attribute) {
+        d->attribute = (*pool)++;
+        copy_into(d->attribute, s->attribute, pool, sp);
+    }
+    if (s->elements) {
+        d->element = *pool;
+        *pool += s->elements;
+        for (size_t i = 0; i < s->elements; i++) copy_into(&d->element[i], &s->element[i], pool, sp);
+    }
+}
+
+rsdk_reply *rsdk__reply_copy(const rsdk_reply *src) {
+    if (!src) return NULL;
+    size_t nodes = 0, strbytes = 0;
+    measure(src, &nodes, &strbytes);
+    char *sp = NULL;
+    rsdk_reply *root = rsdk__reply_arena_new(nodes, strbytes, &sp);
+    if (!root) return NULL;
+    rsdk_reply *pool = root + 1;
+    copy_into(root, src, &pool, &sp);
+    return root;
+}
+
+rsdk_reply *rsdk__reply_new_str(rsdk_reply_type type, const char *p, size_t len) {
+    if (len == SIZE_MAX) return NULL;
+    char *sp = NULL;
+    rsdk_reply *n = rsdk__reply_arena_new(1, len + 1, &sp);
+    if (!n) return NULL;
+    memset(n, 0, sizeof *n);
+    n->type = type;
+    if (len) memcpy(sp, p, len);
+    sp[len] = '\0';
+    n->str = sp;
+    n->len = len;
+    return n;
+}
