@@ -78,6 +78,12 @@ report() {
       nt = 0
       t_name[++nt] = "get_pipeline100 ops rsdk/hiredis"; t_op[nt] = ">="; t_goal[nt] = 1.40
       t_val[nt] = (("get_pipeline100", "rsdk") in OPS && ("get_pipeline100", "hiredis") in OPS) ? OPS["get_pipeline100", "rsdk"] / OPS["get_pipeline100", "hiredis"] : ""
+      # What no client can beat here: the floor over hiredis, and the
+      # client-side truth: hiredis CPU per op over rsdk CPU per op.
+      if (("get_pipeline100", "floor") in OPS && ("get_pipeline100", "hiredis") in OPS && ("get_pipeline100", "rsdk") in CPU)
+        t_note[nt] = sprintf(" (ceiling floor/hiredis=%.2f; cpu hiredis/rsdk=%.2f)",
+          OPS["get_pipeline100", "floor"] / OPS["get_pipeline100", "hiredis"],
+          CPU["get_pipeline100", "hiredis"] / CPU["get_pipeline100", "rsdk"])
       t_name[++nt] = "get_pipeline100 ops rsdk/floor"; t_op[nt] = ">="; t_goal[nt] = 0.85
       t_val[nt] = (("get_pipeline100", "rsdk") in OPS && ("get_pipeline100", "floor") in OPS) ? OPS["get_pipeline100", "rsdk"] / OPS["get_pipeline100", "floor"] : ""
       t_name[++nt] = "lrange1000 cpu rsdk/hiredis"; t_op[nt] = "<="; t_goal[nt] = 0.50
@@ -91,7 +97,7 @@ report() {
         known++
         margin = (t_op[i] == ">=") ? v - t_goal[i] : t_goal[i] - v
         verdict = margin >= 0 ? "PASS" : "MISS"; if (margin >= 0) pass++
-        line = line sprintf(" | %s=%.3f target %s%.2f %s margin %+.3f", t_name[i], v, t_op[i], t_goal[i], verdict, margin)
+        line = line sprintf(" | %s=%.3f target %s%.2f %s margin %+.3f%s", t_name[i], v, t_op[i], t_goal[i], verdict, margin, t_note[i])
       }
       printf "%s | %d/%d targets met (median of runs)\n", line, pass, nt
       exit (pass == nt) ? 0 : 3
