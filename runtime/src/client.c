@@ -100,23 +100,6 @@ rsdk_status rsdk_client_open(const rsdk_client_opts *o, rsdk_client **out, rsdk_
     return RSDK_OK;
 }
 
-rsdk_status rsdk_client_open_url(const char *url, rsdk_client **out, rsdk_error *err) {
-    if (!url || !out) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "NULL URL or result");
-    rsdk_url u;
-    rsdk_status s = rsdk_url_parse(url, &u, err);
-    if (s) return s;
-    if (u.tls) {
-        rsdk_url_deinit(&u);
-        return rsdk_error_set(err, RSDK_ERR_TLS, 0, "rediss:// needs TLS, which this client cannot set up");
-    }
-    rsdk_client_opts o;
-    rsdk_client_opts_init(&o);
-    rsdk_client_opts_from_url(&o, &u);
-    s = rsdk_client_open(&o, out, err); /* copies every string it keeps */
-    rsdk_url_deinit(&u);
-    return s;
-}
-
 void rsdk_client_close(rsdk_client *c) {
     if (c) client_free(c);
 }

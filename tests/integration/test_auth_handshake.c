@@ -1,0 +1,118 @@
+/* Authentication in the handshake against a server with --requirepass and
+ * an ACL user: a wrong password is RSDK_ERR_AUTH (response class) and never
+ * appears in the error; right passwords and ACL users work under RESP3 and
+ * RESP2. */
+#include "live.h"
+
+#define PASS "s3cret-Pa55"
+#define ALICE_PASS "alice-Pa55word"
+
+static const char *const server_args[] = {
+    "--requirepass", PASS, "--user", "alice", "on", ">" ALICE_PASS, "~*", "&*", "+@all", NULL,
+};
+
+static int setup(void **state) { return live_setup_with(state, server_args); }
+
+static rsdk_status open_as(rsdk_test_server *srv, int proto, const char *user, const char *pass,
+                           rsdk_client **c, rsdk_error *err) {
+    rsdk_client_opts o;
+    rsdk_test_server_client_opts(srv, &o, proto == 2);
+    o.protocol = proto;
+    o.username = user;
+    o.password = pass;
+    return rsdk_client_open(&o, c, err);
+}
+
+static void expect_auth_failure(rsdk_test_server *srv, int proto, const char *user, const char *pass) {
+    rsdk_client *c = NULL;
+    rsdk_error err;
+    rsdk_status s = open_as(srv, proto, user, pass, &c, &err);
+    assert_int_equal(s, RSDK_ERR_AUTH);
+    assert_null(c);
+    assert_int_equal(err.code, RSDK_ERR_AUTH);
+    assert_int_equal(rsdk_err_class(s), RSDK_CLASS_RESPONSE);
+    assert_false(rsdk_err_retryable(s));
+    assert_true(err.message[0] != '\0');
+    if (pass) {
+        assert_null(strstr(err.message, pass));
+        assert_null(strstr(err.prefix, pass));
+    }
+}
+
+static void test_wrong_password_is_auth_error(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    for (int proto = 2; proto <= 3; proto++) {
+        expect_auth_failure(*state, proto, NULL, "not-the-Pa55");
+        expect_auth_failure(*state, proto, "alice", "wrong-alice-Pa55");
+        expect_auth_failure(*state, proto, "nobody", ALICE_PASS);
+    }
+}
+
+static void test_missing_password_is_auth_error(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    /* RESP3: HELLO itself is refused (NOAUTH). */
+    expect_auth_failure(*state, 3, NULL, NULL);
+    /* RESP2 without AUTH sends nothing at connect; the first command gets
+     * NOAUTH, mapped the same way. */
+    rsdk_client *c = NULL;
+    assert_int_equal(open_as(*state, 2, NULL, NULL, &c, NULL), RSDK_OK);
+    rsdk_reply *r = NULL;
+    assert_int_equal(rsdk_client_command(c, &r, "PING", (const char *)NULL), RSDK_ERR_AUTH);
+    assert_string_equal(rsdk_client_error(c)->prefix, "NOAUTH");
+    rsdk_client_close(c);
+}
+
+static void test_right_password_works(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    for (int proto = 2; proto <= 3; proto++) {
+        rsdk_client *c = NULL;
+        rsdk_error err;
+        assert_int_equal(open_as(*state, proto, NULL, PASS, &c, &err), RSDK_OK);
+        assert_int_equal(rsdk_client_protocol(c), proto);
+        CMD_STR(c, "PONG", "PING");
+        CMD_STR(c, "default", "ACL", "WHOAMI");
+        rsdk_client_close(c);
+    }
+}
+
+static void test_acl_user_works(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    for (int proto = 2; proto <= 3; proto++) {
+        rsdk_client *c = NULL;
+        assert_int_equal(open_as(*state, proto, "alice", ALICE_PASS, &c, NULL), RSDK_OK);
+        CMD_STR(c, "alice", "ACL", "WHOAMI");
+        rsdk_client_close(c);
+    }
+}
+
+/* Name and db travel with the password through HELLO or the RESP2 path. */
+static void test_auth_with_name_and_db(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    for (int proto = 2; proto <= 3; proto++) {
+        rsdk_client_opts o;
+        rsdk_test_server_client_opts(*state, &o, false);
+        o.protocol = proto;
+        o.username = "alice";
+        o.password = ALICE_PASS;
+        o.client_name = proto == 2 ? "rsdk-two" : "rsdk-three";
+        o.db = 5;
+        rsdk_client *c = NULL;
+        assert_int_equal(rsdk_client_open(&o, &c, NULL), RSDK_OK);
+        CMD_STR(c, o.client_name, "CLIENT", "GETNAME");
+        rsdk_reply *r = CMD_OK(c, "CLIENT", "INFO");
+        assert_non_null(strstr(r->str, " db=5 "));
+        rsdk_reply_free(r);
+        rsdk_client_close(c);
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wrong_password_is_auth_error),
+        cmocka_unit_test(test_missing_password_is_auth_error),
+        cmocka_unit_test(test_right_password_works),
+        cmocka_unit_test(test_acl_user_works),
+        cmocka_unit_test(test_auth_with_name_and_db),
+    };
+    return cmocka_run_group_tests(tests, setup, rsdk_test_server_group_teardown);
+}

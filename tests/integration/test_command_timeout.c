@@ -1,0 +1,102 @@
+/* A command that outlasts the command timeout fails with RSDK_ERR_TIMEOUT
+ * and breaks the connection, so its late reply can never be read as the
+ * answer to the next command: with reconnect the next call opens a fresh
+ * connection and gets its own answer; without, it fails with BROKEN. */
+#include <time.h>
+
+#include "live.h"
+
+static rsdk_client *open_with_timeout(rsdk_test_server *srv, bool reconnect, bool use_unix,
+                                      int proto) {
+    rsdk_client_opts o;
+    rsdk_test_server_client_opts(srv, &o, use_unix);
+    o.command_timeout_ms = 200;
+    o.reconnect = reconnect;
+    o.protocol = proto;
+    rsdk_client *c = NULL;
+    rsdk_error err;
+    rsdk_status s = rsdk_client_open(&o, &c, &err);
+    if (s) fail_msg("open: %s", err.message);
+    return c;
+}
+
+static void expect_sleep_times_out(rsdk_client *c) {
+    rsdk_reply *r = NULL;
+    rsdk_status s = rsdk_client_command(c, &r, "DEBUG", "SLEEP", "1", (const char *)NULL);
+    assert_int_equal(s, RSDK_ERR_TIMEOUT);
+    assert_null(r);
+    assert_int_equal(rsdk_client_error(c)->code, RSDK_ERR_TIMEOUT);
+    assert_int_equal(rsdk_err_class(s), RSDK_CLASS_CONNECTION);
+    assert_true(rsdk_client_broken(c));
+}
+
+static void pause_ms(long ms) {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static void reconnect_gets_own_reply(rsdk_test_server *srv, bool use_unix, int proto, bool wait) {
+    rsdk_client *c = open_with_timeout(srv, true, use_unix, proto);
+    expect_sleep_times_out(c);
+    /* wait: let the late +OK of DEBUG SLEEP arrive on the old socket first.
+     * Otherwise the server is still asleep and the reconnect's HELLO waits
+     * for it under the connect timeout. Either way ECHO must get "mine". */
+    if (wait) pause_ms(1100);
+    CMD_STR(c, "mine", "ECHO", "mine");
+    assert_false(rsdk_client_broken(c));
+    assert_int_equal(rsdk_client_protocol(c), proto);
+    CMD_STR(c, "PONG", "PING");
+    rsdk_client_close(c);
+}
+
+static void test_timeout_then_reconnect_unix(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    reconnect_gets_own_reply(*state, true, 3, false);
+}
+
+static void test_timeout_then_reconnect_tcp_resp2(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    reconnect_gets_own_reply(*state, false, 2, true);
+}
+
+static void test_timeout_without_reconnect_is_broken(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    rsdk_client *c = open_with_timeout(*state, false, true, 3);
+    expect_sleep_times_out(c);
+    rsdk_reply *r = NULL;
+    rsdk_status s = rsdk_client_command(c, &r, "ECHO", "mine", (const char *)NULL);
+    assert_int_equal(s, RSDK_ERR_BROKEN);
+    assert_null(r);
+    assert_true(rsdk_client_broken(c));
+    /* Pipelines refuse the same way, leaving every slot empty. */
+    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    const char *ping[] = {"PING"};
+    assert_int_equal(rsdk_pipeline_append_argv(p, 1, ping, NULL), RSDK_OK);
+    assert_int_equal(rsdk_pipeline_exec(p), RSDK_ERR_BROKEN);
+    assert_null(rsdk_pipeline_reply(p, 0));
+    rsdk_pipeline_free(p);
+    rsdk_client_close(c);
+    /* Let the sleeping server wake before the next test. */
+    rsdk_client *w = rsdk_test_client(*state, 3, true);
+    CMD_STR(w, "PONG", "PING");
+    rsdk_client_close(w);
+}
+
+/* A timeout that is long enough does not fire. */
+static void test_slow_command_within_timeout(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    rsdk_client *c = open_with_timeout(*state, false, true, 3);
+    CMD_STR(c, "OK", "DEBUG", "SLEEP", "0.05");
+    assert_false(rsdk_client_broken(c));
+    rsdk_client_close(c);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_timeout_then_reconnect_unix),
+        cmocka_unit_test(test_timeout_then_reconnect_tcp_resp2),
+        cmocka_unit_test(test_timeout_without_reconnect_is_broken),
+        cmocka_unit_test(test_slow_command_within_timeout),
+    };
+    return cmocka_run_group_tests(tests, rsdk_test_server_group_setup, rsdk_test_server_group_teardown);
+}
