@@ -68,6 +68,13 @@ RSDK_API void rsdk_client_close(rsdk_client *c);
 /* Detail of the client's last failure. Borrowed; valid until the next call. */
 RSDK_API const rsdk_error *rsdk_client_error(const rsdk_client *c);
 
+/* Records `e` (copied) as the client's last failure, so code that rejects a
+ * command before sending it (generated command wrappers checking their
+ * arguments or decoding a reply) reports through rsdk_client_error() like the
+ * client's own calls. The connection is not affected. Returns e->code, or
+ * RSDK_ERR_INVALID_ARG for a NULL `c` or `e`. */
+RSDK_API rsdk_status rsdk_client_set_error(rsdk_client *c, const rsdk_error *e);
+
 /* Protocol in use after the handshake: 2 or 3. */
 RSDK_API int rsdk_client_protocol(const rsdk_client *c);
 
