@@ -1,0 +1,214 @@
+/* Every reader limit turns an over-limit reply into RSDK_ERR_PROTOCOL with
+ * a message naming the limit, accepts replies exactly at the limit, and
+ * leaves the reader dead afterwards. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "resp_fixture.h"
+#include "rsdk/reader.h"
+
+static rsdk_reader *reader_with(size_t bulk, size_t elements, unsigned depth, size_t reply) {
+    rsdk_reader_limits l;
+    rsdk_reader_limits_init(&l);
+    if (bulk) l.max_bulk_bytes = bulk;
+    if (elements) l.max_elements = elements;
+    if (depth) l.max_depth = depth;
+    if (reply) l.max_reply_bytes = reply;
+    rsdk_reader *r = rsdk_reader_new(&l);
+    assert_non_null(r);
+    return r;
+}
+
+/* Feeds `text` whole and expects a protocol error with `msg`; then checks
+ * that the reader stays dead. */
+static void expect_fail(rsdk_reader *r, const char *text, size_t len, const char *msg) {
+    rsdk_reply *rep = NULL;
+    rsdk_status s = fx_feed_get(r, text, len, &rep);
+    if (s != RSDK_ERR_PROTOCOL)
+        fail_msg("%s: got %s, wanted RSDK_ERR_PROTOCOL (%s)", msg, rsdk_status_name(s), rsdk_reader_error(r)->message);
+    assert_null(rep);
+    assert_int_equal(rsdk_reader_error(r)->code, RSDK_ERR_PROTOCOL);
+    assert_string_equal(rsdk_reader_error(r)->message, msg);
+    /* Dead: nothing more goes in or comes out, and the message stays. */
+    assert_int_equal(rsdk_reader_feed(r, "+OK\r\n", 5), RSDK_ERR_PROTOCOL);
+    assert_int_equal(rsdk_reader_get(r, &rep), RSDK_ERR_PROTOCOL);
+    char *area;
+    size_t avail;
+    assert_int_equal(rsdk_reader_space(r, 16, &area, &avail), RSDK_ERR_PROTOCOL);
+    assert_string_equal(rsdk_reader_error(r)->message, msg);
+    rsdk_reader_free(r);
+}
+
+static void expect_ok(rsdk_reader *r, const char *text, size_t len, rsdk_reply_type type) {
+    rsdk_reply *rep = NULL;
+    rsdk_status s = fx_feed_get(r, text, len, &rep);
+    if (s != RSDK_OK) fail_msg("got %s: %s", rsdk_status_name(s), rsdk_reader_error(r)->message);
+    assert_non_null(rep);
+    assert_int_equal(rep->type, type);
+    rsdk_reply_free(rep);
+    rsdk_reader_free(r);
+}
+
+#define S(lit) lit, sizeof(lit) - 1
+
+static void defaults_are_documented_values(void **st) {
+    (void)st;
+    rsdk_reader_limits l;
+    rsdk_reader_limits_init(&l);
+    assert_int_equal(l.max_bulk_bytes, (size_t)512 << 20);
+    assert_int_equal(l.max_elements, (size_t)1 << 27);
+    assert_int_equal(l.max_depth, 128);
+    assert_int_equal(l.max_reply_bytes, (size_t)1 << 30);
+}
+
+static void bulk_length_over_max_bulk_bytes(void **st) {
+    (void)st;
+    expect_fail(rsdk_reader_new(NULL), S("$9999999999\r\n"),
+                "protocol: bulk length 9999999999 exceeds max_bulk_bytes 536870912");
+    expect_fail(reader_with(10, 0, 0, 0), S("$11\r\n"), "protocol: bulk length 11 exceeds max_bulk_bytes 10");
+    expect_fail(reader_with(10, 0, 0, 0), S("!11\r\n"), "protocol: bulk length 11 exceeds max_bulk_bytes 10");
+    expect_fail(reader_with(10, 0, 0, 0), S("=15\r\n"), "protocol: bulk length 15 exceeds max_bulk_bytes 10");
+    /* Inside an aggregate, too. */
+    expect_fail(reader_with(10, 0, 0, 0), S("*2\r\n$1\r\na\r\n$12\r\n"),
+                "protocol: bulk length 12 exceeds max_bulk_bytes 10");
+    expect_ok(reader_with(10, 0, 0, 0), S("$10\r\n0123456789\r\n"), RSDK_REPLY_STRING);
+}
+
+static void simple_line_over_max_bulk_bytes(void **st) {
+    (void)st;
+    /* No CRLF yet, and already longer than any allowed line. */
+    expect_fail(reader_with(10, 0, 0, 0), S("+01234567890"),
+                "protocol: line at offset 0 is longer than max_bulk_bytes 10");
+    expect_fail(reader_with(10, 0, 0, 0), S("*1\r\n-01234567890123\r\n"),
+                "protocol: line at offset 4 is longer than max_bulk_bytes 10");
+    expect_ok(reader_with(10, 0, 0, 0), S("+0123456789\r\n"), RSDK_REPLY_STATUS);
+}
+
+static void aggregate_over_max_elements(void **st) {
+    (void)st;
+    expect_fail(rsdk_reader_new(NULL), S("*2000000000\r\n"),
+                "protocol: aggregate length 2000000000 exceeds max_elements 134217728");
+    expect_fail(reader_with(0, 4, 0, 0), S("*5\r\n"), "protocol: aggregate length 5 exceeds max_elements 4");
+    expect_fail(reader_with(0, 4, 0, 0), S("~5\r\n"), "protocol: aggregate length 5 exceeds max_elements 4");
+    expect_fail(reader_with(0, 4, 0, 0), S(">5\r\n"), "protocol: aggregate length 5 exceeds max_elements 4");
+    /* A map of 3 pairs holds 6 elements. */
+    expect_fail(reader_with(0, 4, 0, 0), S("%3\r\n"), "protocol: aggregate length 3 pairs exceeds max_elements 4");
+    expect_fail(reader_with(0, 4, 0, 0), S("|3\r\n"), "protocol: aggregate length 3 pairs exceeds max_elements 4");
+    expect_ok(reader_with(0, 4, 0, 0), S("*4\r\n:1\r\n:2\r\n:3\r\n:4\r\n"), RSDK_REPLY_ARRAY);
+    expect_ok(reader_with(0, 4, 0, 0), S("%2\r\n:1\r\n:2\r\n:3\r\n:4\r\n"), RSDK_REPLY_MAP);
+}
+
+/* "*<n>" nested n deep around one integer. */
+static char *nested(unsigned n, size_t *len) {
+    char *s = malloc((size_t)n * 4 + 8);
+    size_t l = 0;
+    for (unsigned i = 0; i < n; i++) {
+        memcpy(s + l, "*1\r\n", 4);
+        l += 4;
+    }
+    memcpy(s + l, ":7\r\n", 4);
+    *len = l + 4;
+    return s;
+}
+
+static void nesting_over_max_depth(void **st) {
+    (void)st;
+    size_t len;
+    char *s = nested(3, &len);
+    expect_ok(reader_with(0, 0, 3, 0), s, len, RSDK_REPLY_ARRAY);
+    free(s);
+    s = nested(4, &len);
+    expect_fail(reader_with(0, 0, 3, 0), s, len, "protocol: nesting depth 4 exceeds max_depth 3 at offset 12");
+    free(s);
+
+    /* Default 128. */
+    s = nested(128, &len);
+    expect_ok(rsdk_reader_new(NULL), s, len, RSDK_REPLY_ARRAY);
+    free(s);
+    s = nested(129, &len);
+    expect_fail(rsdk_reader_new(NULL), s, len, "protocol: nesting depth 129 exceeds max_depth 128 at offset 512");
+    free(s);
+
+    /* An attribute is a level of nesting too. */
+    expect_fail(reader_with(0, 0, 1, 0), S("*1\r\n|1\r\n+k\r\n+v\r\n:1\r\n"),
+                "protocol: nesting depth 2 exceeds max_depth 1 at offset 4");
+    /* Empty aggregates open no level. */
+    expect_ok(reader_with(0, 0, 1, 0), S("*1\r\n*0\r\n"), RSDK_REPLY_ARRAY);
+}
+
+static void depth_is_capped_at_1024_whatever_is_asked(void **st) {
+    (void)st;
+    size_t len;
+    char *s = nested(1024, &len);
+    expect_ok(reader_with(0, 0, 5000, 0), s, len, RSDK_REPLY_ARRAY);
+    free(s);
+    s = nested(1025, &len);
+    expect_fail(reader_with(0, 0, 5000, 0), s, len, "protocol: nesting depth 1025 exceeds max_depth 1024 at offset 4096");
+    free(s);
+}
+
+static void reply_over_max_reply_bytes(void **st) {
+    (void)st;
+    /* Known from a bulk header before its data arrives. */
+    expect_fail(reader_with(0, 0, 0, 64), S("$100\r\n"), "protocol: reply size 108 exceeds max_reply_bytes 64");
+    expect_fail(reader_with(0, 0, 0, 64), S("*3\r\n$30\r\n012345678901234567890123456789\r\n$30\r\n"),
+                "protocol: reply size 78 exceeds max_reply_bytes 64");
+    /* Known once more bytes are buffered than one reply may take. */
+    expect_fail(reader_with(0, 0, 0, 64),
+                S("*100\r\n:1\r\n:1\r\n:1\r\n:1\r\n:1\r\n:1\r\n:1\r\n:1\r\n:1\r\n:1\r\n:1\r\n:1\r\n:1\r\n:1\r\n:1\r\n:1\r\n"),
+                "protocol: reply size exceeds max_reply_bytes 64 (70 bytes buffered)");
+    /* Exactly at the limit is fine, and the limit is per reply. */
+    rsdk_reader *r = reader_with(0, 0, 0, 16);
+    for (int i = 0; i < 3; i++) {
+        rsdk_reply *rep = NULL;
+        assert_int_equal(fx_feed_get(r, S("$9\r\n012345678\r\n"), &rep), RSDK_OK);
+        assert_non_null(rep);
+        assert_int_equal(rep->len, 9);
+        rsdk_reply_free(rep);
+    }
+    expect_fail(r, S("$10\r\n"), "protocol: reply size 17 exceeds max_reply_bytes 16");
+}
+
+/* A count within the limit is still never trusted for allocation: memory
+ * grows with the bytes that actually arrive. */
+static void declared_count_allocates_nothing_up_front(void **st) {
+    (void)st;
+    fx_alloc_install(SIZE_MAX);
+    rsdk_reader *r = reader_with(0, (size_t)1 << 31, 0, 0);
+    rsdk_reply *rep = (rsdk_reply *)1;
+    assert_int_equal(fx_feed_get(r, S("*2000000000\r\n:1\r\n:2\r\n$3\r\nabc\r\n"), &rep), RSDK_OK);
+    assert_null(rep);
+    assert_int_equal(fx_feed_get(r, S("%1000000000\r\n:1\r\n"), &rep), RSDK_OK);
+    assert_null(rep);
+    assert_true(fx_alloc_stats_get().bytes < ((size_t)1 << 20));
+    /* And a declared bulk length likewise. */
+    rsdk_reader *b = rsdk_reader_new(NULL);
+    assert_int_equal(fx_feed_get(b, S("$500000000\r\nabc"), &rep), RSDK_OK);
+    assert_null(rep);
+    assert_true(fx_alloc_stats_get().bytes < ((size_t)1 << 20));
+    rsdk_reader_free(r);
+    rsdk_reader_free(b);
+    fx_alloc_stats s = fx_alloc_stats_get();
+    fx_alloc_remove();
+    assert_int_equal(s.allocs, s.frees);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(defaults_are_documented_values),
+        cmocka_unit_test(bulk_length_over_max_bulk_bytes),
+        cmocka_unit_test(simple_line_over_max_bulk_bytes),
+        cmocka_unit_test(aggregate_over_max_elements),
+        cmocka_unit_test(nesting_over_max_depth),
+        cmocka_unit_test(depth_is_capped_at_1024_whatever_is_asked),
+        cmocka_unit_test(reply_over_max_reply_bytes),
+        cmocka_unit_test(declared_count_allocates_nothing_up_front),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
