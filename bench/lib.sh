@@ -73,6 +73,18 @@ build() {
   esac
 }
 
+# ---- one run at a time -------------------------------------------------------
+# Two runs at once would share bench/out and, worse, the two cores: each
+# would measure the other. The second one waits.
+bench_lock() {
+  command -v flock >/dev/null || return 0
+  exec 9>"$out/.lock"
+  if ! flock -n 9; then
+    echo "# another bench run holds bench/out/.lock; waiting for it" >&2
+    flock 9
+  fi
+}
+
 # ---- server ----------------------------------------------------------------
 pin_server=() pin_client=()
 if [ "$BENCH_PIN" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then

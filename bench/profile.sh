@@ -25,6 +25,7 @@ command -v valgrind >/dev/null || { echo "profile.sh: valgrind is not installed"
 
 # shellcheck source=bench/lib.sh
 source "$here/lib.sh"
+bench_lock
 
 workloads=("$@")
 [ ${#workloads[@]} -gt 0 ] || workloads=(get_sync get_pipeline100 lrange1000)

@@ -31,6 +31,7 @@ mkdir -p "$bindir"
 
 # shellcheck source=bench/lib.sh
 source "$here/lib.sh"
+bench_lock
 
 # ---- runs ------------------------------------------------------------------
 # One process per client and run; clients take turns within each round so
@@ -111,6 +112,7 @@ start_server
   echo "# cpu: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo) x $(nproc)"
   echo "# server: $("${RSDK_SERVER:-redis-server}" --version | awk '{print $3}') unix socket, --save '' --appendonly no"
   echo "# pinning: ${pin_server[*]:-none} server, ${pin_client[*]:-none} clients; runs: $RUNS, median"
+  echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on these cores adds noise)"
 } >&2
 for w in get_sync get_pipeline100 lrange1000; do measure "$w"; done
 rc=0
