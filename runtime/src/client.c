@@ -143,6 +143,7 @@ rsdk_status rsdk__client_connect(rsdk_client *c) {
     c->io_timeout_ms = c->opts.connect_timeout_ms;
     s = rsdk__handshake(c);
     c->io_timeout_ms = c->opts.command_timeout_ms;
+    c->request_sent = false; /* handshake bytes are not the caller's request */
     if (s) return rsdk__client_break(c, s);
     return RSDK_OK;
 }
@@ -156,19 +157,26 @@ rsdk_status rsdk__client_ready(rsdk_client *c) {
 }
 
 rsdk_status rsdk__client_write(rsdk_client *c, const char *p, size_t len) {
-    rsdk_status s = rsdk__conn_write(c->conn, p, len, c->io_timeout_ms, &c->err);
+    size_t sent = 0;
+    rsdk_status s = rsdk__conn_write(c->conn, p, len, c->io_timeout_ms, &sent, &c->err);
+    c->request_sent = sent > 0;
     return s ? rsdk__client_break(c, s) : RSDK_OK;
 }
 
 rsdk_status rsdk__client_read_reply(rsdk_client *c, rsdk_reply **out) {
     for (;;) {
         rsdk_reply *r = NULL;
-        if (rsdk_reader_get(c->reader, &r)) {
+        rsdk_status gs = rsdk_reader_get(c->reader, &r);
+        if (gs) {
+            /* Protocol error (reader dead) or no memory mid-reply: either
+             * way the stream position is lost. */
             const rsdk_error *re = rsdk_reader_error(c->reader);
-            rsdk_status code = re->code ? re->code : RSDK_ERR_PROTOCOL;
-            c->err = *re;
-            c->err.code = code;
-            return rsdk__client_break(c, code);
+            if (re->code)
+                c->err = *re;
+            else
+                rsdk_error_set(&c->err, gs, 0, NULL);
+            c->err.code = gs;
+            return rsdk__client_break(c, gs);
         }
         if (r) {
             if (r->type == RSDK_REPLY_PUSH && !c->push_as_reply) {

@@ -21,6 +21,7 @@ static rsdk_status exchange(rsdk_client *c, rsdk_reply **out) {
         trim_wbuf(c);
         return rsdk_error_set(&c->err, f, 0, f == RSDK_ERR_NOMEM ? NULL : "bad command arguments");
     }
+    c->request_sent = false;
     rsdk_status s = rsdk__client_ready(c);
     if (!s) s = rsdk__client_write(c, c->wbuf.data, c->wbuf.len);
     trim_wbuf(c);
@@ -83,6 +84,7 @@ rsdk_status rsdk_client_send_encoded(rsdk_client *c, const rsdk_buf *encoded, si
     }
     if (encoded->len == 0)
         return rsdk_error_set(&c->err, RSDK_ERR_INVALID_ARG, 0, "%zu commands but nothing encoded", ncmds);
+    c->request_sent = false;
     rsdk_status s = rsdk__client_ready(c);
     if (!s) s = rsdk__client_write(c, encoded->data, encoded->len);
     /* Replies arrive in order; after a connection failure the remaining

@@ -29,6 +29,9 @@ struct rsdk_client {
     int protocol;         /* 2 or 3 once connected */
     bool push_as_reply;   /* pub/sub: hand RESP3 pushes to the reader of
                            * replies instead of the push handler */
+    bool request_sent;    /* some byte of the last write reached the socket:
+                           * false after a failure means the request never
+                           * left (the retry layer's "safe to resend") */
     rsdk_client_push_fn push_fn;
     void *push_ud;
     rsdk_error err;
@@ -46,7 +49,8 @@ rsdk_status rsdk__client_ready(rsdk_client *c);
  * Returns `s`. */
 rsdk_status rsdk__client_break(rsdk_client *c, rsdk_status s);
 
-/* Writes `len` bytes; breaks the connection on failure. */
+/* Writes `len` bytes; breaks the connection on failure. Sets
+ * c->request_sent. */
 rsdk_status rsdk__client_write(rsdk_client *c, const char *p, size_t len);
 
 /* Reads the next reply (server errors are RSDK_REPLY_ERROR nodes, not

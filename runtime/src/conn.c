@@ -206,14 +206,18 @@ static rsdk_status wait_again(rsdk__conn *c, short natural, int timeout_ms, rsdk
 }
 
 rsdk_status rsdk__conn_write(rsdk__conn *c, const char *buf, size_t len, int timeout_ms,
-                             rsdk_error *err) {
+                             size_t *sent, rsdk_error *err) {
     bool block = timeout_ms <= 0;
+    size_t dummy;
+    if (!sent) sent = &dummy;
+    *sent = 0;
     while (len > 0) {
         size_t n = 0;
         switch (c->ops->write(c->ctx, buf, len, &n, block, err)) {
         case RSDK__IO_DONE:
             buf += n;
             len -= n;
+            *sent += n;
             break;
         case RSDK__IO_AGAIN: {
             rsdk_status s = wait_again(c, POLLOUT, timeout_ms, err);

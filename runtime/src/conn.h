@@ -101,9 +101,11 @@ void rsdk__conn_set_transport(rsdk__conn *c, const rsdk__transport_ops *ops, voi
 rsdk_status rsdk__conn_set_nonblock(rsdk__conn *c, bool on, rsdk_error *err);
 
 /* Writes all `len` bytes. `timeout_ms` bounds each wait for writability
- * (<= 0: none). RSDK_OK, RSDK_ERR_TIMEOUT, RSDK_ERR_IO/TLS. */
+ * (<= 0: none). *sent (may be NULL) gets the bytes handed to the transport,
+ * also on failure: 0 means the request never left, so a retry cannot run it
+ * twice. RSDK_OK, RSDK_ERR_TIMEOUT, RSDK_ERR_EOF, RSDK_ERR_IO/TLS. */
 rsdk_status rsdk__conn_write(rsdk__conn *c, const char *buf, size_t len, int timeout_ms,
-                             rsdk_error *err);
+                             size_t *sent, rsdk_error *err);
 
 /* Reads at least one byte (up to `len`) into buf, waiting at most
  * `timeout_ms` for data (<= 0: no limit). RSDK_OK with *n > 0,
