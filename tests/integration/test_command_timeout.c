@@ -2,6 +2,7 @@
  * and breaks the connection, so its late reply can never be read as the
  * answer to the next command: with reconnect the next call opens a fresh
  * connection and gets its own answer; without, it fails with BROKEN. */
+#include <pthread.h>
 #include <time.h>
 
 #include "live.h"
@@ -91,12 +92,46 @@ static void test_slow_command_within_timeout(void **state) {
     rsdk_client_close(c);
 }
 
+static void *sleep_server(void *arg) {
+    rsdk_client *c = arg;
+    rsdk_reply *r = NULL;
+    if (rsdk_client_command(c, &r, "DEBUG", "SLEEP", "1", (const char *)NULL) == RSDK_OK)
+        rsdk_reply_free(r);
+    return NULL;
+}
+
+/* The write side times out too: while the server sleeps it reads nothing, so
+ * a 16 MiB value fills the socket buffers and the write waits in vain. */
+static void test_write_timeout_breaks(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    rsdk_client *sleeper = rsdk_test_client(*state, 3, true);
+    rsdk_client *c = open_with_timeout(*state, false, true, 3);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, sleep_server, sleeper), 0);
+    pause_ms(100);
+    size_t len = (size_t)16 * 1024 * 1024;
+    char *v = calloc(1, len);
+    assert_non_null(v);
+    const char *argv[] = {"SET", "to:big", v};
+    size_t lens[] = {3, 6, len};
+    rsdk_reply *r = NULL;
+    rsdk_status s = rsdk_client_command_argv(c, 3, argv, lens, &r);
+    assert_int_equal(s, RSDK_ERR_TIMEOUT);
+    assert_null(r);
+    assert_true(rsdk_client_broken(c));
+    pthread_join(t, NULL);
+    free(v);
+    rsdk_client_close(c);
+    rsdk_client_close(sleeper);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_timeout_then_reconnect_unix),
         cmocka_unit_test(test_timeout_then_reconnect_tcp_resp2),
         cmocka_unit_test(test_timeout_without_reconnect_is_broken),
         cmocka_unit_test(test_slow_command_within_timeout),
+        cmocka_unit_test(test_write_timeout_breaks),
     };
     return cmocka_run_group_tests(tests, rsdk_test_server_group_setup, rsdk_test_server_group_teardown);
 }
