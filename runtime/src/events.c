@@ -121,8 +121,10 @@ rsdk_status rsdk_events_subscribe(rsdk_events *e, uint32_t mask, rsdk_event_fn f
     l->id = e->next_id++;
     e->items[e->n++] = l;
     recompute_wanted(e);
-    pthread_mutex_unlock(&e->mu);
+    /* Stored before unlocking: another thread may call the listener as soon
+     * as the lock is released, and the listener may want its own id. */
     if (id) *id = l->id;
+    pthread_mutex_unlock(&e->mu);
     return RSDK_OK;
 }
 

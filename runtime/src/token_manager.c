@@ -11,8 +11,12 @@
 #include "alloc.h"
 #include "cred_provider.h"
 #include "rsdk/credentials.h"
+#include "token_schedule.h"
 
 #define NEVER INT64_MAX
+/* Longer lifetimes are treated as this (~100 years), which keeps every
+ * monotonic deadline and the ratio product far from overflow. */
+#define MAX_LIFETIME_MS (100LL * 366 * 24 * 3600 * 1000)
 
 struct rsdk_token_manager {
     rsdk_token_opts o;
@@ -58,11 +62,11 @@ void rsdk_token_opts_init(rsdk_token_opts *o) {
     o->retry_cap_ms = 10000;
 }
 
-/* When to refresh a token that lives `lifetime` ms: at ratio * lifetime, but
- * no later than `lead` before expiry — unless the token is shorter than the
- * lead, where only the ratio makes sense. At least 1 ms, so a degenerate
- * token cannot make the thread spin. */
-static int64_t refresh_delay_ms(int64_t lifetime, double ratio, uint32_t lead) {
+/* A token shorter than the lead is refreshed by the ratio alone (refreshing
+ * at once would loop); the 1 ms floor keeps a degenerate token from making
+ * the thread spin. */
+int64_t rsdk__token_refresh_delay_ms(int64_t lifetime, double ratio, uint32_t lead) {
+    if (lifetime > MAX_LIFETIME_MS) lifetime = MAX_LIFETIME_MS;
     int64_t d = (int64_t)(ratio * (double)lifetime);
     if (lifetime > (int64_t)lead && lifetime - (int64_t)lead < d) d = lifetime - (int64_t)lead;
     return d < 1 ? 1 : d;
@@ -124,8 +128,10 @@ static bool install(rsdk_token_manager *tm, rsdk_credentials *fresh) {
     } else {
         int64_t lifetime = tm->current.expires_at_ms - wall_ms();
         if (lifetime < 1) lifetime = 1;
+        if (lifetime > MAX_LIFETIME_MS) lifetime = MAX_LIFETIME_MS;
         tm->expires_mono = now + lifetime;
-        tm->next_at = now + refresh_delay_ms(lifetime, tm->o.refresh_ratio, tm->o.min_lead_ms);
+        tm->next_at =
+            now + rsdk__token_refresh_delay_ms(lifetime, tm->o.refresh_ratio, tm->o.min_lead_ms);
     }
     tm->failures = 0;
     tm->gave_up = false;

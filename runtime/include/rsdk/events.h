@@ -117,7 +117,8 @@ RSDK_API rsdk_status rsdk_events_new(rsdk_events **out);
 RSDK_API void rsdk_events_free(rsdk_events *e);
 
 /* Registers `fn(ev, ud)` for the types in `mask` (0 = all). On success *id
- * (may be NULL) is a non-zero handle for rsdk_events_unsubscribe. A listener
+ * (may be NULL) is a non-zero handle for rsdk_events_unsubscribe, stored
+ * before the listener can first be called on any thread. A listener
  * added while an event is being dispatched does not receive that event.
  * RSDK_ERR_INVALID_ARG (NULL e or fn), RSDK_ERR_NOMEM. Thread-safe. */
 RSDK_API rsdk_status rsdk_events_subscribe(rsdk_events *e, uint32_t mask, rsdk_event_fn fn,
