@@ -8,7 +8,9 @@
 #
 # Each client runs twice (N and 2N operations) and the difference is divided
 # by the extra operations, so start-up and connection cost cancel out.
-# Writes bench/out/profile/<workload>-<client>.txt (callgrind_annotate).
+# Prints "profile <workload> rsdk_ir_op=… hiredis_ir_op=… floor_ir_op=… ratio=…"
+# (ratio = rsdk / hiredis) and writes each client's hottest functions, in
+# instructions per operation, to bench/out/profile/<workload>-<client>.txt.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -64,8 +66,10 @@ per_function() { # $1 = file prefix, $2 = extra operations
 
 build
 start_server
+declare -A ir
 for w in "${workloads[@]}"; do
   n=$(base_ops "$w")
+  ir=()
   line="profile $w"
   for c in $BENCH_CLIENTS; do
     f=$out/profile/$w-$c
@@ -73,8 +77,12 @@ for w in "${workloads[@]}"; do
     i2=$(instructions "$c" "$w" $((2 * n)) "$f.2.out")
     # Each run also does a tenth of its operations as warm-up.
     extra=$((2 * n + 2 * n / 10 - n - n / 10))
-    line="$line ${c}_ir_op=$(((i2 - i1) / extra))"
+    ir[$c]=$(((i2 - i1) / extra))
+    line="$line ${c}_ir_op=${ir[$c]}"
     per_function "$f" "$extra" >"$f.txt"
   done
+  if [ -n "${ir[rsdk]:-}" ] && [ -n "${ir[hiredis]:-}" ]; then
+    line="$line ratio=$(awk -v a="${ir[rsdk]}" -v b="${ir[hiredis]}" 'BEGIN { printf "%.3f", a / b }')"
+  fi
   echo "$line"
 done
