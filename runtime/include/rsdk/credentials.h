@@ -165,9 +165,11 @@ RSDK_API rsdk_status rsdk_token_manager_new(const rsdk_token_opts *o, rsdk_token
 RSDK_API rsdk_status rsdk_token_manager_start(rsdk_token_manager *tm, rsdk_error *err);
 
 /* Stops the refresh thread: it wakes at once, and stop returns as soon as a
- * fetch in progress (which cannot be interrupted) has returned. The last
- * token stays available until it expires. Idempotent; accepts NULL. Called
- * from a listener on the manager's own thread it only asks the thread to end. */
+ * fetch in progress (which cannot be interrupted) has returned; what that
+ * fetch brings is discarded and nothing more is emitted. The last token stays
+ * available until it expires; start() may be called again. Idempotent;
+ * accepts NULL. Called from a listener on the manager's own thread it only
+ * asks the thread to end (the join happens in a later stop or free). */
 RSDK_API void rsdk_token_manager_stop(rsdk_token_manager *tm);
 
 /* Asks the thread to fetch a new token now (e.g. after the server rejected
