@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Builds spec/core/*.json from the upstream Redis command specs.
+
+Usage: codegen/import_specref.py SPECREF_CORE_DIR OUT_DIR
+
+Copies every upstream file (Redis's own command-JSON schema, one command per
+file) and adds the "rsdk" extension objects described in spec/SCHEMA.md:
+commands rsdk does not generate (with the reason), reply-kind overrides,
+argument counts the typed call fills in itself, arrays whose lengths must
+match, and C type hints. It also repairs the one upstream defect the
+generator rejects. Output is deterministic (same input, same bytes), so it can
+be re-run after an upstream update and the diff reviewed.
+"""
+import json
+import os
+import sys
+
+SENTINEL_REASON = ("runs only on Redis Sentinel, not on a data node; belongs to a "
+                   "sentinel module")
+EXPERIMENTAL_REASON = ("flagged EXPERIMENTAL upstream: syntax and reply may still "
+                       "change, so no stable binding is offered")
+
+# Reply schemas that say "string" where the value is a number: the typed call
+# should parse it. Keys are full command names.
+REPLY_OVERRIDES = {
+    "INCRBYFLOAT": "double",
+    "HINCRBYFLOAT": "double",
+    "GEODIST": "double_or_nil",
+}
+
+# Arrays whose lengths must agree: (command, argument path, other sibling).
+SAME_COUNT = [
+    ("XREAD", ("streams", "id"), "key"),
+    ("XREADGROUP", ("streams", "id"), "key"),
+    ("ZINTER", ("weight",), "key"),
+    ("ZINTERSTORE", ("weight",), "key"),
+    ("ZUNION", ("weight",), "key"),
+    ("ZUNIONSTORE", ("weight",), "key"),
+]
+
+# Integers that are counts of a following sibling but whose name does not
+# start with "num".
+EXTRA_COUNTS = [
+    ("HOTKEYS START", ("slots", "count"), "slot"),
+]
+
+# SCAN cursors are unsigned 64-bit values.
+UINT64 = [
+    ("SCAN", ("cursor",)),
+    ("SSCAN", ("cursor",)),
+    ("HSCAN", ("cursor",)),
+    ("ZSCAN", ("cursor",)),
+]
+
+# Upstream defects the generator would reject. SENTINEL SIMULATE-FAILURE's
+# pure tokens have no "token"; the server matches the names themselves.
+TOKEN_FIXES = {
+    "SENTINEL SIMULATE-FAILURE": {
+        "crash-after-election": "CRASH-AFTER-ELECTION",
+        "crash-after-promotion": "CRASH-AFTER-PROMOTION",
+        "help": "HELP",
+    },
+}
+
+
+def full_name(key, desc):
+    return f"{desc['container']} {key}" if "container" in desc else key
+
+
+def find_arg(args, path):
+    for a in args:
+        if a["name"].lower() == path[0]:
+            return a if len(path) == 1 else find_arg(a.get("arguments", []), path[1:])
+    raise KeyError(path)
+
+
+def ext(obj):
+    return obj.setdefault("rsdk", {})
+
+
+def add_counts(args):
+    """numkeys/numfields/... followed by a multiple sibling: filled in by the
+    typed call from that sibling's array length."""
+    for i, a in enumerate(args):
+        if a.get("arguments"):
+            add_counts(a["arguments"])
+        if (a["type"] == "integer" and a["name"].startswith("num") and i + 1 < len(args)
+                and args[i + 1].get("multiple") and not a.get("optional")):
+            ext(a)["count_of"] = args[i + 1]["name"].lower()
+
+
+def fix_tokens(args, fixes):
+    for a in args:
+        if a["type"] == "pure-token" and "token" not in a and a["name"] in fixes:
+            a["token"] = fixes[a["name"]]
+        fix_tokens(a.get("arguments", []), fixes)
+
+
+def convert(key, desc):
+    name = full_name(key, desc)
+    flags = desc.get("command_flags", [])
+    if "ONLY_SENTINEL" in flags or desc.get("group") == "sentinel":
+        ext(desc)["skip"] = SENTINEL_REASON
+    if "EXPERIMENTAL" in flags:
+        ext(desc)["skip"] = EXPERIMENTAL_REASON
+    if name in REPLY_OVERRIDES:
+        ext(desc)["reply"] = REPLY_OVERRIDES[name]
+    args = desc.get("arguments", [])
+    if name in TOKEN_FIXES:
+        fix_tokens(args, TOKEN_FIXES[name])
+    add_counts(args)
+    for cmd, path, other in SAME_COUNT:
+        if cmd == name:
+            ext(find_arg(args, path))["same_count_as"] = other
+    for cmd, path, target in EXTRA_COUNTS:
+        if cmd == name:
+            ext(find_arg(args, path))["count_of"] = target
+    for cmd, path in UINT64:
+        if cmd == name:
+            ext(find_arg(args, path))["c_type"] = "uint64"
+    return desc
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    src, out = sys.argv[1], sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    for fn in sorted(os.listdir(src)):
+        if not fn.endswith(".json"):
+            continue
+        with open(os.path.join(src, fn), encoding="utf-8") as f:
+            doc = json.load(f)
+        doc = {k: convert(k, v) for k, v in doc.items()}
+        with open(os.path.join(out, fn), "w", encoding="utf-8") as f:
+            json.dump(doc, f, indent=4, ensure_ascii=False)
+            f.write("\n")
+
+
+if __name__ == "__main__":
+    main()

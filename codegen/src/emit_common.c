@@ -1,0 +1,194 @@
+/* Text shared by the header, source and docs emitters: C types of
+ * arguments, prototypes and the Redis usage line. */
+#include <string.h>
+
+#include "rsdkgen.h"
+
+/* C type of one element of `a`. */
+const char *gen_elem_type(const arg *a) {
+    switch (a->type) {
+    case RSDK_ARG_KEY:
+    case RSDK_ARG_STRING:
+    case RSDK_ARG_PATTERN: return "rsdk_str";
+    case RSDK_ARG_INTEGER: return a->uint64 ? "uint64_t" : "int64_t";
+    case RSDK_ARG_UNIX_TIME: return "int64_t";
+    case RSDK_ARG_DOUBLE: return "double";
+    case RSDK_ARG_PURE_TOKEN: return "bool";
+    case RSDK_ARG_ONEOF:
+    case RSDK_ARG_BLOCK: return a->type_name;
+    }
+    return "?";
+}
+
+/* The required parameters: "rsdk_str key, rsdk_str value" (typed) or
+ * "key, value" (names only). Empty string when there are none. */
+char *gen_params(const command *c, bool typed) {
+    sb b = {0};
+    sb_put(&b, "");
+    for (size_t i = 0; i < c->nargs; i++) {
+        const arg *a = &c->args[i];
+        if (a->optional || !a->field) continue;
+        if (b.len) sb_put(&b, ", ");
+        if (a->multiple) {
+            if (typed)
+                sb_printf(&b, "const %s *%s, size_t %s_count", gen_elem_type(a), a->cname, a->cname);
+            else
+                sb_printf(&b, "%s, %s_count", a->cname, a->cname);
+        } else if (typed) {
+            sb_printf(&b, "%s %s", gen_elem_type(a), a->cname);
+        } else {
+            sb_put(&b, a->cname);
+        }
+    }
+    char *r = gen_strdup(b.data);
+    sb_free(&b);
+    return r;
+}
+
+char *gen_proto(const module *m, const command *c, int which) {
+    (void)m;
+    const char *params = gen_params(c, true);
+    const char *sep = params[0] ? ", " : "";
+    const char *opts = c->has_opts ? gen_printf("const %s_opts *opts, ", c->fname) : "";
+    const char *out = gen_result_out_type(c->result, which == PROTO_DECODE);
+    switch (which) {
+    case PROTO_ENCODE:
+        return gen_printf("rsdk_status %s_encode(rsdk_buf *out%s%s, %srsdk_error *err)", c->fname,
+                          sep, params, opts);
+    case PROTO_DECODE:
+        return out ? gen_printf("rsdk_status %s_decode(const rsdk_reply *r, %sout)", c->fname, out)
+                   : gen_printf("rsdk_status %s_decode(const rsdk_reply *r)", c->fname);
+    case PROTO_SYNC: {
+        const char *o = out ? gen_printf(", %sout", out) : "";
+        const char *op = c->has_opts ? gen_printf(", const %s_opts *opts", c->fname) : "";
+        return gen_printf("rsdk_status %s(rsdk_client *c%s%s%s%s)", c->fname, sep, params, op, o);
+    }
+    case PROTO_QUEUE:
+        return gen_printf("rsdk_status %s_queue(rsdk_pipeline *p%s%s, %srsdk_error *err)", c->fname,
+                          sep, params, opts);
+    }
+    return gen_strdup("?");
+}
+
+/* ---- usage line ------------------------------------------------------------------ */
+
+static void syntax_arg(sb *b, const arg *a);
+
+/* One value of `a` (its token included when `with_token`). */
+static void syntax_value(sb *b, const arg *a, bool with_token) {
+    if (a->type == RSDK_ARG_PURE_TOKEN) {
+        sb_put(b, a->token);
+        return;
+    }
+    if (with_token && a->token) sb_printf(b, "%s ", a->token);
+    if (a->type == RSDK_ARG_BLOCK) {
+        for (size_t i = 0; i < a->nchildren; i++) {
+            if (i) sb_put(b, " ");
+            syntax_arg(b, &a->children[i]);
+        }
+    } else if (a->type == RSDK_ARG_ONEOF) {
+        /* [a | b] reads fine; elsewhere the choice needs its own brackets. */
+        bool bare = a->optional && !a->in_oneof && !a->multiple && !a->token;
+        if (!bare) sb_put(b, "<");
+        for (size_t i = 0; i < a->nchildren; i++) {
+            if (i) sb_put(b, " | ");
+            syntax_arg(b, &a->children[i]);
+        }
+        if (!bare) sb_put(b, ">");
+    } else {
+        sb_put(b, a->display ? a->display : a->name);
+    }
+}
+
+static void syntax_arg(sb *b, const arg *a) {
+    bool opt = a->optional && !a->in_oneof;
+    if (opt) sb_put(b, "[");
+    if (a->multiple) {
+        if (a->token && !a->multiple_token) sb_printf(b, "%s ", a->token);
+        syntax_value(b, a, a->multiple_token);
+        sb_put(b, " [");
+        syntax_value(b, a, a->multiple_token);
+        sb_put(b, " ...]");
+    } else {
+        syntax_value(b, a, true);
+    }
+    if (opt) sb_put(b, "]");
+}
+
+char *gen_syntax(const command *c) {
+    sb b = {0};
+    sb_put(&b, c->name);
+    for (size_t i = 0; i < c->nargs; i++) {
+        sb_put(&b, " ");
+        syntax_arg(&b, &c->args[i]);
+    }
+    char *r = gen_strdup(b.data);
+    sb_free(&b);
+    return r;
+}
+
+char *gen_arg_syntax(const arg *a) {
+    sb b = {0};
+    sb_put(&b, "");
+    syntax_arg(&b, a);
+    char *r = gen_strdup(b.data);
+    sb_free(&b);
+    return r;
+}
+
+char *gen_comment_text(const char *s, size_t max) {
+    sb b = {0};
+    sb_put(&b, "");
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n && i < max; i++) {
+        sb_putn(&b, &s[i], 1);
+        /* never open or close a comment inside one */
+        if ((s[i] == '*' && s[i + 1] == '/') || (s[i] == '/' && s[i + 1] == '*')) sb_put(&b, " ");
+    }
+    if (n > max) sb_put(&b, "...");
+    char *r = gen_strdup(b.data);
+    sb_free(&b);
+    return r;
+}
+
+char *gen_wrap(const char *lead, const char *proto, const char *tail, size_t width) {
+    char *line = gen_printf("%s%s%s", lead, proto, tail);
+    if (strlen(line) <= width) return line;
+    const char *open = strchr(line, '(');
+    if (open == NULL) return line;
+    size_t col = (size_t)(open - line) + 1;
+    sb b = {0};
+    sb_putn(&b, line, col);
+    size_t cur = col;
+    const char *p = open + 1;
+    while (*p) {
+        /* next parameter: up to ", " at depth 0, or the closing ')' */
+        const char *q = p;
+        int depth = 0;
+        while (*q && !(depth == 0 && (q[0] == ',' || q[0] == ')'))) {
+            if (*q == '(') depth++;
+            if (*q == ')') depth--;
+            q++;
+        }
+        size_t len = (size_t)(q - p) + (*q ? 1 : 0); /* with ',' or ')' */
+        if (cur > col && cur + len + 1 > width) {
+            sb_put(&b, "\n");
+            for (size_t i = 0; i < col; i++) sb_put(&b, " ");
+            cur = col;
+        } else if (cur > col) {
+            sb_put(&b, " ");
+            cur++;
+        }
+        sb_putn(&b, p, len);
+        cur += len;
+        p = q + (*q ? 1 : 0);
+        if (q[0] == ')') {
+            sb_put(&b, p); /* the tail after the parameter list */
+            break;
+        }
+        while (*p == ' ') p++;
+    }
+    char *r = gen_strdup(b.data);
+    sb_free(&b);
+    return r;
+}

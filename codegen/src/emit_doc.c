@@ -1,0 +1,118 @@
+/* Emits the reference (docs/reference/<module>.md): per command its usage
+ * line, the C prototypes, since, complexity, flags, ACL categories and a
+ * link to the Redis documentation. Committed, and checked by a test. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rsdkgen.h"
+
+static int by_group(const void *a, const void *b) {
+    const command *x = *(const command *const *)a, *y = *(const command *const *)b;
+    int g = strcmp(x->group, y->group);
+    return g ? g : strcmp(x->name, y->name);
+}
+
+static const char *doc_link(const command *c) {
+    char *s = gen_lower(c->name);
+    for (char *p = s; *p; p++)
+        if (*p == ' ') *p = '-';
+    return gen_printf("https://redis.io/docs/latest/commands/%s/", s);
+}
+
+static void flags_text(sb *b, uint64_t f) {
+    bool first = true;
+#define F(name, bit)                                               \
+    if (f & ((uint64_t)1 << (bit))) {                              \
+        sb_printf(b, "%s%s", first ? "" : ", ", gen_lower(#name)); \
+        first = false;                                             \
+    }
+    RSDK_CMD_FLAG_MAP(F)
+#undef F
+    if (first) sb_put(b, "none");
+}
+
+/* Markdown-safe inline code: backticks cannot occur in usage text, but the
+ * table and heading text must not carry '|' unescaped. */
+static const char *md_cell(const char *s) {
+    sb b = {0};
+    sb_put(&b, "");
+    for (const char *p = s; *p; p++) {
+        if (*p == '|') sb_put(&b, "\\|");
+        else sb_putn(&b, p, 1);
+    }
+    char *r = gen_strdup(b.data);
+    sb_free(&b);
+    return r;
+}
+
+static void emit_entry(sb *b, const module *m, const command *c) {
+    sb_printf(b, "### %s\n\n`%s`\n\n```c\n", c->name, gen_syntax(c));
+    static const int order[] = {PROTO_SYNC, PROTO_ENCODE, PROTO_DECODE, PROTO_QUEUE};
+    for (size_t i = 0; i < 4; i++) sb_printf(b, "%s\n", gen_wrap("", gen_proto(m, c, order[i]), ";", 100));
+    sb_put(b, "```\n\n");
+    if (c->has_opts) {
+        sb_printf(b, "- Options (`%s_opts`):", c->fname);
+        for (size_t i = 0; i < c->nargs; i++) {
+            const arg *a = &c->args[i];
+            if (a->optional) sb_printf(b, " `%s` (`%s`)%s", a->cname, gen_arg_syntax(a),
+                                       i + 1 < c->nargs ? "," : "");
+        }
+        if (b->data[b->len - 1] == ',') b->data[--b->len] = '\0';
+        sb_put(b, "\n");
+    }
+    sb_printf(b, "- Since %s", c->since);
+    if (c->deprecated_since) sb_printf(b, "; **deprecated** since %s", c->deprecated_since);
+    else if (c->flags & RSDK_CMD(DEPRECATED)) sb_put(b, "; **deprecated**");
+    if (c->complexity) sb_printf(b, "; complexity %s", c->complexity);
+    static const char *const RESULT[] = {"?", "none (the status reply is checked)", "`int64_t`",
+                                         "`rsdk_int_or_nil`", "`bool`", "`double`",
+                                         "`rsdk_double_or_nil`", "`rsdk_string` (may be nil)",
+                                         "`rsdk_reply` tree"};
+    sb_printf(b, "\n- Result: %s%s", RESULT[c->result],
+              c->shape ? ", RESP2 replies normalised to the RESP3 form" : "");
+    sb_put(b, "\n- Flags: ");
+    flags_text(b, c->flags & ~RSDK_CMD(GETKEYS_FUNCTION));
+    json_t *acl = json_object_get(c->j, "acl_categories");
+    if (json_array_size(acl)) {
+        sb_put(b, "; ACL:");
+        size_t i;
+        json_t *s;
+        json_array_foreach(acl, i, s) sb_printf(b, " @%s", gen_lower(json_string_value(s)));
+    }
+    sb_printf(b, "\n- Redis documentation: <%s>\n\n", doc_link(c));
+}
+
+bool gen_emit_doc(const module *m, sb *b) {
+    size_t n = 0, nskip = 0;
+    const command **list = gen_alloc(sizeof(command *) * (m->ncmds ? m->ncmds : 1));
+    for (size_t i = 0; i < m->ncmds; i++) {
+        if (gen_is_generated(&m->cmds[i])) list[n++] = &m->cmds[i];
+        else if (m->cmds[i].skip) nskip++;
+    }
+    qsort(list, n, sizeof(command *), by_group);
+    sb_printf(b, "<!-- generated from %s by rsdkgen — do not edit -->\n", m->spec_label);
+    sb_printf(b, "# `%s` command reference\n\n", m->name);
+    sb_printf(b,
+              "%zu commands, generated from the specs in `%s` into `%s` (prefix `%s`). "
+              "How the generated API works: [docs/codegen.md](../codegen.md).\n\n",
+              n, m->spec_label, m->header_path, m->prefix);
+    sb_put(b, "Groups:");
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || strcmp(list[i]->group, list[i - 1]->group) != 0)
+            sb_printf(b, "%s [%s](#group-%s)", i ? "," : "", list[i]->group, list[i]->group);
+    sb_put(b, ".\n\n");
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || strcmp(list[i]->group, list[i - 1]->group) != 0)
+            sb_printf(b, "## Group %s\n\n", list[i]->group);
+        emit_entry(b, m, list[i]);
+    }
+    if (nskip) {
+        sb_put(b, "## Not generated\n\nThese specs are kept in the repository but get no bindings.\n\n");
+        sb_put(b, "| command | reason |\n|---|---|\n");
+        for (size_t i = 0; i < m->ncmds; i++)
+            if (m->cmds[i].skip)
+                sb_printf(b, "| %s | %s |\n", m->cmds[i].name, md_cell(m->cmds[i].skip));
+        sb_put(b, "\n");
+    }
+    return true;
+}

@@ -1,0 +1,209 @@
+/* Emits the module's public header: per command its argument types, the
+ * options struct, the four prototypes and the string-accepting macros. */
+#include <string.h>
+
+#include "rsdkgen.h"
+
+static const char *result_text(rsdk_result_kind k) {
+    switch (k) {
+    case RSDK_RESULT_STATUS: return "none (the status reply is checked)";
+    case RSDK_RESULT_INT: return "int64_t";
+    case RSDK_RESULT_INT_OR_NIL: return "rsdk_int_or_nil";
+    case RSDK_RESULT_BOOL: return "bool";
+    case RSDK_RESULT_DOUBLE: return "double";
+    case RSDK_RESULT_DOUBLE_OR_NIL: return "rsdk_double_or_nil";
+    case RSDK_RESULT_STRING: return "rsdk_string (nil-able)";
+    case RSDK_RESULT_REPLY: return "rsdk_reply tree";
+    }
+    return "?";
+}
+
+static void field_comment(sb *b, const arg *a) {
+    const char *syn = gen_comment_text(gen_arg_syntax(a), 64);
+    if (a->since == NULL && strcmp(syn, a->name) == 0) return; /* says nothing new */
+    if (a->since)
+        sb_printf(b, " /* %s (%s) */", syn, a->since);
+    else
+        sb_printf(b, " /* %s */", syn);
+}
+
+static void emit_field(sb *b, const arg *a) {
+    if (!a->field) return;
+    const char *t = gen_elem_type(a);
+    bool scalar = a->type == RSDK_ARG_INTEGER || a->type == RSDK_ARG_UNIX_TIME ||
+                  a->type == RSDK_ARG_DOUBLE;
+    if (a->multiple) {
+        sb_printf(b, "    const %s *%s;", t, a->cname);
+        field_comment(b, a);
+        sb_printf(b, "\n    size_t %s_count;\n", a->cname);
+        return;
+    }
+    if (scalar && a->optional && !a->in_oneof) sb_printf(b, "    bool has_%s;\n", a->cname);
+    if (a->type == RSDK_ARG_BLOCK && a->optional && !a->in_oneof)
+        sb_printf(b, "    const %s *%s;", t, a->cname); /* NULL: left out */
+    else
+        sb_printf(b, "    %s %s;", t, a->cname);
+    field_comment(b, a);
+    sb_put(b, "\n");
+}
+
+static void emit_types(sb *b, const arg *a) {
+    for (size_t i = 0; i < a->nchildren; i++) emit_types(b, &a->children[i]);
+    if (a->type == RSDK_ARG_ONEOF) {
+        const char *ename = a->enum_only ? a->type_name : a->kind_type;
+        sb_printf(b, "typedef enum %s {\n", ename);
+        sb_printf(b, "    %s = 0, /* %s */\n", a->unset_const,
+                  a->optional || a->in_oneof ? "left out" : "not chosen: rejected");
+        for (size_t i = 0; i < a->nchildren; i++) {
+            const arg *ch = &a->children[i];
+            sb_printf(b, "    %s, /* %s */\n", ch->enum_const,
+                      gen_comment_text(gen_arg_syntax(ch), 64));
+        }
+        sb_printf(b, "} %s;\n\n", ename);
+        if (a->enum_only) return;
+        sb_printf(b, "typedef struct %s {\n    %s kind; /* which value below is sent */\n",
+                  a->type_name, a->kind_type);
+        for (size_t i = 0; i < a->nchildren; i++) emit_field(b, &a->children[i]);
+        sb_printf(b, "} %s;\n\n", a->type_name);
+    } else if (a->type == RSDK_ARG_BLOCK) {
+        sb_printf(b, "typedef struct %s {\n", a->type_name);
+        bool any = false;
+        for (size_t i = 0; i < a->nchildren; i++) {
+            emit_field(b, &a->children[i]);
+            any = any || a->children[i].field;
+        }
+        if (!any) sb_put(b, "    char unused_; /* the block is tokens only */\n");
+        sb_printf(b, "} %s;\n\n", a->type_name);
+    }
+}
+
+/* Required string parameters become RSDK_S(x) in the macro form. */
+static void emit_macro(sb *b, const command *c, const char *fn, const char *first,
+                       bool more_after) {
+    size_t last = (size_t)-1;
+    for (size_t i = 0; i < c->nargs; i++) {
+        const arg *a = &c->args[i];
+        if (!a->optional && a->field && !a->multiple && gen_arg_is_stringish(a)) last = i;
+    }
+    if (last == (size_t)-1) return;
+    sb ps = {0}, call = {0};
+    sb_printf(&ps, "%s", first);
+    sb_printf(&call, "(%s)", first);
+    bool after = more_after;
+    for (size_t i = 0; i < c->nargs; i++) {
+        const arg *a = &c->args[i];
+        if (a->optional || !a->field) continue;
+        if (i > last) {
+            after = true;
+            break;
+        }
+        if (a->multiple) {
+            sb_printf(&ps, ", %s, %s_count", a->cname, a->cname);
+            sb_printf(&call, ", (%s), (%s_count)", a->cname, a->cname);
+        } else if (gen_arg_is_stringish(a)) {
+            sb_printf(&ps, ", %s", a->cname);
+            sb_printf(&call, ", RSDK_S(%s)", a->cname);
+        } else {
+            sb_printf(&ps, ", %s", a->cname);
+            sb_printf(&call, ", (%s)", a->cname);
+        }
+    }
+    if (after) {
+        sb_put(&ps, ", ...");
+        sb_put(&call, ", __VA_ARGS__");
+    }
+    sb_printf(b, "#define %s(%s) (%s)(%s)\n", fn, ps.data, fn, call.data);
+    sb_free(&ps);
+    sb_free(&call);
+}
+
+static void emit_command(sb *b, const module *m, const command *c) {
+    sb_printf(b, "/* ---- %s ", c->name);
+    for (size_t n = strlen(c->name); n < 70; n++) sb_put(b, "-");
+    sb_printf(b, "\n * %s\n", gen_comment_text(gen_syntax(c), 600));
+    sb_printf(b, " * Group %s, since %s.", c->group, c->since);
+    if (c->deprecated_since) sb_printf(b, " Deprecated since %s.", c->deprecated_since);
+    else if (c->flags & RSDK_CMD(DEPRECATED)) sb_put(b, " Deprecated.");
+    sb_printf(b, " Result: %s.\n", result_text(c->result));
+    sb_printf(b, " * generated from %s */\n\n", gen_comment_text(c->file, 400));
+    for (size_t i = 0; i < c->nargs; i++) emit_types(b, &c->args[i]);
+    if (c->has_opts) {
+        sb_printf(b, "/* Optional arguments of %s; pass NULL (or zeros) for none. */\n", c->name);
+        sb_printf(b, "typedef struct %s_opts {\n", c->fname);
+        for (size_t i = 0; i < c->nargs; i++)
+            if (c->args[i].optional) emit_field(b, &c->args[i]);
+        sb_printf(b, "} %s_opts;\n\n", c->fname);
+    }
+    const char *dep = (c->flags & RSDK_CMD(DEPRECATED)) ? gen_printf("%sDEPRECATED ", m->upper_prefix) : "";
+    for (int w = PROTO_ENCODE; w <= PROTO_QUEUE; w++)
+        sb_printf(b, "%s\n", gen_wrap(gen_printf("RSDK_API %s", dep), gen_proto(m, c, w), ";", 100));
+    sb_put(b, "#ifdef ");
+    sb_printf(b, "%sSTRING_MACROS\n", m->upper_prefix);
+    size_t mark = b->len;
+    emit_macro(b, c, gen_printf("%s_encode", c->fname), "out", true);
+    emit_macro(b, c, c->fname, "c", c->has_opts || c->result != RSDK_RESULT_STATUS);
+    emit_macro(b, c, gen_printf("%s_queue", c->fname), "p", true);
+    if (b->len == mark) {
+        /* No string parameters: drop the empty #ifdef. */
+        b->len -= strlen("#ifdef ") + strlen(m->upper_prefix) + strlen("STRING_MACROS\n");
+        b->data[b->len] = '\0';
+    } else {
+        sb_put(b, "#endif\n");
+    }
+    sb_put(b, "\n");
+}
+
+static char *guard_name(const char *path) {
+    char *g = gen_upper(path);
+    for (char *p = g; *p; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))) *p = '_';
+    return g;
+}
+
+bool gen_emit_header(const module *m, sb *b) {
+    const char *g = guard_name(m->header_path);
+    const char *U = m->upper_prefix;
+    sb_printf(b,
+              "/* %s — typed bindings for the %s commands.\n"
+              " * generated from %s by rsdkgen — do not edit.\n"
+              " *\n"
+              " * Every command X gets four functions (docs/codegen.md has the details):\n"
+              " *   %sX_encode(out, args..., [opts], err)  appends the RESP command to `out`;\n"
+              " *   %sX_decode(reply, [result])            reads a reply into the typed result;\n"
+              " *   %sX(c, args..., [opts], [result])       sends on a client and waits;\n"
+              " *   %sX_queue(p, args..., [opts], err)      queues on a pipeline or transaction.\n"
+              " * Required arguments are parameters; optional ones sit in an X_opts struct\n"
+              " * (NULL or zeros: none). All return rsdk_status (RSDK_OK = 0). A bad\n"
+              " * argument (NULL data with a non-zero length, an empty required array, a\n"
+              " * choice left unset, mismatched counts) gives RSDK_ERR_INVALID_ARG naming\n"
+              " * the argument, and nothing is encoded or sent. Errors go to `err` (may be\n"
+              " * NULL) or, for sync calls, to rsdk_client_error(c). Results are written\n"
+              " * only on success; an rsdk_string or rsdk_reply * from a sync call is the\n"
+              " * caller's (rsdk_string_deinit / rsdk_reply_free), from a decoder it\n"
+              " * borrows the reply. Arguments are borrowed for the call only. The\n"
+              " * functions keep no state: thread-safety is that of the client, pipeline\n"
+              " * or buffer passed in.\n"
+              " *\n"
+              " * In C, required string parameters take rsdk_str or a C string through\n"
+              " * macros of the same names (define %sNO_MACROS to turn them off; C++\n"
+              " * calls the functions with rsdk_str). Wrap a compound literal given to a\n"
+              " * macro parameter in parentheses. */\n"
+              "#ifndef %s\n#define %s\n\n"
+              "#include \"rsdk/buf.h\"\n#include \"rsdk/client.h\"\n#include \"rsdk/command_meta.h\"\n"
+              "#include \"rsdk/common.h\"\n#include \"rsdk/error.h\"\n#include \"rsdk/reply.h\"\n"
+              "#include \"rsdk/typed.h\"\n\n"
+              "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
+              "#if !defined(__cplusplus) && !defined(%sNO_MACROS)\n#define %sSTRING_MACROS 1\n#endif\n\n"
+              "/* Deprecated commands warn only when RSDK_WARN_DEPRECATED is defined. */\n"
+              "#if defined(RSDK_WARN_DEPRECATED) && (defined(__GNUC__) || defined(__clang__))\n"
+              "#define %sDEPRECATED __attribute__((deprecated))\n#else\n#define %sDEPRECATED\n#endif\n\n"
+              "/* Metadata of every generated command, sorted by name (rsdk/command_meta.h). */\n"
+              "RSDK_API extern const rsdk_command_meta %scommands[];\n"
+              "RSDK_API extern const size_t %scommands_count;\n\n",
+              m->header_path, m->name, m->spec_label, m->prefix, m->prefix, m->prefix, m->prefix, U,
+              g, g, U, U, U, U, m->prefix, m->prefix);
+    for (size_t i = 0; i < m->ncmds; i++)
+        if (gen_is_generated(&m->cmds[i])) emit_command(b, m, &m->cmds[i]);
+    sb_printf(b, "#ifdef __cplusplus\n}\n#endif\n#endif\n");
+    return true;
+}

@@ -1,0 +1,294 @@
+/* Emits the command sources: per command a static argument walk (run twice:
+ * count and check, then write), the encoder, the typed decoder, the sync
+ * call and the queue wrapper, plus the reply-shape table when the reply
+ * needs RESP2 normalisation. */
+#include <string.h>
+
+#include "rsdkgen.h"
+
+typedef struct wctx {
+    sb *b;
+    const command *c;
+    int depth; /* loop nesting: index variable i<depth> */
+} wctx;
+
+static void ind(wctx *w, int n) {
+    for (int i = 0; i < n; i++) sb_put(w->b, "    ");
+}
+
+static const char *fld(const char *base, const char *sep, const char *name) {
+    return base[0] ? gen_printf("%s%s%s", base, sep, name) : name;
+}
+
+static void tok(wctx *w, int n, const char *t) {
+    ind(w, n);
+    sb_printf(w->b, "rsdk_gen_tok(e, %s, %zu);\n", gen_c_literal(t), strlen(t));
+}
+
+/* Count expression of sibling `s` seen from scope (base, sep). At the top,
+ * optional siblings live in opts, which may be NULL outside the opts
+ * blocks. */
+static const char *count_expr(const arg *s, const char *base, const char *sep) {
+    if (s->parent == NULL && s->optional)
+        return gen_printf("(opts != NULL ? opts->%s_count : 0)", s->cname);
+    if (s->parent == NULL) return gen_printf("%s_count", s->cname);
+    return gen_printf("%s_count", fld(base, sep, s->cname));
+}
+
+static void emit_arg(wctx *w, const arg *a, const char *base, const char *sep, int n);
+
+/* One present value of `a` whose C expression is `acc` (`ptr`: a pointer
+ * to a block). */
+static void emit_value(wctx *w, const arg *a, const char *acc, bool ptr, bool elem,
+                       bool skip_unset, int n) {
+    const char *lit = gen_c_literal(elem ? gen_printf("%s[]", a->path) : a->path);
+    switch (a->type) {
+    case RSDK_ARG_KEY:
+    case RSDK_ARG_STRING:
+    case RSDK_ARG_PATTERN:
+        ind(w, n);
+        sb_printf(w->b, "rsdk_gen_str(e, %s, %s);\n", acc, lit);
+        break;
+    case RSDK_ARG_INTEGER:
+    case RSDK_ARG_UNIX_TIME:
+        ind(w, n);
+        sb_printf(w->b, "rsdk_gen_%s(e, %s);\n", a->uint64 ? "uint" : "int", acc);
+        break;
+    case RSDK_ARG_DOUBLE:
+        ind(w, n);
+        sb_printf(w->b, "rsdk_gen_double(e, %s);\n", acc);
+        break;
+    case RSDK_ARG_PURE_TOKEN: tok(w, n, a->token); break;
+    case RSDK_ARG_BLOCK:
+        for (size_t i = 0; i < a->nchildren; i++) emit_arg(w, &a->children[i], acc, ptr ? "->" : ".", n);
+        break;
+    case RSDK_ARG_ONEOF: {
+        const char *sel = a->enum_only ? acc : gen_printf("%s.kind", acc);
+        ind(w, n);
+        sb_printf(w->b, "switch (%s) {\n", sel);
+        if (skip_unset) {
+            ind(w, n);
+            sb_printf(w->b, "case %s:\n", a->unset_const);
+            ind(w, n + 1);
+            sb_put(w->b, "break; /* left out */\n");
+        }
+        for (size_t i = 0; i < a->nchildren; i++) {
+            const arg *ch = &a->children[i];
+            ind(w, n);
+            sb_printf(w->b, "case %s:\n", ch->enum_const);
+            emit_arg(w, ch, acc, ".", n + 1);
+            ind(w, n + 1);
+            sb_put(w->b, "break;\n");
+        }
+        ind(w, n);
+        sb_printf(w->b, "default:\n");
+        ind(w, n + 1);
+        sb_printf(w->b, "rsdk_gen_bad(e, %s, \"no valid choice\");\n", lit);
+        ind(w, n + 1);
+        sb_put(w->b, "break;\n");
+        ind(w, n);
+        sb_put(w->b, "}\n");
+        break;
+    }
+    }
+}
+
+static void emit_arg(wctx *w, const arg *a, const char *base, const char *sep, int n) {
+    const char *acc = fld(base, sep, a->cname);
+    const char *lit = gen_c_literal(a->path);
+    bool present = !a->optional || a->in_oneof; /* a chosen alternative is present */
+    if (a->count_of) {
+        if (a->token) tok(w, n, a->token);
+        ind(w, n);
+        sb_printf(w->b, "rsdk_gen_count(e, %s, %s);\n", count_expr(a->count_of, base, sep), lit);
+        return;
+    }
+    if (a->type == RSDK_ARG_PURE_TOKEN) {
+        if (present) {
+            tok(w, n, a->token);
+        } else {
+            ind(w, n);
+            sb_printf(w->b, "if (%s) ", acc);
+            sb_printf(w->b, "rsdk_gen_tok(e, %s, %zu);\n", gen_c_literal(a->token), strlen(a->token));
+        }
+        return;
+    }
+    if (a->multiple) {
+        if (a->same_count_as) {
+            ind(w, n);
+            sb_printf(w->b, "rsdk_gen_same_count(e, %s_count, %s, %s, %s, %s);\n", acc,
+                      count_expr(a->same_count_as, base, sep), present ? "false" : "true", lit,
+                      gen_c_literal(a->same_count_as->path));
+        }
+        ind(w, n);
+        sb_printf(w->b, "if (rsdk_gen_array(e, %s, %s_count, %s, %s)) {\n", acc, acc,
+                  present ? "true" : "false", lit);
+        if (a->token && !a->multiple_token) tok(w, n + 1, a->token);
+        const char *iv = gen_printf("i%d", w->depth);
+        ind(w, n + 1);
+        sb_printf(w->b, "for (size_t %s = 0; %s < %s_count; %s++) {\n", iv, iv, acc, iv);
+        if (a->multiple_token) tok(w, n + 2, a->token);
+        w->depth++;
+        emit_value(w, a, gen_printf("%s[%s]", acc, iv), false, true, false, n + 2);
+        w->depth--;
+        ind(w, n + 1);
+        sb_put(w->b, "}\n");
+        ind(w, n);
+        sb_put(w->b, "}\n");
+        return;
+    }
+    if (present) {
+        if (a->token) tok(w, n, a->token);
+        emit_value(w, a, acc, false, false, false, n);
+        return;
+    }
+    if (a->type == RSDK_ARG_ONEOF && a->token == NULL) {
+        /* Optional choice without a token: "left out" is a case of its own. */
+        emit_value(w, a, acc, false, false, true, n);
+        return;
+    }
+    const char *cond = "";
+    switch (a->type) {
+    case RSDK_ARG_KEY:
+    case RSDK_ARG_STRING:
+    case RSDK_ARG_PATTERN: cond = gen_printf("%s.ptr != NULL", acc); break;
+    case RSDK_ARG_INTEGER:
+    case RSDK_ARG_UNIX_TIME:
+    case RSDK_ARG_DOUBLE: cond = fld(base, sep, gen_printf("has_%s", a->cname)); break;
+    case RSDK_ARG_ONEOF:
+        cond = gen_printf("%s%s != %s", acc, a->enum_only ? "" : ".kind", a->unset_const);
+        break;
+    case RSDK_ARG_BLOCK: cond = gen_printf("%s != NULL", acc); break;
+    case RSDK_ARG_PURE_TOKEN: break;
+    }
+    ind(w, n);
+    sb_printf(w->b, "if (%s) {\n", cond);
+    if (a->token) tok(w, n + 1, a->token);
+    emit_value(w, a, acc, a->type == RSDK_ARG_BLOCK, false, false, n + 1);
+    ind(w, n);
+    sb_put(w->b, "}\n");
+}
+
+static void emit_walk(wctx *w, const command *c) {
+    const char *params = gen_params(c, true);
+    const char *proto = gen_printf("%s_walk(rsdk_gen_enc *e%s%s%s)", c->fname, params[0] ? ", " : "",
+                                   params, c->has_opts ? gen_printf(", const %s_opts *opts", c->fname) : "");
+    sb_printf(w->b, "%s\n", gen_wrap("static void ", proto, " {", 100));
+    if (c->container) tok(w, 1, c->container);
+    tok(w, 1, c->container ? gen_upper(c->key) : c->name);
+    bool in_opts = false;
+    for (size_t i = 0; i < c->nargs; i++) {
+        const arg *a = &c->args[i];
+        if (a->optional && !in_opts) {
+            sb_put(w->b, "    if (opts != NULL) {\n");
+            in_opts = true;
+        } else if (!a->optional && in_opts) {
+            sb_put(w->b, "    }\n");
+            in_opts = false;
+        }
+        emit_arg(w, a, a->optional ? "opts" : "", a->optional ? "->" : "", in_opts ? 2 : 1);
+    }
+    if (in_opts) sb_put(w->b, "    }\n");
+    sb_put(w->b, "}\n\n");
+}
+
+static const char *kind_suffix(rsdk_result_kind k) {
+    switch (k) {
+    case RSDK_RESULT_STATUS: return "status";
+    case RSDK_RESULT_INT: return "int";
+    case RSDK_RESULT_INT_OR_NIL: return "int_or_nil";
+    case RSDK_RESULT_BOOL: return "bool";
+    case RSDK_RESULT_DOUBLE: return "double";
+    case RSDK_RESULT_DOUBLE_OR_NIL: return "double_or_nil";
+    case RSDK_RESULT_STRING: return "string";
+    case RSDK_RESULT_REPLY: return "reply";
+    }
+    return "?";
+}
+
+static const char *const SHAPE_NAMES[] = {"RSDK_SHAPE_ANY", "RSDK_SHAPE_DOUBLE", "RSDK_SHAPE_BOOL",
+                                          "RSDK_SHAPE_MAP", "RSDK_SHAPE_ARRAY", "RSDK_SHAPE_TUPLE"};
+
+static void emit_shapes(sb *b, const command *c) {
+    for (unsigned i = 1; i < c->nshapes; i++) {
+        const shape *s = c->shape_list[i];
+        if (s->kind != SK_MAP || s->n == 0 || (i != 1 && s == c->shape)) continue;
+        sb_printf(b, "static const char *const %s_keys%u[] = {", c->fname, i);
+        for (size_t k = 0; k < s->n; k++) sb_printf(b, "%s%s", k ? ", " : "", gen_c_literal(s->keys[k]));
+        sb_put(b, "};\n");
+    }
+    sb_printf(b, "/* RESP3 form of the reply, to normalise RESP2 replies (rsdk/gen.h). */\n");
+    sb_printf(b, "static const rsdk_shape %s_shape[] = {\n    {RSDK_SHAPE_ANY, 0, 0, 0, NULL},\n", c->fname);
+    for (unsigned i = 1; i < c->nshapes; i++) {
+        const shape *s = c->shape_list[i];
+        unsigned keys_at = s == c->shape ? 1 : i;
+        const char *keys = (s->kind == SK_MAP && s->n > 0) ? gen_printf("%s_keys%u", c->fname, keys_at) : "NULL";
+        unsigned count = (s->kind == SK_MAP || s->kind == SK_TUPLE) ? (unsigned)s->n : 0;
+        sb_printf(b, "    {%s, %u, %u, %u, %s},\n", SHAPE_NAMES[s->kind], count, s->first,
+                  s->other_index, keys);
+    }
+    sb_put(b, "};\n\n");
+}
+
+static void emit_command(sb *b, const module *m, const command *c) {
+    wctx w = {b, c, 0};
+    sb_printf(b, "/* ---- %s (generated from %s) */\n\n", c->name, gen_comment_text(c->file, 400));
+    emit_walk(&w, c);
+    const char *names = gen_params(c, false);
+    const char *pn = names[0] ? gen_printf(", %s", names) : "";
+    const char *on = c->has_opts ? ", opts" : "";
+    const char *lit = gen_c_literal(c->name);
+    /* encoder */
+    sb_printf(b, "%s\n", gen_wrap("RSDK_API ", gen_proto(m, c, PROTO_ENCODE), " {", 100));
+    sb_printf(b, "    rsdk_gen_enc e;\n    rsdk_gen_enc_init(&e, out, err, %s);\n", lit);
+    sb_printf(b, "    %s_walk(&e%s%s);\n", c->fname, pn, on);
+    sb_printf(b, "    if (rsdk_gen_enc_write(&e)) %s_walk(&e%s%s);\n", c->fname, pn, on);
+    sb_put(b, "    return rsdk_gen_enc_finish(&e);\n}\n\n");
+    /* decoder */
+    if (c->shape) emit_shapes(b, c);
+    const char *table = c->shape ? gen_printf("%s_shape", c->fname) : "NULL";
+    const char *ks = kind_suffix(c->result);
+    sb_printf(b, "%s\n", gen_wrap("RSDK_API ", gen_proto(m, c, PROTO_DECODE), " {", 100));
+    if (c->result == RSDK_RESULT_STATUS)
+        sb_put(b, "    return rsdk_gen_decode_status(r);\n}\n\n");
+    else if (c->result == RSDK_RESULT_REPLY)
+        sb_printf(b, "    return rsdk_gen_decode_reply(r, %s, out);\n}\n\n", table);
+    else
+        sb_printf(b, "    return rsdk_gen_decode_%s(r, out);\n}\n\n", ks);
+    /* sync call */
+    sb_printf(b, "%s\n", gen_wrap("RSDK_API ", gen_proto(m, c, PROTO_SYNC), " {", 100));
+    sb_printf(b, "    rsdk_gen_call k;\n    rsdk_gen_call_init(&k, c);\n    rsdk_reply *r = NULL;\n");
+    sb_printf(b, "    rsdk_status st = rsdk_gen_call_run(&k, %s_encode(&k.buf%s%s, &k.err), &r);\n",
+              c->fname, pn, on);
+    sb_put(b, "    if (st != RSDK_OK) return st;\n");
+    if (c->result == RSDK_RESULT_STATUS)
+        sb_put(b, "    return rsdk_gen_take_status(c, r);\n}\n\n");
+    else if (c->result == RSDK_RESULT_REPLY)
+        sb_printf(b, "    return rsdk_gen_take_reply(c, r, %s, out);\n}\n\n", table);
+    else
+        sb_printf(b, "    return rsdk_gen_take_%s(c, r, out);\n}\n\n", ks);
+    /* queue */
+    sb_printf(b, "%s\n", gen_wrap("RSDK_API ", gen_proto(m, c, PROTO_QUEUE), " {", 100));
+    sb_printf(b, "    rsdk_status st = %s_encode(rsdk_gen_queue_buf(p)%s%s, err);\n", c->fname, pn, on);
+    sb_printf(b, "    return rsdk_gen_queue_done(p, st, err, %s);\n}\n\n", lit);
+}
+
+bool gen_emit_sources(const module *m, size_t shard, size_t nshards, sb *b) {
+    size_t ngen = 0;
+    for (size_t i = 0; i < m->ncmds; i++) ngen += gen_is_generated(&m->cmds[i]);
+    size_t per = (ngen + nshards - 1) / nshards;
+    size_t lo = shard * per, hi = lo + per;
+    sb_printf(b, "/* generated from %s by rsdkgen — do not edit.\n * Part %zu of %zu of the %s bindings. */\n",
+              m->spec_label, shard + 1, nshards, m->name);
+    sb_printf(b, "#define %sNO_MACROS 1\n#include \"%s\"\n#include \"rsdk/gen.h\"\n\n", m->upper_prefix,
+              m->header_path);
+    size_t at = 0;
+    for (size_t i = 0; i < m->ncmds; i++) {
+        const command *c = &m->cmds[i];
+        if (!gen_is_generated(c)) continue;
+        if (at >= lo && at < hi) emit_command(b, m, c);
+        at++;
+    }
+    if (lo >= ngen) sb_put(b, "/* (no commands in this part) */\ntypedef int rsdk_empty_part;\n");
+    return true;
+}

@@ -1,0 +1,238 @@
+/* Pass 3: the C model. Names every function, type, field and constant,
+ * checks that no two generated identifiers collide, and derives each
+ * command's result kind (model_reply.c). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rsdkgen.h"
+
+/* C and C++ keywords, plus the names generated code uses for its own
+ * parameters and locals. An argument with one of these names gets a
+ * trailing underscore ("default" -> default_). */
+static const char *const RESERVED[] = {
+    "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break",
+    "case", "catch", "char", "char16_t", "char32_t", "char8_t", "class", "co_await", "co_return",
+    "co_yield", "compl", "concept", "const", "const_cast", "consteval", "constexpr", "constinit",
+    "continue", "decltype", "default", "delete", "do", "double", "dynamic_cast", "else", "enum",
+    "explicit", "export", "extern", "false", "float", "for", "friend", "goto", "if", "inline",
+    "int", "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq", "nullptr",
+    "operator", "or", "or_eq", "private", "protected", "public", "register", "reinterpret_cast",
+    "requires", "restrict", "return", "short", "signed", "sizeof", "static", "static_assert",
+    "static_cast", "struct", "switch", "template", "this", "thread_local", "throw", "true", "try",
+    "typedef", "typeid", "typename", "union", "unsigned", "using", "virtual", "void", "volatile",
+    "wchar_t", "while", "xor", "xor_eq", "_Alignas", "_Alignof", "_Atomic", "_Bool", "_Complex",
+    "_Generic", "_Imaginary", "_Noreturn", "_Static_assert", "_Thread_local",
+    /* generated code's own names */
+    "c", "p", "e", "k", "r", "st", "out", "opts", "err", "i0", "i1", "i2", "i3", "i4", "i5",
+    "i6", "i7", "NULL", "errno", "kind", NULL};
+
+static bool reserved(const char *s) {
+    for (size_t i = 0; RESERVED[i]; i++)
+        if (strcmp(RESERVED[i], s) == 0) return true;
+    return false;
+}
+
+/* spec name -> C identifier: '-' becomes '_', reserved words get '_'. */
+static const char *c_ident(const arg *a) {
+    if (a->ext_name) return a->ext_name;
+    char *s = gen_strdup(a->name);
+    for (char *p = s; *p; p++)
+        if (*p == '-') *p = '_';
+    return reserved(s) ? gen_printf("%s_", s) : s;
+}
+
+/* ---- identifier registry ------------------------------------------------------- */
+
+typedef struct ident {
+    const char *name;
+    const command *owner;
+} ident;
+
+static ident *idents;
+static size_t nidents, capidents;
+
+static void claim(const command *c, const char *name) {
+    if (nidents == capidents) {
+        capidents = capidents ? capidents * 2 : 4096;
+        ident *n = gen_alloc(sizeof(ident) * capidents);
+        if (nidents) memcpy(n, idents, sizeof(ident) * nidents);
+        idents = n;
+    }
+    idents[nidents].name = name;
+    idents[nidents].owner = c;
+    nidents++;
+}
+
+static int by_ident(const void *a, const void *b) {
+    return strcmp(((const ident *)a)->name, ((const ident *)b)->name);
+}
+
+static void check_idents(void) {
+    qsort(idents, nidents, sizeof(ident), by_ident);
+    for (size_t i = 1; i < nidents; i++)
+        if (strcmp(idents[i].name, idents[i - 1].name) == 0)
+            gen_error(idents[i].owner->file, idents[i].owner, NULL,
+                      "generated name %s collides with one from %s (%s); rename with \"rsdk\": "
+                      "{\"name\" | \"type_name\"}",
+                      idents[i].name, idents[i - 1].owner->file, idents[i - 1].owner->name);
+}
+
+/* Field names within one struct or parameter list. */
+typedef struct scope {
+    const char *names[256];
+    const arg *who[256];
+    size_t n;
+} scope;
+
+static void scope_add(const command *c, scope *s, const arg *a, const char *name) {
+    for (size_t i = 0; i < s->n; i++) {
+        if (strcmp(s->names[i], name) == 0) {
+            gen_error(c->file, c, a, "C name %s collides with argument %s; rename with \"rsdk\": {\"name\"}",
+                      name, s->who[i]->name);
+            return;
+        }
+    }
+    if (s->n == 256) {
+        gen_error(c->file, c, a, "more than 256 C names in one scope");
+        return;
+    }
+    s->names[s->n] = name;
+    s->who[s->n] = a;
+    s->n++;
+}
+
+/* ---- arguments ------------------------------------------------------------------- */
+
+bool gen_arg_is_stringish(const arg *a) {
+    return a->type == RSDK_ARG_KEY || a->type == RSDK_ARG_STRING || a->type == RSDK_ARG_PATTERN;
+}
+
+static void model_args(module *m, command *c, arg *args, size_t n, const char *type_base,
+                       const char *path_base, bool top);
+
+/* Names the C face of `a`: field/parameter, message path, and for oneof and
+ * block the generated types. `type_base` is the type-name stem of its
+ * enclosing struct, `path_base` the message path of its parent value. */
+static void model_arg(module *m, command *c, arg *a, const char *type_base, const char *path_base,
+                      scope *sc) {
+    a->cname = c_ident(a);
+    a->field = true;
+    if (a->type == RSDK_ARG_PURE_TOKEN && !a->optional && !a->in_oneof) a->field = false;
+    if (a->type == RSDK_ARG_PURE_TOKEN && a->in_oneof) a->field = false; /* the choice is the kind */
+    if (a->count_of) a->field = false;
+    a->path = path_base ? gen_printf("%s%s", path_base, a->cname) : a->cname;
+    if (a->field) {
+        scope_add(c, sc, a, a->cname);
+        if (a->multiple) scope_add(c, sc, a, gen_printf("%s_count", a->cname));
+        bool scalar = a->type == RSDK_ARG_INTEGER || a->type == RSDK_ARG_UNIX_TIME ||
+                      a->type == RSDK_ARG_DOUBLE;
+        if (scalar && a->optional && !a->in_oneof && !a->multiple)
+            scope_add(c, sc, a, gen_printf("has_%s", a->cname));
+    }
+    if (a->type != RSDK_ARG_ONEOF && a->type != RSDK_ARG_BLOCK) return;
+    const char *stem = a->ext_type_name ? a->ext_type_name : a->cname;
+    a->type_name = gen_printf("%s_%s", type_base, stem);
+    claim(c, a->type_name);
+    char *upper = gen_upper(a->type_name);
+    const char *child_path = gen_printf("%s%s", a->path, a->multiple ? "[]." : ".");
+    if (a->type == RSDK_ARG_ONEOF) {
+        a->enum_only = true;
+        for (size_t i = 0; i < a->nchildren; i++)
+            if (a->children[i].type != RSDK_ARG_PURE_TOKEN) a->enum_only = false;
+        if (!a->enum_only) {
+            a->kind_type = gen_printf("%s_kind", a->type_name);
+            claim(c, a->kind_type);
+        }
+        a->unset_const = gen_printf("%s_UNSET", upper);
+        claim(c, a->unset_const);
+        for (size_t i = 0; i < a->nchildren; i++) {
+            arg *ch = &a->children[i];
+            const char *cn = c_ident(ch);
+            ch->enum_const = gen_printf("%s_%s", upper, gen_upper(cn));
+            claim(c, ch->enum_const);
+        }
+    }
+    model_args(m, c, a->children, a->nchildren, a->type_name, child_path, false);
+}
+
+static void model_args(module *m, command *c, arg *args, size_t n, const char *type_base,
+                       const char *path_base, bool top) {
+    /* At the top, parameters and option fields share one scope, so a name
+     * means the same argument in both. */
+    scope *sc = gen_alloc(sizeof(scope));
+    if (!top && n > 0 && args[0].parent && args[0].parent->type == RSDK_ARG_ONEOF &&
+        !args[0].parent->enum_only) {
+        static const arg kind_arg = {.name = "(kind)"};
+        scope_add(c, sc, &kind_arg, "kind");
+    }
+    for (size_t i = 0; i < n; i++) model_arg(m, c, &args[i], type_base, path_base, sc);
+}
+
+/* ---- commands ------------------------------------------------------------------ */
+
+bool gen_is_generated(const command *c) { return c->skip == NULL && !c->is_container; }
+
+static const char *function_name(const module *m, const command *c) {
+    json_t *ext = json_object_get(c->j, "rsdk");
+    const char *nm = json_string_value(json_object_get(ext, "name"));
+    if (nm) return gen_printf("%s%s", m->prefix, nm);
+    const char *full = c->name;
+    for (size_t i = 0; i < m->nstrip; i++) {
+        size_t n = strlen(m->strip[i]);
+        if (strncasecmp(full, m->strip[i], n) == 0 && full[n] != '\0') {
+            full += n;
+            break;
+        }
+    }
+    char *s = gen_lower(full);
+    for (char *p = s; *p; p++) {
+        if (*p == '.' || *p == '|' || *p == '-' || *p == ' ') *p = '_';
+        else if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '_') {
+            gen_error(c->file, c, NULL, "command name has '%c', which has no C spelling; set "
+                      "\"rsdk\": {\"name\"}", *p);
+            break;
+        }
+    }
+    return gen_printf("%s%s", m->prefix, s);
+}
+
+static void model_command(module *m, command *c) {
+    c->fname = function_name(m, c);
+    c->upper = gen_upper(c->fname);
+    static const char *const SUFFIX[] = {"", "_encode", "_decode", "_queue", "_opts", NULL};
+    for (size_t i = 0; SUFFIX[i]; i++) claim(c, gen_printf("%s%s", c->fname, SUFFIX[i]));
+    model_args(m, c, c->args, c->nargs, c->fname, NULL, true);
+    for (size_t i = 0; i < c->nargs; i++) {
+        arg *a = &c->args[i];
+        if (a->optional) c->has_opts = true;
+        else if (a->field) c->nparams++;
+    }
+    gen_model_reply(m, c);
+}
+
+bool gen_model(module *m) {
+    for (size_t i = 0; i < m->ncmds; i++)
+        if (gen_is_generated(&m->cmds[i])) model_command(m, &m->cmds[i]);
+    if (m->ncmds > 0) {
+        claim(&m->cmds[0], gen_printf("%scommands", m->prefix));
+        claim(&m->cmds[0], gen_printf("%scommands_count", m->prefix));
+    }
+    check_idents();
+    return gen_error_count() == 0;
+}
+
+const char *gen_result_out_type(rsdk_result_kind k, bool decode) {
+    switch (k) {
+    case RSDK_RESULT_STATUS: return NULL;
+    case RSDK_RESULT_INT: return "int64_t *";
+    case RSDK_RESULT_INT_OR_NIL: return "rsdk_int_or_nil *";
+    case RSDK_RESULT_BOOL: return "bool *";
+    case RSDK_RESULT_DOUBLE: return "double *";
+    case RSDK_RESULT_DOUBLE_OR_NIL: return "rsdk_double_or_nil *";
+    case RSDK_RESULT_STRING: return "rsdk_string *";
+    case RSDK_RESULT_REPLY: return decode ? "const rsdk_reply **" : "rsdk_reply **";
+    }
+    return NULL;
+}

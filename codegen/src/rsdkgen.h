@@ -1,0 +1,177 @@
+/* rsdkgen — the command-spec compiler. Internal model shared by its passes:
+ * load (JSON files -> commands) -> validate -> model (C names, types,
+ * result kinds, reply shapes) -> emit (header, sources, metadata, docs). */
+#ifndef RSDKGEN_H
+#define RSDKGEN_H
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rsdk/command_meta.h"
+
+/* ---- memory and text ------------------------------------------------------ */
+
+/* Every model allocation comes from one arena, freed at exit; out of memory
+ * ends the program (a build tool has nothing better to do). */
+void *gen_alloc(size_t n);
+char *gen_strdup(const char *s);
+char *gen_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void gen_arena_free(void);
+
+/* Growable text (heap, not arena: emitted files can be large). */
+typedef struct sb {
+    char *data;
+    size_t len, cap;
+} sb;
+void sb_put(sb *b, const char *s);
+void sb_putn(sb *b, const char *s, size_t n);
+void sb_printf(sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_free(sb *b);
+/* Writes `b` to `path`; false (with a message on stderr) on failure. */
+bool sb_write_file(const sb *b, const char *path);
+
+/* Case helpers. gen_upper/gen_lower return arena copies. */
+char *gen_upper(const char *s);
+char *gen_lower(const char *s);
+
+/* A C string literal (quotes included) for arbitrary bytes. */
+char *gen_c_literal(const char *s);
+
+/* ---- model --------------------------------------------------------------- */
+
+typedef struct command command;
+typedef struct arg arg;
+
+struct arg {
+    /* from the spec */
+    const char *name; /* lower case */
+    const char *display, *token, *since, *deprecated_since;
+    rsdk_arg_type type;
+    bool optional, multiple, multiple_token;
+    int key_spec_index; /* -1 when absent */
+    json_t *j;
+    arg *children;
+    size_t nchildren;
+    arg *parent;
+    /* rsdk extensions */
+    const char *ext_name, *ext_type_name, *ext_count_of, *ext_same_count_as;
+    bool uint64;
+    /* model */
+    arg *count_of;      /* this integer is filled with that sibling's count */
+    arg *same_count_as; /* this array must be as long as that sibling */
+    bool in_oneof;      /* a direct child of a oneof: present when chosen */
+    bool field;         /* has a C field or parameter */
+    bool enum_only;     /* oneof whose children are all pure tokens */
+    const char *cname;      /* C field / parameter name */
+    const char *path;       /* for run-time messages: "condition.ifeq_value" */
+    const char *type_name;  /* oneof / block type */
+    const char *kind_type;  /* oneof with values: its kind enum */
+    const char *unset_const;/* oneof: the zero choice */
+    const char *enum_const; /* a oneof child: its choice constant */
+};
+
+/* Reply shapes; the kinds mirror rsdk_shape_kind in rsdk/gen.h (the emitted
+ * tables use those names). */
+enum { SK_ANY = 0, SK_DOUBLE, SK_BOOL, SK_MAP, SK_ARRAY, SK_TUPLE };
+
+typedef struct shape {
+    int kind; /* SK_* */
+    size_t n;
+    struct shape **kids;
+    const char **keys;
+    struct shape *other;
+    bool root_ref; /* "$ref": "#" */
+    bool done;     /* laid out (linearise) */
+    unsigned first, other_index; /* table slots of the children, the rest */
+} shape;
+
+struct command {
+    const char *file;      /* as given on the command line */
+    const char *key;       /* entry key in the file ("LIST") */
+    const char *name;      /* full name ("CLIENT LIST") */
+    const char *container; /* or NULL */
+    json_t *j;             /* the descriptor */
+    const char *group, *since, *complexity, *deprecated_since;
+    int arity;
+    uint64_t flags;
+    const char *skip;      /* rsdk.skip reason, or NULL */
+    bool is_container;     /* other commands name it as their container */
+    arg *args;
+    size_t nargs;
+    /* model */
+    const char *fname;     /* rcore_client_list */
+    const char *upper;     /* RCORE_CLIENT_LIST */
+    bool has_opts;
+    size_t nparams;        /* required top-level args with a C parameter */
+    rsdk_result_kind result;
+    shape *shape;          /* RSDK_RESULT_REPLY with something to normalise */
+    unsigned nshapes;
+    shape **shape_list;    /* by index (0 unused: ANY) */
+};
+
+typedef struct module {
+    const char *name;        /* "core" */
+    const char *prefix;      /* "rcore_" */
+    const char *upper_prefix;/* "RCORE_" */
+    const char *header_path; /* "rsdk/core.h" */
+    const char **strip;      /* command-name prefixes to drop ("JSON.") */
+    size_t nstrip;
+    const char *spec_label;  /* "spec/core": where the specs are, for banners */
+    command *cmds;           /* sorted by full name */
+    size_t ncmds;
+    json_t **roots;          /* loaded documents, kept alive */
+    size_t nroots;
+} module;
+
+/* ---- diagnostics ----------------------------------------------------------- */
+
+/* "file:COMMAND:arg/path: message" on stderr; counts errors. `a` may be NULL
+ * (command-level), and so may `c` (then only the file is named). */
+void gen_error(const char *file, const command *c, const arg *a, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int gen_error_count(void);
+
+/* ---- passes ---------------------------------------------------------------- */
+
+bool gen_load(module *m, char **files, size_t nfiles);
+bool gen_validate(module *m);
+bool gen_model(module *m);
+
+/* Result-kind and shape derivation (model_reply.c). */
+void gen_model_reply(module *m, command *c);
+
+/* C type of one element of an argument (emit_common.c). */
+const char *gen_elem_type(const arg *a);
+/* Required parameters, typed ("rsdk_str key, ...") or names only. */
+char *gen_params(const command *c, bool typed);
+
+/* lead + proto + tail on one line, or wrapped after commas at `width` with
+ * continuation lines aligned after the '('. */
+char *gen_wrap(const char *lead, const char *proto, const char *tail, size_t width);
+/* Usage text of one argument ("[EX seconds | PX milliseconds]"). */
+char *gen_arg_syntax(const arg *a);
+/* `s` made safe inside a C comment, cut after `max` bytes with "...". */
+char *gen_comment_text(const char *s, size_t max);
+
+/* Generated identifier helpers (model.c) */
+const char *gen_result_out_type(rsdk_result_kind k, bool decode);
+bool gen_arg_is_stringish(const arg *a);
+/* "SET key value [NX | XX] ..." */
+char *gen_syntax(const command *c);
+/* C prototype text of each generated function (without RSDK_API and ';'). */
+char *gen_proto(const module *m, const command *c, int which);
+enum { PROTO_ENCODE, PROTO_DECODE, PROTO_SYNC, PROTO_QUEUE };
+
+bool gen_emit_header(const module *m, sb *out);
+bool gen_emit_sources(const module *m, size_t shard, size_t nshards, sb *out);
+bool gen_emit_meta(const module *m, sb *out);
+bool gen_emit_doc(const module *m, sb *out);
+
+/* Commands that get bindings (not skipped, not bare containers). */
+bool gen_is_generated(const command *c);
+
+#endif

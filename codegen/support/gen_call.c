@@ -1,0 +1,113 @@
+/* Sync-call and queue plumbing for generated wrappers: encode into a
+ * per-call buffer, send, map error replies, decode, and hand over or free
+ * the reply. Every failure lands in the client's error record. */
+#include "gen_internal.h"
+
+void rsdk_gen_call_init(rsdk_gen_call *k, rsdk_client *c) {
+    k->c = c;
+    rsdk_buf_init(&k->buf);
+    rsdk_error_clear(&k->err);
+}
+
+rsdk_status rsdk_gen_call_run(rsdk_gen_call *k, rsdk_status encoded, rsdk_reply **reply) {
+    rsdk_status s = encoded;
+    if (k->c == NULL) s = RSDK_ERR_INVALID_ARG;
+    if (s != RSDK_OK) {
+        rsdk_buf_deinit(&k->buf);
+        if (k->c != NULL) rsdk_client_set_error(k->c, &k->err);
+        return s;
+    }
+    rsdk_reply *r = NULL;
+    s = rsdk_client_send_encoded(k->c, &k->buf, 1, &r); /* records its own failures */
+    rsdk_buf_deinit(&k->buf);
+    if (s != RSDK_OK) {
+        rsdk_reply_free(r);
+        return s;
+    }
+    if (r == NULL) {
+        rsdk_error_set(&k->err, RSDK_ERR_PROTOCOL, 0, "no reply");
+        return rsdk_client_set_error(k->c, &k->err);
+    }
+    if (r->type == RSDK_REPLY_ERROR) {
+        s = rsdk_error_from_server(&k->err, r->str, r->len);
+        rsdk_reply_free(r);
+        rsdk_client_set_error(k->c, &k->err);
+        return s;
+    }
+    *reply = r;
+    return RSDK_OK;
+}
+
+/* A decode failure of a reply the call owns: free it, record why. */
+static rsdk_status take_failed(rsdk_client *c, rsdk_reply *r, rsdk_status s) {
+    rsdk_error e;
+    if (s == RSDK_ERR_UNEXPECTED_REPLY && r != NULL)
+        rsdk_error_set(&e, s, 0, "reply of unexpected type %s", rsdk_reply_type_str(r->type));
+    else
+        rsdk_error_set(&e, s, 0, NULL);
+    rsdk_reply_free(r);
+    return rsdk_client_set_error(c, &e);
+}
+
+rsdk_status rsdk_gen_take_status(rsdk_client *c, rsdk_reply *r) {
+    rsdk_status s = rsdk_gen_decode_status(r);
+    if (s != RSDK_OK) return take_failed(c, r, s);
+    rsdk_reply_free(r);
+    return RSDK_OK;
+}
+
+/* The scalar kinds share one shape: decode into a local, free, copy out. */
+#define TAKE_SCALAR(fn, T, dec)                                       \
+    rsdk_status fn(rsdk_client *c, rsdk_reply *r, T *out) {           \
+        T v;                                                          \
+        rsdk_status s = dec(r, &v);                                   \
+        if (s != RSDK_OK) return take_failed(c, r, s);                \
+        rsdk_reply_free(r);                                           \
+        if (out) *out = v;                                            \
+        return RSDK_OK;                                               \
+    }
+
+TAKE_SCALAR(rsdk_gen_take_int, int64_t, rsdk_gen_decode_int)
+TAKE_SCALAR(rsdk_gen_take_int_or_nil, rsdk_int_or_nil, rsdk_gen_decode_int_or_nil)
+TAKE_SCALAR(rsdk_gen_take_bool, bool, rsdk_gen_decode_bool)
+TAKE_SCALAR(rsdk_gen_take_double, double, rsdk_gen_decode_double)
+TAKE_SCALAR(rsdk_gen_take_double_or_nil, rsdk_double_or_nil, rsdk_gen_decode_double_or_nil)
+
+rsdk_status rsdk_gen_take_string(rsdk_client *c, rsdk_reply *r, rsdk_string *out) {
+    rsdk_string v;
+    rsdk_status s = rsdk_gen_decode_string(r, &v);
+    if (s != RSDK_OK) return take_failed(c, r, s);
+    if (out == NULL) {
+        rsdk_reply_free(r);
+        return RSDK_OK;
+    }
+    v.owner = r;
+    *out = v;
+    return RSDK_OK;
+}
+
+rsdk_status rsdk_gen_take_reply(rsdk_client *c, rsdk_reply *r, const rsdk_shape *table,
+                                rsdk_reply **out) {
+    const rsdk_reply *v = NULL;
+    rsdk_status s = rsdk_gen_decode_reply(r, table, &v);
+    if (s != RSDK_OK) return take_failed(c, r, s);
+    if (out == NULL) {
+        rsdk_reply_free(r);
+        return RSDK_OK;
+    }
+    *out = r;
+    return RSDK_OK;
+}
+
+rsdk_buf *rsdk_gen_queue_buf(rsdk_pipeline *p) { return p != NULL ? rsdk_pipeline_buf(p) : NULL; }
+
+rsdk_status rsdk_gen_queue_done(rsdk_pipeline *p, rsdk_status encoded, rsdk_error *err,
+                                const char *command) {
+    if (p == NULL) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "%s: NULL pipeline", command);
+    if (encoded != RSDK_OK) {
+        rsdk_pipeline_rollback(p);
+        return encoded;
+    }
+    rsdk_pipeline_commit(p);
+    return RSDK_OK;
+}
