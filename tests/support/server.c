@@ -69,12 +69,14 @@ static int free_port(void) {
 /* Sends PING over the Unix socket and waits for +PONG (or -NOAUTH/-LOADING
  * meaning "up"): the server is ready when it answers at all. */
 static bool ping_once(const char *path) {
+    struct sockaddr_un a;
+    size_t len = strlen(path);
+    if (len >= sizeof a.sun_path) return false;
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     if (fd < 0) return false;
-    struct sockaddr_un a;
     memset(&a, 0, sizeof a);
     a.sun_family = AF_UNIX;
-    snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+    memcpy(a.sun_path, path, len + 1);
     bool ok = false;
     if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
         write(fd, "PING\r\n", 6) == 6) {
