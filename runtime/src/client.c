@@ -3,6 +3,7 @@
 #include "client_impl.h"
 
 #include "alloc.h"
+#include "tls.h"
 
 void rsdk_client_opts_init(rsdk_client_opts *o) {
     memset(o, 0, sizeof *o);
@@ -14,6 +15,7 @@ void rsdk_client_opts_init(rsdk_client_opts *o) {
     o->tcp_nodelay = true;
     o->keepalive_s = 60;
     o->reconnect = true;
+    o->tls_verify = true;
 }
 
 void rsdk_client_opts_from_url(rsdk_client_opts *o, const rsdk_url *u) {
@@ -31,6 +33,7 @@ void rsdk_client_opts_from_url(rsdk_client_opts *o, const rsdk_url *u) {
     if (u->client_name) o->client_name = u->client_name;
     if (u->connect_timeout_ms >= 0) o->connect_timeout_ms = u->connect_timeout_ms;
     if (u->timeout_ms >= 0) o->command_timeout_ms = u->timeout_ms;
+    o->tls = u->tls; /* the scheme decides: rediss:// on, redis:// and unix:// off */
 }
 
 static void wipe_free(char *s) {
@@ -40,6 +43,7 @@ static void wipe_free(char *s) {
 
 static void client_free(rsdk_client *c) {
     rsdk__conn_free(c->conn);
+    if (c->upgrade == rsdk__tls_upgrade) rsdk__tls_ctx_free(c->upgrade_arg); /* after its conn */
     rsdk_reader_free(c->reader);
     if (c->wbuf.data) rsdk__wipe(c->wbuf.data, c->wbuf.len);
     rsdk_buf_deinit(&c->wbuf);
@@ -90,6 +94,17 @@ rsdk_status rsdk_client_open(const rsdk_client_opts *o, rsdk_client **out, rsdk_
     c->opts.username = c->username;
     c->opts.password = c->password;
     c->opts.client_name = c->client_name;
+    if (o->tls) {
+        rsdk__tls_ctx *tls = NULL;
+        s = rsdk__tls_ctx_new(o, &tls, err);
+        if (s) {
+            client_free(c);
+            return s;
+        }
+        rsdk__tls_ctx_keep_opts(tls, &c->opts);
+        c->upgrade = rsdk__tls_upgrade;
+        c->upgrade_arg = tls;
+    }
     s = rsdk__client_connect(c);
     if (s) {
         if (err) *err = c->err;

@@ -6,10 +6,6 @@ rsdk_status rsdk_client_open_url(const char *url, rsdk_client **out, rsdk_error 
     rsdk_url u;
     rsdk_status s = rsdk_url_parse(url, &u, err);
     if (s) return s;
-    if (u.tls) {
-        rsdk_url_deinit(&u);
-        return rsdk_error_set(err, RSDK_ERR_TLS, 0, "rediss:// needs TLS, which this client cannot set up");
-    }
     rsdk_client_opts o;
     rsdk_client_opts_init(&o);
     rsdk_client_opts_from_url(&o, &u);

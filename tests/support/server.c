@@ -66,6 +66,8 @@ static int free_port(void) {
     return port;
 }
 
+int rsdk_test_free_port(void) { return free_port(); }
+
 /* Sends PING over the Unix socket and waits for +PONG (or -NOAUTH/-LOADING
  * meaning "up"): the server is ready when it answers at all. */
 static bool ping_once(const char *path) {

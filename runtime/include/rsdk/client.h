@@ -34,6 +34,21 @@ typedef struct rsdk_client_opts {
     rsdk_reader_limits limits; /* reply limits; zeros = defaults */
     bool reconnect;            /* default true: a broken connection is re-opened
                                 * by the next call (never for the failed call) */
+
+    /* TLS (docs/tls.md). Files are read by rsdk_client_open(). */
+    bool tls;                     /* default false; rediss:// URLs set it */
+    bool tls_verify;              /* default true: check the certificate chain and
+                                   * the host name or IP address; false is an
+                                   * explicit opt-out (no checks at all) */
+    const char *tls_ca_file;      /* PEM file of trusted CAs; with neither this nor
+                                   * tls_ca_dir the system's default trust is used */
+    const char *tls_ca_dir;       /* directory of hashed CA certificates */
+    const char *tls_cert_file;    /* client certificate (PEM chain), for mutual TLS */
+    const char *tls_key_file;     /* its private key (PEM, not encrypted) */
+    const char *tls_server_name;  /* name sent as SNI and verified; default: host */
+    const char *tls_min_version;  /* "1.2" (default) or "1.3" */
+    const char *tls_ciphers;      /* TLS 1.2 cipher list (OpenSSL syntax); NULL: default */
+    const char *tls_ciphersuites; /* TLS 1.3 cipher suites; NULL: default */
 } rsdk_client_opts;
 
 typedef struct rsdk_client rsdk_client; /* opaque */

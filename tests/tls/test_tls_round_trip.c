@@ -1,0 +1,186 @@
+/* With the right CA, a TLS client connects by IP address and by name,
+ * moves small and 1 MiB values both ways, pipelines, honours the command
+ * timeout, and re-handshakes when it reconnects. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "tls_server.h"
+
+static int setup(void **state) {
+    tls_server_cfg cfg = {.auth_clients = "no"};
+    return tls_server_setup(state, &cfg);
+}
+
+static void test_ping_set_get_over_ip_address(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    rsdk_client_opts o;
+    tls_server_opts(*state, &o);
+    rsdk_client *c = tls_open_ok(&o);
+    assert_int_equal(rsdk_client_protocol(c), 3);
+    TLS_CMD(c, "PONG", "PING");
+    TLS_CMD(c, "OK", "SET", "tls:k", "over tls");
+    TLS_CMD(c, "over tls", "GET", "tls:k");
+    rsdk_client_close(c);
+}
+
+static void test_dns_name_and_resp2(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    rsdk_client_opts o;
+    tls_server_opts(*state, &o);
+    o.host = "localhost";
+    o.protocol = 2;
+    rsdk_client *c = tls_open_ok(&o);
+    assert_int_equal(rsdk_client_protocol(c), 2);
+    TLS_CMD(c, "PONG", "PING");
+    rsdk_client_close(c);
+}
+
+static void test_ca_directory(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    tls_server *t = *state;
+    rsdk_client_opts o;
+    tls_server_opts(t, &o);
+    o.tls_ca_file = NULL;
+    o.tls_ca_dir = t->certs.ca_dir;
+    rsdk_client *c = tls_open_ok(&o);
+    TLS_CMD(c, "PONG", "PING");
+    rsdk_client_close(c);
+}
+
+static void test_one_mib_value(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    rsdk_client_opts o;
+    tls_server_opts(*state, &o);
+    rsdk_client *c = tls_open_ok(&o);
+    size_t n = (size_t)1 << 20;
+    char *v = malloc(n);
+    assert_non_null(v);
+    for (size_t i = 0; i < n; i++) v[i] = (char)(i * 131 + (i >> 9)); /* every byte value */
+    const char *set[] = {"SET", "tls:big", v};
+    size_t set_len[] = {3, 7, n};
+    rsdk_reply *r = NULL;
+    assert_int_equal(rsdk_client_command_argv(c, 3, set, set_len, &r), RSDK_OK);
+    rsdk_reply_free(r);
+    const char *get[] = {"GET", "tls:big"};
+    r = NULL;
+    assert_int_equal(rsdk_client_command_argv(c, 2, get, NULL, &r), RSDK_OK);
+    assert_int_equal(r->type, RSDK_REPLY_STRING);
+    assert_int_equal(r->len, n);
+    assert_memory_equal(r->str, v, n);
+    rsdk_reply_free(r);
+    free(v);
+    rsdk_client_close(c);
+}
+
+static void test_pipeline_of_many_commands(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    rsdk_client_opts o;
+    tls_server_opts(*state, &o);
+    rsdk_client *c = tls_open_ok(&o);
+    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    assert_non_null(p);
+    for (int i = 0; i < 1000; i++) {
+        const char *argv[] = {"INCR", "tls:counter"};
+        assert_int_equal(rsdk_pipeline_append_argv(p, 2, argv, NULL), RSDK_OK);
+    }
+    assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
+    assert_int_equal(rsdk_pipeline_reply_count(p), 1000);
+    const rsdk_reply *last = rsdk_pipeline_reply(p, 999);
+    assert_non_null(last);
+    assert_int_equal(last->type, RSDK_REPLY_INTEGER);
+    assert_int_equal(last->integer, 1000);
+    rsdk_pipeline_free(p);
+    rsdk_client_close(c);
+}
+
+static void test_command_timeout_then_reconnect(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    rsdk_client_opts o;
+    tls_server_opts(*state, &o);
+    o.command_timeout_ms = 100;
+    rsdk_client *c = tls_open_ok(&o);
+    rsdk_reply *r = NULL;
+    const char *argv[] = {"DEBUG", "SLEEP", "0.5"};
+    assert_int_equal(rsdk_client_command_argv(c, 3, argv, NULL, &r), RSDK_ERR_TIMEOUT);
+    assert_null(r);
+    assert_true(rsdk_client_broken(c));
+    /* The next call opens a new connection with a new handshake. */
+    TLS_CMD(c, "PONG", "PING");
+    rsdk_client_close(c);
+}
+
+static void test_killed_connection_reconnects(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    rsdk_client_opts o;
+    tls_server_opts(*state, &o);
+    rsdk_client *c = tls_open_ok(&o);
+    rsdk_client_opts ko;
+    tls_server_opts(*state, &ko);
+    rsdk_client *killer = tls_open_ok(&ko);
+    const char *kill_argv[] = {"CLIENT", "KILL", "ID", NULL};
+    rsdk_reply *id = NULL;
+    const char *id_argv[] = {"CLIENT", "ID"};
+    assert_int_equal(rsdk_client_command_argv(c, 2, id_argv, NULL, &id), RSDK_OK);
+    char idtext[32];
+    snprintf(idtext, sizeof idtext, "%lld", (long long)id->integer);
+    rsdk_reply_free(id);
+    kill_argv[3] = idtext;
+    rsdk_reply *r = NULL;
+    assert_int_equal(rsdk_client_command_argv(killer, 4, kill_argv, NULL, &r), RSDK_OK);
+    rsdk_reply_free(r);
+    /* The server closed the TLS session: the next call sees the end of the
+     * stream, the one after reconnects. */
+    r = NULL;
+    const char *ping[] = {"PING"};
+    rsdk_status s = rsdk_client_command_argv(c, 1, ping, NULL, &r);
+    assert_int_equal(s, RSDK_ERR_EOF);
+    assert_true(rsdk_client_broken(c));
+    TLS_CMD(c, "PONG", "PING");
+    rsdk_client_close(killer);
+    rsdk_client_close(c);
+}
+
+static bool have_ipv6_loopback(void) {
+    int fd = socket(AF_INET6, SOCK_STREAM, 0);
+    if (fd < 0) return false;
+    struct sockaddr_in6 a;
+    memset(&a, 0, sizeof a);
+    a.sin6_family = AF_INET6;
+    a.sin6_addr = in6addr_loopback;
+    bool ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
+    close(fd);
+    return ok;
+}
+
+static void test_ipv6_address_in_certificate(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    if (!have_ipv6_loopback()) {
+        fprintf(stderr, "SKIP: no IPv6 loopback on this machine\n");
+        skip();
+    }
+    rsdk_client_opts o;
+    tls_server_opts(*state, &o);
+    o.host = "::1";
+    rsdk_client *c = tls_open_ok(&o);
+    TLS_CMD(c, "PONG", "PING");
+    rsdk_client_close(c);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ping_set_get_over_ip_address),
+        cmocka_unit_test(test_dns_name_and_resp2),
+        cmocka_unit_test(test_ca_directory),
+        cmocka_unit_test(test_one_mib_value),
+        cmocka_unit_test(test_pipeline_of_many_commands),
+        cmocka_unit_test(test_command_timeout_then_reconnect),
+        cmocka_unit_test(test_killed_connection_reconnects),
+        cmocka_unit_test(test_ipv6_address_in_certificate),
+    };
+    return cmocka_run_group_tests(tests, setup, tls_server_teardown);
+}

@@ -1,0 +1,145 @@
+/* A redis-server with TLS for the tests in this directory. */
+#include "tls_server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* True (with the line in why[]) when the server's log says that it could
+ * not set up TLS at all, as a server built without TLS does. */
+static bool log_says_no_tls(const char *log, char *why, size_t n) {
+    FILE *f = fopen(log, "r");
+    if (!f) return false;
+    char line[512];
+    bool found = false;
+    while (!found && fgets(line, sizeof line, f)) {
+        if (strstr(line, "TLS") && (strstr(line, "not") || strstr(line, "Failed"))) {
+            line[strcspn(line, "\n")] = '\0';
+            snprintf(why, n, "%s", line);
+            found = true;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+static void build_args(tls_server *t, const tls_server_cfg *cfg) {
+    int n = 0;
+    snprintf(t->tls_port_arg, sizeof t->tls_port_arg, "%d", t->tls_port);
+    t->args[n++] = "--tls-port";
+    t->args[n++] = t->tls_port_arg;
+    if (!cfg->keep_plain_port) {
+        t->args[n++] = "--port"; /* the later --port wins over the harness's */
+        t->args[n++] = "0";
+    }
+    t->args[n++] = "--tls-cert-file";
+    t->args[n++] = t->certs.server_cert;
+    t->args[n++] = "--tls-key-file";
+    t->args[n++] = t->certs.server_key;
+    t->args[n++] = "--tls-ca-cert-file";
+    t->args[n++] = t->certs.ca_file;
+    t->args[n++] = "--tls-auth-clients";
+    t->args[n++] = cfg->auth_clients ? cfg->auth_clients : "no";
+    /* "-::1": listen on IPv6 loopback when the machine has it. */
+    t->args[n++] = "--bind";
+    t->args[n++] = "127.0.0.1";
+    t->args[n++] = "-::1";
+    if (cfg->protocols) {
+        t->args[n++] = "--tls-protocols";
+        t->args[n++] = cfg->protocols;
+    }
+    t->args[n] = NULL;
+}
+
+int tls_server_setup(void **state, const tls_server_cfg *cfg) {
+    *state = NULL;
+    tls_server *t = calloc(1, sizeof *t);
+    if (!t) return -1;
+    char why[300];
+    if (!tls_certs_make(&t->certs, why, sizeof why)) {
+        fprintf(stderr, "cannot make the test certificates: %s\n", why);
+        free(t);
+        return -1;
+    }
+    rsdk_test_server_result r = RSDK_TEST_SERVER_FAIL;
+    /* The TLS port is picked before the server binds it; another process
+     * may take it in between, so a failed start gets a new port. */
+    for (int attempt = 0; attempt < 3 && r == RSDK_TEST_SERVER_FAIL; attempt++) {
+        t->tls_port = rsdk_test_free_port();
+        build_args(t, cfg);
+        r = rsdk_test_server_start(&t->srv, t->args);
+        if (r == RSDK_TEST_SERVER_FAIL && t->srv.log_path[0] &&
+            log_says_no_tls(t->srv.log_path, why, sizeof why)) {
+            fprintf(stderr, "SKIP: %s cannot serve TLS: %s\n", rsdk_test_server_binary(), why);
+            r = RSDK_TEST_SERVER_SKIP;
+        }
+        if (r != RSDK_TEST_SERVER_OK) rsdk_test_server_stop(&t->srv);
+    }
+    if (r == RSDK_TEST_SERVER_OK) {
+        *state = t;
+        return 0;
+    }
+    tls_certs_remove(&t->certs);
+    free(t);
+    return r == RSDK_TEST_SERVER_SKIP ? 0 : -1;
+}
+
+int tls_server_teardown(void **state) {
+    tls_server *t = *state;
+    if (t) {
+        rsdk_test_server_stop(&t->srv);
+        tls_certs_remove(&t->certs);
+        free(t);
+    }
+    *state = NULL;
+    return 0;
+}
+
+void tls_server_opts(const tls_server *t, rsdk_client_opts *o) {
+    rsdk_client_opts_init(o);
+    o->host = "127.0.0.1";
+    o->port = t->tls_port;
+    o->tls = true;
+    o->tls_ca_file = t->certs.ca_file;
+    o->connect_timeout_ms = 5000;
+}
+
+rsdk_client *tls_open_ok(const rsdk_client_opts *o) {
+    rsdk_client *c = NULL;
+    rsdk_error err;
+    rsdk_status s = rsdk_client_open(o, &c, &err);
+    if (s != RSDK_OK) fail_msg("open failed: %s (%s)", rsdk_status_name(s), err.message);
+    assert_non_null(c);
+    return c;
+}
+
+void tls_open_fails(const rsdk_client_opts *o, rsdk_status code, const char *text) {
+    rsdk_client *c = NULL;
+    rsdk_error err;
+    rsdk_error_clear(&err);
+    rsdk_status s = rsdk_client_open(o, &c, &err);
+    if (s == RSDK_OK) {
+        rsdk_client_close(c);
+        fail_msg("open succeeded; expected %s (%s)", rsdk_status_name(code), text);
+    }
+    assert_null(c);
+    if (s != code || err.code != code || !strstr(err.message, text))
+        fail_msg("expected %s containing \"%s\", got %s: \"%s\"", rsdk_status_name(code), text,
+                 rsdk_status_name(s), err.message);
+}
+
+void tls_cmd(rsdk_client *c, const char *want, const char *const *argv) {
+    int argc = 0;
+    while (argv[argc]) argc++;
+    rsdk_reply *r = NULL;
+    rsdk_status s = rsdk_client_command_argv(c, argc, argv, NULL, &r);
+    if (s != RSDK_OK)
+        fail_msg("%s failed: %s (%s)", argv[0], rsdk_status_name(s), rsdk_client_error(c)->message);
+    if (want) {
+        if (r->type != RSDK_REPLY_STRING && r->type != RSDK_REPLY_STATUS)
+            fail_msg("%s: expected a string reply, got %s", argv[0], rsdk_reply_type_str(r->type));
+        if (r->len != strlen(want) || memcmp(r->str, want, r->len) != 0)
+            fail_msg("%s: expected \"%s\", got \"%.*s\"", argv[0], want, (int)r->len, r->str);
+    }
+    rsdk_reply_free(r);
+}
