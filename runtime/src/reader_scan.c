@@ -114,15 +114,17 @@ static inline int text_line(rsdk_reader *r, size_t p, size_t end, size_t *n, siz
         return SCAN_MORE;
     }
     size_t c = (size_t)(cr - r->buf);
+    /* Checked before waiting for the '\n', so the verdict does not depend
+     * on where the input was cut. */
+    if (c - p - 1 > r->lim.max_bulk_bytes)
+        return fail(r, "line at offset %" PRIu64 " is longer than max_bulk_bytes %zu", OFF(p),
+                    r->lim.max_bulk_bytes);
     if (c + 1 >= end) {
         r->cr_from = c;
         return SCAN_MORE;
     }
     if (r->buf[c + 1] != '\n') return fail(r, "missing \\r\\n at offset %" PRIu64, OFF(c));
     *n = c - p - 1;
-    if (*n > r->lim.max_bulk_bytes)
-        return fail(r, "line at offset %" PRIu64 " is longer than max_bulk_bytes %zu", OFF(p),
-                    r->lim.max_bulk_bytes);
     *next = c + 2;
     return SCAN_OK;
 }
@@ -151,6 +153,13 @@ static bool valid_double(const char *s, size_t n) {
         if (i == e0) return false;
     }
     return i == n;
+}
+
+/* The verbatim format ("txt", "mkd") must read as a C string of 3 chars. */
+static inline bool printable3(const char *s) {
+    for (int i = 0; i < 3; i++)
+        if (s[i] < '!' || s[i] > '~') return false;
+    return true;
 }
 
 static bool valid_bignum(const char *s, size_t n) {
@@ -231,7 +240,7 @@ int rsdk__reader_scan(rsdk_reader *r) {
             if (b[next + blen] != '\r' || b[next + blen + 1] != '\n')
                 return fail(r, "missing \\r\\n after bulk data at offset %" PRIu64, OFF(next + blen));
             if (t == '=') {
-                if (blen < 4 || b[next + 3] != ':')
+                if (blen < 4 || b[next + 3] != ':' || !printable3(b + next))
                     return fail(r, "verbatim string without a \"xxx:\" format at offset %" PRIu64, OFF(p));
                 strbytes += blen - 4 + 1;
             } else {

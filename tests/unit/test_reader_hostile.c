@@ -142,6 +142,8 @@ static void verbatim_needs_its_format(void **st) {
     expect_bad(S("=3\r\ntxt\r\n"), "protocol: verbatim string without a \"xxx:\" format at offset 0");
     expect_bad(S("=5\r\ntxt-x\r\n"), "protocol: verbatim string without a \"xxx:\" format at offset 0");
     expect_bad(S("=0\r\n\r\n"), "protocol: verbatim string without a \"xxx:\" format at offset 0");
+    expect_bad(S("=8\r\nt+\0:abcd\r\n"), "protocol: verbatim string without a \"xxx:\" format at offset 0");
+    expect_bad(S("=8\r\nt x:abcd\r\n"), "protocol: verbatim string without a \"xxx:\" format at offset 0");
 }
 
 static void bad_scalars(void **st) {

@@ -87,6 +87,9 @@ static void simple_line_over_max_bulk_bytes(void **st) {
                 "protocol: line at offset 0 is longer than max_bulk_bytes 10");
     expect_fail(reader_with(10, 0, 0, 0), S("*1\r\n-01234567890123\r\n"),
                 "protocol: line at offset 4 is longer than max_bulk_bytes 10");
+    /* The verdict must not depend on whether the '\n' has arrived yet. */
+    expect_fail(reader_with(10, 0, 0, 0), S("+01234567890\r"),
+                "protocol: line at offset 0 is longer than max_bulk_bytes 10");
     expect_ok(reader_with(10, 0, 0, 0), S("+0123456789\r\n"), RSDK_REPLY_STATUS);
 }
 
