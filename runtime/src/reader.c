@@ -137,15 +137,20 @@ void rsdk_reader_commit(rsdk_reader *r, size_t n) {
 rsdk_status rsdk_reader_get(rsdk_reader *r, rsdk_reply **out) {
     if (!r || !out) return RSDK_ERR_INVALID_ARG;
     if (r->dead) return RSDK_ERR_PROTOCOL;
-    int rc = rsdk__reader_scan(r);
-    if (rc < 0) return RSDK_ERR_PROTOCOL;
+    rsdk_reply *reply = NULL;
+    int rc = r->complete ? 0 : rsdk__reader_fast(r, &reply);
+    if (rc < 0) return RSDK_ERR_NOMEM;
     if (rc == 0) {
-        *out = NULL;
-        return RSDK_OK;
+        rc = rsdk__reader_scan(r);
+        if (rc < 0) return RSDK_ERR_PROTOCOL;
+        if (rc == 0) {
+            *out = NULL;
+            return RSDK_OK;
+        }
+        /* On no memory the scan result stays, so a later call retries. */
+        reply = rsdk__reader_build(r);
+        if (!reply) return RSDK_ERR_NOMEM;
     }
-    /* On no memory the scan result stays, so a later call retries. */
-    rsdk_reply *reply = rsdk__reader_build(r);
-    if (!reply) return RSDK_ERR_NOMEM;
     r->start = r->pos;
     if (r->start == r->len) {
         /* Everything consumed: rewind for free instead of moving bytes. */

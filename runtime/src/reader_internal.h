@@ -67,6 +67,11 @@ struct rsdk_reader {
  * are needed; -1: protocol error (reader is dead, err set). */
 int rsdk__reader_scan(rsdk_reader *r);
 
+/* One-pass path for a lone status, error, integer or blob string at the
+ * start of a reply. 1: *out is the reply and pos is past it; 0: not such a
+ * reply (or not whole yet, or odd in any way): use the scan; -1: no memory. */
+int rsdk__reader_fast(rsdk_reader *r, rsdk_reply **out);
+
 /* Builds the reply the scan found. NULL on no memory (state unchanged). */
 rsdk_reply *rsdk__reader_build(rsdk_reader *r);
 

@@ -241,6 +241,32 @@ static void big_bulk_in_small_pieces_is_one_allocation(void **st) {
     free(stream);
 }
 
+/* A 1 MiB status line in 1000-byte pieces: the search for its end resumes
+ * where it stopped, and the text arrives whole. */
+static void long_line_in_small_pieces(void **st) {
+    (void)st;
+    const size_t body = (size_t)1 << 20;
+    size_t len = body + 3;
+    char *stream = malloc(len);
+    stream[0] = '+';
+    for (size_t i = 0; i < body; i++) stream[1 + i] = (char)('A' + i % 26);
+    memcpy(stream + 1 + body, "\r\n", 2);
+    rsdk_reader *rd = rsdk_reader_new(NULL);
+    rsdk_reply *r = NULL;
+    for (size_t off = 0; off < len; off += 1000) {
+        size_t k = len - off < 1000 ? len - off : 1000;
+        assert_int_equal(fx_feed_get(rd, stream + off, k, &r), RSDK_OK);
+        if (off + k < len) assert_null(r);
+    }
+    assert_non_null(r);
+    assert_int_equal(r->type, RSDK_REPLY_STATUS);
+    assert_int_equal(r->len, body);
+    assert_memory_equal(r->str, stream + 1, body);
+    rsdk_reply_free(r);
+    rsdk_reader_free(rd);
+    free(stream);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_sample_same_tree_whole_bytewise_and_at_every_split),
@@ -248,6 +274,7 @@ int main(void) {
         cmocka_unit_test(pipelined_stream_through_space_and_commit),
         cmocka_unit_test(replies_straddling_refills_survive_compaction),
         cmocka_unit_test(big_bulk_in_small_pieces_is_one_allocation),
+        cmocka_unit_test(long_line_in_small_pieces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
