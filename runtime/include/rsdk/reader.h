@@ -1,5 +1,15 @@
 /* rsdk/reader.h — streaming RESP2/RESP3 reply reader. Bytes in, replies out;
- * no I/O. Input may be fed in any split. */
+ * no I/O. Input may be fed in any split.
+ *
+ * A reply is validated as its bytes arrive and built only once it is whole,
+ * into one allocation sized exactly (a length the server declares is never
+ * trusted for allocation). A RESP3 attribute (|) is not returned on its
+ * own: it hangs on the `attribute` field of the value that follows it (if
+ * two precede one value, the later is kept). Streamed aggregates and
+ * chunked strings (`*?`, `$?`) are refused as protocol errors. Offsets in
+ * error messages count bytes from the first byte ever fed to the reader.
+ * A reader is used by one thread at a time; replies it returned are
+ * independent of it and of each other. */
 #ifndef RSDK_READER_H
 #define RSDK_READER_H
 

@@ -7,7 +7,13 @@
  * Hosts may be bracketed IPv6 literals ("[::1]"). User and password are
  * percent-decoded. Options: db, protocol (2|3), client_name, connect_timeout
  * and timeout (milliseconds). Parse errors are RSDK_ERR_URL with a message
- * that names the problem; the password never appears in a message. */
+ * that names the problem; the password never appears in a message.
+ *
+ * Details: the user info ends at the last '@' before '?' (for unix://, the
+ * last "@/"), so ':', '@' and '/' may stand unencoded in a password, but
+ * '?' must be sent as %3F (and '@' in option values as %40). "user@" alone
+ * gives a user name and no password. The db option wins over a /db path.
+ * For unix:// URLs, port is 0. */
 #ifndef RSDK_URL_H
 #define RSDK_URL_H
 
@@ -34,7 +40,8 @@ typedef struct rsdk_url {
 } rsdk_url;
 
 /* Parses `text` into `out` (overwritten). On failure `out` holds nothing to
- * free, and `err` (may be NULL) says why. */
+ * free (it is zeroed), and `err` (may be NULL) says why: RSDK_ERR_URL, or
+ * RSDK_ERR_NOMEM. Thread-safe (no shared state). */
 RSDK_API rsdk_status rsdk_url_parse(const char *text, rsdk_url *out, rsdk_error *err);
 
 /* Frees the strings, wiping the password first. Accepts an all-zero struct. */
