@@ -44,12 +44,28 @@ EXTRA_COUNTS = [
     ("HOTKEYS START", ("slots", "count"), "slot"),
 ]
 
-# SCAN cursors are unsigned 64-bit values.
-UINT64 = [
-    ("SCAN", ("cursor",)),
-    ("SSCAN", ("cursor",)),
-    ("HSCAN", ("cursor",)),
-    ("ZSCAN", ("cursor",)),
+# C type hints: (command, argument path, c_type). SCAN cursors are unsigned
+# 64-bit values; these "integer" arguments take floating-point values on the
+# server (the upstream type is kept, so COMMAND DOCS still matches).
+C_TYPES = [
+    ("SCAN", ("cursor",), "uint64"),
+    ("SSCAN", ("cursor",), "uint64"),
+    ("HSCAN", ("cursor",), "uint64"),
+    ("ZSCAN", ("cursor",), "uint64"),
+    ("ZINCRBY", ("increment",), "double"),
+    ("ZINTER", ("weight",), "double"),
+    ("ZINTERSTORE", ("weight",), "double"),
+    ("ZUNION", ("weight",), "double"),
+    ("ZUNIONSTORE", ("weight",), "double"),
+    # score bounds also take "(1.5" (exclusive), "-inf" and "+inf"
+    ("ZCOUNT", ("min",), "string"),
+    ("ZCOUNT", ("max",), "string"),
+    ("ZRANGEBYSCORE", ("min",), "string"),
+    ("ZRANGEBYSCORE", ("max",), "string"),
+    ("ZREMRANGEBYSCORE", ("min",), "string"),
+    ("ZREMRANGEBYSCORE", ("max",), "string"),
+    ("ZREVRANGEBYSCORE", ("max",), "string"),
+    ("ZREVRANGEBYSCORE", ("min",), "string"),
 ]
 
 # Upstream defects the generator would reject. SENTINEL SIMULATE-FAILURE's
@@ -115,9 +131,9 @@ def convert(key, desc):
     for cmd, path, target in EXTRA_COUNTS:
         if cmd == name:
             ext(find_arg(args, path))["count_of"] = target
-    for cmd, path in UINT64:
+    for cmd, path, ctype in C_TYPES:
         if cmd == name:
-            ext(find_arg(args, path))["c_type"] = "uint64"
+            ext(find_arg(args, path))["c_type"] = ctype
     return desc
 
 

@@ -6,11 +6,12 @@
 
 /* C type of one element of `a`. */
 const char *gen_elem_type(const arg *a) {
+    if (a->as_string) return "rsdk_str";
     switch (a->type) {
     case RSDK_ARG_KEY:
     case RSDK_ARG_STRING:
     case RSDK_ARG_PATTERN: return "rsdk_str";
-    case RSDK_ARG_INTEGER: return a->uint64 ? "uint64_t" : "int64_t";
+    case RSDK_ARG_INTEGER: return a->uint64 ? "uint64_t" : a->as_double ? "double" : "int64_t";
     case RSDK_ARG_UNIX_TIME: return "int64_t";
     case RSDK_ARG_DOUBLE: return "double";
     case RSDK_ARG_PURE_TOKEN: return "bool";

@@ -30,8 +30,8 @@ static void field_comment(sb *b, const arg *a) {
 static void emit_field(sb *b, const arg *a) {
     if (!a->field) return;
     const char *t = gen_elem_type(a);
-    bool scalar = a->type == RSDK_ARG_INTEGER || a->type == RSDK_ARG_UNIX_TIME ||
-                  a->type == RSDK_ARG_DOUBLE;
+    bool scalar = (a->type == RSDK_ARG_INTEGER || a->type == RSDK_ARG_UNIX_TIME ||
+                   a->type == RSDK_ARG_DOUBLE) && !a->as_string;
     if (a->multiple) {
         sb_printf(b, "    const %s *%s;", t, a->cname);
         field_comment(b, a);

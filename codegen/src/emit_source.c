@@ -42,6 +42,11 @@ static void emit_arg(wctx *w, const arg *a, const char *base, const char *sep, i
 static void emit_value(wctx *w, const arg *a, const char *acc, bool ptr, bool elem,
                        bool skip_unset, int n) {
     const char *lit = gen_c_literal(elem ? gen_printf("%s[]", a->path) : a->path);
+    if (a->as_string) {
+        ind(w, n);
+        sb_printf(w->b, "rsdk_gen_str(e, %s, %s);\n", acc, lit);
+        return;
+    }
     switch (a->type) {
     case RSDK_ARG_KEY:
     case RSDK_ARG_STRING:
@@ -52,7 +57,7 @@ static void emit_value(wctx *w, const arg *a, const char *acc, bool ptr, bool el
     case RSDK_ARG_INTEGER:
     case RSDK_ARG_UNIX_TIME:
         ind(w, n);
-        sb_printf(w->b, "rsdk_gen_%s(e, %s);\n", a->uint64 ? "uint" : "int", acc);
+        sb_printf(w->b, "rsdk_gen_%s(e, %s);\n", a->uint64 ? "uint" : a->as_double ? "double" : "int", acc);
         break;
     case RSDK_ARG_DOUBLE:
         ind(w, n);
@@ -148,7 +153,7 @@ static void emit_arg(wctx *w, const arg *a, const char *base, const char *sep, i
         return;
     }
     const char *cond = "";
-    switch (a->type) {
+    switch (a->as_string ? RSDK_ARG_STRING : a->type) {
     case RSDK_ARG_KEY:
     case RSDK_ARG_STRING:
     case RSDK_ARG_PATTERN: cond = gen_printf("%s.ptr != NULL", acc); break;

@@ -34,12 +34,19 @@ static bool reserved(const char *s) {
     return false;
 }
 
-/* spec name -> C identifier: '-' becomes '_', reserved words get '_'. */
-static const char *c_ident(const arg *a) {
+/* spec name -> identifier stem: '-' becomes '_' (rsdk name wins). Used as
+ * is inside type names and enum constants, which carry the prefix. */
+static const char *c_stem(const arg *a) {
     if (a->ext_name) return a->ext_name;
     char *s = gen_strdup(a->name);
     for (char *p = s; *p; p++)
         if (*p == '-') *p = '_';
+    return s;
+}
+
+/* Field and parameter names: the stem, with '_' after reserved words. */
+static const char *c_ident(const arg *a) {
+    const char *s = c_stem(a);
     return reserved(s) ? gen_printf("%s_", s) : s;
 }
 
@@ -66,17 +73,24 @@ static void claim(const command *c, const char *name) {
 }
 
 static int by_ident(const void *a, const void *b) {
-    return strcmp(((const ident *)a)->name, ((const ident *)b)->name);
+    const ident *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : strcmp(x->owner->name, y->owner->name); /* stable messages */
 }
 
 static void check_idents(void) {
     qsort(idents, nidents, sizeof(ident), by_ident);
-    for (size_t i = 1; i < nidents; i++)
-        if (strcmp(idents[i].name, idents[i - 1].name) == 0)
-            gen_error(idents[i].owner->file, idents[i].owner, NULL,
+    const command *said_a = NULL, *said_b = NULL; /* one report per pair */
+    for (size_t i = 1; i < nidents; i++) {
+        if (strcmp(idents[i].name, idents[i - 1].name) != 0) continue;
+        if (idents[i].owner == said_a && idents[i - 1].owner == said_b) continue;
+        said_a = idents[i].owner;
+        said_b = idents[i - 1].owner;
+        gen_error(idents[i].owner->file, idents[i].owner, NULL,
                       "generated name %s collides with one from %s (%s); rename with \"rsdk\": "
                       "{\"name\" | \"type_name\"}",
                       idents[i].name, idents[i - 1].owner->file, idents[i - 1].owner->name);
+    }
 }
 
 /* Field names within one struct or parameter list. */
@@ -106,7 +120,7 @@ static void scope_add(const command *c, scope *s, const arg *a, const char *name
 /* ---- arguments ------------------------------------------------------------------- */
 
 bool gen_arg_is_stringish(const arg *a) {
-    return a->type == RSDK_ARG_KEY || a->type == RSDK_ARG_STRING || a->type == RSDK_ARG_PATTERN;
+    return a->as_string || a->type == RSDK_ARG_KEY || a->type == RSDK_ARG_STRING || a->type == RSDK_ARG_PATTERN;
 }
 
 static void model_args(module *m, command *c, arg *args, size_t n, const char *type_base,
@@ -126,13 +140,13 @@ static void model_arg(module *m, command *c, arg *a, const char *type_base, cons
     if (a->field) {
         scope_add(c, sc, a, a->cname);
         if (a->multiple) scope_add(c, sc, a, gen_printf("%s_count", a->cname));
-        bool scalar = a->type == RSDK_ARG_INTEGER || a->type == RSDK_ARG_UNIX_TIME ||
-                      a->type == RSDK_ARG_DOUBLE;
+        bool scalar = (a->type == RSDK_ARG_INTEGER || a->type == RSDK_ARG_UNIX_TIME ||
+                       a->type == RSDK_ARG_DOUBLE) && !a->as_string;
         if (scalar && a->optional && !a->in_oneof && !a->multiple)
             scope_add(c, sc, a, gen_printf("has_%s", a->cname));
     }
     if (a->type != RSDK_ARG_ONEOF && a->type != RSDK_ARG_BLOCK) return;
-    const char *stem = a->ext_type_name ? a->ext_type_name : a->cname;
+    const char *stem = a->ext_type_name ? a->ext_type_name : c_stem(a);
     a->type_name = gen_printf("%s_%s", type_base, stem);
     claim(c, a->type_name);
     char *upper = gen_upper(a->type_name);
@@ -149,8 +163,7 @@ static void model_arg(module *m, command *c, arg *a, const char *type_base, cons
         claim(c, a->unset_const);
         for (size_t i = 0; i < a->nchildren; i++) {
             arg *ch = &a->children[i];
-            const char *cn = c_ident(ch);
-            ch->enum_const = gen_printf("%s_%s", upper, gen_upper(cn));
+            ch->enum_const = gen_printf("%s_%s", upper, gen_upper(c_stem(ch)));
             claim(c, ch->enum_const);
         }
     }

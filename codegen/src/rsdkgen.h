@@ -59,7 +59,9 @@ struct arg {
     arg *parent;
     /* rsdk extensions */
     const char *ext_name, *ext_type_name, *ext_count_of, *ext_same_count_as;
-    bool uint64;
+    bool uint64;    /* c_type "uint64": uint64_t */
+    bool as_double; /* c_type "double": an integer upstream, a double on the wire */
+    bool as_string; /* c_type "string": a number that also takes text ("(1.5") */
     /* model */
     arg *count_of;      /* this integer is filled with that sibling's count */
     arg *same_count_as; /* this array must be as long as that sibling */

@@ -111,27 +111,34 @@ static void load_arg_ext(vctx *v, arg *a, json_t *ext) {
         gen_error(v->c->file, v->c, a, "rsdk type_name \"%s\" is not a lower-case C identifier",
                   a->ext_type_name);
     if (ct != NULL) {
-        if (strcmp(ct, "uint64") != 0)
-            gen_error(v->c->file, v->c, a, "unknown rsdk c_type \"%s\" (known: uint64)", ct);
+        bool number = a->type == RSDK_ARG_INTEGER || a->type == RSDK_ARG_DOUBLE;
+        if (strcmp(ct, "uint64") != 0 && strcmp(ct, "double") != 0 && strcmp(ct, "string") != 0)
+            gen_error(v->c->file, v->c, a, "unknown rsdk c_type \"%s\" (known: uint64, double, string)", ct);
+        else if (strcmp(ct, "string") == 0 && !number)
+            gen_error(v->c->file, v->c, a, "rsdk c_type string needs an integer or double argument");
+        else if (strcmp(ct, "string") == 0)
+            a->as_string = true;
         else if (a->type != RSDK_ARG_INTEGER)
-            gen_error(v->c->file, v->c, a, "rsdk c_type uint64 needs an integer argument");
-        else
+            gen_error(v->c->file, v->c, a, "rsdk c_type %s needs an integer argument", ct);
+        else if (strcmp(ct, "uint64") == 0)
             a->uint64 = true;
+        else
+            a->as_double = true;
     }
 }
 
-static void load_arg(vctx *v, arg *parent, json_t *o, arg *a) {
+static void load_arg(vctx *v, arg *parent, json_t *o, arg *a, size_t index) {
     a->parent = parent;
     a->key_spec_index = -1;
     a->j = o;
+    /* Until the name is known, messages call it by its position. */
+    a->name = gen_printf("#%zu", index + 1);
     if (!json_is_object(o)) {
-        a->name = "?";
         gen_error(v->c->file, v->c, a, "an argument must be an object");
         return;
     }
     const char *name = opt_string(v, a, o, "name");
     if (name == NULL || name[0] == '\0') {
-        a->name = "?";
         gen_error(v->c->file, v->c, a, "argument without a name");
         return;
     }
@@ -215,10 +222,9 @@ static void load_args(vctx *v, arg *parent, json_t *ja, arg **out, size_t *nout)
     size_t n = json_array_size(ja);
     arg *args = gen_alloc(sizeof(arg) * (n ? n : 1));
     for (size_t i = 0; i < n; i++) {
-        load_arg(v, parent, json_array_get(ja, i), &args[i]);
+        load_arg(v, parent, json_array_get(ja, i), &args[i], i);
         for (size_t k = 0; k < i; k++)
-            if (args[i].name && args[k].name && strcmp(args[i].name, args[k].name) == 0 &&
-                strcmp(args[i].name, "?") != 0)
+            if (strcmp(args[i].name, args[k].name) == 0)
                 gen_error(v->c->file, v->c, &args[i], "duplicate argument name");
         args[i].in_oneof = parent != NULL && parent->type == RSDK_ARG_ONEOF;
     }

@@ -1,0 +1,209 @@
+/* Typed decoders give the same C result for the RESP2 and the RESP3 form of
+ * a reply; reply trees are normalised to the RESP3 form the schema
+ * describes. Replies are built by hand (plain public structs). */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "rsdk/fix.h"
+
+static rsdk_reply str(const char *s) {
+    rsdk_reply r = {.type = RSDK_REPLY_STRING, .str = (char *)s, .len = strlen(s)};
+    return r;
+}
+static rsdk_reply typed(rsdk_reply_type t, const char *s) {
+    rsdk_reply r = str(s);
+    r.type = t;
+    return r;
+}
+static rsdk_reply num(int64_t v) {
+    rsdk_reply r = {.type = RSDK_REPLY_INTEGER, .integer = v};
+    return r;
+}
+static rsdk_reply dbl(double v, const char *s) {
+    rsdk_reply r = {.type = RSDK_REPLY_DOUBLE, .dval = v, .str = (char *)s, .len = strlen(s)};
+    return r;
+}
+static rsdk_reply agg(rsdk_reply_type t, rsdk_reply *el, size_t n) {
+    rsdk_reply r = {.type = t, .element = el, .elements = n};
+    return r;
+}
+static const rsdk_reply NIL = {.type = RSDK_REPLY_NIL};
+
+static void doubles_agree_across_protocols(void **st) {
+    (void)st;
+    rsdk_reply resp3 = dbl(2.5, "2.5"), resp2 = str("2.5"), inf2 = str("-inf");
+    double a = 0, b = 0, c = 0;
+    assert_int_equal(rfix_blk_decode(&resp3, &a), RSDK_OK);
+    assert_int_equal(rfix_blk_decode(&resp2, &b), RSDK_OK);
+    assert_int_equal(rfix_blk_decode(&inf2, &c), RSDK_OK);
+    assert_true(a == 2.5 && b == 2.5);
+    assert_true(isinf(c) && c < 0);
+    rsdk_reply junk = str("2.5x");
+    assert_int_equal(rfix_blk_decode(&junk, &a), RSDK_ERR_UNEXPECTED_REPLY);
+    /* a schema "string" overridden to double parses the text */
+    rsdk_reply txt = str("10.5");
+    assert_int_equal(rfix_fltxt_decode(&txt, &a), RSDK_OK);
+    assert_true(a == 10.5);
+}
+
+static void nil_forms_give_nil(void **st) {
+    (void)st;
+    rsdk_double_or_nil d = {1, false};
+    assert_int_equal(rfix_numk_decode(&NIL, &d), RSDK_OK);
+    assert_true(d.nil);
+    rsdk_reply s2 = str("1.25");
+    assert_int_equal(rfix_numk_decode(&s2, &d), RSDK_OK);
+    assert_false(d.nil);
+    assert_true(d.value == 1.25);
+    rsdk_int_or_nil i = {5, false};
+    assert_int_equal(rfix_pairs_decode(&NIL, &i), RSDK_OK);
+    assert_true(i.nil);
+    rsdk_reply n = num(3);
+    assert_int_equal(rfix_pairs_decode(&n, &i), RSDK_OK);
+    assert_false(i.nil);
+    assert_int_equal(i.value, 3);
+    rsdk_string s = {0};
+    assert_int_equal(rfix_strs_decode(&NIL, &s), RSDK_OK);
+    assert_true(s.nil);
+    assert_null(s.ptr);
+    int64_t v = 0;
+    assert_int_equal(rfix_nums_decode(&NIL, &v), RSDK_ERR_NIL);
+}
+
+static void booleans_agree_across_protocols(void **st) {
+    (void)st;
+    rsdk_reply resp2 = num(1), resp3 = {.type = RSDK_REPLY_BOOL, .integer = 1}, zero = num(0);
+    bool a = false, b = false, c = true;
+    assert_int_equal(rfix_choose_decode(&resp2, &a), RSDK_OK);
+    assert_int_equal(rfix_choose_decode(&resp3, &b), RSDK_OK);
+    assert_int_equal(rfix_choose_decode(&zero, &c), RSDK_OK);
+    assert_true(a && b && !c);
+}
+
+static void strings_accept_bulk_status_and_verbatim(void **st) {
+    (void)st;
+    rsdk_reply bulk = str("v"), status = typed(RSDK_REPLY_STATUS, "OK"), verb = typed(RSDK_REPLY_VERB, "txt");
+    rsdk_string s = {0};
+    assert_int_equal(rfix_strs_decode(&bulk, &s), RSDK_OK);
+    assert_int_equal(s.len, 1);
+    assert_ptr_equal(s.ptr, bulk.str); /* borrowed */
+    assert_null(s.owner);
+    assert_int_equal(rfix_strs_decode(&status, &s), RSDK_OK);
+    assert_string_equal(s.ptr, "OK");
+    assert_int_equal(rfix_strs_decode(&verb, &s), RSDK_OK);
+    assert_string_equal(s.ptr, "txt");
+    rsdk_reply arr = agg(RSDK_REPLY_ARRAY, NULL, 0);
+    assert_int_equal(rfix_strs_decode(&arr, &s), RSDK_ERR_UNEXPECTED_REPLY);
+    rsdk_string_deinit(&s); /* borrowed: frees nothing */
+    assert_true(s.nil);
+}
+
+static void status_commands_check_the_reply(void **st) {
+    (void)st;
+    rsdk_reply ok = typed(RSDK_REPLY_STATUS, "OK"), n = num(1);
+    assert_int_equal(rfix_toks_decode(&ok), RSDK_OK);
+    assert_int_equal(rfix_toks_decode(&n), RSDK_ERR_UNEXPECTED_REPLY);
+    assert_int_equal(rfix_toks_decode(NULL), RSDK_ERR_INVALID_ARG);
+}
+
+static void error_replies_map_to_their_codes(void **st) {
+    (void)st;
+    rsdk_reply e = typed(RSDK_REPLY_ERROR, "WRONGTYPE Operation against a key holding the wrong kind of value");
+    int64_t v = 0;
+    assert_int_equal(rfix_nums_decode(&e, &v), RSDK_ERR_WRONGTYPE);
+    const rsdk_reply *t = NULL;
+    assert_int_equal(rfix_ops_decode(&e, &t), RSDK_ERR_WRONGTYPE);
+    assert_null(t);
+    rsdk_reply other = typed(RSDK_REPLY_ERROR, "ERR something");
+    assert_int_equal(rfix_toks_decode(&other), RSDK_ERR_RESPONSE);
+}
+
+/* GRP STATS: a map with a double, a boolean, a nested map of doubles, an
+ * array of (string, double) pairs and a set. */
+static void reply_trees_take_the_resp3_form(void **st) {
+    (void)st;
+    /* RESP2 form: flat arrays, doubles as bulk strings, boolean as 0/1 */
+    rsdk_reply perdb2[] = {str("db0"), str("1.5"), str("db1"), str("inf")};
+    rsdk_reply pair2[] = {str("m"), str("0.25")};
+    rsdk_reply pairs2[] = {agg(RSDK_REPLY_ARRAY, pair2, 2)};
+    rsdk_reply members2[] = {str("x")};
+    rsdk_reply top2[] = {str("score"),  str("3.5"),
+                         str("flag"),   num(1),
+                         str("per-db"), agg(RSDK_REPLY_ARRAY, perdb2, 4),
+                         str("pairs"),  agg(RSDK_REPLY_ARRAY, pairs2, 1),
+                         str("members"), agg(RSDK_REPLY_ARRAY, members2, 1)};
+    rsdk_reply root2 = agg(RSDK_REPLY_ARRAY, top2, 10);
+    /* RESP3 form */
+    rsdk_reply perdb3[] = {str("db0"), dbl(1.5, "1.5"), str("db1"), dbl(INFINITY, "inf")};
+    rsdk_reply pair3[] = {str("m"), dbl(0.25, "0.25")};
+    rsdk_reply pairs3[] = {agg(RSDK_REPLY_ARRAY, pair3, 2)};
+    rsdk_reply members3[] = {typed(RSDK_REPLY_VERB, "x")};
+    rsdk_reply flag3 = {.type = RSDK_REPLY_BOOL, .integer = 1};
+    rsdk_reply top3[] = {str("score"),  dbl(3.5, "3.5"),
+                         str("flag"),   flag3,
+                         str("per-db"), agg(RSDK_REPLY_MAP, perdb3, 4),
+                         str("pairs"),  agg(RSDK_REPLY_ARRAY, pairs3, 1),
+                         str("members"), agg(RSDK_REPLY_SET, members3, 1)};
+    rsdk_reply root3 = agg(RSDK_REPLY_MAP, top3, 10);
+
+    const rsdk_reply *roots[2] = {NULL, NULL};
+    assert_int_equal(rfix_grp_stats_decode(&root2, &roots[0]), RSDK_OK);
+    assert_int_equal(rfix_grp_stats_decode(&root3, &roots[1]), RSDK_OK);
+    for (int i = 0; i < 2; i++) {
+        const rsdk_reply *r = roots[i];
+        assert_int_equal(r->type, RSDK_REPLY_MAP);
+        const rsdk_reply *score = rsdk_reply_map_get(r, "score");
+        assert_non_null(score);
+        assert_int_equal(score->type, RSDK_REPLY_DOUBLE);
+        assert_true(score->dval == 3.5);
+        assert_int_equal(rsdk_reply_map_get(r, "flag")->type, RSDK_REPLY_BOOL);
+        const rsdk_reply *perdb = rsdk_reply_map_get(r, "per-db");
+        assert_int_equal(perdb->type, RSDK_REPLY_MAP);
+        assert_int_equal(perdb->element[1].type, RSDK_REPLY_DOUBLE);
+        assert_true(isinf(perdb->element[3].dval));
+        const rsdk_reply *pair = &rsdk_reply_map_get(r, "pairs")->element[0];
+        assert_int_equal(pair->element[0].type, RSDK_REPLY_STRING);
+        assert_int_equal(pair->element[1].type, RSDK_REPLY_DOUBLE);
+        assert_true(pair->element[1].dval == 0.25);
+        const rsdk_reply *members = rsdk_reply_map_get(r, "members");
+        assert_int_equal(members->type, RSDK_REPLY_ARRAY);
+        assert_int_equal(members->element[0].type, RSDK_REPLY_STRING);
+    }
+    /* normalising again changes nothing */
+    rsdk_reply before[10];
+    memcpy(before, top2, sizeof before);
+    assert_int_equal(rfix_grp_stats_decode(&root2, &roots[0]), RSDK_OK);
+    assert_memory_equal(before, top2, sizeof before);
+}
+
+static void shape_free_trees_only_lose_sets_and_verbatim(void **st) {
+    (void)st;
+    rsdk_reply el[] = {num(1), NIL, typed(RSDK_REPLY_VERB, "v")};
+    rsdk_reply set = agg(RSDK_REPLY_SET, el, 3);
+    const rsdk_reply *out = NULL;
+    assert_int_equal(rfix_ops_decode(&set, &out), RSDK_OK);
+    assert_ptr_equal(out, &set);
+    assert_int_equal(set.type, RSDK_REPLY_ARRAY);
+    assert_int_equal(el[2].type, RSDK_REPLY_STRING);
+    assert_int_equal(el[0].type, RSDK_REPLY_INTEGER);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(doubles_agree_across_protocols),
+        cmocka_unit_test(nil_forms_give_nil),
+        cmocka_unit_test(booleans_agree_across_protocols),
+        cmocka_unit_test(strings_accept_bulk_status_and_verbatim),
+        cmocka_unit_test(status_commands_check_the_reply),
+        cmocka_unit_test(error_replies_map_to_their_codes),
+        cmocka_unit_test(reply_trees_take_the_resp3_form),
+        cmocka_unit_test(shape_free_trees_only_lose_sets_and_verbatim),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
