@@ -35,6 +35,25 @@ static void tls_close(void *ctx) {
     rsdk__free(tc);
 }
 
+/* A write that failed because the server hung up may have its reason
+ * waiting in the receive buffer: a TLS 1.3 server refuses a missing client
+ * certificate with an alert after the client's side of the handshake is
+ * done, so the first write meets a closed socket. Reads that alert (any
+ * data read is dropped: the connection is dead anyway) and, when there is
+ * one, reports it as RSDK_ERR_TLS. */
+static bool alert_explains(tls_conn *tc, rsdk_error *err) {
+    char scratch[512];
+    size_t got = 0;
+    ERR_clear_error();
+    int r = SSL_read_ex(tc->ssl, scratch, sizeof scratch, &got);
+    if (r != 1 && SSL_get_error(tc->ssl, r) == SSL_ERROR_SSL && ERR_peek_error() != 0) {
+        rsdk__tls_error(err, RSDK_ERR_TLS, "write failed", NULL);
+        return true;
+    }
+    ERR_clear_error();
+    return false;
+}
+
 /* Maps a failed SSL_read_ex/SSL_write_ex (r = its result, sys = errno right
  * after it) to the transport's outcome. */
 static rsdk__io io_result(tls_conn *tc, int r, int sys, bool reading, rsdk_error *err) {
@@ -52,6 +71,7 @@ static rsdk__io io_result(tls_conn *tc, int r, int sys, bool reading, rsdk_error
         return RSDK__IO_FAIL;
     case SSL_ERROR_SYSCALL:
         tc->failed = true;
+        if (!reading && ERR_peek_error() == 0 && alert_explains(tc, err)) return RSDK__IO_FAIL;
         if (ERR_peek_error() == 0) {
             if (sys == 0) {
                 if (reading) return RSDK__IO_EOF;
@@ -205,7 +225,8 @@ static rsdk_status handshake(rsdk__conn *c, SSL *ssl, const rsdk__tls_ctx *t, co
         rsdk_status s = left == 0 ? RSDK_ERR_TIMEOUT : rsdk__conn_wait(c, ev, left, err);
         if (s == RSDK_ERR_TIMEOUT)
             return rsdk_error_set(err, RSDK_ERR_TIMEOUT, 0,
-                                  "TLS handshake timed out (connect timeout)");
+                                  "TLS handshake timed out (connect timeout); "
+                                  "does the server speak TLS on this port?");
         if (s) return s;
     }
 }

@@ -15,7 +15,7 @@ static bool log_says_no_tls(const char *log, char *why, size_t n) {
     while (!found && fgets(line, sizeof line, f)) {
         if (strstr(line, "TLS") && (strstr(line, "not") || strstr(line, "Failed"))) {
             line[strcspn(line, "\n")] = '\0';
-            snprintf(why, n, "%s", line);
+            snprintf(why, n, "%.200s", line);
             found = true;
         }
     }

@@ -1,0 +1,135 @@
+/* Mutual TLS: a server with tls-auth-clients yes serves a client that shows
+ * a certificate from its CA and refuses one without. Certificate and key
+ * options are checked when the client opens. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tls_server.h"
+
+/* Two servers that both require client certificates: one with the
+ * server's default protocols (TLS 1.3 is picked), one with TLS 1.2 only. */
+typedef struct servers {
+    tls_server *v13, *v12;
+} servers;
+
+static int teardown(void **state) {
+    servers *sv = *state;
+    if (sv) {
+        void *p = sv->v13;
+        tls_server_teardown(&p);
+        p = sv->v12;
+        tls_server_teardown(&p);
+        free(sv);
+    }
+    *state = NULL;
+    return 0;
+}
+
+static int setup(void **state) {
+    *state = NULL;
+    servers *sv = calloc(1, sizeof *sv);
+    if (!sv) return -1;
+    tls_server_cfg v13 = {.auth_clients = "yes"};
+    tls_server_cfg v12 = {.auth_clients = "yes", .protocols = "TLSv1.2"};
+    void *p = NULL;
+    int r = tls_server_setup(&p, &v13);
+    sv->v13 = p;
+    if (r == 0 && p) {
+        r = tls_server_setup(&p, &v12);
+        sv->v12 = p;
+    }
+    *state = sv;
+    if (r != 0 || !sv->v13 || !sv->v12) {
+        teardown(state);
+        return r; /* 0 with *state NULL: skip */
+    }
+    return 0;
+}
+
+static void test_client_certificate_is_accepted(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    tls_server *t = ((servers *)*state)->v13;
+    rsdk_client_opts o;
+    tls_server_opts(t, &o);
+    o.tls_cert_file = t->certs.client_cert;
+    o.tls_key_file = t->certs.client_key;
+    rsdk_client *c = tls_open_ok(&o);
+    TLS_CMD(c, "PONG", "PING");
+    TLS_CMD(c, "OK", "SET", "mtls", "works");
+    TLS_CMD(c, "works", "GET", "mtls");
+    rsdk_client_close(c);
+}
+
+static void test_missing_client_certificate_is_a_tls_error(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    rsdk_client_opts o;
+    tls_server_opts(((servers *)*state)->v13, &o);
+    /* With TLS 1.3 the client finishes its side of the handshake before
+     * the server checks for a certificate; the server's refusal (alert
+     * 116, certificate required) arrives as the answer to HELLO. It is
+     * still RSDK_ERR_TLS, raised by rsdk_client_open. */
+    tls_open_fails(&o, RSDK_ERR_TLS, "tlsv13 alert certificate required");
+}
+
+/* The second server speaks TLS 1.2 only: there the server asks for the
+ * certificate inside the handshake, so the refusal ends the handshake. */
+static void test_missing_client_certificate_with_tls_1_2(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    servers *sv = *state;
+    rsdk_client_opts o;
+    tls_server_opts(sv->v12, &o);
+    tls_open_fails(&o, RSDK_ERR_TLS, "TLS: handshake failed: ");
+    tls_open_fails(&o, RSDK_ERR_TLS, "handshake failure");
+    o.tls_cert_file = sv->v12->certs.client_cert;
+    o.tls_key_file = sv->v12->certs.client_key;
+    rsdk_client *c = tls_open_ok(&o);
+    TLS_CMD(c, "PONG", "PING");
+    rsdk_client_close(c);
+}
+
+static void test_certificate_without_key_is_invalid(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    tls_server *t = ((servers *)*state)->v13;
+    tls_certs *pki = &t->certs;
+    rsdk_client_opts o;
+    tls_server_opts(t, &o);
+    o.tls_cert_file = pki->client_cert;
+    tls_open_fails(&o, RSDK_ERR_INVALID_ARG, "tls_cert_file and tls_key_file go together");
+    tls_server_opts(t, &o);
+    o.tls_key_file = pki->client_key;
+    tls_open_fails(&o, RSDK_ERR_INVALID_ARG, "tls_cert_file and tls_key_file go together");
+}
+
+static void test_key_of_another_certificate_is_refused(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    tls_server *t = ((servers *)*state)->v13;
+    rsdk_client_opts o;
+    tls_server_opts(t, &o);
+    o.tls_cert_file = t->certs.client_cert;
+    o.tls_key_file = t->certs.server_key;
+    tls_open_fails(&o, RSDK_ERR_TLS, "TLS: cannot load private key file ");
+    tls_open_fails(&o, RSDK_ERR_TLS, "key values mismatch");
+}
+
+static void test_missing_certificate_file_is_named(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    tls_server *t = ((servers *)*state)->v13;
+    rsdk_client_opts o;
+    tls_server_opts(t, &o);
+    o.tls_cert_file = "/nonexistent/client.pem";
+    o.tls_key_file = t->certs.client_key;
+    tls_open_fails(&o, RSDK_ERR_TLS, "TLS: cannot load certificate file /nonexistent/client.pem");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_client_certificate_is_accepted),
+        cmocka_unit_test(test_missing_client_certificate_is_a_tls_error),
+        cmocka_unit_test(test_missing_client_certificate_with_tls_1_2),
+        cmocka_unit_test(test_certificate_without_key_is_invalid),
+        cmocka_unit_test(test_key_of_another_certificate_is_refused),
+        cmocka_unit_test(test_missing_certificate_file_is_named),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

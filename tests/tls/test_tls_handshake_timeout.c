@@ -1,0 +1,93 @@
+/* The TLS handshake runs inside the connect timeout: a peer that accepts
+ * the TCP connection but never answers the ClientHello makes
+ * rsdk_client_open fail with RSDK_ERR_TIMEOUT in about that time, not
+ * hang. No redis-server needed: a listening socket nobody serves. */
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tls_server.h"
+
+static long long now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A socket listening on 127.0.0.1 that never accepts; the kernel still
+ * completes TCP connects into its backlog. Returns the fd, port in *port. */
+static int silent_listener(int *port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(fd, 8), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+static void test_silent_peer_times_out_within_connect_timeout(void **state) {
+    (void)state;
+    int port = 0;
+    int fd = silent_listener(&port);
+    rsdk_client_opts o;
+    rsdk_client_opts_init(&o);
+    o.host = "127.0.0.1";
+    o.port = port;
+    o.tls = true;
+    o.tls_verify = false; /* nothing to verify: no certificate ever comes */
+    o.connect_timeout_ms = 300;
+    long long t0 = now_ms();
+    tls_open_fails(&o, RSDK_ERR_TIMEOUT, "TLS handshake timed out");
+    long long took = now_ms() - t0;
+    if (took < 250 || took > 3000) fail_msg("handshake gave up after %lld ms, expected ~300", took);
+    close(fd);
+}
+
+static void test_peer_closing_during_handshake_is_a_tls_error(void **state) {
+    (void)state;
+    int port = 0;
+    int fd = silent_listener(&port);
+    rsdk_client_opts o;
+    rsdk_client_opts_init(&o);
+    o.host = "127.0.0.1";
+    o.port = port;
+    o.tls = true;
+    o.tls_verify = false;
+    o.connect_timeout_ms = 3000;
+    /* Close the listener's pending connection as soon as it arrives: a
+     * child process accepts and closes while the parent handshakes. */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int c = accept(fd, NULL, NULL);
+        if (c >= 0) {
+            char buf[512];
+            (void)!read(c, buf, sizeof buf); /* the ClientHello */
+            close(c);
+        }
+        _exit(0);
+    }
+    tls_open_fails(&o, RSDK_ERR_TLS, "TLS: handshake failed: ");
+    close(fd);
+    int st;
+    waitpid(pid, &st, 0);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_silent_peer_times_out_within_connect_timeout),
+        cmocka_unit_test(test_peer_closing_during_handshake_is_a_tls_error),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,111 @@
+/* tls_min_version, tls_ciphers and tls_ciphersuites reach OpenSSL: a 1.3
+ * floor works with a server that offers 1.3 and is refused by one that
+ * stops at 1.2; cipher choices the server shares work, others fail the
+ * handshake. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tls_server.h"
+
+/* One server with its default protocols (1.2 and 1.3), one with 1.2 only. */
+typedef struct servers {
+    tls_server *both, *v12;
+} servers;
+
+static int teardown(void **state) {
+    servers *sv = *state;
+    if (sv) {
+        void *p = sv->both;
+        tls_server_teardown(&p);
+        p = sv->v12;
+        tls_server_teardown(&p);
+        free(sv);
+    }
+    *state = NULL;
+    return 0;
+}
+
+static int setup(void **state) {
+    *state = NULL;
+    servers *sv = calloc(1, sizeof *sv);
+    if (!sv) return -1;
+    tls_server_cfg both = {.auth_clients = "no"};
+    tls_server_cfg v12 = {.auth_clients = "no", .protocols = "TLSv1.2"};
+    void *p = NULL;
+    int r = tls_server_setup(&p, &both);
+    sv->both = p;
+    if (r == 0 && p) {
+        r = tls_server_setup(&p, &v12);
+        sv->v12 = p;
+    }
+    *state = sv;
+    if (r != 0 || !sv->both || !sv->v12) {
+        teardown(state);
+        return r;
+    }
+    return 0;
+}
+
+static void test_min_version_1_3_works(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    servers *sv = *state;
+    rsdk_client_opts o;
+    tls_server_opts(sv->both, &o);
+    o.tls_min_version = "1.3";
+    rsdk_client *c = tls_open_ok(&o);
+    TLS_CMD(c, "PONG", "PING");
+    rsdk_client_close(c);
+    o.tls_min_version = "TLSv1.3"; /* OpenSSL's spelling is accepted too */
+    c = tls_open_ok(&o);
+    rsdk_client_close(c);
+}
+
+static void test_min_version_1_3_refuses_a_1_2_server(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    servers *sv = *state;
+    rsdk_client_opts o;
+    tls_server_opts(sv->v12, &o);
+    rsdk_client *c = tls_open_ok(&o); /* the default floor, 1.2, is fine */
+    TLS_CMD(c, "PONG", "PING");
+    rsdk_client_close(c);
+    o.tls_min_version = "1.3";
+    tls_open_fails(&o, RSDK_ERR_TLS, "TLS: handshake failed: ");
+    tls_open_fails(&o, RSDK_ERR_TLS, "protocol version");
+}
+
+static void test_tls_1_2_cipher_list(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    servers *sv = *state;
+    rsdk_client_opts o;
+    tls_server_opts(sv->v12, &o);
+    o.tls_ciphers = "ECDHE-ECDSA-AES256-GCM-SHA384";
+    rsdk_client *c = tls_open_ok(&o);
+    TLS_CMD(c, "PONG", "PING");
+    rsdk_client_close(c);
+    /* RSA suites only: the server's key is ECDSA, nothing in common. */
+    o.tls_ciphers = "ECDHE-RSA-AES128-GCM-SHA256";
+    tls_open_fails(&o, RSDK_ERR_TLS, "TLS: handshake failed: ");
+}
+
+static void test_tls_1_3_cipher_suites(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    servers *sv = *state;
+    rsdk_client_opts o;
+    tls_server_opts(sv->both, &o);
+    o.tls_min_version = "1.3";
+    o.tls_ciphersuites = "TLS_CHACHA20_POLY1305_SHA256";
+    rsdk_client *c = tls_open_ok(&o);
+    TLS_CMD(c, "PONG", "PING");
+    rsdk_client_close(c);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_min_version_1_3_works),
+        cmocka_unit_test(test_min_version_1_3_refuses_a_1_2_server),
+        cmocka_unit_test(test_tls_1_2_cipher_list),
+        cmocka_unit_test(test_tls_1_3_cipher_suites),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
