@@ -123,6 +123,7 @@ void tls_open_fails(const rsdk_client_opts *o, rsdk_status code, const char *tex
         fail_msg("open succeeded; expected %s (%s)", rsdk_status_name(code), text);
     }
     assert_null(c);
+    printf("    failed as expected: %s: %s\n", rsdk_status_name(s), err.message);
     if (s != code || err.code != code || !strstr(err.message, text))
         fail_msg("expected %s containing \"%s\", got %s: \"%s\"", rsdk_status_name(code), text,
                  rsdk_status_name(s), err.message);

@@ -63,7 +63,9 @@ RSDK_API void rsdk_client_opts_from_url(rsdk_client_opts *o, const rsdk_url *u);
 /* Connects and runs the handshake (HELLO 3 with AUTH/SETNAME, or RESP2 AUTH,
  * CLIENT SETNAME, SELECT when the server has no HELLO). On success *out is a
  * new client. On failure *out is untouched and `err` (may be NULL) says why:
- * RSDK_ERR_CONNECT/TIMEOUT/IO, RSDK_ERR_AUTH, ... */
+ * RSDK_ERR_CONNECT/TIMEOUT/IO, RSDK_ERR_AUTH, RSDK_ERR_TLS (with opts.tls:
+ * unloadable CA/certificate/key files, handshake or verification failures,
+ * see docs/tls.md), ... */
 RSDK_API rsdk_status rsdk_client_open(const rsdk_client_opts *o, rsdk_client **out,
                                       rsdk_error *err);
 /* Handshake details: with protocol 3 one HELLO 3 [AUTH user pass] [SETNAME
