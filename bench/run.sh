@@ -10,6 +10,8 @@
 #                     the machine only ever slows a run down)
 #   RSDK_SERVER       server binary (default redis-server on PATH)
 #   BENCH_PIN=1       pin the server to CPU 0 and the clients to CPU 1 (0: off)
+#   BENCH_NICE=-10    scheduling priority of server and clients (0: unchanged;
+#                     needs root to raise)
 #   BENCH_CLIENTS     clients to run (default "rsdk hiredis floor")
 #   BENCH_STRICT=1    exit 1 when a target is missed
 #   BAZEL             bazel command (default bazel); BAZEL_STARTUP_OPTS e.g.
@@ -125,7 +127,7 @@ start_server
 {
   echo "# cpu: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo) x $(nproc)"
   echo "# server: $("${RSDK_SERVER:-redis-server}" --version | awk '{print $3}') unix socket, --save '' --appendonly no"
-  echo "# pinning: ${pin_server[*]:-none} server, ${pin_client[*]:-none} clients; runs: $RUNS, best kept"
+  echo "# placement: server '${pin_server[*]:-default}', clients '${pin_client[*]:-default}'; runs: $RUNS, best kept"
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on these cores adds noise)"
 } >&2
 for w in get_sync get_pipeline100 lrange1000; do measure "$w"; done
