@@ -22,6 +22,8 @@ static const char *fld(const char *base, const char *sep, const char *name) {
 
 static void tok(wctx *w, int n, const char *t) {
     ind(w, n);
+    /* The spec writes an empty argument (MIGRATE's key slot) as the token "" */
+    if (strcmp(t, "\"\"") == 0) t = "";
     sb_printf(w->b, "rsdk_gen_tok(e, %s, %zu);\n", gen_c_literal(t), strlen(t));
 }
 
@@ -114,7 +116,7 @@ static void emit_arg(wctx *w, const arg *a, const char *base, const char *sep, i
         } else {
             ind(w, n);
             sb_printf(w->b, "if (%s) ", acc);
-            sb_printf(w->b, "rsdk_gen_tok(e, %s, %zu);\n", gen_c_literal(a->token), strlen(a->token));
+            tok(w, 0, a->token);
         }
         return;
     }

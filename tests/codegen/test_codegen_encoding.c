@@ -87,6 +87,12 @@ static void pure_tokens_required_always_optional_when_true(void **st) {
     assert_int_equal(rfix_toks_encode(&buf, "k", &(rfix_toks_opts){.nx = true, .default_ = true}, NULL),
                      RSDK_OK);
     assert_words(&buf, "TOKS k FIXED NX DEFAULT");
+    rsdk_buf_clear(&buf);
+    /* the token "" (MIGRATE's empty key) is an empty argument */
+    assert_int_equal(rfix_toks_encode(&buf, "k", &(rfix_toks_opts){.empty = true}, NULL), RSDK_OK);
+    static const char want[] = "*4\r\n$4\r\nTOKS\r\n$1\r\nk\r\n$5\r\nFIXED\r\n$0\r\n\r\n";
+    assert_int_equal(buf.len, sizeof want - 1);
+    assert_memory_equal(buf.data, want, sizeof want - 1);
 }
 
 static void oneof_of_tokens_is_an_enum(void **st) {
