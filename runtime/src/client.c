@@ -160,11 +160,16 @@ rsdk_status rsdk__client_connect(rsdk_client *c) {
     c->io_timeout_ms = c->opts.command_timeout_ms;
     c->request_sent = false; /* handshake bytes are not the caller's request */
     if (s) return rsdk__client_break(c, s);
+    c->connects++;
     return RSDK_OK;
 }
 
 rsdk_status rsdk__client_ready(rsdk_client *c) {
     if (c->conn) return RSDK_OK;
+    if (c->in_multi) /* a new connection would run the rest outside MULTI */
+        return rsdk_error_set(&c->err, RSDK_ERR_BROKEN, 0,
+                              "connection lost inside MULTI: the transaction is gone "
+                              "(end it with rsdk_txn_discard)");
     if (!c->opts.reconnect)
         return rsdk_error_set(&c->err, RSDK_ERR_BROKEN, 0,
                               "connection broken by an earlier failure (reconnect is off)");
@@ -196,6 +201,7 @@ rsdk_status rsdk__client_read_reply(rsdk_client *c, rsdk_reply **out) {
         if (r) {
             if (r->type == RSDK_REPLY_PUSH && !c->push_as_reply) {
                 /* Out-of-band: never the answer to the command in flight. */
+                if (c->push_hook && c->push_hook(c, r)) continue; /* pub/sub, tracking */
                 if (c->push_fn)
                     c->push_fn(c, r, c->push_ud);
                 else

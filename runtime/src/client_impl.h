@@ -35,7 +35,50 @@ struct rsdk_client {
     rsdk_client_push_fn push_fn;
     void *push_ud;
     rsdk_error err;
+
+    /* Session layer (txn*.c, pubsub*.c). A pool must not hand out a client
+     * with in_multi or watching set (close it, or UNWATCH). Both outlive a
+     * broken connection on purpose: while in_multi, rsdk__client_ready
+     * refuses to reconnect (the rest would run outside MULTI) until the
+     * caller ends the transaction; a WATCH whose connection was replaced
+     * (connects != watch_connects) makes the next EXEC abort. */
+    bool in_multi;   /* inside MULTI: rsdk_txn_multi, or a transaction
+                      * pipeline's exec in progress */
+    bool watching;   /* WATCH sent, not yet ended by EXEC/DISCARD/UNWATCH */
+    uint64_t connects;       /* successful connects so far: a change tells that
+                              * subscriptions, WATCH and tracking were lost */
+    uint64_t watch_connects; /* `connects` when the WATCH was sent */
+    /* Sees each RESP3 push before push_fn; returns true when it took the
+     * push over (pub/sub messages, tracking invalidations). */
+    bool (*push_hook)(rsdk_client *c, rsdk_reply *push);
+    void *push_hook_ud;  /* the hook's own state (the owning subscriber) */
+    void (*inval_fn)(const rsdk_reply *keys, void *ud); /* rsdk_invalidate_fn */
+    void *inval_ud;
 };
+
+/* A pipeline (pipeline.c); transactions (txn*.c) run through exec_hook. */
+struct rsdk_pipeline {
+    rsdk_client *c;
+    rsdk_buf buf;       /* queued, encoded commands */
+    size_t count;       /* commands in buf */
+    size_t mark;        /* buf.len before the encode in progress */
+    rsdk_reply **slots; /* replies of the last exec */
+    size_t nslots, cap;
+    /* Set when the pipeline is a transaction: runs instead of the plain
+     * exec (slots already freed, queue still full). */
+    rsdk_status (*exec_hook)(rsdk_pipeline *p);
+    rsdk_reply *slots_owner; /* when set, slots point inside this reply
+                              * (EXEC's array) and only it is freed */
+};
+
+/* Frees the replies of the last exec (pipeline.c). */
+void rsdk__pipeline_free_slots(rsdk_pipeline *p);
+
+/* Empties the queue after an exec (pipeline.c). */
+void rsdk__pipeline_reset_queue(rsdk_pipeline *p);
+
+/* Grows the slot array to `n` entries. RSDK_OK or RSDK_ERR_NOMEM (pipeline.c). */
+rsdk_status rsdk__pipeline_reserve_slots(rsdk_pipeline *p, size_t n);
 
 /* Connects (if needed) and runs the handshake. RSDK_OK or the failure, with
  * c->err filled and the client left broken. */

@@ -4,15 +4,6 @@
 #include "client_impl.h"
 #include "rsdk/writer.h"
 
-struct rsdk_pipeline {
-    rsdk_client *c;
-    rsdk_buf buf;       /* queued, encoded commands */
-    size_t count;       /* commands in buf */
-    size_t mark;        /* buf.len before the encode in progress */
-    rsdk_reply **slots; /* replies of the last exec */
-    size_t nslots, cap;
-};
-
 rsdk_pipeline *rsdk_pipeline_new(rsdk_client *c) {
     if (!c) return NULL;
     rsdk_pipeline *p = rsdk__calloc(1, sizeof *p);
@@ -22,14 +13,19 @@ rsdk_pipeline *rsdk_pipeline_new(rsdk_client *c) {
     return p;
 }
 
-static void free_slots(rsdk_pipeline *p) {
-    for (size_t i = 0; i < p->nslots; i++) rsdk_reply_free(p->slots[i]);
+void rsdk__pipeline_free_slots(rsdk_pipeline *p) {
+    if (p->slots_owner) {
+        rsdk_reply_free(p->slots_owner); /* slots point inside it */
+        p->slots_owner = NULL;
+    } else {
+        for (size_t i = 0; i < p->nslots; i++) rsdk_reply_free(p->slots[i]);
+    }
     p->nslots = 0;
 }
 
 void rsdk_pipeline_free(rsdk_pipeline *p) {
     if (!p) return;
-    free_slots(p);
+    rsdk__pipeline_free_slots(p);
     rsdk__free(p->slots);
     rsdk_buf_deinit(&p->buf);
     rsdk__free(p);
@@ -69,38 +65,40 @@ void rsdk_pipeline_rollback(rsdk_pipeline *p) {
 
 size_t rsdk_pipeline_count(const rsdk_pipeline *p) { return p->count; }
 
-static void reset_queue(rsdk_pipeline *p) {
+void rsdk__pipeline_reset_queue(rsdk_pipeline *p) {
     rsdk_buf_clear(&p->buf);
     if (p->buf.cap > RSDK__WBUF_KEEP) rsdk_buf_deinit(&p->buf);
     p->count = 0;
     p->mark = 0;
 }
 
+rsdk_status rsdk__pipeline_reserve_slots(rsdk_pipeline *p, size_t n) {
+    if (n <= p->cap) return RSDK_OK;
+    if (n > SIZE_MAX / sizeof *p->slots) return RSDK_ERR_NOMEM;
+    rsdk_reply **s = rsdk__realloc(p->slots, n * sizeof *s);
+    if (!s) return RSDK_ERR_NOMEM;
+    p->slots = s;
+    p->cap = n;
+    return RSDK_OK;
+}
+
 rsdk_status rsdk_pipeline_exec(rsdk_pipeline *p) {
     if (!p) return RSDK_ERR_INVALID_ARG;
-    free_slots(p);
+    rsdk__pipeline_free_slots(p);
     size_t n = p->count;
     if (p->buf.failed) {
         rsdk_status f = p->buf.failed;
-        reset_queue(p);
+        rsdk__pipeline_reset_queue(p);
         return rsdk_error_set(&p->c->err, f, 0, "a queued command failed to encode");
     }
-    if (n > p->cap) {
-        if (n > SIZE_MAX / sizeof *p->slots) {
-            reset_queue(p);
-            return rsdk_error_set(&p->c->err, RSDK_ERR_NOMEM, 0, NULL);
-        }
-        rsdk_reply **s = rsdk__realloc(p->slots, n * sizeof *s);
-        if (!s) {
-            reset_queue(p);
-            return rsdk_error_set(&p->c->err, RSDK_ERR_NOMEM, 0, NULL);
-        }
-        p->slots = s;
-        p->cap = n;
+    if (p->exec_hook) return p->exec_hook(p); /* a transaction (txn_exec.c) */
+    if (rsdk__pipeline_reserve_slots(p, n)) {
+        rsdk__pipeline_reset_queue(p);
+        return rsdk_error_set(&p->c->err, RSDK_ERR_NOMEM, 0, NULL);
     }
     rsdk_status s = rsdk_client_send_encoded(p->c, &p->buf, n, p->slots);
     p->nslots = n;
-    reset_queue(p);
+    rsdk__pipeline_reset_queue(p);
     return s;
 }
 

@@ -13,6 +13,7 @@
 #include "rsdk/reader.h"
 #include "rsdk/reply.h"
 #include "rsdk/retry.h"
+#include "rsdk/txn.h"
 #include "rsdk/url.h"
 #include "rsdk/writer.h"
 

@@ -1,0 +1,142 @@
+/* Exec of a transaction pipeline: MULTI, the queued commands and EXEC go out
+ * in one write; the n + 2 replies are read in order and each command's slot
+ * is pointed at its element of EXEC's array. */
+#include <stdio.h>
+
+#include "alloc.h"
+#include "client_impl.h"
+#include "txn_impl.h"
+
+static const char MULTI_CMD[] = "*1\r\n$5\r\nMULTI\r\n";
+static const char EXEC_CMD[] = "*1\r\n$4\r\nEXEC\r\n";
+#define MULTI_LEN (sizeof MULTI_CMD - 1)
+#define EXEC_LEN (sizeof EXEC_CMD - 1)
+
+/* Puts MULTI in front of the queued bytes and EXEC after them. */
+static rsdk_status wrap(rsdk_buf *b) {
+    if (rsdk_buf_reserve(b, MULTI_LEN + EXEC_LEN)) return RSDK_ERR_NOMEM;
+    memmove(b->data + MULTI_LEN, b->data, b->len);
+    memcpy(b->data, MULTI_CMD, MULTI_LEN);
+    b->len += MULTI_LEN;
+    return rsdk_buf_append(b, EXEC_CMD, EXEC_LEN);
+}
+
+static bool is_error(const rsdk_reply *r) { return r && r->type == RSDK_REPLY_ERROR; }
+
+/* Frees every slot that is not an error (the QUEUED acknowledgements). */
+static void keep_errors_only(rsdk_pipeline *p) {
+    for (size_t i = 0; i < p->nslots; i++) {
+        if (!is_error(p->slots[i])) {
+            rsdk_reply_free(p->slots[i]);
+            p->slots[i] = NULL;
+        }
+    }
+}
+
+static void free_all_slots(rsdk_pipeline *p) {
+    for (size_t i = 0; i < p->nslots; i++) {
+        rsdk_reply_free(p->slots[i]);
+        p->slots[i] = NULL;
+    }
+}
+
+/* Appends " (command i: text)" naming the first rejected command, so the
+ * caller sees why EXECABORT happened without digging through the slots. */
+static void name_first_rejection(rsdk_pipeline *p, rsdk_error *e) {
+    for (size_t i = 0; i < p->nslots; i++) {
+        if (!is_error(p->slots[i])) continue;
+        size_t used = strlen(e->message);
+        if (used + 1 < sizeof e->message)
+            snprintf(e->message + used, sizeof e->message - used, " (command %zu: %s)", i,
+                     p->slots[i]->str);
+        return;
+    }
+}
+
+/* Turns the replies into the exec's result. `multi` and `exec` are taken
+ * over; p->slots[0..n) hold the per-command acknowledgements. */
+static rsdk_status settle(rsdk_pipeline *p, rsdk_reply *multi, rsdk_reply *exec) {
+    rsdk_client *c = p->c;
+    rsdk_status s = RSDK_OK;
+    if (is_error(multi)) {
+        /* MULTI itself was refused (ACL, ...): the commands ran one by one,
+         * outside any transaction. Their replies are the results. */
+        s = rsdk_error_from_server(&c->err, multi->str, multi->len);
+        size_t used = strlen(c->err.message);
+        if (used + 1 < sizeof c->err.message)
+            snprintf(c->err.message + used, sizeof c->err.message - used,
+                     " (MULTI refused: the commands ran outside a transaction)");
+        rsdk_reply_free(exec);
+    } else if (exec->type == RSDK_REPLY_NIL) {
+        free_all_slots(p);
+        s = rsdk_error_set(&c->err, RSDK_ERR_TXN_ABORTED, 0,
+                           "EXEC answered nil: a watched key changed, nothing ran");
+        rsdk_reply_free(exec);
+    } else if (exec->type == RSDK_REPLY_ERROR) {
+        keep_errors_only(p);
+        s = rsdk_error_from_server(&c->err, exec->str, exec->len);
+        name_first_rejection(p, &c->err);
+        rsdk_reply_free(exec);
+    } else if (exec->type == RSDK_REPLY_ARRAY && exec->elements == p->nslots) {
+        free_all_slots(p);
+        for (size_t i = 0; i < p->nslots; i++) p->slots[i] = &exec->element[i];
+        p->slots_owner = exec;
+    } else {
+        free_all_slots(p);
+        s = rsdk_error_set(&c->err, RSDK_ERR_UNEXPECTED_REPLY, 0,
+                           "EXEC answered %s with %zu elements for %zu commands",
+                           rsdk_reply_type_str(exec->type), exec->elements, p->nslots);
+        rsdk_reply_free(exec);
+    }
+    rsdk_reply_free(multi);
+    return s;
+}
+
+rsdk_status rsdk__txn_exec(rsdk_pipeline *p) {
+    rsdk_client *c = p->c;
+    size_t n = p->count;
+    if (c->in_multi) {
+        rsdk__pipeline_reset_queue(p);
+        return rsdk_error_set(&c->err, RSDK_ERR_INVALID_ARG, 0,
+                              "client is inside MULTI (rsdk_txn_multi): EXEC or DISCARD it first");
+    }
+    if (rsdk__pipeline_reserve_slots(p, n) || wrap(&p->buf)) {
+        rsdk__pipeline_reset_queue(p);
+        return rsdk_error_set(&c->err, RSDK_ERR_NOMEM, 0, NULL);
+    }
+    for (size_t i = 0; i < n; i++) p->slots[i] = NULL;
+    p->nslots = n;
+    if (c->watching && (!c->conn || c->connects != c->watch_connects)) {
+        /* The WATCH died with its connection: a change to the keys could
+         * not be seen, so running the commands would be unsafe. */
+        rsdk__pipeline_reset_queue(p);
+        c->watching = false;
+        return rsdk_error_set(&c->err, RSDK_ERR_TXN_ABORTED, 0,
+                              "connection lost after WATCH: nothing ran");
+    }
+    c->request_sent = false;
+    rsdk_status s = rsdk__client_ready(c);
+    if (!s) s = rsdk__client_write(c, p->buf.data, p->buf.len);
+    rsdk__pipeline_reset_queue(p);
+    if (s) {
+        c->watching = false; /* the connection broke: the server forgot it */
+        return s;
+    }
+    c->in_multi = true; /* until EXEC's reply is in */
+    rsdk_reply *multi = NULL, *exec = NULL;
+    s = rsdk__client_read_reply(c, &multi);
+    for (size_t i = 0; !s && i < n; i++) s = rsdk__client_read_reply(c, &p->slots[i]);
+    if (!s) s = rsdk__client_read_reply(c, &exec);
+    if (s) {
+        /* The connection is broken (so the server dropped the transaction);
+         * acknowledgements read so far are no results. */
+        rsdk_reply_free(multi);
+        free_all_slots(p);
+        c->in_multi = false;
+        c->watching = false;
+        return s;
+    }
+    c->in_multi = false;
+    c->watching = false; /* EXEC ends every WATCH, whatever its outcome */
+    return settle(p, multi, exec);
+}
