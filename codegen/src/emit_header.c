@@ -112,7 +112,12 @@ static void emit_macro(sb *b, const command *c, const char *fn, const char *firs
         sb_put(&ps, ", ...");
         sb_put(&call, ", __VA_ARGS__");
     }
-    sb_printf(b, "#define %s(%s) (%s)(%s)\n", fn, ps.data, fn, call.data);
+    const char *head = gen_printf("#define %s(%s)", fn, ps.data);
+    const char *body = gen_printf("(%s)(%s)", fn, call.data);
+    if (strlen(head) + 1 + strlen(body) <= 100)
+        sb_printf(b, "%s %s\n", head, body);
+    else
+        sb_printf(b, "%s \\\n    %s\n", head, body);
     sb_free(&ps);
     sb_free(&call);
 }
