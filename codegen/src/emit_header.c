@@ -129,7 +129,8 @@ static void emit_command(sb *b, const module *m, const command *c) {
     sb_printf(b, " * Group %s, since %s.", c->group, c->since);
     if (c->deprecated_since) sb_printf(b, " Deprecated since %s.", c->deprecated_since);
     else if (c->flags & RSDK_CMD(DEPRECATED)) sb_put(b, " Deprecated.");
-    sb_printf(b, " Result: %s.\n", result_text(c->result));
+    sb_printf(b, " Result: %s%s.\n", result_text(c->result),
+              c->shape ? ", RESP2 replies brought to the RESP3 form" : "");
     sb_printf(b, " * generated from %s */\n\n", gen_comment_text(c->file, 400));
     for (size_t i = 0; i < c->nargs; i++) emit_types(b, &c->args[i]);
     if (c->has_opts) {
