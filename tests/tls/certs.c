@@ -89,6 +89,16 @@ static bool write_key(const char *path, EVP_PKEY *k) {
     return fclose(f) == 0 && ok;
 }
 
+/* The key encrypted with a password, as a user might hand it over. */
+static bool write_encrypted_key(const char *path, EVP_PKEY *k) {
+    FILE *f = fopen(path, "w");
+    if (!f) return false;
+    static const char pass[] = "secret";
+    bool ok = PEM_write_PKCS8PrivateKey(f, k, EVP_aes_256_cbc(), pass, (int)sizeof pass - 1, NULL,
+                                        NULL) == 1;
+    return fclose(f) == 0 && ok;
+}
+
 static void set_why(char *why, size_t n, const char *what) {
     unsigned long e = ERR_get_error();
     char text[160] = "";
@@ -105,6 +115,7 @@ static void paths(tls_certs *c) {
     snprintf(c->server_key, sizeof c->server_key, "%s/server.key", c->dir);
     snprintf(c->client_cert, sizeof c->client_cert, "%s/client.pem", c->dir);
     snprintf(c->client_key, sizeof c->client_key, "%s/client.key", c->dir);
+    snprintf(c->client_key_encrypted, sizeof c->client_key_encrypted, "%s/client-enc.key", c->dir);
 }
 
 bool tls_certs_make(tls_certs *c, char *why, size_t why_len) {
@@ -143,7 +154,7 @@ bool tls_certs_make(tls_certs *c, char *why, size_t why_len) {
     if (!write_cert(c->ca_file, ca) || !write_cert(c->hashed_ca, ca) ||
         !write_cert(c->other_ca_file, other) || !write_cert(c->server_cert, srv) ||
         !write_key(c->server_key, srv_key) || !write_cert(c->client_cert, cli) ||
-        !write_key(c->client_key, cli_key)) {
+        !write_key(c->client_key, cli_key) || !write_encrypted_key(c->client_key_encrypted, cli_key)) {
         set_why(why, why_len, "writing the PEM files failed");
         goto done;
     }
@@ -163,8 +174,9 @@ done:
 
 void tls_certs_remove(tls_certs *c) {
     if (!c->dir[0]) return;
-    const char *files[] = {c->hashed_ca,   c->ca_file,    c->other_ca_file, c->server_cert,
-                           c->server_key, c->client_cert, c->client_key};
+    const char *files[] = {c->hashed_ca,  c->ca_file,     c->other_ca_file,
+                           c->server_cert, c->server_key, c->client_cert,
+                           c->client_key, c->client_key_encrypted};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         if (files[i][0]) unlink(files[i]);
     rmdir(c->ca_dir);

@@ -17,6 +17,7 @@ typedef struct tls_certs {
     char ca_file[320], ca_dir[320], other_ca_file[320];
     char server_cert[320], server_key[320];
     char client_cert[320], client_key[320];
+    char client_key_encrypted[320]; /* the same key, AES-encrypted ("secret") */
     char hashed_ca[400]; /* the file inside ca_dir */
 } tls_certs;
 

@@ -88,6 +88,17 @@ static void test_not_a_pem_file(void **state) {
     tls_open_fails(&o, RSDK_ERR_TLS, "TLS: cannot load private key file ");
 }
 
+/* An encrypted key fails to load; it never prompts for a password on the
+ * terminal (OpenSSL's default would read one from stdin). */
+static void test_encrypted_key_fails_without_prompting(void **state) {
+    const tls_certs *pki = *state;
+    rsdk_client_opts o;
+    opts(*state, &o);
+    o.tls_cert_file = pki->client_cert;
+    o.tls_key_file = pki->client_key_encrypted;
+    tls_open_fails(&o, RSDK_ERR_TLS, "TLS: cannot load private key file ");
+}
+
 static void test_good_options_reach_the_connect(void **state) {
     const tls_certs *pki = *state;
     rsdk_client_opts o;
@@ -131,6 +142,7 @@ int main(void) {
         cmocka_unit_test(test_bad_cipher_lists),
         cmocka_unit_test(test_missing_ca_file_and_dir),
         cmocka_unit_test(test_not_a_pem_file),
+        cmocka_unit_test(test_encrypted_key_fails_without_prompting),
         cmocka_unit_test(test_good_options_reach_the_connect),
         cmocka_unit_test(test_unix_socket_needs_a_server_name),
     };

@@ -4,8 +4,8 @@
  * The server gets --tls-port (a free port), its certificate and key, the
  * test CA for client certificates, and --port 0 (no plain TCP listener)
  * unless the test asks to keep one. The harness still pings it over its
- * Unix socket. A server binary without TLS support makes the tests skip
- * with the reason from the server's log. */
+ * Unix socket. A server binary without TLS support (it rejects
+ * --tls-port) makes the tests skip with that reason printed. */
 #ifndef RSDK_TESTS_TLS_SERVER_H
 #define RSDK_TESTS_TLS_SERVER_H
 
