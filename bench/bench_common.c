@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 static const struct {
     const char *name;
@@ -65,8 +66,18 @@ void bench_value(char out[BENCH_VALUE_LEN]) {
 }
 
 void bench_clock_now(bench_clock *c) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    c->user = ru.ru_utime;
+    c->sys = ru.ru_stime;
     clock_gettime(CLOCK_MONOTONIC, &c->wall);
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c->cpu);
+}
+
+static uint64_t us_between_ns(const struct timeval *a, const struct timeval *b) {
+    int64_t us = ((int64_t)b->tv_sec - (int64_t)a->tv_sec) * 1000000 +
+                 ((int64_t)b->tv_usec - (int64_t)a->tv_usec);
+    return us > 0 ? (uint64_t)us * 1000 : 0;
 }
 
 static uint64_t ns_between(const struct timespec *a, const struct timespec *b) {
@@ -76,9 +87,11 @@ static uint64_t ns_between(const struct timespec *a, const struct timespec *b) {
 }
 
 void bench_report(const bench_args *a, const bench_clock *start, const bench_clock *end) {
-    printf("result workload=%s ops=%" PRIu64 " wall_ns=%" PRIu64 " cpu_ns=%" PRIu64 "\n",
+    printf("result workload=%s ops=%" PRIu64 " wall_ns=%" PRIu64 " cpu_ns=%" PRIu64
+           " user_ns=%" PRIu64 " sys_ns=%" PRIu64 "\n",
            a->workload_name, a->ops, ns_between(&start->wall, &end->wall),
-           ns_between(&start->cpu, &end->cpu));
+           ns_between(&start->cpu, &end->cpu), us_between_ns(&start->user, &end->user),
+           us_between_ns(&start->sys, &end->sys));
     fflush(stdout);
 }
 

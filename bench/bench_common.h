@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/time.h>
 #include <time.h>
 
 /* One key and one list, the same for every client. */
@@ -45,17 +46,22 @@ int bench_parse_args(int argc, char **argv, bench_args *out);
 /* The 63 printable bytes stored under the GET key and as every list element. */
 void bench_value(char out[BENCH_VALUE_LEN]);
 
-/* Wall and process-CPU clocks taken together. */
+/* Wall and process-CPU clocks taken together, plus getrusage's split of the
+ * CPU time into user and system (tick-sampled, so only roughly right for
+ * short runs; the precise total is `cpu`). */
 typedef struct bench_clock {
     struct timespec wall;
     struct timespec cpu;
+    struct timeval user;
+    struct timeval sys;
 } bench_clock;
 
 void bench_clock_now(bench_clock *c);
 
 /* Prints the one result line run.sh parses:
- *   result workload=<name> ops=<n> wall_ns=<n> cpu_ns=<n>
- * wall is CLOCK_MONOTONIC, cpu is CLOCK_PROCESS_CPUTIME_ID (this process only). */
+ *   result workload=<name> ops=<n> wall_ns=<n> cpu_ns=<n> user_ns=<n> sys_ns=<n>
+ * wall is CLOCK_MONOTONIC, cpu is CLOCK_PROCESS_CPUTIME_ID (this process
+ * only), user and sys come from getrusage(RUSAGE_SELF). */
 void bench_report(const bench_args *a, const bench_clock *start, const bench_clock *end);
 
 /* Prints "bench: <what>" to stderr and exits 1: a wrong reply must never be
