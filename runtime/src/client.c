@@ -42,6 +42,7 @@ static void wipe_free(char *s) {
 }
 
 static void client_free(rsdk_client *c) {
+    if (c->conn) rsdk__client_on_close(c, RSDK_OK);
     rsdk__conn_free(c->conn);
     if (c->upgrade == rsdk__tls_upgrade) rsdk__tls_ctx_free(c->upgrade_arg); /* after its conn */
     rsdk_reader_free(c->reader);
@@ -105,6 +106,11 @@ rsdk_status rsdk_client_open(const rsdk_client_opts *o, rsdk_client **out, rsdk_
         c->upgrade = rsdk__tls_upgrade;
         c->upgrade_arg = tls;
     }
+    s = rsdk__client_session_init(c, o, err);
+    if (s) {
+        client_free(c);
+        return s;
+    }
     s = rsdk__client_connect(c);
     if (s) {
         if (err) *err = c->err;
@@ -131,6 +137,7 @@ void rsdk_client_set_push_handler(rsdk_client *c, rsdk_client_push_fn fn, void *
 }
 
 rsdk_status rsdk__client_break(rsdk_client *c, rsdk_status s) {
+    if (c->conn) rsdk__client_on_close(c, s);
     rsdk__conn_free(c->conn);
     c->conn = NULL;
     return s;
@@ -153,19 +160,25 @@ rsdk_status rsdk__client_connect(rsdk_client *c) {
         .upgrade = c->upgrade,
         .upgrade_arg = c->upgrade_arg,
     };
-    rsdk_status s = rsdk__conn_open(&co, &c->conn, &c->err);
+    rsdk_credentials cr = {0}; /* from the credentials provider, if any */
+    rsdk__auth_save saved;
+    rsdk_status s = rsdk__client_connect_begin(c, &cr, &saved);
+    if (s == RSDK_OK) s = rsdk__conn_open(&co, &c->conn, &c->err);
+    if (s == RSDK_OK) {
+        c->io_timeout_ms = c->opts.connect_timeout_ms;
+        s = rsdk__handshake(c);
+        c->io_timeout_ms = c->opts.command_timeout_ms;
+        c->request_sent = false; /* handshake bytes are not the caller's request */
+        if (s) rsdk__client_break(c, s);
+    }
+    rsdk__client_connect_end(c, &cr, &saved, s);
     if (s) return s;
-    c->io_timeout_ms = c->opts.connect_timeout_ms;
-    s = rsdk__handshake(c);
-    c->io_timeout_ms = c->opts.command_timeout_ms;
-    c->request_sent = false; /* handshake bytes are not the caller's request */
-    if (s) return rsdk__client_break(c, s);
     c->connects++;
     return RSDK_OK;
 }
 
 rsdk_status rsdk__client_ready(rsdk_client *c) {
-    if (c->conn) return RSDK_OK;
+    if (c->conn) return rsdk__client_reauth_if_stale(c); /* rotated credentials */
     if (c->in_multi) /* a new connection would run the rest outside MULTI */
         return rsdk_error_set(&c->err, RSDK_ERR_BROKEN, 0,
                               "connection lost inside MULTI: the transaction is gone "
@@ -201,6 +214,7 @@ rsdk_status rsdk__client_read_reply(rsdk_client *c, rsdk_reply **out) {
         if (r) {
             if (r->type == RSDK_REPLY_PUSH && !c->push_as_reply) {
                 /* Out-of-band: never the answer to the command in flight. */
+                rsdk__client_on_push(c, r);
                 if (c->push_hook && c->push_hook(c, r)) continue; /* pub/sub, tracking */
                 if (c->push_fn)
                     c->push_fn(c, r, c->push_ud);

@@ -21,12 +21,9 @@ static rsdk_status exchange(rsdk_client *c, rsdk_reply **out) {
         trim_wbuf(c);
         return rsdk_error_set(&c->err, f, 0, f == RSDK_ERR_NOMEM ? NULL : "bad command arguments");
     }
-    c->request_sent = false;
-    rsdk_status s = rsdk__client_ready(c);
-    if (!s) s = rsdk__client_write(c, c->wbuf.data, c->wbuf.len);
-    trim_wbuf(c);
     rsdk_reply *r = NULL;
-    if (!s) s = rsdk__client_read_reply(c, &r);
+    rsdk_status s = rsdk__client_call(c, c->wbuf.data, c->wbuf.len, 1, &r);
+    trim_wbuf(c);
     if (s) return s;
     if (r->type == RSDK_REPLY_ERROR) {
         s = rsdk_error_from_server(&c->err, r->str, r->len);
@@ -84,11 +81,7 @@ rsdk_status rsdk_client_send_encoded(rsdk_client *c, const rsdk_buf *encoded, si
     }
     if (encoded->len == 0)
         return rsdk_error_set(&c->err, RSDK_ERR_INVALID_ARG, 0, "%zu commands but nothing encoded", ncmds);
-    c->request_sent = false;
-    rsdk_status s = rsdk__client_ready(c);
-    if (!s) s = rsdk__client_write(c, encoded->data, encoded->len);
     /* Replies arrive in order; after a connection failure the remaining
      * slots stay NULL (the connection is broken, nothing more is read). */
-    for (size_t i = 0; !s && i < ncmds; i++) s = rsdk__client_read_reply(c, &replies[i]);
-    return s;
+    return rsdk__client_call(c, encoded->data, encoded->len, ncmds, replies);
 }

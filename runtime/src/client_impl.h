@@ -5,7 +5,11 @@
 #define RSDK_SRC_CLIENT_IMPL_H
 
 #include "conn.h"
+#include "rsdk/backoff.h"
 #include "rsdk/client.h"
+#include "rsdk/credentials.h"
+#include "rsdk/events.h"
+#include "rsdk/retry.h"
 
 /* Bytes asked of the reader per read(2): large enough that a pipelined batch
  * or a big value needs few system calls. */
@@ -20,6 +24,25 @@ struct rsdk_client {
     char *host, *unix_path, *username, *password, *client_name;
     rsdk__conn_upgrade_fn upgrade; /* transport upgrade (TLS), or NULL */
     void *upgrade_arg;
+
+    /* Connection management (client_session.c, client_call.c). */
+    rsdk_events *events;             /* borrowed (opts.events) */
+    rsdk_credentials_provider *cred; /* borrowed (opts.credentials) */
+    rsdk_retry_policy retry;         /* copy of opts.retry; max_attempts 1 without */
+    rsdk_backoff backoff;            /* delays between attempts of one call */
+    char endpoint[160];              /* "host:port" or the socket path, for events */
+    uint64_t auth_gen;               /* provider generation the connection
+                                      * authenticated with (0: none) */
+    uint64_t reauth_failed_gen;      /* generation whose re-AUTH failed: not
+                                      * tried again until the generation moves */
+    uint32_t reconnect_attempts;     /* reconnects since the last successful connect */
+    uint32_t next_delay_ms;          /* wait before the connect about to run */
+    bool announced;                  /* CONNECTED emitted for this connection */
+    bool opened;                     /* a connect succeeded once: later ones
+                                      * are reconnects */
+    unsigned state;                  /* RSDK__STATE_* bits of this connection */
+    size_t pending;                  /* replies sent for but not read yet */
+    void *pool_slot;                 /* the pool's record while pooled */
 
     rsdk__conn *conn;     /* NULL while broken: a late reply is never read */
     rsdk_reader *reader;  /* one per connection; replaced on reconnect */
@@ -80,12 +103,97 @@ void rsdk__pipeline_reset_queue(rsdk_pipeline *p);
 /* Grows the slot array to `n` entries. RSDK_OK or RSDK_ERR_NOMEM (pipeline.c). */
 rsdk_status rsdk__pipeline_reserve_slots(rsdk_pipeline *p, size_t n);
 
+/* Server-side session state a connection can be left in; any of it makes
+ * the connection unfit for another user (rsdk__client_dirty). The client
+ * sets these bits from the names of the commands it sends, so raw commands
+ * are covered too; the transaction and pub/sub code may set and clear them
+ * with rsdk__client_state_set (in_multi/watching above count as well).
+ * Every bit is cleared when the connection closes: a new one starts clean. */
+#define RSDK__STATE_MULTI 0x01u      /* MULTI sent, no EXEC/DISCARD yet */
+#define RSDK__STATE_WATCH 0x02u      /* WATCH sent, no EXEC/DISCARD/UNWATCH */
+#define RSDK__STATE_SUBSCRIBED 0x04u /* (P|S)SUBSCRIBE sent: pub/sub mode */
+#define RSDK__STATE_SELECTED 0x08u   /* SELECT sent: maybe another db */
+#define RSDK__STATE_MONITOR 0x10u    /* MONITOR: the stream is not replies */
+#define RSDK__STATE_IDENTITY 0x20u   /* AUTH, HELLO, CLIENT REPLY/TRACKING... sent
+                                      * by the caller: not what the pool set up */
+
+void rsdk__client_state_set(rsdk_client *c, unsigned bits, bool on);
+
+/* True when the connection must not be handed to another user: session
+ * state (above, or in_multi/watching), replies still owed (pending), unread
+ * bytes in the reader, a push hook or pushes routed as replies (pub/sub).
+ * A broken client is not "dirty": ask rsdk_client_broken() too. */
+bool rsdk__client_dirty(const rsdk_client *c);
+
+/* For a pool about to hand out an idle connection: false when it is broken,
+ * dirty, or its socket is readable (closed by the server, or bytes nobody
+ * asked for). Does not block. */
+bool rsdk__client_idle_ok(rsdk_client *c);
+
+/* One call (client_call.c): sends `len` bytes holding `ncmds` encoded
+ * commands and reads ncmds replies into replies[0..ncmds) (NULLed first).
+ * Reconnects a broken connection (RECONNECT_ATTEMPT events, the retry
+ * policy's backoff), re-AUTHs stale credentials first, tracks session
+ * state, retries per policy under the write guarantee and emits
+ * COMMAND_COMPLETED. Server error replies stay in their slot. On a
+ * connection failure the slots without a reply are NULL. */
+rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size_t ncmds,
+                              rsdk_reply **replies);
+
+/* Connection management part of rsdk_client_open (client_session.c): takes
+ * events, credentials, the retry policy and the seed from `o` and sets the
+ * endpoint name (c->opts must hold the copied strings already).
+ * RSDK_ERR_INVALID_ARG for a policy whose backoff is invalid. */
+rsdk_status rsdk__client_session_init(rsdk_client *c, const rsdk_client_opts *o, rsdk_error *err);
+
+/* Around a connect (client.c). _begin emits RECONNECT_ATTEMPT when this is
+ * a reconnect and, with a provider, fetches credentials into `cr` and points
+ * opts.username/password at them for the handshake (old pointers saved in
+ * *saved); its failure is the connect's. _end puts the options back, wipes
+ * `cr`, and on success records the generation, resets the reconnect count
+ * and emits CONNECTED. */
+typedef struct rsdk__auth_save {
+    const char *username, *password;
+} rsdk__auth_save;
+rsdk_status rsdk__client_connect_begin(rsdk_client *c, rsdk_credentials *cr, rsdk__auth_save *saved);
+void rsdk__client_connect_end(rsdk_client *c, rsdk_credentials *cr, const rsdk__auth_save *saved,
+                              rsdk_status s);
+
+/* The connection is being closed (`cause` RSDK_OK for an orderly close):
+ * emits DISCONNECTED if CONNECTED was emitted for it, clears its session
+ * state and owed replies. */
+void rsdk__client_on_close(rsdk_client *c, rsdk_status cause);
+
+/* A RESP3 push arrived outside pub/sub: emits PUSH (when wanted). */
+void rsdk__client_on_push(rsdk_client *c, const rsdk_reply *push);
+
+/* Re-AUTHs with the provider's current credentials when the connection's
+ * generation is behind (but not inside MULTI or pub/sub: then later).
+ * Emits REAUTH_REQUIRED, then _SUCCEEDED or _FAILED. A refused AUTH or a
+ * provider failure leaves the connection on its old, still valid
+ * authentication and returns RSDK_OK; only a connection failure (the
+ * connection is then broken) is returned. */
+rsdk_status rsdk__client_reauth_if_stale(rsdk_client *c);
+
+/* True when `name` (len bytes, any case) is in the built-in list of
+ * commands without side effects that a retry may repeat (client_readonly.c). */
+bool rsdk__command_readonly(const char *name, size_t len);
+
+/* Deep copy of client options for a pool (client_opts.c): every string is
+ * copied into allocations `dst` owns, and the retry policy (when set) into
+ * `*retry`, which dst->retry then points at. RSDK_ERR_NOMEM leaves nothing
+ * allocated. rsdk__client_opts_free releases (and wipes the password). */
+rsdk_status rsdk__client_opts_copy(rsdk_client_opts *dst, rsdk_retry_policy *retry,
+                                   const rsdk_client_opts *src);
+void rsdk__client_opts_free(rsdk_client_opts *o);
+
 /* Connects (if needed) and runs the handshake. RSDK_OK or the failure, with
  * c->err filled and the client left broken. */
 rsdk_status rsdk__client_connect(rsdk_client *c);
 
-/* Before a command: RSDK_OK when connected; reconnects a broken client when
- * opts.reconnect, else RSDK_ERR_BROKEN. */
+/* Before a command: RSDK_OK when connected (re-AUTHing first when the
+ * credentials provider moved on: rsdk__client_reauth_if_stale); reconnects
+ * a broken client when opts.reconnect, else RSDK_ERR_BROKEN. */
 rsdk_status rsdk__client_ready(rsdk_client *c);
 
 /* Closes the connection after a failure so nothing more is read from it.

@@ -6,9 +6,12 @@
 
 #include "rsdk/buf.h"
 #include "rsdk/common.h"
+#include "rsdk/credentials.h"
 #include "rsdk/error.h"
+#include "rsdk/events.h"
 #include "rsdk/reader.h"
 #include "rsdk/reply.h"
+#include "rsdk/retry.h"
 #include "rsdk/url.h"
 
 #ifdef __cplusplus
@@ -49,6 +52,23 @@ typedef struct rsdk_client_opts {
     const char *tls_min_version;  /* "1.2" (default) or "1.3" */
     const char *tls_ciphers;      /* TLS 1.2 cipher list (OpenSSL syntax); NULL: default */
     const char *tls_ciphersuites; /* TLS 1.3 cipher suites; NULL: default */
+
+    /* Connection management (docs/retries.md, docs/events.md,
+     * docs/credentials.md). */
+    rsdk_events *events;        /* borrowed, may be NULL: receives CONNECTED,
+                                 * DISCONNECTED, RECONNECT_ATTEMPT, PUSH,
+                                 * COMMAND_COMPLETED and REAUTH_* events; must
+                                 * outlive the client */
+    const rsdk_retry_policy *retry; /* copied by open; NULL (default): no call
+                                 * is ever attempted twice (a broken connection
+                                 * is still re-opened by the next call) */
+    rsdk_credentials_provider *credentials; /* borrowed, may be NULL: when set,
+                                 * username/password come from it at every
+                                 * connect (the two fields above are ignored)
+                                 * and a changed generation makes the client
+                                 * re-AUTH before its next command */
+    uint64_t backoff_seed;      /* seed of the retry/reconnect backoff;
+                                 * 0 (default) = rsdk_backoff_seed_auto() */
 } rsdk_client_opts;
 
 typedef struct rsdk_client rsdk_client; /* opaque */

@@ -1,0 +1,228 @@
+/* One call of the sync client: reconnect, re-AUTH, send, read, and the retry
+ * loop under the write guarantee (docs/retries.md). Also what the client
+ * learns from the names of the commands it sends: whether they may be
+ * repeated, and what session state they leave on the connection. */
+#include <errno.h>
+#include <limits.h>
+#include <strings.h>
+#include <time.h>
+
+#include "client_impl.h"
+
+static long long now_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void sleep_ms(uint32_t ms) {
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* ---- walking encoded commands ------------------------------------------- */
+
+/* Parses "<digits>\r\n" at *pos; false on anything else or overflow. */
+static bool parse_len(const char *p, size_t len, size_t *pos, size_t *out) {
+    size_t i = *pos, v = 0;
+    if (i >= len || p[i] < '0' || p[i] > '9') return false;
+    for (; i < len && p[i] >= '0' && p[i] <= '9'; i++) {
+        if (v > (SIZE_MAX - 9) / 10) return false;
+        v = v * 10 + (size_t)(p[i] - '0');
+    }
+    if (len - i < 2 || p[i] != '\r' || p[i + 1] != '\n') return false;
+    *pos = i + 2;
+    *out = v;
+    return true;
+}
+
+/* One encoded command: its first two arguments (the second may be absent). */
+typedef struct cmd_view {
+    const char *name, *arg1;
+    size_t name_len, arg1_len;
+} cmd_view;
+
+/* Reads the command at *pos (a RESP array of bulk strings, as the writer
+ * makes them) and moves past it. False when the bytes are not that shape
+ * (hand-made input): the caller then assumes the worst. */
+static bool next_command(const char *p, size_t len, size_t *pos, cmd_view *v) {
+    size_t i = *pos, n;
+    if (i >= len || p[i] != '*') return false;
+    i++;
+    if (!parse_len(p, len, &i, &n) || n == 0) return false;
+    v->arg1 = NULL;
+    v->arg1_len = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t l;
+        if (i >= len || p[i] != '$') return false;
+        i++;
+        if (!parse_len(p, len, &i, &l)) return false;
+        if (l > len - i || len - i - l < 2) return false;
+        if (k == 0) {
+            v->name = p + i;
+            v->name_len = l;
+        } else if (k == 1) {
+            v->arg1 = p + i;
+            v->arg1_len = l;
+        }
+        i += l + 2;
+    }
+    *pos = i;
+    return true;
+}
+
+static bool name_is(const char *s, size_t n, const char *want) {
+    size_t wl = strlen(want);
+    return n == wl && strncasecmp(s, want, n) == 0;
+}
+
+/* Session state a command leaves behind. Checked on every command sent, so
+ * the length test comes first and most names fall out at once. */
+static const struct {
+    const char *name;
+    unsigned set, clear;
+} state_cmds[] = {
+    {"MULTI", RSDK__STATE_MULTI, 0},
+    {"EXEC", 0, RSDK__STATE_MULTI | RSDK__STATE_WATCH},
+    {"DISCARD", 0, RSDK__STATE_MULTI | RSDK__STATE_WATCH},
+    {"WATCH", RSDK__STATE_WATCH, 0},
+    {"UNWATCH", 0, RSDK__STATE_WATCH},
+    {"SUBSCRIBE", RSDK__STATE_SUBSCRIBED, 0},
+    {"PSUBSCRIBE", RSDK__STATE_SUBSCRIBED, 0},
+    {"SSUBSCRIBE", RSDK__STATE_SUBSCRIBED, 0},
+    {"SELECT", RSDK__STATE_SELECTED, 0},
+    {"MONITOR", RSDK__STATE_MONITOR, 0},
+    {"AUTH", RSDK__STATE_IDENTITY, 0},
+    {"HELLO", RSDK__STATE_IDENTITY, 0},
+    /* RESET ends MULTI, WATCH, pub/sub and MONITOR but also logs in as the
+     * default user, selects db 0 and switches to RESP2. */
+    {"RESET", RSDK__STATE_IDENTITY, ~RSDK__STATE_IDENTITY},
+};
+
+static void track(rsdk_client *c, const cmd_view *v) {
+    size_t n = v->name_len;
+    if (n < 4 || n > 10) return; /* GET, SET, HSET... */
+    for (size_t i = 0; i < sizeof state_cmds / sizeof state_cmds[0]; i++) {
+        if (name_is(v->name, n, state_cmds[i].name)) {
+            c->state = (c->state & ~state_cmds[i].clear) | state_cmds[i].set;
+            return;
+        }
+    }
+    /* CLIENT REPLY OFF/SKIP, TRACKING ON and NO-EVICT change what the
+     * connection does for whoever uses it next. */
+    if (name_is(v->name, n, "CLIENT") && v->arg1 &&
+        (name_is(v->arg1, v->arg1_len, "REPLY") || name_is(v->arg1, v->arg1_len, "TRACKING") ||
+         name_is(v->arg1, v->arg1_len, "NO-EVICT") || name_is(v->arg1, v->arg1_len, "NO-TOUCH")))
+        c->state |= RSDK__STATE_IDENTITY;
+}
+
+/* After a successful write: the state the commands leave. Bytes that are
+ * not well-formed commands leave an unknown state, so the worst is assumed. */
+static void track_all(rsdk_client *c, const char *data, size_t len) {
+    size_t pos = 0;
+    cmd_view v;
+    while (pos < len) {
+        if (!next_command(data, len, &pos, &v)) {
+            c->state |= RSDK__STATE_IDENTITY;
+            return;
+        }
+        track(c, &v);
+    }
+}
+
+/* True when every command in the buffer is on the read-only list. */
+static bool all_readonly(const char *data, size_t len) {
+    size_t pos = 0;
+    cmd_view v;
+    while (pos < len) {
+        if (!next_command(data, len, &pos, &v)) return false;
+        if (!rsdk__command_readonly(v.name, v.name_len)) return false;
+    }
+    return true;
+}
+
+/* COMMAND_COMPLETED for the call: the command's name (upper case, cut at
+ * 31 bytes) or "PIPELINE" for several commands. */
+static void emit_completed(rsdk_client *c, const char *data, size_t len, size_t ncmds,
+                           long long t0, rsdk_status st) {
+    char name[32] = "PIPELINE";
+    if (ncmds == 1) {
+        size_t pos = 0;
+        cmd_view v;
+        if (next_command(data, len, &pos, &v)) {
+            size_t n = v.name_len < sizeof name - 1 ? v.name_len : sizeof name - 1;
+            for (size_t i = 0; i < n; i++) {
+                char ch = v.name[i];
+                name[i] = ch >= 'a' && ch <= 'z' ? (char)(ch - 'a' + 'A') : ch;
+            }
+            name[n] = '\0';
+        } else {
+            memcpy(name, "?", 2);
+        }
+    }
+    long long dt = now_us() - t0;
+    rsdk_event ev = {.type = RSDK_EVENT_COMMAND_COMPLETED, .source = c};
+    ev.command.name = name;
+    ev.command.latency_us = dt > 0 ? (uint64_t)dt : 0;
+    ev.command.status = st;
+    rsdk_events_emit(c->events, &ev);
+}
+
+static void free_replies(rsdk_reply **replies, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        rsdk_reply_free(replies[i]);
+        replies[i] = NULL;
+    }
+}
+
+/* The status a single command's reply stands for (its error code), for the
+ * retry decision and the event; pipelines keep error replies in slots. */
+static rsdk_status reply_status(size_t ncmds, rsdk_reply **replies) {
+    if (ncmds != 1 || !replies[0] || replies[0]->type != RSDK_REPLY_ERROR) return RSDK_OK;
+    return rsdk_status_from_server(replies[0]->str, replies[0]->len);
+}
+
+rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size_t ncmds,
+                              rsdk_reply **replies) {
+    bool timed = c->events && rsdk_events_wants(c->events, RSDK_EVENT_COMMAND_COMPLETED);
+    long long t0 = timed ? now_us() : 0;
+    bool may_retry = c->retry.max_attempts != 1 && c->retry.max_attempts != 0;
+    int readonly = -1; /* not looked at yet */
+    rsdk_status s, outcome;
+    for (int attempt = 1;; attempt++) {
+        for (size_t i = 0; i < ncmds; i++) replies[i] = NULL;
+        c->request_sent = false;
+        /* Session state dies with a broken connection: a command that ran
+         * inside MULTI, under WATCH or in pub/sub must not be repeated on a
+         * fresh connection where it would mean something else. */
+        bool had_state = c->state != 0 || c->in_multi || c->watching;
+        s = rsdk__client_ready(c); /* reconnects, or re-AUTHs stale credentials */
+        if (s == RSDK_OK) {
+            s = rsdk__client_write(c, data, len);
+            if (s == RSDK_OK) {
+                track_all(c, data, len);
+                c->pending = ncmds;
+            }
+        }
+        for (size_t i = 0; s == RSDK_OK && i < ncmds; i++) {
+            s = rsdk__client_read_reply(c, &replies[i]);
+            if (s == RSDK_OK) c->pending--;
+        }
+        outcome = s ? s : reply_status(ncmds, replies);
+        if (outcome == RSDK_OK || !may_retry || had_state || attempt == INT_MAX) break;
+        if (!c->conn && !c->opts.reconnect) break; /* every retry would be BROKEN */
+        if (readonly < 0) readonly = all_readonly(data, len);
+        if (attempt == 1) rsdk_backoff_reset(&c->backoff);
+        uint32_t delay = 0;
+        if (!rsdk_retry_should(&c->retry, &c->backoff, outcome, attempt, c->request_sent,
+                               readonly == 1, &delay))
+            break; /* fails with this attempt's own error */
+        free_replies(replies, ncmds);
+        sleep_ms(delay);
+        c->next_delay_ms = delay; /* reported by the reconnect, if one follows */
+    }
+    c->next_delay_ms = 0;
+    if (timed) emit_completed(c, data, len, ncmds, t0, outcome);
+    return s;
+}

@@ -1,0 +1,224 @@
+/* The client's connection management: events, credentials and re-AUTH,
+ * session-state tracking for pools. The call loop (reconnect, retry) is in
+ * client_call.c. Nothing here ever puts a password into a message or event. */
+#include <poll.h>
+#include <stdio.h>
+
+#include "alloc.h"
+#include "client_impl.h"
+#include "rsdk/writer.h"
+
+static void emit(rsdk_client *c, rsdk_event *ev) {
+    ev->source = c;
+    rsdk_events_emit(c->events, ev);
+}
+
+static bool wants(const rsdk_client *c, rsdk_event_type t) {
+    return c->events && rsdk_events_wants(c->events, t);
+}
+
+rsdk_status rsdk__client_session_init(rsdk_client *c, const rsdk_client_opts *o, rsdk_error *err) {
+    c->events = o->events;
+    c->cred = o->credentials;
+    if (o->retry)
+        c->retry = *o->retry;
+    else
+        rsdk_retry_policy_init_none(&c->retry);
+    uint64_t seed = o->backoff_seed ? o->backoff_seed : rsdk_backoff_seed_auto();
+    if (rsdk_retry_backoff_init(&c->retry, &c->backoff, seed))
+        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
+                              "retry policy: unknown backoff or cap below base");
+    /* Names for events only; a long host is cut, never overflowed. */
+    if (c->opts.unix_path)
+        snprintf(c->endpoint, sizeof c->endpoint, "%s", c->opts.unix_path);
+    else if (strchr(c->opts.host, ':'))
+        snprintf(c->endpoint, sizeof c->endpoint, "[%s]:%d", c->opts.host, c->opts.port);
+    else
+        snprintf(c->endpoint, sizeof c->endpoint, "%s:%d", c->opts.host, c->opts.port);
+    return RSDK_OK;
+}
+
+/* ---- session state ------------------------------------------------------ */
+
+void rsdk__client_state_set(rsdk_client *c, unsigned bits, bool on) {
+    if (on)
+        c->state |= bits;
+    else
+        c->state &= ~bits;
+}
+
+bool rsdk__client_dirty(const rsdk_client *c) {
+    return c->state != 0 || c->in_multi || c->watching || c->pending != 0 || c->push_as_reply ||
+           c->push_hook != NULL || (c->reader && rsdk_reader_pending(c->reader) > 0);
+}
+
+bool rsdk__client_idle_ok(rsdk_client *c) {
+    if (!c->conn || rsdk__client_dirty(c)) return false;
+    const rsdk__conn *cn = c->conn;
+    if (cn->ops->pending && cn->ops->pending(cn->ctx) > 0) return false;
+    /* Nothing is owed to an idle connection, so anything readable is either
+     * the server's close (restart, timeout, CLIENT KILL) or bytes nobody
+     * asked for: both make it unfit. */
+    struct pollfd p = {.fd = cn->fd, .events = POLLIN, .revents = 0};
+    return poll(&p, 1, 0) == 0;
+}
+
+/* ---- connect, close, push ----------------------------------------------- */
+
+/* True when the len bytes at s hold a NUL: the handshake sends C strings. */
+static bool has_nul(const char *s, size_t len) { return s && memchr(s, '\0', len) != NULL; }
+
+rsdk_status rsdk__client_connect_begin(rsdk_client *c, rsdk_credentials *cr, rsdk__auth_save *saved) {
+    saved->username = c->opts.username;
+    saved->password = c->opts.password;
+    if (c->opened) {
+        if (c->reconnect_attempts < UINT32_MAX) c->reconnect_attempts++;
+        if (wants(c, RSDK_EVENT_RECONNECT_ATTEMPT)) {
+            rsdk_event ev = {.type = RSDK_EVENT_RECONNECT_ATTEMPT};
+            ev.reconnect.endpoint = c->endpoint;
+            ev.reconnect.attempt = c->reconnect_attempts;
+            ev.reconnect.delay_ms = c->next_delay_ms;
+            emit(c, &ev);
+        }
+    }
+    c->next_delay_ms = 0;
+    if (!c->cred) return RSDK_OK;
+    rsdk_error e;
+    rsdk_error_clear(&e);
+    rsdk_status s = rsdk_credentials_provider_get(c->cred, cr, &e);
+    if (s) {
+        c->err = e;
+        c->err.code = s;
+        return s;
+    }
+    if (has_nul(cr->password, cr->password_len) || has_nul(cr->username, cr->username_len)) {
+        rsdk_credentials_clear(cr);
+        return rsdk_error_set(&c->err, RSDK_ERR_CREDENTIALS, 0,
+                              "credentials hold a NUL byte, which the handshake cannot send");
+    }
+    c->opts.username = cr->username;
+    c->opts.password = cr->password;
+    return RSDK_OK;
+}
+
+void rsdk__client_connect_end(rsdk_client *c, rsdk_credentials *cr, const rsdk__auth_save *saved,
+                              rsdk_status s) {
+    c->opts.username = saved->username;
+    c->opts.password = saved->password;
+    if (s == RSDK_OK) {
+        c->auth_gen = cr->generation;
+        c->reauth_failed_gen = 0;
+        c->opened = true;
+        c->reconnect_attempts = 0;
+        c->announced = true;
+        if (wants(c, RSDK_EVENT_CONNECTED)) {
+            rsdk_event ev = {.type = RSDK_EVENT_CONNECTED};
+            ev.connected.endpoint = c->endpoint;
+            ev.connected.protocol = c->protocol;
+            emit(c, &ev);
+        }
+    }
+    rsdk_credentials_clear(cr);
+}
+
+void rsdk__client_on_close(rsdk_client *c, rsdk_status cause) {
+    c->state = 0;
+    c->pending = 0;
+    if (!c->announced) return;
+    c->announced = false;
+    if (wants(c, RSDK_EVENT_DISCONNECTED)) {
+        rsdk_event ev = {.type = RSDK_EVENT_DISCONNECTED};
+        ev.disconnected.endpoint = c->endpoint;
+        ev.disconnected.cause = cause;
+        ev.disconnected.message = cause && c->err.code == cause ? c->err.message : NULL;
+        emit(c, &ev);
+    }
+}
+
+void rsdk__client_on_push(rsdk_client *c, const rsdk_reply *push) {
+    if (!wants(c, RSDK_EVENT_PUSH)) return;
+    rsdk_event ev = {.type = RSDK_EVENT_PUSH};
+    ev.push.reply = push;
+    emit(c, &ev);
+}
+
+/* ---- re-AUTH -------------------------------------------------------------- */
+
+static void emit_reauth(rsdk_client *c, rsdk_event_type t, uint64_t gen, rsdk_status st,
+                        const char *msg) {
+    if (!wants(c, t)) return;
+    rsdk_event ev = {.type = t};
+    ev.reauth.generation = gen;
+    ev.reauth.status = st;
+    ev.reauth.message = msg;
+    emit(c, &ev);
+}
+
+/* Sends AUTH [user] pass from its own buffer, wiped afterwards, and reads
+ * the answer. Only a connection failure is returned as such. */
+static rsdk_status send_auth(rsdk_client *c, const rsdk_credentials *cr, rsdk_reply **out) {
+    const char *argv[3];
+    size_t lens[3];
+    int argc = 0;
+    argv[argc] = "AUTH";
+    lens[argc++] = 4;
+    if (cr->username) {
+        argv[argc] = cr->username;
+        lens[argc++] = cr->username_len;
+    }
+    argv[argc] = cr->password;
+    lens[argc++] = cr->password_len;
+    rsdk_buf b;
+    rsdk_buf_init(&b);
+    rsdk_write_command(&b, argc, argv, lens);
+    rsdk_status s = b.failed;
+    if (s == RSDK_OK) s = rsdk__client_write(c, b.data, b.len);
+    if (b.data) rsdk__wipe(b.data, b.cap);
+    rsdk_buf_deinit(&b);
+    c->request_sent = false; /* AUTH is not the caller's request */
+    if (s == RSDK_OK) s = rsdk__client_read_reply(c, out);
+    return s;
+}
+
+rsdk_status rsdk__client_reauth_if_stale(rsdk_client *c) {
+    if (!c->cred || !c->conn) return RSDK_OK;
+    uint64_t gen = rsdk_credentials_provider_generation(c->cred);
+    if (gen <= c->auth_gen || gen == c->reauth_failed_gen) return RSDK_OK;
+    /* Inside MULTI an AUTH would be queued; in RESP2 pub/sub it is refused
+     * and its answer could come after a message; MONITOR streams no
+     * replies. The connection keeps its (still valid) login until then. */
+    bool resp2_pubsub = c->protocol == 2 && (c->push_hook || (c->state & RSDK__STATE_SUBSCRIBED));
+    if ((c->state & (RSDK__STATE_MULTI | RSDK__STATE_MONITOR)) || c->in_multi ||
+        c->push_as_reply || resp2_pubsub)
+        return RSDK_OK;
+    emit_reauth(c, RSDK_EVENT_REAUTH_REQUIRED, gen, RSDK_OK, NULL);
+    rsdk_credentials cr = {0};
+    rsdk_error e;
+    rsdk_error_clear(&e);
+    rsdk_status s = rsdk_credentials_provider_get(c->cred, &cr, &e);
+    if (s) {
+        c->reauth_failed_gen = gen;
+        emit_reauth(c, RSDK_EVENT_REAUTH_FAILED, gen, s, e.message);
+        return RSDK_OK;
+    }
+    rsdk_reply *r = NULL;
+    s = send_auth(c, &cr, &r);
+    uint64_t got = cr.generation;
+    rsdk_credentials_clear(&cr);
+    if (s) { /* the connection broke; the next connect authenticates afresh */
+        emit_reauth(c, RSDK_EVENT_REAUTH_FAILED, gen, s, c->err.message);
+        return s;
+    }
+    if (r->type == RSDK_REPLY_ERROR) {
+        rsdk_status code = rsdk_error_from_server(&e, r->str, r->len);
+        rsdk_reply_free(r);
+        c->reauth_failed_gen = gen;
+        emit_reauth(c, RSDK_EVENT_REAUTH_FAILED, gen, code, e.message);
+        return RSDK_OK;
+    }
+    rsdk_reply_free(r);
+    c->auth_gen = got;
+    c->reauth_failed_gen = 0;
+    emit_reauth(c, RSDK_EVENT_REAUTH_SUCCEEDED, got, RSDK_OK, NULL);
+    return RSDK_OK;
+}

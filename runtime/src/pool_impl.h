@@ -1,0 +1,48 @@
+/* pool_impl.h — the pool's state, shared by pool.c (acquire/release),
+ * pool_auth.c (re-AUTH on credential changes) and pool_cmd.c. */
+#ifndef RSDK_SRC_POOL_IMPL_H
+#define RSDK_SRC_POOL_IMPL_H
+
+#include <pthread.h>
+
+#include "client_impl.h"
+#include "rsdk/pool.h"
+
+/* One pooled connection. Lives from its open to its close; the client
+ * points back at it (client->pool_slot). */
+typedef struct rsdk__pool_slot {
+    rsdk_client *c;
+    rsdk_pool *pool;
+    long long since_ms;               /* idle since, or handed out at */
+    bool out;                         /* handed out (or taken for a check) */
+    struct rsdk__pool_slot *next;     /* idle stack, most recent first */
+    struct rsdk__pool_slot *all_prev; /* every open slot, for free */
+    struct rsdk__pool_slot *all_next;
+} rsdk__pool_slot;
+
+struct rsdk_pool {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;       /* a connection came back or a slot opened up */
+    rsdk_client_opts copts;  /* deep copy; copts.retry -> retry when set */
+    rsdk_retry_policy retry;
+    bool has_retry;
+    int max_size, min_idle, acquire_timeout_ms, health_ms, max_idle_ms;
+    rsdk_events *events;
+    rsdk__pool_slot *idle;   /* LIFO: the oldest sink and age out */
+    rsdk__pool_slot *all;
+    size_t open, nidle, waiting;
+    bool closed;
+    uint64_t cred_sub;       /* credentials subscription id; 0 = none */
+    rsdk_pool_stats st;      /* counters (open/idle/in_use/waiting derived) */
+};
+
+/* Closes the slot's client and frees the slot, which must be out of the
+ * idle stack; takes the lock to unlink it, counts it as discarded when
+ * `discarded`, and wakes a waiter (a slot opened up). */
+void rsdk__pool_close_slot(rsdk_pool *p, rsdk__pool_slot *sl, bool discarded);
+
+/* Listener for RSDK_EVENT_CREDENTIALS_CHANGED (pool_auth.c): re-AUTHs every
+ * idle connection, one at a time so the others stay available. */
+void rsdk__pool_on_credentials(const rsdk_event *ev, void *ud);
+
+#endif
