@@ -136,7 +136,11 @@ rsdk_status rsdk_txn_exec(rsdk_client *c, rsdk_reply **out) {
     rsdk_status s = rsdk_client_command(c, &r, "EXEC", NULL);
     c->in_multi = false; /* EXEC ends MULTI and WATCH whatever it answers */
     c->watching = false;
-    if (s) return s;
+    if (!s && r->type == RSDK_REPLY_ARRAY) s = rsdk__txn_repair_exec(c, &r);
+    if (s) {
+        rsdk_reply_free(r);
+        return s;
+    }
     if (r->type == RSDK_REPLY_NIL) {
         rsdk_reply_free(r);
         return rsdk_error_set(&c->err, RSDK_ERR_TXN_ABORTED, 0,

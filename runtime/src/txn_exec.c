@@ -5,6 +5,7 @@
 
 #include "alloc.h"
 #include "client_impl.h"
+#include "reader_internal.h"
 #include "txn_impl.h"
 
 static const char MULTI_CMD[] = "*1\r\n$5\r\nMULTI\r\n";
@@ -51,6 +52,64 @@ static void name_first_rejection(rsdk_pipeline *p, rsdk_error *e) {
                      p->slots[i]->str);
         return;
     }
+}
+
+/* Hands a push found inside EXEC's array to the connection's push path
+ * (as a copy: it lives in EXEC's arena). */
+static void deliver_push(rsdk_client *c, const rsdk_reply *inner) {
+    rsdk_reply *r = rsdk__reply_copy(inner);
+    if (!r) return; /* out of memory: only this out-of-band notice is lost */
+    if (c->push_hook && c->push_hook(c, r)) return;
+    if (c->push_fn)
+        c->push_fn(c, r, c->push_ud);
+    else
+        rsdk_reply_free(r);
+}
+
+/* Redis before 7.2 writes a push that a command inside MULTI causes for its
+ * own connection (PUBLISH to a channel it subscribes to, over RESP3) in the
+ * middle of EXEC's array (redis/redis#12326): the push takes an element's
+ * place and as many real elements follow as separate replies. Moves the
+ * pushes out and reads the missing elements, so *exec is again one array
+ * of the commands' results. (Declared in txn_impl.h.) */
+rsdk_status rsdk__txn_repair_exec(rsdk_client *c, rsdk_reply **exec) {
+    rsdk_reply *e = *exec;
+    size_t k = 0;
+    for (size_t i = 0; i < e->elements; i++) k += e->element[i].type == RSDK_REPLY_PUSH;
+    if (k == 0) return RSDK_OK;
+    rsdk_reply **tail = rsdk__calloc(k, sizeof *tail);
+    rsdk_reply *items = rsdk__calloc(e->elements, sizeof *items);
+    rsdk_status s = tail && items ? RSDK_OK : RSDK_ERR_NOMEM;
+    for (size_t i = 0; !s && i < k; i++) s = rsdk__client_read_reply(c, &tail[i]);
+    if (!s) {
+        size_t n = 0;
+        for (size_t i = 0; i < e->elements; i++) {
+            if (e->element[i].type == RSDK_REPLY_PUSH)
+                deliver_push(c, &e->element[i]);
+            else
+                items[n++] = e->element[i]; /* shallow: children stay in e */
+        }
+        for (size_t i = 0; i < k; i++) items[n++] = *tail[i];
+        rsdk_reply joined = *e;
+        joined.element = items;
+        rsdk_reply *copy = rsdk__reply_copy(&joined);
+        if (copy) {
+            rsdk_reply_free(e);
+            *exec = copy;
+        } else {
+            s = RSDK_ERR_NOMEM;
+        }
+    }
+    if (tail)
+        for (size_t i = 0; i < k; i++) rsdk_reply_free(tail[i]);
+    rsdk__free(tail);
+    rsdk__free(items);
+    if (s == RSDK_ERR_NOMEM) {
+        /* The stream is out of step with the results: do not read on. */
+        rsdk_error_set(&c->err, s, 0, "no memory to reorder EXEC's reply");
+        rsdk__client_break(c, s);
+    }
+    return s;
 }
 
 /* Turns the replies into the exec's result. `multi` and `exec` are taken
@@ -127,7 +186,9 @@ rsdk_status rsdk__txn_exec(rsdk_pipeline *p) {
     s = rsdk__client_read_reply(c, &multi);
     for (size_t i = 0; !s && i < n; i++) s = rsdk__client_read_reply(c, &p->slots[i]);
     if (!s) s = rsdk__client_read_reply(c, &exec);
+    if (!s && exec->type == RSDK_REPLY_ARRAY) s = rsdk__txn_repair_exec(c, &exec);
     if (s) {
+        rsdk_reply_free(exec);
         /* The connection is broken (so the server dropped the transaction);
          * acknowledgements read so far are no results. */
         rsdk_reply_free(multi);

@@ -9,4 +9,10 @@
  * array. Results as documented in rsdk/txn.h. */
 rsdk_status rsdk__txn_exec(rsdk_pipeline *p);
 
+/* EXEC's array with pushes embedded by Redis < 7.2 (redis/redis#12326) is
+ * repaired in place: the pushes go to the push path, the elements that
+ * followed as separate replies are read and joined. On failure (connection,
+ * memory) the connection is broken and *exec is left as it was. */
+rsdk_status rsdk__txn_repair_exec(rsdk_client *c, rsdk_reply **exec);
+
 #endif

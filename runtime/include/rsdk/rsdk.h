@@ -10,6 +10,7 @@
 #include "rsdk/credentials.h"
 #include "rsdk/error.h"
 #include "rsdk/events.h"
+#include "rsdk/pubsub.h"
 #include "rsdk/pool.h"
 #include "rsdk/reader.h"
 #include "rsdk/reply.h"
