@@ -65,8 +65,8 @@ struct rsdk_client {
      * refuses to reconnect (the rest would run outside MULTI) until the
      * caller ends the transaction; a WATCH whose connection was replaced
      * (connects != watch_connects) makes the next EXEC abort. */
-    bool in_multi;   /* inside MULTI: rsdk_txn_multi, or a transaction
-                      * pipeline's exec in progress */
+    bool in_multi;   /* inside an interactive MULTI (rsdk_txn_multi); a
+                      * transaction pipeline's exec is one call instead */
     bool watching;   /* WATCH sent, not yet ended by EXEC/DISCARD/UNWATCH */
     uint64_t connects;       /* successful connects so far: a change tells that
                               * subscriptions, WATCH and tracking were lost */

@@ -159,11 +159,13 @@ rsdk_status rsdk__txn_exec(rsdk_pipeline *p) {
         return rsdk_error_set(&c->err, RSDK_ERR_INVALID_ARG, 0,
                               "client is inside MULTI (rsdk_txn_multi): EXEC or DISCARD it first");
     }
-    if (rsdk__pipeline_reserve_slots(p, n) || wrap(&p->buf)) {
+    /* The slots first receive all n + 2 replies: MULTI's, the n
+     * acknowledgements, EXEC's. */
+    if (n > SIZE_MAX - 2 || rsdk__pipeline_reserve_slots(p, n + 2) || wrap(&p->buf)) {
         rsdk__pipeline_reset_queue(p);
         return rsdk_error_set(&c->err, RSDK_ERR_NOMEM, 0, NULL);
     }
-    for (size_t i = 0; i < n; i++) p->slots[i] = NULL;
+    for (size_t i = 0; i < n + 2; i++) p->slots[i] = NULL;
     p->nslots = n;
     if (c->watching && (!c->conn || c->connects != c->watch_connects)) {
         /* The WATCH died with its connection: a change to the keys could
@@ -173,31 +175,21 @@ rsdk_status rsdk__txn_exec(rsdk_pipeline *p) {
         return rsdk_error_set(&c->err, RSDK_ERR_TXN_ABORTED, 0,
                               "connection lost after WATCH: nothing ran");
     }
-    c->request_sent = false;
-    rsdk_status s = rsdk__client_ready(c);
-    if (!s) s = rsdk__client_write(c, p->buf.data, p->buf.len);
+    /* One call: reconnect, re-AUTH, session-state tracking and events as
+     * for any command; under WATCH it is never retried. */
+    rsdk_status s = rsdk__client_call(c, p->buf.data, p->buf.len, n + 2, p->slots);
     rsdk__pipeline_reset_queue(p);
-    if (s) {
-        c->watching = false; /* the connection broke: the server forgot it */
-        return s;
-    }
-    c->in_multi = true; /* until EXEC's reply is in */
-    rsdk_reply *multi = NULL, *exec = NULL;
-    s = rsdk__client_read_reply(c, &multi);
-    for (size_t i = 0; !s && i < n; i++) s = rsdk__client_read_reply(c, &p->slots[i]);
-    if (!s) s = rsdk__client_read_reply(c, &exec);
+    rsdk_reply *multi = p->slots[0], *exec = p->slots[n + 1];
+    memmove(p->slots, p->slots + 1, n * sizeof *p->slots);
     if (!s && exec->type == RSDK_REPLY_ARRAY) s = rsdk__txn_repair_exec(c, &exec);
+    c->watching = false; /* EXEC ended it, or the connection did */
     if (s) {
-        rsdk_reply_free(exec);
         /* The connection is broken (so the server dropped the transaction);
          * acknowledgements read so far are no results. */
+        rsdk_reply_free(exec);
         rsdk_reply_free(multi);
         free_all_slots(p);
-        c->in_multi = false;
-        c->watching = false;
         return s;
     }
-    c->in_multi = false;
-    c->watching = false; /* EXEC ends every WATCH, whatever its outcome */
     return settle(p, multi, exec);
 }
