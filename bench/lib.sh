@@ -1,7 +1,7 @@
 # bench/lib.sh — sourced by run.sh and profile.sh: fetch hiredis, build the
 # drivers, start and stop the throwaway server. Expects here, root, deps, out,
 # bindir, BENCH_CLIENTS, BAZEL, bazel_startup and BENCH_PIN to be set.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154
 
 # ---- hiredis 1.2.0 from Debian trixie, extracted into bench/.deps ---------
 # The .debs are fetched with apt through a sources list of our own and
