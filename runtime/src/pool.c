@@ -122,6 +122,10 @@ static rsdk_status check_opts(const rsdk_pool_opts *o, rsdk_error *err) {
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "pool min_idle must be 0..max_size");
     if (o->acquire_timeout_ms < -1 || o->health_check_idle_ms < -1 || o->max_idle_ms < 0)
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "pool timeouts out of range");
+    rsdk_backoff b;
+    if (o->client.retry && rsdk_retry_backoff_init(o->client.retry, &b, 1))
+        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
+                              "retry policy: unknown backoff or cap below base");
     return RSDK_OK;
 }
 
