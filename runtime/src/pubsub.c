@@ -82,7 +82,7 @@ rsdk_status rsdk_pubsub_new(const rsdk_pubsub_opts *o, rsdk_pubsub **out, rsdk_e
     ps->client_id = r->type == RSDK_REPLY_INTEGER ? r->integer : 0;
     rsdk_reply_free(r);
     ps->synced_connects = ps->c->connects;
-    ps->announced = true; /* the client's own CONNECTED covers the first */
+    rsdk__ps_announce(ps);
     *out = ps;
     return RSDK_OK;
 }

@@ -65,7 +65,7 @@ static void sleep_until(long long until) {
     }
 }
 
-static void announce(rsdk_pubsub *ps) {
+void rsdk__ps_announce(rsdk_pubsub *ps) {
     ps->announced = true;
     if (rsdk_events_wants(ps->events, RSDK_EVENT_CONNECTED)) {
         rsdk_event ev = {.type = RSDK_EVENT_CONNECTED};
@@ -89,7 +89,7 @@ static rsdk_status resync(rsdk_pubsub *ps) {
     ps->attempts = 0;
     rsdk_backoff_reset(&ps->backoff);
     ps->stats.reconnects++;
-    announce(ps);
+    rsdk__ps_announce(ps);
     /* Invalidations sent while we were away are lost: drop everything. */
     if (ps->tracking && ps->c->inval_fn) {
         ps->stats.invalidations++;

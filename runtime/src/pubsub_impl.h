@@ -24,7 +24,6 @@ typedef struct rsdk__psset {
 int rsdk__psset_add(rsdk__psset *s, const char *p, size_t len);
 /* True when it was there. */
 bool rsdk__psset_remove(rsdk__psset *s, const char *p, size_t len);
-bool rsdk__psset_has(const rsdk__psset *s, const char *p, size_t len);
 void rsdk__psset_free(rsdk__psset *s);
 
 /* Subscription kinds index sets[] and name the commands. */
@@ -90,6 +89,9 @@ rsdk_status rsdk__ps_await(rsdk_pubsub *ps);
  * subscriptions and tracking. RSDK_OK, RSDK_ERR_TIMEOUT (deadline before the
  * next attempt), or the failure of the attempt. */
 rsdk_status rsdk__ps_ensure(rsdk_pubsub *ps, long long deadline_ms, bool force);
+
+/* The connection is up with everything subscribed: CONNECTED. */
+void rsdk__ps_announce(rsdk_pubsub *ps);
 
 /* After the connection broke with `cause`: DISCONNECTED, and a reconnect
  * is due at once. */

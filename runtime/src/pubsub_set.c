@@ -54,10 +54,6 @@ int rsdk__psset_add(rsdk__psset *s, const char *p, size_t len) {
     return 1;
 }
 
-bool rsdk__psset_has(const rsdk__psset *s, const char *p, size_t len) {
-    return s->cap && s->slot[find(s, p, len, fnv1a(p, len))].ptr != NULL;
-}
-
 bool rsdk__psset_remove(rsdk__psset *s, const char *p, size_t len) {
     if (!s->cap) return false;
     size_t mask = s->cap - 1, i = find(s, p, len, fnv1a(p, len));

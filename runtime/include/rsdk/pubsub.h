@@ -58,8 +58,9 @@ typedef struct rsdk_pubsub_opts {
                                   * (default): pushes on a connection that also
                                   * runs commands; 2: a dedicated connection */
     rsdk_events *events;         /* borrowed, may be NULL: receives
-                                  * DISCONNECTED, RECONNECT_ATTEMPT and CONNECTED
-                                  * (after the resubscribe) with the subscriber
+                                  * CONNECTED (when opened, and after each
+                                  * reconnect once resubscribed), DISCONNECTED
+                                  * and RECONNECT_ATTEMPT with the subscriber
                                   * as source; must outlive the subscriber */
     int ping_interval_ms;        /* keepalive PING after this long without
                                   * traffic; default 30000, 0 = never */
