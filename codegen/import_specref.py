@@ -82,6 +82,23 @@ TOKEN_FIXES = {
 }
 
 
+# Arguments added after their command but without "since" upstream (newer
+# arguments often miss it). Without it the metadata would claim them for
+# every server the command exists on, and the COMMAND DOCS comparison could
+# not tell a newer argument from a missing one. (command, path, version)
+SINCE_FIXES = [
+    ("ZRANK", ("withscore",), "7.2.0"),
+    ("ZREVRANK", ("withscore",), "7.2.0"),
+    ("HSCAN", ("novalues",), "7.4.0"),
+    ("BITOP", ("operation", "diff"), "8.2.0"),
+    ("BITOP", ("operation", "diff1"), "8.2.0"),
+    ("BITOP", ("operation", "andor"), "8.2.0"),
+    ("BITOP", ("operation", "one"), "8.2.0"),
+    ("XADD", ("condition",), "8.2.0"),
+    ("XTRIM", ("trim", "condition"), "8.2.0"),
+]
+
+
 def full_name(key, desc):
     return f"{desc['container']} {key}" if "container" in desc else key
 
@@ -143,6 +160,11 @@ def convert(key, desc, containers):
     for cmd, path, ctype in C_TYPES:
         if cmd == name:
             ext(find_arg(args, path))["c_type"] = ctype
+    for cmd, path, version in SINCE_FIXES:
+        if cmd == name:
+            a = find_arg(args, path)
+            if "since" not in a:
+                a["since"] = version
     return desc
 
 

@@ -229,6 +229,7 @@ static void run_protocol(const rsdk_test_server *s, int proto) {
            proto, rcore_commands_count, t.exercised, t.ok, t.accepted, t.unknown, t.older, t.denied,
            t.failures);
     for (size_t i = 0; i < nfail_lines; i++) printf("  FAIL %s\n", failures[i]);
+    fflush(stdout);
     assert_int_equal(t.exercised + t.denied, rcore_commands_count);
     assert_int_equal(t.failures, 0);
 }
