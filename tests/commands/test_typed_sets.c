@@ -1,0 +1,84 @@
+/* Set commands through their typed calls, on RESP2 and RESP3: RESP3 sets
+ * come back as arrays like RESP2's, SMISMEMBER's 0/1 list, algebra and
+ * cardinality, SPOP/SRANDMEMBER with and without COUNT. */
+#include "typed_common.h"
+
+static void members(rsdk_client *c, int proto) {
+    (void)proto;
+    int64_t n = 0;
+    OK(rcore_sadd(c, "t:a", (rsdk_str[]){RSDK_S("x"), RSDK_S("y"), RSDK_S("z"), RSDK_S("x")}, 4, &n));
+    assert_int_equal(n, 3);
+    OK(rcore_sadd(c, "t:b", (rsdk_str[]){RSDK_S("y"), RSDK_S("w")}, 2, &n));
+    rsdk_reply *r = NULL;
+    OK(rcore_smembers(c, "t:a", &r));
+    tc_assert_string_set(r, 3, "x", "y", "z"); /* a RESP3 set arrives as an array */
+    rsdk_reply_free(r);
+    bool b = false;
+    OK(rcore_sismember(c, "t:a", "y", &b));
+    assert_true(b);
+    OK(rcore_smismember(c, "t:a", (rsdk_str[]){RSDK_S("x"), RSDK_S("q")}, 2, &r));
+    assert_int_equal(r->elements, 2);
+    assert_int_equal(r->element[0].integer, 1);
+    assert_int_equal(r->element[1].integer, 0);
+    rsdk_reply_free(r);
+    OK(rcore_scard(c, "t:a", &n));
+    assert_int_equal(n, 3);
+    rsdk_str ab[] = {RSDK_S("t:a"), RSDK_S("t:b")};
+    OK(rcore_sinter(c, ab, 2, &r));
+    tc_assert_strings(r, 1, "y");
+    rsdk_reply_free(r);
+    OK(rcore_sunion(c, ab, 2, &r));
+    tc_assert_string_set(r, 4, "x", "y", "z", "w");
+    rsdk_reply_free(r);
+    OK(rcore_sdiff(c, ab, 2, &r));
+    tc_assert_string_set(r, 2, "x", "z");
+    rsdk_reply_free(r);
+    OK(rcore_sintercard(c, ab, 2, &(rcore_sintercard_opts){.has_limit = true, .limit = 1}, &n));
+    assert_int_equal(n, 1);
+    OK(rcore_sunionstore(c, "t:u", ab, 2, &n));
+    assert_int_equal(n, 4);
+    OK(rcore_smove(c, "t:a", "t:b", "z", &b));
+    assert_true(b);
+    OK(rcore_srem(c, "t:b", (rsdk_str[]){RSDK_S("z"), RSDK_S("none")}, 2, &n));
+    assert_int_equal(n, 1);
+}
+
+static void random_members(rsdk_client *c, int proto) {
+    (void)proto;
+    OK(rcore_sadd(c, "t:r", (rsdk_str[]){RSDK_S("1"), RSDK_S("2"), RSDK_S("3")}, 3, NULL));
+    rsdk_reply *r = NULL;
+    OK(rcore_srandmember(c, "t:r", NULL, &r)); /* one: a string */
+    assert_int_equal(r->type, RSDK_REPLY_STRING);
+    rsdk_reply_free(r);
+    OK(rcore_srandmember(c, "t:r", &(rcore_srandmember_opts){.has_count = true, .count = -5}, &r));
+    assert_int_equal(r->type, RSDK_REPLY_ARRAY); /* negative count: repeats allowed */
+    assert_int_equal(r->elements, 5);
+    rsdk_reply_free(r);
+    OK(rcore_spop(c, "t:r", &(rcore_spop_opts){.has_count = true, .count = 2}, &r));
+    assert_int_equal(r->type, RSDK_REPLY_ARRAY); /* a RESP3 set, normalised */
+    assert_int_equal(r->elements, 2);
+    rsdk_reply_free(r);
+    OK(rcore_spop(c, "t:r", NULL, &r));
+    assert_int_equal(r->type, RSDK_REPLY_STRING);
+    rsdk_reply_free(r);
+    OK(rcore_spop(c, "t:r", NULL, &r));
+    assert_int_equal(r->type, RSDK_REPLY_NIL);
+    rsdk_reply_free(r);
+}
+
+static void set_members_and_algebra(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    tc_each_protocol(state, members);
+}
+static void random_members_and_pops(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    tc_each_protocol(state, random_members);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(set_members_and_algebra),
+        cmocka_unit_test(random_members_and_pops),
+    };
+    return cmocka_run_group_tests(tests, rsdk_test_server_group_setup, rsdk_test_server_group_teardown);
+}

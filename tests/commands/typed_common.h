@@ -1,0 +1,66 @@
+/* tests/commands/typed_common.h — shared setup of the typed round-trip
+ * tests: each test body runs twice, once on a RESP2 and once on a RESP3
+ * connection (over TCP and the Unix socket respectively), against an
+ * emptied server, and must see the same typed C results both times. */
+#ifndef RSDK_TEST_TYPED_COMMON_H
+#define RSDK_TEST_TYPED_COMMON_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "rsdk/core.h"
+#include "support/server.h"
+
+/* Fails the test with the call, its status and the client's error text.
+ * Needs a client named `c` in scope. */
+#define OK(call)                                                                             \
+    do {                                                                                     \
+        rsdk_status s_ = (call);                                                             \
+        if (s_ != RSDK_OK)                                                                   \
+            fail_msg("%s: %s (%s)", #call, rsdk_status_name(s_), rsdk_client_error(c)->message); \
+    } while (0)
+
+/* Expects `call` to fail with `want`. */
+#define FAILS(want, call)                                                                    \
+    do {                                                                                     \
+        rsdk_status s_ = (call);                                                             \
+        if (s_ != (want))                                                                    \
+            fail_msg("%s: %s, expected %s (%s)", #call, rsdk_status_name(s_),               \
+                     rsdk_status_name(want), rsdk_client_error(c)->message);                  \
+    } while (0)
+
+typedef void (*tc_body)(rsdk_client *c, int proto);
+
+/* Runs `body` on RESP2, then RESP3, each time after FLUSHALL. */
+void tc_each_protocol(void **state, tc_body body);
+
+/* The server's redis_version ("7.0.15"). */
+const char *tc_server_version(rsdk_client *c);
+
+/* Element i of an array reply, checked to be a string (or status). */
+const char *tc_str_at(const rsdk_reply *r, size_t i);
+
+/* Asserts `r` is an array of exactly the given strings, in order. */
+void tc_assert_strings(const rsdk_reply *r, size_t n, ...);
+
+/* Asserts `r` is an array (or set) holding the given strings in any order. */
+void tc_assert_string_set(const rsdk_reply *r, size_t n, ...);
+
+/* Asserts the typed string result equals `want` (not nil). */
+void tc_assert_string(const rsdk_string *s, const char *want);
+
+/* A number from a reply node: INTEGER, DOUBLE, or a string holding one
+ * (RESP2 sends scores as bulk strings). */
+double tc_num(const rsdk_reply *r);
+
+/* Prints (and returns true) when a command is unknown to this server:
+ * the status is RSDK_ERR_UNKNOWN_COMMAND. Used to skip newer commands with
+ * the server's own refusal as the printed reason. */
+bool tc_unknown_command(rsdk_client *c, rsdk_status st, const char *what);
+
+#endif
