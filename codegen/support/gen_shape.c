@@ -20,6 +20,21 @@ static const rsdk_shape *map_value_shape(const rsdk_shape *table, const rsdk_sha
 
 static void normalize(rsdk_reply *r, const rsdk_shape *table, const rsdk_shape *s);
 
+/* True when every key position of `r` holds a scalar, as in a flat
+ * field/value list. */
+static bool flat_pairs(const rsdk_reply *r) {
+    for (size_t i = 0; i < r->elements; i += 2) {
+        switch (r->element[i].type) {
+        case RSDK_REPLY_ARRAY:
+        case RSDK_REPLY_MAP:
+        case RSDK_REPLY_SET:
+        case RSDK_REPLY_PUSH: return false;
+        default: break;
+        }
+    }
+    return true;
+}
+
 static void normalize_children(rsdk_reply *r, const rsdk_shape *table, const rsdk_shape *s) {
     for (size_t i = 0; i < r->elements; i++) {
         const rsdk_shape *cs = NULL;
@@ -54,8 +69,12 @@ static void normalize(rsdk_reply *r, const rsdk_shape *table, const rsdk_shape *
             break;
         case RSDK_SHAPE_MAP:
             /* A RESP2 map is a flat field/value array: the same layout as
-             * a MAP node (elements = 2 * pairs), so only the tag changes. */
-            if (r->type == RSDK_REPLY_ARRAY && r->elements % 2 == 0) r->type = RSDK_REPLY_MAP;
+             * a MAP node (elements = 2 * pairs), so only the tag changes.
+             * Some commands send an array of [key, value] pairs instead
+             * (XREAD, XREADGROUP); retagging that would pair one entry
+             * with the next, so it stays as received. */
+            if (r->type == RSDK_REPLY_ARRAY && r->elements % 2 == 0 && flat_pairs(r))
+                r->type = RSDK_REPLY_MAP;
             break;
         default: break;
         }
