@@ -3,7 +3,12 @@
 
 #include <stdlib.h>
 
+static const rsdk_test_server *current;
+
+const rsdk_test_server *tc_server(void) { return current; }
+
 void tc_each_protocol(void **state, tc_body body) {
+    current = *state;
     for (int proto = 2; proto <= 3; proto++) {
         rsdk_client *c = rsdk_test_client(*state, proto, proto == 3);
         assert_int_equal(rsdk_client_protocol(c), proto);

@@ -39,6 +39,9 @@ typedef void (*tc_body)(rsdk_client *c, int proto);
 /* Runs `body` on RESP2, then RESP3, each time after FLUSHALL. */
 void tc_each_protocol(void **state, tc_body body);
 
+/* The group's server, for bodies that open a second connection. */
+const rsdk_test_server *tc_server(void);
+
 /* The server's redis_version ("7.0.15"). */
 const char *tc_server_version(rsdk_client *c);
 
