@@ -133,7 +133,9 @@ RSDK_API void rsdk_client_set_push_handler(rsdk_client *c, rsdk_client_push_fn f
  * (caller frees). A server error reply is a failure: its mapped code is
  * returned (RSDK_ERR_WRONGTYPE, ...), *out is untouched and
  * rsdk_client_error() has prefix and text. A timeout or I/O failure breaks the
- * connection so a late reply can never answer a later command. */
+ * connection so a late reply can never answer a later command. With
+ * opts.retry the call is retried under the write guarantee
+ * (docs/retries.md); the same holds for every call below. */
 RSDK_API rsdk_status rsdk_client_command_argv(rsdk_client *c, int argc, const char *const *argv,
                                               const size_t *argvlen, rsdk_reply **out);
 
