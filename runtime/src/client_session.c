@@ -58,9 +58,17 @@ bool rsdk__client_idle_ok(rsdk_client *c) {
     if (cn->ops->pending && cn->ops->pending(cn->ctx) > 0) return false;
     /* Nothing is owed to an idle connection, so anything readable is either
      * the server's close (restart, timeout, CLIENT KILL) or bytes nobody
-     * asked for: both make it unfit. */
+     * asked for: both make it unfit. One non-blocking read tells them from
+     * TLS records that carry no data (TLS 1.3 session tickets), after
+     * which the transport says "again" and the connection is fine. */
     struct pollfd p = {.fd = cn->fd, .events = POLLIN, .revents = 0};
-    return poll(&p, 1, 0) == 0;
+    int r = poll(&p, 1, 0);
+    if (r == 0) return true;
+    if (r < 0) return false;
+    char b[64];
+    size_t n = 0;
+    rsdk_error e;
+    return cn->ops->read(cn->ctx, b, sizeof b, &n, false, &e) == RSDK__IO_AGAIN;
 }
 
 /* ---- connect, close, push ----------------------------------------------- */
