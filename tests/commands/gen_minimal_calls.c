@@ -250,7 +250,19 @@ int main(int argc, char **argv) {
         if (!gen_is_generated(c)) continue;
         sb_printf(&b, "    {%s, mc_call_%s},\n", gen_c_literal(c->name), c->fname);
     }
-    sb_printf(&b, "};\nconst size_t mc_bindings_count = %zu;\n", count);
+    sb_printf(&b, "};\nconst size_t mc_bindings_count = %zu;\n\n", count);
+    size_t containers = 0, skipped = 0;
+    sb_put(&b, "const mc_skipped mc_skipped_specs[] = {\n");
+    for (size_t i = 0; i < m.ncmds; i++) {
+        const command *c = &m.cmds[i];
+        if (c->is_container) containers++;
+        else if (c->skip) {
+            skipped++;
+            sb_printf(&b, "    {%s, %s},\n", gen_c_literal(c->name), gen_c_literal(c->skip));
+        }
+    }
+    sb_printf(&b, "    {NULL, NULL},\n};\nconst size_t mc_specs_total = %zu;\n", m.ncmds);
+    sb_printf(&b, "const size_t mc_specs_containers = %zu;\n", containers);
     bool ok = sb_write_file(&b, out);
     sb_free(&b);
     for (size_t i = 0; i < m.nroots; i++) json_decref(m.roots[i]);

@@ -93,6 +93,15 @@ typedef struct mc_binding {
 extern const mc_binding mc_bindings[]; /* sorted like rcore_commands[] */
 extern const size_t mc_bindings_count;
 
+/* Specs that get no binding, with the reason ("rsdk": {"skip"}); ends with
+ * {NULL, NULL}. Totals of the spec set. */
+typedef struct mc_skipped {
+    const char *name;
+    const char *reason;
+} mc_skipped;
+extern const mc_skipped mc_skipped_specs[];
+extern const size_t mc_specs_total, mc_specs_containers;
+
 /* ---- policy -------------------------------------------------------------------- */
 
 /* Why a command is not sent at all, or NULL. */

@@ -60,6 +60,15 @@ static void server_version(rsdk_client *c, char *out, size_t cap) {
     rsdk_reply_free(r);
 }
 
+/* cluster_enabled from INFO cluster. */
+static bool cluster_enabled(rsdk_client *c) {
+    rsdk_reply *r = NULL;
+    if (rsdk_client_command(c, &r, "INFO", "cluster", NULL) != RSDK_OK) return false;
+    bool on = strstr(r->str, "cluster_enabled:1") != NULL;
+    rsdk_reply_free(r);
+    return on;
+}
+
 static void load_fixtures(rsdk_client *c) {
     rsdk_pipeline *p = rsdk_pipeline_new(c);
     assert_non_null(p);
@@ -145,8 +154,17 @@ static void run_protocol(const rsdk_test_server *s, int proto) {
     char version[32];
     server_version(c, version, sizeof version);
     int64_t now = (int64_t)time(NULL);
+    /* Without cluster mode the cluster group must answer exactly that. */
+    bool expect_cluster_disabled = !cluster_enabled(c);
     assert_int_equal(mc_bindings_count, rcore_commands_count);
-    printf("RESP%d, redis_version %s: %zu generated commands\n", proto, version, rcore_commands_count);
+    size_t nskipped = 0;
+    while (mc_skipped_specs[nskipped].name) nskipped++;
+    printf("RESP%d, redis_version %s: %zu specs: %zu generated commands, %zu skipped, %zu containers\n", proto,
+           version, mc_specs_total, rcore_commands_count, nskipped, mc_specs_containers);
+    assert_int_equal(rcore_commands_count + nskipped + mc_specs_containers, mc_specs_total);
+    if (proto == 2)
+        for (size_t i = 0; i < nskipped; i++)
+            printf("  not generated: %-30s %s\n", mc_skipped_specs[i].name, mc_skipped_specs[i].reason);
     static char unknown[512][64];
     size_t nunknown = 0;
 
@@ -180,7 +198,9 @@ static void run_protocol(const rsdk_test_server *s, int proto) {
         const rsdk_error *e = rsdk_client_error(run);
         char msg[256];
         snprintf(msg, sizeof msg, "%s", st == RSDK_OK ? "" : e->message);
-        if (st == RSDK_OK) {
+        if (st == RSDK_OK && strcmp(m->group, "cluster") == 0 && expect_cluster_disabled) {
+            fail_line(&t, "%s: answered without cluster mode", m->name);
+        } else if (st == RSDK_OK) {
             t.ok++;
         } else if (st == RSDK_ERR_TIMEOUT && (flags & MC_DEDICATED) && ps.n > 0) {
             t.ok++; /* confirmed by push */
@@ -192,7 +212,10 @@ static void run_protocol(const rsdk_test_server *s, int proto) {
             fail_line(&t, "%s (since %s): server %s does not know it: %s", m->name, m->since, version, msg);
         } else if (rsdk_err_class(st) == RSDK_CLASS_RESPONSE || rsdk_err_class(st) == RSDK_CLASS_CLUSTER) {
             const mc_older *old = mc_older_server(m->name, version);
-            if (old && grammar_error(msg)) {
+            bool cluster_cmd = strcmp(m->group, "cluster") == 0;
+            if (cluster_cmd && expect_cluster_disabled && strstr(msg, "cluster support disabled") == NULL) {
+                fail_line(&t, "%s: expected the cluster-disabled error, got %s", m->name, msg);
+            } else if (old && grammar_error(msg)) {
                 t.older++;
                 printf("  refused by this older server  %-20s %s (fine from %s: %s)\n", m->name, msg,
                        old->fixed_in, old->why);
