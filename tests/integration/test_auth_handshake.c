@@ -2,7 +2,7 @@
  * an ACL user: a wrong password is RSDK_ERR_AUTH (response class) and never
  * appears in the error; right passwords and ACL users work under RESP3 and
  * RESP2. */
-#include "live.h"
+#include "support/live.h"
 
 #define PASS "s3cret-Pa55"
 #define ALICE_PASS "alice-Pa55word"
@@ -11,7 +11,7 @@ static const char *const server_args[] = {
     "--requirepass", PASS, "--user", "alice", "on", ">" ALICE_PASS, "~*", "&*", "+@all", NULL,
 };
 
-static int setup(void **state) { return live_setup_with(state, server_args); }
+static int setup(void **state) { return rsdk_test_server_group_setup_with(state, server_args); }
 
 static rsdk_status open_as(rsdk_test_server *srv, int proto, const char *user, const char *pass,
                            rsdk_client **c, rsdk_error *err) {

@@ -1,6 +1,6 @@
 /* Values are binary-safe: NUL bytes and every byte value round trip, and a
  * 64 MiB value goes out and comes back intact. */
-#include "live.h"
+#include "support/live.h"
 
 static void set_get(rsdk_client *c, const char *key, const char *val, size_t len) {
     const char *argv[] = {"SET", key, val};

@@ -3,9 +3,8 @@
  * answer to the next command: with reconnect the next call opens a fresh
  * connection and gets its own answer; without, it fails with BROKEN. */
 #include <pthread.h>
-#include <time.h>
 
-#include "live.h"
+#include "support/live.h"
 
 static rsdk_client *open_with_timeout(rsdk_test_server *srv, bool reconnect, bool use_unix,
                                       int proto) {
@@ -14,11 +13,7 @@ static rsdk_client *open_with_timeout(rsdk_test_server *srv, bool reconnect, boo
     o.command_timeout_ms = 200;
     o.reconnect = reconnect;
     o.protocol = proto;
-    rsdk_client *c = NULL;
-    rsdk_error err;
-    rsdk_status s = rsdk_client_open(&o, &c, &err);
-    if (s) fail_msg("open: %s", err.message);
-    return c;
+    return rsdk_test_client_open(&o);
 }
 
 static void expect_sleep_times_out(rsdk_client *c) {
@@ -31,18 +26,13 @@ static void expect_sleep_times_out(rsdk_client *c) {
     assert_true(rsdk_client_broken(c));
 }
 
-static void pause_ms(long ms) {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 static void reconnect_gets_own_reply(rsdk_test_server *srv, bool use_unix, int proto, bool wait) {
     rsdk_client *c = open_with_timeout(srv, true, use_unix, proto);
     expect_sleep_times_out(c);
     /* wait: let the late +OK of DEBUG SLEEP arrive on the old socket first.
      * Otherwise the server is still asleep and the reconnect's HELLO waits
      * for it under the connect timeout. Either way ECHO must get "mine". */
-    if (wait) pause_ms(1100);
+    if (wait) rsdk_test_sleep_ms(1100);
     CMD_STR(c, "mine", "ECHO", "mine");
     assert_false(rsdk_client_broken(c));
     assert_int_equal(rsdk_client_protocol(c), proto);
@@ -50,15 +40,8 @@ static void reconnect_gets_own_reply(rsdk_test_server *srv, bool use_unix, int p
     rsdk_client_close(c);
 }
 
-static void test_timeout_then_reconnect_unix(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    reconnect_gets_own_reply(*state, true, 3, false);
-}
-
-static void test_timeout_then_reconnect_tcp_resp2(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    reconnect_gets_own_reply(*state, false, 2, true);
-}
+RSDK_TEST_SERVER_CASE(test_timeout_then_reconnect_unix, reconnect_gets_own_reply, true, 3, false)
+RSDK_TEST_SERVER_CASE(test_timeout_then_reconnect_tcp_resp2, reconnect_gets_own_reply, false, 2, true)
 
 static void test_timeout_without_reconnect_is_broken(void **state) {
     RSDK_TEST_NEED_SERVER(state);
@@ -108,7 +91,7 @@ static void test_write_timeout_breaks(void **state) {
     rsdk_client *c = open_with_timeout(*state, false, true, 3);
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, sleep_server, sleeper), 0);
-    pause_ms(100);
+    rsdk_test_sleep_ms(100);
     size_t len = (size_t)16 * 1024 * 1024;
     char *v = calloc(1, len);
     assert_non_null(v);

@@ -1,6 +1,6 @@
 /* Every DEBUG PROTOCOL reply type, read from a real server under RESP3 and
  * RESP2, arrives with the right type and value. */
-#include "live.h"
+#include "support/live.h"
 
 static int push_count;
 

@@ -1,7 +1,7 @@
 /* Pipelines: 1000 commands come back in order; a server error in the middle
  * stays in its slot and the others are unaffected; encoders can append
  * through the pipeline's buffer; the pipeline is reusable. */
-#include "live.h"
+#include "support/live.h"
 
 static void test_thousand_commands_in_order(void **state) {
     RSDK_TEST_NEED_SERVER(state);

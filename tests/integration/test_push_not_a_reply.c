@@ -1,7 +1,7 @@
 /* RESP3 pushes that arrive on a normal connection (client-side caching
  * invalidations) are never taken as a command's reply: the push handler
  * gets them, the command gets its own answer, pipelines stay aligned. */
-#include "live.h"
+#include "support/live.h"
 
 typedef struct {
     int count;

@@ -1,14 +1,14 @@
 /* RESP2 paths of the handshake: a server without HELLO (renamed away, as on
  * servers before 6.0) gets AUTH, CLIENT SETNAME and SELECT instead; forcing
  * protocol 2 sends no HELLO at all. */
-#include "live.h"
+#include "support/live.h"
 
 #define PASS "fallback-Pa55"
 
 static const char *const no_hello_args[] = {"--rename-command", "HELLO", "", "--requirepass", PASS,
                                             NULL};
 
-static int setup(void **state) { return live_setup_with(state, no_hello_args); }
+static int setup(void **state) { return rsdk_test_server_group_setup_with(state, no_hello_args); }
 
 static rsdk_client_opts opts_for(rsdk_test_server *srv, int proto, bool use_unix) {
     rsdk_client_opts o;
@@ -38,10 +38,7 @@ static void test_protocol3_falls_back_without_hello(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     for (int use_unix = 0; use_unix <= 1; use_unix++) {
         rsdk_client_opts o = opts_for(*state, 3, use_unix);
-        rsdk_client *c = NULL;
-        rsdk_error err;
-        rsdk_status s = rsdk_client_open(&o, &c, &err);
-        if (s) fail_msg("open: %s", err.message);
+        rsdk_client *c = rsdk_test_client_open(&o);
         check_session(c);
         rsdk_client_close(c);
     }

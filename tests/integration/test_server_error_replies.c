@@ -1,6 +1,6 @@
 /* Server error replies become mapped failures (code, prefix, text) and leave
  * the connection usable. */
-#include "live.h"
+#include "support/live.h"
 
 static void test_wrongtype_maps_with_prefix(void **state) {
     RSDK_TEST_NEED_SERVER(state);

@@ -2,13 +2,11 @@
  * a reply gets a connection error (NULL slot, EOF/IO code), nothing crashes
  * or leaks, and the client reconnects once the server is back. */
 #include <pthread.h>
-#include <time.h>
 
-#include "live.h"
+#include "support/live.h"
 
 static void *kill_later(void *arg) {
-    struct timespec ts = {0, 300 * 1000000L};
-    nanosleep(&ts, NULL);
+    rsdk_test_sleep_ms(300);
     rsdk_test_server_kill(arg);
     return NULL;
 }
@@ -68,15 +66,8 @@ static void kill_during_exec(rsdk_test_server *srv, bool use_unix) {
     rsdk_client_close(c);
 }
 
-static void test_kill_mid_pipeline_unix(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    kill_during_exec(*state, true);
-}
-
-static void test_kill_mid_pipeline_tcp(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    kill_during_exec(*state, false);
-}
+RSDK_TEST_SERVER_CASE(test_kill_mid_pipeline_unix, kill_during_exec, true)
+RSDK_TEST_SERVER_CASE(test_kill_mid_pipeline_tcp, kill_during_exec, false)
 
 /* send_encoded on a dead connection: every slot NULL, connection code. */
 static void test_send_encoded_to_dead_server(void **state) {

@@ -6,7 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "live.h"
+#include "support/live.h"
 
 static void check_roundtrips(rsdk_client *c) {
     CMD_STR(c, "PONG", "PING");
@@ -44,30 +44,15 @@ static void test_tcp_by_host_name(void **state) {
     rsdk_client_opts o;
     rsdk_test_server_client_opts(*state, &o, false);
     o.host = "localhost"; /* resolves to ::1 and/or 127.0.0.1; the server binds 127.0.0.1 */
-    rsdk_client *c = NULL;
-    rsdk_error err;
-    rsdk_status s = rsdk_client_open(&o, &c, &err);
-    if (s) fail_msg("localhost: %s", err.message);
+    rsdk_client *c = rsdk_test_client_open(&o);
     check_roundtrips(c);
     rsdk_client_close(c);
-}
-
-static bool have_ipv6_loopback(void) {
-    int fd = socket(AF_INET6, SOCK_STREAM, 0);
-    if (fd < 0) return false;
-    struct sockaddr_in6 a;
-    memset(&a, 0, sizeof a);
-    a.sin6_family = AF_INET6;
-    a.sin6_addr = in6addr_loopback;
-    bool ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
-    close(fd);
-    return ok;
 }
 
 /* IPv6 needs a server listening on ::1: a second one for this test. */
 static void test_tcp_ipv6(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    if (!have_ipv6_loopback()) {
+    if (!rsdk_test_have_ipv6_loopback()) {
         printf("SKIP: no IPv6 loopback on this host\n");
         skip();
         return;

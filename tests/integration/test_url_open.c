@@ -1,7 +1,7 @@
 /* rsdk_client_open_url: redis:// and unix:// forms with db, user, password
  * (percent-encoded) and options reach the right server and database;
  * malformed URLs are RSDK_ERR_URL. */
-#include "live.h"
+#include "support/live.h"
 
 #define PASS "url-Pa55"
 /* Alice's password has characters that must be percent-encoded in a URL. */
@@ -12,14 +12,36 @@ static const char *const server_args[] = {
     "--requirepass", PASS, "--user", "alice", "on", ">" ALICE_PASS, "~*", "&*", "+@all", NULL,
 };
 
-static int setup(void **state) { return live_setup_with(state, server_args); }
+static int setup(void **state) { return rsdk_test_server_group_setup_with(state, server_args); }
 
-static rsdk_client *open_url(const char *url) {
+/* Opens the URL made from `fmt`; fails the test unless it opened. */
+__attribute__((format(printf, 1, 2))) static rsdk_client *open_url(const char *fmt, ...) {
+    char url[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(url, sizeof url, fmt, ap);
+    va_end(ap);
     rsdk_client *c = NULL;
     rsdk_error err;
     rsdk_status s = rsdk_client_open_url(url, &c, &err);
     if (s) fail_msg("open %s: %s (%s)", url, rsdk_status_name(s), err.message);
     return c;
+}
+
+/* Asserts that the URL made from `fmt` is refused with `want`, and that
+ * the error text does not show `secret`. */
+__attribute__((format(printf, 3, 4))) static void open_url_fails(rsdk_status want, const char *secret,
+                                                                const char *fmt, ...) {
+    char url[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(url, sizeof url, fmt, ap);
+    va_end(ap);
+    rsdk_client *c = NULL;
+    rsdk_error err;
+    assert_int_equal(rsdk_client_open_url(url, &c, &err), want);
+    assert_null(c);
+    assert_null(strstr(err.message, secret));
 }
 
 static int client_db(rsdk_client *c) {
@@ -34,9 +56,7 @@ static int client_db(rsdk_client *c) {
 static void test_tcp_url_with_db(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_test_server *srv = *state;
-    char url[256];
-    snprintf(url, sizeof url, "redis://:%s@127.0.0.1:%d/2", PASS, srv->port);
-    rsdk_client *c = open_url(url);
+    rsdk_client *c = open_url("redis://:%s@127.0.0.1:%d/2", PASS, srv->port);
     assert_int_equal(client_db(c), 2);
     assert_int_equal(rsdk_client_protocol(c), 3);
     CMD_STR(c, "default", "ACL", "WHOAMI");
@@ -46,9 +66,7 @@ static void test_tcp_url_with_db(void **state) {
 static void test_unix_url_with_db_option(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_test_server *srv = *state;
-    char url[512];
-    snprintf(url, sizeof url, "unix://:%s@%s?db=3", PASS, srv->unix_path);
-    rsdk_client *c = open_url(url);
+    rsdk_client *c = open_url("unix://:%s@%s?db=3", PASS, srv->unix_path);
     assert_int_equal(client_db(c), 3);
     rsdk_reply *r = CMD_OK(c, "CLIENT", "INFO");
     assert_non_null(strstr(r->str, srv->unix_path)); /* connected over the socket */
@@ -59,18 +77,15 @@ static void test_unix_url_with_db_option(void **state) {
 static void test_user_password_and_protocol_option(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_test_server *srv = *state;
-    char url[512];
-    snprintf(url, sizeof url, "redis://alice:%s@127.0.0.1:%d/1?protocol=2&client_name=from-url",
-             ALICE_PASS_URL, srv->port);
-    rsdk_client *c = open_url(url);
+    rsdk_client *c = open_url("redis://alice:%s@127.0.0.1:%d/1?protocol=2&client_name=from-url",
+                              ALICE_PASS_URL, srv->port);
     assert_int_equal(rsdk_client_protocol(c), 2);
     CMD_STR(c, "alice", "ACL", "WHOAMI");
     CMD_STR(c, "from-url", "CLIENT", "GETNAME");
     assert_int_equal(client_db(c), 1);
     rsdk_client_close(c);
 
-    snprintf(url, sizeof url, "unix://alice:%s@%s?protocol=3", ALICE_PASS_URL, srv->unix_path);
-    c = open_url(url);
+    c = open_url("unix://alice:%s@%s?protocol=3", ALICE_PASS_URL, srv->unix_path);
     assert_int_equal(rsdk_client_protocol(c), 3);
     CMD_STR(c, "alice", "ACL", "WHOAMI");
     rsdk_client_close(c);
@@ -79,13 +94,7 @@ static void test_user_password_and_protocol_option(void **state) {
 static void test_wrong_password_in_url(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_test_server *srv = *state;
-    char url[256];
-    snprintf(url, sizeof url, "redis://alice:Wr0ngSecret@127.0.0.1:%d", srv->port);
-    rsdk_client *c = NULL;
-    rsdk_error err;
-    assert_int_equal(rsdk_client_open_url(url, &c, &err), RSDK_ERR_AUTH);
-    assert_null(c);
-    assert_null(strstr(err.message, "Wr0ngSecret"));
+    open_url_fails(RSDK_ERR_AUTH, "Wr0ngSecret", "redis://alice:Wr0ngSecret@127.0.0.1:%d", srv->port);
 }
 
 static void test_malformed_urls(void **state) {
@@ -107,11 +116,7 @@ static void test_malformed_urls(void **state) {
 /* A URL password is never echoed, even when the URL is malformed later on. */
 static void test_malformed_url_hides_password(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    rsdk_client *c = NULL;
-    rsdk_error err;
-    rsdk_status s = rsdk_client_open_url("redis://u:TopSecretPw@127.0.0.1:port", &c, &err);
-    assert_int_equal(s, RSDK_ERR_URL);
-    assert_null(strstr(err.message, "TopSecretPw"));
+    open_url_fails(RSDK_ERR_URL, "TopSecretPw", "%s", "redis://u:TopSecretPw@127.0.0.1:port");
 }
 
 int main(void) {

@@ -163,15 +163,8 @@ static void kill_under_load(rsdk_test_server *srv, bool use_unix) {
     rsdk_pool_free(p);
 }
 
-static void test_kill_under_load_unix(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    kill_under_load(*state, true);
-}
-
-static void test_kill_under_load_tcp(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    kill_under_load(*state, false);
-}
+RSDK_TEST_SERVER_CASE(test_kill_under_load_unix, kill_under_load, true)
+RSDK_TEST_SERVER_CASE(test_kill_under_load_tcp, kill_under_load, false)
 
 int main(void) {
     const struct CMUnitTest tests[] = {

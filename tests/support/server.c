@@ -90,9 +90,16 @@ static bool ping_once(const char *path) {
     return ok;
 }
 
-static void sleep_ms(int ms) {
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
+long long rsdk_test_now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void rsdk_test_sleep_ms(long ms) {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
 }
 
 static rsdk_test_server_result spawn(rsdk_test_server *s) {
@@ -129,7 +136,7 @@ static rsdk_test_server_result spawn(rsdk_test_server *s) {
             return RSDK_TEST_SERVER_FAIL;
         }
         if (ping_once(s->unix_path)) return RSDK_TEST_SERVER_OK;
-        sleep_ms(10);
+        rsdk_test_sleep_ms(10);
     }
     fprintf(stderr, "test server did not answer PING within 10 s\n");
     rsdk_test_server_kill(s);
@@ -181,7 +188,7 @@ rsdk_test_server_result rsdk_test_server_restart(rsdk_test_server *s) {
     /* The port may linger briefly in the kernel; retry the bind for a while. */
     for (int attempt = 0; attempt < 50; attempt++) {
         if (spawn(s) == RSDK_TEST_SERVER_OK) return RSDK_TEST_SERVER_OK;
-        sleep_ms(100);
+        rsdk_test_sleep_ms(100);
     }
     return RSDK_TEST_SERVER_FAIL;
 }
@@ -209,10 +216,12 @@ void rsdk_test_server_client_opts(const rsdk_test_server *s, rsdk_client_opts *o
     }
 }
 
-int rsdk_test_server_group_setup(void **state) {
+int rsdk_test_server_group_setup(void **state) { return rsdk_test_server_group_setup_with(state, NULL); }
+
+int rsdk_test_server_group_setup_with(void **state, const char *const *extra_args) {
     rsdk_test_server *s = calloc(1, sizeof *s);
     if (!s) return -1;
-    switch (rsdk_test_server_start(s, NULL)) {
+    switch (rsdk_test_server_start(s, extra_args)) {
     case RSDK_TEST_SERVER_OK:
         *state = s;
         return 0;
@@ -239,9 +248,26 @@ rsdk_client *rsdk_test_client(const rsdk_test_server *s, int protocol, bool use_
     rsdk_client_opts o;
     rsdk_test_server_client_opts(s, &o, use_unix);
     o.protocol = protocol;
+    return rsdk_test_client_open(&o);
+}
+
+rsdk_client *rsdk_test_client_open(const rsdk_client_opts *o) {
     rsdk_client *c = NULL;
     rsdk_error err;
-    rsdk_status st = rsdk_client_open(&o, &c, &err);
+    rsdk_status st = rsdk_client_open(o, &c, &err);
     if (st != RSDK_OK) fail_msg("client open failed: %s (%s)", rsdk_status_name(st), err.message);
+    assert_non_null(c);
     return c;
+}
+
+bool rsdk_test_have_ipv6_loopback(void) {
+    int fd = socket(AF_INET6, SOCK_STREAM, 0);
+    if (fd < 0) return false;
+    struct sockaddr_in6 a;
+    memset(&a, 0, sizeof a);
+    a.sin6_family = AF_INET6;
+    a.sin6_addr = in6addr_loopback;
+    bool ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
+    close(fd);
+    return ok;
 }

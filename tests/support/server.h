@@ -64,6 +64,10 @@ const char *rsdk_test_server_binary(void);
 int rsdk_test_server_group_setup(void **state);
 int rsdk_test_server_group_teardown(void **state);
 
+/* The same as rsdk_test_server_group_setup, with extra server arguments
+ * (NULL-terminated, kept by pointer: pass a static list). */
+int rsdk_test_server_group_setup_with(void **state, const char *const *extra_args);
+
 /* Use inside a cmocka test: skip() when the group has no server. */
 #define RSDK_TEST_NEED_SERVER(state) \
     do {                             \
@@ -73,8 +77,29 @@ int rsdk_test_server_group_teardown(void **state);
         }                            \
     } while (0)
 
+/* Defines the cmocka test `name`: it skips when the group has no server,
+ * else runs fn(server, ...). For one body run once per protocol or
+ * transport, each run a test of its own:
+ *   RSDK_TEST_SERVER_CASE(test_resp3_unix, run, 3, true) */
+#define RSDK_TEST_SERVER_CASE(name, fn, ...) \
+    static void name(void **state) {         \
+        RSDK_TEST_NEED_SERVER(state);        \
+        fn(*state, __VA_ARGS__);             \
+    }
+
 /* Opens a client to the group's server (RESP `protocol`, Unix socket when
  * use_unix) and fails the test on error. */
 rsdk_client *rsdk_test_client(const rsdk_test_server *s, int protocol, bool use_unix);
+
+/* Opens a client with `o` (any server) and fails the test, with the status
+ * and the error text, unless it opened. */
+rsdk_client *rsdk_test_client_open(const rsdk_client_opts *o);
+
+/* Monotonic milliseconds, and a sleep that resumes when interrupted. */
+long long rsdk_test_now_ms(void);
+void rsdk_test_sleep_ms(long ms);
+
+/* True when this machine can bind the IPv6 loopback address ::1. */
+bool rsdk_test_have_ipv6_loopback(void);
 
 #endif

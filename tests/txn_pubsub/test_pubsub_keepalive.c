@@ -56,15 +56,8 @@ static void run(rsdk_test_server *srv, int protocol) {
     rsdk_client_close(admin);
 }
 
-static void test_resp3(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    run(*state, 3);
-}
-
-static void test_resp2(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    run(*state, 2);
-}
+RSDK_TEST_SERVER_CASE(test_resp3, run, 3)
+RSDK_TEST_SERVER_CASE(test_resp2, run, 2)
 
 /* The server stops answering (CLIENT PAUSE): the unanswered PING breaks
  * the connection after the reply timeout; once the pause ends the

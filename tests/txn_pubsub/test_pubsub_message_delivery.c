@@ -65,25 +65,10 @@ static void run(rsdk_test_server *srv, int protocol, bool use_unix) {
     rsdk_pubsub_free(ps);
 }
 
-static void test_resp3_unix(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    run(*state, 3, true);
-}
-
-static void test_resp2_unix(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    run(*state, 2, true);
-}
-
-static void test_resp3_tcp(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    run(*state, 3, false);
-}
-
-static void test_resp2_tcp(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    run(*state, 2, false);
-}
+RSDK_TEST_SERVER_CASE(test_resp3_unix, run, 3, true)
+RSDK_TEST_SERVER_CASE(test_resp2_unix, run, 2, true)
+RSDK_TEST_SERVER_CASE(test_resp3_tcp, run, 3, false)
+RSDK_TEST_SERVER_CASE(test_resp2_tcp, run, 2, false)
 
 /* Freeing a subscriber with queued messages frees them (ASan checks). */
 static void test_free_with_queued_messages(void **state) {

@@ -40,15 +40,8 @@ static void run(rsdk_test_server *srv, int protocol) {
     rsdk_pubsub_free(ps);
 }
 
-static void test_resp3(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    run(*state, 3);
-}
-
-static void test_resp2(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    run(*state, 2);
-}
+RSDK_TEST_SERVER_CASE(test_resp3, run, 3)
+RSDK_TEST_SERVER_CASE(test_resp2, run, 2)
 
 static void *publish_later(void *arg) {
     rsdk_client *pub = arg;

@@ -27,9 +27,9 @@ static void test_commands_on_subscribed_connection(void **state) {
     QUEUE(p, "PUBLISH", "mixed", "piped");
     QUEUE(p, "ECHO", "b");
     assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
-    tp_assert_str(rsdk_pipeline_reply(p, 0), "a");
+    live_assert_str(rsdk_pipeline_reply(p, 0), "a");
     assert_int_equal(rsdk_pipeline_reply(p, 1)->integer, 2);
-    tp_assert_str(rsdk_pipeline_reply(p, 2), "b");
+    live_assert_str(rsdk_pipeline_reply(p, 2), "b");
     rsdk_pipeline_free(p);
 
     const char *want[] = {"self", "other", "piped"};
@@ -74,11 +74,11 @@ static void test_transaction_on_subscribed_connection(void **state) {
     QUEUE(p, "ECHO", "c");
     assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
     assert_int_equal(rsdk_pipeline_reply_count(p), 5);
-    tp_assert_str(rsdk_pipeline_reply(p, 0), "a");
+    live_assert_str(rsdk_pipeline_reply(p, 0), "a");
     assert_int_equal(rsdk_pipeline_reply(p, 1)->integer, 1);
-    tp_assert_str(rsdk_pipeline_reply(p, 2), "b");
+    live_assert_str(rsdk_pipeline_reply(p, 2), "b");
     assert_int_equal(rsdk_pipeline_reply(p, 3)->integer, 1);
-    tp_assert_str(rsdk_pipeline_reply(p, 4), "c");
+    live_assert_str(rsdk_pipeline_reply(p, 4), "c");
     rsdk_pipeline_free(p);
     CMD_STR(c, "PONG", "PING"); /* the stream is in step */
     tp_expect_msg(ps, 2000, RSDK_PUBSUB_MESSAGE, "tx", "m1", NULL);
@@ -92,7 +92,7 @@ static void test_transaction_on_subscribed_connection(void **state) {
     assert_int_equal(rsdk_txn_exec(c, &r), RSDK_OK);
     assert_int_equal(r->elements, 2);
     assert_int_equal(r->element[0].integer, 1);
-    tp_assert_str(&r->element[1], "z");
+    live_assert_str(&r->element[1], "z");
     rsdk_reply_free(r);
     CMD_STR(c, "PONG", "PING");
     tp_expect_msg(ps, 2000, RSDK_PUBSUB_MESSAGE, "tx", "m3", NULL);

@@ -87,15 +87,8 @@ static void run_restart(rsdk_test_server *srv, int protocol) {
     rsdk_events_free(ev);
 }
 
-static void test_restart_resp3(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    run_restart(*state, 3);
-}
-
-static void test_restart_resp2(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    run_restart(*state, 2);
-}
+RSDK_TEST_SERVER_CASE(test_restart_resp3, run_restart, 3)
+RSDK_TEST_SERVER_CASE(test_restart_resp2, run_restart, 2)
 
 /* CLIENT KILL of the subscriber's connection: same recovery; the new
  * connection has a new id. */

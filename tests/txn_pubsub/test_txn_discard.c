@@ -45,7 +45,7 @@ static void test_discard_unwatches(void **state) {
     rsdk_reply *r = NULL;
     assert_int_equal(rsdk_txn_exec(c, &r), RSDK_OK); /* not aborted: nothing watched */
     assert_int_equal(r->type, RSDK_REPLY_ARRAY);
-    tp_assert_str(&r->element[0], "changed");
+    live_assert_str(&r->element[0], "changed");
     rsdk_reply_free(r);
     rsdk_client_close(o);
     rsdk_client_close(c);
@@ -87,7 +87,7 @@ static void test_pipeline_discard(void **state) {
     rsdk_pipeline_discard(p);
     assert_int_equal(rsdk_pipeline_count(p), 0);
     /* The last exec's replies are still there. */
-    tp_assert_str(rsdk_pipeline_reply(p, 1), "kept");
+    live_assert_str(rsdk_pipeline_reply(p, 1), "kept");
     CMD_STR(c, "1", "GET", "d:p");
     /* The next exec runs only what was queued after the discard. */
     QUEUE(p, "INCR", "d:p");

@@ -47,7 +47,7 @@ static void run_order(rsdk_test_server *srv, int protocol, bool use_unix) {
     const rsdk_reply *h = rsdk_pipeline_reply(p, 6);
     /* RESP3 keeps HGETALL a map even inside EXEC; RESP2 gives a flat array. */
     assert_int_equal(h->type, protocol == 3 ? RSDK_REPLY_MAP : RSDK_REPLY_ARRAY);
-    tp_assert_str(rsdk_reply_map_get(h, "f"), "v");
+    live_assert_str(rsdk_reply_map_get(h, "f"), "v");
     assert_int_equal(rcore_get_decode(rsdk_pipeline_reply(p, 7), &str), RSDK_OK);
     assert_true(str.nil);
     assert_null(rsdk_pipeline_reply(p, 8));
@@ -60,7 +60,7 @@ static void run_order(rsdk_test_server *srv, int protocol, bool use_unix) {
     const rsdk_reply *l = rsdk_pipeline_reply(p, 1);
     assert_int_equal(l->type, RSDK_REPLY_ARRAY);
     assert_int_equal(l->elements, 3);
-    tp_assert_str(&l->element[2], "c");
+    live_assert_str(&l->element[2], "c");
 
     /* Empty transaction: MULTI EXEC, zero results. */
     assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
@@ -77,25 +77,10 @@ static void run_order(rsdk_test_server *srv, int protocol, bool use_unix) {
     rsdk_client_close(c);
 }
 
-static void test_resp3_unix(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    run_order(*state, 3, true);
-}
-
-static void test_resp2_unix(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    run_order(*state, 2, true);
-}
-
-static void test_resp3_tcp(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    run_order(*state, 3, false);
-}
-
-static void test_resp2_tcp(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    run_order(*state, 2, false);
-}
+RSDK_TEST_SERVER_CASE(test_resp3_unix, run_order, 3, true)
+RSDK_TEST_SERVER_CASE(test_resp2_unix, run_order, 2, true)
+RSDK_TEST_SERVER_CASE(test_resp3_tcp, run_order, 3, false)
+RSDK_TEST_SERVER_CASE(test_resp2_tcp, run_order, 2, false)
 
 /* Replies of a transaction stay valid until the next exec or free, and a
  * pipeline freed with transaction replies in it frees them (ASan checks). */
@@ -107,7 +92,7 @@ static void test_free_with_replies(void **state) {
     QUEUE(p, "ECHO", "one");
     QUEUE(p, "ECHO", "two");
     assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
-    tp_assert_str(rsdk_pipeline_reply(p, 1), "two");
+    live_assert_str(rsdk_pipeline_reply(p, 1), "two");
     rsdk_pipeline_free(p);
     rsdk_client_close(c);
 }

@@ -5,29 +5,21 @@
  * subscriber delivers. ASan checks the leaks. */
 #include <stdlib.h>
 
+#include "support/fail_alloc.h"
 #include "tp.h"
 
-static long countdown = -1; /* allocations left before one fails; -1: never */
-static long failures;
+static size_t failed_before; /* refusals counted when arm() was called */
 
-static bool should_fail(void) {
-    if (countdown < 0) return false;
-    if (countdown-- == 0) {
-        failures++;
-        return true;
-    }
-    return false;
-}
-static void *t_malloc(size_t n) { return should_fail() ? NULL : malloc(n); }
-static void *t_calloc(size_t c, size_t n) { return should_fail() ? NULL : calloc(c, n); }
-static void *t_realloc(void *p, size_t n) { return should_fail() ? NULL : realloc(p, n); }
-
+/* The next n allocations succeed, the one after fails. */
 static void arm(long n) {
-    countdown = n;
-    failures = 0;
+    failed_before = rsdk_test_alloc_stats_get().failed;
+    rsdk_test_alloc_fail_nth((size_t)n + 1);
 }
 
-static void disarm(void) { countdown = -1; }
+static void disarm(void) { rsdk_test_alloc_fail_nth(0); }
+
+/* Allocations refused since the last arm(). */
+static size_t failures(void) { return rsdk_test_alloc_stats_get().failed - failed_before; }
 
 static bool acceptable(rsdk_status s) {
     return s == RSDK_OK || s == RSDK_ERR_NOMEM || rsdk_err_class(s) == RSDK_CLASS_CONNECTION ||
@@ -66,14 +58,13 @@ static void txn_round(rsdk_test_server *srv, long n) {
 
 static void test_transaction_every_allocation(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    rsdk_allocator a = {t_malloc, t_calloc, t_realloc, free};
-    rsdk_allocator old = rsdk_allocator_set(&a);
+    rsdk_test_alloc_install();
     long n = 0;
     for (; n < 200; n++) {
         txn_round(*state, n);
-        if (failures == 0) break; /* the round needs fewer allocations */
+        if (failures() == 0) break; /* the round needs fewer allocations */
     }
-    rsdk_allocator_set(&old);
+    rsdk_test_alloc_remove();
     print_message("transaction: failed each of the first %ld allocations in turn\n", n);
     assert_true(n > 3);
 }
@@ -120,15 +111,14 @@ static void pubsub_round(rsdk_test_server *srv, rsdk_client *pub, long n) {
 static void test_pubsub_every_allocation(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client *pub = rsdk_test_client(*state, 3, true);
-    rsdk_allocator a = {t_malloc, t_calloc, t_realloc, free};
-    rsdk_allocator old = rsdk_allocator_set(&a);
+    rsdk_test_alloc_install();
     long n = 0;
     int quiet = 0; /* rounds in a row (one per protocol) with no failure */
     for (; n < 600 && quiet < 2; n++) {
         pubsub_round(*state, pub, n);
-        quiet = failures ? 0 : quiet + 1;
+        quiet = failures() ? 0 : quiet + 1;
     }
-    rsdk_allocator_set(&old);
+    rsdk_test_alloc_remove();
     print_message("pubsub: failed each of the first %ld allocations in turn\n", n / 2);
     assert_true(n > 10);
     rsdk_client_close(pub);

@@ -17,14 +17,14 @@ static void run(rsdk_test_server *srv, int protocol) {
 
     assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
     assert_int_equal(rsdk_pipeline_reply_count(p), 5);
-    tp_assert_str(rsdk_pipeline_reply(p, 0), "OK");
+    live_assert_str(rsdk_pipeline_reply(p, 0), "OK");
     const rsdk_reply *bad = rsdk_pipeline_reply(p, 1);
     assert_int_equal(bad->type, RSDK_REPLY_ERROR);
     assert_non_null(strstr(bad->str, "not an integer"));
     /* The generated decoder reports the slot's error as such. */
     int64_t v = 0;
     assert_int_not_equal(rcore_incr_decode(bad, &v), RSDK_OK);
-    tp_assert_str(rsdk_pipeline_reply(p, 2), "OK");
+    live_assert_str(rsdk_pipeline_reply(p, 2), "OK");
     assert_int_equal(rcore_incr_decode(rsdk_pipeline_reply(p, 3), &v), RSDK_OK);
     assert_int_equal(v, 42);
     const rsdk_reply *wt = rsdk_pipeline_reply(p, 4);
@@ -38,15 +38,8 @@ static void run(rsdk_test_server *srv, int protocol) {
     rsdk_client_close(c);
 }
 
-static void test_resp3(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    run(*state, 3);
-}
-
-static void test_resp2(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    run(*state, 2);
-}
+RSDK_TEST_SERVER_CASE(test_resp3, run, 3)
+RSDK_TEST_SERVER_CASE(test_resp2, run, 2)
 
 int main(void) {
     const struct CMUnitTest tests[] = {

@@ -63,7 +63,7 @@ static void run_helper(rsdk_test_server *srv, int protocol, body_state *b, uint3
     assert_int_equal(b->runs, want_attempts);
     assert_false(rsdk_client_watching(c));
     assert_false(rsdk_client_in_multi(c));
-    if (s == RSDK_OK) tp_assert_str(rsdk_pipeline_reply(p, 0), "OK");
+    if (s == RSDK_OK) live_assert_str(rsdk_pipeline_reply(p, 0), "OK");
     rsdk_pipeline_free(p);
     rsdk_client_close(b->other);
     b->other = NULL;
@@ -131,7 +131,7 @@ static void test_unwatch_reaches_server(void **state) {
     CMD_DO(b.other, "SET", "w:n", "7");
     QUEUE(p, "GET", "w:n");
     assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
-    tp_assert_str(rsdk_pipeline_reply(p, 0), "7");
+    live_assert_str(rsdk_pipeline_reply(p, 0), "7");
     rsdk_pipeline_free(p);
     rsdk_client_close(b.other);
     rsdk_client_close(c);
@@ -168,7 +168,7 @@ static void test_manual_watch_conflict(void **state) {
     CMD_DO(o, "SET", "w:m", "c");
     QUEUE(p, "GET", "w:m");
     assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
-    tp_assert_str(rsdk_pipeline_reply(p, 0), "c");
+    live_assert_str(rsdk_pipeline_reply(p, 0), "c");
     rsdk_pipeline_free(p);
     rsdk_client_close(o);
     rsdk_client_close(c);
