@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "support/server.h"
+
 #define MAX_PAIRS 64
 #define CHUNK 65536
 
@@ -57,12 +59,6 @@ struct fault_proxy {
     bool want_cut, want_stop;
     size_t accepted, live;
 };
-
-static long long now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void set_nonblock(int fd) {
     int fl = fcntl(fd, F_GETFL);
@@ -188,7 +184,7 @@ static bool pump_in(fault_proxy *p, int fd, queue *q) {
         if (r == 0) return false;
         if (r < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
         if (p->mode == MODE_BLACKHOLE) continue;
-        long long due = now_ms() + (p->mode == MODE_LATENCY ? p->latency_ms : 0);
+        long long due = rsdk_test_now_ms() + (p->mode == MODE_LATENCY ? p->latency_ms : 0);
         queue_push(q, buf, (size_t)r, due);
     }
 }
@@ -245,7 +241,7 @@ static void *run(void *arg) {
         fds[n++] = (struct pollfd){.fd = p->wake[0], .events = POLLIN};
         size_t lidx = n;
         fds[n++] = (struct pollfd){.fd = p->lfd, .events = POLLIN}; /* fd -1 is ignored */
-        long long now = now_ms();
+        long long now = rsdk_test_now_ms();
         for (size_t i = 0; i < p->npairs; i++) {
             pair *pr = &p->pairs[i];
             bool c_out = pr->u2c.head && pr->u2c.head->due_ms <= now;
@@ -263,7 +259,7 @@ static void *run(void *arg) {
             continue; /* the pair table may have changed */
         }
         if (p->lfd >= 0 && (fds[lidx].revents & POLLIN)) accept_all(p);
-        now = now_ms();
+        now = rsdk_test_now_ms();
         for (size_t i = p->npairs; i-- > 0;) {
             pair *pr = &p->pairs[i];
             bool ok = true;

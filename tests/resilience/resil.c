@@ -1,19 +1,5 @@
+/* Helpers shared by the resilience tests. */
 #include "resil.h"
-
-#include <errno.h>
-#include <time.h>
-
-long long rs_now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-void rs_sleep_ms(long ms) {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
 
 static void copy_text(char *dst, size_t cap, const char *src) {
     if (!src) {
@@ -32,7 +18,7 @@ static void record(const rsdk_event *ev, void *ud) {
     memset(&e, 0, sizeof e);
     e.ev = *ev;
     e.source = ev->source;
-    e.at_ms = rs_now_ms();
+    e.at_ms = rsdk_test_now_ms();
     switch (ev->type) {
     case RSDK_EVENT_CONNECTED:
         copy_text(e.text, sizeof e.text, ev->connected.endpoint);
@@ -115,60 +101,72 @@ void rs_recorder_clear(rs_recorder *r) {
     pthread_mutex_unlock(&r->mu);
 }
 
-void rs_client_opts(const rsdk_test_server *s, rsdk_client_opts *o, bool use_unix) {
-    rsdk_test_server_client_opts(s, o, use_unix);
+void rs_pool_opts(const rsdk_test_server *s, rsdk_pool_opts *o, bool use_unix) {
+    rsdk_pool_opts_init(o);
+    rsdk_test_server_client_opts(s, &o->client, use_unix);
+    o->max_size = 4;
 }
 
-rsdk_reply *rs_cmd(rsdk_client *c, const char *const *argv) {
-    int argc = 0;
-    while (argv[argc]) argc++;
-    rsdk_reply *r = NULL;
-    rsdk_status s = rsdk_client_command_argv(c, argc, argv, NULL, &r);
-    if (s != RSDK_OK)
-        fail_msg("%s failed: %s (%s)", argv[0], rsdk_status_name(s), rsdk_client_error(c)->message);
-    assert_non_null(r);
-    return r;
-}
-
-long long rs_get_int(rsdk_client *c, const char *key) {
-    rsdk_reply *r = RS_CMD(c, "GET", key);
-    long long v = 0;
-    if (r->type == RSDK_REPLY_STRING) {
-        char buf[32];
-        size_t n = r->len < sizeof buf - 1 ? r->len : sizeof buf - 1;
-        memcpy(buf, r->str, n);
-        buf[n] = '\0';
-        v = strtoll(buf, NULL, 10);
-    } else {
-        assert_int_equal(r->type, RSDK_REPLY_NIL);
-    }
-    rsdk_reply_free(r);
-    return v;
-}
-
-rsdk_client *rs_admin(const rsdk_test_server *s) {
-    rsdk_client_opts o;
-    rsdk_test_server_client_opts(s, &o, true);
-    rsdk_client *c = NULL;
+rsdk_pool *rs_pool_open(const rsdk_pool_opts *o) {
+    rsdk_pool *p = NULL;
     rsdk_error err;
-    rsdk_status st = rsdk_client_open(&o, &c, &err);
-    if (st) fail_msg("admin client: %s (%s)", rsdk_status_name(st), err.message);
-    return c;
+    rsdk_status s = rsdk_pool_new(o, &p, &err);
+    if (s != RSDK_OK) fail_msg("pool: %s (%s)", rsdk_status_name(s), err.message);
+    return p;
 }
 
-int rs_setup_with(void **state, const char *const *extra) {
-    rsdk_test_server *s = calloc(1, sizeof *s);
-    if (!s) return -1;
-    switch (rsdk_test_server_start(s, extra)) {
-    case RSDK_TEST_SERVER_OK:
-        *state = s;
-        return 0;
-    case RSDK_TEST_SERVER_SKIP:
-        free(s);
-        *state = NULL;
-        return 0;
-    default:
-        free(s);
-        return -1;
+void rs_crew_start(rs_crew *c, rsdk_pool *p, void *workers, size_t size, int n, void *(*fn)(void *)) {
+    assert_true(n > 0 && n <= RS_CREW_MAX);
+    c->phase = RS_PHASE_RUN;
+    c->n = 0;
+    for (int i = 0; i < n; i++) {
+        rs_worker *w = (rs_worker *)((char *)workers + (size_t)i * size);
+        memset(w, 0, size);
+        w->p = p;
+        w->id = i;
+        w->phase = &c->phase;
+        assert_int_equal(pthread_create(&c->t[i], NULL, fn, w), 0);
+        c->n++;
     }
+}
+
+int rs_worker_phase(const rs_worker *w) { return __atomic_load_n(w->phase, __ATOMIC_ACQUIRE); }
+
+void rs_crew_set_phase(rs_crew *c, int phase) { __atomic_store_n(&c->phase, phase, __ATOMIC_RELEASE); }
+
+void rs_crew_join(rs_crew *c) {
+    rs_crew_set_phase(c, RS_PHASE_STOP);
+    for (int i = 0; i < c->n; i++) pthread_join(c->t[i], NULL);
+    c->n = 0;
+}
+
+void *rs_echo_run(void *arg) {
+    rs_echo_worker *w = arg;
+    char tag[48];
+    for (long i = 0;; i++) {
+        int ph = rs_worker_phase(&w->base);
+        if (ph == RS_PHASE_STOP) break;
+        snprintf(tag, sizeof tag, "w%d-%ld", w->base.id, i);
+        rsdk_reply *r = NULL;
+        rsdk_error err;
+        rsdk_status s = rsdk_pool_command(w->base.p, &r, &err, "ECHO", tag, (const char *)NULL);
+        if (s == RSDK_OK) {
+            if (r->type != RSDK_REPLY_STRING || strcmp(r->str, tag) != 0) w->misdelivered++;
+            rsdk_reply_free(r);
+            w->ok++;
+            if (ph == RS_PHASE_HEALED) w->ok_after++;
+            continue;
+        }
+        w->failed++;
+        if (ph == RS_PHASE_HEALED) w->failed_after++;
+        if (s == RSDK_ERR_TIMEOUT) w->timeouts++;
+        if (rsdk_err_class(s) != RSDK_CLASS_CONNECTION) w->bad_class++;
+    }
+    return NULL;
+}
+
+void rs_crew_heal_and_join(rs_crew *c, long healed_ms) {
+    rs_crew_set_phase(c, RS_PHASE_HEALED);
+    rsdk_test_sleep_ms(healed_ms);
+    rs_crew_join(c);
 }

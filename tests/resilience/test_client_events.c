@@ -6,14 +6,10 @@
 
 static rsdk_client *open_with(rsdk_test_server *srv, rs_recorder *rec, bool use_unix, int proto) {
     rsdk_client_opts o;
-    rs_client_opts(srv, &o, use_unix);
+    rsdk_test_server_client_opts(srv, &o, use_unix);
     o.events = rec->bus;
     o.protocol = proto;
-    rsdk_client *c = NULL;
-    rsdk_error err;
-    rsdk_status s = rsdk_client_open(&o, &c, &err);
-    if (s) fail_msg("open: %s", err.message);
-    return c;
+    return rsdk_test_client_open(&o);
 }
 
 static void test_connected_and_closed(void **state) {
@@ -46,7 +42,7 @@ static void test_command_completed(void **state) {
     rs_recorder rec;
     rs_recorder_init(&rec, RSDK_EVENT_MASK(RSDK_EVENT_COMMAND_COMPLETED));
     rsdk_client *c = open_with(*state, &rec, true, 3);
-    RS_DO(c, "set", "ev:k", "v");
+    CMD_DO(c, "set", "ev:k", "v");
     rsdk_reply *r = NULL;
     assert_int_equal(rsdk_client_command(c, &r, "LPUSH", "ev:k", "x", (const char *)NULL),
                      RSDK_ERR_WRONGTYPE);
@@ -88,12 +84,12 @@ static void test_push_event(void **state) {
     rs_recorder_init(&rec, RSDK_EVENT_MASK(RSDK_EVENT_PUSH));
     rsdk_client *c = open_with(*state, &rec, true, 3);
     rsdk_client_set_push_handler(c, on_push, NULL);
-    rsdk_client *other = rs_admin(*state);
-    RS_DO(c, "CLIENT", "TRACKING", "ON");
-    RS_DO(c, "GET", "ev:tracked");
-    RS_DO(other, "SET", "ev:tracked", "1");
-    rs_sleep_ms(50); /* the invalidation is on its way */
-    RS_DO(c, "PING");
+    rsdk_client *other = rsdk_test_client(*state, 3, true);
+    CMD_DO(c, "CLIENT", "TRACKING", "ON");
+    CMD_DO(c, "GET", "ev:tracked");
+    CMD_DO(other, "SET", "ev:tracked", "1");
+    rsdk_test_sleep_ms(50); /* the invalidation is on its way */
+    CMD_DO(c, "PING");
     assert_int_equal(rs_recorder_count(&rec, RSDK_EVENT_PUSH), 1);
     assert_int_equal(pushes_seen, 1); /* the handler still gets it, after the event */
     rsdk_client_close(other);
@@ -108,12 +104,12 @@ static void test_disconnected_with_cause(void **state) {
                                RSDK_EVENT_MASK(RSDK_EVENT_CONNECTED) |
                                RSDK_EVENT_MASK(RSDK_EVENT_RECONNECT_ATTEMPT));
     rsdk_client *c = open_with(*state, &rec, true, 2);
-    rsdk_client *admin = rs_admin(*state);
-    rsdk_reply *r = RS_CMD(c, "CLIENT", "ID");
+    rsdk_client *admin = rsdk_test_client(*state, 3, true);
+    rsdk_reply *r = CMD_OK(c, "CLIENT", "ID");
     char id[32];
     snprintf(id, sizeof id, "%lld", (long long)r->integer);
     rsdk_reply_free(r);
-    RS_DO(admin, "CLIENT", "KILL", "ID", id);
+    CMD_DO(admin, "CLIENT", "KILL", "ID", id);
     r = NULL;
     rsdk_status s = rsdk_client_command(c, &r, "PING", (const char *)NULL);
     assert_true(s == RSDK_ERR_EOF || s == RSDK_ERR_IO);
@@ -122,7 +118,7 @@ static void test_disconnected_with_cause(void **state) {
     assert_true(rs_recorder_nth(&rec, RSDK_EVENT_DISCONNECTED, 0, &e));
     assert_int_equal(e.ev.disconnected.cause, s);
     /* The next call reconnects: one attempt, then CONNECTED again. */
-    RS_DO(c, "PING");
+    CMD_DO(c, "PING");
     assert_int_equal(rs_recorder_count(&rec, RSDK_EVENT_RECONNECT_ATTEMPT), 1);
     assert_true(rs_recorder_nth(&rec, RSDK_EVENT_RECONNECT_ATTEMPT, 0, &e));
     assert_int_equal(e.ev.reconnect.attempt, 1);

@@ -44,15 +44,15 @@ typedef struct fixture {
 static void open_fixture(fixture *f, rsdk_test_server *srv, int proto) {
     memset(f, 0, sizeof *f);
     set_current("pw-0", RSDK_OK);
-    f->admin = rs_admin(srv);
-    RS_DO(f->admin, "ACL", "SETUSER", "app", "reset", "on", ">pw-0", "~*", "&*", "+@all");
+    f->admin = rsdk_test_client(srv, 3, true);
+    CMD_DO(f->admin, "ACL", "SETUSER", "app", "reset", "on", ">pw-0", "~*", "&*", "+@all");
     assert_int_equal(rsdk_credentials_callback_new(fetch, NULL, &f->prov), RSDK_OK);
     rs_recorder_init(&f->rec, RSDK_EVENT_MASK(RSDK_EVENT_REAUTH_REQUIRED) |
                                   RSDK_EVENT_MASK(RSDK_EVENT_REAUTH_SUCCEEDED) |
                                   RSDK_EVENT_MASK(RSDK_EVENT_REAUTH_FAILED) |
                                   RSDK_EVENT_MASK(RSDK_EVENT_COMMAND_COMPLETED));
     rsdk_client_opts o;
-    rs_client_opts(srv, &o, true);
+    rsdk_test_server_client_opts(srv, &o, true);
     o.protocol = proto;
     o.credentials = f->prov;
     o.events = f->rec.bus;
@@ -69,7 +69,7 @@ static void close_fixture(fixture *f) {
 }
 
 static void whoami_is_app(rsdk_client *c) {
-    rsdk_reply *r = RS_CMD(c, "ACL", "WHOAMI");
+    rsdk_reply *r = CMD_OK(c, "ACL", "WHOAMI");
     assert_string_equal(r->str, "app");
     rsdk_reply_free(r);
 }
@@ -92,12 +92,12 @@ static void rotate_and_reauth(int proto, void **state) {
     open_fixture(&f, *state, proto);
     whoami_is_app(f.c);
     /* Rotate: the server accepts both, the provider moves, the old goes. */
-    RS_DO(f.admin, "ACL", "SETUSER", "app", ">pw-1");
+    CMD_DO(f.admin, "ACL", "SETUSER", "app", ">pw-1");
     set_current("pw-1", RSDK_OK);
     assert_int_equal(rsdk_credentials_provider_notify(f.prov), 2);
     rs_recorder_clear(&f.rec);
-    RS_DO(f.c, "SET", "ra:k", "v"); /* re-AUTH runs first */
-    RS_DO(f.admin, "ACL", "SETUSER", "app", "<pw-0");
+    CMD_DO(f.c, "SET", "ra:k", "v"); /* re-AUTH runs first */
+    CMD_DO(f.admin, "ACL", "SETUSER", "app", "<pw-0");
     assert_int_equal(rs_recorder_count(&f.rec, RSDK_EVENT_REAUTH_REQUIRED), 1);
     assert_int_equal(rs_recorder_count(&f.rec, RSDK_EVENT_REAUTH_SUCCEEDED), 1);
     assert_int_equal(rs_recorder_count(&f.rec, RSDK_EVENT_REAUTH_FAILED), 0);
@@ -107,15 +107,15 @@ static void rotate_and_reauth(int proto, void **state) {
     assert_true(first_index(&f.rec, RSDK_EVENT_REAUTH_SUCCEEDED) <
                 first_index(&f.rec, RSDK_EVENT_COMMAND_COMPLETED));
     /* Once is enough: the next command does not re-AUTH again. */
-    RS_DO(f.c, "GET", "ra:k");
+    CMD_DO(f.c, "GET", "ra:k");
     assert_int_equal(rs_recorder_count(&f.rec, RSDK_EVENT_REAUTH_REQUIRED), 1);
     whoami_is_app(f.c);
     /* A new connection logs in with the new secret (the old is gone). */
-    rsdk_reply *r = RS_CMD(f.c, "CLIENT", "ID");
+    rsdk_reply *r = CMD_OK(f.c, "CLIENT", "ID");
     char id[32];
     snprintf(id, sizeof id, "%lld", (long long)r->integer);
     rsdk_reply_free(r);
-    RS_DO(f.admin, "CLIENT", "KILL", "ID", id);
+    CMD_DO(f.admin, "CLIENT", "KILL", "ID", id);
     rsdk_reply *x = NULL;
     (void)rsdk_client_command(f.c, &x, "PING", (const char *)NULL); /* meets the kill */
     rsdk_reply_free(x);
@@ -140,26 +140,26 @@ static void test_refused_and_unavailable(void **state) {
     /* The provider hands out a secret the server does not know. */
     set_current("bad-secret", RSDK_OK);
     rsdk_credentials_provider_notify(f.prov);
-    RS_DO(f.c, "SET", "ra:k2", "v"); /* still succeeds, on the old login */
+    CMD_DO(f.c, "SET", "ra:k2", "v"); /* still succeeds, on the old login */
     assert_int_equal(rs_recorder_count(&f.rec, RSDK_EVENT_REAUTH_FAILED), 1);
     rs_event e;
     assert_true(rs_recorder_nth(&f.rec, RSDK_EVENT_REAUTH_FAILED, 0, &e));
     assert_int_equal(e.ev.reauth.status, RSDK_ERR_AUTH);
     assert_null(strstr(e.text, "bad-secret"));
     /* Not retried for the same generation... */
-    RS_DO(f.c, "GET", "ra:k2");
+    CMD_DO(f.c, "GET", "ra:k2");
     assert_int_equal(rs_recorder_count(&f.rec, RSDK_EVENT_REAUTH_REQUIRED), 1);
     /* ...the provider failing outright is the same story... */
     set_current("pw-0", RSDK_ERR_CREDENTIALS);
     rsdk_credentials_provider_notify(f.prov);
-    RS_DO(f.c, "GET", "ra:k2");
+    CMD_DO(f.c, "GET", "ra:k2");
     assert_int_equal(rs_recorder_count(&f.rec, RSDK_EVENT_REAUTH_FAILED), 2);
     assert_true(rs_recorder_nth(&f.rec, RSDK_EVENT_REAUTH_FAILED, 1, &e));
     assert_int_equal(e.ev.reauth.status, RSDK_ERR_CREDENTIALS);
     /* ...and a good secret with the next generation heals it. */
     set_current("pw-0", RSDK_OK);
     rsdk_credentials_provider_notify(f.prov);
-    RS_DO(f.c, "GET", "ra:k2");
+    CMD_DO(f.c, "GET", "ra:k2");
     assert_int_equal(rs_recorder_count(&f.rec, RSDK_EVENT_REAUTH_SUCCEEDED), 1);
     whoami_is_app(f.c);
     close_fixture(&f);
@@ -169,17 +169,17 @@ static void test_no_auth_inside_multi(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     fixture f;
     open_fixture(&f, *state, 3);
-    RS_DO(f.c, "MULTI");
-    RS_DO(f.admin, "ACL", "SETUSER", "app", ">pw-1");
+    CMD_DO(f.c, "MULTI");
+    CMD_DO(f.admin, "ACL", "SETUSER", "app", ">pw-1");
     set_current("pw-1", RSDK_OK);
     rsdk_credentials_provider_notify(f.prov);
-    RS_DO(f.c, "INCR", "ra:m");
-    rsdk_reply *r = RS_CMD(f.c, "EXEC");
+    CMD_DO(f.c, "INCR", "ra:m");
+    rsdk_reply *r = CMD_OK(f.c, "EXEC");
     assert_int_equal(r->type, RSDK_REPLY_ARRAY);
     assert_int_equal(r->elements, 1); /* just the INCR: no AUTH was queued */
     rsdk_reply_free(r);
     assert_int_equal(rs_recorder_count(&f.rec, RSDK_EVENT_REAUTH_REQUIRED), 0);
-    RS_DO(f.c, "PING"); /* out of MULTI: now it happens */
+    CMD_DO(f.c, "PING"); /* out of MULTI: now it happens */
     assert_int_equal(rs_recorder_count(&f.rec, RSDK_EVENT_REAUTH_SUCCEEDED), 1);
     close_fixture(&f);
 }
@@ -190,7 +190,7 @@ static void test_open_with_failing_provider(void **state) {
     assert_int_equal(rsdk_credentials_callback_new(fetch, NULL, &prov), RSDK_OK);
     set_current("pw-0", RSDK_ERR_CREDENTIALS);
     rsdk_client_opts o;
-    rs_client_opts(*state, &o, true);
+    rsdk_test_server_client_opts(*state, &o, true);
     o.credentials = prov;
     rsdk_client *c = NULL;
     rsdk_error err;

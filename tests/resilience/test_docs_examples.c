@@ -50,9 +50,9 @@ static void test_pooling_doc(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_test_server *srv = *state;
     assert_int_equal(pooling_example(srv->port), 0);
-    rsdk_client *admin = rs_admin(srv);
-    assert_int_equal(rs_get_int(admin, "visits"), 1);
-    rsdk_reply *r = RS_CMD(admin, "GET", "k");
+    rsdk_client *admin = rsdk_test_client(srv, 3, true);
+    assert_int_equal(live_get_int(admin, "visits"), 1);
+    rsdk_reply *r = CMD_OK(admin, "GET", "k");
     assert_string_equal(r->str, "v");
     rsdk_reply_free(r);
     rsdk_client_close(admin);
@@ -87,12 +87,12 @@ static void test_retries_doc(void **state) {
     assert_int_equal(retries_example(srv->port, &c), 0);
     /* The policy outlived its variable: a GET on a killed connection is
      * retried on a new one. */
-    rsdk_client *admin = rs_admin(srv);
-    RS_DO(admin, "SET", "doc:r", "ok");
-    RS_DO(admin, "CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
+    rsdk_client *admin = rsdk_test_client(srv, 3, true);
+    CMD_DO(admin, "SET", "doc:r", "ok");
+    CMD_DO(admin, "CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
     rsdk_client_close(admin);
-    rs_sleep_ms(20);
-    rsdk_reply *r = RS_CMD(c, "GET", "doc:r");
+    rsdk_test_sleep_ms(20);
+    rsdk_reply *r = CMD_OK(c, "GET", "doc:r");
     assert_string_equal(r->str, "ok");
     rsdk_reply_free(r);
     rsdk_client_close(c);
@@ -119,7 +119,7 @@ static void test_events_doc(void **state) {
     rsdk_client *c = NULL;
     assert_int_equal(events_example(((rsdk_test_server *)*state)->port, rec.bus, &c), 0);
     assert_int_equal(rs_recorder_count(&rec, RSDK_EVENT_CONNECTED), 1);
-    RS_DO(c, "PING");
+    CMD_DO(c, "PING");
     assert_int_equal(rs_recorder_count(&rec, RSDK_EVENT_COMMAND_COMPLETED), 1);
     rsdk_client_close(c);
     assert_int_equal(rs_recorder_count(&rec, RSDK_EVENT_DISCONNECTED), 1);
@@ -162,8 +162,8 @@ static int credentials_example(int port, rsdk_token_manager *tm, rsdk_events *bu
 static void test_credentials_doc(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_test_server *srv = *state;
-    rsdk_client *admin = rs_admin(srv);
-    RS_DO(admin, "ACL", "SETUSER", "tokuser", "reset", "on", ">token-1", "~*", "+@all");
+    rsdk_client *admin = rsdk_test_client(srv, 3, true);
+    CMD_DO(admin, "ACL", "SETUSER", "tokuser", "reset", "on", ">token-1", "~*", "+@all");
     rsdk_client_close(admin);
     rsdk_token_opts to;
     rsdk_token_opts_init(&to);

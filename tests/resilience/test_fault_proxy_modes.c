@@ -18,7 +18,7 @@ static rsdk_client *open_via(fault_proxy *fp, int timeout_ms, rsdk_status *st) {
 }
 
 static void ping_ok(rsdk_client *c) {
-    rsdk_reply *r = RS_CMD(c, "PING");
+    rsdk_reply *r = CMD_OK(c, "PING");
     assert_int_equal(r->type, RSDK_REPLY_STATUS);
     assert_string_equal(r->str, "PONG");
     rsdk_reply_free(r);
@@ -37,9 +37,9 @@ static void test_proxy_modes(void **state) {
 
     /* latency: each direction waits 60 ms, so a round trip takes >= 120. */
     fault_proxy_latency(fp, 60);
-    long long t0 = rs_now_ms();
+    long long t0 = rsdk_test_now_ms();
     ping_ok(c);
-    long long dt = rs_now_ms() - t0;
+    long long dt = rsdk_test_now_ms() - t0;
     assert_true(dt >= 110);
     assert_true(dt < 1000);
     fault_proxy_pass(fp);
@@ -47,10 +47,10 @@ static void test_proxy_modes(void **state) {
     /* blackhole: the request vanishes; the command timeout ends the call. */
     fault_proxy_blackhole(fp);
     rsdk_reply *r = NULL;
-    t0 = rs_now_ms();
+    t0 = rsdk_test_now_ms();
     st = rsdk_client_command(c, &r, "PING", (const char *)NULL);
     assert_int_equal(st, RSDK_ERR_TIMEOUT);
-    assert_true(rs_now_ms() - t0 >= 250);
+    assert_true(rsdk_test_now_ms() - t0 >= 250);
     assert_true(rsdk_client_broken(c));
     fault_proxy_pass(fp);
     ping_ok(c); /* reconnected through the proxy */

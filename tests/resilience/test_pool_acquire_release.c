@@ -6,14 +6,7 @@
 
 static void pool_opts(rsdk_test_server *srv, rsdk_pool_opts *o) {
     rsdk_pool_opts_init(o);
-    rs_client_opts(srv, &o->client, true);
-}
-
-static long long client_id(rsdk_client *c) {
-    rsdk_reply *r = RS_CMD(c, "CLIENT", "ID");
-    long long id = r->integer;
-    rsdk_reply_free(r);
-    return id;
+    rsdk_test_server_client_opts(srv, &o->client, true);
 }
 
 static void test_bad_options(void **state) {
@@ -92,17 +85,17 @@ static void test_reuse_and_misuse(void **state) {
     assert_int_equal(rsdk_pool_new(&o, &p, NULL), RSDK_OK);
     rsdk_client *a = NULL, *b = NULL;
     assert_int_equal(rsdk_pool_acquire(p, &a, NULL), RSDK_OK);
-    long long ida = client_id(a);
+    long long ida = live_client_id(a);
     assert_int_equal(rsdk_pool_release(p, a), RSDK_OK);
     /* Double release and a client from elsewhere are refused. */
     assert_int_equal(rsdk_pool_release(p, a), RSDK_ERR_INVALID_ARG);
-    rsdk_client *stranger = rs_admin(*state);
+    rsdk_client *stranger = rsdk_test_client(*state, 3, true);
     assert_int_equal(rsdk_pool_release(p, stranger), RSDK_ERR_INVALID_ARG);
     rsdk_client_close(stranger);
     /* The idle connection is handed out again. */
     assert_int_equal(rsdk_pool_acquire(p, &b, NULL), RSDK_OK);
     assert_ptr_equal(a, b);
-    assert_int_equal(client_id(b), ida);
+    assert_int_equal(live_client_id(b), ida);
     rsdk_pool_stats st;
     rsdk_pool_stats_get(p, &st);
     assert_int_equal(st.in_use, 1);

@@ -3,35 +3,16 @@
  * credentials change, releasing — is RSDK_ERR_NOMEM to the caller (or, for
  * a re-AUTH, a REAUTH_FAILED event), never a crash, a leak (ASan) or a
  * connection lost track of: each allocation is made to fail in turn. */
-#include <stdatomic.h>
-
 #include "resil.h"
-
-static atomic_long counter, fail_at;
-
-static bool should_fail(void) {
-    long n = atomic_fetch_add(&counter, 1) + 1;
-    long f = atomic_load(&fail_at);
-    return f && n == f;
-}
-static void *f_malloc(size_t n) { return should_fail() ? NULL : malloc(n); }
-static void *f_calloc(size_t c, size_t n) { return should_fail() ? NULL : calloc(c, n); }
-static void *f_realloc(void *p, size_t n) { return should_fail() ? NULL : realloc(p, n); }
-
-static void arm(long at) {
-    atomic_store(&counter, 0);
-    atomic_store(&fail_at, at);
-}
+#include "support/fail_alloc.h"
 
 static int setup(void **state) {
-    const rsdk_allocator a = {f_malloc, f_calloc, f_realloc, free};
-    rsdk_allocator_set(&a);
-    arm(0);
+    rsdk_test_alloc_install();
     return rsdk_test_server_group_setup(state);
 }
 
 static int teardown(void **state) {
-    rsdk_allocator_set(NULL);
+    rsdk_test_alloc_remove();
     return rsdk_test_server_group_teardown(state);
 }
 
@@ -62,10 +43,10 @@ static void test_every_allocation_fails_once(void **state) {
     int failures = 0;
     long at;
     for (at = 1;; at++) {
-        arm(at);
+        rsdk_test_alloc_fail_nth((size_t)at);
         rsdk_pool_opts o;
         rsdk_pool_opts_init(&o);
-        rs_client_opts(srv, &o.client, true);
+        rsdk_test_server_client_opts(srv, &o.client, true);
         o.client.credentials = prov;
         o.client.events = bus;
         o.client.retry = &pol;
@@ -99,9 +80,8 @@ static void test_every_allocation_fails_once(void **state) {
         rsdk_pool_stats_get(p, &st);
         assert_int_equal(st.in_use, 0);
         rsdk_pool_free(p);
-        long used = atomic_load(&counter);
-        arm(0);
-        if (used < at) break; /* the failing allocation was never reached */
+        rsdk_test_alloc_fail_nth(0);
+        if (rsdk_test_alloc_refused() == 0) break; /* the failing allocation was never reached */
     }
     print_message("%ld allocations, %d reported failures\n", at - 1, failures);
     assert_true(failures >= 5);

@@ -10,8 +10,7 @@
 #define COMMANDS 10000
 
 typedef struct worker {
-    rsdk_pool *p;
-    int id;
+    rs_worker base;    /* runs COMMANDS calls whatever the phase */
     long incrs;        /* INCRs answered */
     long commands;     /* commands answered */
     long wrong;        /* replies that were not this thread's */
@@ -22,7 +21,7 @@ typedef struct worker {
 static void problem(worker *w, long *counter, const char *what, long i) {
     (*counter)++;
     if (!w->first_problem[0])
-        snprintf(w->first_problem, sizeof w->first_problem, "thread %d, step %ld: %s", w->id, i, what);
+        snprintf(w->first_problem, sizeof w->first_problem, "thread %d, step %ld: %s", w->base.id, i, what);
 }
 
 /* One command through rsdk_pool_command; the reply must be a string equal
@@ -31,7 +30,7 @@ static void one(worker *w, long i, const char *const *argv, int argc, const char
                 long long want_int) {
     rsdk_reply *r = NULL;
     rsdk_error err;
-    rsdk_status s = rsdk_pool_command_argv(w->p, argc, argv, NULL, &r, &err);
+    rsdk_status s = rsdk_pool_command_argv(w->base.p, argc, argv, NULL, &r, &err);
     if (s) {
         problem(w, &w->failed, err.message, i);
         return;
@@ -47,7 +46,7 @@ static void one(worker *w, long i, const char *const *argv, int argc, const char
 static void *run(void *arg) {
     worker *w = arg;
     char key[32], cnt[32], tag_a[48], tag_b[48], prev[48] = "";
-    snprintf(cnt, sizeof cnt, "cc:cnt:%d", w->id);
+    snprintf(cnt, sizeof cnt, "cc:cnt:%d", w->base.id);
     for (long i = 0; w->commands + w->failed < COMMANDS; i++) {
         switch (i % 4) {
         case 0: {
@@ -57,8 +56,8 @@ static void *run(void *arg) {
             break;
         }
         case 1: {
-            snprintf(key, sizeof key, "cc:v:%d", w->id);
-            snprintf(prev, sizeof prev, "t%d-%ld", w->id, i);
+            snprintf(key, sizeof key, "cc:v:%d", w->base.id);
+            snprintf(prev, sizeof prev, "t%d-%ld", w->base.id, i);
             const char *argv[] = {"SET", key, prev};
             one(w, i, argv, 3, NULL, -1);
             break;
@@ -71,12 +70,12 @@ static void *run(void *arg) {
         default: { /* two commands on one borrowed connection */
             rsdk_client *c = NULL;
             rsdk_error err;
-            if (rsdk_pool_acquire(w->p, &c, &err)) {
+            if (rsdk_pool_acquire(w->base.p, &c, &err)) {
                 problem(w, &w->failed, err.message, i);
                 break;
             }
-            snprintf(tag_a, sizeof tag_a, "a%d-%ld", w->id, i);
-            snprintf(tag_b, sizeof tag_b, "b%d-%ld", w->id, i);
+            snprintf(tag_a, sizeof tag_a, "a%d-%ld", w->base.id, i);
+            snprintf(tag_b, sizeof tag_b, "b%d-%ld", w->base.id, i);
             const char *tags[] = {tag_a, tag_b};
             for (int k = 0; k < 2; k++) {
                 rsdk_reply *r = NULL;
@@ -88,7 +87,7 @@ static void *run(void *arg) {
                 if (strcmp(r->str, tags[k]) != 0) problem(w, &w->wrong, "ECHO of another caller", i);
                 rsdk_reply_free(r);
             }
-            rsdk_pool_release(w->p, c);
+            rsdk_pool_release(w->base.p, c);
         }
         }
     }
@@ -101,25 +100,17 @@ static void test_threads_share_pool(void **state) {
     rs_recorder rec;
     rs_recorder_init(&rec, RSDK_EVENT_MASK(RSDK_EVENT_POOL_ACQUIRE));
     rsdk_pool_opts o;
-    rsdk_pool_opts_init(&o);
-    rs_client_opts(srv, &o.client, true);
-    o.max_size = 4;
+    rs_pool_opts(srv, &o, true);
     o.acquire_timeout_ms = 10000;
     o.events = rec.bus;
-    rsdk_pool *p = NULL;
-    assert_int_equal(rsdk_pool_new(&o, &p, NULL), RSDK_OK);
+    rsdk_pool *p = rs_pool_open(&o);
+    rs_crew crew;
     worker w[THREADS];
-    pthread_t t[THREADS];
-    long long t0 = rs_now_ms();
-    for (int i = 0; i < THREADS; i++) {
-        memset(&w[i], 0, sizeof w[i]);
-        w[i].p = p;
-        w[i].id = i;
-        assert_int_equal(pthread_create(&t[i], NULL, run, &w[i]), 0);
-    }
-    for (int i = 0; i < THREADS; i++) pthread_join(t[i], NULL);
-    long long dt = rs_now_ms() - t0;
-    rsdk_client *admin = rs_admin(srv);
+    long long t0 = rsdk_test_now_ms();
+    rs_crew_start(&crew, p, w, sizeof w[0], THREADS, run);
+    rs_crew_join(&crew);
+    long long dt = rsdk_test_now_ms() - t0;
+    rsdk_client *admin = rsdk_test_client(srv, 3, true);
     long total = 0;
     for (int i = 0; i < THREADS; i++) {
         if (w[i].first_problem[0]) print_message("%s\n", w[i].first_problem);
@@ -128,7 +119,7 @@ static void test_threads_share_pool(void **state) {
         assert_int_equal(w[i].commands, COMMANDS);
         char cnt[32];
         snprintf(cnt, sizeof cnt, "cc:cnt:%d", i);
-        assert_int_equal(rs_get_int(admin, cnt), w[i].incrs);
+        assert_int_equal(live_get_int(admin, cnt), w[i].incrs);
         total += w[i].commands;
     }
     rsdk_pool_stats st;

@@ -33,21 +33,18 @@ typedef struct fixture {
 static void open_fixture(fixture *f, rsdk_test_server *srv, int min_idle) {
     memset(f, 0, sizeof *f);
     set_current(0);
-    f->admin = rs_admin(srv);
-    RS_DO(f->admin, "ACL", "SETUSER", "app", "reset", "on", ">pw-0", "~*", "&*", "+@all");
+    f->admin = rsdk_test_client(srv, 3, true);
+    CMD_DO(f->admin, "ACL", "SETUSER", "app", "reset", "on", ">pw-0", "~*", "&*", "+@all");
     assert_int_equal(rsdk_credentials_callback_new(fetch, NULL, &f->prov), RSDK_OK);
     rs_recorder_init(&f->rec, RSDK_EVENT_MASK(RSDK_EVENT_REAUTH_REQUIRED) |
                                   RSDK_EVENT_MASK(RSDK_EVENT_REAUTH_SUCCEEDED) |
                                   RSDK_EVENT_MASK(RSDK_EVENT_REAUTH_FAILED));
     rsdk_pool_opts o;
-    rsdk_pool_opts_init(&o);
-    rs_client_opts(srv, &o.client, false);
+    rs_pool_opts(srv, &o, false);
     o.client.credentials = f->prov;
     o.client.events = f->rec.bus;
-    o.max_size = 4;
     o.min_idle = min_idle;
-    rsdk_error err;
-    if (rsdk_pool_new(&o, &f->p, &err)) fail_msg("pool: %s", err.message);
+    f->p = rs_pool_open(&o);
 }
 
 static void close_fixture(fixture *f) {
@@ -62,17 +59,15 @@ static void rotate(fixture *f, int k, long settle_ms) {
     char add[32], del[32];
     snprintf(add, sizeof add, ">pw-%d", k);
     snprintf(del, sizeof del, "<pw-%d", k - 1);
-    RS_DO(f->admin, "ACL", "SETUSER", "app", add);
+    CMD_DO(f->admin, "ACL", "SETUSER", "app", add);
     set_current(k);
     rsdk_credentials_provider_notify(f->prov);
-    rs_sleep_ms(settle_ms);
-    RS_DO(f->admin, "ACL", "SETUSER", "app", del);
+    rsdk_test_sleep_ms(settle_ms);
+    CMD_DO(f->admin, "ACL", "SETUSER", "app", del);
 }
 
 typedef struct worker {
-    rsdk_pool *p;
-    int id;
-    volatile int *stop;
+    rs_worker base;
     long ok, failed, wrong;
     char first_error[300];
 } worker;
@@ -80,11 +75,11 @@ typedef struct worker {
 static void *run(void *arg) {
     worker *w = arg;
     char key[32];
-    snprintf(key, sizeof key, "cr:%d", w->id);
-    while (!__atomic_load_n(w->stop, __ATOMIC_ACQUIRE)) {
+    snprintf(key, sizeof key, "cr:%d", w->base.id);
+    while (rs_worker_phase(&w->base) != RS_PHASE_STOP) {
         rsdk_reply *r = NULL;
         rsdk_error err;
-        rsdk_status s = rsdk_pool_command(w->p, &r, &err, "INCR", key, (const char *)NULL);
+        rsdk_status s = rsdk_pool_command(w->base.p, &r, &err, "INCR", key, (const char *)NULL);
         if (s) {
             if (!w->failed++) snprintf(w->first_error, sizeof w->first_error, "%s", err.message);
             continue;
@@ -100,23 +95,15 @@ static void test_three_rotations_under_load(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     fixture f;
     open_fixture(&f, *state, 0);
-    volatile int stop = 0;
+    rs_crew crew;
     worker w[4];
-    pthread_t t[4];
-    for (int i = 0; i < 4; i++) {
-        memset(&w[i], 0, sizeof w[i]);
-        w[i].p = f.p;
-        w[i].id = i;
-        w[i].stop = &stop;
-        assert_int_equal(pthread_create(&t[i], NULL, run, &w[i]), 0);
-    }
+    rs_crew_start(&crew, f.p, w, sizeof w[0], 4, run);
     for (int k = 1; k <= 3; k++) {
-        rs_sleep_ms(150);
+        rsdk_test_sleep_ms(150);
         rotate(&f, k, 100);
     }
-    rs_sleep_ms(150);
-    __atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
-    for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
+    rsdk_test_sleep_ms(150);
+    rs_crew_join(&crew);
     long ok = 0;
     for (int i = 0; i < 4; i++) {
         if (w[i].failed) print_message("thread %d: %s\n", i, w[i].first_error);
@@ -133,8 +120,8 @@ static void test_three_rotations_under_load(void **state) {
     assert_int_equal(rs_recorder_count(&f.rec, RSDK_EVENT_REAUTH_FAILED), 0);
     assert_true(succeeded >= 3);
     /* Only pw-3 is valid now; fresh connections log in with it. */
-    RS_DO(f.admin, "CLIENT", "KILL", "USER", "app");
-    rs_sleep_ms(50); /* the closes reach the pool's sockets */
+    CMD_DO(f.admin, "CLIENT", "KILL", "USER", "app");
+    rsdk_test_sleep_ms(50); /* the closes reach the pool's sockets */
     rsdk_reply *r = NULL;
     rsdk_error err;
     for (int i = 0; i < 8; i++) {
@@ -150,15 +137,15 @@ static void test_idle_reauth_on_notify(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     fixture f;
     open_fixture(&f, *state, 2);
-    RS_DO(f.admin, "ACL", "SETUSER", "app", ">pw-1");
+    CMD_DO(f.admin, "ACL", "SETUSER", "app", ">pw-1");
     set_current(1);
     rsdk_credentials_provider_notify(f.prov);
     /* Both idle connections re-AUTHed inside notify, on this thread. */
     assert_int_equal(rs_recorder_count(&f.rec, RSDK_EVENT_REAUTH_SUCCEEDED), 2);
-    RS_DO(f.admin, "ACL", "SETUSER", "app", "<pw-0");
+    CMD_DO(f.admin, "ACL", "SETUSER", "app", "<pw-0");
     rsdk_client *c = NULL;
     assert_int_equal(rsdk_pool_acquire(f.p, &c, NULL), RSDK_OK);
-    RS_DO(c, "PING");
+    CMD_DO(c, "PING");
     assert_int_equal(rs_recorder_count(&f.rec, RSDK_EVENT_REAUTH_REQUIRED), 2); /* no more */
     rsdk_pool_release(f.p, c);
     close_fixture(&f);
@@ -170,13 +157,13 @@ static void test_in_use_reauth_on_release(void **state) {
     open_fixture(&f, *state, 0);
     rsdk_client *c = NULL;
     assert_int_equal(rsdk_pool_acquire(f.p, &c, NULL), RSDK_OK);
-    RS_DO(f.admin, "ACL", "SETUSER", "app", ">pw-1");
+    CMD_DO(f.admin, "ACL", "SETUSER", "app", ">pw-1");
     set_current(1);
     rsdk_credentials_provider_notify(f.prov);
     assert_int_equal(rs_recorder_count(&f.rec, RSDK_EVENT_REAUTH_REQUIRED), 0); /* it is out */
     assert_int_equal(rsdk_pool_release(f.p, c), RSDK_OK);
     assert_int_equal(rs_recorder_count(&f.rec, RSDK_EVENT_REAUTH_SUCCEEDED), 1);
-    RS_DO(f.admin, "ACL", "SETUSER", "app", "<pw-0");
+    CMD_DO(f.admin, "ACL", "SETUSER", "app", "<pw-0");
     rsdk_pool_stats st;
     rsdk_pool_stats_get(f.p, &st);
     assert_int_equal(st.reauths, 1);

@@ -14,24 +14,16 @@ typedef struct fixture {
 static void setup_pool(fixture *f, rsdk_test_server *srv, int proto) {
     rs_recorder_init(&f->rec, RSDK_EVENT_MASK(RSDK_EVENT_POOL_RELEASE));
     rsdk_pool_opts o;
-    rsdk_pool_opts_init(&o);
-    rs_client_opts(srv, &o.client, true);
+    rs_pool_opts(srv, &o, true);
     o.client.protocol = proto;
     o.max_size = 1; /* one connection: reuse or replacement is visible */
     o.events = f->rec.bus;
-    if (rsdk_pool_new(&o, &f->p, NULL)) fail_msg("pool");
+    f->p = rs_pool_open(&o);
 }
 
 static void teardown_pool(fixture *f) {
     rsdk_pool_free(f->p);
     rs_recorder_deinit(&f->rec);
-}
-
-static long long client_id(rsdk_client *c) {
-    rsdk_reply *r = RS_CMD(c, "CLIENT", "ID");
-    long long id = r->integer;
-    rsdk_reply_free(r);
-    return id;
 }
 
 static rsdk_client *take(fixture *f) {
@@ -56,11 +48,11 @@ static void give_back(fixture *f, rsdk_client *c, long long id, bool discarded) 
     assert_int_equal(after.open, discarded ? 0 : 1);
     rsdk_client *next = take(f);
     if (discarded)
-        assert_true(client_id(next) != id);
+        assert_true(live_client_id(next) != id);
     else
-        assert_int_equal(client_id(next), id);
+        assert_int_equal(live_client_id(next), id);
     /* Whatever it is, it answers like a fresh connection. */
-    rsdk_reply *r = RS_CMD(next, "PING");
+    rsdk_reply *r = CMD_OK(next, "PING");
     assert_string_equal(r->str, "PONG");
     rsdk_reply_free(r);
     assert_int_equal(rsdk_pool_release(f->p, next), RSDK_OK);
@@ -71,21 +63,21 @@ static void test_clean_and_transaction_reused(void **state) {
     fixture f;
     setup_pool(&f, *state, 3);
     rsdk_client *c = take(&f);
-    long long id = client_id(c);
-    RS_DO(c, "SET", "dd:k", "1");
+    long long id = live_client_id(c);
+    CMD_DO(c, "SET", "dd:k", "1");
     give_back(&f, c, id, false);
     /* A transaction that ran to EXEC leaves nothing behind. */
     c = take(&f);
-    id = client_id(c);
+    id = live_client_id(c);
     rsdk_pipeline *p = rsdk_pipeline_new(c);
     assert_int_equal(rsdk_pipeline_set_transaction(p, true), RSDK_OK);
     const char *incr[] = {"INCR", "dd:n"};
     assert_int_equal(rsdk_pipeline_append_argv(p, 2, incr, NULL), RSDK_OK);
     assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
     rsdk_pipeline_free(p);
-    RS_DO(c, "MULTI");
-    RS_DO(c, "INCR", "dd:n");
-    RS_DO(c, "EXEC");
+    CMD_DO(c, "MULTI");
+    CMD_DO(c, "INCR", "dd:n");
+    CMD_DO(c, "EXEC");
     give_back(&f, c, id, false);
     teardown_pool(&f);
 }
@@ -95,18 +87,18 @@ static void test_multi_left_open(void **state) {
     fixture f;
     setup_pool(&f, *state, 3);
     rsdk_client *c = take(&f);
-    long long id = client_id(c);
-    RS_DO(c, "MULTI");
-    RS_DO(c, "INCR", "dd:multi"); /* QUEUED */
+    long long id = live_client_id(c);
+    CMD_DO(c, "MULTI");
+    CMD_DO(c, "INCR", "dd:multi"); /* QUEUED */
     give_back(&f, c, id, true);
     /* The same through the transaction API. */
     c = take(&f);
-    id = client_id(c);
+    id = live_client_id(c);
     assert_int_equal(rsdk_txn_multi(c), RSDK_OK);
     give_back(&f, c, id, true);
     /* Nothing queued ever ran. */
-    rsdk_client *admin = rs_admin(*state);
-    assert_int_equal(rs_get_int(admin, "dd:multi"), 0);
+    rsdk_client *admin = rsdk_test_client(*state, 3, true);
+    assert_int_equal(live_get_int(admin, "dd:multi"), 0);
     rsdk_client_close(admin);
     teardown_pool(&f);
 }
@@ -116,13 +108,13 @@ static void test_watch_left(void **state) {
     fixture f;
     setup_pool(&f, *state, 3);
     rsdk_client *c = take(&f);
-    long long id = client_id(c);
-    RS_DO(c, "WATCH", "dd:w");
+    long long id = live_client_id(c);
+    CMD_DO(c, "WATCH", "dd:w");
     give_back(&f, c, id, true);
     c = take(&f);
-    id = client_id(c);
-    RS_DO(c, "WATCH", "dd:w");
-    RS_DO(c, "UNWATCH"); /* ended: clean again */
+    id = live_client_id(c);
+    CMD_DO(c, "WATCH", "dd:w");
+    CMD_DO(c, "UNWATCH"); /* ended: clean again */
     give_back(&f, c, id, false);
     teardown_pool(&f);
 }
@@ -132,12 +124,12 @@ static void test_subscribed_left(void **state) {
     fixture f;
     setup_pool(&f, *state, 2); /* RESP2: the confirmation is a reply */
     rsdk_client *c = take(&f);
-    long long id = client_id(c);
-    RS_DO(c, "SUBSCRIBE", "dd:chan");
+    long long id = live_client_id(c);
+    CMD_DO(c, "SUBSCRIBE", "dd:chan");
     give_back(&f, c, id, true);
     c = take(&f);
-    id = client_id(c);
-    RS_DO(c, "PSUBSCRIBE", "dd:*");
+    id = live_client_id(c);
+    CMD_DO(c, "PSUBSCRIBE", "dd:*");
     give_back(&f, c, id, true);
     teardown_pool(&f);
 }
@@ -147,8 +139,8 @@ static void test_select_left(void **state) {
     fixture f;
     setup_pool(&f, *state, 3);
     rsdk_client *c = take(&f);
-    long long id = client_id(c);
-    RS_DO(c, "SELECT", "1");
+    long long id = live_client_id(c);
+    CMD_DO(c, "SELECT", "1");
     give_back(&f, c, id, true);
     teardown_pool(&f);
 }
@@ -158,11 +150,11 @@ static void test_broken(void **state) {
     fixture f;
     setup_pool(&f, *state, 3);
     rsdk_client *c = take(&f);
-    long long id = client_id(c);
-    rsdk_client *admin = rs_admin(*state);
+    long long id = live_client_id(c);
+    rsdk_client *admin = rsdk_test_client(*state, 3, true);
     char num[32];
     snprintf(num, sizeof num, "%lld", id);
-    RS_DO(admin, "CLIENT", "KILL", "ID", num);
+    CMD_DO(admin, "CLIENT", "KILL", "ID", num);
     rsdk_client_close(admin);
     rsdk_reply *r = NULL;
     rsdk_status s = rsdk_client_command(c, &r, "INCR", "dd:broken", (const char *)NULL);
@@ -177,17 +169,17 @@ static void test_reply_in_flight(void **state) {
     fixture f;
     setup_pool(&f, *state, 3);
     rsdk_client *c = take(&f);
-    long long id = client_id(c);
+    long long id = live_client_id(c);
     /* A request whose reply nobody reads (as a caller that gave up
      * mid-exchange would leave it): the late +PONG must not become the
      * next user's answer. The release cannot see it yet; the next acquire
      * finds the socket readable and replaces the connection. */
     assert_int_equal(rsdk__client_write(c, "*2\r\n$4\r\nECHO\r\n$5\r\nstale\r\n", 25), RSDK_OK);
     assert_int_equal(rsdk_pool_release(f.p, c), RSDK_OK);
-    rs_sleep_ms(50);
+    rsdk_test_sleep_ms(50);
     rsdk_client *next = take(&f);
-    assert_true(client_id(next) != id);
-    rsdk_reply *r = RS_CMD(next, "ECHO", "fresh");
+    assert_true(live_client_id(next) != id);
+    rsdk_reply *r = CMD_OK(next, "ECHO", "fresh");
     assert_string_equal(r->str, "fresh");
     rsdk_reply_free(r);
     rsdk_pool_release(f.p, next);

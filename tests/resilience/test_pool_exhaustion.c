@@ -8,16 +8,12 @@
 static rsdk_pool *make_pool(rsdk_test_server *srv, int max, int timeout_ms, rs_recorder *rec,
                             const rsdk_retry_policy *pol) {
     rsdk_pool_opts o;
-    rsdk_pool_opts_init(&o);
-    rs_client_opts(srv, &o.client, true);
+    rs_pool_opts(srv, &o, true);
     o.max_size = max;
     o.acquire_timeout_ms = timeout_ms;
     o.events = rec ? rec->bus : NULL;
     o.client.retry = pol;
-    rsdk_pool *p = NULL;
-    rsdk_error err;
-    if (rsdk_pool_new(&o, &p, &err)) fail_msg("pool: %s", err.message);
-    return p;
+    return rs_pool_open(&o);
 }
 
 typedef struct release_later {
@@ -29,7 +25,7 @@ typedef struct release_later {
 
 static void *do_release_later(void *arg) {
     release_later *r = arg;
-    rs_sleep_ms(r->ms);
+    rsdk_test_sleep_ms(r->ms);
     r->st = rsdk_pool_release(r->p, r->c);
     return NULL;
 }
@@ -43,9 +39,9 @@ static void test_timeout_then_exhausted(void **state) {
     assert_int_equal(rsdk_pool_acquire(p, &a, NULL), RSDK_OK);
     assert_int_equal(rsdk_pool_acquire(p, &b, NULL), RSDK_OK);
     rsdk_error err;
-    long long t0 = rs_now_ms();
+    long long t0 = rsdk_test_now_ms();
     assert_int_equal(rsdk_pool_acquire(p, &c, &err), RSDK_ERR_POOL_EXHAUSTED);
-    long long dt = rs_now_ms() - t0;
+    long long dt = rsdk_test_now_ms() - t0;
     assert_null(c);
     assert_int_equal(err.code, RSDK_ERR_POOL_EXHAUSTED);
     assert_int_equal(rsdk_err_class(err.code), RSDK_CLASS_POOL);
@@ -74,9 +70,9 @@ static void test_release_wakes_waiter(void **state) {
     release_later rl = {p, a, 100, -1};
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, do_release_later, &rl), 0);
-    long long t0 = rs_now_ms();
+    long long t0 = rsdk_test_now_ms();
     assert_int_equal(rsdk_pool_acquire(p, &b, NULL), RSDK_OK);
-    long long dt = rs_now_ms() - t0;
+    long long dt = rsdk_test_now_ms() - t0;
     pthread_join(t, NULL);
     assert_int_equal(rl.st, RSDK_OK);
     assert_ptr_equal(a, b);
@@ -88,9 +84,9 @@ static void test_release_wakes_waiter(void **state) {
     rsdk_pool_free(p);
     p = make_pool(*state, 1, 0, NULL, NULL);
     assert_int_equal(rsdk_pool_acquire(p, &a, NULL), RSDK_OK);
-    t0 = rs_now_ms();
+    t0 = rsdk_test_now_ms();
     assert_int_equal(rsdk_pool_acquire(p, &b, NULL), RSDK_ERR_POOL_EXHAUSTED);
-    assert_true(rs_now_ms() - t0 < 100);
+    assert_true(rsdk_test_now_ms() - t0 < 100);
     rsdk_pool_release(p, a);
     rsdk_pool_free(p);
 

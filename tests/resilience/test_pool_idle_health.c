@@ -7,17 +7,12 @@
 static rsdk_pool *make_pool(rsdk_test_server *srv, int health_ms, int max_idle_ms, int min_idle,
                             rs_recorder *rec) {
     rsdk_pool_opts o;
-    rsdk_pool_opts_init(&o);
-    rs_client_opts(srv, &o.client, true);
+    rs_pool_opts(srv, &o, true);
     o.client.events = rec ? rec->bus : NULL;
-    o.max_size = 4;
     o.health_check_idle_ms = health_ms;
     o.max_idle_ms = max_idle_ms;
     o.min_idle = min_idle;
-    rsdk_pool *p = NULL;
-    rsdk_error err;
-    if (rsdk_pool_new(&o, &p, &err)) fail_msg("pool: %s", err.message);
-    return p;
+    return rs_pool_open(&o);
 }
 
 static size_t pings(rs_recorder *rec) {
@@ -39,7 +34,7 @@ static void test_health_check_after_idle(void **state) {
     assert_int_equal(rsdk_pool_acquire(p, &c, NULL), RSDK_OK); /* fresh: no PING */
     rsdk_pool_release(p, c);
     assert_int_equal(pings(&rec), 0);
-    rs_sleep_ms(200);
+    rsdk_test_sleep_ms(200);
     assert_int_equal(rsdk_pool_acquire(p, &c, NULL), RSDK_OK); /* idle 200 ms: PING */
     assert_int_equal(pings(&rec), 1);
     rsdk_pool_release(p, c);
@@ -67,10 +62,10 @@ static void test_health_check_after_idle(void **state) {
 static void test_server_closed_idle_replaced(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_pool *p = make_pool(*state, -1, 0, 2, NULL);
-    rsdk_client *admin = rs_admin(*state);
+    rsdk_client *admin = rsdk_test_client(*state, 3, true);
     /* Kill every normal client but the admin: both idle pool connections. */
-    RS_DO(admin, "CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
-    rs_sleep_ms(50);
+    CMD_DO(admin, "CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
+    rsdk_test_sleep_ms(50);
     rsdk_reply *r = NULL;
     rsdk_error err;
     assert_int_equal(rsdk_pool_command(p, &r, &err, "PING", (const char *)NULL), RSDK_OK);
@@ -92,7 +87,7 @@ static void test_max_idle_keeps_min_idle(void **state) {
     rsdk_pool_stats st;
     rsdk_pool_stats_get(p, &st);
     assert_int_equal(st.open, 3);
-    rs_sleep_ms(250);
+    rsdk_test_sleep_ms(250);
     /* The sweep (on acquire and release) closes the two beyond min_idle. */
     rsdk_client *x = NULL;
     assert_int_equal(rsdk_pool_acquire(p, &x, NULL), RSDK_OK);
@@ -101,9 +96,9 @@ static void test_max_idle_keeps_min_idle(void **state) {
     assert_int_equal(st.in_use, 1);
     assert_int_equal(st.discarded, 0); /* aged out, not discarded as bad */
     rsdk_pool_release(p, x);
-    rsdk_client *admin = rs_admin(*state);
-    rs_sleep_ms(50); /* let the server notice the closed sockets */
-    rsdk_reply *r = RS_CMD(admin, "CLIENT", "LIST", "TYPE", "normal");
+    rsdk_client *admin = rsdk_test_client(*state, 3, true);
+    rsdk_test_sleep_ms(50); /* let the server notice the closed sockets */
+    rsdk_reply *r = CMD_OK(admin, "CLIENT", "LIST", "TYPE", "normal");
     size_t lines = 0;
     for (size_t i = 0; i < r->len; i++)
         if (r->str[i] == '\n') lines++;

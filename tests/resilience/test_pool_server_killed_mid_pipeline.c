@@ -12,18 +12,13 @@ static bool is_conn_error(rsdk_status s) { return rsdk_err_class(s) == RSDK_CLAS
 
 static rsdk_pool *make_pool(rsdk_test_server *srv, bool use_unix) {
     rsdk_pool_opts o;
-    rsdk_pool_opts_init(&o);
-    rs_client_opts(srv, &o.client, use_unix);
+    rs_pool_opts(srv, &o, use_unix);
     o.client.connect_timeout_ms = 1000;
-    o.max_size = 4;
-    rsdk_pool *p = NULL;
-    rsdk_error err;
-    if (rsdk_pool_new(&o, &p, &err)) fail_msg("pool: %s", err.message);
-    return p;
+    return rs_pool_open(&o);
 }
 
 static void *kill_later(void *arg) {
-    rs_sleep_ms(300);
+    rsdk_test_sleep_ms(300);
     rsdk_test_server_kill(arg);
     return NULL;
 }
@@ -69,9 +64,7 @@ static void test_kill_during_one_pipeline(void **state) {
 }
 
 typedef struct worker {
-    rsdk_pool *p;
-    int id;
-    volatile int *phase; /* 0 running, 1 server back: must succeed, 2 stop */
+    rs_worker base; /* phase HEALED: the server is back, calls must succeed */
     long ok, failed, misdelivered, bad_shape, failed_after;
 } worker;
 
@@ -79,17 +72,17 @@ typedef struct worker {
 static void round_trip(worker *w, long round, int ph) {
     rsdk_client *c = NULL;
     rsdk_error err;
-    rsdk_status s = rsdk_pool_acquire(w->p, &c, &err);
+    rsdk_status s = rsdk_pool_acquire(w->base.p, &c, &err);
     if (s) {
         w->failed++;
         if (!is_conn_error(s)) w->bad_shape++;
-        if (ph == 1) w->failed_after++;
+        if (ph == RS_PHASE_HEALED) w->failed_after++;
         return;
     }
     rsdk_pipeline *pl = rsdk_pipeline_new(c);
     char tags[PIPE][40];
     for (int i = 0; i < PIPE; i++) {
-        snprintf(tags[i], sizeof tags[i], "w%d-r%ld-c%d", w->id, round, i);
+        snprintf(tags[i], sizeof tags[i], "w%d-r%ld-c%d", w->base.id, round, i);
         const char *e[] = {"ECHO", tags[i]};
         rsdk_pipeline_append_argv(pl, 2, e, NULL);
     }
@@ -110,17 +103,17 @@ static void round_trip(worker *w, long round, int ph) {
     } else {
         w->failed++;
         if (!is_conn_error(s) || !gap) w->bad_shape++;
-        if (ph == 1) w->failed_after++;
+        if (ph == RS_PHASE_HEALED) w->failed_after++;
     }
     rsdk_pipeline_free(pl);
-    rsdk_pool_release(w->p, c);
+    rsdk_pool_release(w->base.p, c);
 }
 
 static void *run(void *arg) {
     worker *w = arg;
     for (long round = 0;; round++) {
-        int ph = __atomic_load_n(w->phase, __ATOMIC_ACQUIRE);
-        if (ph == 2) break;
+        int ph = rs_worker_phase(&w->base);
+        if (ph == RS_PHASE_STOP) break;
         round_trip(w, round, ph);
     }
     return NULL;
@@ -128,27 +121,17 @@ static void *run(void *arg) {
 
 static void kill_under_load(rsdk_test_server *srv, bool use_unix) {
     rsdk_pool *p = make_pool(srv, use_unix);
-    volatile int phase = 0;
+    rs_crew crew;
     worker w[4];
-    pthread_t t[4];
-    for (int i = 0; i < 4; i++) {
-        memset(&w[i], 0, sizeof w[i]);
-        w[i].p = p;
-        w[i].id = i;
-        w[i].phase = &phase;
-        assert_int_equal(pthread_create(&t[i], NULL, run, &w[i]), 0);
-    }
-    rs_sleep_ms(250);
+    rs_crew_start(&crew, p, w, sizeof w[0], 4, run);
+    rsdk_test_sleep_ms(250);
     rsdk_test_server_kill(srv);
-    rs_sleep_ms(150);
+    rsdk_test_sleep_ms(150);
     assert_int_equal(rsdk_test_server_restart(srv), RSDK_TEST_SERVER_OK);
-    rs_sleep_ms(200);
-    __atomic_store_n(&phase, 1, __ATOMIC_RELEASE);
-    rs_sleep_ms(300);
-    __atomic_store_n(&phase, 2, __ATOMIC_RELEASE);
+    rsdk_test_sleep_ms(200);
+    rs_crew_heal_and_join(&crew, 300);
     long failed = 0;
     for (int i = 0; i < 4; i++) {
-        pthread_join(t[i], NULL);
         assert_int_equal(w[i].misdelivered, 0);
         assert_int_equal(w[i].bad_shape, 0);
         assert_int_equal(w[i].failed_after, 0);

@@ -8,16 +8,11 @@
 
 static rsdk_pool *make_pool(rsdk_test_server *srv, int min_idle, rs_recorder *rec) {
     rsdk_pool_opts o;
-    rsdk_pool_opts_init(&o);
-    rs_client_opts(srv, &o.client, false);
+    rs_pool_opts(srv, &o, false);
     o.client.connect_timeout_ms = 1000;
     o.client.events = rec ? rec->bus : NULL;
-    o.max_size = 4;
     o.min_idle = min_idle;
-    rsdk_pool *p = NULL;
-    rsdk_error err;
-    if (rsdk_pool_new(&o, &p, &err)) fail_msg("pool: %s", err.message);
-    return p;
+    return rs_pool_open(&o);
 }
 
 static void restart(rsdk_test_server *srv) {
@@ -42,7 +37,7 @@ static void test_idle_connections_replaced(void **state) {
     rsdk_pool *p = make_pool(srv, 3, &rec);
     incr_ok(p, "rs:a", 1);
     restart(srv); /* SIGKILL and start again: the data is gone too */
-    rs_sleep_ms(50);
+    rsdk_test_sleep_ms(50);
     /* No error at all: each dead idle connection is noticed and replaced. */
     for (int i = 1; i <= 10; i++) incr_ok(p, "rs:a", i);
     rsdk_pool_stats st;
@@ -62,12 +57,12 @@ static void test_down_then_back(void **state) {
     rsdk_reply *r = NULL;
     rsdk_error err;
     for (int i = 0; i < 3; i++) {
-        long long t0 = rs_now_ms();
+        long long t0 = rsdk_test_now_ms();
         rsdk_status s = rsdk_pool_command(p, &r, &err, "INCR", "rs:b", (const char *)NULL);
         assert_int_equal(s, RSDK_ERR_CONNECT);
         assert_int_equal(err.code, RSDK_ERR_CONNECT);
         assert_null(r);
-        assert_true(rs_now_ms() - t0 < 1000);
+        assert_true(rsdk_test_now_ms() - t0 < 1000);
     }
     rsdk_pool_stats st;
     rsdk_pool_stats_get(p, &st);
@@ -83,7 +78,7 @@ static void test_connection_out_during_restart(void **state) {
     rsdk_pool *p = make_pool(srv, 0, NULL);
     rsdk_client *c = NULL;
     assert_int_equal(rsdk_pool_acquire(p, &c, NULL), RSDK_OK);
-    RS_DO(c, "PING");
+    CMD_DO(c, "PING");
     restart(srv);
     rsdk_reply *r = NULL;
     rsdk_status s = rsdk_client_command(c, &r, "INCR", "rs:c", (const char *)NULL);
@@ -97,69 +92,28 @@ static void test_connection_out_during_restart(void **state) {
     rsdk_pool_free(p);
 }
 
-typedef struct worker {
-    rsdk_pool *p;
-    int id;
-    volatile int *phase; /* 0: running, 1: server back (must succeed), 2: stop */
-    long failed_before, failed_after, wrong_class, ok_after;
-} worker;
-
-static void *run(void *arg) {
-    worker *w = arg;
-    char tag[48];
-    for (long i = 0;; i++) {
-        int ph = __atomic_load_n(w->phase, __ATOMIC_ACQUIRE);
-        if (ph == 2) break;
-        snprintf(tag, sizeof tag, "w%d-%ld", w->id, i);
-        rsdk_reply *r = NULL;
-        rsdk_error err;
-        rsdk_status s = rsdk_pool_command(w->p, &r, &err, "ECHO", tag, (const char *)NULL);
-        if (s) {
-            if (rsdk_err_class(s) != RSDK_CLASS_CONNECTION) w->wrong_class++;
-            if (ph == 1)
-                w->failed_after++;
-            else
-                w->failed_before++;
-            continue;
-        }
-        if (strcmp(r->str, tag) != 0) w->wrong_class++;
-        if (ph == 1) w->ok_after++;
-        rsdk_reply_free(r);
-    }
-    return NULL;
-}
-
 static void test_restart_under_load(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_test_server *srv = *state;
     rsdk_pool *p = make_pool(srv, 0, NULL);
-    volatile int phase = 0;
-    worker w[4];
-    pthread_t t[4];
-    for (int i = 0; i < 4; i++) {
-        memset(&w[i], 0, sizeof w[i]);
-        w[i].p = p;
-        w[i].id = i;
-        w[i].phase = &phase;
-        assert_int_equal(pthread_create(&t[i], NULL, run, &w[i]), 0);
-    }
-    rs_sleep_ms(200);
+    rs_crew crew;
+    rs_echo_worker w[4];
+    rs_crew_start(&crew, p, w, sizeof w[0], 4, rs_echo_run);
+    rsdk_test_sleep_ms(200);
     rsdk_test_server_kill(srv);
-    rs_sleep_ms(200);
+    rsdk_test_sleep_ms(200);
     restart(srv);
     /* Connections that were out when the server died fail once each; let
      * those drain, then every call must succeed. */
-    rs_sleep_ms(200);
-    __atomic_store_n(&phase, 1, __ATOMIC_RELEASE);
-    rs_sleep_ms(300);
-    __atomic_store_n(&phase, 2, __ATOMIC_RELEASE);
+    rsdk_test_sleep_ms(200);
+    rs_crew_heal_and_join(&crew, 300);
     long before = 0;
     for (int i = 0; i < 4; i++) {
-        pthread_join(t[i], NULL);
-        assert_int_equal(w[i].wrong_class, 0);
+        assert_int_equal(w[i].bad_class, 0);
+        assert_int_equal(w[i].misdelivered, 0);
         assert_int_equal(w[i].failed_after, 0);
         assert_true(w[i].ok_after > 0);
-        before += w[i].failed_before;
+        before += w[i].failed - w[i].failed_after;
     }
     assert_true(before > 0); /* the outage was seen, as connection errors */
     rsdk_pool_stats st;

@@ -8,65 +8,20 @@
 #include "fault_proxy.h"
 #include "resil.h"
 
-typedef struct worker {
-    rsdk_pool *p;
-    int id;
-    volatile int *phase; /* 0 running, 1 stall over: must succeed, 2 stop */
-    long ok, timeouts, other_conn, misdelivered, bad_class, failed_after, ok_after;
-} worker;
-
-static void *run(void *arg) {
-    worker *w = arg;
-    char tag[48];
-    for (long i = 0;; i++) {
-        int ph = __atomic_load_n(w->phase, __ATOMIC_ACQUIRE);
-        if (ph == 2) break;
-        snprintf(tag, sizeof tag, "s%d-%ld", w->id, i);
-        rsdk_reply *r = NULL;
-        rsdk_error err;
-        rsdk_status s = rsdk_pool_command(w->p, &r, &err, "ECHO", tag, (const char *)NULL);
-        if (s == RSDK_OK) {
-            if (r->type != RSDK_REPLY_STRING || strcmp(r->str, tag) != 0) w->misdelivered++;
-            rsdk_reply_free(r);
-            w->ok++;
-            if (ph == 1) w->ok_after++;
-            continue;
-        }
-        if (ph == 1) w->failed_after++;
-        if (s == RSDK_ERR_TIMEOUT)
-            w->timeouts++;
-        else if (rsdk_err_class(s) == RSDK_CLASS_CONNECTION)
-            w->other_conn++;
-        else
-            w->bad_class++;
-    }
-    return NULL;
-}
-
 typedef void (*stall_fn)(void *arg);
 
 /* Runs 4 workers on `p`, calls stall(arg) (which returns when the stall is
  * over), then checks that the stall was seen as timeouts and healed. */
 static void stall_under_load(rsdk_pool *p, stall_fn stall, void *arg) {
-    volatile int phase = 0;
-    worker w[4];
-    pthread_t t[4];
-    for (int i = 0; i < 4; i++) {
-        memset(&w[i], 0, sizeof w[i]);
-        w[i].p = p;
-        w[i].id = i;
-        w[i].phase = &phase;
-        assert_int_equal(pthread_create(&t[i], NULL, run, &w[i]), 0);
-    }
-    rs_sleep_ms(100);
+    rs_crew crew;
+    rs_echo_worker w[4];
+    rs_crew_start(&crew, p, w, sizeof w[0], 4, rs_echo_run);
+    rsdk_test_sleep_ms(100);
     stall(arg);
-    rs_sleep_ms(150); /* calls that met the stall finish failing */
-    __atomic_store_n(&phase, 1, __ATOMIC_RELEASE);
-    rs_sleep_ms(300);
-    __atomic_store_n(&phase, 2, __ATOMIC_RELEASE);
+    rsdk_test_sleep_ms(150); /* calls that met the stall finish failing */
+    rs_crew_heal_and_join(&crew, 300);
     long timeouts = 0;
     for (int i = 0; i < 4; i++) {
-        pthread_join(t[i], NULL);
         assert_int_equal(w[i].misdelivered, 0);
         assert_int_equal(w[i].bad_class, 0);
         assert_int_equal(w[i].failed_after, 0);
@@ -83,29 +38,24 @@ static void stall_under_load(rsdk_pool *p, stall_fn stall, void *arg) {
 
 static rsdk_pool *make_pool(rsdk_test_server *srv, int port) {
     rsdk_pool_opts o;
-    rsdk_pool_opts_init(&o);
-    rs_client_opts(srv, &o.client, false);
+    rs_pool_opts(srv, &o, false);
     if (port) o.client.port = port;
     o.client.command_timeout_ms = 150;
     o.client.connect_timeout_ms = 300;
-    o.max_size = 4;
     o.acquire_timeout_ms = 2000;
-    rsdk_pool *p = NULL;
-    rsdk_error err;
-    if (rsdk_pool_new(&o, &p, &err)) fail_msg("pool: %s", err.message);
-    return p;
+    return rs_pool_open(&o);
 }
 
 static void pause_all(void *arg) {
     rsdk_client *admin = arg;
-    RS_DO(admin, "CLIENT", "PAUSE", "500", "ALL");
-    rs_sleep_ms(550);
+    CMD_DO(admin, "CLIENT", "PAUSE", "500", "ALL");
+    rsdk_test_sleep_ms(550);
 }
 
 static void test_client_pause(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_pool *p = make_pool(*state, 0);
-    rsdk_client *admin = rs_admin(*state);
+    rsdk_client *admin = rsdk_test_client(*state, 3, true);
     stall_under_load(p, pause_all, admin);
     rsdk_client_close(admin);
     rsdk_pool_free(p);
@@ -113,13 +63,13 @@ static void test_client_pause(void **state) {
 
 static void debug_sleep(void *arg) {
     rsdk_client *admin = arg;
-    RS_DO(admin, "DEBUG", "SLEEP", "0.5"); /* returns when the server wakes */
+    CMD_DO(admin, "DEBUG", "SLEEP", "0.5"); /* returns when the server wakes */
 }
 
 static void test_debug_sleep(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_pool *p = make_pool(*state, 0);
-    rsdk_client *admin = rs_admin(*state);
+    rsdk_client *admin = rsdk_test_client(*state, 3, true);
     stall_under_load(p, debug_sleep, admin);
     rsdk_client_close(admin);
     rsdk_pool_free(p);
@@ -128,7 +78,7 @@ static void test_debug_sleep(void **state) {
 static void blackhole(void *arg) {
     fault_proxy *fp = arg;
     fault_proxy_blackhole(fp);
-    rs_sleep_ms(500);
+    rsdk_test_sleep_ms(500);
     fault_proxy_pass(fp);
 }
 

@@ -45,9 +45,7 @@ static rsdk_status fetch_token(rsdk_credentials *out, rsdk_error *err, void *ud)
 }
 
 typedef struct worker {
-    rsdk_pool *p;
-    int id;
-    volatile int *stop;
+    rs_worker base;
     long ok, failed;
     char first_error[300];
 } worker;
@@ -55,17 +53,17 @@ typedef struct worker {
 static void *run(void *arg) {
     worker *w = arg;
     char key[32];
-    snprintf(key, sizeof key, "tm:%d", w->id);
-    while (!__atomic_load_n(w->stop, __ATOMIC_ACQUIRE)) {
+    snprintf(key, sizeof key, "tm:%d", w->base.id);
+    while (rs_worker_phase(&w->base) != RS_PHASE_STOP) {
         rsdk_reply *r = NULL;
         rsdk_error err;
-        if (rsdk_pool_command(w->p, &r, &err, "INCR", key, (const char *)NULL)) {
+        if (rsdk_pool_command(w->base.p, &r, &err, "INCR", key, (const char *)NULL)) {
             if (!w->failed++) snprintf(w->first_error, sizeof w->first_error, "%s", err.message);
             continue;
         }
         w->ok++;
         rsdk_reply_free(r);
-        rs_sleep_ms(1); /* leave room for idle connections */
+        rsdk_test_sleep_ms(1); /* leave room for idle connections */
     }
     return NULL;
 }
@@ -76,8 +74,8 @@ static void test_token_rotation_under_load(void **state) {
     idp d;
     memset(&d, 0, sizeof d);
     pthread_mutex_init(&d.mu, NULL);
-    d.admin = rs_admin(srv);
-    RS_DO(d.admin, "ACL", "SETUSER", "app", "reset", "on", "~*", "&*", "+@all");
+    d.admin = rsdk_test_client(srv, 3, true);
+    CMD_DO(d.admin, "ACL", "SETUSER", "app", "reset", "on", "~*", "&*", "+@all");
 
     rs_recorder rec;
     rs_recorder_init(&rec, 0);
@@ -93,27 +91,16 @@ static void test_token_rotation_under_load(void **state) {
     assert_int_equal(rsdk_token_manager_start(tm, &err), RSDK_OK);
 
     rsdk_pool_opts o;
-    rsdk_pool_opts_init(&o);
-    rs_client_opts(srv, &o.client, true);
+    rs_pool_opts(srv, &o, true);
     o.client.credentials = rsdk_token_manager_provider(tm);
     o.client.events = rec.bus;
-    o.max_size = 4;
-    rsdk_pool *p = NULL;
-    assert_int_equal(rsdk_pool_new(&o, &p, &err), RSDK_OK);
+    rsdk_pool *p = rs_pool_open(&o);
 
-    volatile int stop = 0;
+    rs_crew crew;
     worker w[4];
-    pthread_t t[4];
-    for (int i = 0; i < 4; i++) {
-        memset(&w[i], 0, sizeof w[i]);
-        w[i].p = p;
-        w[i].id = i;
-        w[i].stop = &stop;
-        assert_int_equal(pthread_create(&t[i], NULL, run, &w[i]), 0);
-    }
-    rs_sleep_ms(1600);
-    __atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
-    for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
+    rs_crew_start(&crew, p, w, sizeof w[0], 4, run);
+    rsdk_test_sleep_ms(1600);
+    rs_crew_join(&crew);
 
     long ok = 0;
     for (int i = 0; i < 4; i++) {
@@ -132,9 +119,9 @@ static void test_token_rotation_under_load(void **state) {
 
     /* New connections log in with the newest token. */
     pthread_mutex_lock(&d.mu);
-    RS_DO(d.admin, "CLIENT", "KILL", "USER", "app");
+    CMD_DO(d.admin, "CLIENT", "KILL", "USER", "app");
     pthread_mutex_unlock(&d.mu);
-    rs_sleep_ms(50);
+    rsdk_test_sleep_ms(50);
     rsdk_reply *r = NULL;
     assert_int_equal(rsdk_pool_command(p, &r, &err, "ACL", "WHOAMI", (const char *)NULL), RSDK_OK);
     assert_string_equal(r->str, "app");

@@ -33,9 +33,7 @@ static void open_fixture(fixture *f, rsdk_test_server *srv, bool with_policy) {
         f->pol.backoff_cap_ms = 1000;
         o.retry = &f->pol;
     }
-    rsdk_error err;
-    rsdk_status s = rsdk_client_open(&o, &f->c, &err);
-    if (s) fail_msg("open: %s", err.message);
+    f->c = rsdk_test_client_open(&o);
 }
 
 static void close_fixture(fixture *f) {
@@ -60,9 +58,9 @@ static void test_backoff_delays_in_events(void **state) {
     fault_proxy_refuse(f.fp);
     fault_proxy_cut(f.fp);
     rsdk_reply *r = NULL;
-    long long t0 = rs_now_ms();
+    long long t0 = rsdk_test_now_ms();
     rsdk_status s = rsdk_client_command(f.c, &r, "GET", "re:k", (const char *)NULL);
-    long long dt = rs_now_ms() - t0;
+    long long dt = rsdk_test_now_ms() - t0;
     /* Attempt 1 met the cut connection (GET is read-only, so its loss may
      * be retried); attempts 2..4 were reconnects, refused. */
     assert_int_equal(s, RSDK_ERR_CONNECT);
@@ -91,12 +89,12 @@ static void test_backoff_delays_in_events(void **state) {
      * count starts over. */
     fault_proxy_pass(f.fp);
     rs_recorder_clear(&f.rec);
-    RS_DO(f.c, "PING");
+    CMD_DO(f.c, "PING");
     assert_int_equal(rs_recorder_count(&f.rec, RSDK_EVENT_RECONNECT_ATTEMPT), 1);
     expect_attempt(&f, 0, 8, 0);
     assert_int_equal(rs_recorder_count(&f.rec, RSDK_EVENT_CONNECTED), 1);
     fault_proxy_cut(f.fp);
-    RS_DO(f.c, "PING"); /* EOF, retried: reconnect attempt 1 after 40 ms */
+    CMD_DO(f.c, "PING"); /* EOF, retried: reconnect attempt 1 after 40 ms */
     expect_attempt(&f, 1, 1, 40);
     close_fixture(&f);
 }
@@ -119,7 +117,7 @@ static void test_no_policy_one_attempt_per_call(void **state) {
         expect_attempt(&f, i - 1, i, 0);
     }
     fault_proxy_pass(f.fp);
-    RS_DO(f.c, "PING");
+    CMD_DO(f.c, "PING");
     expect_attempt(&f, 3, 4, 0);
     assert_int_equal(rs_recorder_count(&f.rec, RSDK_EVENT_CONNECTED), 2);
     close_fixture(&f);

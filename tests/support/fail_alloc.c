@@ -11,15 +11,16 @@
 static bool installed;
 static rsdk_allocator previous;
 
-/* Allocations asked for since the last fail_nth/fail_after, and the range
- * of those numbers (1-based) that are refused: none while fail_from is 0. */
-static atomic_size_t asked, fail_from, fail_to;
+/* Allocations asked for and refused since the last fail_nth/fail_after, and
+ * the range of numbers (1-based) that are refused: none while fail_from is 0. */
+static atomic_size_t asked, refused, fail_from, fail_to;
 static atomic_size_t allocs, frees, failed, bytes;
 
 static bool refuse(void) {
     size_t n = atomic_fetch_add(&asked, 1) + 1;
     size_t from = atomic_load(&fail_from);
     if (from == 0 || n < from || n > atomic_load(&fail_to)) return false;
+    atomic_fetch_add(&refused, 1);
     atomic_fetch_add(&failed, 1);
     return true;
 }
@@ -59,16 +60,21 @@ static void count_free(void *p) {
     free(p);
 }
 
-/* Refuses allocations number from..to counted from now (from 0: none). */
+/* Refuses allocations number from..to counted from now, with the counts
+ * since the last pick reset; from 0 refuses none and keeps those counts. */
 static void refuse_range(size_t from, size_t to) {
     atomic_store(&fail_from, 0);
+    if (from == 0) return;
     atomic_store(&asked, 0);
+    atomic_store(&refused, 0);
     atomic_store(&fail_to, to);
     atomic_store(&fail_from, from);
 }
 
 void rsdk_test_alloc_install(void) {
     refuse_range(0, 0);
+    atomic_store(&asked, 0);
+    atomic_store(&refused, 0);
     atomic_store(&allocs, 0);
     atomic_store(&frees, 0);
     atomic_store(&failed, 0);
@@ -94,6 +100,8 @@ void rsdk_test_alloc_fail_after(size_t n) {
     else
         refuse_range(n + 1, SIZE_MAX);
 }
+
+size_t rsdk_test_alloc_refused(void) { return atomic_load(&refused); }
 
 rsdk_test_alloc_stats rsdk_test_alloc_stats_get(void) {
     rsdk_test_alloc_stats s = {atomic_load(&allocs), atomic_load(&frees), atomic_load(&failed),

@@ -24,12 +24,18 @@ void rsdk_test_alloc_install(void);
 /* Puts back the hooks that were active before install. */
 void rsdk_test_alloc_remove(void);
 
-/* The n-th allocation from now (1-based) is refused, once; 0: none. */
+/* The n-th allocation from now (1-based) is refused, once. n = 0 refuses
+ * none from now on. */
 void rsdk_test_alloc_fail_nth(size_t n);
 
-/* After n more allocations succeed, every later one is refused; SIZE_MAX:
- * none is. */
+/* After n more allocations succeed, every later one is refused. SIZE_MAX
+ * refuses none from now on. */
 void rsdk_test_alloc_fail_after(size_t n);
+
+/* Allocations refused since the last call that picked some (fail_nth with
+ * n > 0, fail_after with n < SIZE_MAX): 0 when the first one picked was
+ * never reached. Calls that refuse none keep this count. */
+size_t rsdk_test_alloc_refused(void);
 
 /* The counts since install. */
 rsdk_test_alloc_stats rsdk_test_alloc_stats_get(void);

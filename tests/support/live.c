@@ -56,3 +56,11 @@ long long live_get_int(rsdk_client *c, const char *key) {
     rsdk_reply_free(r);
     return v;
 }
+
+long long live_client_id(rsdk_client *c) {
+    rsdk_reply *r = CMD_OK(c, "CLIENT", "ID");
+    assert_int_equal(r->type, RSDK_REPLY_INTEGER);
+    long long id = r->integer;
+    rsdk_reply_free(r);
+    return id;
+}

@@ -47,6 +47,9 @@ void live_queue(rsdk_pipeline *p, const char *const *argv);
 /* GET key as an integer (0 when missing); fails the test on error. */
 long long live_get_int(rsdk_client *c, const char *key);
 
+/* The connection's CLIENT ID, to tell a reused connection from a new one. */
+long long live_client_id(rsdk_client *c);
+
 /* Runs `call`, an rsdk_status expression on client `c`, and fails the test
  * with the call's text, its status and the client's error unless it is
  * RSDK_OK. */
