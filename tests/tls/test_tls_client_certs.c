@@ -9,62 +9,26 @@
 
 /* Two servers that both require client certificates: one with the
  * server's default protocols (TLS 1.3 is picked), one with TLS 1.2 only. */
-typedef struct servers {
-    tls_server *v13, *v12;
-} servers;
-
-static int teardown(void **state) {
-    servers *sv = *state;
-    if (sv) {
-        void *p = sv->v13;
-        tls_server_teardown(&p);
-        p = sv->v12;
-        tls_server_teardown(&p);
-        free(sv);
-    }
-    *state = NULL;
-    return 0;
-}
-
-static int setup(void **state) {
-    *state = NULL;
-    servers *sv = calloc(1, sizeof *sv);
-    if (!sv) return -1;
-    tls_server_cfg v13 = {.auth_clients = "yes"};
-    tls_server_cfg v12 = {.auth_clients = "yes", .protocols = "TLSv1.2"};
-    void *p = NULL;
-    int r = tls_server_setup(&p, &v13);
-    sv->v13 = p;
-    if (r == 0 && p) {
-        r = tls_server_setup(&p, &v12);
-        sv->v12 = p;
-    }
-    *state = sv;
-    if (r != 0 || !sv->v13 || !sv->v12) {
-        teardown(state);
-        return r; /* 0 with *state NULL: skip */
-    }
-    return 0;
-}
+static int setup(void **state) { return tls_server_pair_setup(state, "yes"); }
 
 static void test_client_certificate_is_accepted(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    tls_server *t = ((servers *)*state)->v13;
+    tls_server *t = ((tls_server_pair *)*state)->both;
     rsdk_client_opts o;
     tls_server_opts(t, &o);
     o.tls_cert_file = t->certs.client_cert;
     o.tls_key_file = t->certs.client_key;
-    rsdk_client *c = tls_open_ok(&o);
-    TLS_CMD(c, "PONG", "PING");
-    TLS_CMD(c, "OK", "SET", "mtls", "works");
-    TLS_CMD(c, "works", "GET", "mtls");
+    rsdk_client *c = rsdk_test_client_open(&o);
+    CMD_STR(c, "PONG", "PING");
+    CMD_STR(c, "OK", "SET", "mtls", "works");
+    CMD_STR(c, "works", "GET", "mtls");
     rsdk_client_close(c);
 }
 
 static void test_missing_client_certificate_is_a_tls_error(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client_opts o;
-    tls_server_opts(((servers *)*state)->v13, &o);
+    tls_server_opts(((tls_server_pair *)*state)->both, &o);
     /* With TLS 1.3 the client finishes its side of the handshake before
      * the server checks for a certificate; the server's refusal (alert
      * 116, certificate required) arrives as the answer to HELLO. It is
@@ -76,21 +40,21 @@ static void test_missing_client_certificate_is_a_tls_error(void **state) {
  * certificate inside the handshake, so the refusal ends the handshake. */
 static void test_missing_client_certificate_with_tls_1_2(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    servers *sv = *state;
+    tls_server_pair *sv = *state;
     rsdk_client_opts o;
     tls_server_opts(sv->v12, &o);
     tls_open_fails(&o, RSDK_ERR_TLS, "TLS: handshake failed: ");
     tls_open_fails(&o, RSDK_ERR_TLS, "handshake failure");
     o.tls_cert_file = sv->v12->certs.client_cert;
     o.tls_key_file = sv->v12->certs.client_key;
-    rsdk_client *c = tls_open_ok(&o);
-    TLS_CMD(c, "PONG", "PING");
+    rsdk_client *c = rsdk_test_client_open(&o);
+    CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
 }
 
 static void test_certificate_without_key_is_invalid(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    tls_server *t = ((servers *)*state)->v13;
+    tls_server *t = ((tls_server_pair *)*state)->both;
     tls_certs *pki = &t->certs;
     rsdk_client_opts o;
     tls_server_opts(t, &o);
@@ -103,7 +67,7 @@ static void test_certificate_without_key_is_invalid(void **state) {
 
 static void test_key_of_another_certificate_is_refused(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    tls_server *t = ((servers *)*state)->v13;
+    tls_server *t = ((tls_server_pair *)*state)->both;
     rsdk_client_opts o;
     tls_server_opts(t, &o);
     o.tls_cert_file = t->certs.client_cert;
@@ -114,7 +78,7 @@ static void test_key_of_another_certificate_is_refused(void **state) {
 
 static void test_missing_certificate_file_is_named(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    tls_server *t = ((servers *)*state)->v13;
+    tls_server *t = ((tls_server_pair *)*state)->both;
     rsdk_client_opts o;
     tls_server_opts(t, &o);
     o.tls_cert_file = "/nonexistent/client.pem";
@@ -131,5 +95,5 @@ int main(void) {
         cmocka_unit_test(test_key_of_another_certificate_is_refused),
         cmocka_unit_test(test_missing_certificate_file_is_named),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, tls_server_pair_teardown);
 }

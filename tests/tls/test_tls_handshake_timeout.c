@@ -8,16 +8,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "tls_server.h"
-
-static long long now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* A socket listening on 127.0.0.1 that never accepts; the kernel still
  * completes TCP connects into its backlog. Returns the fd, port in *port. */
@@ -36,20 +29,26 @@ static int silent_listener(int *port) {
     return fd;
 }
 
+/* Options for a TLS client of the silent listener at `port`: nothing to
+ * verify, no certificate ever comes. */
+static void silent_peer_opts(rsdk_client_opts *o, int port, int connect_timeout_ms) {
+    rsdk_client_opts_init(o);
+    o->host = "127.0.0.1";
+    o->port = port;
+    o->tls = true;
+    o->tls_verify = false;
+    o->connect_timeout_ms = connect_timeout_ms;
+}
+
 static void test_silent_peer_times_out_within_connect_timeout(void **state) {
     (void)state;
     int port = 0;
     int fd = silent_listener(&port);
     rsdk_client_opts o;
-    rsdk_client_opts_init(&o);
-    o.host = "127.0.0.1";
-    o.port = port;
-    o.tls = true;
-    o.tls_verify = false; /* nothing to verify: no certificate ever comes */
-    o.connect_timeout_ms = 300;
-    long long t0 = now_ms();
+    silent_peer_opts(&o, port, 300);
+    long long t0 = rsdk_test_now_ms();
     tls_open_fails(&o, RSDK_ERR_TIMEOUT, "TLS handshake timed out");
-    long long took = now_ms() - t0;
+    long long took = rsdk_test_now_ms() - t0;
     if (took < 250 || took > 3000) fail_msg("handshake gave up after %lld ms, expected ~300", took);
     close(fd);
 }
@@ -59,12 +58,7 @@ static void test_peer_closing_during_handshake_is_a_tls_error(void **state) {
     int port = 0;
     int fd = silent_listener(&port);
     rsdk_client_opts o;
-    rsdk_client_opts_init(&o);
-    o.host = "127.0.0.1";
-    o.port = port;
-    o.tls = true;
-    o.tls_verify = false;
-    o.connect_timeout_ms = 3000;
+    silent_peer_opts(&o, port, 3000);
     /* Close the listener's pending connection as soon as it arrives: a
      * child process accepts and closes while the parent handshakes. */
     pid_t pid = fork();

@@ -1,13 +1,9 @@
 /* With the right CA, a TLS client connects by IP address and by name,
  * moves small and 1 MiB values both ways, pipelines, honours the command
  * timeout, and re-handshakes when it reconnects after a timeout. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "tls_server.h"
 
@@ -18,13 +14,11 @@ static int setup(void **state) {
 
 static void test_ping_set_get_over_ip_address(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    rsdk_client_opts o;
-    tls_server_opts(*state, &o);
-    rsdk_client *c = tls_open_ok(&o);
+    rsdk_client *c = tls_client(*state);
     assert_int_equal(rsdk_client_protocol(c), 3);
-    TLS_CMD(c, "PONG", "PING");
-    TLS_CMD(c, "OK", "SET", "tls:k", "over tls");
-    TLS_CMD(c, "over tls", "GET", "tls:k");
+    CMD_STR(c, "PONG", "PING");
+    CMD_STR(c, "OK", "SET", "tls:k", "over tls");
+    CMD_STR(c, "over tls", "GET", "tls:k");
     rsdk_client_close(c);
 }
 
@@ -34,9 +28,9 @@ static void test_dns_name_and_resp2(void **state) {
     tls_server_opts(*state, &o);
     o.host = "localhost";
     o.protocol = 2;
-    rsdk_client *c = tls_open_ok(&o);
+    rsdk_client *c = rsdk_test_client_open(&o);
     assert_int_equal(rsdk_client_protocol(c), 2);
-    TLS_CMD(c, "PONG", "PING");
+    CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
 }
 
@@ -47,16 +41,14 @@ static void test_ca_directory(void **state) {
     tls_server_opts(t, &o);
     o.tls_ca_file = NULL;
     o.tls_ca_dir = t->certs.ca_dir;
-    rsdk_client *c = tls_open_ok(&o);
-    TLS_CMD(c, "PONG", "PING");
+    rsdk_client *c = rsdk_test_client_open(&o);
+    CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
 }
 
 static void test_one_mib_value(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    rsdk_client_opts o;
-    tls_server_opts(*state, &o);
-    rsdk_client *c = tls_open_ok(&o);
+    rsdk_client *c = tls_client(*state);
     size_t n = (size_t)1 << 20;
     char *v = malloc(n);
     assert_non_null(v);
@@ -79,9 +71,7 @@ static void test_one_mib_value(void **state) {
 
 static void test_pipeline_of_many_commands(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    rsdk_client_opts o;
-    tls_server_opts(*state, &o);
-    rsdk_client *c = tls_open_ok(&o);
+    rsdk_client *c = tls_client(*state);
     rsdk_pipeline *p = rsdk_pipeline_new(c);
     assert_non_null(p);
     for (int i = 0; i < 1000; i++) {
@@ -103,40 +93,28 @@ static void test_command_timeout_then_reconnect(void **state) {
     rsdk_client_opts o;
     tls_server_opts(*state, &o);
     o.command_timeout_ms = 100;
-    rsdk_client *c = tls_open_ok(&o);
+    rsdk_client *c = rsdk_test_client_open(&o);
     rsdk_reply *r = NULL;
     const char *argv[] = {"DEBUG", "SLEEP", "0.5"};
     assert_int_equal(rsdk_client_command_argv(c, 3, argv, NULL, &r), RSDK_ERR_TIMEOUT);
     assert_null(r);
     assert_true(rsdk_client_broken(c));
     /* The next call opens a new connection with a new handshake. */
-    TLS_CMD(c, "PONG", "PING");
+    CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
-}
-
-static bool have_ipv6_loopback(void) {
-    int fd = socket(AF_INET6, SOCK_STREAM, 0);
-    if (fd < 0) return false;
-    struct sockaddr_in6 a;
-    memset(&a, 0, sizeof a);
-    a.sin6_family = AF_INET6;
-    a.sin6_addr = in6addr_loopback;
-    bool ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
-    close(fd);
-    return ok;
 }
 
 static void test_ipv6_address_in_certificate(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    if (!have_ipv6_loopback()) {
+    if (!rsdk_test_have_ipv6_loopback()) {
         fprintf(stderr, "SKIP: no IPv6 loopback on this machine\n");
         skip();
     }
     rsdk_client_opts o;
     tls_server_opts(*state, &o);
     o.host = "::1";
-    rsdk_client *c = tls_open_ok(&o);
-    TLS_CMD(c, "PONG", "PING");
+    rsdk_client *c = rsdk_test_client_open(&o);
+    CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
 }
 

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "tls_server.h"
 
@@ -17,52 +16,33 @@ static int setup(void **state) {
     return tls_server_setup(state, &cfg);
 }
 
-static void sleep_ms(int ms) {
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 /* Kills `victim`'s connection from a second client. */
 static void kill_connection(tls_server *t, rsdk_client *victim) {
-    rsdk_reply *id = NULL;
-    const char *id_argv[] = {"CLIENT", "ID"};
-    assert_int_equal(rsdk_client_command_argv(victim, 2, id_argv, NULL, &id), RSDK_OK);
     char idtext[32];
-    snprintf(idtext, sizeof idtext, "%lld", (long long)id->integer);
-    rsdk_reply_free(id);
-    rsdk_client_opts o;
-    tls_server_opts(t, &o);
-    rsdk_client *killer = tls_open_ok(&o);
-    const char *kill_argv[] = {"CLIENT", "KILL", "ID", idtext};
-    rsdk_reply *r = NULL;
-    assert_int_equal(rsdk_client_command_argv(killer, 4, kill_argv, NULL, &r), RSDK_OK);
-    assert_int_equal(r->integer, 1);
-    rsdk_reply_free(r);
+    snprintf(idtext, sizeof idtext, "%lld", live_client_id(victim));
+    rsdk_client *killer = tls_client(t);
+    CMD_INT(killer, 1, "CLIENT", "KILL", "ID", idtext);
     rsdk_client_close(killer);
 }
 
 static void test_client_kill_is_eof_then_reconnect(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    rsdk_client_opts o;
-    tls_server_opts(*state, &o);
-    rsdk_client *c = tls_open_ok(&o);
+    rsdk_client *c = tls_client(*state);
     kill_connection(*state, c);
     rsdk_reply *r = NULL;
     const char *ping[] = {"PING"};
     assert_int_equal(rsdk_client_command_argv(c, 1, ping, NULL, &r), RSDK_ERR_EOF);
     assert_null(r);
     assert_true(rsdk_client_broken(c));
-    TLS_CMD(c, "PONG", "PING");
+    CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
 }
 
 static void test_big_write_into_dead_connection_raises_no_sigpipe(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    rsdk_client_opts o;
-    tls_server_opts(*state, &o);
-    rsdk_client *c = tls_open_ok(&o);
+    rsdk_client *c = tls_client(*state);
     kill_connection(*state, c);
-    sleep_ms(50); /* let the server's FIN arrive */
+    rsdk_test_sleep_ms(50); /* let the server's FIN arrive */
     /* 8 MiB cannot fit in the socket buffers: the write goes on after the
      * server's reset, where write(2) would raise SIGPIPE. */
     size_t n = (size_t)8 << 20;
@@ -77,16 +57,14 @@ static void test_big_write_into_dead_connection_raises_no_sigpipe(void **state) 
            rsdk_client_error(c)->message);
     assert_true(s == RSDK_ERR_EOF || s == RSDK_ERR_IO || s == RSDK_ERR_TLS);
     assert_true(rsdk_client_broken(c));
-    TLS_CMD(c, "PONG", "PING");
+    CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
 }
 
 static void test_server_killed_without_close_notify(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     tls_server *t = *state;
-    rsdk_client_opts o;
-    tls_server_opts(t, &o);
-    rsdk_client *c = tls_open_ok(&o);
+    rsdk_client *c = tls_client(t);
     rsdk_test_server_kill(&t->srv); /* SIGKILL: no TLS goodbye */
     rsdk_reply *r = NULL;
     const char *ping[] = {"PING"};
@@ -94,7 +72,7 @@ static void test_server_killed_without_close_notify(void **state) {
     printf("    server killed: %s: %s\n", rsdk_status_name(s), rsdk_client_error(c)->message);
     assert_int_equal(s, RSDK_ERR_EOF);
     assert_int_equal(rsdk_test_server_restart(&t->srv), RSDK_TEST_SERVER_OK);
-    TLS_CMD(c, "PONG", "PING"); /* same port, new server, new handshake */
+    CMD_STR(c, "PONG", "PING"); /* same port, new server, new handshake */
     rsdk_client_close(c);
 }
 

@@ -31,8 +31,8 @@ static void test_rediss_url_with_default_trust(void **state) {
     unsetenv("SSL_CERT_FILE");
     if (s) fail_msg("open %s: %s (%s)", url, rsdk_status_name(s), err.message);
     assert_int_equal(rsdk_client_protocol(c), 2);
-    TLS_CMD(c, "OK", "SET", "url", "rediss");
-    TLS_CMD(c, "rediss", "GET", "url");
+    CMD_STR(c, "OK", "SET", "url", "rediss");
+    CMD_STR(c, "rediss", "GET", "url");
     rsdk_reply *r = NULL;
     const char *info[] = {"CLIENT", "INFO"};
     assert_int_equal(rsdk_client_command_argv(c, 2, info, NULL, &r), RSDK_OK);
@@ -55,9 +55,9 @@ static void test_parsed_url_with_tls_options(void **state) {
     rsdk_client_opts_from_url(&o, &u);
     assert_true(o.tls);
     o.tls_ca_file = t->certs.ca_file;
-    rsdk_client *c = tls_open_ok(&o);
+    rsdk_client *c = rsdk_test_client_open(&o);
     rsdk_url_deinit(&u);
-    TLS_CMD(c, "PONG", "PING");
+    CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
 }
 

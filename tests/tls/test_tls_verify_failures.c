@@ -60,8 +60,8 @@ static void test_server_name_overrides_the_host(void **state) {
     rsdk_client_opts o;
     tls_server_opts(*state, &o);
     o.tls_server_name = "localhost"; /* connect by address, verify by name */
-    rsdk_client *c = tls_open_ok(&o);
-    TLS_CMD(c, "PONG", "PING");
+    rsdk_client *c = rsdk_test_client_open(&o);
+    CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
 }
 
@@ -73,16 +73,16 @@ static void test_verify_off_accepts_unrelated_ca_and_wrong_name(void **state) {
     o.tls_ca_file = t->certs.other_ca_file;
     o.tls_server_name = "wrong.example";
     o.tls_verify = false;
-    rsdk_client *c = tls_open_ok(&o);
-    TLS_CMD(c, "OK", "SET", "unverified", "yes");
-    TLS_CMD(c, "yes", "GET", "unverified");
+    rsdk_client *c = rsdk_test_client_open(&o);
+    CMD_STR(c, "OK", "SET", "unverified", "yes");
+    CMD_STR(c, "yes", "GET", "unverified");
     rsdk_client_close(c);
 
     tls_server_opts(t, &o);
     o.tls_ca_file = NULL;
     o.tls_verify = false;
-    c = tls_open_ok(&o);
-    TLS_CMD(c, "PONG", "PING");
+    c = rsdk_test_client_open(&o);
+    CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
 }
 

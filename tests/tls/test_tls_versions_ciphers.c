@@ -9,65 +9,29 @@
 #include "tls_server.h"
 
 /* One server with its default protocols (1.2 and 1.3), one with 1.2 only. */
-typedef struct servers {
-    tls_server *both, *v12;
-} servers;
-
-static int teardown(void **state) {
-    servers *sv = *state;
-    if (sv) {
-        void *p = sv->both;
-        tls_server_teardown(&p);
-        p = sv->v12;
-        tls_server_teardown(&p);
-        free(sv);
-    }
-    *state = NULL;
-    return 0;
-}
-
-static int setup(void **state) {
-    *state = NULL;
-    servers *sv = calloc(1, sizeof *sv);
-    if (!sv) return -1;
-    tls_server_cfg both = {.auth_clients = "no"};
-    tls_server_cfg v12 = {.auth_clients = "no", .protocols = "TLSv1.2"};
-    void *p = NULL;
-    int r = tls_server_setup(&p, &both);
-    sv->both = p;
-    if (r == 0 && p) {
-        r = tls_server_setup(&p, &v12);
-        sv->v12 = p;
-    }
-    *state = sv;
-    if (r != 0 || !sv->both || !sv->v12) {
-        teardown(state);
-        return r;
-    }
-    return 0;
-}
+static int setup(void **state) { return tls_server_pair_setup(state, "no"); }
 
 static void test_min_version_1_3_works(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    servers *sv = *state;
+    tls_server_pair *sv = *state;
     rsdk_client_opts o;
     tls_server_opts(sv->both, &o);
     o.tls_min_version = "1.3";
-    rsdk_client *c = tls_open_ok(&o);
-    TLS_CMD(c, "PONG", "PING");
+    rsdk_client *c = rsdk_test_client_open(&o);
+    CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
     o.tls_min_version = "TLSv1.3"; /* OpenSSL's spelling is accepted too */
-    c = tls_open_ok(&o);
+    c = rsdk_test_client_open(&o);
     rsdk_client_close(c);
 }
 
 static void test_min_version_1_3_refuses_a_1_2_server(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    servers *sv = *state;
+    tls_server_pair *sv = *state;
     rsdk_client_opts o;
     tls_server_opts(sv->v12, &o);
-    rsdk_client *c = tls_open_ok(&o); /* the default floor, 1.2, is fine */
-    TLS_CMD(c, "PONG", "PING");
+    rsdk_client *c = rsdk_test_client_open(&o); /* the default floor, 1.2, is fine */
+    CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
     o.tls_min_version = "1.3";
     tls_open_fails(&o, RSDK_ERR_TLS, "TLS: handshake failed: ");
@@ -76,12 +40,12 @@ static void test_min_version_1_3_refuses_a_1_2_server(void **state) {
 
 static void test_tls_1_2_cipher_list(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    servers *sv = *state;
+    tls_server_pair *sv = *state;
     rsdk_client_opts o;
     tls_server_opts(sv->v12, &o);
     o.tls_ciphers = "ECDHE-ECDSA-AES256-GCM-SHA384";
-    rsdk_client *c = tls_open_ok(&o);
-    TLS_CMD(c, "PONG", "PING");
+    rsdk_client *c = rsdk_test_client_open(&o);
+    CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
     /* RSA suites only: the server's key is ECDSA, nothing in common. */
     o.tls_ciphers = "ECDHE-RSA-AES128-GCM-SHA256";
@@ -90,13 +54,13 @@ static void test_tls_1_2_cipher_list(void **state) {
 
 static void test_tls_1_3_cipher_suites(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    servers *sv = *state;
+    tls_server_pair *sv = *state;
     rsdk_client_opts o;
     tls_server_opts(sv->both, &o);
     o.tls_min_version = "1.3";
     o.tls_ciphersuites = "TLS_CHACHA20_POLY1305_SHA256";
-    rsdk_client *c = tls_open_ok(&o);
-    TLS_CMD(c, "PONG", "PING");
+    rsdk_client *c = rsdk_test_client_open(&o);
+    CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
 }
 
@@ -107,5 +71,5 @@ int main(void) {
         cmocka_unit_test(test_tls_1_2_cipher_list),
         cmocka_unit_test(test_tls_1_3_cipher_suites),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, tls_server_pair_teardown);
 }

@@ -98,6 +98,40 @@ int tls_server_teardown(void **state) {
     return 0;
 }
 
+int tls_server_pair_teardown(void **state) {
+    tls_server_pair *pair = *state;
+    if (pair) {
+        void *t = pair->both;
+        tls_server_teardown(&t);
+        t = pair->v12;
+        tls_server_teardown(&t);
+        free(pair);
+    }
+    *state = NULL;
+    return 0;
+}
+
+int tls_server_pair_setup(void **state, const char *auth_clients) {
+    *state = NULL;
+    tls_server_pair *pair = calloc(1, sizeof *pair);
+    if (!pair) return -1;
+    tls_server_cfg both = {.auth_clients = auth_clients};
+    tls_server_cfg v12 = {.auth_clients = auth_clients, .protocols = "TLSv1.2"};
+    void *t = NULL;
+    int r = tls_server_setup(&t, &both);
+    pair->both = t;
+    if (r == 0 && t) {
+        r = tls_server_setup(&t, &v12);
+        pair->v12 = t;
+    }
+    *state = pair;
+    if (r != 0 || !pair->both || !pair->v12) {
+        tls_server_pair_teardown(state);
+        return r; /* 0 with *state NULL: skip */
+    }
+    return 0;
+}
+
 void tls_server_opts(const tls_server *t, rsdk_client_opts *o) {
     rsdk_client_opts_init(o);
     o->host = "127.0.0.1";
@@ -107,13 +141,10 @@ void tls_server_opts(const tls_server *t, rsdk_client_opts *o) {
     o->connect_timeout_ms = 5000;
 }
 
-rsdk_client *tls_open_ok(const rsdk_client_opts *o) {
-    rsdk_client *c = NULL;
-    rsdk_error err;
-    rsdk_status s = rsdk_client_open(o, &c, &err);
-    if (s != RSDK_OK) fail_msg("open failed: %s (%s)", rsdk_status_name(s), err.message);
-    assert_non_null(c);
-    return c;
+rsdk_client *tls_client(const tls_server *t) {
+    rsdk_client_opts o;
+    tls_server_opts(t, &o);
+    return rsdk_test_client_open(&o);
 }
 
 void tls_open_fails(const rsdk_client_opts *o, rsdk_status code, const char *text) {
@@ -130,20 +161,4 @@ void tls_open_fails(const rsdk_client_opts *o, rsdk_status code, const char *tex
     if (s != code || err.code != code || !strstr(err.message, text))
         fail_msg("expected %s containing \"%s\", got %s: \"%s\"", rsdk_status_name(code), text,
                  rsdk_status_name(s), err.message);
-}
-
-void tls_cmd(rsdk_client *c, const char *want, const char *const *argv) {
-    int argc = 0;
-    while (argv[argc]) argc++;
-    rsdk_reply *r = NULL;
-    rsdk_status s = rsdk_client_command_argv(c, argc, argv, NULL, &r);
-    if (s != RSDK_OK)
-        fail_msg("%s failed: %s (%s)", argv[0], rsdk_status_name(s), rsdk_client_error(c)->message);
-    if (want) {
-        if (r->type != RSDK_REPLY_STRING && r->type != RSDK_REPLY_STATUS)
-            fail_msg("%s: expected a string reply, got %s", argv[0], rsdk_reply_type_str(r->type));
-        if (r->len != strlen(want) || memcmp(r->str, want, r->len) != 0)
-            fail_msg("%s: expected \"%s\", got \"%.*s\"", argv[0], want, (int)r->len, r->str);
-    }
-    rsdk_reply_free(r);
 }

@@ -9,16 +9,8 @@
 #ifndef RSDK_TESTS_TLS_SERVER_H
 #define RSDK_TESTS_TLS_SERVER_H
 
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include <cmocka.h>
-
 #include "certs.h"
-#include "rsdk/rsdk.h"
-#include "support/server.h"
+#include "support/live.h"
 
 typedef struct tls_server_cfg {
     const char *auth_clients; /* --tls-auth-clients: "yes", "no" (default), "optional" */
@@ -41,21 +33,29 @@ int tls_server_setup(void **state, const tls_server_cfg *cfg);
 /* Stops the server, removes the PKI, frees *state. */
 int tls_server_teardown(void **state);
 
+/* Two servers with the same --tls-auth-clients (`auth_clients`): `both`
+ * with the server's default protocols (TLS 1.2 and 1.3, so 1.3 is picked),
+ * `v12` limited to TLS 1.2. */
+typedef struct tls_server_pair {
+    tls_server *both, *v12;
+} tls_server_pair;
+
+/* Starts both into *state (heap); 0 with *state NULL when the tests must
+ * skip, -1 on failure, like tls_server_setup. */
+int tls_server_pair_setup(void **state, const char *auth_clients);
+
+/* Stops both servers and frees *state. */
+int tls_server_pair_teardown(void **state);
+
 /* Client options for the server: host 127.0.0.1, the TLS port, tls on,
  * tls_ca_file the test CA (verification on). Calls rsdk_client_opts_init. */
 void tls_server_opts(const tls_server *t, rsdk_client_opts *o);
 
-/* Opens a client with `o`, failing the test (with the error) unless it
- * works. */
-rsdk_client *tls_open_ok(const rsdk_client_opts *o);
+/* A client with tls_server_opts; fails the test unless it opened. */
+rsdk_client *tls_client(const tls_server *t);
 
 /* Opens a client with `o`, expecting failure with `code` and a message
  * that contains `text`; returns nothing (the test fails otherwise). */
 void tls_open_fails(const rsdk_client_opts *o, rsdk_status code, const char *text);
-
-/* Runs a NULL-terminated command; fails the test unless it succeeded with
- * a string/status reply equal to `want` (want NULL: any reply). */
-void tls_cmd(rsdk_client *c, const char *want, const char *const *argv);
-#define TLS_CMD(c, want, ...) tls_cmd((c), (want), (const char *const[]){__VA_ARGS__, NULL})
 
 #endif
