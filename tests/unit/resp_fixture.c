@@ -10,7 +10,6 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "rsdk/alloc.h"
 
 char *fx_load(const char *rel, size_t *len) {
     FILE *f = fopen(rel, "rb");
@@ -166,62 +165,4 @@ rsdk_status fx_feed_get(rsdk_reader *r, const char *text, size_t len, rsdk_reply
     rsdk_status s = rsdk_reader_feed(r, text, len);
     if (s) return s;
     return rsdk_reader_get(r, out);
-}
-
-/* Counting allocator. Tests are single-threaded, so plain globals do. */
-static fx_alloc_stats stats;
-static size_t budget = SIZE_MAX;
-
-static bool take(void) {
-    if (budget == 0) {
-        stats.failed++;
-        return false;
-    }
-    if (budget != SIZE_MAX) budget--;
-    return true;
-}
-
-static void *cnt_malloc(size_t n) {
-    if (!take()) return NULL;
-    void *p = malloc(n);
-    if (p) stats.allocs++, stats.bytes += n;
-    return p;
-}
-
-static void *cnt_calloc(size_t c, size_t n) {
-    if (!take()) return NULL;
-    void *p = calloc(c, n);
-    if (p) stats.allocs++, stats.bytes += c * n;
-    return p;
-}
-
-static void *cnt_realloc(void *old, size_t n) {
-    if (!take()) return NULL;
-    void *p = realloc(old, n);
-    if (p) {
-        if (!old) stats.allocs++;
-        stats.bytes += n;
-    }
-    return p;
-}
-
-static void cnt_free(void *p) {
-    if (p) stats.frees++;
-    free(p);
-}
-
-void fx_alloc_install(size_t fail_after) {
-    memset(&stats, 0, sizeof stats);
-    budget = fail_after;
-    rsdk_allocator a = {cnt_malloc, cnt_calloc, cnt_realloc, cnt_free};
-    rsdk_allocator_set(&a);
-}
-
-void fx_alloc_fail_after(size_t n) { budget = n; }
-
-fx_alloc_stats fx_alloc_stats_get(void) { return stats; }
-
-void fx_alloc_remove(void) {
-    rsdk_allocator_set(NULL);
-    budget = SIZE_MAX;
 }

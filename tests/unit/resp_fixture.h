@@ -1,6 +1,6 @@
 /* Shared helpers for the reply reader tests: captured sample files, a
- * compact text dump of reply trees, deep comparison, feeding in pieces and
- * an allocator that counts (and can refuse) allocations. */
+ * compact text dump of reply trees, deep comparison and feeding in pieces.
+ * Allocation counting and refusal: support/fail_alloc.h. */
 #ifndef RSDK_TESTS_RESP_FIXTURE_H
 #define RSDK_TESTS_RESP_FIXTURE_H
 
@@ -37,20 +37,5 @@ void fx_free_all(rsdk_reply **r, size_t n);
 
 /* Feeds `text` into `r` and returns the status of one rsdk_reader_get. */
 rsdk_status fx_feed_get(rsdk_reader *r, const char *text, size_t len, rsdk_reply **out);
-
-/* Counting allocator. After fx_alloc_install(), every rsdk allocation is
- * counted; once `fail_after` more allocations have succeeded, the next ones
- * fail (SIZE_MAX: never). fx_alloc_remove() restores libc. */
-typedef struct fx_alloc_stats {
-    size_t allocs;  /* successful malloc/calloc/realloc(NULL, n) */
-    size_t frees;   /* free of non-NULL pointers */
-    size_t failed;  /* refused allocations */
-    size_t bytes;   /* bytes requested by successful calls */
-} fx_alloc_stats;
-
-void fx_alloc_install(size_t fail_after);
-void fx_alloc_fail_after(size_t n);
-fx_alloc_stats fx_alloc_stats_get(void);
-void fx_alloc_remove(void);
 
 #endif

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "resp_fixture.h"
+#include "support/fail_alloc.h"
 #include "rsdk/reader.h"
 
 static rsdk_reader *reader_with(size_t bulk, size_t elements, unsigned depth, size_t reply) {
@@ -182,23 +183,23 @@ static void reply_over_max_reply_bytes(void **st) {
  * grows with the bytes that actually arrive. */
 static void declared_count_allocates_nothing_up_front(void **st) {
     (void)st;
-    fx_alloc_install(SIZE_MAX);
+    rsdk_test_alloc_install();
     rsdk_reader *r = reader_with(0, (size_t)1 << 31, 0, 0);
     rsdk_reply *rep = (rsdk_reply *)1;
     assert_int_equal(fx_feed_get(r, S("*2000000000\r\n:1\r\n:2\r\n$3\r\nabc\r\n"), &rep), RSDK_OK);
     assert_null(rep);
     assert_int_equal(fx_feed_get(r, S("%1000000000\r\n:1\r\n"), &rep), RSDK_OK);
     assert_null(rep);
-    assert_true(fx_alloc_stats_get().bytes < ((size_t)1 << 20));
+    assert_true(rsdk_test_alloc_stats_get().bytes < ((size_t)1 << 20));
     /* And a declared bulk length likewise. */
     rsdk_reader *b = rsdk_reader_new(NULL);
     assert_int_equal(fx_feed_get(b, S("$500000000\r\nabc"), &rep), RSDK_OK);
     assert_null(rep);
-    assert_true(fx_alloc_stats_get().bytes < ((size_t)1 << 20));
+    assert_true(rsdk_test_alloc_stats_get().bytes < ((size_t)1 << 20));
     rsdk_reader_free(r);
     rsdk_reader_free(b);
-    fx_alloc_stats s = fx_alloc_stats_get();
-    fx_alloc_remove();
+    rsdk_test_alloc_stats s = rsdk_test_alloc_stats_get();
+    rsdk_test_alloc_remove();
     assert_int_equal(s.allocs, s.frees);
 }
 

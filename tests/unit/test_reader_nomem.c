@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "resp_fixture.h"
+#include "support/fail_alloc.h"
 #include "rsdk/reader.h"
 #include "runtime/src/reader_internal.h"
 
@@ -21,13 +22,14 @@
 static size_t run_with_budget(const char *data, size_t len, size_t chunk, bool zero_copy, size_t budget,
                               rsdk_reply **ref, size_t nref) {
     size_t nomems = 0;
-    fx_alloc_install(budget);
+    rsdk_test_alloc_install();
+    rsdk_test_alloc_fail_after(budget);
     rsdk_reader *r = rsdk_reader_new(NULL);
     while (!r) {
         nomems++;
-        fx_alloc_fail_after(SIZE_MAX);
+        rsdk_test_alloc_fail_after(SIZE_MAX);
         r = rsdk_reader_new(NULL);
-        fx_alloc_fail_after(budget);
+        rsdk_test_alloc_fail_after(budget);
     }
     size_t got = 0;
     for (size_t off = 0; off < len;) {
@@ -48,7 +50,7 @@ static size_t run_with_budget(const char *data, size_t len, size_t chunk, bool z
             assert_int_equal(s, RSDK_ERR_NOMEM);
             assert_int_equal(rsdk_reader_error(r)->code, RSDK_OK);
             nomems++;
-            fx_alloc_fail_after(1); /* enough for one buffer growth */
+            rsdk_test_alloc_fail_after(1); /* enough for one buffer growth */
             continue;               /* retry the same piece */
         }
         off += k;
@@ -58,7 +60,7 @@ static size_t run_with_budget(const char *data, size_t len, size_t chunk, bool z
             if (s == RSDK_ERR_NOMEM) {
                 assert_true(rep == (rsdk_reply *)1); /* out untouched */
                 nomems++;
-                fx_alloc_fail_after(1);
+                rsdk_test_alloc_fail_after(1);
                 continue;
             }
             assert_int_equal(s, RSDK_OK);
@@ -67,13 +69,13 @@ static size_t run_with_budget(const char *data, size_t len, size_t chunk, bool z
             assert_true(fx_tree_equal(rep, ref[got]));
             got++;
             rsdk_reply_free(rep);
-            fx_alloc_fail_after(budget);
+            rsdk_test_alloc_fail_after(budget);
         }
     }
     assert_int_equal(got, nref);
     rsdk_reader_free(r);
-    fx_alloc_stats st = fx_alloc_stats_get();
-    fx_alloc_remove();
+    rsdk_test_alloc_stats st = rsdk_test_alloc_stats_get();
+    rsdk_test_alloc_remove();
     if (st.allocs != st.frees) fail_msg("budget %zu: %zu allocations, %zu frees", budget, st.allocs, st.frees);
     return nomems;
 }
@@ -102,17 +104,19 @@ static void every_allocation_failure_is_survivable(void **st) {
 
 static void constructors_return_null_without_memory(void **st) {
     (void)st;
-    fx_alloc_install(0);
+    rsdk_test_alloc_install();
+    rsdk_test_alloc_fail_after(0);
     assert_null(rsdk_reader_new(NULL));
     assert_null(rsdk__reply_new_str(RSDK_REPLY_STATUS, "OK", 2));
-    fx_alloc_remove();
+    rsdk_test_alloc_remove();
 
     rsdk_reply *r = NULL;
     assert_int_equal(fx_parse("*1\r\n+x\r\n", 8, 0, 0, &r, 1, true), 1);
-    fx_alloc_install(0);
+    rsdk_test_alloc_install();
+    rsdk_test_alloc_fail_after(0);
     assert_null(rsdk__reply_copy(r));
-    fx_alloc_stats s = fx_alloc_stats_get();
-    fx_alloc_remove();
+    rsdk_test_alloc_stats s = rsdk_test_alloc_stats_get();
+    rsdk_test_alloc_remove();
     assert_int_equal(s.allocs, 0);
     assert_int_equal(s.failed, 1);
     rsdk_reply_free(r);
@@ -120,16 +124,16 @@ static void constructors_return_null_without_memory(void **st) {
 
 static void failed_build_keeps_the_reply_for_a_retry(void **st) {
     (void)st;
-    fx_alloc_install(SIZE_MAX);
+    rsdk_test_alloc_install();
     rsdk_reader *r = rsdk_reader_new(NULL);
     assert_int_equal(rsdk_reader_feed(r, "$3\r\nabc\r\n:7\r\n", 13), RSDK_OK);
-    fx_alloc_fail_after(0);
+    rsdk_test_alloc_fail_after(0);
     rsdk_reply *rep = NULL;
     assert_int_equal(rsdk_reader_get(r, &rep), RSDK_ERR_NOMEM);
     assert_int_equal(rsdk_reader_get(r, &rep), RSDK_ERR_NOMEM);
     assert_null(rep);
     assert_int_equal(rsdk_reader_pending(r), 13);
-    fx_alloc_fail_after(SIZE_MAX);
+    rsdk_test_alloc_fail_after(SIZE_MAX);
     assert_int_equal(rsdk_reader_get(r, &rep), RSDK_OK);
     assert_string_equal(rep->str, "abc");
     rsdk_reply_free(rep);
@@ -137,8 +141,8 @@ static void failed_build_keeps_the_reply_for_a_retry(void **st) {
     assert_int_equal(rep->integer, 7);
     rsdk_reply_free(rep);
     rsdk_reader_free(r);
-    fx_alloc_stats s = fx_alloc_stats_get();
-    fx_alloc_remove();
+    rsdk_test_alloc_stats s = rsdk_test_alloc_stats_get();
+    rsdk_test_alloc_remove();
     assert_int_equal(s.allocs, s.frees);
 }
 

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "resp_fixture.h"
+#include "support/fail_alloc.h"
 #include "rsdk/reader.h"
 
 #define MAX_REPLIES 4
@@ -217,7 +218,7 @@ static void big_bulk_in_small_pieces_is_one_allocation(void **st) {
     for (size_t i = 0; i < body; i++) stream[(size_t)hl + i] = (char)('a' + i % 26);
     memcpy(stream + hl + body, "\r\n", 2);
 
-    fx_alloc_install(SIZE_MAX);
+    rsdk_test_alloc_install();
     rsdk_reader *rd = rsdk_reader_new(NULL);
     rsdk_reply *r = NULL;
     size_t off = 0;
@@ -226,17 +227,17 @@ static void big_bulk_in_small_pieces_is_one_allocation(void **st) {
         assert_null(r);
     }
     assert_int_equal(rsdk_reader_feed(rd, stream + off, len - off), RSDK_OK);
-    size_t before = fx_alloc_stats_get().allocs;
+    size_t before = rsdk_test_alloc_stats_get().allocs;
     assert_int_equal(rsdk_reader_get(rd, &r), RSDK_OK);
     assert_non_null(r);
-    assert_int_equal(fx_alloc_stats_get().allocs - before, 1);
+    assert_int_equal(rsdk_test_alloc_stats_get().allocs - before, 1);
     assert_int_equal(r->len, body);
     assert_memory_equal(r->str, stream + hl, body);
     assert_int_equal(r->str[body], '\0');
     rsdk_reply_free(r);
     rsdk_reader_free(rd);
-    fx_alloc_stats s = fx_alloc_stats_get();
-    fx_alloc_remove();
+    rsdk_test_alloc_stats s = rsdk_test_alloc_stats_get();
+    rsdk_test_alloc_remove();
     assert_int_equal(s.allocs, s.frees);
     free(stream);
 }

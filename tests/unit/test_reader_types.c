@@ -14,6 +14,7 @@
 
 #include "runtime/src/reader_internal.h"
 #include "resp_fixture.h"
+#include "support/fail_alloc.h"
 #include "rsdk/reader.h"
 
 #define S(lit) lit, sizeof(lit) - 1
@@ -193,20 +194,20 @@ static void one_allocation_per_reply_tree(void **st) {
     (void)st;
     size_t len;
     char *data = fx_load("tests/data/resp3_HELLO.bin", &len);
-    fx_alloc_install(SIZE_MAX);
+    rsdk_test_alloc_install();
     rsdk_reader *r = rsdk_reader_new(NULL);
     assert_int_equal(rsdk_reader_feed(r, data, len), RSDK_OK);
-    size_t before = fx_alloc_stats_get().allocs;
+    size_t before = rsdk_test_alloc_stats_get().allocs;
     rsdk_reply *rep = NULL;
     assert_int_equal(rsdk_reader_get(r, &rep), RSDK_OK);
     assert_non_null(rep);
-    assert_int_equal(fx_alloc_stats_get().allocs - before, 1);
-    size_t frees = fx_alloc_stats_get().frees;
+    assert_int_equal(rsdk_test_alloc_stats_get().allocs - before, 1);
+    size_t frees = rsdk_test_alloc_stats_get().frees;
     rsdk_reply_free(rep);
-    assert_int_equal(fx_alloc_stats_get().frees - frees, 1);
+    assert_int_equal(rsdk_test_alloc_stats_get().frees - frees, 1);
     rsdk_reader_free(r);
-    fx_alloc_stats s = fx_alloc_stats_get();
-    fx_alloc_remove();
+    rsdk_test_alloc_stats s = rsdk_test_alloc_stats_get();
+    rsdk_test_alloc_remove();
     /* Reader, its input buffer, the reply: nothing else. */
     assert_int_equal(s.allocs, 3);
     assert_int_equal(s.frees, 3);

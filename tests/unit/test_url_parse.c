@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "resp_fixture.h"
+#include "support/fail_alloc.h"
 #include "rsdk/alloc.h"
 #include "rsdk/url.h"
 
@@ -201,13 +202,14 @@ static void no_memory_is_reported_and_leaks_nothing(void **st) {
     (void)st;
     const char *text = "unix://us%65r:pw@/tmp/x.sock?client_name=abc";
     for (size_t budget = 0;; budget++) {
-        fx_alloc_install(budget);
+        rsdk_test_alloc_install();
+        rsdk_test_alloc_fail_after(budget);
         rsdk_url u;
         rsdk_error e;
         rsdk_status s = rsdk_url_parse(text, &u, &e);
         if (s == RSDK_OK) rsdk_url_deinit(&u);
-        fx_alloc_stats a = fx_alloc_stats_get();
-        fx_alloc_remove();
+        rsdk_test_alloc_stats a = rsdk_test_alloc_stats_get();
+        rsdk_test_alloc_remove();
         assert_int_equal(a.allocs, a.frees);
         if (s == RSDK_OK) {
             assert_true(budget >= 4);

@@ -7,42 +7,25 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <stdatomic.h>
 #include <stdlib.h>
 
-#include "rsdk/alloc.h"
 #include "rsdk/credentials.h"
 #include "rsdk/events.h"
 #include "session_util.h"
+#include "support/fail_alloc.h"
 
-/* Allocation number `fail_at` (1-based, counted from arm()) fails; 0 = none. */
-static atomic_long counter, fail_at;
-
-static bool should_fail(void) {
-    long n = atomic_fetch_add(&counter, 1) + 1;
-    long f = atomic_load(&fail_at);
-    return f && n == f;
-}
-static void *f_malloc(size_t n) { return should_fail() ? NULL : malloc(n); }
-static void *f_calloc(size_t c, size_t n) { return should_fail() ? NULL : calloc(c, n); }
-static void *f_realloc(void *p, size_t n) { return should_fail() ? NULL : realloc(p, n); }
-
-static void arm(long at) {
-    atomic_store(&counter, 0);
-    atomic_store(&fail_at, at);
-}
+/* Allocation number `at` (1-based, counted from now) fails; 0 = none. */
+static void arm(long at) { rsdk_test_alloc_fail_nth((size_t)at); }
 
 static int install(void **st) {
     (void)st;
-    const rsdk_allocator a = {f_malloc, f_calloc, f_realloc, free};
-    rsdk_allocator_set(&a);
-    arm(0);
+    rsdk_test_alloc_install();
     return 0;
 }
 
 static int uninstall(void **st) {
     (void)st;
-    rsdk_allocator_set(NULL);
+    rsdk_test_alloc_remove();
     return 0;
 }
 

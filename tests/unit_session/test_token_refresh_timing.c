@@ -127,16 +127,22 @@ static void refreshes_before_expiry_and_bumps_generation(void **st) {
     tu_recorder_deinit(&changes);
 }
 
-static void stop_is_immediate(void **st) {
-    (void)st;
-    issuer is = {0, 3600 * 1000};
+/* A started manager with default options fetching from `is`. */
+static rsdk_token_manager *start_manager(issuer *is) {
     rsdk_token_opts o;
     rsdk_token_opts_init(&o);
     o.fetch = issue;
-    o.fetch_ud = &is;
+    o.fetch_ud = is;
     rsdk_token_manager *tm;
     assert_int_equal(rsdk_token_manager_new(&o, &tm), RSDK_OK);
     assert_int_equal(rsdk_token_manager_start(tm, NULL), RSDK_OK);
+    return tm;
+}
+
+static void stop_is_immediate(void **st) {
+    (void)st;
+    issuer is = {0, 3600 * 1000};
+    rsdk_token_manager *tm = start_manager(&is);
     tu_sleep_ms(20); /* the thread is now in its long wait */
     int64_t t = tu_mono_ms();
     rsdk_token_manager_stop(tm);
@@ -157,13 +163,7 @@ static void stop_is_immediate(void **st) {
 static void tokens_without_expiry_are_never_refreshed(void **st) {
     (void)st;
     issuer is = {0, 0};
-    rsdk_token_opts o;
-    rsdk_token_opts_init(&o);
-    o.fetch = issue;
-    o.fetch_ud = &is;
-    rsdk_token_manager *tm;
-    assert_int_equal(rsdk_token_manager_new(&o, &tm), RSDK_OK);
-    assert_int_equal(rsdk_token_manager_start(tm, NULL), RSDK_OK);
+    rsdk_token_manager *tm = start_manager(&is);
     tu_sleep_ms(100);
     assert_int_equal(atomic_load(&is.calls), 1);
     /* ...unless asked. */
