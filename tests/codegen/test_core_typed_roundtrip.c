@@ -13,14 +13,10 @@
 #include <cmocka.h>
 
 #include "rsdk/core.h"
-#include "support/server.h"
+#include "support/live.h"
 
-#define OK(call)                                                                               \
-    do {                                                                                       \
-        rsdk_status s_ = (call);                                                               \
-        if (s_ != RSDK_OK)                                                                     \
-            fail_msg("%s: %s (%s)", #call, rsdk_status_name(s_), rsdk_client_error(c)->message); \
-    } while (0)
+/* Needs a client named `c` in scope. */
+#define OK(call) live_ok(c, (call), #call)
 
 static void strings_and_nil(void **state) {
     RSDK_TEST_NEED_SERVER(state);

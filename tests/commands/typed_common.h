@@ -14,16 +14,11 @@
 #include <cmocka.h>
 
 #include "rsdk/core.h"
-#include "support/server.h"
+#include "support/live.h"
 
 /* Fails the test with the call, its status and the client's error text.
  * Needs a client named `c` in scope. */
-#define OK(call)                                                                             \
-    do {                                                                                     \
-        rsdk_status s_ = (call);                                                             \
-        if (s_ != RSDK_OK)                                                                   \
-            fail_msg("%s: %s (%s)", #call, rsdk_status_name(s_), rsdk_client_error(c)->message); \
-    } while (0)
+#define OK(call) live_ok(c, (call), #call)
 
 /* Expects `call` to fail with `want`. */
 #define FAILS(want, call)                                                                    \

@@ -14,13 +14,18 @@ static const char *const server_args[] = {
 
 static int setup(void **state) { return rsdk_test_server_group_setup_with(state, server_args); }
 
-/* Opens the URL made from `fmt`; fails the test unless it opened. */
-__attribute__((format(printf, 1, 2))) static rsdk_client *open_url(const char *fmt, ...) {
-    char url[512];
+/* The URL made from `fmt` (a static buffer, valid until the next call). */
+__attribute__((format(printf, 1, 2))) static const char *url_of(const char *fmt, ...) {
+    static char url[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(url, sizeof url, fmt, ap);
     va_end(ap);
+    return url;
+}
+
+/* Opens `url`; fails the test unless it opened. */
+static rsdk_client *open_url(const char *url) {
     rsdk_client *c = NULL;
     rsdk_error err;
     rsdk_status s = rsdk_client_open_url(url, &c, &err);
@@ -28,15 +33,9 @@ __attribute__((format(printf, 1, 2))) static rsdk_client *open_url(const char *f
     return c;
 }
 
-/* Asserts that the URL made from `fmt` is refused with `want`, and that
- * the error text does not show `secret`. */
-__attribute__((format(printf, 3, 4))) static void open_url_fails(rsdk_status want, const char *secret,
-                                                                const char *fmt, ...) {
-    char url[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(url, sizeof url, fmt, ap);
-    va_end(ap);
+/* Asserts that `url` is refused with `want`, and that the error text does
+ * not show `secret`. */
+static void open_url_fails(const char *url, rsdk_status want, const char *secret) {
     rsdk_client *c = NULL;
     rsdk_error err;
     assert_int_equal(rsdk_client_open_url(url, &c, &err), want);
@@ -56,7 +55,7 @@ static int client_db(rsdk_client *c) {
 static void test_tcp_url_with_db(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_test_server *srv = *state;
-    rsdk_client *c = open_url("redis://:%s@127.0.0.1:%d/2", PASS, srv->port);
+    rsdk_client *c = open_url(url_of("redis://:%s@127.0.0.1:%d/2", PASS, srv->port));
     assert_int_equal(client_db(c), 2);
     assert_int_equal(rsdk_client_protocol(c), 3);
     CMD_STR(c, "default", "ACL", "WHOAMI");
@@ -66,7 +65,7 @@ static void test_tcp_url_with_db(void **state) {
 static void test_unix_url_with_db_option(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_test_server *srv = *state;
-    rsdk_client *c = open_url("unix://:%s@%s?db=3", PASS, srv->unix_path);
+    rsdk_client *c = open_url(url_of("unix://:%s@%s?db=3", PASS, srv->unix_path));
     assert_int_equal(client_db(c), 3);
     rsdk_reply *r = CMD_OK(c, "CLIENT", "INFO");
     assert_non_null(strstr(r->str, srv->unix_path)); /* connected over the socket */
@@ -77,15 +76,15 @@ static void test_unix_url_with_db_option(void **state) {
 static void test_user_password_and_protocol_option(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_test_server *srv = *state;
-    rsdk_client *c = open_url("redis://alice:%s@127.0.0.1:%d/1?protocol=2&client_name=from-url",
-                              ALICE_PASS_URL, srv->port);
+    rsdk_client *c = open_url(url_of("redis://alice:%s@127.0.0.1:%d/1?protocol=2&client_name=from-url",
+                                     ALICE_PASS_URL, srv->port));
     assert_int_equal(rsdk_client_protocol(c), 2);
     CMD_STR(c, "alice", "ACL", "WHOAMI");
     CMD_STR(c, "from-url", "CLIENT", "GETNAME");
     assert_int_equal(client_db(c), 1);
     rsdk_client_close(c);
 
-    c = open_url("unix://alice:%s@%s?protocol=3", ALICE_PASS_URL, srv->unix_path);
+    c = open_url(url_of("unix://alice:%s@%s?protocol=3", ALICE_PASS_URL, srv->unix_path));
     assert_int_equal(rsdk_client_protocol(c), 3);
     CMD_STR(c, "alice", "ACL", "WHOAMI");
     rsdk_client_close(c);
@@ -94,7 +93,8 @@ static void test_user_password_and_protocol_option(void **state) {
 static void test_wrong_password_in_url(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_test_server *srv = *state;
-    open_url_fails(RSDK_ERR_AUTH, "Wr0ngSecret", "redis://alice:Wr0ngSecret@127.0.0.1:%d", srv->port);
+    open_url_fails(url_of("redis://alice:Wr0ngSecret@127.0.0.1:%d", srv->port), RSDK_ERR_AUTH,
+                   "Wr0ngSecret");
 }
 
 static void test_malformed_urls(void **state) {
@@ -116,7 +116,7 @@ static void test_malformed_urls(void **state) {
 /* A URL password is never echoed, even when the URL is malformed later on. */
 static void test_malformed_url_hides_password(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    open_url_fails(RSDK_ERR_URL, "TopSecretPw", "%s", "redis://u:TopSecretPw@127.0.0.1:port");
+    open_url_fails("redis://u:TopSecretPw@127.0.0.1:port", RSDK_ERR_URL, "TopSecretPw");
 }
 
 int main(void) {

@@ -64,3 +64,7 @@ long long live_client_id(rsdk_client *c) {
     rsdk_reply_free(r);
     return id;
 }
+
+void live_ok(rsdk_client *c, rsdk_status s, const char *what) {
+    if (s != RSDK_OK) fail_msg("%s: %s (%s)", what, rsdk_status_name(s), rsdk_client_error(c)->message);
+}

@@ -50,14 +50,12 @@ long long live_get_int(rsdk_client *c, const char *key);
 /* The connection's CLIENT ID, to tell a reused connection from a new one. */
 long long live_client_id(rsdk_client *c);
 
-/* Runs `call`, an rsdk_status expression on client `c`, and fails the test
- * with the call's text, its status and the client's error unless it is
- * RSDK_OK. */
-#define LIVE_OK(c, call)                                                                         \
-    do {                                                                                         \
-        rsdk_status s_ = (call);                                                                 \
-        if (s_ != RSDK_OK)                                                                       \
-            fail_msg("%s: %s (%s)", #call, rsdk_status_name(s_), rsdk_client_error(c)->message); \
-    } while (0)
+/* Fails the test unless `s`, the status of the call written `what` on
+ * client `c`, is RSDK_OK; the message names the call, the status and the
+ * client's error. */
+void live_ok(rsdk_client *c, rsdk_status s, const char *what);
+
+/* LIVE_OK(c, rcore_set(c, "k", "v", NULL, NULL)); */
+#define LIVE_OK(c, call) live_ok((c), (call), #call)
 
 #endif
