@@ -6,7 +6,7 @@ Usage: codegen/import_specref.py SPECREF_CORE_DIR OUT_DIR
 Copies every upstream file (Redis's own command-JSON schema, one command per
 file) and adds the "rsdk" extension objects described in spec/SCHEMA.md:
 commands rsdk does not generate (with the reason), reply-kind overrides,
-argument counts the typed call fills in itself, arrays whose lengths must
+options that make RESP2 flatten an array of pairs, argument counts the typed call fills in itself, arrays whose lengths must
 match, and C type hints. It also repairs the one upstream defect the
 generator rejects. Output is deterministic (same input, same bytes), so it can
 be re-run after an upstream update and the diff reviewed.
@@ -29,6 +29,25 @@ REPLY_OVERRIDES = {
     "INCRBYFLOAT": "double",
     "HINCRBYFLOAT": "double",
     "GEODIST": "double_or_nil",
+}
+
+# Options that turn the reply into an array of [a, b] pairs, which RESP3
+# nests ([[member, score], ...]) and RESP2 sends flat ([member, score, ...]);
+# the typed calls regroup RESP2's form. The value is the option's C path.
+# (ZMPOP, BZMPOP and XRANGE-like entries are nested on both protocols;
+# ARSCAN and ARGREP send flat index/value pairs on both.)
+PAIRS_OPTIONS = {
+    "ZRANGE": "withscores",
+    "ZRANGEBYSCORE": "withscores",
+    "ZREVRANGE": "withscores",
+    "ZREVRANGEBYSCORE": "withscores",
+    "ZINTER": "withscores",
+    "ZUNION": "withscores",
+    "ZDIFF": "withscores",
+    "ZRANDMEMBER": "options.withscores",
+    "HRANDFIELD": "options.withvalues",
+    "ZPOPMIN": "count",
+    "ZPOPMAX": "count",
 }
 
 # Arrays whose lengths must agree: (command, argument path, other sibling).
@@ -147,6 +166,8 @@ def convert(key, desc, containers):
         ext(desc)["skip"] = EXPERIMENTAL_REASON
     if name in REPLY_OVERRIDES:
         ext(desc)["reply"] = REPLY_OVERRIDES[name]
+    if name in PAIRS_OPTIONS:
+        ext(desc)["pairs_option"] = PAIRS_OPTIONS[name]
     args = desc.get("arguments", [])
     if name in TOKEN_FIXES:
         fix_tokens(args, TOKEN_FIXES[name])

@@ -46,6 +46,15 @@ char *gen_params(const command *c, bool typed) {
     return r;
 }
 
+char *gen_pairs_path(const command *c) {
+    sb b = {0};
+    sb_put(&b, "");
+    for (size_t i = 0; i < c->npairs_when; i++) sb_printf(&b, "%s%s", i ? "." : "", c->pairs_when[i]->cname);
+    char *r = gen_strdup(b.data);
+    sb_free(&b);
+    return r;
+}
+
 char *gen_proto(const module *m, const command *c, int which) {
     (void)m;
     const char *params = gen_params(c, true);

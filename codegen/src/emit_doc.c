@@ -69,7 +69,10 @@ static void emit_entry(sb *b, const module *m, const command *c) {
                                          "`rsdk_double_or_nil`", "`rsdk_string` (may be nil)",
                                          "`rsdk_reply` tree"};
     sb_printf(b, "\n- Result: %s%s", RESULT[c->result],
-              c->shape ? ", RESP2 replies normalised to the RESP3 form" : "");
+              c->shapes.root || c->pairs.root ? ", RESP2 replies normalised to the RESP3 form" : "");
+    if (c->pairs.root)
+        sb_printf(b, "; with `%s`, an array of `[a, b]` pairs on both protocols (RESP2 sends them flat)",
+                  gen_pairs_path(c));
     sb_put(b, "\n- Flags: ");
     flags_text(b, c->flags & ~RSDK_CMD(GETKEYS_FUNCTION));
     json_t *acl = json_object_get(c->j, "acl_categories");

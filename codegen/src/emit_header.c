@@ -130,7 +130,9 @@ static void emit_command(sb *b, const module *m, const command *c) {
     if (c->deprecated_since) sb_printf(b, " Deprecated since %s.", c->deprecated_since);
     else if (c->flags & RSDK_CMD(DEPRECATED)) sb_put(b, " Deprecated.");
     sb_printf(b, " Result: %s%s.\n", result_text(c->result),
-              c->shape ? ", RESP2 replies brought to the RESP3 form" : "");
+              c->shapes.root || c->pairs.root ? ", RESP2 replies brought to the RESP3 form" : "");
+    if (c->pairs.root)
+        sb_printf(b, " * With %s: an array of [a, b] pairs on both protocols.\n", gen_pairs_path(c));
     sb_printf(b, " * generated from %s */\n\n", gen_comment_text(c->file, 400));
     for (size_t i = 0; i < c->nargs; i++) emit_types(b, &c->args[i]);
     if (c->has_opts) {

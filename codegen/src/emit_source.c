@@ -1,7 +1,8 @@
 /* Emits the command sources: per command a static argument walk (run twice:
  * count and check, then write), the encoder, the typed decoder, the sync
- * call and the queue wrapper, plus the reply-shape table when the reply
- * needs RESP2 normalisation. */
+ * call and the queue wrapper, plus the reply-shape tables when the reply
+ * needs RESP2 normalisation (and, where an option changes the reply's
+ * layout, the function that picks the table for a call's options). */
 #include <string.h>
 
 #include "rsdkgen.h"
@@ -213,28 +214,77 @@ static const char *kind_suffix(rsdk_result_kind k) {
     return "?";
 }
 
-static const char *const SHAPE_NAMES[] = {"RSDK_SHAPE_ANY", "RSDK_SHAPE_DOUBLE", "RSDK_SHAPE_BOOL",
-                                          "RSDK_SHAPE_MAP", "RSDK_SHAPE_ARRAY", "RSDK_SHAPE_TUPLE"};
+static const char *const SHAPE_NAMES[] = {"RSDK_SHAPE_ANY",   "RSDK_SHAPE_DOUBLE", "RSDK_SHAPE_BOOL",
+                                          "RSDK_SHAPE_MAP",   "RSDK_SHAPE_ARRAY",  "RSDK_SHAPE_TUPLE",
+                                          "RSDK_SHAPE_PAIRS"};
 
-static void emit_shapes(sb *b, const command *c) {
-    for (unsigned i = 1; i < c->nshapes; i++) {
-        const shape *s = c->shape_list[i];
-        if (s->kind != SK_MAP || s->n == 0 || (i != 1 && s == c->shape)) continue;
-        sb_printf(b, "static const char *const %s_keys%u[] = {", c->fname, i);
+/* One shape table, `name` (its MAP key lists are `name`_keys<i>). */
+static void emit_table(sb *b, const shape_table *t, const char *name, const char *comment) {
+    for (unsigned i = 1; i < t->n; i++) {
+        const shape *s = t->list[i];
+        if (s->kind != SK_MAP || s->n == 0 || (i != 1 && s == t->root)) continue;
+        sb_printf(b, "static const char *const %s_keys%u[] = {", name, i);
         for (size_t k = 0; k < s->n; k++) sb_printf(b, "%s%s", k ? ", " : "", gen_c_literal(s->keys[k]));
         sb_put(b, "};\n");
     }
-    sb_printf(b, "/* RESP3 form of the reply, to normalise RESP2 replies (rsdk/gen.h). */\n");
-    sb_printf(b, "static const rsdk_shape %s_shape[] = {\n    {RSDK_SHAPE_ANY, 0, 0, 0, NULL},\n", c->fname);
-    for (unsigned i = 1; i < c->nshapes; i++) {
-        const shape *s = c->shape_list[i];
-        unsigned keys_at = s == c->shape ? 1 : i;
-        const char *keys = (s->kind == SK_MAP && s->n > 0) ? gen_printf("%s_keys%u", c->fname, keys_at) : "NULL";
+    sb_printf(b, "/* %s (rsdk/reply_shape.h). */\n", comment);
+    sb_printf(b, "static const rsdk_shape %s[] = {\n    {RSDK_SHAPE_ANY, 0, 0, 0, NULL},\n", name);
+    for (unsigned i = 1; i < t->n; i++) {
+        const shape *s = t->list[i];
+        unsigned keys_at = s == t->root ? 1 : i;
+        const char *keys = (s->kind == SK_MAP && s->n > 0) ? gen_printf("%s_keys%u", name, keys_at) : "NULL";
         unsigned count = (s->kind == SK_MAP || s->kind == SK_TUPLE) ? (unsigned)s->n : 0;
         sb_printf(b, "    {%s, %u, %u, %u, %s},\n", SHAPE_NAMES[s->kind], count, s->first,
                   s->other_index, keys);
     }
     sb_put(b, "};\n\n");
+}
+
+/* The presence test of optional argument `a` reached as `base` `sep`. */
+static const char *present_expr(const arg *a, const char *base, const char *sep) {
+    const char *acc = fld(base, sep, a->cname);
+    switch (a->as_string ? RSDK_ARG_STRING : a->type) {
+    case RSDK_ARG_KEY:
+    case RSDK_ARG_STRING:
+    case RSDK_ARG_PATTERN: return gen_printf("%s.ptr != NULL", acc);
+    case RSDK_ARG_INTEGER:
+    case RSDK_ARG_UNIX_TIME:
+    case RSDK_ARG_DOUBLE: return fld(base, sep, gen_printf("has_%s", a->cname));
+    case RSDK_ARG_ONEOF: return gen_printf("%s%s != %s", acc, a->enum_only ? "" : ".kind", a->unset_const);
+    case RSDK_ARG_BLOCK: return gen_printf("%s != NULL", acc);
+    case RSDK_ARG_PURE_TOKEN: return acc;
+    }
+    return "false";
+}
+
+/* Reply tables, and with pairs_option the function that picks the table
+ * for the options of a call. Returns the table expressions for the decoder
+ * and for the calls (sync and queue). */
+static void emit_forms(sb *b, const command *c, const char **decode_table, const char **call_table) {
+    const char *plain = gen_printf("%s_shape", c->fname);
+    *decode_table = c->shapes.root ? plain : "NULL";
+    *call_table = *decode_table;
+    if (c->shapes.root) emit_table(b, &c->shapes, plain, "RESP3 form of the reply");
+    if (!c->pairs.root) return;
+    const char *pairs = gen_printf("%s_pairs_shape", c->fname);
+    const char *path = gen_pairs_path(c);
+    emit_table(b, &c->pairs, pairs,
+               gen_printf("RESP3 form of the reply with %s: pairs, which RESP2 sends flat", path));
+    sb b2 = {0};
+    sb_put(&b2, "opts != NULL");
+    const char *base = "opts", *sep = "->";
+    for (size_t i = 0; i < c->npairs_when; i++) {
+        const arg *a = c->pairs_when[i];
+        if (a->optional) sb_printf(&b2, " && %s", present_expr(a, base, sep));
+        base = fld(base, sep, a->cname);
+        sep = a->optional ? "->" : ".";
+    }
+    sb_printf(b, "/* The form of the reply depends on %s. */\n", path);
+    sb_printf(b, "static const rsdk_shape *%s_form(const %s_opts *opts) {\n", c->fname, c->fname);
+    sb_printf(b, "    bool pairs = %s;\n", b2.data);
+    sb_printf(b, "    return pairs ? %s : %s;\n}\n\n", pairs, *decode_table);
+    sb_free(&b2);
+    *call_table = gen_printf("%s_form(opts)", c->fname);
 }
 
 static void emit_command(sb *b, const module *m, const command *c) {
@@ -252,8 +302,8 @@ static void emit_command(sb *b, const module *m, const command *c) {
     sb_printf(b, "    if (rsdk_gen_enc_write(&e)) %s_walk(&e%s%s);\n", c->fname, pn, on);
     sb_put(b, "    return rsdk_gen_enc_finish(&e);\n}\n\n");
     /* decoder */
-    if (c->shape) emit_shapes(b, c);
-    const char *table = c->shape ? gen_printf("%s_shape", c->fname) : "NULL";
+    const char *table = "NULL", *call_table = "NULL";
+    if (c->result == RSDK_RESULT_REPLY) emit_forms(b, c, &table, &call_table);
     const char *ks = kind_suffix(c->result);
     sb_printf(b, "%s\n", gen_wrap("RSDK_API ", gen_proto(m, c, PROTO_DECODE), " {", 100));
     if (c->result == RSDK_RESULT_STATUS)
@@ -271,13 +321,16 @@ static void emit_command(sb *b, const module *m, const command *c) {
     if (c->result == RSDK_RESULT_STATUS)
         sb_put(b, "    return rsdk_gen_take_status(c, r);\n}\n\n");
     else if (c->result == RSDK_RESULT_REPLY)
-        sb_printf(b, "    return rsdk_gen_take_reply(c, r, %s, out);\n}\n\n", table);
+        sb_printf(b, "    return rsdk_gen_take_reply(c, r, %s, out);\n}\n\n", call_table);
     else
         sb_printf(b, "    return rsdk_gen_take_%s(c, r, out);\n}\n\n", ks);
     /* queue */
     sb_printf(b, "%s\n", gen_wrap("RSDK_API ", gen_proto(m, c, PROTO_QUEUE), " {", 100));
     sb_printf(b, "    rsdk_status st = %s_encode(rsdk_gen_queue_buf(p)%s%s, err);\n", c->fname, pn, on);
-    sb_printf(b, "    return rsdk_gen_queue_done(p, st, err, %s);\n}\n\n", lit);
+    if (strcmp(call_table, "NULL") != 0)
+        sb_printf(b, "    return rsdk_gen_queue_done_shaped(p, st, err, %s, %s);\n}\n\n", lit, call_table);
+    else
+        sb_printf(b, "    return rsdk_gen_queue_done(p, st, err, %s);\n}\n\n", lit);
 }
 
 bool gen_emit_sources(const module *m, size_t shard, size_t nshards, sb *b) {

@@ -127,7 +127,8 @@ static bool run(opts *o) {
     for (size_t i = 0; ok && o->list && i < m.ncmds; i++) {
         const command *c = &m.cmds[i];
         if (gen_is_generated(c))
-            printf("%s\t%s\t%s%s\n", c->name, c->fname, KINDS[c->result], c->shape ? "+shape" : "");
+            printf("%s\t%s\t%s%s%s\n", c->name, c->fname, KINDS[c->result],
+                   c->shapes.root ? "+shape" : "", c->pairs.root ? "+pairs" : "");
         else if (c->skip)
             printf("%s\t-\tskipped: %s\n", c->name, c->skip);
     }

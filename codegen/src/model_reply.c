@@ -1,13 +1,15 @@
 /* The typed result of a command, from its reply_schema (which describes the
- * RESP3 form), and the shape table that brings a RESP2 reply tree to that
+ * RESP3 form), and the shape tables that bring a RESP2 reply tree to that
  * form. Rules (docs/codegen.md has the table):
  *   const text                        -> status (no out-parameter)
  *   integer / const integers          -> int64_t (+ null: rsdk_int_or_nil)
  *   const 0 | const 1, boolean        -> bool
  *   number                            -> double (+ null: rsdk_double_or_nil)
  *   string, several texts, + null     -> rsdk_string
- *   array / object, one branch + null -> rsdk_reply tree with a shape
- *   anything else (real alternatives) -> rsdk_reply tree, shape-free */
+ *   anything else                     -> rsdk_reply tree, with a shape
+ *                                        where one serves every alternative
+ * plus, with "rsdk": {"pairs_option"}, a second table for the reply's
+ * array-of-pairs form, which that option selects. */
 #include <string.h>
 
 #include "rsdkgen.h"
@@ -52,74 +54,197 @@ static size_t branches(json_t *s, json_t **out, size_t max) {
 
 /* ---- shapes -------------------------------------------------------------------- */
 
-static shape *new_shape(int kind) {
+/* Reply nodes a schema allows, as the normaliser sees them on either
+ * protocol: text (RESP2 doubles too), integers (RESP2 booleans too), nil,
+ * aggregates (RESP2 maps are arrays). An alternative's rule may act on one
+ * class only when no other alternative yields that class. */
+enum { C_TEXT = 1, C_INT = 2, C_NIL = 4, C_AGG = 8, C_ALL = 15 };
+
+static shape *new_shape(int kind, unsigned cls) {
     shape *s = gen_alloc(sizeof(shape));
     s->kind = kind;
+    s->cls = cls;
     return s;
 }
 
+/* Anything: no rule can be applied safely. */
+static shape *unknown(void) { return new_shape(SK_ANY, C_ALL); }
+
+/* The class a shape's own rule acts on (0: none). */
+static unsigned acts_on(const shape *s) {
+    switch (s->kind) {
+    case SK_DOUBLE: return C_TEXT;
+    case SK_BOOL: return C_INT;
+    case SK_ANY: return 0;
+    default: return C_AGG;
+    }
+}
+
+static shape *build(json_t *s, int depth);
+
+/* Element i of an array shape (TUPLE or ARRAY); NULL when there is none. */
+static shape *elem(const shape *s, size_t i) {
+    if (s->kind == SK_TUPLE && i < s->n) return s->kids[i];
+    return s->other;
+}
+
+static shape *merge(shape *a, shape *b);
+
+static shape *merge_maps(shape *a, shape *b) {
+    shape *r = new_shape(SK_MAP, a->cls | b->cls);
+    r->kids = gen_alloc(sizeof(shape *) * (a->n + b->n + 1));
+    r->keys = gen_alloc(sizeof(char *) * (a->n + b->n + 1));
+    for (size_t i = 0; i < a->n; i++) {
+        shape *other = b->other;
+        for (size_t k = 0; k < b->n; k++)
+            if (strcmp(a->keys[i], b->keys[k]) == 0) other = b->kids[k];
+        r->keys[r->n] = a->keys[i];
+        r->kids[r->n++] = merge(a->kids[i], other);
+    }
+    for (size_t k = 0; k < b->n; k++) {
+        bool seen = false;
+        for (size_t i = 0; i < a->n; i++) seen = seen || strcmp(a->keys[i], b->keys[k]) == 0;
+        if (seen) continue;
+        r->keys[r->n] = b->keys[k];
+        r->kids[r->n++] = merge(a->other, b->kids[k]);
+    }
+    r->other = merge(a->other, b->other);
+    return r;
+}
+
+static shape *merge_arrays(shape *a, shape *b) {
+    if (a->kind == SK_ARRAY && b->kind == SK_ARRAY) {
+        shape *r = new_shape(SK_ARRAY, C_AGG);
+        r->other = merge(a->other, b->other);
+        return r;
+    }
+    shape *r = new_shape(SK_TUPLE, C_AGG);
+    r->n = (a->kind == SK_TUPLE ? a->n : 0) > (b->kind == SK_TUPLE ? b->n : 0)
+               ? a->n : (b->kind == SK_TUPLE ? b->n : 0);
+    r->kids = gen_alloc(sizeof(shape *) * (r->n ? r->n : 1));
+    for (size_t i = 0; i < r->n; i++) r->kids[i] = merge(elem(a, i), elem(b, i));
+    r->other = merge(a->other, b->other);
+    return r;
+}
+
+/* One shape for two alternatives of a reply (oneOf/anyOf branches), or
+ * `unknown` when one shape cannot serve both. NULL stands for "no such
+ * element". A rule is kept only where the other alternative cannot yield
+ * the nodes it changes: a number beside an integer (RESP2 sends the number
+ * as text, the integer stays one), a map beside a string (the array a
+ * RESP2 map becomes is no string). A number beside a string, or a map
+ * beside an array, cannot be told apart on RESP2. */
+static shape *merge(shape *a, shape *b) {
+    if (a == NULL) return b;
+    if (b == NULL) return a;
+    if (a->root_ref || b->root_ref) return unknown();
+    unsigned on_a = acts_on(a), on_b = acts_on(b);
+    if (on_a == 0 && on_b == 0) return new_shape(SK_ANY, a->cls | b->cls);
+    if (on_b == 0) {
+        shape *t = a;
+        a = b;
+        b = t;
+        on_a = 0;
+        on_b = acts_on(b);
+    }
+    if (on_a == 0) {
+        /* b's rule, unless a yields what it acts on */
+        if (a->cls & on_b) return unknown();
+        shape *r = new_shape(SK_ANY, 0);
+        *r = *b;
+        r->cls |= a->cls;
+        r->done = false;
+        return r;
+    }
+    if (on_a != on_b) return unknown(); /* one node could take either rule */
+    if (a->kind == SK_DOUBLE && b->kind == SK_DOUBLE) return new_shape(SK_DOUBLE, a->cls | b->cls);
+    if (a->kind == SK_BOOL && b->kind == SK_BOOL) return new_shape(SK_BOOL, a->cls | b->cls);
+    if (a->kind == SK_MAP && b->kind == SK_MAP) return merge_maps(a, b);
+    if ((a->kind == SK_ARRAY || a->kind == SK_TUPLE) && (b->kind == SK_ARRAY || b->kind == SK_TUPLE))
+        return merge_arrays(a, b);
+    return unknown();
+}
+
+static shape *build_object(json_t *s, int depth) {
+    shape *r = new_shape(SK_MAP, C_AGG);
+    json_t *props = json_object_get(s, "properties");
+    r->n = json_object_size(props);
+    r->kids = gen_alloc(sizeof(shape *) * (r->n ? r->n : 1));
+    r->keys = gen_alloc(sizeof(char *) * (r->n ? r->n : 1));
+    size_t i = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach(props, key, v) {
+        r->keys[i] = key;
+        r->kids[i] = build(v, depth + 1);
+        i++;
+    }
+    /* Keys beyond `properties`: additionalProperties, or the (first)
+     * patternProperties schema; none when additionalProperties is false. */
+    json_t *other = json_object_get(s, "additionalProperties");
+    void *pattern = json_object_iter(json_object_get(s, "patternProperties"));
+    if (json_is_object(other))
+        r->other = build(other, depth + 1);
+    else if (pattern != NULL)
+        r->other = build(json_object_iter_value(pattern), depth + 1);
+    else if (json_is_false(other))
+        r->other = NULL;
+    else
+        r->other = unknown();
+    return r;
+}
+
+static shape *build_array(json_t *s, int depth) {
+    json_t *items = json_object_get(s, "items");
+    if (!json_is_array(items)) {
+        shape *r = new_shape(SK_ARRAY, C_AGG);
+        r->other = items ? build(items, depth + 1) : unknown();
+        return r;
+    }
+    shape *r = new_shape(SK_TUPLE, C_AGG);
+    r->n = json_array_size(items);
+    r->kids = gen_alloc(sizeof(shape *) * (r->n ? r->n : 1));
+    for (size_t i = 0; i < r->n; i++) r->kids[i] = build(json_array_get(items, i), depth + 1);
+    json_t *more = json_object_get(s, "additionalItems");
+    json_t *max = json_object_get(s, "maxItems");
+    if (json_is_object(more))
+        r->other = build(more, depth + 1);
+    else if (json_is_false(more) || (json_is_integer(max) && (size_t)json_integer_value(max) <= r->n))
+        r->other = NULL; /* nothing after the listed items */
+    else
+        r->other = unknown();
+    return r;
+}
+
 static shape *build(json_t *s, int depth) {
-    if (!json_is_object(s) || depth > 32) return new_shape(SK_ANY);
+    if (!json_is_object(s) || depth > 32) return unknown();
     const char *ref = json_string_value(json_object_get(s, "$ref"));
     if (ref != NULL) {
-        shape *r = new_shape(SK_ANY);
+        shape *r = unknown();
         r->root_ref = strcmp(ref, "#") == 0;
         return r;
     }
     json_t *br[16];
     size_t n = branches(s, br, 16);
     if (n > 1 || br[0] != s) {
-        json_t *keep = NULL;
-        size_t kept = 0;
-        for (size_t i = 0; i < n; i++)
-            if (classify(br[i]) != B_NULL) {
-                keep = br[i];
-                kept++;
-            }
-        return kept == 1 ? build(keep, depth + 1) : new_shape(SK_ANY);
+        shape *r = NULL;
+        for (size_t i = 0; i < n; i++) r = merge(r, build(br[i], depth + 1));
+        return r ? r : unknown();
+    }
+    switch (classify(s)) {
+    case B_NULL: return new_shape(SK_ANY, C_NIL);
+    case B_CONST_STR:
+    case B_STR: return new_shape(SK_ANY, C_TEXT);
+    case B_CONST_INT:
+    case B_INT: return new_shape(SK_ANY, C_INT);
+    case B_NUM: return new_shape(SK_DOUBLE, C_TEXT);
+    case B_BOOL: return new_shape(SK_BOOL, C_INT);
+    default: break;
     }
     const char *t = json_string_value(json_object_get(s, "type"));
-    if (t == NULL) return new_shape(SK_ANY);
-    if (strcmp(t, "number") == 0) return new_shape(SK_DOUBLE);
-    if (strcmp(t, "boolean") == 0) return new_shape(SK_BOOL);
-    if (strcmp(t, "object") == 0) {
-        shape *r = new_shape(SK_MAP);
-        json_t *props = json_object_get(s, "properties");
-        r->n = json_object_size(props);
-        r->kids = gen_alloc(sizeof(shape *) * (r->n ? r->n : 1));
-        r->keys = gen_alloc(sizeof(char *) * (r->n ? r->n : 1));
-        size_t i = 0;
-        const char *key;
-        json_t *v;
-        json_object_foreach(props, key, v) {
-            r->keys[i] = key;
-            r->kids[i] = build(v, depth + 1);
-            i++;
-        }
-        json_t *other = json_object_get(s, "additionalProperties");
-        if (!json_is_object(other)) {
-            json_t *pp = json_object_get(s, "patternProperties");
-            void *it = json_object_iter(pp);
-            other = it ? json_object_iter_value(it) : NULL;
-        }
-        r->other = build(other, depth + 1);
-        return r;
-    }
-    if (strcmp(t, "array") == 0) {
-        json_t *items = json_object_get(s, "items");
-        if (json_is_array(items)) {
-            shape *r = new_shape(SK_TUPLE);
-            r->n = json_array_size(items);
-            r->kids = gen_alloc(sizeof(shape *) * (r->n ? r->n : 1));
-            for (size_t i = 0; i < r->n; i++) r->kids[i] = build(json_array_get(items, i), depth + 1);
-            r->other = build(json_object_get(s, "additionalItems"), depth + 1);
-            return r;
-        }
-        shape *r = new_shape(SK_ARRAY);
-        r->other = build(items, depth + 1);
-        return r;
-    }
-    return new_shape(SK_ANY);
+    if (t != NULL && strcmp(t, "object") == 0) return build_object(s, depth);
+    if (t != NULL && strcmp(t, "array") == 0) return build_array(s, depth);
+    return unknown();
 }
 
 /* True when normalising by this shape changes nothing beyond the
@@ -131,7 +256,8 @@ static bool trivial(const shape *s) {
     case SK_ANY: return true;
     case SK_DOUBLE:
     case SK_BOOL:
-    case SK_MAP: return false;
+    case SK_MAP:
+    case SK_PAIRS: return false;
     default: break;
     }
     for (size_t i = 0; i < s->n; i++)
@@ -139,14 +265,14 @@ static bool trivial(const shape *s) {
     return trivial(s->other);
 }
 
-/* Lays the shapes out in one table: 0 is ANY, the root is 1, the children of
- * a MAP or TUPLE take consecutive slots starting at `first`. A "$ref": "#"
- * slot holds the root again. */
-static void linearise(command *c) {
+/* Lays the shapes of `root` out in one table: 0 is ANY, the root is 1, the
+ * children of a MAP or TUPLE take consecutive slots starting at `first`. A
+ * "$ref": "#" slot holds the root again. */
+static shape_table linearise(shape *root) {
     size_t cap = 64;
     shape **list = gen_alloc(sizeof(shape *) * cap);
     unsigned n = 2;
-    list[1] = c->shape;
+    list[1] = root;
     for (unsigned at = 1; at < n; at++) {
         shape *s = list[at];
         if (s->done) continue;
@@ -159,7 +285,7 @@ static void linearise(command *c) {
         }
         if (s->kind == SK_MAP || s->kind == SK_TUPLE) {
             s->first = s->n > 0 ? n : 0;
-            for (size_t i = 0; i < s->n; i++) list[n++] = s->kids[i]->root_ref ? c->shape : s->kids[i];
+            for (size_t i = 0; i < s->n; i++) list[n++] = s->kids[i]->root_ref ? root : s->kids[i];
         }
         if (s->other == NULL || trivial(s->other)) {
             s->other_index = 0;
@@ -170,8 +296,85 @@ static void linearise(command *c) {
             list[n++] = s->other;
         }
     }
-    c->shape_list = list;
-    c->nshapes = n;
+    shape_table t = {root, n, list};
+    return t;
+}
+
+static shape_table table_of(shape *root) {
+    shape_table none = {NULL, 0, NULL};
+    return trivial(root) ? none : linearise(root);
+}
+
+/* ---- pairs_option -------------------------------------------------------------- */
+
+/* An array of two-element arrays: [[member, score], ...]. */
+static bool pairs_branch(json_t *b) {
+    const char *t = json_string_value(json_object_get(b, "type"));
+    if (t == NULL || strcmp(t, "array") != 0) return false;
+    json_t *it = json_object_get(b, "items");
+    return json_is_object(it) && json_is_array(json_object_get(it, "items")) &&
+           json_array_size(json_object_get(it, "items")) == 2 &&
+           json_integer_value(json_object_get(it, "minItems")) == 2 &&
+           json_integer_value(json_object_get(it, "maxItems")) == 2;
+}
+
+/* The argument path named by rsdk pairs_option ("withscores",
+ * "options.withscores"): C names from the options struct down through
+ * blocks. */
+static bool resolve_pairs_when(command *c, const char *path) {
+    const arg *args = c->args;
+    size_t nargs = c->nargs, depth = 0;
+    const arg **out = gen_alloc(sizeof(arg *) * 8);
+    char *p = gen_strdup(path);
+    for (char *part = p; part != NULL && depth < 8;) {
+        char *dot = strchr(part, '.');
+        if (dot) *dot = '\0';
+        const arg *hit = NULL;
+        for (size_t i = 0; i < nargs; i++)
+            if (args[i].field && strcmp(args[i].cname, part) == 0) hit = &args[i];
+        if (hit == NULL || hit->multiple || (depth == 0 && !hit->optional) ||
+            (dot != NULL && hit->type != RSDK_ARG_BLOCK)) {
+            gen_error(c->file, c, NULL,
+                      "rsdk pairs_option \"%s\" names no optional argument (a C path through "
+                      "blocks, such as \"withscores\" or \"options.withscores\")", path);
+            return false;
+        }
+        out[depth++] = hit;
+        args = hit->children;
+        nargs = hit->nchildren;
+        part = dot ? dot + 1 : NULL;
+    }
+    c->pairs_when = out;
+    c->npairs_when = depth;
+    return true;
+}
+
+/* With rsdk pairs_option, the reply is the schema's one array-of-pairs
+ * branch when the option is set (RESP2 sends those pairs flat), and any of
+ * the other branches otherwise. */
+static void model_pairs(command *c, json_t *rs, const char *option) {
+    if (!resolve_pairs_when(c, option)) return;
+    json_t *br[16], *pairs = NULL;
+    size_t n = branches(rs, br, 16), npairs = 0;
+    shape *rest = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (pairs_branch(br[i])) {
+            pairs = br[i];
+            npairs++;
+        } else {
+            rest = merge(rest, build(br[i], 1));
+        }
+    }
+    if (npairs != 1 || c->result != RSDK_RESULT_REPLY) {
+        gen_error(c->file, c, NULL,
+                  "rsdk pairs_option needs a tree reply whose reply_schema has exactly one "
+                  "array-of-pairs branch (it has %zu)", npairs);
+        return;
+    }
+    shape *root = new_shape(SK_PAIRS, C_AGG);
+    root->other = build(json_object_get(pairs, "items"), 1);
+    c->pairs = linearise(root);
+    c->shapes = table_of(rest);
 }
 
 void gen_model_reply(module *m, command *c) {
@@ -179,13 +382,12 @@ void gen_model_reply(module *m, command *c) {
     json_t *rs = json_object_get(c->j, "reply_schema");
     const char *override = json_string_value(json_object_get(json_object_get(c->j, "rsdk"), "reply"));
     c->result = RSDK_RESULT_REPLY;
-    json_t *tree = NULL;
     if (json_object_size(rs) > 0) {
         json_t *br[16];
         size_t n = branches(rs, br, 16);
         bool has_null = false, bool_consts = true, has0 = false, has1 = false, texts = true,
              ints = true, nums = true, bools = true, single_const = true;
-        size_t rest = 0, ntree = 0, nconst_str = 0;
+        size_t rest = 0, nconst_str = 0;
         for (size_t i = 0; i < n; i++) {
             int k = classify(br[i]);
             if (k == B_NULL) {
@@ -193,10 +395,6 @@ void gen_model_reply(module *m, command *c) {
                 continue;
             }
             rest++;
-            if (k == B_TREE) {
-                ntree++;
-                tree = br[i];
-            }
             if (k == B_CONST_INT) {
                 json_int_t v = json_integer_value(json_object_get(br[i], "const"));
                 has0 = has0 || v == 0;
@@ -225,8 +423,6 @@ void gen_model_reply(module *m, command *c) {
             c->result = has_null ? RSDK_RESULT_DOUBLE_OR_NIL : RSDK_RESULT_DOUBLE;
         } else if (bools && !has_null) {
             c->result = RSDK_RESULT_BOOL;
-        } else if (!(ntree == 1 && rest == 1)) {
-            tree = NULL; /* real alternatives: the plain tree */
         }
     }
     if (override != NULL) {
@@ -240,9 +436,9 @@ void gen_model_reply(module *m, command *c) {
         for (size_t i = 0; i < sizeof K / sizeof K[0]; i++)
             if (strcmp(K[i].n, override) == 0) c->result = K[i].k;
     }
-    if (c->result == RSDK_RESULT_REPLY && tree != NULL) {
-        c->shape = build(tree, 0);
-        if (trivial(c->shape)) c->shape = NULL;
-        else linearise(c);
-    }
+    const char *pairs_option = json_string_value(json_object_get(json_object_get(c->j, "rsdk"), "pairs_option"));
+    if (pairs_option != NULL)
+        model_pairs(c, rs, pairs_option);
+    else if (c->result == RSDK_RESULT_REPLY && json_object_size(rs) > 0)
+        c->shapes = table_of(build(rs, 0));
 }

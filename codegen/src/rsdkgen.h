@@ -76,20 +76,28 @@ struct arg {
     const char *enum_const; /* a oneof child: its choice constant */
 };
 
-/* Reply shapes; the kinds mirror rsdk_shape_kind in rsdk/gen.h (the emitted
- * tables use those names). */
-enum { SK_ANY = 0, SK_DOUBLE, SK_BOOL, SK_MAP, SK_ARRAY, SK_TUPLE };
+/* Reply shapes; the kinds mirror rsdk_shape_kind in rsdk/reply_shape.h
+ * (the emitted tables use those names). */
+enum { SK_ANY = 0, SK_DOUBLE, SK_BOOL, SK_MAP, SK_ARRAY, SK_TUPLE, SK_PAIRS };
 
 typedef struct shape {
     int kind; /* SK_* */
+    unsigned cls;  /* reply nodes the schema allows here (model_reply.c) */
     size_t n;
     struct shape **kids;
     const char **keys;
-    struct shape *other;
+    struct shape *other; /* NULL: no further elements or keys */
     bool root_ref; /* "$ref": "#" */
     bool done;     /* laid out (linearise) */
     unsigned first, other_index; /* table slots of the children, the rest */
 } shape;
+
+/* One shape table: the shapes laid out by index (0 unused: ANY, 1 root). */
+typedef struct shape_table {
+    shape *root;   /* NULL: nothing to normalise beyond the shape-free rules */
+    unsigned n;
+    shape **list;
+} shape_table;
 
 struct command {
     const char *file;      /* as given on the command line */
@@ -110,9 +118,11 @@ struct command {
     bool has_opts;
     size_t nparams;        /* required top-level args with a C parameter */
     rsdk_result_kind result;
-    shape *shape;          /* RSDK_RESULT_REPLY with something to normalise */
-    unsigned nshapes;
-    shape **shape_list;    /* by index (0 unused: ANY) */
+    shape_table shapes;    /* RSDK_RESULT_REPLY: the reply's RESP3 form (the
+                            * decoder's; the call's unless pairs_when is set) */
+    shape_table pairs;     /* the form with pairs_when set (rsdk pairs_option) */
+    const arg **pairs_when;/* the optional argument that selects it, as a path */
+    size_t npairs_when;    /* from the top-level argument down */
 };
 
 typedef struct module {
@@ -148,6 +158,8 @@ void gen_model_reply(module *m, command *c);
 
 /* C type of one element of an argument (emit_common.c). */
 const char *gen_elem_type(const arg *a);
+/* The C path of a command's pairs option ("options.withscores"). */
+char *gen_pairs_path(const command *c);
 /* Required parameters, typed ("rsdk_str key, ...") or names only. */
 char *gen_params(const command *c, bool typed);
 

@@ -18,7 +18,7 @@ static const char *const ARG_KEYS[] = {
     "name", "type", "token", "optional", "multiple", "multiple_token", "key_spec_index", "since",
     "deprecated_since", "display", "arguments", "rsdk", "summary", "description", NULL};
 
-static const char *const RSDK_CMD_KEYS[] = {"skip", "reply", "name", NULL};
+static const char *const RSDK_CMD_KEYS[] = {"skip", "reply", "name", "pairs_option", NULL};
 static const char *const RSDK_ARG_KEYS[] = {"name", "type_name", "c_type", "count_of",
                                             "same_count_as", NULL};
 
@@ -410,6 +410,9 @@ static void check_command(module *m, command *c) {
                 gen_error(c->file, c, NULL,
                           "unknown rsdk reply kind \"%s\" (known: status, int, int_or_nil, bool, "
                           "double, double_or_nil, string, reply)", rk);
+            const char *po = opt_string(&v, NULL, ext, "pairs_option");
+            if (po != NULL && po[0] == '\0')
+                gen_error(c->file, c, NULL, "rsdk pairs_option needs an argument name");
             const char *nm = opt_string(&v, NULL, ext, "name");
             if (nm != NULL && !is_c_ident(nm))
                 gen_error(c->file, c, NULL, "rsdk name \"%s\" is not a lower-case C identifier", nm);

@@ -88,9 +88,16 @@ rsdk_status rsdk_gen_take_string(rsdk_client *c, rsdk_reply *r, rsdk_string *out
 
 rsdk_status rsdk_gen_take_reply(rsdk_client *c, rsdk_reply *r, const rsdk_shape *table,
                                 rsdk_reply **out) {
-    const rsdk_reply *v = NULL;
-    rsdk_status s = rsdk_gen_decode_reply(r, table, &v);
+    rsdk_status s = rsdk__gen_check(r);
+    rsdk_reply *rebuilt = NULL;
+    /* The call owns `r`, so where RESP2's layout differs from RESP3's
+     * (flat pairs, XREAD's pair list) it can take a rebuilt tree instead. */
+    if (s == RSDK_OK) s = rsdk_reply_reshape(r, table, 1, &rebuilt);
     if (s != RSDK_OK) return take_failed(c, r, s);
+    if (rebuilt != NULL) {
+        rsdk_reply_free(r);
+        r = rebuilt;
+    }
     if (out == NULL) {
         rsdk_reply_free(r);
         return RSDK_OK;
@@ -109,5 +116,13 @@ rsdk_status rsdk_gen_queue_done(rsdk_pipeline *p, rsdk_status encoded, rsdk_erro
         return encoded;
     }
     rsdk_pipeline_commit(p);
+    return RSDK_OK;
+}
+
+rsdk_status rsdk_gen_queue_done_shaped(rsdk_pipeline *p, rsdk_status encoded, rsdk_error *err,
+                                       const char *command, const rsdk_shape *table) {
+    if (p == NULL || encoded != RSDK_OK) return rsdk_gen_queue_done(p, encoded, err, command);
+    rsdk_status s = rsdk_pipeline_commit_shaped(p, table);
+    if (s != RSDK_OK) return rsdk_error_set(err, s, 0, "%s: no memory to queue the command", command);
     return RSDK_OK;
 }

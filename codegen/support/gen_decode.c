@@ -1,35 +1,6 @@
 /* Typed decoders: one reply node to one C value, the same on RESP2 and RESP3.
  * See rsdk/gen.h for the rules. */
-#include <locale.h>
-#include <math.h>
-#include <stdlib.h>
-
 #include "gen_internal.h"
-
-/* Parses a whole RESP2 bulk string as a double ("3.5", "inf", "-inf",
- * "nan"). strtod follows LC_NUMERIC while Redis always writes '.', so when
- * the locale stops strtod at the '.', retry on a copy with the locale's
- * point. False when `s` is not entirely a number. */
-bool rsdk__gen_parse_double(const char *s, size_t n, double *out) {
-    if (s == NULL || n == 0 || n >= 256 || strlen(s) != n) return false;
-    char *endp = NULL;
-    double d = strtod(s, &endp);
-    if (endp != s + n && *endp == '.') {
-        const char *dp = localeconv()->decimal_point;
-        size_t dl = strlen(dp);
-        size_t head = (size_t)(endp - s);
-        char tmp[512];
-        memcpy(tmp, s, head);
-        memcpy(tmp + head, dp, dl);
-        memcpy(tmp + head + dl, s + head + 1, n - head); /* with the NUL */
-        d = strtod(tmp, &endp);
-        if (*endp != '\0') return false;
-    } else if (endp != s + n) {
-        return false;
-    }
-    *out = d;
-    return true;
-}
 
 rsdk_status rsdk__gen_check(const rsdk_reply *r) {
     if (r == NULL) return RSDK_ERR_INVALID_ARG;
@@ -84,18 +55,10 @@ rsdk_status rsdk_gen_decode_bool(const rsdk_reply *r, bool *out) {
 rsdk_status rsdk_gen_decode_double(const rsdk_reply *r, double *out) {
     rsdk_status s = rsdk__gen_check(r);
     if (s != RSDK_OK) return s;
+    if (r->type == RSDK_REPLY_NIL) return RSDK_ERR_NIL;
     double d = 0;
-    switch (r->type) {
-    case RSDK_REPLY_NIL: return RSDK_ERR_NIL;
-    case RSDK_REPLY_DOUBLE: d = r->dval; break;
-    case RSDK_REPLY_INTEGER: d = (double)r->integer; break;
-    case RSDK_REPLY_STRING: /* RESP2 sends doubles as bulk strings */
-    case RSDK_REPLY_STATUS:
-    case RSDK_REPLY_BIGNUM:
-        if (!rsdk__gen_parse_double(r->str, r->len, &d)) return RSDK_ERR_UNEXPECTED_REPLY;
-        break;
-    default: return RSDK_ERR_UNEXPECTED_REPLY;
-    }
+    /* A RESP3 double or integer, or the bulk string RESP2 sends instead. */
+    if (!rsdk_reply_number(r, &d)) return RSDK_ERR_UNEXPECTED_REPLY;
     if (out) *out = d;
     return RSDK_OK;
 }
@@ -133,8 +96,8 @@ rsdk_status rsdk_gen_decode_reply(const rsdk_reply *r, const rsdk_shape *table,
     rsdk_status s = rsdk__gen_check(r);
     if (s != RSDK_OK) return s;
     /* The tree is the caller's (pipeline slot or their own reply); only type
-     * tags change, see rsdk_gen_normalize. */
-    rsdk_gen_normalize((rsdk_reply *)r, table, 1);
+     * tags change (rsdk_reply_normalize). */
+    rsdk_reply_normalize((rsdk_reply *)r, table, 1);
     if (out) *out = r;
     return RSDK_OK;
 }

@@ -8,7 +8,4 @@
  * RSDK_ERR_INVALID_ARG for NULL. */
 rsdk_status rsdk__gen_check(const rsdk_reply *r);
 
-/* Whole-string double parse, independent of LC_NUMERIC's decimal point. */
-bool rsdk__gen_parse_double(const char *s, size_t n, double *out);
-
 #endif

@@ -92,6 +92,15 @@ struct rsdk_pipeline {
     rsdk_status (*exec_hook)(rsdk_pipeline *p);
     rsdk_reply *slots_owner; /* when set, slots point inside this reply
                               * (EXEC's array) and only it is freed */
+    /* rsdk_pipeline_commit_shaped: shapes[i] is the form command i's reply
+     * is brought to after exec (NULL: as received); entries from nshapes
+     * on are NULL. Allocated when first needed. */
+    const rsdk_shape **shapes;
+    size_t nshapes, capshapes;
+    /* Reshaped replies that replaced slots pointing inside slots_owner (a
+     * transaction): freed with the slots. */
+    rsdk_reply **reshaped;
+    size_t nreshaped;
 };
 
 /* Frees the replies of the last exec (pipeline.c). */

@@ -20,6 +20,10 @@ void rsdk__pipeline_free_slots(rsdk_pipeline *p) {
     } else {
         for (size_t i = 0; i < p->nslots; i++) rsdk_reply_free(p->slots[i]);
     }
+    for (size_t i = 0; i < p->nreshaped; i++) rsdk_reply_free(p->reshaped[i]);
+    rsdk__free(p->reshaped);
+    p->reshaped = NULL;
+    p->nreshaped = 0;
     p->nslots = 0;
 }
 
@@ -27,6 +31,7 @@ void rsdk_pipeline_free(rsdk_pipeline *p) {
     if (!p) return;
     rsdk__pipeline_free_slots(p);
     rsdk__free(p->slots);
+    rsdk__free(p->shapes);
     rsdk_buf_deinit(&p->buf);
     rsdk__free(p);
 }
@@ -63,6 +68,27 @@ void rsdk_pipeline_rollback(rsdk_pipeline *p) {
     p->buf.failed = RSDK_OK;
 }
 
+rsdk_status rsdk_pipeline_commit_shaped(rsdk_pipeline *p, const rsdk_shape *table) {
+    if (!p) return RSDK_ERR_INVALID_ARG;
+    size_t i = p->count;
+    if (i >= p->capshapes) {
+        size_t cap = p->capshapes ? p->capshapes : 16;
+        while (cap <= i && cap <= SIZE_MAX / 2 / sizeof *p->shapes) cap *= 2;
+        const rsdk_shape **grown = cap > i ? rsdk__realloc(p->shapes, cap * sizeof *grown) : NULL;
+        if (!grown) {
+            rsdk_pipeline_rollback(p);
+            return rsdk_error_set(&p->c->err, RSDK_ERR_NOMEM, 0, NULL);
+        }
+        p->shapes = grown;
+        p->capshapes = cap;
+    }
+    for (size_t k = p->nshapes; k < i; k++) p->shapes[k] = NULL;
+    p->shapes[i] = table;
+    p->nshapes = i + 1;
+    rsdk_pipeline_commit(p);
+    return RSDK_OK;
+}
+
 size_t rsdk_pipeline_count(const rsdk_pipeline *p) { return p->count; }
 
 void rsdk__pipeline_reset_queue(rsdk_pipeline *p) {
@@ -70,6 +96,7 @@ void rsdk__pipeline_reset_queue(rsdk_pipeline *p) {
     if (p->buf.cap > RSDK__WBUF_KEEP) rsdk_buf_deinit(&p->buf);
     p->count = 0;
     p->mark = 0;
+    p->nshapes = 0; /* the entries stay for the exec that is ending the queue */
 }
 
 rsdk_status rsdk__pipeline_reserve_slots(rsdk_pipeline *p, size_t n) {
@@ -82,23 +109,61 @@ rsdk_status rsdk__pipeline_reserve_slots(rsdk_pipeline *p, size_t n) {
     return RSDK_OK;
 }
 
+/* Brings the replies of commands committed with a shape to their RESP3
+ * form; returns the first slot that ran out of memory (SIZE_MAX: none).
+ * A slot pointing inside a transaction's EXEC array cannot be freed alone,
+ * so its replacement is kept in p->reshaped until the slots go. */
+static size_t reshape_slots(rsdk_pipeline *p, size_t nshapes) {
+    size_t failed = SIZE_MAX; /* the first slot left as received */
+    size_t n = nshapes < p->nslots ? nshapes : p->nslots;
+    for (size_t i = 0; i < n; i++) {
+        rsdk_reply *r = p->slots[i], *fixed = NULL;
+        if (!p->shapes[i] || !r || r->type == RSDK_REPLY_ERROR) continue;
+        rsdk_status s = rsdk_reply_reshape(r, p->shapes[i], 1, &fixed);
+        if (s == RSDK_OK && fixed && p->slots_owner) {
+            if (!p->reshaped) p->reshaped = rsdk__calloc(p->nslots, sizeof *p->reshaped);
+            if (p->reshaped) {
+                p->reshaped[p->nreshaped++] = fixed;
+            } else {
+                rsdk_reply_free(fixed);
+                fixed = NULL;
+                s = RSDK_ERR_NOMEM;
+            }
+        } else if (s == RSDK_OK && fixed) {
+            rsdk_reply_free(r);
+        }
+        if (fixed) p->slots[i] = fixed;
+        if (s != RSDK_OK && failed == SIZE_MAX) failed = i;
+    }
+    return failed;
+}
+
 rsdk_status rsdk_pipeline_exec(rsdk_pipeline *p) {
     if (!p) return RSDK_ERR_INVALID_ARG;
     rsdk__pipeline_free_slots(p);
     size_t n = p->count;
+    size_t nshapes = p->nshapes; /* the exec empties the queue */
     if (p->buf.failed) {
         rsdk_status f = p->buf.failed;
         rsdk__pipeline_reset_queue(p);
         return rsdk_error_set(&p->c->err, f, 0, "a queued command failed to encode");
     }
-    if (p->exec_hook) return p->exec_hook(p); /* a transaction (txn_exec.c) */
-    if (rsdk__pipeline_reserve_slots(p, n)) {
+    rsdk_status s;
+    if (p->exec_hook) {
+        s = p->exec_hook(p); /* a transaction (txn_exec.c) */
+    } else {
+        if (rsdk__pipeline_reserve_slots(p, n)) {
+            rsdk__pipeline_reset_queue(p);
+            return rsdk_error_set(&p->c->err, RSDK_ERR_NOMEM, 0, NULL);
+        }
+        s = rsdk_client_send_encoded(p->c, &p->buf, n, p->slots);
+        p->nslots = n;
         rsdk__pipeline_reset_queue(p);
-        return rsdk_error_set(&p->c->err, RSDK_ERR_NOMEM, 0, NULL);
     }
-    rsdk_status s = rsdk_client_send_encoded(p->c, &p->buf, n, p->slots);
-    p->nslots = n;
-    rsdk__pipeline_reset_queue(p);
+    size_t failed = reshape_slots(p, nshapes);
+    if (s == RSDK_OK && failed != SIZE_MAX)
+        s = rsdk_error_set(&p->c->err, RSDK_ERR_NOMEM, 0,
+                           "no memory to bring reply %zu to its RESP3 form", failed);
     return s;
 }
 

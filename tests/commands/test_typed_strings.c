@@ -140,10 +140,11 @@ static void lcs(rsdk_client *c, int proto) {
     assert_int_equal(r->type, RSDK_REPLY_INTEGER);
     assert_int_equal(r->integer, 6);
     rsdk_reply_free(r);
-    /* IDX: a map on RESP3, a flat field/value array on RESP2 (LCS has real
-     * alternatives, so the tree comes as received); the lookup works on both */
+    /* IDX: a map on RESP3, a flat field/value array on RESP2, made a MAP
+     * (the other alternatives, text and integer, cannot be arrays) */
     OK(rcore_lcs(c, "s:l1", "s:l2", &(rcore_lcs_opts){.idx = true, .has_min_match_len = true, .min_match_len = 4},
                  &r));
+    assert_int_equal(r->type, RSDK_REPLY_MAP);
     const rsdk_reply *len = rsdk_reply_map_get(r, "len");
     assert_non_null(len);
     assert_int_equal(len->integer, 6);

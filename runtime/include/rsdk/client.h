@@ -11,6 +11,7 @@
 #include "rsdk/events.h"
 #include "rsdk/reader.h"
 #include "rsdk/reply.h"
+#include "rsdk/reply_shape.h"
 #include "rsdk/retry.h"
 #include "rsdk/url.h"
 
@@ -172,12 +173,24 @@ RSDK_API rsdk_buf *rsdk_pipeline_buf(rsdk_pipeline *p);
 RSDK_API void rsdk_pipeline_commit(rsdk_pipeline *p);
 RSDK_API void rsdk_pipeline_rollback(rsdk_pipeline *p);
 
+/* For encoders whose reply has a known RESP3 form (rsdk/reply_shape.h):
+ * commits like rsdk_pipeline_commit, and after the exec this command's reply
+ * is brought to the form table[1] describes (rsdk_reply_reshape), so
+ * rsdk_pipeline_reply() gives the same tree on RESP2 and RESP3, in a
+ * transaction too. `table` is borrowed until that exec (generated tables are
+ * static). RSDK_ERR_NOMEM rolls the command back instead (as
+ * rsdk_pipeline_rollback); RSDK_ERR_INVALID_ARG for a NULL `p`. */
+RSDK_API rsdk_status rsdk_pipeline_commit_shaped(rsdk_pipeline *p, const rsdk_shape *table);
+
 /* Number of queued commands. */
 RSDK_API size_t rsdk_pipeline_count(const rsdk_pipeline *p);
 
 /* Sends everything in one write and reads all replies. Same failure rules as
  * rsdk_client_send_encoded. Afterwards rsdk_pipeline_reply() gives each reply
- * and the queue is empty for reuse. */
+ * and the queue is empty for reuse. Replies of commands committed with
+ * rsdk_pipeline_commit_shaped are brought to their RESP3 form; when memory
+ * for that runs out the exec returns RSDK_ERR_NOMEM, and every reply is
+ * still readable (that one as received, type tags normalised). */
 RSDK_API rsdk_status rsdk_pipeline_exec(rsdk_pipeline *p);
 
 /* Reply `i` of the last exec (borrowed, owned by the pipeline until the next

@@ -14,6 +14,7 @@
 #include "rsdk/pubsub.h"
 #include "rsdk/reader.h"
 #include "rsdk/reply.h"
+#include "rsdk/reply_shape.h"
 #include "rsdk/retry.h"
 #include "rsdk/txn.h"
 #include "rsdk/url.h"

@@ -16,6 +16,7 @@
 #include "rsdk/common.h"
 #include "rsdk/error.h"
 #include "rsdk/reply.h"
+#include "rsdk/reply_shape.h"
 #include "rsdk/typed.h"
 
 #ifdef __cplusplus
@@ -73,37 +74,6 @@ RSDK_API bool rsdk_gen_array(rsdk_gen_enc *e, const void *arr, size_t n, bool re
 RSDK_API void rsdk_gen_same_count(rsdk_gen_enc *e, size_t n, size_t want, bool optional,
                                   const char *arg, const char *other);
 
-/* ---- reply shapes (RESP2 -> RESP3 normalisation) ------------------------ */
-
-/* A shape says how a reply tree looks in RESP3, so a RESP2 reply can be
- * brought to the same form: flat arrays where a map belongs become MAP,
- * bulk strings where a double belongs become DOUBLE, 0/1 where a boolean
- * belongs become BOOL. Shapes of one command form one table; children are
- * indices into it. Index 0 of every table is ANY; the root is index 1. */
-typedef enum rsdk_shape_kind {
-    RSDK_SHAPE_ANY = 0,
-    RSDK_SHAPE_DOUBLE,
-    RSDK_SHAPE_BOOL,
-    RSDK_SHAPE_MAP,   /* keys[i] -> table[first + i]; other keys -> table[other] */
-    RSDK_SHAPE_ARRAY, /* every element -> table[other] */
-    RSDK_SHAPE_TUPLE, /* element i < count -> table[first + i]; rest -> table[other] */
-} rsdk_shape_kind;
-
-typedef struct rsdk_shape {
-    rsdk_shape_kind kind;
-    uint16_t count;
-    uint16_t first;
-    uint16_t other;
-    const char *const *keys;
-} rsdk_shape;
-
-/* Normalises `r` in place to the shape table[index] (table NULL or index 0:
- * only the shape-free rules). Always, at every depth: SET becomes ARRAY and VERB
- * becomes STRING, since RESP2 has neither. Only type tags and `dval`
- * change; the tree layout and every string stay where they are, and
- * running it twice changes nothing. */
-RSDK_API void rsdk_gen_normalize(rsdk_reply *r, const rsdk_shape *table, uint16_t index);
-
 /* ---- decoding ------------------------------------------------------------ */
 
 /* Each checks `r` for the result kind. An error reply gives its mapped code
@@ -118,8 +88,9 @@ RSDK_API rsdk_status rsdk_gen_decode_double(const rsdk_reply *r, double *out);
 RSDK_API rsdk_status rsdk_gen_decode_double_or_nil(const rsdk_reply *r, rsdk_double_or_nil *out);
 /* Borrows from `r` (owner NULL). */
 RSDK_API rsdk_status rsdk_gen_decode_string(const rsdk_reply *r, rsdk_string *out);
-/* Normalises `r` in place (see rsdk_gen_normalize: type tags only) and
- * hands it back as *out. */
+/* Normalises `r` in place to table[1] (rsdk_reply_normalize: type tags
+ * only, so RESP2 layouts that need new nodes stay as received) and hands it
+ * back as *out. `table` may be NULL (the shape-free rules only). */
 RSDK_API rsdk_status rsdk_gen_decode_reply(const rsdk_reply *r, const rsdk_shape *table,
                                            const rsdk_reply **out);
 
@@ -153,7 +124,9 @@ RSDK_API rsdk_status rsdk_gen_take_double_or_nil(rsdk_client *c, rsdk_reply *r,
                                                  rsdk_double_or_nil *out);
 /* The string keeps `r` as its owner. */
 RSDK_API rsdk_status rsdk_gen_take_string(rsdk_client *c, rsdk_reply *r, rsdk_string *out);
-/* Normalised `r` becomes *out. */
+/* `r` brought fully to the form table[1] describes (rsdk_reply_reshape:
+ * a rebuilt tree replaces `r` where RESP2's layout differs) becomes *out.
+ * `table` may be NULL (the shape-free rules only). */
 RSDK_API rsdk_status rsdk_gen_take_reply(rsdk_client *c, rsdk_reply *r, const rsdk_shape *table,
                                          rsdk_reply **out);
 
@@ -163,6 +136,13 @@ RSDK_API rsdk_status rsdk_gen_take_reply(rsdk_client *c, rsdk_reply *r, const rs
 RSDK_API rsdk_buf *rsdk_gen_queue_buf(rsdk_pipeline *p);
 RSDK_API rsdk_status rsdk_gen_queue_done(rsdk_pipeline *p, rsdk_status encoded, rsdk_error *err,
                                          const char *command);
+/* The same for a command whose reply the pipeline brings to the form
+ * table[1] describes after the exec (rsdk_pipeline_commit_shaped), so the
+ * slot holds the same tree on RESP2 and RESP3. RSDK_ERR_NOMEM (command
+ * rolled back) when the pipeline cannot record the shape. */
+RSDK_API rsdk_status rsdk_gen_queue_done_shaped(rsdk_pipeline *p, rsdk_status encoded,
+                                                rsdk_error *err, const char *command,
+                                                const rsdk_shape *table);
 
 #ifdef __cplusplus
 }
