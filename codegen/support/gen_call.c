@@ -121,7 +121,8 @@ rsdk_status rsdk_gen_queue_done(rsdk_pipeline *p, rsdk_status encoded, rsdk_erro
 
 rsdk_status rsdk_gen_queue_done_shaped(rsdk_pipeline *p, rsdk_status encoded, rsdk_error *err,
                                        const char *command, const rsdk_shape *table) {
-    if (p == NULL || encoded != RSDK_OK) return rsdk_gen_queue_done(p, encoded, err, command);
+    if (p == NULL || encoded != RSDK_OK || table == NULL)
+        return rsdk_gen_queue_done(p, encoded, err, command);
     rsdk_status s = rsdk_pipeline_commit_shaped(p, table);
     if (s != RSDK_OK) return rsdk_error_set(err, s, 0, "%s: no memory to queue the command", command);
     return RSDK_OK;
