@@ -37,13 +37,52 @@ static double to_double(const char *s, size_t n) {
     return strtod(tmp, NULL);
 }
 
-static inline void put_str(rsdk_reply *n, char **sp, const char *src, size_t len) {
-    char *d = *sp;
-    memcpy(d, src, len);
-    d[len] = '\0';
-    n->str = d;
-    n->len = len;
-    *sp = d + len + 1;
+static inline char *put_str(char *sp, const char *src, size_t len) {
+    memcpy(sp, src, len);
+    sp[len] = '\0';
+    return sp + len + 1;
+}
+
+/* Fills n[0..nend) from the blob strings and RESP2 nils that follow one
+ * another at *cp, stopping early at anything else, and moves *cp and *spp
+ * past what it used. None of them carries an attribute: the caller starts
+ * a run only when none is pending, and an attribute's '|' ends it. Each
+ * node is written with one store. The scan checked every byte, so this is
+ * straight-line; a signed length other than "-1" ("$+5", "$-0") ends the
+ * run for the general code. Returns the node after the last one filled. */
+#if defined(__GNUC__) || defined(__clang__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+/* Not inlined on purpose: inside the general loop its few live values
+ * would be spilled around every memcpy call; on its own they stay in
+ * registers. The call is paid once per run, not per string. */
+static NOINLINE rsdk_reply *bulk_run(const char **cp, rsdk_reply *n, rsdk_reply *nend, char **spp) {
+    const char *c = *cp;
+    char *sp = *spp;
+    while (n < nend && c[0] == '$') {
+        size_t len = (size_t)((unsigned)(unsigned char)c[1] - '0');
+        if (len > 9) {
+            if (c[1] != '-' || c[2] != '1' || c[3] != '\r') break; /* "$+5", "$-0" */
+            *n++ = (rsdk_reply){.type = RSDK_REPLY_NIL};               /* "$-1\r\n" */
+            c += 5;
+            continue;
+        }
+        const char *s = c + 2;
+        if (*s != '\r') { /* most lengths have one or two digits */
+            len = len * 10 + (size_t)(*s++ - '0');
+            while (*s != '\r') len = len * 10 + (size_t)(*s++ - '0');
+        }
+        s += 2;
+        *n++ = (rsdk_reply){.type = RSDK_REPLY_STRING, .len = len, .str = sp};
+        sp = put_str(sp, s, len);
+        c = s + len + 2;
+    }
+    *cp = c;
+    *spp = sp;
+    return n;
 }
 
 rsdk_reply *rsdk__reader_build(rsdk_reader *r) {
@@ -63,18 +102,26 @@ rsdk_reply *rsdk__reader_build(rsdk_reader *r) {
 
     for (;;) {
         const char t = b[p];
+        if (t == '$' && !st[top].pending) {
+            const char *c = b + p;
+            rsdk_reply *n0 = st[top].next;
+            size_t k = (size_t)(bulk_run(&c, n0, n0 + st[top].remaining, &sp) - n0);
+            if (k) {
+                p = (size_t)(c - b);
+                st[top].next += k;
+                st[top].remaining -= k;
+                goto close;
+            }
+        }
         if (t == '|') {
             /* An attribute map: built aside, then hung on the next value. */
             size_t cnt = (size_t)trusted_num(b, &p) * 2;
             rsdk_reply *m = pool++;
-            memset(m, 0, sizeof *m);
-            m->type = RSDK_REPLY_MAP;
-            m->elements = cnt;
+            *m = (rsdk_reply){.type = RSDK_REPLY_MAP, .elements = cnt, .element = cnt ? pool : NULL};
             if (!cnt) {
                 st[top].pending = m;
                 continue;
             }
-            m->element = pool;
             pool += cnt;
             top++;
             st[top].remaining = cnt;
@@ -85,8 +132,7 @@ rsdk_reply *rsdk__reader_build(rsdk_reader *r) {
         }
         rsdk_reply *n = st[top].next++;
         st[top].remaining--;
-        memset(n, 0, sizeof *n);
-        n->attribute = st[top].pending;
+        rsdk_reply *attr = st[top].pending;
         st[top].pending = NULL;
 
         switch (t) {
@@ -95,22 +141,24 @@ rsdk_reply *rsdk__reader_build(rsdk_reader *r) {
         case '=': {
             int64_t v = trusted_num(b, &p);
             if (v < 0) {
-                n->type = RSDK_REPLY_NIL;
+                *n = (rsdk_reply){.type = RSDK_REPLY_NIL, .attribute = attr};
                 break;
             }
             size_t blen = (size_t)v;
             const char *s = b + p;
             p += blen + 2;
             if (t == '=') {
-                n->type = RSDK_REPLY_VERB;
+                *n = (rsdk_reply){.type = RSDK_REPLY_VERB, .len = blen - 4, .str = sp, .attribute = attr};
                 memcpy(n->vtype, s, 3);
-                n->vtype[3] = '\0';
                 s += 4;
                 blen -= 4;
             } else {
-                n->type = t == '$' ? RSDK_REPLY_STRING : RSDK_REPLY_ERROR;
+                *n = (rsdk_reply){.type = t == '$' ? RSDK_REPLY_STRING : RSDK_REPLY_ERROR,
+                                  .len = blen,
+                                  .str = sp,
+                                  .attribute = attr};
             }
-            put_str(n, &sp, s, blen);
+            sp = put_str(sp, s, blen);
             break;
         }
         case '+':
@@ -121,41 +169,43 @@ rsdk_reply *rsdk__reader_build(rsdk_reader *r) {
             const char *cr = memchr(s, '\r', end - p - 1);
             size_t len = (size_t)(cr - s);
             p += len + 3;
-            n->type = t == '+' ? RSDK_REPLY_STATUS
-                    : t == '-' ? RSDK_REPLY_ERROR
-                    : t == '(' ? RSDK_REPLY_BIGNUM
-                               : RSDK_REPLY_DOUBLE;
-            put_str(n, &sp, s, len);
+            *n = (rsdk_reply){.type = t == '+'   ? RSDK_REPLY_STATUS
+                                      : t == '-' ? RSDK_REPLY_ERROR
+                                      : t == '(' ? RSDK_REPLY_BIGNUM
+                                                 : RSDK_REPLY_DOUBLE,
+                              .len = len,
+                              .str = sp,
+                              .attribute = attr};
+            sp = put_str(sp, s, len);
             if (t == ',') n->dval = to_double(n->str, len);
             break;
         }
         case ':':
-            n->type = RSDK_REPLY_INTEGER;
-            n->integer = trusted_num(b, &p);
+            *n = (rsdk_reply){.type = RSDK_REPLY_INTEGER, .integer = trusted_num(b, &p), .attribute = attr};
             break;
         case '_':
-            n->type = RSDK_REPLY_NIL;
+            *n = (rsdk_reply){.type = RSDK_REPLY_NIL, .attribute = attr};
             p += 3;
             break;
         case '#':
-            n->type = RSDK_REPLY_BOOL;
-            n->integer = b[p + 1] == 't';
+            *n = (rsdk_reply){.type = RSDK_REPLY_BOOL, .integer = b[p + 1] == 't', .attribute = attr};
             p += 4;
             break;
         default: { /* '*', '%', '~', '>' */
             int64_t v = trusted_num(b, &p);
             if (v < 0) {
-                n->type = RSDK_REPLY_NIL;
+                *n = (rsdk_reply){.type = RSDK_REPLY_NIL, .attribute = attr};
                 break;
             }
-            n->type = t == '*' ? RSDK_REPLY_ARRAY
-                    : t == '%' ? RSDK_REPLY_MAP
-                    : t == '~' ? RSDK_REPLY_SET
-                               : RSDK_REPLY_PUSH;
             size_t cnt = t == '%' ? (size_t)v * 2 : (size_t)v;
-            n->elements = cnt;
+            *n = (rsdk_reply){.type = t == '*'   ? RSDK_REPLY_ARRAY
+                                      : t == '%' ? RSDK_REPLY_MAP
+                                      : t == '~' ? RSDK_REPLY_SET
+                                                 : RSDK_REPLY_PUSH,
+                              .elements = cnt,
+                              .element = cnt ? pool : NULL,
+                              .attribute = attr};
             if (!cnt) break;
-            n->element = pool;
             pool += cnt;
             top++;
             st[top].remaining = cnt;
@@ -166,13 +216,14 @@ rsdk_reply *rsdk__reader_build(rsdk_reader *r) {
         }
         }
 
+    close:
         while (st[top].remaining == 0) {
             if (top == 0) return root;
-            rsdk_reply *attr = st[top].attr_of;
+            rsdk_reply *done = st[top].attr_of;
             top--;
-            if (attr) {
+            if (done) {
                 /* A finished attribute: its parent still awaits the value. */
-                st[top].pending = attr;
+                st[top].pending = done;
                 break;
             }
         }

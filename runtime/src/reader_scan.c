@@ -18,8 +18,10 @@ enum { SCAN_FAIL = -1, SCAN_MORE = 0, SCAN_OK = 1 };
 
 #if defined(__GNUC__) || defined(__clang__)
 #define COLD __attribute__((cold, noinline, format(printf, 2, 3)))
+#define COLD_NUM __attribute__((cold, noinline))
 #else
 #define COLD
+#define COLD_NUM
 #endif
 
 /* Kills the reader with a "protocol: ..." message. */
@@ -77,9 +79,12 @@ static int num_fail(rsdk_reader *r, num_res res, size_t at, const char *what) {
     return fail(r, "bad digit 0x%02x in %s at offset %" PRIu64, c, what, OFF(at));
 }
 
-/* Reads the number that follows the type byte at p up to its CRLF. */
-static inline int num_line(rsdk_reader *r, size_t p, size_t end, int64_t *v, size_t *next,
-                           const char *what) {
+/* The general number line: a '\r' search, then parse_i64 with a per-digit
+ * overflow test. Only lines the fast loop below cannot decide come here
+ * (more than 18 digits, e.g. leading zeros or an overflow), so its error
+ * messages stay the one definition of what a bad number line is. */
+static COLD_NUM int num_line_slow(rsdk_reader *r, size_t p, size_t end, int64_t *v, size_t *next,
+                                  const char *what) {
     const char *s = r->buf + p + 1;
     size_t avail = end - p - 1;
     size_t look = avail < MAX_NUM_LINE + 1 ? avail : MAX_NUM_LINE + 1;
@@ -97,6 +102,37 @@ static inline int num_line(rsdk_reader *r, size_t p, size_t end, int64_t *v, siz
     if (n + 1 >= avail) return SCAN_MORE;
     if (s[n + 1] != '\n') return fail(r, "missing \\r\\n at offset %" PRIu64, OFF(p + 1 + n));
     *next = p + 1 + n + 2;
+    return SCAN_OK;
+}
+
+/* Reads the number that follows the type byte at p up to its CRLF. One
+ * loop over the digits, with no overflow test: 18 digits always fit in
+ * 63 bits. A 19th digit hands the line to num_line_slow, which decides
+ * exactly as before (overflow, leading zeros, "too long"). Verdicts and
+ * messages are those of num_line_slow for every input and every split. */
+static inline int num_line(rsdk_reader *r, size_t p, size_t end, int64_t *v, size_t *next,
+                           const char *what) {
+    const char *b = r->buf;
+    size_t i = p + 1;
+    bool neg = false;
+    if (i < end && (b[i] == '-' || b[i] == '+')) neg = b[i++] == '-';
+    const size_t d0 = i, stop = end - i > 18 ? i + 18 : end;
+    uint64_t u = 0;
+    unsigned d;
+    while (i < stop && (d = (unsigned)(unsigned char)b[i] - '0') <= 9) {
+        u = u * 10 + d;
+        i++;
+    }
+    if (i == end) return SCAN_MORE; /* a number prefix so far */
+    if (i == stop) return num_line_slow(r, p, end, v, next, what); /* a 19th char follows 18 digits */
+    if (b[i] != '\r' || i == d0) {
+        if (b[i] == '\r') return fail(r, "missing %s at offset %" PRIu64, what, OFF(i));
+        return fail(r, "bad digit 0x%02x in %s at offset %" PRIu64, (unsigned)(unsigned char)b[i], what, OFF(i));
+    }
+    if (i + 1 == end) return SCAN_MORE;
+    if (b[i + 1] != '\n') return fail(r, "missing \\r\\n at offset %" PRIu64, OFF(i));
+    *v = neg ? -(int64_t)u : (int64_t)u;
+    *next = i + 2;
     return SCAN_OK;
 }
 
@@ -171,6 +207,50 @@ static bool valid_bignum(const char *s, size_t n) {
     return true;
 }
 
+/* Consumes, from q, whole blob strings "$<len>\r\n<bytes>\r\n" that follow
+ * one another at one level, at most *rem of them: the body of LRANGE,
+ * MGET, HGETALL... Only the plain case is taken (1 to 18 digits, within
+ * max_bulk_bytes, every byte buffered); a nil, a sign, a cut or a bad byte
+ * ends the run at that item's start, and the general code takes it from
+ * there, so verdicts and messages stay its own. The caller has checked
+ * that everything buffered is within max_reply_bytes, so every item taken
+ * here is too. Returns the position after the last item taken. */
+static inline size_t bulk_run(const char *b, size_t q, size_t end, size_t max_bulk, size_t *rem,
+                              size_t *strbytes) {
+    size_t left = *rem, sb = *strbytes;
+    /* 6 bytes is the shortest item ("$0\r\n\r\n"), so the first two
+     * length bytes can be read without a bounds test. */
+    while (left && end - q >= 6 && b[q] == '$') {
+        uint64_t u = (unsigned)(unsigned char)b[q + 1] - '0';
+        if (u > 9) break;
+        size_t i = q + 2;
+        unsigned d = (unsigned)(unsigned char)b[i] - '0';
+        if (d <= 9) { /* a second digit (b[q + 3] is in too), and maybe more: at most 18 */
+            u = u * 10 + d;
+            i++;
+            d = (unsigned)(unsigned char)b[i] - '0';
+            if (d <= 9) {
+                const size_t stop = end - q > 19 ? q + 19 : end;
+                do {
+                    u = u * 10 + d;
+                    i++;
+                } while (i < stop && (d = (unsigned)(unsigned char)b[i] - '0') <= 9);
+            }
+        }
+        /* Length, CRLF, bytes, CRLF: everything in, or leave it. */
+        if (u > max_bulk) break;
+        const size_t n = (size_t)u; /* <= max_bulk_bytes <= SIZE_MAX / 4 */
+        if (end - i < n + 4 || memcmp(b + i, "\r\n", 2) != 0 || memcmp(b + i + 2 + n, "\r\n", 2) != 0)
+            break;
+        sb += n + 1;
+        q = i + n + 4;
+        left--;
+    }
+    *rem = left;
+    *strbytes = sb;
+    return q;
+}
+
 int rsdk__reader_scan(rsdk_reader *r) {
     if (r->dead) return SCAN_FAIL;
     if (r->complete) return SCAN_OK;
@@ -181,8 +261,27 @@ int rsdk__reader_scan(rsdk_reader *r) {
     size_t p = r->pos, nodes = r->nodes, strbytes = r->strbytes;
     unsigned top = r->top;
     int rc = SCAN_MORE;
+    /* Nothing in [start, end) can then break max_reply_bytes: bulk_run
+     * need not check it item by item. */
+    const bool fits = end - r->start <= lim->max_reply_bytes;
 
     while (p < end) {
+        if (fits && b[p] == '$') {
+            size_t rem = st[top].remaining, before = rem;
+            p = bulk_run(b, p, end, lim->max_bulk_bytes, &rem, &strbytes);
+            if (rem != before) {
+                nodes += before - rem;
+                st[top].remaining = rem;
+                if (rem == 0) {
+                    while (st[top].remaining == 0) {
+                        if (top == 0) goto done;
+                        top--;
+                    }
+                    continue;
+                }
+                if (p == end) break;
+            }
+        }
         const char t = b[p];
         size_t next = 0;
         size_t open = 0; /* children of an aggregate or attribute */
