@@ -80,28 +80,62 @@ size_t rsdk_format_double(char *dst, double v) {
     return n > 0 ? (size_t)n : 0;
 }
 
-static rsdk_status write_len_line(rsdk_buf *out, char kind, size_t n) {
-    char line[32];
-    line[0] = kind;
-    size_t len = 1 + format_uint(line + 1, (uint64_t)n);
-    line[len++] = '\r';
-    line[len++] = '\n';
-    return rsdk_buf_append(out, line, len);
+/* Longest "<kind><digits>\r\n" line: a 64-bit length has at most 20 digits. */
+#define LEN_LINE_MAX ((size_t)23)
+
+/* "00" ... "99": one- and two-digit lengths (nearly every argument and
+ * array size) are copied rather than computed. */
+static const char digits2[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* Writes "<kind><n>\r\n" at w (room for LEN_LINE_MAX bytes) and returns
+ * the byte after it. */
+static inline char *put_len_line(char *w, char kind, size_t n) {
+    *w++ = kind;
+    if (n < 10) {
+        *w++ = (char)('0' + n);
+    } else if (n < 100) {
+        memcpy(w, digits2 + 2 * n, 2);
+        w += 2;
+    } else {
+        w += format_uint(w, (uint64_t)n);
+    }
+    memcpy(w, "\r\n", 2);
+    return w + 2;
 }
 
-rsdk_status rsdk_write_array(rsdk_buf *out, size_t n) { return write_len_line(out, '*', n); }
+/* Room for `extra` more bytes: the common case (room already there) without
+ * a call. */
+static inline rsdk_status room(rsdk_buf *out, size_t extra) {
+    if (!out->failed && extra <= out->cap - out->len) return RSDK_OK;
+    return rsdk_buf_reserve(out, extra);
+}
+
+rsdk_status rsdk_write_array(rsdk_buf *out, size_t n) {
+    rsdk_status s = room(out, LEN_LINE_MAX);
+    if (s) return s;
+    out->len = (size_t)(put_len_line(out->data + out->len, '*', n) - out->data);
+    return RSDK_OK;
+}
+
+/* Writes one argument into room already reserved. */
+static inline char *put_arg(char *w, const char *p, size_t len) {
+    w = put_len_line(w, '$', len);
+    if (len) memcpy(w, p, len);
+    w += len;
+    memcpy(w, "\r\n", 2);
+    return w + 2;
+}
 
 rsdk_status rsdk_write_arg(rsdk_buf *out, const char *p, size_t len) {
     if (out->failed) return out->failed;
     if (!p && len) return out->failed = RSDK_ERR_INVALID_ARG;
-    if (len > SIZE_MAX - 40) return out->failed = RSDK_ERR_NOMEM;
-    rsdk_status s = rsdk_buf_reserve(out, len + 40);
+    if (len > SIZE_MAX - LEN_LINE_MAX - 2) return out->failed = RSDK_ERR_NOMEM;
+    rsdk_status s = room(out, len + LEN_LINE_MAX + 2);
     if (s) return s;
-    write_len_line(out, '$', len);
-    if (len) memcpy(out->data + out->len, p, len);
-    out->len += len;
-    out->data[out->len++] = '\r';
-    out->data[out->len++] = '\n';
+    out->len = (size_t)(put_arg(out->data + out->len, p, len) - out->data);
     return RSDK_OK;
 }
 
@@ -119,16 +153,25 @@ rsdk_status rsdk_write_double(rsdk_buf *out, double v) {
     return rsdk_write_arg(out, tmp, n);
 }
 
+/* One reservation for the whole command (headers at their longest), then
+ * everything written in place: no per-line temporaries or appends. */
 rsdk_status rsdk_write_command(rsdk_buf *out, int argc, const char *const *argv,
                                const size_t *argvlen) {
     if (out->failed) return out->failed;
     if (argc < 1 || !argv) return RSDK_ERR_INVALID_ARG;
-    for (int i = 0; i < argc; i++)
+    size_t total = LEN_LINE_MAX;
+    bool too_big = false; /* reported after every argument was checked */
+    for (int i = 0; i < argc; i++) {
         if (!argv[i] && (!argvlen || argvlen[i])) return RSDK_ERR_INVALID_ARG;
-    size_t start = out->len;
-    rsdk_write_array(out, (size_t)argc);
-    for (int i = 0; i < argc; i++)
-        rsdk_write_arg(out, argv[i], argvlen ? argvlen[i] : strlen(argv[i]));
-    if (out->failed) out->len = start;
-    return out->failed;
+        size_t len = argvlen ? argvlen[i] : strlen(argv[i]);
+        if (len > SIZE_MAX - LEN_LINE_MAX - 2 - total) too_big = true;
+        else total += len + LEN_LINE_MAX + 2;
+    }
+    if (too_big) return out->failed = RSDK_ERR_NOMEM;
+    rsdk_status s = room(out, total);
+    if (s) return s;
+    char *w = put_len_line(out->data + out->len, '*', (size_t)argc);
+    for (int i = 0; i < argc; i++) w = put_arg(w, argv[i], argvlen ? argvlen[i] : strlen(argv[i]));
+    out->len = (size_t)(w - out->data);
+    return RSDK_OK;
 }
