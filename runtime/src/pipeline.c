@@ -2,6 +2,7 @@
  * in order into slots the pipeline owns. */
 #include "alloc.h"
 #include "client_impl.h"
+#include "reader_internal.h"
 #include "rsdk/writer.h"
 
 rsdk_pipeline *rsdk_pipeline_new(rsdk_client *c) {
@@ -138,9 +139,21 @@ static size_t reshape_slots(rsdk_pipeline *p, size_t nshapes) {
     return failed;
 }
 
+/* Frees the last exec's replies, handing the blocks of plain slots to the
+ * reader for the replies about to be read (reader_spare.c): the caller only
+ * borrowed them, so nobody else holds them. Last first, so the next batch
+ * takes them back in slot order and a repeated batch finds its sizes. */
+static void recycle_slots(rsdk_pipeline *p) {
+    if (!p->slots_owner && p->c->reader) {
+        for (size_t i = p->nslots; i-- > 0;) rsdk__reader_recycle(p->c->reader, p->slots[i]);
+        p->nslots = 0;
+    }
+    rsdk__pipeline_free_slots(p);
+}
+
 rsdk_status rsdk_pipeline_exec(rsdk_pipeline *p) {
     if (!p) return RSDK_ERR_INVALID_ARG;
-    rsdk__pipeline_free_slots(p);
+    recycle_slots(p);
     size_t n = p->count;
     size_t nshapes = p->nshapes; /* the exec empties the queue */
     if (p->buf.failed) {

@@ -70,6 +70,7 @@ rsdk_reader *rsdk_reader_new(const rsdk_reader_limits *limits) {
 
 void rsdk_reader_free(rsdk_reader *r) {
     if (!r) return;
+    rsdk__reader_spares_free(r);
     rsdk__free(r->buf);
     rsdk__free(r);
 }
@@ -137,6 +138,10 @@ void rsdk_reader_commit(rsdk_reader *r, size_t n) {
 rsdk_status rsdk_reader_get(rsdk_reader *r, rsdk_reply **out) {
     if (!r || !out) return RSDK_ERR_INVALID_ARG;
     if (r->dead) return RSDK_ERR_PROTOCOL;
+    if (r->start == r->len) { /* nothing buffered: what a sync call asks first */
+        *out = NULL;
+        return RSDK_OK;
+    }
     rsdk_reply *reply = NULL;
     int rc = r->complete ? 0 : rsdk__reader_fast(r, &reply);
     if (rc < 0) return RSDK_ERR_NOMEM;

@@ -87,7 +87,7 @@ static NOINLINE rsdk_reply *bulk_run(const char **cp, rsdk_reply *n, rsdk_reply 
 
 rsdk_reply *rsdk__reader_build(rsdk_reader *r) {
     char *sp = NULL;
-    rsdk_reply *root = rsdk__reply_arena_new(r->nodes, r->strbytes, &sp);
+    rsdk_reply *root = rsdk__reader_arena(r, r->nodes, r->strbytes, &sp);
     if (!root) return NULL;
     rsdk_reply *pool = root + 1; /* next free node */
     rsdk__rframe *st = r->stack;

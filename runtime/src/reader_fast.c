@@ -7,16 +7,13 @@
 
 #include "reader_internal.h"
 
-static inline rsdk_reply *one_node(rsdk_reply_type type, const char *s, size_t n) {
+static inline rsdk_reply *one_node(rsdk_reader *r, rsdk_reply_type type, const char *s, size_t n) {
     char *sp;
-    rsdk_reply *rep = rsdk__reply_arena_new(1, n + 1, &sp);
+    rsdk_reply *rep = rsdk__reader_arena(r, 1, n + 1, &sp);
     if (!rep) return NULL;
-    memset(rep, 0, sizeof *rep);
-    rep->type = type;
+    rsdk__node_str(rep, type, sp, n);
     memcpy(sp, s, n);
     sp[n] = '\0';
-    rep->str = sp;
-    rep->len = n;
     return rep;
 }
 
@@ -58,7 +55,7 @@ int rsdk__reader_fast(rsdk_reader *r, rsdk_reply **out) {
         size_t c = (size_t)(cr - b), n = c - p - 1;
         if (c + 1 >= end || b[c + 1] != '\n' || n > r->lim.max_bulk_bytes || n + 3 > r->lim.max_reply_bytes)
             return 0;
-        rep = one_node(t == '+' ? RSDK_REPLY_STATUS : RSDK_REPLY_ERROR, b + p + 1, n);
+        rep = one_node(r, t == '+' ? RSDK_REPLY_STATUS : RSDK_REPLY_ERROR, b + p + 1, n);
         next = c + 2;
         break;
     }
@@ -68,17 +65,12 @@ int rsdk__reader_fast(rsdk_reader *r, rsdk_reply **out) {
         q += neg;
         uint64_t u;
         if (!small_num(b, &q, end, &u) || q + 1 >= end || b[q + 1] != '\n') return 0;
-        char *sp;
-        rep = rsdk__reply_arena_new(1, 0, &sp);
-        if (!rep) return -1;
-        memset(rep, 0, sizeof *rep);
-        rep->type = RSDK_REPLY_INTEGER;
-        rep->integer = neg ? -(int64_t)u : (int64_t)u;
         next = q + 2;
-        if (next - p > r->lim.max_reply_bytes) {
-            rsdk_reply_free(rep);
-            return 0;
-        }
+        if (next - p > r->lim.max_reply_bytes) return 0;
+        char *sp;
+        rep = rsdk__reader_arena(r, 1, 0, &sp);
+        if (!rep) return -1;
+        *rep = (rsdk_reply){.type = RSDK_REPLY_INTEGER, .integer = neg ? -(int64_t)u : (int64_t)u};
         break;
     }
     case '$': {
@@ -89,7 +81,7 @@ int rsdk__reader_fast(rsdk_reader *r, rsdk_reply **out) {
         if (u > r->lim.max_bulk_bytes || u + (d - p) + 2 > r->lim.max_reply_bytes) return 0;
         size_t n = (size_t)u;
         if (end - d < n + 2 || b[d + n] != '\r' || b[d + n + 1] != '\n') return 0;
-        rep = one_node(RSDK_REPLY_STRING, b + d, n);
+        rep = one_node(r, RSDK_REPLY_STRING, b + d, n);
         next = d + n + 2;
         break;
     }

@@ -1,7 +1,10 @@
 /* Internal layout of the reply reader and of reply arenas. Only the reader
- * and reply sources (and tests) include this. */
+ * and reply sources, the pipeline (which recycles its replies' arenas) and
+ * tests include this. */
 #ifndef RSDK_SRC_READER_INTERNAL_H
 #define RSDK_SRC_READER_INTERNAL_H
+
+#include <string.h>
 
 #include "rsdk/error.h"
 #include "rsdk/reader.h"
@@ -24,6 +27,27 @@ typedef struct rsdk__arena_hdr {
  * string area. NULL on no memory or size overflow. */
 rsdk_reply *rsdk__reply_arena_new(size_t nodes, size_t strbytes, char **strings);
 
+/* Bytes of an arena for `nodes` nodes (at least 1) and `strbytes` string
+ * bytes, header included. False on size overflow. */
+static inline bool rsdk__reply_arena_size(size_t nodes, size_t strbytes, size_t *total) {
+    if (nodes == 0) nodes = 1;
+    if (nodes > (SIZE_MAX - RSDK__ARENA_HDR_SIZE) / sizeof(rsdk_reply)) return false;
+    size_t nb = nodes * sizeof(rsdk_reply);
+    if (strbytes > SIZE_MAX - RSDK__ARENA_HDR_SIZE - nb) return false;
+    *total = RSDK__ARENA_HDR_SIZE + nb + strbytes;
+    return true;
+}
+
+/* Makes *n a node of `type` holding str[0..len) with every other field
+ * zero. A clear then three stores: gcc may turn the equivalent compound
+ * literal into a `rep stos` loop, several times slower on this path. */
+static inline void rsdk__node_str(rsdk_reply *n, rsdk_reply_type type, char *str, size_t len) {
+    memset(n, 0, sizeof *n);
+    n->type = type;
+    n->len = len;
+    n->str = str;
+}
+
 /* Deep copy of the tree at `src` (any node, root or inner) into a new
  * arena, so a sub-reply can outlive its parent. NULL on no memory. */
 rsdk_reply *rsdk__reply_copy(const rsdk_reply *src);
@@ -40,6 +64,12 @@ typedef struct rsdk__rframe {
     rsdk_reply *pending;     /* build: attribute waiting for the next value */
     rsdk_reply *attr_of;     /* build: non-NULL if this level fills an attribute map */
 } rsdk__rframe;
+
+/* Spare arenas a reader keeps for its next replies (reader_spare.c): at
+ * most this many, each at most RSDK__SPARE_BYTES long, so what they pin is
+ * bounded (64 KiB) whatever the replies were. */
+#define RSDK__SPARES 128u
+#define RSDK__SPARE_BYTES ((size_t)512)
 
 struct rsdk_reader {
     char *buf;          /* input; [start, len) not yet returned as replies */
@@ -61,6 +91,11 @@ struct rsdk_reader {
     bool dead;          /* a protocol error happened; sticky */
     rsdk_error err;
     rsdk__rframe *stack; /* lim.max_depth + 1 frames */
+
+    /* Blocks of replies whose owner handed them back (rsdk__reader_recycle),
+     * reused by the next replies that fit: the top one is tried first. */
+    rsdk__arena_hdr *spare[RSDK__SPARES];
+    unsigned nspare;
 };
 
 /* Advances the scan. 1: a whole reply lies in [start, pos); 0: more bytes
@@ -74,5 +109,19 @@ int rsdk__reader_fast(rsdk_reader *r, rsdk_reply **out);
 
 /* Builds the reply the scan found. NULL on no memory (state unchanged). */
 rsdk_reply *rsdk__reader_build(rsdk_reader *r);
+
+/* An arena for the reader's next reply, as rsdk__reply_arena_new gives,
+ * taken from the reader's spare blocks when the top one is large enough. */
+rsdk_reply *rsdk__reader_arena(rsdk_reader *r, size_t nodes, size_t strbytes, char **strings);
+
+/* Takes over `reply` (a root, as rsdk_reply_free takes) and keeps its
+ * block for the reader's next replies, saving a free and a malloc; frees
+ * it instead when the block is large or the reader holds enough. For an
+ * owner that recycles replies it never handed out, on the thread using the
+ * reader (a pipeline before its next exec). NULL reader: just freed. */
+void rsdk__reader_recycle(rsdk_reader *r, rsdk_reply *reply);
+
+/* Frees the spare blocks (rsdk_reader_free). */
+void rsdk__reader_spares_free(rsdk_reader *r);
 
 #endif

@@ -7,17 +7,14 @@
 _Static_assert(sizeof(rsdk__arena_hdr) == RSDK__ARENA_HDR_SIZE, "arena header keeps the root aligned");
 
 rsdk_reply *rsdk__reply_arena_new(size_t nodes, size_t strbytes, char **strings) {
-    if (nodes == 0) nodes = 1;
-    if (nodes > (SIZE_MAX - RSDK__ARENA_HDR_SIZE) / sizeof(rsdk_reply)) return NULL;
-    size_t nb = nodes * sizeof(rsdk_reply);
-    if (strbytes > SIZE_MAX - RSDK__ARENA_HDR_SIZE - nb) return NULL;
-    size_t total = RSDK__ARENA_HDR_SIZE + nb + strbytes;
+    size_t total;
+    if (!rsdk__reply_arena_size(nodes, strbytes, &total)) return NULL;
     char *mem = rsdk__malloc(total);
     if (!mem) return NULL;
     rsdk__arena_hdr *h = (rsdk__arena_hdr *)(void *)mem;
     h->magic = RSDK__ARENA_MAGIC;
     h->size = total;
-    *strings = mem + RSDK__ARENA_HDR_SIZE + nb;
+    *strings = mem + total - strbytes;
     return (rsdk_reply *)(void *)(mem + RSDK__ARENA_HDR_SIZE);
 }
 
