@@ -4,7 +4,9 @@
  * (0 = whole), bit 6 the zero-copy space/commit path, bit 7 tight limits.
  * The same bytes are also fed whole to a second reader, and both must give
  * the same replies and the same verdict: a bug in resuming a reply across
- * feeds shows up as a difference, not only as a crash. */
+ * feeds shows up as a difference, not only as a crash. The split feed hands
+ * its copies of the replies back to its reader (as a pipeline does), so
+ * later replies are built in reused blocks of every size. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,7 +80,7 @@ typedef struct {
     rsdk_status verdict;
 } run;
 
-static void drain(rsdk_reader *rd, run *out) {
+static void drain(rsdk_reader *rd, run *out, int recycle) {
     while (out->verdict == RSDK_OK) {
         rsdk_reply *r = NULL;
         out->verdict = rsdk_reader_get(rd, &r);
@@ -86,7 +88,8 @@ static void drain(rsdk_reader *rd, run *out) {
         walk(r, 0);
         rsdk_reply *copy = rsdk__reply_copy(r);
         check(copy && same(copy, r), "copy differs");
-        rsdk_reply_free(copy);
+        if (recycle) rsdk__reader_recycle(rd, copy);
+        else rsdk_reply_free(copy);
         if (out->n < MAX_KEEP) out->kept[out->n++] = r;
         else rsdk_reply_free(r);
     }
@@ -109,7 +112,7 @@ static void feed(const uint8_t *p, size_t len, size_t chunk, int zero_copy, cons
         } else {
             out->verdict = rsdk_reader_feed(rd, (const char *)p + off, k);
         }
-        drain(rd, out);
+        drain(rd, out, chunk != 0 || zero_copy);
     }
     if (out->verdict == RSDK_ERR_PROTOCOL) {
         const rsdk_error *e = rsdk_reader_error(rd);
