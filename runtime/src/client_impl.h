@@ -184,6 +184,12 @@ void rsdk__client_on_push(rsdk_client *c, const rsdk_reply *push);
  * connection is then broken) is returned. */
 rsdk_status rsdk__client_reauth_if_stale(rsdk_client *c);
 
+/* The same, with the REAUTH_* events sent to `events` (may be NULL) with
+ * `source`: a subscriber re-AUTHing its RESP3 connection in-band reports
+ * as itself. Pushes read while waiting for the AUTH reply go to the push
+ * hook as usual. */
+rsdk_status rsdk__client_reauth_as(rsdk_client *c, rsdk_events *events, const void *source);
+
 /* True when `name` (len bytes, any case) is in the built-in list of
  * commands without side effects that a retry may repeat (client_readonly.c). */
 bool rsdk__command_readonly(const char *name, size_t len);

@@ -152,14 +152,22 @@ void rsdk__client_on_push(rsdk_client *c, const rsdk_reply *push) {
 
 /* ---- re-AUTH -------------------------------------------------------------- */
 
-static void emit_reauth(rsdk_client *c, rsdk_event_type t, uint64_t gen, rsdk_status st,
+/* Where REAUTH_* events go: the client's own dispatcher, or the owner's
+ * (a subscriber re-AUTHing its connection reports as itself). */
+typedef struct reauth_sink {
+    rsdk_events *events;
+    const void *source;
+} reauth_sink;
+
+static void emit_reauth(const reauth_sink *to, rsdk_event_type t, uint64_t gen, rsdk_status st,
                         const char *msg) {
-    if (!wants(c, t)) return;
+    if (!to->events || !rsdk_events_wants(to->events, t)) return;
     rsdk_event ev = {.type = t};
+    ev.source = to->source;
     ev.reauth.generation = gen;
     ev.reauth.status = st;
     ev.reauth.message = msg;
-    emit(c, &ev);
+    rsdk_events_emit(to->events, &ev);
 }
 
 /* Sends AUTH [user] pass from its own buffer, wiped afterwards, and reads
@@ -189,6 +197,11 @@ static rsdk_status send_auth(rsdk_client *c, const rsdk_credentials *cr, rsdk_re
 }
 
 rsdk_status rsdk__client_reauth_if_stale(rsdk_client *c) {
+    return rsdk__client_reauth_as(c, c->events, c);
+}
+
+rsdk_status rsdk__client_reauth_as(rsdk_client *c, rsdk_events *events, const void *source) {
+    const reauth_sink to = {events, source};
     if (!c->cred || !c->conn) return RSDK_OK;
     uint64_t gen = rsdk_credentials_provider_generation(c->cred);
     if (gen <= c->auth_gen || gen == c->reauth_failed_gen) return RSDK_OK;
@@ -199,14 +212,14 @@ rsdk_status rsdk__client_reauth_if_stale(rsdk_client *c) {
     if ((c->state & (RSDK__STATE_MULTI | RSDK__STATE_MONITOR)) || c->in_multi ||
         c->push_as_reply || resp2_pubsub)
         return RSDK_OK;
-    emit_reauth(c, RSDK_EVENT_REAUTH_REQUIRED, gen, RSDK_OK, NULL);
+    emit_reauth(&to, RSDK_EVENT_REAUTH_REQUIRED, gen, RSDK_OK, NULL);
     rsdk_credentials cr = {0};
     rsdk_error e;
     rsdk_error_clear(&e);
     rsdk_status s = rsdk_credentials_provider_get(c->cred, &cr, &e);
     if (s) {
         c->reauth_failed_gen = gen;
-        emit_reauth(c, RSDK_EVENT_REAUTH_FAILED, gen, s, e.message);
+        emit_reauth(&to, RSDK_EVENT_REAUTH_FAILED, gen, s, e.message);
         return RSDK_OK;
     }
     rsdk_reply *r = NULL;
@@ -214,19 +227,19 @@ rsdk_status rsdk__client_reauth_if_stale(rsdk_client *c) {
     uint64_t got = cr.generation;
     rsdk_credentials_clear(&cr);
     if (s) { /* the connection broke; the next connect authenticates afresh */
-        emit_reauth(c, RSDK_EVENT_REAUTH_FAILED, gen, s, c->err.message);
+        emit_reauth(&to, RSDK_EVENT_REAUTH_FAILED, gen, s, c->err.message);
         return s;
     }
     if (r->type == RSDK_REPLY_ERROR) {
         rsdk_status code = rsdk_error_from_server(&e, r->str, r->len);
         rsdk_reply_free(r);
         c->reauth_failed_gen = gen;
-        emit_reauth(c, RSDK_EVENT_REAUTH_FAILED, gen, code, e.message);
+        emit_reauth(&to, RSDK_EVENT_REAUTH_FAILED, gen, code, e.message);
         return RSDK_OK;
     }
     rsdk_reply_free(r);
     c->auth_gen = got;
     c->reauth_failed_gen = 0;
-    emit_reauth(c, RSDK_EVENT_REAUTH_SUCCEEDED, got, RSDK_OK, NULL);
+    emit_reauth(&to, RSDK_EVENT_REAUTH_SUCCEEDED, got, RSDK_OK, NULL);
     return RSDK_OK;
 }

@@ -32,6 +32,7 @@ static void free_track_args(rsdk_pubsub *ps) {
 
 void rsdk_pubsub_free(rsdk_pubsub *ps) {
     if (!ps) return;
+    rsdk__ps_cred_unwatch(ps); /* the listener is done once this returns */
     rsdk_client_close(ps->c);
     for (int k = 0; k < PS_KINDS; k++) rsdk__psset_free(&ps->sets[k]);
     for (size_t i = 0; i < ps->qlen; i++) rsdk_reply_free(ps->q[(ps->qhead + i) % ps->qcap]);
@@ -48,6 +49,7 @@ rsdk_status rsdk_pubsub_new(const rsdk_pubsub_opts *o, rsdk_pubsub **out, rsdk_e
                               "ping_interval_ms and reply_timeout_ms must not be negative");
     rsdk_pubsub *ps = rsdk__calloc(1, sizeof *ps);
     if (!ps) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, NULL);
+    ps->wake[0] = ps->wake[1] = -1;
     rsdk_status s = rsdk_backoff_init(&ps->backoff, o->reconnect_backoff, o->reconnect_base_ms,
                                       o->reconnect_cap_ms, rsdk_backoff_seed_auto());
     if (s) {
@@ -71,9 +73,11 @@ rsdk_status rsdk_pubsub_new(const rsdk_pubsub_opts *o, rsdk_pubsub **out, rsdk_e
     }
     ps->c->push_hook = rsdk__ps_push_hook;
     ps->c->push_hook_ud = ps;
+    rsdk__ps_marker_init(ps);
+    s = rsdk__ps_cred_watch(ps);
     const char *id_cmd[] = {"CLIENT", "ID"};
     rsdk_reply *r = NULL;
-    s = rsdk__ps_command(ps, 2, id_cmd, &r);
+    if (s == RSDK_OK) s = rsdk__ps_command(ps, 2, id_cmd, &r);
     if (s) {
         if (err) *err = ps->err;
         rsdk_pubsub_free(ps);
@@ -158,18 +162,22 @@ rsdk_status rsdk_pubsub_next(rsdk_pubsub *ps, rsdk_pubsub_msg *out, int timeout_
         }
         s = rsdk__ps_ensure(ps, deadline, false);
         if (s) break;
-        long long now = rsdk__now_ms();
-        int wait = deadline < 0 ? -1 : (deadline > now ? (int)(deadline - now) : 0);
-        s = rsdk__ps_pump(ps, min_wait(wait, rsdk__ps_keepalive_due(ps)));
-        if (s == RSDK_OK) continue;
-        if (s == RSDK_ERR_TIMEOUT) {
-            s = rsdk__ps_keepalive(ps);
-            if (s == RSDK_OK && deadline >= 0 && rsdk__now_ms() >= deadline) {
-                s = rsdk_error_set(&ps->err, RSDK_ERR_TIMEOUT, 0, "no message within %d ms",
-                                   timeout_ms);
-                break;
-            }
+        s = rsdk__ps_reauth(ps); /* rotated credentials, before waiting */
+        if (s == RSDK_OK && ps->qlen) continue; /* arrived during the re-AUTH */
+        if (s == RSDK_OK) {
+            long long now = rsdk__now_ms();
+            int wait = deadline < 0 ? -1 : (deadline > now ? (int)(deadline - now) : 0);
+            s = rsdk__ps_pump_wakeable(ps, min_wait(wait, rsdk__ps_keepalive_due(ps)));
             if (s == RSDK_OK) continue;
+            if (s == RSDK_ERR_TIMEOUT) { /* the wait ended, or a change woke it */
+                s = rsdk__ps_keepalive(ps);
+                if (s == RSDK_OK && deadline >= 0 && rsdk__now_ms() >= deadline) {
+                    s = rsdk_error_set(&ps->err, RSDK_ERR_TIMEOUT, 0, "no message within %d ms",
+                                       timeout_ms);
+                    break;
+                }
+                if (s == RSDK_OK) continue;
+            }
         }
         /* The connection failed: the next round reconnects (or reports). */
         rsdk__ps_lost(ps, s);

@@ -14,6 +14,7 @@ static void emit(rsdk_pubsub *ps, rsdk_event *ev) {
 void rsdk__ps_lost(rsdk_pubsub *ps, rsdk_status cause) {
     ps->pings_out = 0;
     ps->confirms_wanted = 0;
+    ps->handover = PS_HO_NONE; /* a new connection has nothing to skip */
     ps->next_attempt_ms = rsdk__now_ms(); /* the first reconnect is immediate */
     if (!ps->announced) return;
     ps->announced = false;

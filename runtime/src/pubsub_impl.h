@@ -62,8 +62,30 @@ struct rsdk_pubsub {
     char **track_args;
     size_t ntrack;
 
+    /* Credential rotation (pubsub_auth.c, pubsub_handover.c). */
+    int wake[2];              /* self-pipe written by the provider listener so
+                               * a wait in rsdk_pubsub_next ends at once; -1
+                               * without a provider */
+    uint64_t cred_listener;   /* provider subscription id; 0: none */
+    char marker[48];          /* RESP2 handover channel, one per subscriber */
+    size_t marker_len;
+    char marker_seq[24];      /* payload of the handover marker awaited */
+    size_t marker_seq_len;
+    uint64_t handovers;       /* RESP2 handovers started (the marker payload) */
+    int handover;             /* PS_HO_*: how messages meet the marker */
+    bool marker_seen;         /* the awaited marker arrived */
+
     rsdk_pubsub_stats stats;
     rsdk_error err;
+};
+
+/* Handover phases: what a message on the current connection means while a
+ * RESP2 subscriber moves to a connection logged in with new credentials. */
+enum {
+    PS_HO_NONE = 0, /* no handover: every message counts */
+    PS_HO_DRAIN,    /* the old connection: messages count up to the marker */
+    PS_HO_SKIP,     /* the new connection: messages before the marker came
+                     * on the old one too, so they are dropped */
 };
 
 /* Takes over one reply that arrived on the subscriber's connection
@@ -128,6 +150,44 @@ bool rsdk__inval_take(rsdk_client *c, rsdk_reply *r);
 /* Sends CLIENT TRACKING ON with the saved arguments (RESP3) on a fresh
  * connection, before anything else is owed. */
 rsdk_status rsdk__ps_track_restore(rsdk_pubsub *ps);
+
+/* Same as rsdk__ps_pump, but a credentials change (the provider's
+ * listener writes the wake pipe) also ends the wait, as RSDK_ERR_TIMEOUT
+ * with nothing filed: for rsdk_pubsub_next's idle wait only. */
+rsdk_status rsdk__ps_pump_wakeable(rsdk_pubsub *ps, int wait_ms);
+
+/* With a credentials provider: creates the wake pipe and subscribes to the
+ * provider's changes. RSDK_OK (also without a provider), RSDK_ERR_IO (no
+ * pipe), RSDK_ERR_NOMEM. rsdk__ps_cred_unwatch undoes it (idempotent). */
+rsdk_status rsdk__ps_cred_watch(rsdk_pubsub *ps);
+void rsdk__ps_cred_unwatch(rsdk_pubsub *ps);
+
+/* Empties the wake pipe. */
+void rsdk__ps_wake_drain(rsdk_pubsub *ps);
+
+/* When the provider's generation moved past the connection's login (and
+ * that generation has not already failed): RESP3 re-AUTHs in-band, RESP2
+ * hands over to a new connection (rsdk__ps_handover). REAUTH_* events go
+ * to the subscriber's dispatcher. Only a failure of the subscriber's
+ * connection is returned (it is then broken); a refused or unavailable
+ * secret is an event, and the connection stays on its old login. */
+rsdk_status rsdk__ps_reauth(rsdk_pubsub *ps);
+
+/* RESP2: opens a connection with the provider's current credentials,
+ * subscribes it to the whole set, and moves over without losing or
+ * repeating a message (a marker published on a channel of the subscriber's
+ * own tells where the old stream ends and the new one starts); see
+ * pubsub_handover.c. Emits REAUTH_REQUIRED and _SUCCEEDED or _FAILED for
+ * `gen`. Returns like rsdk__ps_reauth. */
+rsdk_status rsdk__ps_handover(rsdk_pubsub *ps, uint64_t gen);
+
+/* Picks the marker channel name (once, at creation). */
+void rsdk__ps_marker_init(rsdk_pubsub *ps);
+
+/* Takes a well-formed message or pmessage `r` when it belongs to a
+ * handover (on the marker channel, or to be skipped): frees it, returns
+ * true. */
+bool rsdk__ps_marker_take(rsdk_pubsub *ps, rsdk_reply *r);
 
 /* Runs one command on the subscriber's connection and returns its reply
  * (pushes that arrive meanwhile are filed). Only while nothing else is

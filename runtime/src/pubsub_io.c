@@ -1,7 +1,9 @@
 /* The subscriber's reading side: wait for and file replies (messages,
  * confirmations, PONGs, invalidations, errors), keepalive PINGs, and the
  * sync helpers operations use. Reconnecting is in pubsub_conn.c. */
+#include <errno.h>
 #include <poll.h>
+#include <string.h>
 
 #include "alloc.h"
 #include "pubsub_impl.h"
@@ -47,6 +49,7 @@ void rsdk__ps_take(rsdk_pubsub *ps, rsdk_reply *r) {
     if (w && ((word_is(w, "message") || word_is(w, "smessage")) ? r->elements == 3
               : word_is(w, "pmessage")                            ? r->elements == 4
                                                                   : false)) {
+        if (rsdk__ps_marker_take(ps, r)) return; /* a RESP2 handover's */
         if (rsdk__inval_take(c, r)) {
             ps->stats.invalidations++;
             return;
@@ -93,14 +96,33 @@ bool rsdk__ps_push_hook(rsdk_client *c, rsdk_reply *push) {
     return true;
 }
 
-rsdk_status rsdk__ps_pump(rsdk_pubsub *ps, int wait_ms) {
+/* Waits for the connection to be readable; with `wakeable` and a wake
+ * pipe, a credentials change ends the wait too (RSDK_ERR_TIMEOUT). */
+static rsdk_status wait_readable(rsdk_pubsub *ps, int wait_ms, bool wakeable, rsdk_error *e) {
+    if (!wakeable || ps->wake[0] < 0) return rsdk__conn_wait(ps->c->conn, POLLIN, wait_ms, e);
+    struct pollfd p[2] = {{.fd = ps->c->conn->fd, .events = POLLIN, .revents = 0},
+                          {.fd = ps->wake[0], .events = POLLIN, .revents = 0}};
+    for (;;) {
+        int r = poll(p, 2, wait_ms);
+        if (r > 0 && p[0].revents) return RSDK_OK; /* errors surface in the read */
+        if (r > 0) {
+            rsdk__ps_wake_drain(ps);
+            return rsdk_error_set(e, RSDK_ERR_TIMEOUT, 0, "woken by a credentials change");
+        }
+        if (r == 0) return rsdk_error_set(e, RSDK_ERR_TIMEOUT, 0, "timed out after %d ms", wait_ms);
+        if (errno != EINTR)
+            return rsdk_error_set(e, RSDK_ERR_IO, errno, "poll: %s", strerror(errno));
+    }
+}
+
+static rsdk_status pump(rsdk_pubsub *ps, int wait_ms, bool wakeable) {
     rsdk_client *c = ps->c;
     if (!c->conn) return rsdk_error_set(&ps->err, RSDK_ERR_BROKEN, 0, "not connected");
     const rsdk__conn *cn = c->conn;
     bool buffered = rsdk_reader_pending(c->reader) > 0 || (cn->ops->pending && cn->ops->pending(cn->ctx) > 0);
     if (!buffered) {
         rsdk_error e;
-        rsdk_status s = rsdk__conn_wait(c->conn, POLLIN, wait_ms < 0 ? -1 : wait_ms, &e);
+        rsdk_status s = wait_readable(ps, wait_ms < 0 ? -1 : wait_ms, wakeable, &e);
         if (s == RSDK_ERR_TIMEOUT) return s;
         if (s) {
             c->err = e;
@@ -125,6 +147,10 @@ rsdk_status rsdk__ps_pump(rsdk_pubsub *ps, int wait_ms) {
     rsdk__ps_take(ps, r);
     return RSDK_OK;
 }
+
+rsdk_status rsdk__ps_pump(rsdk_pubsub *ps, int wait_ms) { return pump(ps, wait_ms, false); }
+
+rsdk_status rsdk__ps_pump_wakeable(rsdk_pubsub *ps, int wait_ms) { return pump(ps, wait_ms, true); }
 
 rsdk_status rsdk__ps_send(rsdk_pubsub *ps, const rsdk_buf *b) {
     rsdk_client *c = ps->c;

@@ -8,7 +8,11 @@
  * connection breaks, the subscriber reconnects with backoff and subscribes
  * to all of them again. Messages published while it was disconnected are
  * lost (pub/sub delivers at most once). While idle it sends a keepalive PING,
- * so a silently dead connection is noticed.
+ * so a silently dead connection is noticed. With a credentials provider
+ * (client.credentials) it follows rotations: a provider change wakes
+ * rsdk_pubsub_next, which re-AUTHs in-band (RESP3) or moves the
+ * subscriptions to a connection logged in with the new secret (RESP2),
+ * losing and repeating no message either way.
  *
  * The subscriber is not thread-safe: use it from one thread at a time. Its
  * work (reading, keepalive, reconnecting) happens inside its calls, chiefly
@@ -59,9 +63,11 @@ typedef struct rsdk_pubsub_opts {
                                   * runs commands; 2: a dedicated connection */
     rsdk_events *events;         /* borrowed, may be NULL: receives
                                   * CONNECTED (when opened, and after each
-                                  * reconnect once resubscribed), DISCONNECTED
-                                  * and RECONNECT_ATTEMPT with the subscriber
-                                  * as source; must outlive the subscriber */
+                                  * reconnect once resubscribed), DISCONNECTED,
+                                  * RECONNECT_ATTEMPT and, with a credentials
+                                  * provider, REAUTH_REQUIRED / _SUCCEEDED /
+                                  * _FAILED with the subscriber as source;
+                                  * must outlive the subscriber */
     int ping_interval_ms;        /* keepalive PING after this long without
                                   * traffic; default 30000, 0 = never */
     int reply_timeout_ms;        /* longest wait for something the server owes
@@ -135,7 +141,11 @@ RSDK_API size_t rsdk_pubsub_count(const rsdk_pubsub *ps, rsdk_pubsub_kind kind);
  * re-opened and every subscription restored: a failed reconnect attempt
  * returns its failure (RSDK_ERR_CONNECT, ...) at once, and later calls try
  * again after the backoff delay. Without `reconnect` a broken connection
- * gives RSDK_ERR_BROKEN. *out is untouched on failure. */
+ * gives RSDK_ERR_BROKEN. With a credentials provider, a change of its
+ * generation ends the wait at once and is applied here (RESP3: AUTH on the
+ * subscribed connection; RESP2: handover to a new connection, see
+ * docs/pubsub.md); a refused or unavailable secret is a REAUTH_FAILED event,
+ * not a failure of this call. *out is untouched on failure. */
 RSDK_API rsdk_status rsdk_pubsub_next(rsdk_pubsub *ps, rsdk_pubsub_msg *out, int timeout_ms);
 
 /* The subscriber's connection for ordinary commands (RESP3 only: NULL with
@@ -149,7 +159,8 @@ RSDK_API rsdk_client *rsdk_pubsub_client(rsdk_pubsub *ps);
 RSDK_API int rsdk_pubsub_protocol(const rsdk_pubsub *ps);
 
 /* Server-side id of the current connection (CLIENT ID), e.g. for CLIENT
- * TRACKING ... REDIRECT; it changes when the connection is re-opened. */
+ * TRACKING ... REDIRECT; it changes when the connection is re-opened, and
+ * with RESP2 when rotated credentials move the subscriber to a new one. */
 RSDK_API int64_t rsdk_pubsub_id(const rsdk_pubsub *ps);
 
 /* Copies the counters into *out. */
