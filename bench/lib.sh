@@ -55,10 +55,10 @@ build() {
   local targets=(//bench:bench_floor) bflags=() cflags=()
   if [ "${BENCH_DEBUG:-0}" = 1 ]; then bflags=(--copt=-g --strip=never); cflags=(-g); fi
   case " $BENCH_CLIENTS " in *" rsdk "*) targets+=(//bench:bench_rsdk) ;; esac
-  (cd "$root" && "$BAZEL" "${bazel_startup[@]}" build -c opt "${bflags[@]}" --symlink_prefix=/ "${targets[@]}") \
+  (cd "$root" && "$BAZEL" "${bazel_startup[@]}" build -c opt "${bflags[@]}" --symlink_prefix=/ "${targets[@]}" 9>&-) \
     >"$out/build.log" 2>&1 || { tail -n 40 "$out/build.log" >&2; exit 1; }
   local bin
-  bin=$(cd "$root" && "$BAZEL" "${bazel_startup[@]}" info -c opt "${bflags[@]}" bazel-bin 2>/dev/null)
+  bin=$(cd "$root" && "$BAZEL" "${bazel_startup[@]}" info -c opt "${bflags[@]}" bazel-bin 2>/dev/null 9>&-)
   for t in "${targets[@]}"; do cp -f "$bin/bench/${t##*:}" "$bindir/"; done
 
   case " $BENCH_CLIENTS " in
