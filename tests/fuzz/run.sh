@@ -20,7 +20,10 @@ targets=(fuzz_reader fuzz_url)
 
 command -v clang-14 >/dev/null || { echo "run.sh: clang-14 is required" >&2; exit 2; }
 
-bazel --output_base="$ob" build --config=fuzz --jobs=2 \
+# No convenience symlinks: they would point the workspace's bazel-* links at
+# this separate output base, and the main build's `//...` would then wander
+# into them.
+bazel --output_base="$ob" build --config=fuzz --jobs=2 --symlink_prefix=/ \
     //tests/fuzz:fuzz_reader //tests/fuzz:fuzz_url 2>&1 | grep -v "Cannot export local symbol" || true
 bin="$(bazel --output_base="$ob" info --config=fuzz bazel-bin 2>/dev/null)/tests/fuzz"
 for t in "${targets[@]}"; do
