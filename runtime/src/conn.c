@@ -63,7 +63,10 @@ static int connect_one(int family, int type, int proto, const struct sockaddr *s
     if (fd < 0) return -1;
     if (set_fl(fd, true)) goto fail;
     if (connect(fd, sa, salen) < 0) {
-        if (errno != EINPROGRESS && errno != EAGAIN && errno != EINTR) goto fail;
+        /* EAGAIN is no connect in progress: a Unix listener's full accept
+         * queue (or no free local port). Polling it would hand back a socket
+         * that never connected. */
+        if (errno != EINPROGRESS && errno != EINTR) goto fail;
         struct pollfd p = {.fd = fd, .events = POLLOUT, .revents = 0};
         for (;;) {
             int r = poll(&p, 1, left_ms(deadline));

@@ -1,8 +1,10 @@
 /* The same client works over TCP (IPv4, IPv6 when the host has it, a host
  * name) and a Unix socket; connect failures are clean connection errors. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -164,6 +166,51 @@ static void test_connect_timeout(void **state) {
     close(lfd);
 }
 
+/* A Unix listener whose accept queue is full refuses a non-blocking connect
+ * with EAGAIN at once: nothing is in progress, so that is a failed connect,
+ * not a socket to write the handshake into. */
+static void test_unix_accept_queue_full(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    rsdk_test_server *srv = *state;
+    struct sockaddr_un a;
+    memset(&a, 0, sizeof a);
+    a.sun_family = AF_UNIX;
+    int pl = snprintf(a.sun_path, sizeof a.sun_path, "%s/full.sock", srv->dir);
+    assert_true(pl > 0 && (size_t)pl < sizeof a.sun_path);
+    unlink(a.sun_path);
+    int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_true(lfd >= 0);
+    assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(lfd, 0), 0);
+    /* Fill the queue with connections that are never accepted. */
+    int fillers[8];
+    int nf = 0, full = 0;
+    while (nf < 8) {
+        int f = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        assert_true(f >= 0);
+        fillers[nf++] = f;
+        if (connect(f, (struct sockaddr *)&a, sizeof a) < 0 && errno == EAGAIN) {
+            full = 1;
+            break;
+        }
+    }
+    assert_true(full);
+
+    rsdk_client_opts o;
+    rsdk_client_opts_init(&o);
+    o.unix_path = a.sun_path;
+    o.connect_timeout_ms = 200;
+    rsdk_client *c = NULL;
+    rsdk_error err;
+    rsdk_status s = rsdk_client_open(&o, &c, &err);
+    assert_null(c);
+    if (s != RSDK_ERR_CONNECT && s != RSDK_ERR_TIMEOUT)
+        fail_msg("got %s: %s", rsdk_status_name(s), err.message);
+    for (int i = 0; i < nf; i++) close(fillers[i]);
+    close(lfd);
+    unlink(a.sun_path);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tcp_ipv4),
@@ -173,6 +220,7 @@ int main(void) {
         cmocka_unit_test(test_connect_refused),
         cmocka_unit_test(test_bad_options_refused),
         cmocka_unit_test(test_connect_timeout),
+        cmocka_unit_test(test_unix_accept_queue_full),
     };
     return cmocka_run_group_tests(tests, rsdk_test_server_group_setup, rsdk_test_server_group_teardown);
 }
