@@ -310,9 +310,13 @@ rsdk_status rsdk_pool_acquire(rsdk_pool *p, rsdk_client **out, rsdk_error *err) 
 rsdk_status rsdk_pool_release(rsdk_pool *p, rsdk_client *c) {
     if (!c) return RSDK_OK;
     if (!p) return RSDK_ERR_INVALID_ARG;
+    /* Found by address among the open slots, never through c->pool_slot:
+     * a client the first release discarded is freed, and a second release
+     * must not read it. */
     pthread_mutex_lock(&p->mu);
-    rsdk__pool_slot *sl = c->pool_slot;
-    bool ours = sl && sl->pool == p && sl->out && sl->c == c;
+    rsdk__pool_slot *sl = p->all;
+    while (sl && sl->c != c) sl = sl->all_next;
+    bool ours = sl && sl->out;
     pthread_mutex_unlock(&p->mu);
     if (!ours) return RSDK_ERR_INVALID_ARG;
     long long now = rsdk__now_ms();

@@ -153,12 +153,40 @@ static void test_pool_command(void **state) {
     rsdk_pool_free(p);
 }
 
+/* Releasing twice a connection the first release discarded (it was left
+ * dirty, so the pool closed it) is refused like any double release: the
+ * pool must not read the closed client to decide. */
+static void test_double_release_after_discard(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    rsdk_pool_opts o;
+    pool_opts(*state, &o);
+    o.max_size = 2;
+    rsdk_pool *p = NULL;
+    assert_int_equal(rsdk_pool_new(&o, &p, NULL), RSDK_OK);
+    rsdk_client *a = NULL;
+    assert_int_equal(rsdk_pool_acquire(p, &a, NULL), RSDK_OK);
+    rsdk_reply *r = NULL;
+    assert_int_equal(rsdk_client_command(a, &r, "SELECT", "1", (const char *)NULL), RSDK_OK);
+    rsdk_reply_free(r);
+    assert_int_equal(rsdk_pool_release(p, a), RSDK_OK); /* dirty: discarded */
+    rsdk_pool_stats st;
+    rsdk_pool_stats_get(p, &st);
+    assert_int_equal(st.discarded, 1);
+    assert_int_equal(st.open, 0);
+    assert_int_equal(rsdk_pool_release(p, a), RSDK_ERR_INVALID_ARG);
+    rsdk_pool_stats_get(p, &st);
+    assert_int_equal(st.discarded, 1);
+    assert_int_equal(st.open, 0);
+    rsdk_pool_free(p);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_min_idle_and_unreachable),
         cmocka_unit_test(test_reuse_and_misuse),
         cmocka_unit_test(test_pool_command),
+        cmocka_unit_test(test_double_release_after_discard),
     };
     return cmocka_run_group_tests(tests, rsdk_test_server_group_setup, rsdk_test_server_group_teardown);
 }
