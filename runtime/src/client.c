@@ -46,7 +46,8 @@ static void client_free(rsdk_client *c) {
     rsdk__conn_free(c->conn);
     if (c->upgrade == rsdk__tls_upgrade) rsdk__tls_ctx_free(c->upgrade_arg); /* after its conn */
     rsdk_reader_free(c->reader);
-    if (c->wbuf.data) rsdk__wipe(c->wbuf.data, c->wbuf.len);
+    /* The whole buffer: a shorter command leaves an earlier AUTH in the tail. */
+    if (c->wbuf.data) rsdk__wipe(c->wbuf.data, c->wbuf.cap);
     rsdk_buf_deinit(&c->wbuf);
     rsdk__free(c->host);
     rsdk__free(c->unix_path);

@@ -2,6 +2,10 @@
  * an ACL user: a wrong password is RSDK_ERR_AUTH (response class) and never
  * appears in the error; right passwords and ACL users work under RESP3 and
  * RESP2. */
+#define _GNU_SOURCE
+#include <malloc.h>
+
+#include "rsdk/alloc.h"
 #include "support/live.h"
 
 #define PASS "s3cret-Pa55"
@@ -106,6 +110,35 @@ static void test_auth_with_name_and_db(void **state) {
     }
 }
 
+/* Every block rsdk frees is searched for the password before it goes. */
+static bool g_secret_freed;
+
+static void *scan_malloc(size_t n) { return malloc(n); }
+static void *scan_calloc(size_t k, size_t n) { return calloc(k, n); }
+static void *scan_realloc(void *p, size_t n) { return realloc(p, n); }
+static void scan_free(void *p) {
+    if (p && memmem(p, malloc_usable_size(p), ALICE_PASS, strlen(ALICE_PASS)))
+        g_secret_freed = true;
+    free(p);
+}
+
+/* An AUTH the caller sends as a plain command sits in the client's write
+ * buffer; a shorter command after it leaves the password in the buffer's
+ * tail, and closing the client must wipe that too. */
+static void test_caller_auth_wiped_at_close(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    rsdk_client *c = NULL;
+    assert_int_equal(open_as(*state, 2, NULL, NULL, &c, NULL), RSDK_OK);
+    CMD_STR(c, "OK", "AUTH", "alice", ALICE_PASS);
+    CMD_STR(c, "PONG", "PING");
+    const rsdk_allocator scan = {scan_malloc, scan_calloc, scan_realloc, scan_free};
+    rsdk_allocator prev = rsdk_allocator_set(&scan);
+    g_secret_freed = false;
+    rsdk_client_close(c);
+    rsdk_allocator_set(&prev);
+    assert_false(g_secret_freed);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wrong_password_is_auth_error),
@@ -113,6 +146,7 @@ int main(void) {
         cmocka_unit_test(test_right_password_works),
         cmocka_unit_test(test_acl_user_works),
         cmocka_unit_test(test_auth_with_name_and_db),
+        cmocka_unit_test(test_caller_auth_wiped_at_close),
     };
     return cmocka_run_group_tests(tests, setup, rsdk_test_server_group_teardown);
 }
