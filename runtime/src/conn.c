@@ -47,8 +47,11 @@ rsdk_status rsdk__conn_set_nonblock(rsdk__conn *c, bool on, rsdk_error *err) {
 
 rsdk_status rsdk__conn_wait(rsdk__conn *c, short events, int timeout_ms, rsdk_error *err) {
     struct pollfd p = {.fd = c->fd, .events = events, .revents = 0};
+    /* A signal ends poll early; waiting the whole timeout again after each
+     * one would let a steady stream of them (SIGPROF) postpone it forever. */
+    long long deadline = timeout_ms >= 0 ? rsdk__now_ms() + timeout_ms : -1;
     for (;;) {
-        int r = poll(&p, 1, timeout_ms);
+        int r = poll(&p, 1, left_ms(deadline));
         if (r > 0) return RSDK_OK; /* errors/hangups surface in the next read/write */
         if (r == 0) return rsdk_error_set(err, RSDK_ERR_TIMEOUT, 0, "timed out after %d ms", timeout_ms);
         if (errno != EINTR) return rsdk_error_set(err, RSDK_ERR_IO, errno, "poll: %s", strerror(errno));

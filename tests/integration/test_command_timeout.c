@@ -3,6 +3,9 @@
  * answer to the next command: with reconnect the next call opens a fresh
  * connection and gets its own answer; without, it fails with BROKEN. */
 #include <pthread.h>
+#include <signal.h>
+#include <sys/time.h>
+#include <time.h>
 
 #include "support/live.h"
 
@@ -108,6 +111,37 @@ static void test_write_timeout_breaks(void **state) {
     rsdk_client_close(sleeper);
 }
 
+static void on_alarm(int sig) { (void)sig; }
+
+/* Signals arriving while the client waits (a profiler's SIGPROF, a periodic
+ * timer) interrupt poll; each one must not restart the full timeout, or a
+ * steady stream of them keeps the command waiting past it. */
+static void test_timeout_holds_under_signals(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    rsdk_client *c = open_with_timeout(*state, true, true, 3);
+    struct sigaction sa, old_sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sigemptyset(&sa.sa_mask);
+    assert_int_equal(sigaction(SIGALRM, &sa, &old_sa), 0);
+    struct itimerval every = {{0, 20000}, {0, 20000}}, off, old_it;
+    memset(&off, 0, sizeof off);
+    assert_int_equal(setitimer(ITIMER_REAL, &every, &old_it), 0);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rsdk_reply *r = NULL;
+    rsdk_status s = rsdk_client_command(c, &r, "DEBUG", "SLEEP", "1", (const char *)NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    setitimer(ITIMER_REAL, &off, NULL);
+    sigaction(SIGALRM, &old_sa, NULL);
+    long ms = (long)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    rsdk_reply_free(r);
+    assert_int_equal(s, RSDK_ERR_TIMEOUT);
+    assert_true(ms < 800);
+    rsdk_test_sleep_ms(1100); /* let the server wake before the next test */
+    rsdk_client_close(c);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_timeout_then_reconnect_unix),
@@ -115,6 +149,7 @@ int main(void) {
         cmocka_unit_test(test_timeout_without_reconnect_is_broken),
         cmocka_unit_test(test_slow_command_within_timeout),
         cmocka_unit_test(test_write_timeout_breaks),
+        cmocka_unit_test(test_timeout_holds_under_signals),
     };
     return cmocka_run_group_tests(tests, rsdk_test_server_group_setup, rsdk_test_server_group_teardown);
 }
