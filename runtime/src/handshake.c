@@ -17,6 +17,24 @@ static void step_add(step *st, int argc, const char *const *argv) {
     st->n++;
 }
 
+/* Reserves room for the whole handshake up front: a buffer that grew after
+ * the password was written would leave an unwiped copy in the block it
+ * moved out of. Beyond the three strings, at most 12 arguments (25 bytes of
+ * header each), two array headers and the fixed words fit in 512. */
+static void step_reserve(step *st, const rsdk_client_opts *o) {
+    size_t total = 512;
+    const char *strs[] = {o->username, o->password, o->client_name};
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+        size_t n = strs[i] ? strlen(strs[i]) : 0;
+        if (n > SIZE_MAX - total) {
+            st->buf.failed = RSDK_ERR_NOMEM;
+            return;
+        }
+        total += n;
+    }
+    (void)rsdk_buf_reserve(&st->buf, total); /* sticky error checked in step_run */
+}
+
 static void step_deinit(step *st) {
     if (st->buf.data) rsdk__wipe(st->buf.data, st->buf.cap);
     rsdk_buf_deinit(&st->buf);
@@ -64,6 +82,7 @@ static rsdk_status handshake_resp2(rsdk_client *c) {
     const rsdk_client_opts *o = &c->opts;
     step st = {.n = 0};
     rsdk_buf_init(&st.buf);
+    step_reserve(&st, o);
     char num[24];
     if (o->password) {
         if (o->username) {
@@ -95,6 +114,7 @@ static rsdk_status handshake_resp3(rsdk_client *c, bool *fallback) {
     const rsdk_client_opts *o = &c->opts;
     step st = {.n = 0};
     rsdk_buf_init(&st.buf);
+    step_reserve(&st, o);
     const char *argv[7];
     int argc = 0;
     argv[argc++] = "HELLO";

@@ -115,11 +115,20 @@ static bool g_secret_freed;
 
 static void *scan_malloc(size_t n) { return malloc(n); }
 static void *scan_calloc(size_t k, size_t n) { return calloc(k, n); }
-static void *scan_realloc(void *p, size_t n) { return realloc(p, n); }
 static void scan_free(void *p) {
     if (p && memmem(p, malloc_usable_size(p), ALICE_PASS, strlen(ALICE_PASS)))
         g_secret_freed = true;
     free(p);
+}
+/* Always moves, so the block a growing buffer leaves behind is searched. */
+static void *scan_realloc(void *p, size_t n) {
+    if (!p) return malloc(n);
+    void *d = malloc(n ? n : 1);
+    if (!d) return NULL;
+    size_t old = malloc_usable_size(p);
+    memcpy(d, p, old < n ? old : n);
+    scan_free(p);
+    return d;
 }
 
 /* An AUTH the caller sends as a plain command sits in the client's write
@@ -139,6 +148,32 @@ static void test_caller_auth_wiped_at_close(void **state) {
     assert_false(g_secret_freed);
 }
 
+/* The handshake encodes AUTH (or HELLO ... AUTH) and then SETNAME and
+ * SELECT into the same buffer; if that buffer grows after the password is
+ * in it, the block it leaves behind must not carry the password. */
+static void test_handshake_buffer_growth_leaves_no_secret(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    const rsdk_allocator scan = {scan_malloc, scan_calloc, scan_realloc, scan_free};
+    for (int proto = 2; proto <= 3; proto++) {
+        rsdk_client_opts o;
+        rsdk_test_server_client_opts(*state, &o, false);
+        o.protocol = proto;
+        o.username = "alice";
+        o.password = ALICE_PASS;
+        o.client_name = "a-client-name-long-enough-to-grow-the-handshake-buffer";
+        o.db = 5;
+        rsdk_allocator prev = rsdk_allocator_set(&scan);
+        g_secret_freed = false;
+        rsdk_client *c = NULL;
+        rsdk_status s = rsdk_client_open(&o, &c, NULL);
+        bool leaked = g_secret_freed;
+        rsdk_allocator_set(&prev);
+        assert_int_equal(s, RSDK_OK);
+        assert_false(leaked);
+        rsdk_client_close(c);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wrong_password_is_auth_error),
@@ -147,6 +182,7 @@ int main(void) {
         cmocka_unit_test(test_acl_user_works),
         cmocka_unit_test(test_auth_with_name_and_db),
         cmocka_unit_test(test_caller_auth_wiped_at_close),
+        cmocka_unit_test(test_handshake_buffer_growth_leaves_no_secret),
     };
     return cmocka_run_group_tests(tests, setup, rsdk_test_server_group_teardown);
 }
