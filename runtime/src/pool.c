@@ -294,6 +294,10 @@ rsdk_status rsdk_pool_acquire(rsdk_pool *p, rsdk_client **out, rsdk_error *err) 
         bool in_time = wait_locked(p, deadline);
         p->waiting--;
         if (!in_time) {
+            /* A timed-out wait may have consumed a signal meant for a
+             * waiter that is still in time: pass it on if there is
+             * something to take. */
+            if (p->waiting && (p->idle || p->open < (size_t)p->max_size)) pthread_cond_signal(&p->cv);
             p->st.exhausted++;
             s = rsdk_error_set(err, RSDK_ERR_POOL_EXHAUSTED, 0,
                                "no connection free within %d ms (max_size %d)",

@@ -1,5 +1,6 @@
 /* rsdk_pool_command: acquire, one command, release — on every path. */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <time.h>
 
@@ -19,7 +20,7 @@ static rsdk_status acquire_retrying(rsdk_pool *p, rsdk_client **c, rsdk_error *e
     bool seeded = false;
     for (int attempt = 1;; attempt++) {
         rsdk_status s = rsdk_pool_acquire(p, c, err);
-        if (s == RSDK_OK || !p->has_retry) return s;
+        if (s == RSDK_OK || !p->has_retry || attempt == INT_MAX) return s;
         if (!seeded) {
             if (rsdk_retry_backoff_init(&p->retry, &b, rsdk_backoff_seed_auto())) return s;
             seeded = true;
