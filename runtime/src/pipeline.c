@@ -156,7 +156,7 @@ rsdk_status rsdk_pipeline_exec(rsdk_pipeline *p) {
     recycle_slots(p);
     size_t n = p->count;
     size_t nshapes = p->nshapes; /* the exec empties the queue */
-    if (p->buf.failed) {
+    if (p->buf.failed && !p->exec_hook) { /* a transaction's exec also unwatches */
         rsdk_status f = p->buf.failed;
         rsdk__pipeline_reset_queue(p);
         return rsdk_error_set(&p->c->err, f, 0, "a queued command failed to encode");

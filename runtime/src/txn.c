@@ -68,8 +68,9 @@ rsdk_status rsdk_txn_unwatch(rsdk_client *c) {
 }
 
 /* Leaves the connection without WATCH while keeping the caller's error
- * record: the failure being reported matters more than the cleanup's. */
-static void unwatch_quietly(rsdk_client *c) {
+ * record: the failure being reported matters more than the cleanup's.
+ * (Declared in txn_impl.h.) */
+void rsdk__txn_unwatch_quietly(rsdk_client *c) {
     rsdk_error saved = c->err;
     if (rsdk_txn_unwatch(c) && c->conn)
         rsdk__client_break(c, RSDK_OK); /* no clean UNWATCH: do not reuse it */
@@ -96,7 +97,7 @@ rsdk_status rsdk_txn_watch_run(rsdk_pipeline *txn, const rsdk_str *keys, size_t 
         s = fn(c, txn, a, ud);
         if (s) {
             rsdk_pipeline_discard(txn);
-            unwatch_quietly(c);
+            rsdk__txn_unwatch_quietly(c);
             return s;
         }
         /* A connection re-opened inside fn lost the WATCH; exec then

@@ -154,6 +154,13 @@ static rsdk_status settle(rsdk_pipeline *p, rsdk_reply *multi, rsdk_reply *exec)
 rsdk_status rsdk__txn_exec(rsdk_pipeline *p) {
     rsdk_client *c = p->c;
     size_t n = p->count;
+    if (p->buf.failed) {
+        /* Nothing is sent, and the connection is still left without WATCH. */
+        rsdk_status f = p->buf.failed;
+        rsdk__pipeline_reset_queue(p);
+        if (!c->in_multi) rsdk__txn_unwatch_quietly(c);
+        return rsdk_error_set(&c->err, f, 0, "a queued command failed to encode");
+    }
     if (c->in_multi) {
         rsdk__pipeline_reset_queue(p);
         return rsdk_error_set(&c->err, RSDK_ERR_INVALID_ARG, 0,
@@ -163,6 +170,7 @@ rsdk_status rsdk__txn_exec(rsdk_pipeline *p) {
      * acknowledgements, EXEC's. */
     if (n > SIZE_MAX - 2 || rsdk__pipeline_reserve_slots(p, n + 2) || wrap(&p->buf)) {
         rsdk__pipeline_reset_queue(p);
+        rsdk__txn_unwatch_quietly(c);
         return rsdk_error_set(&c->err, RSDK_ERR_NOMEM, 0, NULL);
     }
     for (size_t i = 0; i < n + 2; i++) p->slots[i] = NULL;

@@ -15,4 +15,9 @@ rsdk_status rsdk__txn_exec(rsdk_pipeline *p);
  * memory) the connection is broken and *exec is left as it was. */
 rsdk_status rsdk__txn_repair_exec(rsdk_client *c, rsdk_reply **exec);
 
+/* UNWATCH when `c` watches keys, keeping c->err: for a transaction exec
+ * that fails before anything is sent, so the connection is still left
+ * without WATCH (rsdk/txn.h). A failed UNWATCH breaks the connection. */
+void rsdk__txn_unwatch_quietly(rsdk_client *c);
+
 #endif
