@@ -13,6 +13,7 @@
 #define DEFAULT_DEPTH 128u
 #define HARD_DEPTH 1024u
 #define DEFAULT_REPLY ((size_t)1024 * 1024 * 1024)
+#define DEFAULT_LINE ((size_t)64 * 1024)
 
 #define MIN_READ ((size_t)16 * 1024)
 /* An empty input buffer larger than this is released, so one huge reply
@@ -24,6 +25,7 @@ void rsdk_reader_limits_init(rsdk_reader_limits *l) {
     l->max_elements = DEFAULT_ELEMENTS;
     l->max_depth = DEFAULT_DEPTH;
     l->max_reply_bytes = DEFAULT_REPLY;
+    l->max_line_bytes = DEFAULT_LINE;
 }
 
 /* Zero means default; sizes are capped so that length + CRLF sums and
@@ -35,10 +37,12 @@ static void limits_fix(rsdk_reader_limits *l) {
     if (!l->max_elements) l->max_elements = d.max_elements;
     if (!l->max_depth) l->max_depth = d.max_depth;
     if (!l->max_reply_bytes) l->max_reply_bytes = d.max_reply_bytes;
+    if (!l->max_line_bytes) l->max_line_bytes = d.max_line_bytes;
     if (l->max_depth > HARD_DEPTH) l->max_depth = HARD_DEPTH;
     if (l->max_bulk_bytes > SIZE_MAX / 4) l->max_bulk_bytes = SIZE_MAX / 4;
     if (l->max_elements > SIZE_MAX / 4) l->max_elements = SIZE_MAX / 4;
     if (l->max_reply_bytes > SIZE_MAX / 4) l->max_reply_bytes = SIZE_MAX / 4;
+    if (l->max_line_bytes > SIZE_MAX / 4) l->max_line_bytes = SIZE_MAX / 4;
 }
 
 static void scan_reset(rsdk_reader *r) {

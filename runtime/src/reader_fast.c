@@ -53,7 +53,11 @@ int rsdk__reader_fast(rsdk_reader *r, rsdk_reply **out) {
         const char *cr = memchr(b + from, '\r', end - from);
         if (!cr) return 0;
         size_t c = (size_t)(cr - b), n = c - p - 1;
-        if (c + 1 >= end || b[c + 1] != '\n' || n > r->lim.max_bulk_bytes || n + 3 > r->lim.max_reply_bytes)
+        /* A line feed inside the line, or a line over a limit: the scan
+         * says why. */
+        if (c + 1 >= end || b[c + 1] != '\n' || n > r->lim.max_line_bytes || n + 3 > r->lim.max_reply_bytes ||
+            rsdk__tree_bytes(1, n + 1) > r->lim.max_reply_bytes ||
+            memchr(b + p + 1, '\n', n))
             return 0;
         rep = one_node(r, t == '+' ? RSDK_REPLY_STATUS : RSDK_REPLY_ERROR, b + p + 1, n);
         next = c + 2;
@@ -66,7 +70,7 @@ int rsdk__reader_fast(rsdk_reader *r, rsdk_reply **out) {
         uint64_t u;
         if (!small_num(b, &q, end, &u) || q + 1 >= end || b[q + 1] != '\n') return 0;
         next = q + 2;
-        if (next - p > r->lim.max_reply_bytes) return 0;
+        if (next - p > r->lim.max_reply_bytes || rsdk__tree_bytes(1, 0) > r->lim.max_reply_bytes) return 0;
         char *sp;
         rep = rsdk__reader_arena(r, 1, 0, &sp);
         if (!rep) return -1;
@@ -78,7 +82,9 @@ int rsdk__reader_fast(rsdk_reader *r, rsdk_reply **out) {
         uint64_t u;
         if (!small_num(b, &q, end, &u) || q + 1 >= end || b[q + 1] != '\n') return 0;
         size_t d = q + 2;
-        if (u > r->lim.max_bulk_bytes || u + (d - p) + 2 > r->lim.max_reply_bytes) return 0;
+        if (u > r->lim.max_bulk_bytes || u + (d - p) + 2 > r->lim.max_reply_bytes ||
+            rsdk__tree_bytes(1, (size_t)u + 1) > r->lim.max_reply_bytes)
+            return 0;
         size_t n = (size_t)u;
         if (end - d < n + 2 || b[d + n] != '\r' || b[d + n + 1] != '\n') return 0;
         rep = one_node(r, RSDK_REPLY_STRING, b + d, n);

@@ -38,6 +38,14 @@ static inline bool rsdk__reply_arena_size(size_t nodes, size_t strbytes, size_t 
     return true;
 }
 
+/* Memory a reply tree of `nodes` nodes and `strbytes` string bytes takes
+ * (its arena, header included): what max_reply_bytes bounds. SIZE_MAX on
+ * overflow. */
+static inline size_t rsdk__tree_bytes(size_t nodes, size_t strbytes) {
+    size_t total;
+    return rsdk__reply_arena_size(nodes, strbytes, &total) ? total : SIZE_MAX;
+}
+
 /* Makes *n a node of `type` holding str[0..len) with every other field
  * zero. A clear then three stores: gcc may turn the equivalent compound
  * literal into a `rep stos` loop, several times slower on this path. */

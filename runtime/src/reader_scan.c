@@ -137,24 +137,23 @@ static inline int num_line(rsdk_reader *r, size_t p, size_t end, int64_t *v, siz
 }
 
 /* Finds the CRLF ending the text line of the item at p; *n is the text
- * length. The search resumes where the last call stopped. */
+ * length. The search resumes where the last call stopped. A line may hold
+ * neither CR nor LF: a bare LF is refused as soon as it is here (it is not
+ * a line end, and waiting for a CR after it would hang on a server that
+ * ends lines with LF alone), and so is a line longer than max_line_bytes,
+ * CRLF or not. */
 static inline int text_line(rsdk_reader *r, size_t p, size_t end, size_t *n, size_t *next) {
     size_t from = p + 1;
     if (r->cr_from > from) from = r->cr_from;
     const char *cr = memchr(r->buf + from, '\r', end - from);
-    if (!cr) {
-        if (end - p - 1 > r->lim.max_bulk_bytes)
-            return fail(r, "line at offset %" PRIu64 " is longer than max_bulk_bytes %zu", OFF(p),
-                        r->lim.max_bulk_bytes);
-        r->cr_from = end;
-        return SCAN_MORE;
-    }
-    size_t c = (size_t)(cr - r->buf);
+    size_t c = cr ? (size_t)(cr - r->buf) : end;
+    const char *lf = memchr(r->buf + from, '\n', c - from);
+    if (lf) return fail(r, "line feed without carriage return at offset %" PRIu64, OFF(lf - r->buf));
     /* Checked before waiting for the '\n', so the verdict does not depend
      * on where the input was cut. */
-    if (c - p - 1 > r->lim.max_bulk_bytes)
-        return fail(r, "line at offset %" PRIu64 " is longer than max_bulk_bytes %zu", OFF(p),
-                    r->lim.max_bulk_bytes);
+    if (c - p - 1 > r->lim.max_line_bytes)
+        return fail(r, "line at offset %" PRIu64 " is longer than max_line_bytes %zu", OFF(p),
+                    r->lim.max_line_bytes);
     if (c + 1 >= end) {
         r->cr_from = c;
         return SCAN_MORE;
@@ -365,6 +364,12 @@ int rsdk__reader_scan(rsdk_reader *r) {
                 return fail(r, "aggregate length %" PRId64 "%s exceeds max_elements %zu", v,
                             pairs ? " pairs" : "", lim->max_elements);
             open = pairs ? (size_t)v * 2 : (size_t)v;
+            /* Every child will be a node: a count whose nodes alone cannot
+             * fit is refused now, before its bytes are buffered. */
+            if (rsdk__tree_bytes(nodes + 1 + open, strbytes) > lim->max_reply_bytes)
+                return fail(r, "aggregate of %" PRId64 "%s at offset %" PRIu64
+                            " needs more than max_reply_bytes %zu of memory", v,
+                            pairs ? " pairs" : " elements", OFF(p), lim->max_reply_bytes);
             if (open && top + 1 > lim->max_depth)
                 return fail(r, "nesting depth %u exceeds max_depth %u at offset %" PRIu64, top + 1,
                             lim->max_depth, OFF(p));
@@ -399,11 +404,17 @@ stop:
     if (rc == SCAN_MORE && end - r->start > lim->max_reply_bytes)
         return fail(r, "reply size exceeds max_reply_bytes %zu (%zu bytes buffered)", lim->max_reply_bytes,
                     end - r->start);
+    if (rc == SCAN_MORE && rsdk__tree_bytes(nodes, strbytes) > lim->max_reply_bytes)
+        return fail(r, "reply tree of %zu nodes and %zu string bytes so far is over max_reply_bytes %zu",
+                    nodes, strbytes, lim->max_reply_bytes);
     return rc;
 
 done:
     if (p - r->start > lim->max_reply_bytes)
         return fail(r, "reply size %zu exceeds max_reply_bytes %zu", p - r->start, lim->max_reply_bytes);
+    if (rsdk__tree_bytes(nodes, strbytes) > lim->max_reply_bytes)
+        return fail(r, "reply tree of %zu nodes and %zu string bytes needs %zu bytes, over max_reply_bytes %zu",
+                    nodes, strbytes, rsdk__tree_bytes(nodes, strbytes), lim->max_reply_bytes);
     r->pos = p;
     r->nodes = nodes;
     r->strbytes = strbytes;

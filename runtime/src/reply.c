@@ -69,14 +69,15 @@ const rsdk_reply *rsdk_reply_map_get(const rsdk_reply *r, const char *key) {
  * reader's nesting cap, so recursion is safe). */
 static void measure(const rsdk_reply *r, size_t *nodes, size_t *strbytes) {
     *nodes += 1;
-    if (r->str) *strbytes += r->len + 1;
+    if (rsdk_reply_has_str(r) && r->str) *strbytes += r->len + 1;
     if (r->attribute) measure(r->attribute, nodes, strbytes);
-    for (size_t i = 0; i < r->elements; i++) measure(&r->element[i], nodes, strbytes);
+    if (rsdk_reply_is_aggregate(r))
+        for (size_t i = 0; i < r->elements; i++) measure(&r->element[i], nodes, strbytes);
 }
 
 static void copy_into(rsdk_reply *d, const rsdk_reply *s, rsdk_reply **pool, char **sp) {
     *d = *s;
-    if (s->str) {
+    if (rsdk_reply_has_str(s) && s->str) {
         memcpy(*sp, s->str, s->len);
         (*sp)[s->len] = '\0';
         d->str = *sp;
@@ -86,7 +87,7 @@ static void copy_into(rsdk_reply *d, const rsdk_reply *s, rsdk_reply **pool, cha
         d->attribute = (*pool)++;
         copy_into(d->attribute, s->attribute, pool, sp);
     }
-    if (s->elements) {
+    if (rsdk_reply_is_aggregate(s) && s->elements) {
         d->element = *pool;
         *pool += s->elements;
         for (size_t i = 0; i < s->elements; i++) copy_into(&d->element[i], &s->element[i], pool, sp);

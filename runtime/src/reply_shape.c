@@ -190,6 +190,7 @@ static int regroup(const rsdk_reply *r, const rsdk_shape *s) {
 
 static bool needs_rebuild(const rsdk_reply *r, const rsdk_shape *t, const rsdk_shape *s) {
     if (regroup(r, s) != KEEP) return true;
+    if (!rsdk_reply_is_aggregate(r)) return false;
     for (size_t i = 0; i < r->elements; i++)
         if (needs_rebuild(&r->element[i], t, child_shape(r, i, t, s))) return true;
     return false;
@@ -229,11 +230,13 @@ static void put(rebuild *b, rsdk_reply *dst, const rsdk_reply *src, const rsdk_s
 static void put_node(rebuild *b, rsdk_reply *dst, const rsdk_reply *src) {
     if (b->writing) {
         *dst = *src;
-        dst->elements = 0;
-        dst->element = NULL;
+        if (rsdk_reply_is_aggregate(src)) {
+            dst->elements = 0;
+            dst->element = NULL;
+        }
         dst->attribute = NULL;
     }
-    if (src->str != NULL) {
+    if (rsdk_reply_has_str(src) && src->str != NULL) {
         if (!b->writing) {
             add(b, &b->bytes, src->len);
             add(b, &b->bytes, 1);
@@ -304,7 +307,7 @@ static void put(rebuild *b, rsdk_reply *dst, const rsdk_reply *src, const rsdk_s
     case PAIRS_TO_MAP: put_map(b, dst, src, t, s); return;
     default: break;
     }
-    if (src->elements == 0) return;
+    if (!rsdk_reply_is_aggregate(src) || src->elements == 0) return;
     rsdk_reply *kids = take(b, src->elements);
     for (size_t i = 0; i < src->elements; i++)
         put(b, kids ? kids + i : NULL, &src->element[i], t, child_shape(src, i, t, s));

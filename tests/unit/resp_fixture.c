@@ -110,14 +110,18 @@ char *fx_dump(const rsdk_reply *r, char *out, size_t cap) {
 
 bool fx_tree_equal(const rsdk_reply *a, const rsdk_reply *b) {
     if (!a || !b) return a == b;
-    if (a->type != b->type || a->integer != b->integer || a->len != b->len || a->elements != b->elements)
-        return false;
-    if ((a->str == NULL) != (b->str == NULL)) return false;
-    if (a->str && (memcmp(a->str, b->str, a->len) != 0 || a->str[a->len] || b->str[b->len])) return false;
+    if (a->type != b->type) return false;
+    if ((a->type == RSDK_REPLY_INTEGER || a->type == RSDK_REPLY_BOOL) && a->integer != b->integer) return false;
+    if (rsdk_reply_has_str(a)) {
+        if (a->len != b->len || (a->str == NULL) != (b->str == NULL)) return false;
+        if (a->str && (memcmp(a->str, b->str, a->len) != 0 || a->str[a->len] || b->str[b->len])) return false;
+    }
     if (a->type == RSDK_REPLY_DOUBLE && !(a->dval == b->dval || (isnan(a->dval) && isnan(b->dval))))
         return false;
     if (a->type == RSDK_REPLY_VERB && strcmp(a->vtype, b->vtype) != 0) return false;
     if (!fx_tree_equal(a->attribute, b->attribute)) return false;
+    if (!rsdk_reply_is_aggregate(a)) return true;
+    if (a->elements != b->elements) return false;
     for (size_t i = 0; i < a->elements; i++)
         if (!fx_tree_equal(&a->element[i], &b->element[i])) return false;
     return true;

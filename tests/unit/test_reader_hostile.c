@@ -127,6 +127,29 @@ static void missing_crlf(void **st) {
     expect_bad(S("$3\r\nfoobar\r\n"), "protocol: missing \\r\\n after bulk data at offset 7");
 }
 
+/* RESP lines end with CRLF and hold neither CR nor LF. A bare LF is
+ * refused the moment it arrives (expect_bad feeds byte by byte too, so the
+ * verdict cannot wait for a later CR), never read as a line end and never
+ * kept inside a status. */
+static void line_feed_inside_a_line(void **st) {
+    (void)st;
+    expect_bad(S("+OK\n"), "protocol: line feed without carriage return at offset 3");
+    expect_bad(S("+OK\n+OK\r\n"), "protocol: line feed without carriage return at offset 3");
+    expect_bad(S("-ERR bad\nthing\r\n"), "protocol: line feed without carriage return at offset 8");
+    expect_bad(S("*2\r\n+a\r\n(12\n"), "protocol: line feed without carriage return at offset 11");
+    expect_bad(S(",1.5\n"), "protocol: line feed without carriage return at offset 4");
+    expect_bad(S("_\n"), "protocol: line feed without carriage return at offset 1");
+    expect_bad(S("#t\n"), "protocol: line feed without carriage return at offset 2");
+    /* After earlier whole replies, the offset still counts the stream. */
+    expect_bad(S("+OK\r\n+OK\n"), "protocol: line feed without carriage return at offset 8");
+    /* A CR inside a line is no line end either. */
+    expect_bad(S("+O\rK\r\n"), "protocol: missing \\r\\n at offset 2");
+    /* Number lines: the LF is a bad digit, at once. */
+    expect_bad(S(":12\n"), "protocol: bad digit 0x0a in integer at offset 3");
+    expect_bad(S("$3\nabc\r\n"), "protocol: bad digit 0x0a in bulk length at offset 2");
+    expect_bad(S("*1\n"), "protocol: bad digit 0x0a in aggregate length at offset 2");
+}
+
 static void negative_lengths_other_than_nil(void **st) {
     (void)st;
     expect_bad(S("$-2\r\n"), "protocol: negative length -2 at offset 0");
@@ -210,6 +233,7 @@ int main(void) {
         cmocka_unit_test(bad_digits),
         cmocka_unit_test(overflowing_numbers),
         cmocka_unit_test(missing_crlf),
+        cmocka_unit_test(line_feed_inside_a_line),
         cmocka_unit_test(negative_lengths_other_than_nil),
         cmocka_unit_test(verbatim_needs_its_format),
         cmocka_unit_test(bad_scalars),

@@ -48,7 +48,7 @@ static void handed_back_blocks_serve_the_next_replies(void **st) {
     assert_ptr_equal(b2, b);
     assert_int_equal(a2->type, RSDK_REPLY_STRING);
     assert_string_equal(a2->str, "again");
-    assert_null(a2->element);
+    assert_int_equal(a2->len, 5);
     assert_null(a2->attribute);
     assert_int_equal(b2->type, RSDK_REPLY_ARRAY);
     assert_int_equal(b2->elements, 2);

@@ -252,7 +252,10 @@ static void long_line_in_small_pieces(void **st) {
     stream[0] = '+';
     for (size_t i = 0; i < body; i++) stream[1 + i] = (char)('A' + i % 26);
     memcpy(stream + 1 + body, "\r\n", 2);
-    rsdk_reader *rd = rsdk_reader_new(NULL);
+    rsdk_reader_limits lim;
+    rsdk_reader_limits_init(&lim);
+    lim.max_line_bytes = body; /* far above the default, on purpose */
+    rsdk_reader *rd = rsdk_reader_new(&lim);
     rsdk_reply *r = NULL;
     for (size_t off = 0; off < len; off += 1000) {
         size_t k = len - off < 1000 ? len - off : 1000;

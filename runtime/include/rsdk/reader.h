@@ -6,7 +6,8 @@
  * trusted for allocation). A RESP3 attribute (|) is not returned on its
  * own: it hangs on the `attribute` field of the value that follows it (if
  * two precede one value, the later is kept). Streamed aggregates and
- * chunked strings (`*?`, `$?`) are refused as protocol errors. Offsets in
+ * chunked strings (`*?`, `$?`) are refused as protocol errors, and so is a
+ * CR or LF inside a line (a bare LF is not a line end). Offsets in
  * error messages count bytes from the first byte ever fed to the reader.
  * A reader is used by one thread at a time; replies it returned are
  * independent of it and of each other. */
@@ -27,7 +28,11 @@ typedef struct rsdk_reader_limits {
     size_t max_bulk_bytes;   /* largest blob string; default 512 MiB */
     size_t max_elements;     /* largest aggregate count; default 2^27 */
     unsigned max_depth;      /* nesting depth; default 128 (hard cap 1024) */
-    size_t max_reply_bytes;  /* total wire bytes of one reply; default 1 GiB */
+    size_t max_reply_bytes;  /* one reply's memory: its tree (nodes and string
+                              * copies) and, separately, its bytes buffered
+                              * from the wire; default 1 GiB each */
+    size_t max_line_bytes;   /* longest simple string, error, double, big
+                              * number line; default 64 KiB */
 } rsdk_reader_limits;
 
 typedef struct rsdk_reader rsdk_reader; /* opaque */

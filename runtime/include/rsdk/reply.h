@@ -31,19 +31,42 @@ typedef enum rsdk_reply_type {
 
 typedef struct rsdk_reply rsdk_reply;
 
-/* One node. Public plain data: read the fields that the type names. */
+/* One node. Public plain data: read the fields that the type names; the
+ * others share storage with them (a node is 40 bytes on 64-bit systems, as
+ * the reply tree is the hottest structure), so a field the type does not name
+ * holds no meaningful value. */
 struct rsdk_reply {
     rsdk_reply_type type;
-    int64_t integer;      /* INTEGER, BOOL */
-    double dval;          /* DOUBLE */
-    size_t len;           /* byte length of str */
-    char *str;            /* STRING, STATUS, ERROR, DOUBLE (as sent), BIGNUM, VERB
-                           * (without the "txt:" part); NUL-terminated */
-    char vtype[4];        /* VERB: 3-letter format ("txt", "mkd"), NUL-terminated */
-    size_t elements;      /* ARRAY, MAP (2 * pairs), SET, PUSH */
-    rsdk_reply *element;  /* contiguous children */
-    rsdk_reply *attribute;/* RESP3 attribute (a MAP) sent before this node, or NULL */
+    char vtype[4];            /* VERB: 3-letter format ("txt", "mkd"), NUL-terminated */
+    union {
+        int64_t integer;      /* INTEGER, BOOL */
+        double dval;          /* DOUBLE */
+    };
+    union {
+        size_t len;           /* byte length of str */
+        size_t elements;      /* ARRAY, MAP (2 * pairs), SET, PUSH */
+    };
+    union {
+        char *str;            /* STRING, STATUS, ERROR, DOUBLE (as sent), BIGNUM, VERB
+                               * (without the "txt:" part); NUL-terminated */
+        rsdk_reply *element;  /* ARRAY, MAP, SET, PUSH: contiguous children */
+    };
+    rsdk_reply *attribute;    /* RESP3 attribute (a MAP) sent before this node, or NULL */
 };
+
+/* True for the types whose children are in element[0..elements): ARRAY,
+ * MAP, SET, PUSH. */
+static inline bool rsdk_reply_is_aggregate(const rsdk_reply *r) {
+    return r->type == RSDK_REPLY_ARRAY || r->type == RSDK_REPLY_MAP || r->type == RSDK_REPLY_SET ||
+           r->type == RSDK_REPLY_PUSH;
+}
+
+/* True for the types that carry str[0..len): STRING, STATUS, ERROR, DOUBLE,
+ * BIGNUM, VERB. */
+static inline bool rsdk_reply_has_str(const rsdk_reply *r) {
+    return r->type == RSDK_REPLY_STRING || r->type == RSDK_REPLY_STATUS || r->type == RSDK_REPLY_ERROR ||
+           r->type == RSDK_REPLY_DOUBLE || r->type == RSDK_REPLY_BIGNUM || r->type == RSDK_REPLY_VERB;
+}
 
 /* Frees a reply tree obtained from rsdk (reader, client, pipeline). Accepts
  * NULL. Must be given the root, never an inner node. */
