@@ -11,9 +11,11 @@ void rsdk_client_opts_init(rsdk_client_opts *o) {
     o->port = 6379;
     o->protocol = 3;
     o->connect_timeout_ms = 5000;
-    o->command_timeout_ms = 0;
+    o->command_timeout_ms = 5000;
     o->tcp_nodelay = true;
-    o->keepalive_s = 60;
+    o->keepalive_s = 30;
+    o->keepalive_interval_s = 5;
+    o->keepalive_count = 3;
     o->reconnect = true;
     o->tls_verify = true;
 }
@@ -151,13 +153,20 @@ rsdk_status rsdk__client_connect(rsdk_client *c) {
     rsdk_reader_free(c->reader);
     c->reader = rsdk_reader_new(&c->opts.limits);
     if (!c->reader) return rsdk_error_set(&c->err, RSDK_ERR_NOMEM, 0, NULL);
+    /* The connect and handshake get the connect timeout, and no more than
+     * what is left of the call's deadline. */
+    long long call_deadline = c->deadline_ms;
+    int connect_ms = rsdk__deadline_wait_ms(c, c->opts.connect_timeout_ms);
+    c->deadline_ms = connect_ms > 0 ? rsdk__now_ms() + connect_ms : 0;
     rsdk__conn_opts co = {
         .host = c->opts.host,
         .port = c->opts.port,
         .unix_path = c->opts.unix_path,
-        .connect_timeout_ms = c->opts.connect_timeout_ms,
+        .connect_timeout_ms = connect_ms,
         .tcp_nodelay = c->opts.tcp_nodelay,
         .keepalive_s = c->opts.keepalive_s,
+        .keepalive_interval_s = c->opts.keepalive_interval_s,
+        .keepalive_count = c->opts.keepalive_count,
         .upgrade = c->upgrade,
         .upgrade_arg = c->upgrade_arg,
     };
@@ -166,12 +175,15 @@ rsdk_status rsdk__client_connect(rsdk_client *c) {
     rsdk_status s = rsdk__client_connect_begin(c, &cr, &saved);
     if (s == RSDK_OK) s = rsdk__conn_open(&co, &c->conn, &c->err);
     if (s == RSDK_OK) {
-        c->io_timeout_ms = c->opts.connect_timeout_ms;
+        c->io_timeout_ms = connect_ms;
+        c->handshaking = true;
         s = rsdk__handshake(c);
+        c->handshaking = false;
         c->io_timeout_ms = c->opts.command_timeout_ms;
         c->request_sent = false; /* handshake bytes are not the caller's request */
         if (s) rsdk__client_break(c, s);
     }
+    c->deadline_ms = call_deadline;
     rsdk__client_connect_end(c, &cr, &saved, s);
     if (s) return s;
     c->connects++;
@@ -190,11 +202,23 @@ rsdk_status rsdk__client_ready(rsdk_client *c) {
     return rsdk__client_connect(c);
 }
 
+/* One wait of a read or write: what is left of the deadline when a call
+ * (or the handshake) set one, else the per-wait timeout. */
+static int io_wait_ms(const rsdk_client *c) {
+    if (c->deadline_ms == 0 || (c->handshaking && c->deadline_ms < 0)) return c->io_timeout_ms;
+    if (c->deadline_ms < 0) return 0; /* a call without a deadline */
+    return rsdk__deadline_wait_ms(c, c->handshaking ? c->io_timeout_ms : 0);
+}
+
+static rsdk_status timed_out(rsdk_client *c, rsdk_status s) {
+    return c->handshaking ? s : rsdk__deadline_timeout(c, s);
+}
+
 rsdk_status rsdk__client_write(rsdk_client *c, const char *p, size_t len) {
     size_t sent = 0;
-    rsdk_status s = rsdk__conn_write(c->conn, p, len, c->io_timeout_ms, &sent, &c->err);
+    rsdk_status s = rsdk__conn_write(c->conn, p, len, io_wait_ms(c), &sent, &c->err);
     c->request_sent = sent > 0;
-    return s ? rsdk__client_break(c, s) : RSDK_OK;
+    return s ? rsdk__client_break(c, timed_out(c, s)) : RSDK_OK;
 }
 
 rsdk_status rsdk__client_read_reply(rsdk_client *c, rsdk_reply **out) {
@@ -233,8 +257,8 @@ rsdk_status rsdk__client_read_reply(rsdk_client *c, rsdk_reply **out) {
             rsdk_error_set(&c->err, s, 0, "no memory for the reply");
             return rsdk__client_break(c, s);
         }
-        s = rsdk__conn_read(c->conn, area, avail, &n, c->io_timeout_ms, &c->err);
-        if (s) return rsdk__client_break(c, s);
+        s = rsdk__conn_read(c->conn, area, avail, &n, io_wait_ms(c), &c->err);
+        if (s) return rsdk__client_break(c, timed_out(c, s));
         rsdk_reader_commit(c->reader, n);
     }
 }

@@ -21,57 +21,6 @@ static void sleep_ms(uint32_t ms) {
     }
 }
 
-/* ---- walking encoded commands ------------------------------------------- */
-
-/* Parses "<digits>\r\n" at *pos; false on anything else or overflow. */
-static bool parse_len(const char *p, size_t len, size_t *pos, size_t *out) {
-    size_t i = *pos, v = 0;
-    if (i >= len || p[i] < '0' || p[i] > '9') return false;
-    for (; i < len && p[i] >= '0' && p[i] <= '9'; i++) {
-        if (v > (SIZE_MAX - 9) / 10) return false;
-        v = v * 10 + (size_t)(p[i] - '0');
-    }
-    if (len - i < 2 || p[i] != '\r' || p[i + 1] != '\n') return false;
-    *pos = i + 2;
-    *out = v;
-    return true;
-}
-
-/* One encoded command: its first two arguments (the second may be absent). */
-typedef struct cmd_view {
-    const char *name, *arg1;
-    size_t name_len, arg1_len;
-} cmd_view;
-
-/* Reads the command at *pos (a RESP array of bulk strings, as the writer
- * makes them) and moves past it. False when the bytes are not that shape
- * (hand-made input): the caller then assumes the worst. */
-static bool next_command(const char *p, size_t len, size_t *pos, cmd_view *v) {
-    size_t i = *pos, n;
-    if (i >= len || p[i] != '*') return false;
-    i++;
-    if (!parse_len(p, len, &i, &n) || n == 0) return false;
-    v->arg1 = NULL;
-    v->arg1_len = 0;
-    for (size_t k = 0; k < n; k++) {
-        size_t l;
-        if (i >= len || p[i] != '$') return false;
-        i++;
-        if (!parse_len(p, len, &i, &l)) return false;
-        if (l > len - i || len - i - l < 2) return false;
-        if (k == 0) {
-            v->name = p + i;
-            v->name_len = l;
-        } else if (k == 1) {
-            v->arg1 = p + i;
-            v->arg1_len = l;
-        }
-        i += l + 2;
-    }
-    *pos = i;
-    return true;
-}
-
 static bool name_is(const char *s, size_t n, const char *want) {
     size_t wl = strlen(want);
     return n == wl && strncasecmp(s, want, n) == 0;
@@ -100,20 +49,21 @@ static const struct {
     {"RESET", RSDK__STATE_IDENTITY, ~RSDK__STATE_IDENTITY},
 };
 
-static void track(rsdk_client *c, const cmd_view *v) {
-    size_t n = v->name_len;
+static void track(rsdk_client *c, const rsdk__cmd_view *v) {
+    size_t n = v->arg[0].len;
     if (n < 4 || n > 10) return; /* GET, SET, HSET... */
     for (size_t i = 0; i < sizeof state_cmds / sizeof state_cmds[0]; i++) {
-        if (name_is(v->name, n, state_cmds[i].name)) {
+        if (name_is(v->arg[0].p, n, state_cmds[i].name)) {
             c->state = (c->state & ~state_cmds[i].clear) | state_cmds[i].set;
             return;
         }
     }
     /* CLIENT REPLY OFF/SKIP, TRACKING ON and NO-EVICT change what the
      * connection does for whoever uses it next. */
-    if (name_is(v->name, n, "CLIENT") && v->arg1 &&
-        (name_is(v->arg1, v->arg1_len, "REPLY") || name_is(v->arg1, v->arg1_len, "TRACKING") ||
-         name_is(v->arg1, v->arg1_len, "NO-EVICT") || name_is(v->arg1, v->arg1_len, "NO-TOUCH")))
+    const rsdk__arg *a1 = &v->arg[1];
+    if (name_is(v->arg[0].p, n, "CLIENT") && v->argc > 1 &&
+        (name_is(a1->p, a1->len, "REPLY") || name_is(a1->p, a1->len, "TRACKING") ||
+         name_is(a1->p, a1->len, "NO-EVICT") || name_is(a1->p, a1->len, "NO-TOUCH")))
         c->state |= RSDK__STATE_IDENTITY;
 }
 
@@ -121,9 +71,9 @@ static void track(rsdk_client *c, const cmd_view *v) {
  * not well-formed commands leave an unknown state, so the worst is assumed. */
 static void track_all(rsdk_client *c, const char *data, size_t len) {
     size_t pos = 0;
-    cmd_view v;
+    rsdk__cmd_view v;
     while (pos < len) {
-        if (!next_command(data, len, &pos, &v)) {
+        if (!rsdk__cmd_next(data, len, &pos, &v)) {
             c->state |= RSDK__STATE_IDENTITY;
             return;
         }
@@ -134,10 +84,10 @@ static void track_all(rsdk_client *c, const char *data, size_t len) {
 /* True when every command in the buffer is on the read-only list. */
 static bool all_readonly(const char *data, size_t len) {
     size_t pos = 0;
-    cmd_view v;
+    rsdk__cmd_view v;
     while (pos < len) {
-        if (!next_command(data, len, &pos, &v)) return false;
-        if (!rsdk__command_readonly(v.name, v.name_len)) return false;
+        if (!rsdk__cmd_next(data, len, &pos, &v)) return false;
+        if (!rsdk__command_readonly(v.arg[0].p, v.arg[0].len)) return false;
     }
     return true;
 }
@@ -149,11 +99,11 @@ static void emit_completed(rsdk_client *c, const char *data, size_t len, size_t 
     char name[32] = "PIPELINE";
     if (ncmds == 1) {
         size_t pos = 0;
-        cmd_view v;
-        if (next_command(data, len, &pos, &v)) {
-            size_t n = v.name_len < sizeof name - 1 ? v.name_len : sizeof name - 1;
+        rsdk__cmd_view v;
+        if (rsdk__cmd_next(data, len, &pos, &v)) {
+            size_t n = v.arg[0].len < sizeof name - 1 ? v.arg[0].len : sizeof name - 1;
             for (size_t i = 0; i < n; i++) {
-                char ch = v.name[i];
+                char ch = v.arg[0].p[i];
                 name[i] = ch >= 'a' && ch <= 'z' ? (char)(ch - 'a' + 'A') : ch;
             }
             name[n] = '\0';
@@ -195,6 +145,10 @@ rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size
     int readonly = -1; /* not looked at yet */
     rsdk_status s, outcome;
     for (int attempt = 1;; attempt++) {
+        /* Each attempt has the whole deadline; a pool's clock (which counted
+         * the wait for this connection) only bounds the first. */
+        rsdk__deadline_start(c, data, len);
+        c->outer_deadline_ms = 0;
         for (size_t i = 0; i < ncmds; i++) replies[i] = NULL;
         c->request_sent = false;
         /* Session state dies with a broken connection: a command that ran
@@ -227,6 +181,7 @@ rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size
         c->next_delay_ms = delay; /* reported by the reconnect, if one follows */
     }
     c->next_delay_ms = 0;
+    c->deadline_ms = 0;
     if (timed) emit_completed(c, data, len, ncmds, t0, outcome);
     return s;
 }

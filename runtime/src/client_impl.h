@@ -47,8 +47,20 @@ struct rsdk_client {
     rsdk__conn *conn;     /* NULL while broken: a late reply is never read */
     rsdk_reader *reader;  /* one per connection; replaced on reconnect */
     rsdk_buf wbuf;        /* reused for every command's encoding */
-    int io_timeout_ms;    /* per-wait limit: connect timeout during the
-                           * handshake, command timeout afterwards */
+    int io_timeout_ms;    /* per-wait limit outside a call's deadline: the
+                           * connect timeout during the handshake, the
+                           * command timeout afterwards (pub/sub waits set
+                           * their own) */
+    long long deadline_ms;      /* monotonic ms by which the call in progress
+                                 * must end: every wait of the call gets only
+                                 * what is left (client_deadline.c);
+                                 * RSDK__NO_DEADLINE inside a call without one
+                                 * (waits unlimited), 0 outside calls (waits
+                                 * use io_timeout_ms) */
+    bool handshaking;           /* inside rsdk__client_connect's handshake */
+    long long outer_deadline_ms;/* set by a caller that started the clock
+                                 * before the call (a pool acquire): the call
+                                 * keeps it instead of starting its own */
     int protocol;         /* 2 or 3 once connected */
     bool push_as_reply;   /* pub/sub: hand RESP3 pushes to the reader of
                            * replies instead of the push handler */
@@ -223,6 +235,58 @@ rsdk_status rsdk__client_write(rsdk_client *c, const char *p, size_t len);
  * failures). RESP3 pushes go to the push handler unless push_as_reply.
  * Breaks the connection on any failure. */
 rsdk_status rsdk__client_read_reply(rsdk_client *c, rsdk_reply **out);
+
+/* One argument of an encoded command (client_cmdview.c). */
+typedef struct rsdk__arg {
+    const char *p;
+    size_t len;
+} rsdk__arg;
+
+/* What the client reads of a command it sends: its first arguments (the
+ * name first), their count and the last one. */
+#define RSDK__CMD_VIEW_ARGS 16
+typedef struct rsdk__cmd_view {
+    rsdk__arg arg[RSDK__CMD_VIEW_ARGS]; /* arg[0..min(argc, 16)) */
+    size_t argc;                        /* every argument, name included */
+    rsdk__arg last;                     /* the last argument */
+} rsdk__cmd_view;
+
+/* Reads the command at *pos of p[0..len) (a RESP array of bulk strings, as
+ * the writer makes them) and moves past it. False when the bytes are not
+ * that shape (hand-made input): the caller then assumes the worst. */
+bool rsdk__cmd_next(const char *p, size_t len, size_t *pos, rsdk__cmd_view *v);
+
+#define RSDK__NO_DEADLINE (-1LL)
+
+/* Whole-call deadlines (client_deadline.c). _start sets c->deadline_ms for
+ * a call sending `len` bytes of encoded commands: command_timeout_ms from
+ * now (or the outer deadline), extended by the block time of blocking
+ * commands, none at all when one blocks forever or the timeout is 0. */
+void rsdk__deadline_start(rsdk_client *c, const char *data, size_t len);
+
+/* What a single wait may take now: what is left of the deadline (at least
+ * 1 ms), capped by `cap_ms` when positive; cap_ms itself without a
+ * deadline (<= 0: no limit). */
+int rsdk__deadline_wait_ms(const rsdk_client *c, int cap_ms);
+
+/* Milliseconds left before the deadline (INT_MAX without one, 0 when it
+ * has passed). */
+int rsdk__deadline_left_ms(const rsdk_client *c);
+
+/* After a wait timed out under a deadline: says so in c->err. Returns s. */
+rsdk_status rsdk__deadline_timeout(rsdk_client *c, rsdk_status s);
+
+/* How long the blocking command encoded at data[0..len) may block the
+ * connection, from its own timeout argument: -1 when it does not block
+ * (or is not a blocking command), 0 when it blocks forever, else
+ * milliseconds. For a buffer holding several commands, the sum; 0 if any
+ * blocks forever (client_blocking.c). */
+long long rsdk__command_block_ms(const char *data, size_t len);
+
+/* Whether `name` is in that table, and its i-th entry (NULL past the end):
+ * for the test that keeps the table in step with the specs. */
+bool rsdk__blocking_known(const char *name);
+const char *rsdk__blocking_name(size_t i);
 
 /* The handshake on a fresh connection (handshake.c): HELLO or the RESP2
  * sequence, then SELECT. Sets c->protocol. */

@@ -103,8 +103,8 @@ static void tcp_options(int fd, const rsdk__conn_opts *o) {
     if (o->tcp_nodelay) (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (o->keepalive_s > 0) {
         int idle = o->keepalive_s;
-        int intvl = idle / 3 > 0 ? idle / 3 : 1;
-        int cnt = 3;
+        int intvl = o->keepalive_interval_s > 0 ? o->keepalive_interval_s : (idle / 3 > 0 ? idle / 3 : 1);
+        int cnt = o->keepalive_count > 0 ? o->keepalive_count : 3;
         (void)setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
 #ifdef TCP_KEEPIDLE
         (void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);

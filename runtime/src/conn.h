@@ -79,6 +79,8 @@ typedef struct rsdk__conn_opts {
     int connect_timeout_ms; /* 0 or negative: none */
     bool tcp_nodelay;
     int keepalive_s;        /* 0: no keepalive */
+    int keepalive_interval_s; /* <= 0: keepalive_s / 3, at least 1 */
+    int keepalive_count;      /* <= 0: 3 */
     rsdk__conn_upgrade_fn upgrade; /* may be NULL */
     void *upgrade_arg;
 } rsdk__conn_opts;

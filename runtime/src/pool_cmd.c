@@ -36,9 +36,14 @@ rsdk_status rsdk_pool_command_argv(rsdk_pool *p, int argc, const char *const *ar
     if (!p || !out || argc < 1 || !argv)
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "command needs a pool, arguments and a result");
     rsdk_client *c = NULL;
+    long long start = rsdk__now_ms();
     rsdk_status s = acquire_retrying(p, &c, err);
     if (s) return s;
+    /* The command's deadline counts from the start of this call, so the
+     * wait for a connection is part of it (docs/connections.md). */
+    if (p->copts.command_timeout_ms > 0) c->outer_deadline_ms = start + p->copts.command_timeout_ms;
     s = rsdk_client_command_argv(c, argc, argv, argvlen, out);
+    c->outer_deadline_ms = 0; /* also when the call never started */
     if (s && err) *err = *rsdk_client_error(c);
     rsdk_pool_release(p, c);
     return s;

@@ -6,7 +6,7 @@
 void rsdk_retry_policy_init(rsdk_retry_policy *p) {
     if (!p) return;
     memset(p, 0, sizeof *p);
-    p->max_attempts = 3;
+    p->max_attempts = 10;
     p->classes = RSDK_RETRY_CLASS(RSDK_CLASS_CONNECTION);
     /* The per-code default is exactly rsdk_err_retryable(), so the one list
      * in error.c stays the single place that says what may heal. */

@@ -33,9 +33,16 @@ static void reconnect_gets_own_reply(rsdk_test_server *srv, bool use_unix, int p
     rsdk_client *c = open_with_timeout(srv, true, use_unix, proto);
     expect_sleep_times_out(c);
     /* wait: let the late +OK of DEBUG SLEEP arrive on the old socket first.
-     * Otherwise the server is still asleep and the reconnect's HELLO waits
-     * for it under the connect timeout. Either way ECHO must get "mine". */
-    if (wait) rsdk_test_sleep_ms(1100);
+     * Otherwise the server is still asleep: the reconnect is part of the
+     * next call, so its HELLO waits no longer than that call's deadline and
+     * the call times out too; after the sleep, ECHO must get "mine". */
+    if (!wait) {
+        rsdk_reply *r = NULL;
+        assert_int_equal(rsdk_client_command(c, &r, "ECHO", "early", (const char *)NULL), RSDK_ERR_TIMEOUT);
+        assert_null(r);
+        assert_true(rsdk_client_broken(c));
+    }
+    rsdk_test_sleep_ms(1100);
     CMD_STR(c, "mine", "ECHO", "mine");
     assert_false(rsdk_client_broken(c));
     assert_int_equal(rsdk_client_protocol(c), proto);

@@ -99,7 +99,11 @@ static void test_command_timeout_then_reconnect(void **state) {
     assert_int_equal(rsdk_client_command_argv(c, 3, argv, NULL, &r), RSDK_ERR_TIMEOUT);
     assert_null(r);
     assert_true(rsdk_client_broken(c));
-    /* The next call opens a new connection with a new handshake. */
+    /* The next call opens a new connection with a new handshake, inside
+     * its own deadline: while the server still sleeps, that times out too. */
+    assert_int_equal(rsdk_client_command(c, &r, "PING", (const char *)NULL), RSDK_ERR_TIMEOUT);
+    assert_null(r);
+    rsdk_test_sleep_ms(600);
     CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
 }

@@ -14,7 +14,7 @@ static void defaults_match_err_retryable(void **st) {
     (void)st;
     rsdk_retry_policy p;
     rsdk_retry_policy_init(&p);
-    assert_int_equal(p.max_attempts, 3);
+    assert_int_equal(p.max_attempts, 10);
     assert_int_equal(p.backoff, RSDK_BACKOFF_EQUAL_JITTER);
     assert_int_equal(p.backoff_base_ms, 10);
     assert_int_equal(p.backoff_cap_ms, 1000);
@@ -33,8 +33,8 @@ static void attempts_are_counted_including_the_first(void **st) {
     rsdk_retry_policy p;
     rsdk_retry_policy_init(&p);
     assert_int_equal(CHECK(&p, RSDK_ERR_TIMEOUT, 1), RSDK_RETRY_YES);
-    assert_int_equal(CHECK(&p, RSDK_ERR_TIMEOUT, 2), RSDK_RETRY_YES);
-    assert_int_equal(CHECK(&p, RSDK_ERR_TIMEOUT, 3), RSDK_RETRY_NO_EXHAUSTED);
+    assert_int_equal(CHECK(&p, RSDK_ERR_TIMEOUT, 9), RSDK_RETRY_YES);
+    assert_int_equal(CHECK(&p, RSDK_ERR_TIMEOUT, 10), RSDK_RETRY_NO_EXHAUSTED);
     assert_int_equal(CHECK(&p, RSDK_ERR_TIMEOUT, 100), RSDK_RETRY_NO_EXHAUSTED);
     p.max_attempts = RSDK_RETRY_UNBOUNDED;
     assert_int_equal(CHECK(&p, RSDK_ERR_TIMEOUT, 1), RSDK_RETRY_YES);

@@ -129,7 +129,8 @@ static void no_script_makes_a_write_reach_the_server_twice(void **st) {
 static void unsent_writes_retry_until_the_limit(void **st) {
     (void)st;
     rsdk_retry_policy p;
-    rsdk_retry_policy_init(&p); /* 3 attempts */
+    rsdk_retry_policy_init(&p);
+    p.max_attempts = 3;
     const outcome never[] = {{RSDK_ERR_CONNECT, false}, {RSDK_ERR_CONNECT, false},
                              {RSDK_ERR_CONNECT, false}, {RSDK_ERR_CONNECT, false}};
     run_result w = run(&p, never, 4, false);

@@ -32,9 +32,12 @@ typedef struct rsdk_client_opts {
     const char *client_name;   /* CLIENT SETNAME / HELLO SETNAME when set */
     int protocol;              /* 3 (default; falls back to 2 without HELLO) or 2 */
     int connect_timeout_ms;    /* default 5000; 0 = none */
-    int command_timeout_ms;    /* read/write timeout; default 0 = none */
+    int command_timeout_ms;    /* deadline of a whole call (connect, send, every
+                                * read, retries); default 5000; blocking commands
+                                * get their own timeout on top; 0 = none
+                                * (docs/connections.md) */
     bool tcp_nodelay;          /* default true */
-    int keepalive_s;           /* TCP keepalive idle seconds; default 60, 0 = off */
+    int keepalive_s;           /* TCP keepalive idle seconds; default 30, 0 = off */
     rsdk_reader_limits limits; /* reply limits; zeros = defaults */
     bool reconnect;            /* default true: a broken connection is re-opened
                                 * by the next call (never for the failed call) */
@@ -60,9 +63,13 @@ typedef struct rsdk_client_opts {
                                  * DISCONNECTED, RECONNECT_ATTEMPT, PUSH,
                                  * COMMAND_COMPLETED and REAUTH_* events; must
                                  * outlive the client */
-    const rsdk_retry_policy *retry; /* copied by open; NULL (default): no call
-                                 * is ever attempted twice (a broken connection
-                                 * is still re-opened by the next call) */
+    const rsdk_retry_policy *retry; /* copied by open; NULL (default): the
+                                 * default policy (rsdk_retry_policy_init: 10
+                                 * attempts, connection errors, jittered
+                                 * exponential backoff 10 ms .. 1 s), always
+                                 * within command_timeout_ms and never resending
+                                 * a write; a policy with max_attempts 1 (from
+                                 * rsdk_retry_policy_init_none) never retries */
     rsdk_credentials_provider *credentials; /* borrowed, may be NULL: when set,
                                  * username/password come from it at every
                                  * connect (the two fields above are ignored)
@@ -70,6 +77,9 @@ typedef struct rsdk_client_opts {
                                  * re-AUTH before its next command */
     uint64_t backoff_seed;      /* seed of the retry/reconnect backoff;
                                  * 0 (default) = rsdk_backoff_seed_auto() */
+    int keepalive_interval_s;   /* seconds between keepalive probes; default 5 */
+    int keepalive_count;        /* unanswered probes before the connection is
+                                 * dropped; default 3 */
 } rsdk_client_opts;
 
 typedef struct rsdk_client rsdk_client; /* opaque */

@@ -36,7 +36,7 @@ extern "C" {
  * never retried. */
 typedef struct rsdk_retry_policy {
     int max_attempts;              /* total tries including the first; 1 = never
-                                    * retry; RSDK_RETRY_UNBOUNDED; default 3 */
+                                    * retry; RSDK_RETRY_UNBOUNDED; default 10 */
     uint32_t classes;              /* RSDK_RETRY_CLASS(...) bits; default
                                     * RSDK_RETRY_CLASS(RSDK_CLASS_CONNECTION) */
     uint64_t codes[RSDK_RETRY_CODE_WORDS]; /* per-code set; default: the codes
@@ -56,7 +56,7 @@ typedef enum rsdk_retry_verdict {
     RSDK_RETRY_NO_INVALID,      /* NULL policy or attempt < 1 */
 } rsdk_retry_verdict;
 
-/* Sets every default: 3 attempts, connection errors and the other codes
+/* Sets every default: 10 attempts, connection errors and the other codes
  * rsdk_err_retryable() accepts, equal-jitter backoff 10..1000 ms. */
 RSDK_API void rsdk_retry_policy_init(rsdk_retry_policy *p);
 

@@ -1,0 +1,41 @@
+/* The whole-call deadline: command_timeout_ms bounds an attempt of a call
+ * from its start to its last reply — the reconnect and handshake it may
+ * need, the write, every read — not each wait on its own, so a server that
+ * drips a byte at a time cannot hold a call for longer. A retry (by the
+ * policy) is a new attempt with a new deadline.
+ * Blocking commands get their own block time on top (docs/connections.md). */
+#include <limits.h>
+
+#include "client_impl.h"
+
+void rsdk__deadline_start(rsdk_client *c, const char *data, size_t len) {
+    long long budget = c->opts.command_timeout_ms;
+    c->deadline_ms = RSDK__NO_DEADLINE;
+    if (budget <= 0) return;
+    long long block = rsdk__command_block_ms(data, len);
+    if (block == 0) return; /* blocks until served: no deadline */
+    if (block > 0) budget += block;
+    c->deadline_ms = c->outer_deadline_ms ? c->outer_deadline_ms : rsdk__now_ms() + budget;
+    if (c->outer_deadline_ms && block > 0) c->deadline_ms += block;
+}
+
+int rsdk__deadline_left_ms(const rsdk_client *c) {
+    if (c->deadline_ms <= 0) return INT_MAX;
+    long long left = c->deadline_ms - rsdk__now_ms();
+    if (left <= 0) return 0;
+    return left > INT_MAX ? INT_MAX : (int)left;
+}
+
+int rsdk__deadline_wait_ms(const rsdk_client *c, int cap_ms) {
+    if (c->deadline_ms <= 0) return cap_ms;
+    int left = rsdk__deadline_left_ms(c);
+    if (left < 1) left = 1; /* one short poll: what already arrived is read */
+    return cap_ms > 0 && cap_ms < left ? cap_ms : left;
+}
+
+rsdk_status rsdk__deadline_timeout(rsdk_client *c, rsdk_status s) {
+    if (s == RSDK_ERR_TIMEOUT && c->deadline_ms > 0 && rsdk__deadline_left_ms(c) == 0)
+        rsdk_error_set(&c->err, RSDK_ERR_TIMEOUT, 0, "command deadline passed (command_timeout_ms %d)",
+                       c->opts.command_timeout_ms);
+    return s;
+}
