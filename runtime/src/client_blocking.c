@@ -9,6 +9,13 @@
 /* Where the timeout is and what unit it counts in. */
 enum where { LAST, ARG1, ARG5, BLOCK_TOKEN };
 
+/* Every name in the table starts with one of these letters: a command whose
+ * name does not is known not to block without looking further. */
+static bool first_letter_may_block(char ch) {
+    ch = (char)(ch & ~0x20); /* upper case */
+    return ch == 'B' || ch == 'X' || ch == 'W';
+}
+
 static const struct {
     const char *name;
     enum where where;
@@ -53,6 +60,7 @@ static bool is(const rsdk__arg *a, const char *s) {
 
 /* One command: -1 not blocking, 0 forever, else ms. */
 static long long one_block_ms(const rsdk__cmd_view *v) {
+    if (v->arg[0].len == 0 || !first_letter_may_block(v->arg[0].p[0])) return -1;
     for (size_t i = 0; i < sizeof blocking / sizeof blocking[0]; i++) {
         if (!is(&v->arg[0], blocking[i].name)) continue;
         const rsdk__arg *t = NULL;
@@ -84,6 +92,15 @@ bool rsdk__blocking_known(const char *name) {
 
 const char *rsdk__blocking_name(size_t i) {
     return i < sizeof blocking / sizeof blocking[0] ? blocking[i].name : NULL;
+}
+
+bool rsdk__command_may_block(const char *data, size_t len) {
+    /* "*<n>\r\n$<len>\r\n<name>": the name's first byte. */
+    const char *dollar = len > 4 ? memchr(data, '$', len < 24 ? len : 24) : NULL;
+    if (!dollar) return true; /* not the writer's shape: look closer */
+    const char *nl = memchr(dollar, '\n', len - (size_t)(dollar - data));
+    if (!nl || nl + 1 >= data + len) return true;
+    return first_letter_may_block(nl[1]);
 }
 
 long long rsdk__command_block_ms(const char *data, size_t len) {

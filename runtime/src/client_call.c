@@ -147,7 +147,7 @@ rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size
     for (int attempt = 1;; attempt++) {
         /* Each attempt has the whole deadline; a pool's clock (which counted
          * the wait for this connection) only bounds the first. */
-        rsdk__deadline_start(c, data, len);
+        rsdk__deadline_start(c, data, len, ncmds);
         c->outer_deadline_ms = 0;
         for (size_t i = 0; i < ncmds; i++) replies[i] = NULL;
         c->request_sent = false;

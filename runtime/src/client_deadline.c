@@ -8,11 +8,16 @@
 
 #include "client_impl.h"
 
-void rsdk__deadline_start(rsdk_client *c, const char *data, size_t len) {
+void rsdk__deadline_start(rsdk_client *c, const char *data, size_t len, size_t ncmds) {
     long long budget = c->opts.command_timeout_ms;
     c->deadline_ms = RSDK__NO_DEADLINE;
     if (budget <= 0) return;
-    long long block = rsdk__command_block_ms(data, len);
+    /* A lone command is judged by its name's first letter; a pipeline by
+     * what its queue recorded; anything else is walked command by command. */
+    int may = c->call_may_block;
+    c->call_may_block = -1;
+    if (may < 0 && ncmds == 1) may = rsdk__command_may_block(data, len);
+    long long block = may ? rsdk__command_block_ms(data, len) : -1;
     if (block == 0) return; /* blocks until served: no deadline */
     if (block > 0) budget += block;
     c->deadline_ms = c->outer_deadline_ms ? c->outer_deadline_ms : rsdk__now_ms() + budget;

@@ -58,6 +58,9 @@ struct rsdk_client {
                                  * (waits unlimited), 0 outside calls (waits
                                  * use io_timeout_ms) */
     bool handshaking;           /* inside rsdk__client_connect's handshake */
+    signed char call_may_block; /* what the caller knows of the next call's
+                                 * commands: 0 none blocks, 1 some may, -1
+                                 * (default) unknown: the deadline looks */
     long long outer_deadline_ms;/* set by a caller that started the clock
                                  * before the call (a pool acquire): the call
                                  * keeps it instead of starting its own */
@@ -97,6 +100,7 @@ struct rsdk_pipeline {
     rsdk_buf buf;       /* queued, encoded commands */
     size_t count;       /* commands in buf */
     size_t mark;        /* buf.len before the encode in progress */
+    bool may_block;     /* a queued command may be a blocking one */
     rsdk_reply **slots; /* replies of the last exec */
     size_t nslots, cap;
     /* Set when the pipeline is a transaction: runs instead of the plain
@@ -259,10 +263,11 @@ bool rsdk__cmd_next(const char *p, size_t len, size_t *pos, rsdk__cmd_view *v);
 #define RSDK__NO_DEADLINE (-1LL)
 
 /* Whole-call deadlines (client_deadline.c). _start sets c->deadline_ms for
- * a call sending `len` bytes of encoded commands: command_timeout_ms from
+ * a call sending `len` bytes of `ncmds` encoded commands (c->call_may_block
+ * may say in advance whether any can block; it is reset to unknown): command_timeout_ms from
  * now (or the outer deadline), extended by the block time of blocking
  * commands, none at all when one blocks forever or the timeout is 0. */
-void rsdk__deadline_start(rsdk_client *c, const char *data, size_t len);
+void rsdk__deadline_start(rsdk_client *c, const char *data, size_t len, size_t ncmds);
 
 /* What a single wait may take now: what is left of the deadline (at least
  * 1 ms), capped by `cap_ms` when positive; cap_ms itself without a
@@ -282,6 +287,11 @@ rsdk_status rsdk__deadline_timeout(rsdk_client *c, rsdk_status s);
  * milliseconds. For a buffer holding several commands, the sum; 0 if any
  * blocks forever (client_blocking.c). */
 long long rsdk__command_block_ms(const char *data, size_t len);
+
+/* False when the first command at data[0..len) surely does not block (its
+ * name starts with no letter a blocking command starts with): a cheap look
+ * at one name, for single commands and for the pipeline's queue. */
+bool rsdk__command_may_block(const char *data, size_t len);
 
 /* Whether `name` is in that table, and its i-th entry (NULL past the end):
  * for the test that keeps the table in step with the specs. */

@@ -60,6 +60,8 @@ rsdk_buf *rsdk_pipeline_buf(rsdk_pipeline *p) {
 }
 
 void rsdk_pipeline_commit(rsdk_pipeline *p) {
+    if (!p->may_block && p->buf.len > p->mark)
+        p->may_block = rsdk__command_may_block(p->buf.data + p->mark, p->buf.len - p->mark);
     p->count++;
     p->mark = p->buf.len;
 }
@@ -97,6 +99,7 @@ void rsdk__pipeline_reset_queue(rsdk_pipeline *p) {
     if (p->buf.cap > RSDK__WBUF_KEEP) rsdk_buf_deinit(&p->buf);
     p->count = 0;
     p->mark = 0;
+    p->may_block = false;
     p->nshapes = 0; /* the entries stay for the exec that is ending the queue */
 }
 
@@ -169,7 +172,9 @@ rsdk_status rsdk_pipeline_exec(rsdk_pipeline *p) {
             rsdk__pipeline_reset_queue(p);
             return rsdk_error_set(&p->c->err, RSDK_ERR_NOMEM, 0, NULL);
         }
+        p->c->call_may_block = p->may_block; /* spares the deadline a walk over the queue */
         s = rsdk_client_send_encoded(p->c, &p->buf, n, p->slots);
+        p->c->call_may_block = -1;
         p->nslots = n;
         rsdk__pipeline_reset_queue(p);
     }

@@ -185,6 +185,7 @@ rsdk_status rsdk__txn_exec(rsdk_pipeline *p) {
     }
     /* One call: reconnect, re-AUTH, session-state tracking and events as
      * for any command; under WATCH it is never retried. */
+    c->call_may_block = 0; /* inside MULTI a blocking command does not block */
     rsdk_status s = rsdk__client_call(c, p->buf.data, p->buf.len, n + 2, p->slots);
     rsdk__pipeline_reset_queue(p);
     rsdk_reply *multi = p->slots[0], *exec = p->slots[n + 1];
