@@ -6,6 +6,7 @@ Usage: codegen/import_specref.py SPECREF_CORE_DIR OUT_DIR
 Copies every upstream file (Redis's own command-JSON schema, one command per
 file) and adds the "rsdk" extension objects described in spec/SCHEMA.md:
 commands rsdk does not generate (with the reason), reply-kind overrides,
+replies sent as simple strings where the schema says "string",
 options that make RESP2 flatten an array of pairs, argument counts the typed call fills in itself, arrays whose lengths must
 match, and C type hints. It also repairs the one upstream defect the
 generator rejects. Output is deterministic (same input, same bytes), so it can
@@ -30,6 +31,17 @@ REPLY_OVERRIDES = {
     "HINCRBYFLOAT": "double",
     "GEODIST": "double_or_nil",
 }
+
+# Commands whose reply_schema says "string" where the server sends a simple
+# string (+...): JSON has one string type, so the typed decoder must be told
+# (checked against Redis 7.0 on both protocols). Full command names.
+SIMPLE_STRINGS = [
+    "BGREWRITEAOF",        # +Background append only file rewriting started
+    "CLUSTER BUMPEPOCH",   # +BUMPED <epoch> / +STILL <epoch>
+    "REPLICAOF",           # +OK, +OK Already connected to specified master
+    "SLAVEOF",
+    "TYPE",                # +string, +hash, ...
+]
 
 # Options that turn the reply into an array of [a, b] pairs, which RESP3
 # nests ([[member, score], ...]) and RESP2 sends flat ([member, score, ...]);
@@ -168,6 +180,8 @@ def convert(key, desc, containers):
         ext(desc)["reply"] = REPLY_OVERRIDES[name]
     if name in PAIRS_OPTIONS:
         ext(desc)["pairs_option"] = PAIRS_OPTIONS[name]
+    if name in SIMPLE_STRINGS:
+        ext(desc)["simple_string"] = True
     args = desc.get("arguments", [])
     if name in TOKEN_FIXES:
         fix_tokens(args, TOKEN_FIXES[name])

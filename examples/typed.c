@@ -94,10 +94,10 @@ int main(void) {
     const rsdk_reply *profile = NULL;
     double ratio = 0;
     rsdk_string missing;
-    if (rcore_hincrby_decode(rsdk_pipeline_reply(p, 0), &visits) != RSDK_OK ||
-        rcore_hgetall_decode(rsdk_pipeline_reply(p, 1), &profile) != RSDK_OK ||
-        rcore_incrbyfloat_decode(rsdk_pipeline_reply(p, 2), &ratio) != RSDK_OK ||
-        rcore_get_decode(rsdk_pipeline_reply(p, 3), &missing) != RSDK_OK) {
+    if (rcore_hincrby_decode(rsdk_pipeline_reply(p, 0), &visits, NULL) != RSDK_OK ||
+        rcore_hgetall_decode(rsdk_pipeline_reply(p, 1), &profile, NULL) != RSDK_OK ||
+        rcore_incrbyfloat_decode(rsdk_pipeline_reply(p, 2), &ratio, NULL) != RSDK_OK ||
+        rcore_get_decode(rsdk_pipeline_reply(p, 3), &missing, NULL) != RSDK_OK) {
         rsdk_pipeline_free(p);
         return fail(c, "pipeline decode", RSDK_ERR_UNEXPECTED_REPLY);
     }

@@ -73,6 +73,8 @@ static void emit_entry(sb *b, const module *m, const command *c) {
     if (c->pairs.root)
         sb_printf(b, "; with `%s`, an array of `[a, b]` pairs on both protocols (RESP2 sends them flat)",
                   gen_pairs_path(c));
+    sb_printf(b, "\n- Replies accepted: %s", (c->accept & A_ANY) ? "any (the reply schema is free-form)"
+                                                               : gen_accept_text(c));
     sb_put(b, "\n- Flags: ");
     flags_text(b, c->flags & ~RSDK_CMD(GETKEYS_FUNCTION));
     json_t *acl = json_object_get(c->j, "acl_categories");

@@ -133,6 +133,8 @@ static void emit_command(sb *b, const module *m, const command *c) {
               c->shapes.root || c->pairs.root ? ", RESP2 replies brought to the RESP3 form" : "");
     if (c->pairs.root)
         sb_printf(b, " * With %s: an array of [a, b] pairs on both protocols.\n", gen_pairs_path(c));
+    sb_printf(b, " * Replies accepted: %s%s.\n", gen_accept_text(c),
+              (c->accept & A_ANY) ? " (the schema is free-form)" : "");
     sb_printf(b, " * generated from %s */\n\n", gen_comment_text(c->file, 400));
     for (size_t i = 0; i < c->nargs; i++) emit_types(b, &c->args[i]);
     if (c->has_opts) {
@@ -177,7 +179,7 @@ bool gen_emit_header(const module *m, sb *b) {
               " *\n"
               " * Every command X gets four functions (docs/codegen.md has the details):\n"
               " *   %sX_encode(out, args..., [opts], err)  appends the RESP command to `out`;\n"
-              " *   %sX_decode(reply, [result])            reads a reply into the typed result;\n"
+              " *   %sX_decode(reply, [result], err)       reads a reply into the typed result;\n"
               " *   %sX(c, args..., [opts], [result])       sends on a client and waits;\n"
               " *   %sX_queue(p, args..., [opts], err)      queues on a pipeline or transaction.\n"
               " * Required arguments are parameters; optional ones sit in an X_opts struct\n"

@@ -287,6 +287,32 @@ static void emit_forms(sb *b, const command *c, const char **decode_table, const
     *call_table = gen_printf("%s_form(opts)", c->fname);
 }
 
+/* The reply types the decoder accepts (rsdk_gen_expect in rsdk/gen.h). */
+static void emit_expect(sb *b, const command *c) {
+    const char *types = gen_accept_types(c);
+    sb_printf(b, "/* %s replies with: %s (RESP3 types; their RESP2 forms too). */\n", c->name,
+              gen_accept_text(c));
+    sb_printf(b, "static const rsdk_gen_expect %s_expect = {\n", c->fname);
+    sb_printf(b, "    .command = %s,\n    .types = ", gen_c_literal(c->name));
+    /* one line while it fits, then continuation lines */
+    size_t col = 13;
+    for (const char *p = types; *p;) {
+        const char *bar = strstr(p, " | ");
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
+        if (p != types) {
+            bool wrap = col + 3 + n > 100;
+            sb_put(b, wrap ? " |\n            " : " | ");
+            col = wrap ? 12 : col + 3;
+        }
+        sb_putn(b, p, n);
+        col += n;
+        p = bar ? bar + 3 : p + n;
+    }
+    sb_printf(b, ",\n    .expected = %s,\n", gen_c_literal(gen_accept_text(c)));
+    if (c->status_text != NULL) sb_printf(b, "    .status = %s,\n", gen_c_literal(c->status_text));
+    sb_put(b, "};\n\n");
+}
+
 static void emit_command(sb *b, const module *m, const command *c) {
     wctx w = {b, c, 0};
     sb_printf(b, "/* ---- %s (generated from %s) */\n\n", c->name, gen_comment_text(c->file, 400));
@@ -304,14 +330,16 @@ static void emit_command(sb *b, const module *m, const command *c) {
     /* decoder */
     const char *table = "NULL", *call_table = "NULL";
     if (c->result == RSDK_RESULT_REPLY) emit_forms(b, c, &table, &call_table);
+    const char *x = gen_printf("&%s_expect", c->fname);
+    emit_expect(b, c);
     const char *ks = kind_suffix(c->result);
     sb_printf(b, "%s\n", gen_wrap("RSDK_API ", gen_proto(m, c, PROTO_DECODE), " {", 100));
     if (c->result == RSDK_RESULT_STATUS)
-        sb_put(b, "    return rsdk_gen_decode_status(r);\n}\n\n");
+        sb_printf(b, "    return rsdk_gen_decode_status(r, %s, err);\n}\n\n", x);
     else if (c->result == RSDK_RESULT_REPLY)
-        sb_printf(b, "    return rsdk_gen_decode_reply(r, %s, out);\n}\n\n", table);
+        sb_printf(b, "    return rsdk_gen_decode_reply(r, %s, %s, out, err);\n}\n\n", x, table);
     else
-        sb_printf(b, "    return rsdk_gen_decode_%s(r, out);\n}\n\n", ks);
+        sb_printf(b, "    return rsdk_gen_decode_%s(r, %s, out, err);\n}\n\n", ks, x);
     /* sync call */
     sb_printf(b, "%s\n", gen_wrap("RSDK_API ", gen_proto(m, c, PROTO_SYNC), " {", 100));
     sb_printf(b, "    rsdk_gen_call k;\n    rsdk_gen_call_init(&k, c);\n    rsdk_reply *r = NULL;\n");
@@ -319,11 +347,11 @@ static void emit_command(sb *b, const module *m, const command *c) {
               c->fname, pn, on);
     sb_put(b, "    if (st != RSDK_OK) return st;\n");
     if (c->result == RSDK_RESULT_STATUS)
-        sb_put(b, "    return rsdk_gen_take_status(c, r);\n}\n\n");
+        sb_printf(b, "    return rsdk_gen_take_status(c, r, %s);\n}\n\n", x);
     else if (c->result == RSDK_RESULT_REPLY)
-        sb_printf(b, "    return rsdk_gen_take_reply(c, r, %s, out);\n}\n\n", call_table);
+        sb_printf(b, "    return rsdk_gen_take_reply(c, r, %s, %s, out);\n}\n\n", x, call_table);
     else
-        sb_printf(b, "    return rsdk_gen_take_%s(c, r, out);\n}\n\n", ks);
+        sb_printf(b, "    return rsdk_gen_take_%s(c, r, %s, out);\n}\n\n", ks, x);
     /* queue */
     sb_printf(b, "%s\n", gen_wrap("RSDK_API ", gen_proto(m, c, PROTO_QUEUE), " {", 100));
     sb_printf(b, "    rsdk_status st = %s_encode(rsdk_gen_queue_buf(p)%s%s, err);\n", c->fname, pn, on);

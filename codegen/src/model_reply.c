@@ -9,7 +9,8 @@
  *   anything else                     -> rsdk_reply tree, with a shape
  *                                        where one serves every alternative
  * plus, with "rsdk": {"pairs_option"}, a second table for the reply's
- * array-of-pairs form, which that option selects. */
+ * array-of-pairs form, which that option selects, and the reply types the
+ * decoder accepts at the top of the reply (accept_of). */
 #include <string.h>
 
 #include "rsdkgen.h"
@@ -377,6 +378,113 @@ static void model_pairs(command *c, json_t *rs, const char *option) {
     c->shapes = table_of(rest);
 }
 
+/* ---- accepted reply types ------------------------------------------------------ */
+
+/* What the top of a reply may be, in A_* terms: the schema's types, its
+ * alternatives united. JSON has one string type, so a "string" is a bulk
+ * (or verbatim) string unless the spec says the command sends simple
+ * strings ("rsdk": {"simple_string": true}); a constant text is always a
+ * simple string (+OK). A set is an array with "uniqueItems". */
+static unsigned accept_of(json_t *s, bool simple, int depth) {
+    if (!json_is_object(s) || depth > 32 || json_object_get(s, "$ref")) return A_ANY;
+    json_t *k = json_object_get(s, "const");
+    if (k != NULL) return json_is_string(k) ? A_STATUS : json_is_integer(k) ? A_INT : A_ANY;
+    json_t *alt = json_object_get(s, "oneOf");
+    if (alt == NULL) alt = json_object_get(s, "anyOf");
+    if (alt != NULL) {
+        unsigned a = json_array_size(alt) ? 0 : A_ANY;
+        size_t i;
+        json_t *b;
+        json_array_foreach(alt, i, b) a |= accept_of(b, simple, depth + 1);
+        return a;
+    }
+    const char *t = json_string_value(json_object_get(s, "type"));
+    if (t == NULL) return A_ANY;
+    if (strcmp(t, "null") == 0) return A_NIL;
+    if (strcmp(t, "string") == 0) return simple ? A_STATUS : A_STRING;
+    if (strcmp(t, "integer") == 0) return A_INT;
+    if (strcmp(t, "number") == 0) return A_DOUBLE;
+    if (strcmp(t, "boolean") == 0) return A_BOOL;
+    if (strcmp(t, "object") == 0) return A_MAP;
+    if (strcmp(t, "array") == 0) return json_is_true(json_object_get(s, "uniqueItems")) ? A_SET : A_ARRAY;
+    return A_ANY;
+}
+
+/* Each A_* with the reply types standing for it on either protocol: RESP2
+ * sends a double as a bulk string, a boolean as 0/1, a map as a flat array,
+ * a set as an array, a verbatim string as a bulk string; a number may be an
+ * integer (JSON Schema's "number" includes them). */
+static const struct {
+    unsigned a;
+    const char *name;
+    const char *types[4];
+} ACCEPT[] = {
+    {A_STATUS, "status", {"STATUS"}},
+    {A_STRING, "string", {"STRING", "VERB"}},
+    {A_INT, "integer", {"INTEGER"}},
+    {A_DOUBLE, "double", {"DOUBLE", "INTEGER", "STRING"}},
+    {A_BOOL, "bool", {"BOOL", "INTEGER"}},
+    {A_MAP, "map", {"MAP", "ARRAY"}},
+    {A_ARRAY, "array", {"ARRAY"}},
+    {A_SET, "set", {"SET", "ARRAY"}},
+    {A_NIL, "nil", {"NIL"}},
+};
+
+const char *gen_accept_types(const command *c) {
+    if (c->accept & A_ANY) return "RSDK_GEN_T_ANY";
+    /* in rsdk_reply_type order */
+    static const char *const ORDER[] = {"STRING", "STATUS", "INTEGER", "DOUBLE", "NIL",
+                                        "BOOL",   "VERB",   "ARRAY",   "MAP",    "SET"};
+    sb b = {0};
+    sb_put(&b, "");
+    for (size_t o = 0; o < sizeof ORDER / sizeof ORDER[0]; o++) {
+        bool on = false;
+        for (size_t i = 0; i < sizeof ACCEPT / sizeof ACCEPT[0]; i++)
+            for (size_t t = 0; t < 4 && ACCEPT[i].types[t]; t++)
+                on = on || ((c->accept & ACCEPT[i].a) && strcmp(ACCEPT[i].types[t], ORDER[o]) == 0);
+        if (on) sb_printf(&b, "%sRSDK_GEN_T(%s)", b.len ? " | " : "", ORDER[o]);
+    }
+    char *r = gen_strdup(b.data);
+    sb_free(&b);
+    return r;
+}
+
+const char *gen_accept_text(const command *c) {
+    if (c->accept & A_ANY) return "any reply";
+    if (c->status_text != NULL) return gen_printf("status %s", c->status_text);
+    /* Upstream marks ordered replies "uniqueItems" too (ZRANGE, HKEYS), so
+     * a set is named with the array it may also be. */
+    unsigned a = c->accept & A_SET ? c->accept | A_ARRAY : c->accept;
+    const char *names[16];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof ACCEPT / sizeof ACCEPT[0]; i++)
+        if (a & ACCEPT[i].a) names[n++] = ACCEPT[i].name;
+    sb b = {0};
+    sb_put(&b, "");
+    for (size_t i = 0; i < n; i++) sb_printf(&b, "%s%s", i == 0 ? "" : i + 1 < n ? ", " : " or ", names[i]);
+    char *r = gen_strdup(b.data);
+    sb_free(&b);
+    return r;
+}
+
+/* The decoder's accepted types; the one text of a status-only command. */
+static void model_accept(command *c, json_t *rs, const char *override) {
+    json_t *ext = json_object_get(c->j, "rsdk");
+    c->accept = json_object_size(rs) > 0 ? accept_of(rs, json_is_true(json_object_get(ext, "simple_string")), 0)
+                                         : A_ANY;
+    if (c->accept & A_ANY) c->accept = A_ANY;
+    /* An override to a number says the schema's text is one: the number's
+     * forms replace the text's. */
+    if (override != NULL && strncmp(override, "double", 6) == 0 && !(c->accept & A_ANY))
+        c->accept = (c->accept & ~(unsigned)A_STRING) | A_DOUBLE;
+    if (c->result == RSDK_RESULT_STATUS && c->accept == A_STATUS) {
+        json_t *br[16];
+        size_t n = branches(rs, br, 16);
+        for (size_t i = 0; i < n && c->status_text == NULL; i++)
+            c->status_text = json_string_value(json_object_get(br[i], "const"));
+    }
+}
+
 void gen_model_reply(module *m, command *c) {
     (void)m;
     json_t *rs = json_object_get(c->j, "reply_schema");
@@ -436,6 +544,7 @@ void gen_model_reply(module *m, command *c) {
         for (size_t i = 0; i < sizeof K / sizeof K[0]; i++)
             if (strcmp(K[i].n, override) == 0) c->result = K[i].k;
     }
+    model_accept(c, rs, override);
     const char *pairs_option = json_string_value(json_object_get(json_object_get(c->j, "rsdk"), "pairs_option"));
     if (pairs_option != NULL)
         model_pairs(c, rs, pairs_option);

@@ -93,6 +93,13 @@ typedef struct shape {
 } shape;
 
 /* One shape table: the shapes laid out by index (0 unused: ANY, 1 root). */
+/* What a reply may be at its top, in the schema's terms (model_reply.c):
+ * each stands for its RESP3 type and the RESP2 form of it. */
+enum {
+    A_STATUS = 1, A_STRING = 2, A_INT = 4, A_DOUBLE = 8, A_BOOL = 16,
+    A_MAP = 32, A_ARRAY = 64, A_SET = 128, A_NIL = 256, A_ANY = 512
+};
+
 typedef struct shape_table {
     shape *root;   /* NULL: nothing to normalise beyond the shape-free rules */
     unsigned n;
@@ -123,6 +130,8 @@ struct command {
     shape_table pairs;     /* the form with pairs_when set (rsdk pairs_option) */
     const arg **pairs_when;/* the optional argument that selects it, as a path */
     size_t npairs_when;    /* from the top-level argument down */
+    unsigned accept;       /* A_* the decoder accepts at the top of the reply */
+    const char *status_text; /* RSDK_RESULT_STATUS: the one text answered ("OK") */
 };
 
 typedef struct module {
@@ -155,6 +164,10 @@ bool gen_model(module *m);
 
 /* Result-kind and shape derivation (model_reply.c). */
 void gen_model_reply(module *m, command *c);
+/* The reply types a command's decoder accepts, as C ("RSDK_GEN_T(STRING) |
+ * ..."), and in words for messages and docs ("string or nil"). */
+const char *gen_accept_types(const command *c);
+const char *gen_accept_text(const command *c);
 
 /* C type of one element of an argument (emit_common.c). */
 const char *gen_elem_type(const arg *a);

@@ -18,7 +18,7 @@ static const char *const ARG_KEYS[] = {
     "name", "type", "token", "optional", "multiple", "multiple_token", "key_spec_index", "since",
     "deprecated_since", "display", "arguments", "rsdk", "summary", "description", NULL};
 
-static const char *const RSDK_CMD_KEYS[] = {"skip", "reply", "name", "pairs_option", NULL};
+static const char *const RSDK_CMD_KEYS[] = {"skip", "reply", "name", "pairs_option", "simple_string", NULL};
 static const char *const RSDK_ARG_KEYS[] = {"name", "type_name", "c_type", "count_of",
                                             "same_count_as", NULL};
 
@@ -413,6 +413,9 @@ static void check_command(module *m, command *c) {
             const char *po = opt_string(&v, NULL, ext, "pairs_option");
             if (po != NULL && po[0] == '\0')
                 gen_error(c->file, c, NULL, "rsdk pairs_option needs an argument name");
+            json_t *ss = json_object_get(ext, "simple_string");
+            if (ss != NULL && !json_is_boolean(ss))
+                gen_error(c->file, c, NULL, "rsdk simple_string must be true or false");
             const char *nm = opt_string(&v, NULL, ext, "name");
             if (nm != NULL && !is_c_ident(nm))
                 gen_error(c->file, c, NULL, "rsdk name \"%s\" is not a lower-case C identifier", nm);

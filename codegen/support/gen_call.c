@@ -38,33 +38,31 @@ rsdk_status rsdk_gen_call_run(rsdk_gen_call *k, rsdk_status encoded, rsdk_reply 
     return RSDK_OK;
 }
 
-/* A decode failure of a reply the call owns: free it, record why. */
-static rsdk_status take_failed(rsdk_client *c, rsdk_reply *r, rsdk_status s) {
-    rsdk_error e;
-    if (s == RSDK_ERR_UNEXPECTED_REPLY && r != NULL)
-        rsdk_error_set(&e, s, 0, "reply of unexpected type %s", rsdk_reply_type_str(r->type));
-    else
-        rsdk_error_set(&e, s, 0, NULL);
+/* A decode failure of a reply the call owns: free it, record why (the
+ * decoder's message). */
+static rsdk_status take_failed(rsdk_client *c, rsdk_reply *r, const rsdk_error *e) {
     rsdk_reply_free(r);
-    return rsdk_client_set_error(c, &e);
+    return rsdk_client_set_error(c, e);
 }
 
-rsdk_status rsdk_gen_take_status(rsdk_client *c, rsdk_reply *r) {
-    rsdk_status s = rsdk_gen_decode_status(r);
-    if (s != RSDK_OK) return take_failed(c, r, s);
+rsdk_status rsdk_gen_take_status(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x) {
+    rsdk_error e;
+    rsdk_status s = rsdk_gen_decode_status(r, x, &e);
+    if (s != RSDK_OK) return take_failed(c, r, &e);
     rsdk_reply_free(r);
     return RSDK_OK;
 }
 
 /* The scalar kinds share one shape: decode into a local, free, copy out. */
-#define TAKE_SCALAR(fn, T, dec)                                       \
-    rsdk_status fn(rsdk_client *c, rsdk_reply *r, T *out) {           \
-        T v;                                                          \
-        rsdk_status s = dec(r, &v);                                   \
-        if (s != RSDK_OK) return take_failed(c, r, s);                \
-        rsdk_reply_free(r);                                           \
-        if (out) *out = v;                                            \
-        return RSDK_OK;                                               \
+#define TAKE_SCALAR(fn, T, dec)                                                     \
+    rsdk_status fn(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x, T *out) { \
+        T v;                                                                        \
+        rsdk_error e;                                                               \
+        rsdk_status s = dec(r, x, &v, &e);                                          \
+        if (s != RSDK_OK) return take_failed(c, r, &e);                             \
+        rsdk_reply_free(r);                                                         \
+        if (out) *out = v;                                                          \
+        return RSDK_OK;                                                             \
     }
 
 TAKE_SCALAR(rsdk_gen_take_int, int64_t, rsdk_gen_decode_int)
@@ -73,10 +71,12 @@ TAKE_SCALAR(rsdk_gen_take_bool, bool, rsdk_gen_decode_bool)
 TAKE_SCALAR(rsdk_gen_take_double, double, rsdk_gen_decode_double)
 TAKE_SCALAR(rsdk_gen_take_double_or_nil, rsdk_double_or_nil, rsdk_gen_decode_double_or_nil)
 
-rsdk_status rsdk_gen_take_string(rsdk_client *c, rsdk_reply *r, rsdk_string *out) {
+rsdk_status rsdk_gen_take_string(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
+                                 rsdk_string *out) {
     rsdk_string v;
-    rsdk_status s = rsdk_gen_decode_string(r, &v);
-    if (s != RSDK_OK) return take_failed(c, r, s);
+    rsdk_error e;
+    rsdk_status s = rsdk_gen_decode_string(r, x, &v, &e);
+    if (s != RSDK_OK) return take_failed(c, r, &e);
     if (out == NULL) {
         rsdk_reply_free(r);
         return RSDK_OK;
@@ -86,14 +86,21 @@ rsdk_status rsdk_gen_take_string(rsdk_client *c, rsdk_reply *r, rsdk_string *out
     return RSDK_OK;
 }
 
-rsdk_status rsdk_gen_take_reply(rsdk_client *c, rsdk_reply *r, const rsdk_shape *table,
-                                rsdk_reply **out) {
-    rsdk_status s = rsdk__gen_check(r);
+rsdk_status rsdk_gen_take_reply(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
+                                const rsdk_shape *table, rsdk_reply **out) {
+    rsdk_error e;
+    if (!rsdk__gen_accepts(r, x)) {
+        rsdk__gen_refuse(r, x, &e);
+        return take_failed(c, r, &e);
+    }
     rsdk_reply *rebuilt = NULL;
     /* The call owns `r`, so where RESP2's layout differs from RESP3's
      * (flat pairs, XREAD's pair list) it can take a rebuilt tree instead. */
-    if (s == RSDK_OK) s = rsdk_reply_reshape(r, table, 1, &rebuilt);
-    if (s != RSDK_OK) return take_failed(c, r, s);
+    rsdk_status s = rsdk_reply_reshape(r, table, 1, &rebuilt);
+    if (s != RSDK_OK) {
+        rsdk_error_set(&e, s, 0, "%s: no memory to bring the reply to its RESP3 form", x->command);
+        return take_failed(c, r, &e);
+    }
     if (rebuilt != NULL) {
         rsdk_reply_free(r);
         r = rebuilt;

@@ -4,8 +4,20 @@
 
 #include "rsdk/gen.h"
 
-/* RSDK_OK for a usable reply; the mapped code for an error reply;
- * RSDK_ERR_INVALID_ARG for NULL. */
-rsdk_status rsdk__gen_check(const rsdk_reply *r);
+/* The RSDK_GEN_T bit of `r`'s type (0 for a type out of range). */
+static inline uint32_t rsdk__gen_bit(const rsdk_reply *r) {
+    return (unsigned)r->type < 32u ? 1u << (unsigned)r->type : 0u;
+}
+
+/* The fast path of every decoder: `r` is a reply whose top-level type `x`
+ * accepts (one bit test). */
+static inline bool rsdk__gen_accepts(const rsdk_reply *r, const rsdk_gen_expect *x) {
+    return r != NULL && (x->types & rsdk__gen_bit(r)) != 0;
+}
+
+/* Why `r` is refused, written to `err` (may be NULL): RSDK_ERR_INVALID_ARG
+ * for NULL, the mapped code and text of an error reply, RSDK_ERR_NIL for a
+ * nil, RSDK_ERR_UNEXPECTED_REPLY naming the type otherwise. */
+rsdk_status rsdk__gen_refuse(const rsdk_reply *r, const rsdk_gen_expect *x, rsdk_error *err);
 
 #endif

@@ -39,67 +39,76 @@ static void doubles_agree_across_protocols(void **st) {
     (void)st;
     rsdk_reply resp3 = dbl(2.5, "2.5"), resp2 = str("2.5"), inf2 = str("-inf");
     double a = 0, b = 0, c = 0;
-    assert_int_equal(rfix_blk_decode(&resp3, &a), RSDK_OK);
-    assert_int_equal(rfix_blk_decode(&resp2, &b), RSDK_OK);
-    assert_int_equal(rfix_blk_decode(&inf2, &c), RSDK_OK);
+    assert_int_equal(rfix_blk_decode(&resp3, &a, NULL), RSDK_OK);
+    assert_int_equal(rfix_blk_decode(&resp2, &b, NULL), RSDK_OK);
+    assert_int_equal(rfix_blk_decode(&inf2, &c, NULL), RSDK_OK);
     assert_true(a == 2.5 && b == 2.5);
     assert_true(isinf(c) && c < 0);
     rsdk_reply junk = str("2.5x");
-    assert_int_equal(rfix_blk_decode(&junk, &a), RSDK_ERR_UNEXPECTED_REPLY);
+    assert_int_equal(rfix_blk_decode(&junk, &a, NULL), RSDK_ERR_UNEXPECTED_REPLY);
     /* a schema "string" overridden to double parses the text */
     rsdk_reply txt = str("10.5");
-    assert_int_equal(rfix_fltxt_decode(&txt, &a), RSDK_OK);
+    assert_int_equal(rfix_fltxt_decode(&txt, &a, NULL), RSDK_OK);
     assert_true(a == 10.5);
 }
 
 static void nil_forms_give_nil(void **st) {
     (void)st;
     rsdk_double_or_nil d = {1, false};
-    assert_int_equal(rfix_numk_decode(&NIL, &d), RSDK_OK);
+    assert_int_equal(rfix_numk_decode(&NIL, &d, NULL), RSDK_OK);
     assert_true(d.nil);
     rsdk_reply s2 = str("1.25");
-    assert_int_equal(rfix_numk_decode(&s2, &d), RSDK_OK);
+    assert_int_equal(rfix_numk_decode(&s2, &d, NULL), RSDK_OK);
     assert_false(d.nil);
     assert_true(d.value == 1.25);
     rsdk_int_or_nil i = {5, false};
-    assert_int_equal(rfix_pairs_decode(&NIL, &i), RSDK_OK);
+    assert_int_equal(rfix_pairs_decode(&NIL, &i, NULL), RSDK_OK);
     assert_true(i.nil);
     rsdk_reply n = num(3);
-    assert_int_equal(rfix_pairs_decode(&n, &i), RSDK_OK);
+    assert_int_equal(rfix_pairs_decode(&n, &i, NULL), RSDK_OK);
     assert_false(i.nil);
     assert_int_equal(i.value, 3);
     rsdk_string s = {0};
-    assert_int_equal(rfix_strs_decode(&NIL, &s), RSDK_OK);
+    assert_int_equal(rfix_strs_decode(&NIL, &s, NULL), RSDK_OK);
     assert_true(s.nil);
     assert_null(s.ptr);
     int64_t v = 0;
-    assert_int_equal(rfix_nums_decode(&NIL, &v), RSDK_ERR_NIL);
+    assert_int_equal(rfix_nums_decode(&NIL, &v, NULL), RSDK_ERR_NIL);
 }
 
 static void booleans_agree_across_protocols(void **st) {
     (void)st;
+    /* FLAG's schema says boolean: RESP3 #t or RESP2's 0/1 */
     rsdk_reply resp2 = num(1), resp3 = {.type = RSDK_REPLY_BOOL, .integer = 1}, zero = num(0);
     bool a = false, b = false, c = true;
-    assert_int_equal(rfix_choose_decode(&resp2, &a), RSDK_OK);
-    assert_int_equal(rfix_choose_decode(&resp3, &b), RSDK_OK);
-    assert_int_equal(rfix_choose_decode(&zero, &c), RSDK_OK);
+    assert_int_equal(rfix_flag_decode(&resp2, &a, NULL), RSDK_OK);
+    assert_int_equal(rfix_flag_decode(&resp3, &b, NULL), RSDK_OK);
+    assert_int_equal(rfix_flag_decode(&zero, &c, NULL), RSDK_OK);
     assert_true(a && b && !c);
+    /* CHOOSE's says the integers 0 and 1, which both protocols send */
+    assert_int_equal(rfix_choose_decode(&resp2, &a, NULL), RSDK_OK);
+    assert_int_equal(rfix_choose_decode(&zero, &a, NULL), RSDK_OK);
+    assert_false(a);
+    assert_int_equal(rfix_choose_decode(&resp3, &a, NULL), RSDK_ERR_UNEXPECTED_REPLY);
 }
 
-static void strings_accept_bulk_status_and_verbatim(void **st) {
+static void strings_accept_bulk_and_verbatim_not_status(void **st) {
     (void)st;
     rsdk_reply bulk = str("v"), status = typed(RSDK_REPLY_STATUS, "OK"), verb = typed(RSDK_REPLY_VERB, "txt");
     rsdk_string s = {0};
-    assert_int_equal(rfix_strs_decode(&bulk, &s), RSDK_OK);
+    assert_int_equal(rfix_strs_decode(&bulk, &s, NULL), RSDK_OK);
     assert_int_equal(s.len, 1);
     assert_ptr_equal(s.ptr, bulk.str); /* borrowed */
     assert_null(s.owner);
-    assert_int_equal(rfix_strs_decode(&status, &s), RSDK_OK);
-    assert_string_equal(s.ptr, "OK");
-    assert_int_equal(rfix_strs_decode(&verb, &s), RSDK_OK);
+    assert_int_equal(rfix_strs_decode(&verb, &s, NULL), RSDK_OK);
     assert_string_equal(s.ptr, "txt");
+    /* a status is no bulk string: no server sends STRS one */
+    rsdk_error e;
+    assert_int_equal(rfix_strs_decode(&status, &s, &e), RSDK_ERR_UNEXPECTED_REPLY);
+    assert_string_equal(e.message, "STRS: unexpected reply type status (expected string or nil)");
+    assert_string_equal(s.ptr, "txt"); /* untouched */
     rsdk_reply arr = agg(RSDK_REPLY_ARRAY, NULL, 0);
-    assert_int_equal(rfix_strs_decode(&arr, &s), RSDK_ERR_UNEXPECTED_REPLY);
+    assert_int_equal(rfix_strs_decode(&arr, &s, NULL), RSDK_ERR_UNEXPECTED_REPLY);
     rsdk_string_deinit(&s); /* borrowed: frees nothing */
     assert_true(s.nil);
 }
@@ -107,21 +116,21 @@ static void strings_accept_bulk_status_and_verbatim(void **st) {
 static void status_commands_check_the_reply(void **st) {
     (void)st;
     rsdk_reply ok = typed(RSDK_REPLY_STATUS, "OK"), n = num(1);
-    assert_int_equal(rfix_toks_decode(&ok), RSDK_OK);
-    assert_int_equal(rfix_toks_decode(&n), RSDK_ERR_UNEXPECTED_REPLY);
-    assert_int_equal(rfix_toks_decode(NULL), RSDK_ERR_INVALID_ARG);
+    assert_int_equal(rfix_toks_decode(&ok, NULL), RSDK_OK);
+    assert_int_equal(rfix_toks_decode(&n, NULL), RSDK_ERR_UNEXPECTED_REPLY);
+    assert_int_equal(rfix_toks_decode(NULL, NULL), RSDK_ERR_INVALID_ARG);
 }
 
 static void error_replies_map_to_their_codes(void **st) {
     (void)st;
     rsdk_reply e = typed(RSDK_REPLY_ERROR, "WRONGTYPE Operation against a key holding the wrong kind of value");
     int64_t v = 0;
-    assert_int_equal(rfix_nums_decode(&e, &v), RSDK_ERR_WRONGTYPE);
+    assert_int_equal(rfix_nums_decode(&e, &v, NULL), RSDK_ERR_WRONGTYPE);
     const rsdk_reply *t = NULL;
-    assert_int_equal(rfix_ops_decode(&e, &t), RSDK_ERR_WRONGTYPE);
+    assert_int_equal(rfix_ops_decode(&e, &t, NULL), RSDK_ERR_WRONGTYPE);
     assert_null(t);
     rsdk_reply other = typed(RSDK_REPLY_ERROR, "ERR something");
-    assert_int_equal(rfix_toks_decode(&other), RSDK_ERR_RESPONSE);
+    assert_int_equal(rfix_toks_decode(&other, NULL), RSDK_ERR_RESPONSE);
 }
 
 /* GRP STATS: a map with a double, a boolean, a nested map of doubles, an
@@ -153,8 +162,8 @@ static void reply_trees_take_the_resp3_form(void **st) {
     rsdk_reply root3 = agg(RSDK_REPLY_MAP, top3, 10);
 
     const rsdk_reply *roots[2] = {NULL, NULL};
-    assert_int_equal(rfix_grp_stats_decode(&root2, &roots[0]), RSDK_OK);
-    assert_int_equal(rfix_grp_stats_decode(&root3, &roots[1]), RSDK_OK);
+    assert_int_equal(rfix_grp_stats_decode(&root2, &roots[0], NULL), RSDK_OK);
+    assert_int_equal(rfix_grp_stats_decode(&root3, &roots[1], NULL), RSDK_OK);
     for (int i = 0; i < 2; i++) {
         const rsdk_reply *r = roots[i];
         assert_int_equal(r->type, RSDK_REPLY_MAP);
@@ -178,20 +187,27 @@ static void reply_trees_take_the_resp3_form(void **st) {
     /* normalising again changes nothing */
     rsdk_reply before[10];
     memcpy(before, top2, sizeof before);
-    assert_int_equal(rfix_grp_stats_decode(&root2, &roots[0]), RSDK_OK);
+    assert_int_equal(rfix_grp_stats_decode(&root2, &roots[0], NULL), RSDK_OK);
     assert_memory_equal(before, top2, sizeof before);
 }
 
 static void shape_free_trees_only_lose_sets_and_verbatim(void **st) {
     (void)st;
-    rsdk_reply el[] = {num(1), NIL, typed(RSDK_REPLY_VERB, "v")};
-    rsdk_reply set = agg(RSDK_REPLY_SET, el, 3);
+    rsdk_reply inner[] = {typed(RSDK_REPLY_VERB, "w")};
+    rsdk_reply el[] = {num(1), NIL, typed(RSDK_REPLY_VERB, "v"), agg(RSDK_REPLY_SET, inner, 1)};
+    rsdk_reply root = agg(RSDK_REPLY_ARRAY, el, 4);
     const rsdk_reply *out = NULL;
-    assert_int_equal(rfix_ops_decode(&set, &out), RSDK_OK);
-    assert_ptr_equal(out, &set);
-    assert_int_equal(set.type, RSDK_REPLY_ARRAY);
-    assert_int_equal(el[2].type, RSDK_REPLY_STRING);
+    assert_int_equal(rfix_ops_decode(&root, &out, NULL), RSDK_OK);
+    assert_ptr_equal(out, &root);
     assert_int_equal(el[0].type, RSDK_REPLY_INTEGER);
+    assert_int_equal(el[2].type, RSDK_REPLY_STRING);
+    assert_int_equal(el[3].type, RSDK_REPLY_ARRAY);
+    assert_int_equal(inner[0].type, RSDK_REPLY_STRING);
+    /* OPS's schema is an array without uniqueItems: a set on top is refused */
+    rsdk_reply set = agg(RSDK_REPLY_SET, inner, 1);
+    rsdk_error e;
+    assert_int_equal(rfix_ops_decode(&set, &out, &e), RSDK_ERR_UNEXPECTED_REPLY);
+    assert_string_equal(e.message, "OPS: unexpected reply type set (expected array)");
 }
 
 int main(void) {
@@ -199,7 +215,7 @@ int main(void) {
         cmocka_unit_test(doubles_agree_across_protocols),
         cmocka_unit_test(nil_forms_give_nil),
         cmocka_unit_test(booleans_agree_across_protocols),
-        cmocka_unit_test(strings_accept_bulk_status_and_verbatim),
+        cmocka_unit_test(strings_accept_bulk_and_verbatim_not_status),
         cmocka_unit_test(status_commands_check_the_reply),
         cmocka_unit_test(error_replies_map_to_their_codes),
         cmocka_unit_test(reply_trees_take_the_resp3_form),

@@ -32,8 +32,8 @@ static void pipeline(rsdk_client *c) {
     rcore_incr_queue(p, "hits", NULL);
     rcore_get_queue(p, "user:1", NULL);
     if (rsdk_pipeline_exec(p) == RSDK_OK) {
-        rcore_incr_decode(rsdk_pipeline_reply(p, 0), &hits);
-        rcore_get_decode(rsdk_pipeline_reply(p, 1), &name);
+        rcore_incr_decode(rsdk_pipeline_reply(p, 0), &hits, NULL);
+        rcore_get_decode(rsdk_pipeline_reply(p, 1), &name, NULL);
         assert_int_equal(hits, 1);
         assert_string_equal(name.ptr, "alice");
     }

@@ -15,7 +15,7 @@
 static void fixture_table_lists_generated_commands_sorted(void **st) {
     (void)st;
     /* 15 specs: GRP is a container, SKIPPED is skipped */
-    assert_int_equal(rfix_commands_count, 13);
+    assert_int_equal(rfix_commands_count, 14);
     for (size_t i = 1; i < rfix_commands_count; i++)
         assert_true(strcmp(rfix_commands[i - 1].name, rfix_commands[i].name) < 0);
     assert_null(rsdk_command_find(rfix_commands, rfix_commands_count, "SKIPPED"));

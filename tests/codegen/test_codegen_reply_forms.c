@@ -40,7 +40,7 @@ static void a_map_beside_text_and_integers_is_normalised(void **st) {
     rsdk_reply flat[] = {str("matches"), agg(RSDK_REPLY_ARRAY, matches, 2), str("score"), str("1.5")};
     rsdk_reply resp2 = agg(RSDK_REPLY_ARRAY, flat, 4);
     const rsdk_reply *out = NULL;
-    assert_int_equal(rforms_alts_decode(&resp2, &out), RSDK_OK);
+    assert_int_equal(rforms_alts_decode(&resp2, &out, NULL), RSDK_OK);
     assert_int_equal(out->type, RSDK_REPLY_MAP);
     const rsdk_reply *score = rsdk_reply_map_get(out, "score");
     assert_int_equal(score->type, RSDK_REPLY_DOUBLE);
@@ -48,9 +48,9 @@ static void a_map_beside_text_and_integers_is_normalised(void **st) {
     assert_int_equal(rsdk_reply_map_get(out, "matches")->type, RSDK_REPLY_ARRAY);
     /* the other alternatives pass untouched: "1.5" as text is no number here */
     rsdk_reply text = str("1.5"), n = num(3);
-    assert_int_equal(rforms_alts_decode(&text, &out), RSDK_OK);
+    assert_int_equal(rforms_alts_decode(&text, &out, NULL), RSDK_OK);
     assert_int_equal(text.type, RSDK_REPLY_STRING);
-    assert_int_equal(rforms_alts_decode(&n, &out), RSDK_OK);
+    assert_int_equal(rforms_alts_decode(&n, &out, NULL), RSDK_OK);
     assert_int_equal(n.type, RSDK_REPLY_INTEGER);
 }
 
@@ -59,14 +59,14 @@ static void a_number_beside_an_integer_is_normalised(void **st) {
     (void)st;
     rsdk_reply resp2 = str("2.5"), resp3 = dbl(2.5, "2.5"), n = num(1), nil = {.type = RSDK_REPLY_NIL};
     const rsdk_reply *out = NULL;
-    assert_int_equal(rforms_incr_decode(&resp2, &out), RSDK_OK);
+    assert_int_equal(rforms_incr_decode(&resp2, &out, NULL), RSDK_OK);
     assert_int_equal(resp2.type, RSDK_REPLY_DOUBLE);
     assert_true(resp2.dval == 2.5);
-    assert_int_equal(rforms_incr_decode(&resp3, &out), RSDK_OK);
+    assert_int_equal(rforms_incr_decode(&resp3, &out, NULL), RSDK_OK);
     assert_int_equal(resp3.type, RSDK_REPLY_DOUBLE);
-    assert_int_equal(rforms_incr_decode(&n, &out), RSDK_OK);
+    assert_int_equal(rforms_incr_decode(&n, &out, NULL), RSDK_OK);
     assert_int_equal(n.type, RSDK_REPLY_INTEGER);
-    assert_int_equal(rforms_incr_decode(&nil, &out), RSDK_OK);
+    assert_int_equal(rforms_incr_decode(&nil, &out, NULL), RSDK_OK);
     assert_int_equal(nil.type, RSDK_REPLY_NIL);
 }
 
@@ -76,11 +76,11 @@ static void alternatives_resp2_cannot_tell_apart_stay_as_received(void **st) {
     (void)st;
     rsdk_reply text = str("2.5");
     const rsdk_reply *out = NULL;
-    assert_int_equal(rforms_clash_decode(&text, &out), RSDK_OK);
+    assert_int_equal(rforms_clash_decode(&text, &out, NULL), RSDK_OK);
     assert_int_equal(text.type, RSDK_REPLY_STRING);
     rsdk_reply el[] = {str("a"), str("b")};
     rsdk_reply arr = agg(RSDK_REPLY_ARRAY, el, 2);
-    assert_int_equal(rforms_clash_decode(&arr, &out), RSDK_OK);
+    assert_int_equal(rforms_clash_decode(&arr, &out, NULL), RSDK_OK);
     assert_int_equal(arr.type, RSDK_REPLY_ARRAY);
 }
 
@@ -92,7 +92,7 @@ static void pairs_option_decoders_read_the_form_without_the_option(void **st) {
     rsdk_reply one[] = {str("m"), str("1.5")};
     rsdk_reply resp2 = agg(RSDK_REPLY_ARRAY, one, 2);
     const rsdk_reply *out = NULL;
-    assert_int_equal(rforms_pop_decode(&resp2, &out), RSDK_OK);
+    assert_int_equal(rforms_pop_decode(&resp2, &out, NULL), RSDK_OK);
     assert_int_equal(one[0].type, RSDK_REPLY_STRING);
     assert_int_equal(one[1].type, RSDK_REPLY_DOUBLE);
     assert_true(one[1].dval == 1.5);
@@ -101,17 +101,17 @@ static void pairs_option_decoders_read_the_form_without_the_option(void **st) {
     rsdk_reply resp3 = agg(RSDK_REPLY_ARRAY, pairs, 2);
     rsdk_reply before[2];
     memcpy(before, pairs, sizeof before);
-    assert_int_equal(rforms_pop_decode(&resp3, &out), RSDK_OK);
+    assert_int_equal(rforms_pop_decode(&resp3, &out, NULL), RSDK_OK);
     assert_memory_equal(before, pairs, sizeof before);
     assert_int_equal(p2[1].type, RSDK_REPLY_DOUBLE);
     /* TST.ZR and TST.RAND have nothing to normalise without their option:
      * RESP2's flat pairs stay flat (regrouping needs the option) */
     rsdk_reply flat[] = {str("a"), str("1"), str("b"), str("2")};
     rsdk_reply zr = agg(RSDK_REPLY_ARRAY, flat, 4);
-    assert_int_equal(rforms_zr_decode(&zr, &out), RSDK_OK);
+    assert_int_equal(rforms_zr_decode(&zr, &out, NULL), RSDK_OK);
     assert_int_equal(zr.elements, 4);
     assert_int_equal(flat[1].type, RSDK_REPLY_STRING);
-    assert_int_equal(rforms_rand_decode(&zr, &out), RSDK_OK);
+    assert_int_equal(rforms_rand_decode(&zr, &out, NULL), RSDK_OK);
     assert_int_equal(zr.elements, 4);
 }
 

@@ -97,7 +97,7 @@ static void queued(rsdk_client *c, int proto) {
         assert_int_equal(rsdk_pipeline_count(p), 2); /* the refused ones left no trace */
         assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
         int64_t n = 0;
-        assert_int_equal(rcore_incr_decode(rsdk_pipeline_reply(p, 1), &n), RSDK_OK);
+        assert_int_equal(rcore_incr_decode(rsdk_pipeline_reply(p, 1), &n, NULL), RSDK_OK);
         assert_int_equal(n, 2);
         rsdk_pipeline_free(p);
     }

@@ -32,7 +32,7 @@ static void queue_with_no_room_for_the_shape_rolls_back(rsdk_client *c) {
     assert_int_equal(rsdk_pipeline_count(p), 1); /* only PING */
     OK(rsdk_pipeline_exec(p));
     assert_int_equal(rsdk_pipeline_reply_count(p), 1);
-    OK(rcore_ping_decode(rsdk_pipeline_reply(p, 0), NULL));
+    OK(rcore_ping_decode(rsdk_pipeline_reply(p, 0), NULL, NULL));
     rsdk_pipeline_free(p);
 }
 

@@ -189,7 +189,7 @@ typedef struct tcase {
     rsdk_status (*sync)(rsdk_client *c, rsdk_reply **out);
     rsdk_status (*queue)(rsdk_pipeline *p, rsdk_error *err);
     rsdk_status (*raw)(rsdk_pipeline *p, rsdk_error *err);
-    rsdk_status (*decode)(const rsdk_reply *r, const rsdk_reply **out);
+    rsdk_status (*decode)(const rsdk_reply *r, const rsdk_reply **out, rsdk_error *err);
     form form;
     bool raw_same;
     int since_major, since_minor; /* 0: any server */
@@ -291,14 +291,14 @@ static void via_pipeline(const tcase *t, int proto, bool txn, bool raw, const rs
     OK(rsdk_pipeline_exec(p));
     assert_int_equal(rsdk_pipeline_reply_count(p), 3);
     const rsdk_reply *got = NULL;
-    OK(t->decode(rsdk_pipeline_reply(p, 1), &got));
+    OK(t->decode(rsdk_pipeline_reply(p, 1), &got, NULL));
     char what[160];
     snprintf(what, sizeof what, "%s, RESP%d %s%s", t->name, proto, raw ? "raw " : "",
              txn ? "transaction" : "pipeline");
     /* RESP3 is the reference form, so its raw replies match too */
     if (!raw || t->raw_same || proto == 3) same_tree(want, got, what, "reply");
     rsdk_string echo;
-    OK(rcore_echo_decode(rsdk_pipeline_reply(p, 2), &echo));
+    OK(rcore_echo_decode(rsdk_pipeline_reply(p, 2), &echo, NULL));
     tc_assert_string(&echo, "after");
     rsdk_pipeline_free(p);
 }
@@ -372,7 +372,7 @@ static void raw_resp2_pairs_keep_their_layout_in_the_decoder(void **state) {
     OK(zrange_ws_raw(p, &err));
     OK(rsdk_pipeline_exec(p));
     const rsdk_reply *r = NULL;
-    OK(rcore_zrange_decode(rsdk_pipeline_reply(p, 0), &r));
+    OK(rcore_zrange_decode(rsdk_pipeline_reply(p, 0), &r, NULL));
     assert_int_equal(r->type, RSDK_REPLY_ARRAY);
     assert_int_equal(r->elements, 10); /* flat: five members, five scores */
     assert_string_equal(r->element[0].str, "lo");

@@ -194,7 +194,7 @@ static void resp2_pair_array_is_not_made_a_map(void **state) {
     assert_int_equal(rsdk_reader_get(rd, &r), RSDK_OK);
     assert_non_null(r);
     const rsdk_reply *out = NULL;
-    assert_int_equal(rcore_xread_decode(r, &out), RSDK_OK);
+    assert_int_equal(rcore_xread_decode(r, &out, NULL), RSDK_OK);
     assert_ptr_equal(out, r);
     assert_int_equal(out->type, RSDK_REPLY_ARRAY); /* not a MAP keyed by arrays */
     assert_int_equal(out->elements, 2);

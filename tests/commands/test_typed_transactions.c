@@ -25,19 +25,19 @@ static void pipeline_txn(rsdk_client *c, int proto) {
     assert_int_equal(rsdk_pipeline_count(p), 5);
     assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
     rsdk_string old;
-    assert_int_equal(rcore_set_decode(rsdk_pipeline_reply(p, 0), &old), RSDK_OK);
+    assert_int_equal(rcore_set_decode(rsdk_pipeline_reply(p, 0), &old, NULL), RSDK_OK);
     assert_true(old.nil);
     int64_t n = 0;
-    assert_int_equal(rcore_incrby_decode(rsdk_pipeline_reply(p, 1), &n), RSDK_OK);
+    assert_int_equal(rcore_incrby_decode(rsdk_pipeline_reply(p, 1), &n, NULL), RSDK_OK);
     assert_int_equal(n, 42);
-    assert_int_equal(rcore_hset_decode(rsdk_pipeline_reply(p, 2), &n), RSDK_OK);
+    assert_int_equal(rcore_hset_decode(rsdk_pipeline_reply(p, 2), &n, NULL), RSDK_OK);
     assert_int_equal(n, 1);
     const rsdk_reply *all = NULL;
-    assert_int_equal(rcore_hgetall_decode(rsdk_pipeline_reply(p, 3), &all), RSDK_OK);
+    assert_int_equal(rcore_hgetall_decode(rsdk_pipeline_reply(p, 3), &all, NULL), RSDK_OK);
     assert_int_equal(all->type, RSDK_REPLY_MAP);
     assert_string_equal(rsdk_reply_map_get(all, "a")->str, "x");
     n = 7;
-    assert_int_equal(rcore_incr_decode(rsdk_pipeline_reply(p, 4), &n), RSDK_ERR_WRONGTYPE);
+    assert_int_equal(rcore_incr_decode(rsdk_pipeline_reply(p, 4), &n, NULL), RSDK_ERR_WRONGTYPE);
     assert_int_equal(n, 7);
     rsdk_pipeline_free(p);
     assert_false(rsdk_client_in_multi(c));
@@ -63,10 +63,10 @@ static void interactive(rsdk_client *c, int proto) {
     OK(rcore_exec(c, &r));
     assert_int_equal(r->elements, 3);
     int64_t n = 0;
-    assert_int_equal(rcore_incrby_decode(&r->element[0], &n), RSDK_OK);
+    assert_int_equal(rcore_incrby_decode(&r->element[0], &n, NULL), RSDK_OK);
     assert_int_equal(n, 5);
     rsdk_double_or_nil sc;
-    assert_int_equal(rcore_zscore_decode(&r->element[2], &sc), RSDK_OK); /* "2.5" on RESP2, a double on RESP3 */
+    assert_int_equal(rcore_zscore_decode(&r->element[2], &sc, NULL), RSDK_OK); /* "2.5" on RESP2, a double on RESP3 */
     assert_true(sc.value == 2.5);
     rsdk_reply_free(r);
     /* DISCARD drops what was queued */

@@ -17,7 +17,7 @@ static rsdk_status transfer(rsdk_client *c, int64_t *bob) {
     rcore_decrby_queue(p, "balance:alice", 10, NULL);
     rcore_incrby_queue(p, "balance:bob", 10, NULL);
     rsdk_status s = rsdk_pipeline_exec(p);
-    if (s == RSDK_OK) s = rcore_incrby_decode(rsdk_pipeline_reply(p, 1), bob);
+    if (s == RSDK_OK) s = rcore_incrby_decode(rsdk_pipeline_reply(p, 1), bob, NULL);
     rsdk_pipeline_free(p);
     return s;
 }

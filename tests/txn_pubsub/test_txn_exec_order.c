@@ -30,15 +30,15 @@ static void run_order(rsdk_test_server *srv, int protocol, bool use_unix) {
     assert_false(rsdk_client_in_multi(c));
 
     rsdk_string str = {0};
-    assert_int_equal(rcore_set_decode(rsdk_pipeline_reply(p, 0), &str), RSDK_OK);
+    assert_int_equal(rcore_set_decode(rsdk_pipeline_reply(p, 0), &str, NULL), RSDK_OK);
     assert_int_equal(str.len, 2);
     assert_memory_equal(str.ptr, "OK", 2);
     int64_t v = 0;
-    assert_int_equal(rcore_incr_decode(rsdk_pipeline_reply(p, 1), &v), RSDK_OK);
+    assert_int_equal(rcore_incr_decode(rsdk_pipeline_reply(p, 1), &v, NULL), RSDK_OK);
     assert_int_equal(v, 1);
-    assert_int_equal(rcore_incr_decode(rsdk_pipeline_reply(p, 2), &v), RSDK_OK);
+    assert_int_equal(rcore_incr_decode(rsdk_pipeline_reply(p, 2), &v, NULL), RSDK_OK);
     assert_int_equal(v, 2);
-    assert_int_equal(rcore_get_decode(rsdk_pipeline_reply(p, 3), &str), RSDK_OK);
+    assert_int_equal(rcore_get_decode(rsdk_pipeline_reply(p, 3), &str, NULL), RSDK_OK);
     assert_false(str.nil);
     assert_int_equal(str.len, 5);
     assert_memory_equal(str.ptr, "hello", 5);
@@ -48,7 +48,7 @@ static void run_order(rsdk_test_server *srv, int protocol, bool use_unix) {
     /* RESP3 keeps HGETALL a map even inside EXEC; RESP2 gives a flat array. */
     assert_int_equal(h->type, protocol == 3 ? RSDK_REPLY_MAP : RSDK_REPLY_ARRAY);
     live_assert_str(rsdk_reply_map_get(h, "f"), "v");
-    assert_int_equal(rcore_get_decode(rsdk_pipeline_reply(p, 7), &str), RSDK_OK);
+    assert_int_equal(rcore_get_decode(rsdk_pipeline_reply(p, 7), &str, NULL), RSDK_OK);
     assert_true(str.nil);
     assert_null(rsdk_pipeline_reply(p, 8));
 

@@ -23,9 +23,9 @@ static void run(rsdk_test_server *srv, int protocol) {
     assert_non_null(strstr(bad->str, "not an integer"));
     /* The generated decoder reports the slot's error as such. */
     int64_t v = 0;
-    assert_int_not_equal(rcore_incr_decode(bad, &v), RSDK_OK);
+    assert_int_not_equal(rcore_incr_decode(bad, &v, NULL), RSDK_OK);
     live_assert_str(rsdk_pipeline_reply(p, 2), "OK");
-    assert_int_equal(rcore_incr_decode(rsdk_pipeline_reply(p, 3), &v), RSDK_OK);
+    assert_int_equal(rcore_incr_decode(rsdk_pipeline_reply(p, 3), &v, NULL), RSDK_OK);
     assert_int_equal(v, 42);
     const rsdk_reply *wt = rsdk_pipeline_reply(p, 4);
     assert_int_equal(wt->type, RSDK_REPLY_ERROR);

@@ -76,23 +76,56 @@ RSDK_API void rsdk_gen_same_count(rsdk_gen_enc *e, size_t n, size_t want, bool o
 
 /* ---- decoding ------------------------------------------------------------ */
 
-/* Each checks `r` for the result kind. An error reply gives its mapped code
- * (RSDK_ERR_WRONGTYPE, ...); a reply of the wrong type gives
- * RSDK_ERR_UNEXPECTED_REPLY and a nil where none is allowed RSDK_ERR_NIL.
- * `out` is written only on RSDK_OK and may be NULL (check only). */
-RSDK_API rsdk_status rsdk_gen_decode_status(const rsdk_reply *r);
-RSDK_API rsdk_status rsdk_gen_decode_int(const rsdk_reply *r, int64_t *out);
-RSDK_API rsdk_status rsdk_gen_decode_int_or_nil(const rsdk_reply *r, rsdk_int_or_nil *out);
-RSDK_API rsdk_status rsdk_gen_decode_bool(const rsdk_reply *r, bool *out);
-RSDK_API rsdk_status rsdk_gen_decode_double(const rsdk_reply *r, double *out);
-RSDK_API rsdk_status rsdk_gen_decode_double_or_nil(const rsdk_reply *r, rsdk_double_or_nil *out);
+/* Bit of one rsdk_reply_type in rsdk_gen_expect.types. */
+#define RSDK_GEN_T(type) (1u << RSDK_REPLY_##type)
+/* Every reply type but an error: a free-form reply (no schema, or "any"). */
+#define RSDK_GEN_T_ANY (RSDK_GEN_T(STRING) | RSDK_GEN_T(STATUS) | RSDK_GEN_T(INTEGER) |      \
+                        RSDK_GEN_T(DOUBLE) | RSDK_GEN_T(NIL) | RSDK_GEN_T(BOOL) |            \
+                        RSDK_GEN_T(BIGNUM) | RSDK_GEN_T(VERB) | RSDK_GEN_T(ARRAY) |          \
+                        RSDK_GEN_T(MAP) | RSDK_GEN_T(SET) | RSDK_GEN_T(PUSH))
+
+/* What one command may answer, from its reply schema (one static per
+ * command, generated). `types` holds the reply types accepted at the top
+ * of the reply on either protocol (the RESP3 types the schema names plus
+ * the RESP2 forms of them); `expected` names them for messages ("string or
+ * nil"); `status` is the one text a status-only command answers ("OK"),
+ * else NULL. */
+typedef struct rsdk_gen_expect {
+    const char *command;  /* "GET" */
+    uint32_t types;       /* RSDK_GEN_T bits */
+    const char *expected; /* "string or nil" */
+    const char *status;   /* "OK", or NULL */
+} rsdk_gen_expect;
+
+/* Each checks `r` against `x` and the result kind. A reply type outside
+ * x->types gives RSDK_ERR_UNEXPECTED_REPLY ("GET: unexpected reply type
+ * status (expected string or nil)"), or RSDK_ERR_NIL for a nil; an error
+ * reply gives its mapped code (RSDK_ERR_WRONGTYPE, ...) and its text; a
+ * value the kind cannot read (text that is no number, another status
+ * text) gives RSDK_ERR_UNEXPECTED_REPLY too. The detail goes to `err` (may
+ * be NULL). `out` is written only on RSDK_OK and may be NULL (check only). */
+RSDK_API rsdk_status rsdk_gen_decode_status(const rsdk_reply *r, const rsdk_gen_expect *x,
+                                            rsdk_error *err);
+RSDK_API rsdk_status rsdk_gen_decode_int(const rsdk_reply *r, const rsdk_gen_expect *x,
+                                         int64_t *out, rsdk_error *err);
+RSDK_API rsdk_status rsdk_gen_decode_int_or_nil(const rsdk_reply *r, const rsdk_gen_expect *x,
+                                                rsdk_int_or_nil *out, rsdk_error *err);
+RSDK_API rsdk_status rsdk_gen_decode_bool(const rsdk_reply *r, const rsdk_gen_expect *x, bool *out,
+                                          rsdk_error *err);
+RSDK_API rsdk_status rsdk_gen_decode_double(const rsdk_reply *r, const rsdk_gen_expect *x,
+                                            double *out, rsdk_error *err);
+RSDK_API rsdk_status rsdk_gen_decode_double_or_nil(const rsdk_reply *r, const rsdk_gen_expect *x,
+                                                   rsdk_double_or_nil *out, rsdk_error *err);
 /* Borrows from `r` (owner NULL). */
-RSDK_API rsdk_status rsdk_gen_decode_string(const rsdk_reply *r, rsdk_string *out);
+RSDK_API rsdk_status rsdk_gen_decode_string(const rsdk_reply *r, const rsdk_gen_expect *x,
+                                            rsdk_string *out, rsdk_error *err);
 /* Normalises `r` in place to table[1] (rsdk_reply_normalize: type tags
  * only, so RESP2 layouts that need new nodes stay as received) and hands it
- * back as *out. `table` may be NULL (the shape-free rules only). */
-RSDK_API rsdk_status rsdk_gen_decode_reply(const rsdk_reply *r, const rsdk_shape *table,
-                                           const rsdk_reply **out);
+ * back as *out. `table` may be NULL (the shape-free rules only). Only the
+ * top node's type is checked against `x`. */
+RSDK_API rsdk_status rsdk_gen_decode_reply(const rsdk_reply *r, const rsdk_gen_expect *x,
+                                           const rsdk_shape *table, const rsdk_reply **out,
+                                           rsdk_error *err);
 
 /* ---- sync calls and queueing --------------------------------------------- */
 
@@ -112,23 +145,29 @@ RSDK_API void rsdk_gen_call_init(rsdk_gen_call *k, rsdk_client *c);
  * is released in every case. */
 RSDK_API rsdk_status rsdk_gen_call_run(rsdk_gen_call *k, rsdk_status encoded, rsdk_reply **reply);
 
-/* Decode a reply a sync call owns, then free it or hand it over. On
- * failure the reply is freed, the client's error says why, and *out is
- * untouched. `out` may be NULL (result checked, then dropped). */
-RSDK_API rsdk_status rsdk_gen_take_status(rsdk_client *c, rsdk_reply *r);
-RSDK_API rsdk_status rsdk_gen_take_int(rsdk_client *c, rsdk_reply *r, int64_t *out);
-RSDK_API rsdk_status rsdk_gen_take_int_or_nil(rsdk_client *c, rsdk_reply *r, rsdk_int_or_nil *out);
-RSDK_API rsdk_status rsdk_gen_take_bool(rsdk_client *c, rsdk_reply *r, bool *out);
-RSDK_API rsdk_status rsdk_gen_take_double(rsdk_client *c, rsdk_reply *r, double *out);
+/* Decode a reply a sync call owns (checked against `x` as the decoders
+ * do), then free it or hand it over. On failure the reply is freed, the
+ * client's error says why, and *out is untouched. `out` may be NULL
+ * (result checked, then dropped). */
+RSDK_API rsdk_status rsdk_gen_take_status(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x);
+RSDK_API rsdk_status rsdk_gen_take_int(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
+                                       int64_t *out);
+RSDK_API rsdk_status rsdk_gen_take_int_or_nil(rsdk_client *c, rsdk_reply *r,
+                                              const rsdk_gen_expect *x, rsdk_int_or_nil *out);
+RSDK_API rsdk_status rsdk_gen_take_bool(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
+                                        bool *out);
+RSDK_API rsdk_status rsdk_gen_take_double(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
+                                          double *out);
 RSDK_API rsdk_status rsdk_gen_take_double_or_nil(rsdk_client *c, rsdk_reply *r,
-                                                 rsdk_double_or_nil *out);
+                                                 const rsdk_gen_expect *x, rsdk_double_or_nil *out);
 /* The string keeps `r` as its owner. */
-RSDK_API rsdk_status rsdk_gen_take_string(rsdk_client *c, rsdk_reply *r, rsdk_string *out);
+RSDK_API rsdk_status rsdk_gen_take_string(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
+                                          rsdk_string *out);
 /* `r` brought fully to the form table[1] describes (rsdk_reply_reshape:
  * a rebuilt tree replaces `r` where RESP2's layout differs) becomes *out.
  * `table` may be NULL (the shape-free rules only). */
-RSDK_API rsdk_status rsdk_gen_take_reply(rsdk_client *c, rsdk_reply *r, const rsdk_shape *table,
-                                         rsdk_reply **out);
+RSDK_API rsdk_status rsdk_gen_take_reply(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
+                                         const rsdk_shape *table, rsdk_reply **out);
 
 /* Queue wrappers: the buffer of a pipeline to encode one command into (NULL
  * for a NULL pipeline), then rsdk_gen_queue_done to commit it (RSDK_OK) or
