@@ -70,7 +70,7 @@ static void test_block_time_extends_the_deadline(void **state) {
     long long t0 = now_ms();
     assert_int_equal(rcore_blpop(c, &key, 1, 1.0, &r), RSDK_OK);
     assert_true(now_ms() - t0 >= 950);
-    assert_int_equal(rcore_blpop_decode(r, &got), RSDK_OK);
+    assert_int_equal(rcore_blpop_decode(r, &got, NULL), RSDK_OK);
     assert_true(got == NULL || got->type == RSDK_REPLY_NIL);
     rsdk_reply_free(r);
 

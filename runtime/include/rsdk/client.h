@@ -119,7 +119,9 @@ RSDK_API const rsdk_error *rsdk_client_error(const rsdk_client *c);
 /* Records `e` (copied) as the client's last failure, so code that rejects a
  * command before sending it (generated command wrappers checking their
  * arguments or decoding a reply) reports through rsdk_client_error() like the
- * client's own calls. The connection is not affected. Returns e->code, or
+ * client's own calls. The connection is not affected, except by
+ * RSDK_ERR_UNEXPECTED_REPLY (a decoder saw a reply type its command never
+ * returns: the stream is out of step), which breaks it. Returns e->code, or
  * RSDK_ERR_INVALID_ARG for a NULL `c` or `e`. */
 RSDK_API rsdk_status rsdk_client_set_error(rsdk_client *c, const rsdk_error *e);
 
