@@ -7,7 +7,7 @@ pkgs=(
   bazel-bootstrap build-essential clang-14 libclang-rt-14-dev
   libjansson-dev libssl-dev libcurl4-openssl-dev libcmocka-dev
   libevent-dev libuv1-dev redis-server redis-tools openssl ca-certificates
-  python3
+  python3 debian-archive-keyring
 )
 
 missing=()

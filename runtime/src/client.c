@@ -45,6 +45,7 @@ static void wipe_free(char *s) {
 
 static void client_free(rsdk_client *c) {
     if (c->conn) rsdk__client_on_close(c, RSDK_OK);
+    rsdk_reply_free(c->held);
     rsdk__conn_free(c->conn);
     if (c->upgrade == rsdk__tls_upgrade) rsdk__tls_ctx_free(c->upgrade_arg); /* after its conn */
     rsdk_reader_free(c->reader);
@@ -142,6 +143,8 @@ void rsdk_client_set_push_handler(rsdk_client *c, rsdk_client_push_fn fn, void *
 
 rsdk_status rsdk__client_break(rsdk_client *c, rsdk_status s) {
     if (c->conn) rsdk__client_on_close(c, s);
+    rsdk_reply_free(c->held); /* the old stream's */
+    c->held = NULL;
     rsdk__conn_free(c->conn);
     c->conn = NULL;
     return s;
@@ -222,7 +225,43 @@ rsdk_status rsdk__client_write(rsdk_client *c, const char *p, size_t len) {
     return s ? rsdk__client_break(c, timed_out(c, s)) : RSDK_OK;
 }
 
+/* A RESP3 push outside pub/sub: the push hook (pub/sub, tracking) may take
+ * it over, else the push handler gets it, else it is dropped. */
+static void deliver_push(rsdk_client *c, rsdk_reply *push) {
+    rsdk__client_on_push(c, push);
+    if (c->push_hook && c->push_hook(c, push)) return;
+    if (c->push_fn)
+        c->push_fn(c, push, c->push_ud);
+    else
+        rsdk_reply_free(push);
+}
+
+/* After the last reply a call owes: hands pushes that are already buffered
+ * to deliver_push before the call returns, without waiting for more bytes.
+ * Servers may write a push right behind a reply (Redis 8.0's DEBUG PROTOCOL
+ * push, every server's invalidation for a key the connection itself just
+ * changed). The reader cannot peek, so a whole non-push reply read here is
+ * held in c->held and is the next reply read, as if still unread. Not in
+ * pub/sub (pushes are replies there) nor on RESP2 (no pushes). */
+static void drain_pushes(rsdk_client *c) {
+    if (c->protocol != 3 || c->push_as_reply || c->pending != 1) return;
+    while (!c->held && rsdk_reader_pending(c->reader) > 0) {
+        rsdk_reply *r = NULL;
+        if (rsdk_reader_get(c->reader, &r) != RSDK_OK || !r) return; /* the next read reports */
+        if (r->type == RSDK_REPLY_PUSH)
+            deliver_push(c, r);
+        else
+            c->held = r;
+    }
+}
+
 rsdk_status rsdk__client_read_reply(rsdk_client *c, rsdk_reply **out) {
+    if (c->held) {
+        *out = c->held;
+        c->held = NULL;
+        drain_pushes(c);
+        return RSDK_OK;
+    }
     for (;;) {
         rsdk_reply *r = NULL;
         rsdk_status gs = rsdk_reader_get(c->reader, &r);
@@ -240,15 +279,11 @@ rsdk_status rsdk__client_read_reply(rsdk_client *c, rsdk_reply **out) {
         if (r) {
             if (r->type == RSDK_REPLY_PUSH && !c->push_as_reply) {
                 /* Out-of-band: never the answer to the command in flight. */
-                rsdk__client_on_push(c, r);
-                if (c->push_hook && c->push_hook(c, r)) continue; /* pub/sub, tracking */
-                if (c->push_fn)
-                    c->push_fn(c, r, c->push_ud);
-                else
-                    rsdk_reply_free(r);
+                deliver_push(c, r);
                 continue;
             }
             *out = r;
+            drain_pushes(c);
             return RSDK_OK;
         }
         char *area;

@@ -72,6 +72,9 @@ struct rsdk_client {
                            * left (the retry layer's "safe to resend") */
     rsdk_client_push_fn push_fn;
     void *push_ud;
+    rsdk_reply *held;     /* a whole reply read ahead while looking for
+                           * pushes behind a call's last reply: the next
+                           * reply read (client.c, drain_pushes) */
     rsdk_error err;
 
     /* Session layer (txn*.c, pubsub*.c). A pool must not hand out a client

@@ -49,7 +49,8 @@ void rsdk__client_state_set(rsdk_client *c, unsigned bits, bool on) {
 
 bool rsdk__client_dirty(const rsdk_client *c) {
     return c->state != 0 || c->in_multi || c->watching || c->pending != 0 || c->push_as_reply ||
-           c->push_hook != NULL || (c->reader && rsdk_reader_pending(c->reader) > 0);
+           c->push_hook != NULL || c->held != NULL ||
+           (c->reader && rsdk_reader_pending(c->reader) > 0);
 }
 
 bool rsdk__client_idle_ok(rsdk_client *c) {

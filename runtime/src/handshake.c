@@ -109,6 +109,14 @@ static rsdk_status handshake_resp2(rsdk_client *c) {
     return s;
 }
 
+/* True when the server refused HELLO without running it: a HELLO that
+ * carries AUTH authenticates or fails with WRONGPASS, so NOAUTH means the
+ * server checks authentication before it looks the command up, as Valkey
+ * 9 does, and answers NOAUTH where others say "unknown command". */
+static bool hello_refused_unread(const rsdk_client_opts *o, const rsdk_reply *hello) {
+    return o->password && hello->len >= 7 && memcmp(hello->str, "NOAUTH ", 7) == 0;
+}
+
 /* HELLO 3 [AUTH user pass] [SETNAME name], then SELECT, in one write. */
 static rsdk_status handshake_resp3(rsdk_client *c, bool *fallback) {
     const rsdk_client_opts *o = &c->opts;
@@ -138,7 +146,8 @@ static rsdk_status handshake_resp3(rsdk_client *c, bool *fallback) {
     const rsdk_reply *hello = replies[0];
     if (hello->type == RSDK_REPLY_ERROR) {
         rsdk_status code = rsdk_status_from_server(hello->str, hello->len);
-        if (code == RSDK_ERR_UNKNOWN_COMMAND || code == RSDK_ERR_NOPROTO) {
+        if (code == RSDK_ERR_UNKNOWN_COMMAND || code == RSDK_ERR_NOPROTO ||
+            hello_refused_unread(o, hello)) {
             /* A server before 6.0 (or one with HELLO renamed away): whatever
              * SELECT answered does not matter, RESP2 redoes it all. */
             for (size_t i = 0; i < st.n; i++) rsdk_reply_free(replies[i]);

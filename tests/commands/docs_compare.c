@@ -313,7 +313,7 @@ int dc_allow_load(const char *path, dc_allow *out, size_t cap, char *why, size_t
         char *bar1 = strstr(s, " | ");
         char *bar2 = bar1 ? strstr(bar1 + 3, " | ") : NULL;
         if (bar2 == NULL || (size_t)n == cap) {
-            snprintf(why, whylen, "%s:%d: expected \"scope | difference | reason\"", path, lineno);
+            snprintf(why, whylen, "%s:%d: expected \"servers | difference | reason\"", path, lineno);
             fclose(f);
             return -1;
         }
@@ -324,9 +324,8 @@ int dc_allow_load(const char *path, dc_allow *out, size_t cap, char *why, size_t
         snprintf(a->scope, sizeof a->scope, "%s", trim(s));
         snprintf(a->pattern, sizeof a->pattern, "%s", trim(bar1 + 3));
         snprintf(a->reason, sizeof a->reason, "%s", trim(bar2 + 3));
-        bool scope_ok = strcmp(a->scope, "*") == 0 || (a->scope[0] == '<' && a->scope[1] >= '0' && a->scope[1] <= '9');
-        if (!scope_ok || a->pattern[0] == '\0' || a->reason[0] == '\0') {
-            snprintf(why, whylen, "%s:%d: bad scope, empty difference or empty reason", path, lineno);
+        if (a->scope[0] == '\0' || a->pattern[0] == '\0' || a->reason[0] == '\0') {
+            snprintf(why, whylen, "%s:%d: empty servers, difference or reason", path, lineno);
             fclose(f);
             return -1;
         }
@@ -336,13 +335,22 @@ int dc_allow_load(const char *path, dc_allow *out, size_t cap, char *why, size_t
     return n;
 }
 
-static bool in_scope(const dc_allow *a, const char *version) {
-    return a->scope[0] == '*' || mc_version_cmp(version, a->scope + 1) < 0;
+bool dc_allow_in_scope(const dc_allow *a, const char *server_key) {
+    const char *p = a->scope;
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        char word[sizeof a->scope];
+        snprintf(word, sizeof word, "%.*s", (int)n, p);
+        if (n > 0 && fnmatch(word, server_key, 0) == 0) return true;
+        p += n;
+        p += strspn(p, " ");
+    }
+    return false;
 }
 
-dc_allow *dc_allow_match(dc_allow *list, size_t n, const char *diff_line, const char *server_version) {
+dc_allow *dc_allow_match(dc_allow *list, size_t n, const char *diff_line, const char *server_key) {
     for (size_t i = 0; i < n; i++)
-        if (in_scope(&list[i], server_version) && fnmatch(list[i].pattern, diff_line, 0) == 0) {
+        if (dc_allow_in_scope(&list[i], server_key) && fnmatch(list[i].pattern, diff_line, 0) == 0) {
             list[i].hits++;
             return &list[i];
         }

@@ -37,18 +37,23 @@ void dc_compare(const rsdk_command_meta *table, size_t n, const rsdk_reply *docs
 /* ---- allow-list ------------------------------------------------------------ */
 
 typedef struct dc_allow {
-    char scope[16];    /* "*" or "<7.2.0" */
+    char scope[64];    /* server keys or patterns: "redis-7.0 valkey-*", "*" */
     char pattern[DC_LINE];
-    char reason[256];
+    char reason[320];
     size_t hits;
 } dc_allow;
 
-/* Reads `path`: lines "scope | pattern | reason", '#' comments. Returns the
- * number of entries (at most `cap`), or -1 when the file cannot be read or
- * a line is malformed (the message says which, in `why`). */
+/* Reads `path`: lines "servers | pattern | reason", '#' comments. Returns
+ * the number of entries (at most `cap`), or -1 when the file cannot be read
+ * or a line is malformed (the message says which, in `why`). */
 int dc_allow_load(const char *path, dc_allow *out, size_t cap, char *why, size_t whylen);
 
-/* The entry that explains `diff` on a server of `server_version`, or NULL. */
-dc_allow *dc_allow_match(dc_allow *list, size_t n, const char *diff, const char *server_version);
+/* True when one of the entry's server patterns matches `server_key`
+ * ("redis-7.0", "valkey-9.1": rsdk_test_server_ident.key). */
+bool dc_allow_in_scope(const dc_allow *a, const char *server_key);
+
+/* The first entry for `server_key` that explains `diff` (its hits counted),
+ * or NULL. */
+dc_allow *dc_allow_match(dc_allow *list, size_t n, const char *diff, const char *server_key);
 
 #endif

@@ -134,6 +134,19 @@ typedef struct mc_older {
  * else NULL. */
 const mc_older *mc_older_server(const char *name, const char *server_version);
 
+/* A cluster-group command that servers of `family` from version `since`
+ * answer without cluster mode, with the reason. */
+typedef struct mc_standalone {
+    const char *name;
+    const char *family; /* "redis" or "valkey" */
+    const char *since;  /* the family's own version */
+    const char *why;
+} mc_standalone;
+
+/* The entry for `name` on a server of `family` at `version` (its own
+ * version, not the Redis version Valkey claims), else NULL. */
+const mc_standalone *mc_answers_standalone(const char *name, const char *family, const char *version);
+
 /* Commands that set up what the others need: fixtures of every type (after
  * FLUSHALL), the script and the function library. NULL-terminated list of
  * NULL-terminated argvs. */

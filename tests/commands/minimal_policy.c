@@ -44,6 +44,26 @@ unsigned mc_flags(const char *name) {
     return 0;
 }
 
+/* Cluster-group commands a server answers without cluster mode, where
+ * Redis refuses them with "cluster support disabled". */
+#define VALKEY_READONLY                                                                     \
+    "Valkey accepts READONLY/READWRITE without cluster mode since its standalone replicas " \
+    "redirect (8.0, CLIENT CAPA REDIRECT; valkey-io/valkey#1348)"
+static const mc_standalone STANDALONE[] = {
+    {"READONLY", "valkey", "8.0.0", VALKEY_READONLY},
+    {"READWRITE", "valkey", "8.0.0", VALKEY_READONLY},
+    {"CLUSTER KEYSLOT", "valkey", "9.1.0",
+     "Valkey 9.1 computes the hash slot without cluster mode (valkey-io/valkey#3040)"},
+};
+
+const mc_standalone *mc_answers_standalone(const char *name, const char *family, const char *version) {
+    for (size_t i = 0; i < sizeof STANDALONE / sizeof STANDALONE[0]; i++)
+        if (strcasecmp(STANDALONE[i].name, name) == 0 && strcmp(STANDALONE[i].family, family) == 0 &&
+            mc_version_cmp(version, STANDALONE[i].since) >= 0)
+            return &STANDALONE[i];
+    return NULL;
+}
+
 static const mc_older OLDER[] = {
     {"COMMAND GETKEYS", "7.2.0",
      "arity -4 before redis/redis#11201 made the command's arguments optional (arity -3)"},

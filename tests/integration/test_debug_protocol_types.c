@@ -122,8 +122,10 @@ static void aggregates(rsdk_client *c, int proto) {
     rsdk_reply_free(r);
 }
 
-/* The push arrives before the real reply: it must go to the push handler,
- * and the command gets the string that follows it. */
+/* The push must go to the push handler by the time the call returns, and
+ * the command gets the real reply, in either order the server writes them:
+ * Redis 7.0 and Valkey write the push first, Redis 8.0 right after the
+ * reply (in the same write, so it is already buffered). */
 static void push(rsdk_client *c, int proto) {
     rsdk_reply *got = NULL;
     push_count = 0;

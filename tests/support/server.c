@@ -271,3 +271,38 @@ bool rsdk_test_have_ipv6_loopback(void) {
     close(fd);
     return ok;
 }
+
+/* The value of `field` ("redis_version") in an INFO text into out, or "". */
+static void info_field(const char *info, const char *field, char *out, size_t cap) {
+    size_t n = strlen(field);
+    out[0] = '\0';
+    for (const char *p = info; (p = strstr(p, field)) != NULL; p += n) {
+        if ((p == info || p[-1] == '\n') && p[n] == ':') {
+            p += n + 1;
+            snprintf(out, cap, "%.*s", (int)strcspn(p, "\r\n"), p);
+            return;
+        }
+    }
+}
+
+void rsdk_test_server_identify(rsdk_client *c, rsdk_test_server_ident *out) {
+    rsdk_reply *r = NULL;
+    rsdk_status st = rsdk_client_command(c, &r, "INFO", "server", (const char *)NULL);
+    if (st != RSDK_OK || (r->type != RSDK_REPLY_STRING && r->type != RSDK_REPLY_VERB))
+        fail_msg("INFO server: %s (%s)", rsdk_status_name(st), rsdk_client_error(c)->message);
+    info_field(r->str, "redis_version", out->redis_version, sizeof out->redis_version);
+    info_field(r->str, "server_name", out->family, sizeof out->family);
+    if (strcmp(out->family, "valkey") == 0) {
+        info_field(r->str, "valkey_version", out->version, sizeof out->version);
+    } else {
+        snprintf(out->family, sizeof out->family, "redis");
+        snprintf(out->version, sizeof out->version, "%s", out->redis_version);
+    }
+    rsdk_reply_free(r);
+    /* major.minor: the version up to its second dot */
+    const char *dot = strchr(out->version, '.');
+    size_t n = dot ? (size_t)(dot - out->version) + 1 + strcspn(dot + 1, ".") : strlen(out->version);
+    snprintf(out->key, sizeof out->key, "%s-%.*s", out->family, (int)n, out->version);
+    if (out->redis_version[0] == '\0' || out->version[0] == '\0')
+        fail_msg("INFO server names no version (family %s)", out->family);
+}

@@ -99,6 +99,19 @@ rsdk_client *rsdk_test_client_open(const rsdk_client_opts *o);
 long long rsdk_test_now_ms(void);
 void rsdk_test_sleep_ms(long ms);
 
+/* What a server says it is in INFO server. Valkey names itself in
+ * server_name and valkey_version, and keeps redis_version at the Redis it
+ * forked from (7.2.4) for clients that look at that. */
+typedef struct rsdk_test_server_ident {
+    char family[16];        /* "valkey" (server_name), else "redis" */
+    char version[32];       /* the family's own version (valkey_version or redis_version) */
+    char redis_version[32]; /* the Redis version the server reports or claims */
+    char key[48];           /* "<family>-<major>.<minor>": "redis-7.0", "valkey-9.1" */
+} rsdk_test_server_ident;
+
+/* Fills *out from INFO server sent through `c`; fails the test on error. */
+void rsdk_test_server_identify(rsdk_client *c, rsdk_test_server_ident *out);
+
 /* True when this machine can bind the IPv6 loopback address ::1. */
 bool rsdk_test_have_ipv6_loopback(void);
 
