@@ -130,7 +130,10 @@ int rsdk__ps_keepalive_due(const rsdk_pubsub *ps);
  * ordinary command on the connection gets its own reply. */
 rsdk_status rsdk__ps_settle(rsdk_pubsub *ps);
 
-/* Appends SUBSCRIBE-family commands for names (chunked) to `b`. */
+/* Names per SUBSCRIBE-family command: keeps each command small. */
+#define PS_CHUNK 512
+
+/* Appends SUBSCRIBE-family commands for names (one per PS_CHUNK) to `b`. */
 void rsdk__ps_encode(rsdk_buf *b, const char *cmd, const rsdk_str *names, size_t n);
 
 /* Appends commands re-subscribing everything in the sets; returns the

@@ -245,9 +245,6 @@ rsdk_status rsdk__ps_settle(rsdk_pubsub *ps) {
     return RSDK_OK;
 }
 
-/* Names per command when resubscribing many: keeps each command small. */
-#define PS_CHUNK 512
-
 void rsdk__ps_encode(rsdk_buf *b, const char *cmd, const rsdk_str *names, size_t n) {
     for (size_t at = 0; at < n; at += PS_CHUNK) {
         size_t k = n - at < PS_CHUNK ? n - at : PS_CHUNK;

@@ -32,6 +32,57 @@ static rsdk_status run(rsdk_pubsub *ps, const rsdk_buf *b, size_t want) {
     return rsdk__ps_await(ps);
 }
 
+/* Sends `cmd` for names[0..n) one command of at most PS_CHUNK names at a
+ * time, each awaited before the next goes out: a server's error reply then
+ * stands for exactly one command (it refuses the whole command, with no
+ * confirmation), so no count drifts, and *done (may be NULL) tells how many
+ * names the server took before a failure. A connection that is not in sync
+ * is re-opened instead, which restores the whole set. */
+static rsdk_status send_chunks(rsdk_pubsub *ps, const char *cmd, const rsdk_str *names, size_t n,
+                               size_t *done) {
+    if (done) *done = 0;
+    if (!in_sync(ps)) return rsdk__ps_ensure(ps, -1, true);
+    rsdk_status s = RSDK_OK;
+    for (size_t at = 0; at < n && !s;) {
+        size_t k = n - at < PS_CHUNK ? n - at : PS_CHUNK;
+        rsdk_buf b;
+        rsdk_buf_init(&b);
+        rsdk__ps_encode(&b, cmd, names + at, k);
+        s = run(ps, &b, k);
+        rsdk_buf_deinit(&b);
+        if (!s) at += k;
+        if (done) *done = at;
+    }
+    if (s && rsdk_err_class(s) != RSDK_CLASS_RESPONSE && !ps->c->conn) rsdk__ps_lost(ps, s);
+    return s;
+}
+
+/* After a failure that may leave the server with names the set lacks:
+ * closes the connection, so that the reconnect restores exactly the set. */
+static void resync_later(rsdk_pubsub *ps, rsdk_status s) {
+    if (!ps->c->conn) return;
+    rsdk__client_break(ps->c, s);
+    rsdk__ps_lost(ps, s);
+}
+
+/* A failed subscribe leaves nothing subscribed: unsubscribes the names it
+ * added among names[0..done), which the server took before the failure.
+ * The first failure stays the error. */
+static void undo(rsdk_pubsub *ps, int kind, const rsdk_str *names, const bool *added, size_t done) {
+    rsdk_error first = ps->err;
+    rsdk_str chunk[PS_CHUNK];
+    rsdk_status s = RSDK_OK;
+    for (size_t i = 0, k = 0; i < done && !s; i++) {
+        if (added[i]) chunk[k++] = names[i];
+        if (k == PS_CHUNK || (k && i + 1 == done)) {
+            s = send_chunks(ps, UNSUB[kind], chunk, k, NULL);
+            k = 0;
+        }
+    }
+    if (s) resync_later(ps, s);
+    ps->err = first;
+}
+
 static rsdk_status subscribe(rsdk_pubsub *ps, int kind, const rsdk_str *names, size_t n) {
     if (!ps) return RSDK_ERR_INVALID_ARG;
     rsdk_status s = check(ps, SUB[kind], names, n, false);
@@ -44,24 +95,16 @@ static rsdk_status subscribe(rsdk_pubsub *ps, int kind, const rsdk_str *names, s
         if (r < 0) s = rsdk_error_set(&ps->err, RSDK_ERR_NOMEM, 0, NULL);
         added[i] = r == 1;
     }
-    if (!s) {
-        if (in_sync(ps)) {
-            rsdk_buf b;
-            rsdk_buf_init(&b);
-            rsdk__ps_encode(&b, SUB[kind], names, n);
-            s = run(ps, &b, n);
-            rsdk_buf_deinit(&b);
-            if (s && rsdk_err_class(s) != RSDK_CLASS_RESPONSE && !ps->c->conn) rsdk__ps_lost(ps, s);
-        } else {
-            s = rsdk__ps_ensure(ps, -1, true); /* restores the whole set, new names too */
-        }
-    }
+    size_t done = 0;
+    if (!s) s = send_chunks(ps, SUB[kind], names, n, &done);
     /* Refused by the server (or no memory): the set must not promise what
-     * the server does not have. A connection failure keeps the names: the
-     * reconnect subscribes them. */
-    if (s && (rsdk_err_class(s) == RSDK_CLASS_RESPONSE || s == RSDK_ERR_NOMEM))
+     * the server does not have, nor the server have what the set lacks. A
+     * connection failure keeps the names: the reconnect subscribes them. */
+    if (s && (rsdk_err_class(s) == RSDK_CLASS_RESPONSE || s == RSDK_ERR_NOMEM)) {
+        if (done) undo(ps, kind, names, added, done);
         for (size_t i = 0; i < n; i++)
             if (added[i]) rsdk__psset_remove(set, names[i].ptr, names[i].len);
+    }
     rsdk__free(added);
     return s;
 }
@@ -70,39 +113,27 @@ static rsdk_status unsubscribe(rsdk_pubsub *ps, int kind, const rsdk_str *names,
     if (!ps) return RSDK_ERR_INVALID_ARG;
     rsdk_status s = check(ps, UNSUB[kind], names, n, true);
     if (s) return s;
+    /* The names leave the set before anything is sent, so a reconnect on
+     * the way does not bring them back. */
     rsdk__psset *set = &ps->sets[kind];
-    rsdk_buf b;
-    rsdk_buf_init(&b);
-    size_t want = n;
-    if (n == 0) {
-        /* Every name of the set, encoded before the set lets them go. */
-        want = set->count;
-        if (want == 0) return RSDK_OK;
-        rsdk_str *all = want <= SIZE_MAX / sizeof *all ? rsdk__malloc(want * sizeof *all) : NULL;
-        bool got = all != NULL;
-        if (got) {
-            size_t k = 0;
-            for (size_t i = 0; i < set->cap; i++)
-                if (set->slot[i].ptr) all[k++] = rsdk_str_n(set->slot[i].ptr, set->slot[i].len);
-            rsdk__ps_encode(&b, UNSUB[kind], all, k);
-            rsdk__free(all);
-        }
-        if (!got || b.failed) {
-            rsdk_buf_deinit(&b);
-            return rsdk_error_set(&ps->err, RSDK_ERR_NOMEM, 0, NULL);
-        }
-        rsdk__psset_free(set);
+    rsdk__psset gone = {0};
+    rsdk_str *all = NULL;
+    if (n == 0) { /* every name of the set: taken out of it, kept alive here */
+        if (set->count == 0) return RSDK_OK;
+        all = set->count <= SIZE_MAX / sizeof *all ? rsdk__malloc(set->count * sizeof *all) : NULL;
+        if (!all) return rsdk_error_set(&ps->err, RSDK_ERR_NOMEM, 0, NULL);
+        gone = *set;
+        *set = (rsdk__psset){0};
+        for (size_t i = 0; i < gone.cap; i++)
+            if (gone.slot[i].ptr) all[n++] = rsdk_str_n(gone.slot[i].ptr, gone.slot[i].len);
+        names = all;
     } else {
-        rsdk__ps_encode(&b, UNSUB[kind], names, n);
         for (size_t i = 0; i < n; i++) rsdk__psset_remove(set, names[i].ptr, names[i].len);
     }
-    if (in_sync(ps)) {
-        s = run(ps, &b, want);
-        if (s && rsdk_err_class(s) != RSDK_CLASS_RESPONSE && !ps->c->conn) rsdk__ps_lost(ps, s);
-    } else {
-        s = rsdk__ps_ensure(ps, -1, true); /* a new connection has none of them */
-    }
-    rsdk_buf_deinit(&b);
+    s = send_chunks(ps, UNSUB[kind], names, n, NULL);
+    if (s) resync_later(ps, s); /* refused, or a chunk not sent */
+    rsdk__free(all);
+    rsdk__psset_free(&gone);
     return s;
 }
 

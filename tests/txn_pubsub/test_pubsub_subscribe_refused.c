@@ -5,13 +5,7 @@
 
 static void run(rsdk_test_server *srv, int protocol) {
     rsdk_client *admin = rsdk_test_client(srv, 3, true);
-    CMD_STR(admin, "OK", "ACL", "SETUSER", "limited", "reset", "on", ">limited-pw", "~*",
-            "resetchannels", "&allowed:*", "+@all");
-    rsdk_pubsub_opts o;
-    tp_pubsub_opts(srv, &o, protocol, true);
-    o.client.username = "limited";
-    o.client.password = "limited-pw";
-    rsdk_pubsub *ps = tp_pubsub_open(&o);
+    rsdk_pubsub *ps = tp_limited_pubsub(srv, admin, protocol);
     tp_sub(ps, 'c', "allowed:1");
 
     const rsdk_str mixed[] = {{"allowed:2", 9}, {"denied", 6}};

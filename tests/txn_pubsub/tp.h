@@ -31,6 +31,20 @@ static inline rsdk_pubsub *tp_pubsub(const rsdk_test_server *s, int protocol, bo
     return tp_pubsub_open(&o);
 }
 
+/* Creates the ACL user "limited" (every command and key, but channels
+ * "allowed:*" only) through `admin` and opens a subscriber logged in as it.
+ * The test removes the user: ACL DELUSER limited. */
+static inline rsdk_pubsub *tp_limited_pubsub(const rsdk_test_server *s, rsdk_client *admin,
+                                             int protocol) {
+    CMD_STR(admin, "OK", "ACL", "SETUSER", "limited", "reset", "on", ">limited-pw", "~*",
+            "resetchannels", "&allowed:*", "+@all");
+    rsdk_pubsub_opts o;
+    tp_pubsub_opts(s, &o, protocol, true);
+    o.client.username = "limited";
+    o.client.password = "limited-pw";
+    return tp_pubsub_open(&o);
+}
+
 /* Subscribes (kind 'c', 'p' or 's') to one name; fails the test on error. */
 static inline void tp_sub(rsdk_pubsub *ps, char kind, const char *name) {
     rsdk_str n = rsdk_str_c(name);

@@ -117,8 +117,10 @@ RSDK_API const rsdk_error *rsdk_pubsub_error(const rsdk_pubsub *ps);
  * after this returns is delivered. Messages arriving meanwhile are queued
  * for rsdk_pubsub_next. Failures: RSDK_ERR_INVALID_ARG (n == 0, a NULL
  * array or name); a server error (e.g. RSDK_ERR_NOPERM from ACLs): nothing
- * was subscribed; a connection failure: the names stay in the subscription
- * set and are subscribed when rsdk_pubsub_next reconnects. */
+ * was subscribed (more than 512 names go out as several commands; when one
+ * is refused, what the others subscribed is unsubscribed again); a
+ * connection failure: the names stay in the subscription set and are
+ * subscribed when rsdk_pubsub_next reconnects. */
 RSDK_API rsdk_status rsdk_pubsub_subscribe(rsdk_pubsub *ps, const rsdk_str *names, size_t n);
 RSDK_API rsdk_status rsdk_pubsub_psubscribe(rsdk_pubsub *ps, const rsdk_str *names, size_t n);
 RSDK_API rsdk_status rsdk_pubsub_ssubscribe(rsdk_pubsub *ps, const rsdk_str *names, size_t n);
@@ -126,7 +128,8 @@ RSDK_API rsdk_status rsdk_pubsub_ssubscribe(rsdk_pubsub *ps, const rsdk_str *nam
 /* Unsubscribes from names[0..n), or from every name of that kind when n is
  * 0, and waits for the confirmations. The names leave the subscription set
  * at once, so even after a connection failure they are not subscribed
- * again. Messages already received stay queued. */
+ * again; if the server refuses, the connection is re-opened with the set.
+ * Messages already received stay queued. */
 RSDK_API rsdk_status rsdk_pubsub_unsubscribe(rsdk_pubsub *ps, const rsdk_str *names, size_t n);
 RSDK_API rsdk_status rsdk_pubsub_punsubscribe(rsdk_pubsub *ps, const rsdk_str *names, size_t n);
 RSDK_API rsdk_status rsdk_pubsub_sunsubscribe(rsdk_pubsub *ps, const rsdk_str *names, size_t n);

@@ -1,0 +1,385 @@
+/* libFuzzer target for the client's decode path: bytes -> reply reader ->
+ * RESP2/RESP3 reshaping -> a generated decoder of the core module.
+ *
+ * Input: two bytes pick the decoder (an index into rcore_commands, the
+ * module's metadata table, whose decoders the build lists in the same
+ * order), one byte the mode, then:
+ *   mode bit 2: a shape table built from the next bytes, through which the
+ *               reply is reshaped before it is decoded;
+ *   mode bit 1: raw: the rest is fed to the reader as it is, and each reply
+ *               it yields is decoded (bit 3: tight reader limits);
+ *   otherwise:  structured: the rest drives a generator that writes one
+ *               well-formed reply of random types and plausible values
+ *               (RESP3 with bit 0, else RESP2), so decoders see the shapes
+ *               they were written for, and near misses of them.
+ * Each decoder must give RSDK_OK with a sound result, or a clean failure:
+ * the server's code for an error reply, RSDK_ERR_UNEXPECTED_REPLY or
+ * RSDK_ERR_NIL, with its out-parameter untouched. Decoding twice gives the
+ * same verdict; normalising twice changes nothing. ASan checks the frees. */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rsdk/buf.h"
+#include "rsdk/command_meta.h"
+#include "rsdk/core.h"
+#include "rsdk/reader.h"
+#include "rsdk/reply_shape.h"
+#include "runtime/src/reader_internal.h"
+#include "tests/fuzz/fuzz_tree.h"
+
+/* ---- the decoders, in the order of rcore_commands ------------------------ */
+
+typedef union decode_fn {
+    rsdk_status (*status)(const rsdk_reply *r);
+    rsdk_status (*int_)(const rsdk_reply *r, int64_t *out);
+    rsdk_status (*int_or_nil)(const rsdk_reply *r, rsdk_int_or_nil *out);
+    rsdk_status (*bool_)(const rsdk_reply *r, bool *out);
+    rsdk_status (*double_)(const rsdk_reply *r, double *out);
+    rsdk_status (*double_or_nil)(const rsdk_reply *r, rsdk_double_or_nil *out);
+    rsdk_status (*string)(const rsdk_reply *r, rsdk_string *out);
+    rsdk_status (*reply)(const rsdk_reply *r, const rsdk_reply **out);
+} decode_fn;
+
+typedef struct decoder {
+    const char *function;
+    rsdk_result_kind kind;
+    decode_fn fn;
+} decoder;
+
+/* The union member for each kind of the list (int, bool and double are
+ * keywords). */
+#define M_status status
+#define M_int int_
+#define M_int_or_nil int_or_nil
+#define M_bool bool_
+#define M_double double_
+#define M_double_or_nil double_or_nil
+#define M_string string
+#define M_reply reply
+#define D(f, kind, KIND) {#f, RSDK_RESULT_##KIND, {.M_##kind = f##_decode}},
+static const decoder DECODERS[] = {
+#include "tests/fuzz/core_decoders.inc"
+};
+#undef D
+#define NDECODERS (sizeof DECODERS / sizeof DECODERS[0])
+
+/* The list and the metadata table come from the same specs: they must
+ * agree entry by entry, or the index would pick the wrong decoder. */
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+    (void)argc;
+    (void)argv;
+    fuzz_check(NDECODERS == rcore_commands_count, "decoder list and rcore_commands differ in length");
+    for (size_t i = 0; i < NDECODERS; i++) {
+        fuzz_check(strcmp(DECODERS[i].function, rcore_commands[i].function) == 0,
+                   "decoder list and rcore_commands differ in order");
+        fuzz_check(DECODERS[i].kind == rcore_commands[i].result,
+                   "decoder list and rcore_commands differ in result kind");
+    }
+    return 0;
+}
+
+/* ---- input bytes --------------------------------------------------------- */
+
+typedef struct src {
+    const uint8_t *p;
+    size_t n;
+} src;
+
+/* The next byte; 0 once the input is used up, so every input is valid. */
+static uint8_t take(src *s) {
+    if (!s->n) return 0;
+    s->n--;
+    return *s->p++;
+}
+
+/* ---- shape tables -------------------------------------------------------- */
+
+#define MAX_SHAPES 8
+
+static const char *const KEYS[] = {"name", "flags", "score", "value", "id", "entries", "a", "b"};
+#define NKEYS (sizeof KEYS / sizeof KEYS[0])
+
+/* A table of 2..MAX_SHAPES nodes: 0 is ANY, the root is 1, children point
+ * anywhere in the table (cycles too: reshaping follows the reply, which is
+ * finite). */
+static void shapes_build(src *in, rsdk_shape *t) {
+    size_t n = 2 + take(in) % (MAX_SHAPES - 1);
+    memset(t, 0, MAX_SHAPES * sizeof *t);
+    for (size_t i = 1; i < n; i++) {
+        rsdk_shape *s = &t[i];
+        s->kind = (rsdk_shape_kind)(take(in) % (RSDK_SHAPE_PAIRS + 1));
+        s->first = (uint16_t)(take(in) % n);
+        s->other = (uint16_t)(take(in) % n);
+        uint8_t c = take(in);
+        s->count = (uint16_t)(c % 4 < n - s->first ? c % 4 : n - s->first);
+        if (s->kind == RSDK_SHAPE_MAP) {
+            size_t k0 = (c >> 2) % (NKEYS - 3);
+            s->keys = KEYS + k0;
+        }
+    }
+}
+
+/* ---- the reply generator ------------------------------------------------- */
+
+typedef struct gen {
+    src *in;
+    rsdk_buf *out;
+    int protocol;
+    unsigned budget; /* nodes left: keeps trees (and inputs) small */
+} gen;
+
+static void put(gen *g, const char *fmt, ...) {
+    char tmp[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (k > 0) rsdk_buf_append(g->out, tmp, (size_t)k < sizeof tmp ? (size_t)k : sizeof tmp - 1);
+}
+
+/* Words decoders expect somewhere, numbers in every spelling Redis uses
+ * and some it does not. */
+static const char *const WORDS[] = {
+    "OK", "PONG", "QUEUED", "", "0", "1", "-1", "2", "3.5", "-0", "inf", "-inf", "+inf", "nan",
+    "1e400", "9223372036854775807", "-9223372036854775808", "18446744073709551616", "0x10",
+    " 1", "1 ", "name", "flags", "value", "score", "id", "message", "subscribe", "1-0",
+    "0-1", "txt:", "true", "false", "t", "f", "(nil)", "k", "v",
+};
+#define NWORDS (sizeof WORDS / sizeof WORDS[0])
+
+/* What RESP3 allows after ',' and '('. */
+static const char *const DOUBLES[] = {"0", "1", "-1", "3.5", "-0", "1e10", "1.5e-7", "inf", "-inf", "nan"};
+static const char *const BIGNUMS[] = {"0", "-1", "18446744073709551616", "-9223372036854775809",
+                                      "123456789012345678901234567890"};
+#define NDOUBLES (sizeof DOUBLES / sizeof DOUBLES[0])
+#define NBIGNUMS (sizeof BIGNUMS / sizeof BIGNUMS[0])
+
+static const char *const ERRORS[] = {
+    "ERR boom", "WRONGTYPE Operation against a key", "NOPERM no", "MOVED 1 127.0.0.1:7000",
+    "ASK 2 h:1", "NOSCRIPT x", "BUSY y", "LOADING z", "EXECABORT t", "CROSSSLOT k", "x", "",
+};
+#define NERRORS (sizeof ERRORS / sizeof ERRORS[0])
+
+/* A word from the list, or up to 15 raw input bytes. */
+static void word(gen *g, char *buf, size_t cap, size_t *len) {
+    uint8_t w = take(g->in);
+    if (w < 0x80) {
+        const char *s = WORDS[w % NWORDS];
+        *len = strlen(s);
+        memcpy(buf, s, *len);
+        return;
+    }
+    *len = w % 16 < cap ? w % 16 : cap;
+    for (size_t i = 0; i < *len; i++) buf[i] = (char)take(g->in);
+}
+
+static void blob(gen *g, char type, const char *prefix) {
+    char b[32];
+    size_t n;
+    word(g, b, sizeof b, &n);
+    put(g, "%c%zu\r\n%s", type, n + strlen(prefix), prefix);
+    rsdk_buf_append(g->out, b, n);
+    put(g, "\r\n");
+}
+
+/* A one-line type (+ - : , ( ) with text that has no CR or LF. */
+static void line(gen *g, char type, const char *s, size_t n) {
+    char b[64];
+    if (n > sizeof b) n = sizeof b;
+    for (size_t i = 0; i < n; i++) b[i] = s[i] == '\r' || s[i] == '\n' ? '_' : s[i];
+    put(g, "%c", type);
+    rsdk_buf_append(g->out, b, n);
+    put(g, "\r\n");
+}
+
+static void value(gen *g, unsigned depth);
+
+/* An aggregate of n groups of `per` values; maps and attributes count
+ * pairs, the others every value. */
+static void aggregate(gen *g, char type, unsigned per, unsigned depth) {
+    unsigned n = depth >= 6 ? 0 : take(g->in) % 6;
+    if (n * per > g->budget) n = g->budget / per;
+    g->budget -= n * per;
+    put(g, "%c%u\r\n", type, type == '%' || type == '|' ? n : n * per);
+    for (unsigned i = 0; i < n * per; i++) value(g, depth + 1);
+}
+
+static void value(gen *g, unsigned depth) {
+    char b[32];
+    size_t n;
+    uint8_t t = take(g->in);
+    switch (t % (g->protocol == 3 ? 16 : 7)) {
+    case 0: blob(g, '$', ""); break;
+    case 1: word(g, b, sizeof b, &n); line(g, '+', b, n); break;
+    case 2: {
+        const char *e = ERRORS[take(g->in) % NERRORS];
+        if (g->protocol == 3 && t & 0x80) put(g, "!%zu\r\n%s\r\n", strlen(e), e);
+        else line(g, '-', e, strlen(e));
+        break;
+    }
+    case 3:
+        if (t & 0x80) put(g, ":%d\r\n", (int8_t)take(g->in));
+        else put(g, ":%s\r\n", t & 0x40 ? "9223372036854775807" : "-9223372036854775808");
+        break;
+    case 4: put(g, g->protocol == 3 ? "_\r\n" : t & 0x80 ? "*-1\r\n" : "$-1\r\n"); break;
+    case 5: aggregate(g, '*', 1, depth); break;
+    case 6: aggregate(g, '*', 2, depth); break; /* a RESP2 map or flat pairs */
+    case 7: put(g, ",%s\r\n", DOUBLES[take(g->in) % NDOUBLES]); break;
+    case 8: put(g, t & 0x80 ? "#t\r\n" : "#f\r\n"); break;
+    case 9: put(g, "(%s\r\n", BIGNUMS[take(g->in) % NBIGNUMS]); break;
+    case 10: blob(g, '=', "txt:"); break;
+    case 11: aggregate(g, '%', 2, depth); break;
+    case 12: aggregate(g, '~', 1, depth); break;
+    case 13: aggregate(g, depth ? '*' : '>', 1, depth); break; /* pushes are top-level */
+    case 14: /* an attribute, then the value it belongs to */
+        aggregate(g, '|', 2, depth);
+        if (t & 0x80) blob(g, '$', "");
+        else aggregate(g, '*', 1, depth);
+        break;
+    default: aggregate(g, '*', 2, depth); break;
+    }
+}
+
+/* ---- decoding and its checks --------------------------------------------- */
+
+typedef union result {
+    int64_t i;
+    rsdk_int_or_nil in;
+    bool b;
+    double d;
+    rsdk_double_or_nil dn;
+    rsdk_string s;
+    const rsdk_reply *r;
+} result;
+
+static rsdk_status call(const decoder *d, const rsdk_reply *r, result *out) {
+    switch (d->kind) {
+    case RSDK_RESULT_STATUS: return d->fn.status(r);
+    case RSDK_RESULT_INT: return d->fn.int_(r, &out->i);
+    case RSDK_RESULT_INT_OR_NIL: return d->fn.int_or_nil(r, &out->in);
+    case RSDK_RESULT_BOOL: return d->fn.bool_(r, &out->b);
+    case RSDK_RESULT_DOUBLE: return d->fn.double_(r, &out->d);
+    case RSDK_RESULT_DOUBLE_OR_NIL: return d->fn.double_or_nil(r, &out->dn);
+    case RSDK_RESULT_STRING: return d->fn.string(r, &out->s);
+    case RSDK_RESULT_REPLY: return d->fn.reply(r, &out->r);
+    }
+    fuzz_check(0, "unknown result kind");
+    return RSDK_ERR_INVALID_ARG;
+}
+
+/* A successful result must be sound: read every byte it points to. */
+static void check_result(const decoder *d, const rsdk_reply *r, const result *out) {
+    switch (d->kind) {
+    case RSDK_RESULT_BOOL: {
+        unsigned char raw;
+        memcpy(&raw, &out->b, 1);
+        fuzz_check(raw <= 1, "bool result not 0/1");
+        break;
+    }
+    case RSDK_RESULT_INT_OR_NIL: fuzz_check(!out->in.nil || out->in.value == 0, "nil int not 0"); break;
+    case RSDK_RESULT_DOUBLE_OR_NIL: fuzz_check(!out->dn.nil || out->dn.value == 0, "nil double not 0"); break;
+    case RSDK_RESULT_STRING: {
+        const rsdk_string *s = &out->s;
+        fuzz_check((s->ptr == NULL) == s->nil && s->owner == NULL, "bad string result");
+        size_t sum = 0;
+        for (size_t i = 0; i < s->len; i++) sum += (unsigned char)s->ptr[i];
+        (void)sum;
+        break;
+    }
+    case RSDK_RESULT_REPLY:
+        fuzz_check(out->r == r, "reply result is not the reply");
+        fuzz_walk(out->r, 0);
+        break;
+    default: break;
+    }
+}
+
+static void decode(const decoder *d, const rsdk_reply *r) {
+    result out, untouched;
+    memset(&out, 0xa5, sizeof out);
+    untouched = out;
+    rsdk_status s = call(d, r, &out);
+    if (s == RSDK_OK) {
+        fuzz_check(r->type != RSDK_REPLY_ERROR, "error reply decoded as a result");
+        check_result(d, r, &out);
+    } else {
+        fuzz_check(memcmp(&out, &untouched, sizeof out) == 0, "out-parameter written on failure");
+        if (r->type == RSDK_REPLY_ERROR)
+            fuzz_check(s == rsdk_status_from_server(r->str, r->len), "error reply not mapped by its prefix");
+        else
+            fuzz_check(s == RSDK_ERR_UNEXPECTED_REPLY || s == RSDK_ERR_NIL, "unclean decoder failure");
+    }
+    result again;
+    fuzz_check(call(d, r, &again) == s, "decoding twice gives another verdict");
+}
+
+/* One reply through the client's path: reshaped (with a table), then
+ * decoded as received and as reshaped; freed. */
+static void process(const decoder *d, const rsdk_shape *table, rsdk_reply *r) {
+    fuzz_walk(r, 0);
+    if (table) {
+        rsdk_reply *shaped = NULL;
+        rsdk_status s = rsdk_reply_reshape(r, table, 1, &shaped);
+        fuzz_check(s == RSDK_OK || s == RSDK_ERR_NOMEM, "reshape failed");
+        /* r is normalised now; doing it again changes nothing. */
+        rsdk_reply *copy = rsdk__reply_copy(r);
+        fuzz_check(copy != NULL, "copy");
+        rsdk_reply_normalize(r, table, 1);
+        fuzz_check(fuzz_same(copy, r), "normalising twice changed the tree");
+        rsdk_reply_free(copy);
+        if (shaped) {
+            fuzz_walk(shaped, 0);
+            decode(d, shaped);
+            rsdk_reply_free(shaped);
+        }
+    }
+    decode(d, r);
+    rsdk_reply_free(r);
+}
+
+#define MAX_REPLIES 16
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    src in = {data, size};
+    size_t idx = take(&in);
+    idx |= (size_t)take(&in) << 8;
+    const decoder *d = &DECODERS[idx % NDECODERS];
+    uint8_t mode = take(&in);
+    rsdk_shape table[MAX_SHAPES];
+    if (mode & 4) shapes_build(&in, table);
+
+    rsdk_buf text;
+    rsdk_buf_init(&text);
+    if (mode & 2) {
+        rsdk_buf_append(&text, in.p, in.n);
+    } else {
+        gen g = {&in, &text, mode & 1 ? 3 : 2, 256};
+        value(&g, 0);
+    }
+    fuzz_check(text.failed == RSDK_OK, "no memory for the input");
+
+    rsdk_reader_limits lim;
+    rsdk_reader_limits_init(&lim);
+    if ((mode & 10) == 10) { /* raw input only: generated replies stay within the defaults */
+        lim.max_bulk_bytes = 64;
+        lim.max_elements = 16;
+        lim.max_depth = 8;
+        lim.max_reply_bytes = 512;
+    }
+    rsdk_reader *rd = rsdk_reader_new(&lim);
+    fuzz_check(rd != NULL, "reader_new");
+    rsdk_status s = rsdk_reader_feed(rd, text.data, text.len);
+    for (int i = 0; s == RSDK_OK && i < MAX_REPLIES; i++) {
+        rsdk_reply *r = NULL;
+        s = rsdk_reader_get(rd, &r);
+        if (s != RSDK_OK || !r) break;
+        process(d, mode & 4 ? table : NULL, r);
+    }
+    /* What the generator writes is well-formed and within the limits. */
+    if (!(mode & 2)) fuzz_check(s == RSDK_OK, "the reader refused a generated reply");
+    rsdk_reader_free(rd);
+    rsdk_buf_deinit(&text);
+    return 0;
+}
