@@ -32,14 +32,14 @@
 /* ---- the decoders, in the order of rcore_commands ------------------------ */
 
 typedef union decode_fn {
-    rsdk_status (*status)(const rsdk_reply *r);
-    rsdk_status (*int_)(const rsdk_reply *r, int64_t *out);
-    rsdk_status (*int_or_nil)(const rsdk_reply *r, rsdk_int_or_nil *out);
-    rsdk_status (*bool_)(const rsdk_reply *r, bool *out);
-    rsdk_status (*double_)(const rsdk_reply *r, double *out);
-    rsdk_status (*double_or_nil)(const rsdk_reply *r, rsdk_double_or_nil *out);
-    rsdk_status (*string)(const rsdk_reply *r, rsdk_string *out);
-    rsdk_status (*reply)(const rsdk_reply *r, const rsdk_reply **out);
+    rsdk_status (*status)(const rsdk_reply *r, rsdk_error *err);
+    rsdk_status (*int_)(const rsdk_reply *r, int64_t *out, rsdk_error *err);
+    rsdk_status (*int_or_nil)(const rsdk_reply *r, rsdk_int_or_nil *out, rsdk_error *err);
+    rsdk_status (*bool_)(const rsdk_reply *r, bool *out, rsdk_error *err);
+    rsdk_status (*double_)(const rsdk_reply *r, double *out, rsdk_error *err);
+    rsdk_status (*double_or_nil)(const rsdk_reply *r, rsdk_double_or_nil *out, rsdk_error *err);
+    rsdk_status (*string)(const rsdk_reply *r, rsdk_string *out, rsdk_error *err);
+    rsdk_status (*reply)(const rsdk_reply *r, const rsdk_reply **out, rsdk_error *err);
 } decode_fn;
 
 typedef struct decoder {
@@ -254,16 +254,16 @@ typedef union result {
     const rsdk_reply *r;
 } result;
 
-static rsdk_status call(const decoder *d, const rsdk_reply *r, result *out) {
+static rsdk_status call(const decoder *d, const rsdk_reply *r, result *out, rsdk_error *err) {
     switch (d->kind) {
-    case RSDK_RESULT_STATUS: return d->fn.status(r);
-    case RSDK_RESULT_INT: return d->fn.int_(r, &out->i);
-    case RSDK_RESULT_INT_OR_NIL: return d->fn.int_or_nil(r, &out->in);
-    case RSDK_RESULT_BOOL: return d->fn.bool_(r, &out->b);
-    case RSDK_RESULT_DOUBLE: return d->fn.double_(r, &out->d);
-    case RSDK_RESULT_DOUBLE_OR_NIL: return d->fn.double_or_nil(r, &out->dn);
-    case RSDK_RESULT_STRING: return d->fn.string(r, &out->s);
-    case RSDK_RESULT_REPLY: return d->fn.reply(r, &out->r);
+    case RSDK_RESULT_STATUS: return d->fn.status(r, err);
+    case RSDK_RESULT_INT: return d->fn.int_(r, &out->i, err);
+    case RSDK_RESULT_INT_OR_NIL: return d->fn.int_or_nil(r, &out->in, err);
+    case RSDK_RESULT_BOOL: return d->fn.bool_(r, &out->b, err);
+    case RSDK_RESULT_DOUBLE: return d->fn.double_(r, &out->d, err);
+    case RSDK_RESULT_DOUBLE_OR_NIL: return d->fn.double_or_nil(r, &out->dn, err);
+    case RSDK_RESULT_STRING: return d->fn.string(r, &out->s, err);
+    case RSDK_RESULT_REPLY: return d->fn.reply(r, &out->r, err);
     }
     fuzz_check(0, "unknown result kind");
     return RSDK_ERR_INVALID_ARG;
@@ -300,7 +300,8 @@ static void decode(const decoder *d, const rsdk_reply *r) {
     result out, untouched;
     memset(&out, 0xa5, sizeof out);
     untouched = out;
-    rsdk_status s = call(d, r, &out);
+    rsdk_error err;
+    rsdk_status s = call(d, r, &out, &err);
     if (s == RSDK_OK) {
         fuzz_check(r->type != RSDK_REPLY_ERROR, "error reply decoded as a result");
         check_result(d, r, &out);
@@ -312,7 +313,7 @@ static void decode(const decoder *d, const rsdk_reply *r) {
             fuzz_check(s == RSDK_ERR_UNEXPECTED_REPLY || s == RSDK_ERR_NIL, "unclean decoder failure");
     }
     result again;
-    fuzz_check(call(d, r, &again) == s, "decoding twice gives another verdict");
+    fuzz_check(call(d, r, &again, NULL) == s, "decoding twice gives another verdict");
 }
 
 /* One reply through the client's path: reshaped (with a table), then
