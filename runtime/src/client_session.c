@@ -23,7 +23,7 @@ rsdk_status rsdk__client_session_init(rsdk_client *c, const rsdk_client_opts *o,
     if (o->retry)
         c->retry = *o->retry;
     else
-        rsdk_retry_policy_init_none(&c->retry);
+        rsdk_retry_policy_init(&c->retry); /* the default policy (docs/connections.md) */
     uint64_t seed = o->backoff_seed ? o->backoff_seed : rsdk_backoff_seed_auto();
     if (rsdk_retry_backoff_init(&c->retry, &c->backoff, seed))
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,

@@ -14,6 +14,7 @@ static rsdk_client *open_with_timeout(rsdk_test_server *srv, bool reconnect, boo
     rsdk_client_opts o;
     rsdk_test_server_client_opts(srv, &o, use_unix);
     o.command_timeout_ms = 200;
+    rsdk_test_no_retry(&o); /* what one attempt sees */
     o.reconnect = reconnect;
     o.protocol = proto;
     return rsdk_test_client_open(&o);

@@ -9,6 +9,7 @@ static rsdk_client *open_with(rsdk_test_server *srv, rs_recorder *rec, bool use_
     rsdk_test_server_client_opts(srv, &o, use_unix);
     o.events = rec->bus;
     o.protocol = proto;
+    rsdk_test_no_retry(&o); /* the events of one attempt */
     return rsdk_test_client_open(&o);
 }
 

@@ -11,6 +11,7 @@ static rsdk_client *open_via(fault_proxy *fp, int timeout_ms, rsdk_status *st) {
     o.port = fault_proxy_port(fp);
     o.command_timeout_ms = timeout_ms;
     o.connect_timeout_ms = 1000;
+    rsdk_test_no_retry(&o); /* each mode's own failure, not a retry's */
     rsdk_client *c = NULL;
     rsdk_error err;
     *st = rsdk_client_open(&o, &c, &err);

@@ -16,6 +16,7 @@ static void setup_pool(fixture *f, rsdk_test_server *srv, int proto) {
     rsdk_pool_opts o;
     rs_pool_opts(srv, &o, true);
     o.client.protocol = proto;
+    rsdk_test_no_retry(&o.client); /* a broken connection must show */
     o.max_size = 1; /* one connection: reuse or replacement is visible */
     o.events = f->rec.bus;
     f->p = rs_pool_open(&o);

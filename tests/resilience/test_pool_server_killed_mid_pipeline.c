@@ -14,6 +14,7 @@ static rsdk_pool *make_pool(rsdk_test_server *srv, bool use_unix) {
     rsdk_pool_opts o;
     rs_pool_opts(srv, &o, use_unix);
     o.client.connect_timeout_ms = 1000;
+    rsdk_test_no_retry(&o.client); /* failures must reach the callers */
     return rs_pool_open(&o);
 }
 

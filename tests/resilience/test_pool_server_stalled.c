@@ -41,6 +41,7 @@ static rsdk_pool *make_pool(rsdk_test_server *srv, int port) {
     rs_pool_opts(srv, &o, false);
     if (port) o.client.port = port;
     o.client.command_timeout_ms = 150;
+    rsdk_test_no_retry(&o.client); /* each stalled call must show its timeout */
     o.client.connect_timeout_ms = 300;
     o.acquire_timeout_ms = 2000;
     return rs_pool_open(&o);

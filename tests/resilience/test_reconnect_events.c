@@ -13,7 +13,7 @@ typedef struct fixture {
     rsdk_client *c;
 } fixture;
 
-static void open_fixture(fixture *f, rsdk_test_server *srv, bool with_policy) {
+static void open_fixture(fixture *f, rsdk_test_server *srv, bool with_policy, bool default_policy) {
     memset(f, 0, sizeof *f);
     assert_int_equal(fault_proxy_start(srv->port, &f->fp), 0);
     rs_recorder_init(&f->rec, RSDK_EVENT_MASK(RSDK_EVENT_RECONNECT_ATTEMPT) |
@@ -32,6 +32,8 @@ static void open_fixture(fixture *f, rsdk_test_server *srv, bool with_policy) {
         f->pol.backoff_base_ms = 40;
         f->pol.backoff_cap_ms = 1000;
         o.retry = &f->pol;
+    } else if (!default_policy) {
+        rsdk_test_no_retry(&o);
     }
     f->c = rsdk_test_client_open(&o);
 }
@@ -53,7 +55,7 @@ static void expect_attempt(fixture *f, size_t k, uint32_t attempt, uint32_t dela
 static void test_backoff_delays_in_events(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     fixture f;
-    open_fixture(&f, *state, true);
+    open_fixture(&f, *state, true, false);
     /* Server unreachable from now on, and the live connection dies. */
     fault_proxy_refuse(f.fp);
     fault_proxy_cut(f.fp);
@@ -99,10 +101,10 @@ static void test_backoff_delays_in_events(void **state) {
     close_fixture(&f);
 }
 
-static void test_no_policy_one_attempt_per_call(void **state) {
+static void test_never_retry_one_attempt_per_call(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     fixture f;
-    open_fixture(&f, *state, false);
+    open_fixture(&f, *state, false, false);
     fault_proxy_refuse(f.fp);
     fault_proxy_cut(f.fp);
     rsdk_reply *r = NULL;
@@ -123,10 +125,38 @@ static void test_no_policy_one_attempt_per_call(void **state) {
     close_fixture(&f);
 }
 
+/* Without opts.retry a client has the default policy: a read that met a
+ * dead connection is tried again on a new one and answers; a write whose
+ * bytes may have left is not, and fails with its connection error. */
+static void test_default_policy_heals_reads_not_writes(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    fixture f;
+    open_fixture(&f, *state, false, true);
+    CMD_DO(f.c, "DEL", "re:n");
+    fault_proxy_cut(f.fp);
+    rsdk_reply *r = NULL;
+    assert_int_equal(rsdk_client_command(f.c, &r, "GET", "re:n", (const char *)NULL), RSDK_OK);
+    assert_int_equal(r->type, RSDK_REPLY_NIL);
+    rsdk_reply_free(r);
+    assert_int_equal(rs_recorder_count(&f.rec, RSDK_EVENT_RECONNECT_ATTEMPT), 1);
+
+    fault_proxy_cut(f.fp);
+    r = NULL;
+    rsdk_status s = rsdk_client_command(f.c, &r, "INCR", "re:n", (const char *)NULL);
+    assert_true(s == RSDK_ERR_EOF || s == RSDK_ERR_IO);
+    assert_null(r);
+    assert_int_equal(rs_recorder_count(&f.rec, RSDK_EVENT_RECONNECT_ATTEMPT), 1); /* not retried */
+    r = CMD_OK(f.c, "GET", "re:n");
+    assert_int_equal(r->type, RSDK_REPLY_NIL); /* the cut INCR never ran, and was not resent */
+    rsdk_reply_free(r);
+    close_fixture(&f);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_backoff_delays_in_events),
-        cmocka_unit_test(test_no_policy_one_attempt_per_call),
+        cmocka_unit_test(test_never_retry_one_attempt_per_call),
+        cmocka_unit_test(test_default_policy_heals_reads_not_writes),
     };
     return cmocka_run_group_tests(tests, rsdk_test_server_group_setup, rsdk_test_server_group_teardown);
 }

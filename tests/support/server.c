@@ -1,5 +1,6 @@
 /* A throwaway redis-server per test binary: start, wait for PING, kill by PID. */
 #include "server.h"
+#include "rsdk/retry.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -214,6 +215,11 @@ void rsdk_test_server_client_opts(const rsdk_test_server *s, rsdk_client_opts *o
         o->host = "127.0.0.1";
         o->port = s->port;
     }
+}
+
+void rsdk_test_no_retry(rsdk_client_opts *o) {
+    static const rsdk_retry_policy once = {.max_attempts = 1, .backoff = RSDK_BACKOFF_NONE};
+    o->retry = &once;
 }
 
 int rsdk_test_server_group_setup(void **state) { return rsdk_test_server_group_setup_with(state, NULL); }

@@ -49,6 +49,10 @@ rsdk_test_server_result rsdk_test_server_restart(rsdk_test_server *s);
  * 127.0.0.1:port. Calls rsdk_client_opts_init first. */
 void rsdk_test_server_client_opts(const rsdk_test_server *s, rsdk_client_opts *o, bool use_unix);
 
+/* Sets o->retry to a policy that never retries, for tests of what one
+ * attempt sees (clients retry connection failures by default). */
+void rsdk_test_no_retry(rsdk_client_opts *o);
+
 /* A TCP port on 127.0.0.1 that was free a moment ago (the kernel's pick),
  * for servers that need a second listener (--tls-port). -1 on failure. */
 int rsdk_test_free_port(void);

@@ -93,6 +93,7 @@ static void test_command_timeout_then_reconnect(void **state) {
     rsdk_client_opts o;
     tls_server_opts(*state, &o);
     o.command_timeout_ms = 100;
+    rsdk_test_no_retry(&o); /* what one attempt sees */
     rsdk_client *c = rsdk_test_client_open(&o);
     rsdk_reply *r = NULL;
     const char *argv[] = {"DEBUG", "SLEEP", "0.5"};

@@ -16,6 +16,14 @@ static int setup(void **state) {
     return tls_server_setup(state, &cfg);
 }
 
+/* A client that never retries: these tests show what one attempt sees. */
+static rsdk_client *tls_client_once(const tls_server *t) {
+    rsdk_client_opts o;
+    tls_server_opts(t, &o);
+    rsdk_test_no_retry(&o);
+    return rsdk_test_client_open(&o);
+}
+
 /* Kills `victim`'s connection from a second client. */
 static void kill_connection(tls_server *t, rsdk_client *victim) {
     char idtext[32];
@@ -27,7 +35,7 @@ static void kill_connection(tls_server *t, rsdk_client *victim) {
 
 static void test_client_kill_is_eof_then_reconnect(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    rsdk_client *c = tls_client(*state);
+    rsdk_client *c = tls_client_once(*state);
     kill_connection(*state, c);
     rsdk_reply *r = NULL;
     const char *ping[] = {"PING"};
@@ -40,7 +48,7 @@ static void test_client_kill_is_eof_then_reconnect(void **state) {
 
 static void test_big_write_into_dead_connection_raises_no_sigpipe(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    rsdk_client *c = tls_client(*state);
+    rsdk_client *c = tls_client_once(*state);
     kill_connection(*state, c);
     rsdk_test_sleep_ms(50); /* let the server's FIN arrive */
     /* 8 MiB cannot fit in the socket buffers: the write goes on after the
@@ -64,7 +72,7 @@ static void test_big_write_into_dead_connection_raises_no_sigpipe(void **state) 
 static void test_server_killed_without_close_notify(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     tls_server *t = *state;
-    rsdk_client *c = tls_client(t);
+    rsdk_client *c = tls_client_once(t);
     rsdk_test_server_kill(&t->srv); /* SIGKILL: no TLS goodbye */
     rsdk_reply *r = NULL;
     const char *ping[] = {"PING"};
