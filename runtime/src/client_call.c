@@ -69,9 +69,14 @@ static void track(rsdk_client *c, const rsdk__cmd_view *v) {
 
 /* After a successful write: the state the commands leave. Bytes that are
  * not well-formed commands leave an unknown state, so the worst is assumed. */
-static void track_all(rsdk_client *c, const char *data, size_t len) {
+static void track_all(rsdk_client *c, const char *data, size_t len, size_t ncmds) {
     size_t pos = 0;
     rsdk__cmd_view v;
+    if (ncmds == 1) { /* a lone command: its name and first argument are enough */
+        if (rsdk__cmd_head(data, len, &v)) track(c, &v);
+        else c->state |= RSDK__STATE_IDENTITY;
+        return;
+    }
     while (pos < len) {
         if (!rsdk__cmd_next(data, len, &pos, &v)) {
             c->state |= RSDK__STATE_IDENTITY;
@@ -159,7 +164,7 @@ rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size
         if (s == RSDK_OK) {
             s = rsdk__client_write(c, data, len);
             if (s == RSDK_OK) {
-                if (tracking) track_all(c, data, len);
+                if (tracking) track_all(c, data, len, ncmds);
                 c->pending = ncmds;
             }
         }

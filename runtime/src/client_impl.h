@@ -263,6 +263,11 @@ typedef struct rsdk__cmd_view {
  * that shape (hand-made input): the caller then assumes the worst. */
 bool rsdk__cmd_next(const char *p, size_t len, size_t *pos, rsdk__cmd_view *v);
 
+/* The first command's name and first argument only (arg[0], arg[1] when
+ * argc > 1; `last` is not set): what session tracking needs of a lone
+ * command, without walking the rest of it. */
+bool rsdk__cmd_head(const char *p, size_t len, rsdk__cmd_view *v);
+
 #define RSDK__NO_DEADLINE (-1LL)
 
 /* Whole-call deadlines (client_deadline.c). _start sets c->deadline_ms for

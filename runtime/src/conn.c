@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -239,8 +240,49 @@ rsdk_status rsdk__conn_write(rsdk__conn *c, const char *buf, size_t len, int tim
     return RSDK_OK;
 }
 
+/* SO_RCVTIMEO is set in steps of this many milliseconds, rounded down, and
+ * only when the step changes: calls with about the same time left share one
+ * setting, so a timed read is one recv(2), as an untimed one. A wait may end
+ * up to one step early (the loop then waits for the rest), never late. */
+#define RCVTIMEO_STEP_MS 10
+
+static bool set_rcvtimeo(rsdk__conn *c, int ms) {
+    if (ms == c->rcvtimeo_ms) return true;
+    struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+    if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) return false;
+    c->rcvtimeo_ms = ms;
+    return true;
+}
+
+/* A plain socket's read with a timeout: a blocking recv(2) that the kernel
+ * ends after SO_RCVTIMEO, instead of recv + poll + recv. */
+static rsdk_status plain_read_timed(rsdk__conn *c, char *buf, size_t len, size_t *n, int timeout_ms,
+                                    rsdk_error *err) {
+    long long deadline = rsdk__now_ms() + timeout_ms;
+    for (;;) {
+        long long left = deadline - rsdk__now_ms();
+        if (left <= 0) return rsdk_error_set(err, RSDK_ERR_TIMEOUT, 0, "timed out after %d ms", timeout_ms);
+        int step = left >= RCVTIMEO_STEP_MS ? (int)(left - left % RCVTIMEO_STEP_MS) : (int)left;
+        if (!set_rcvtimeo(c, step)) return rsdk_error_set(err, RSDK_ERR_IO, errno, "setsockopt: %s", strerror(errno));
+        ssize_t r = recv(c->fd, buf, len, 0);
+        if (r > 0) {
+            *n = (size_t)r;
+            return RSDK_OK;
+        }
+        if (r == 0) return rsdk_error_set(err, RSDK_ERR_EOF, 0, "connection closed by the server");
+        int e = errno;
+        if (e != EINTR && e != EAGAIN && e != EWOULDBLOCK)
+            return rsdk_error_set(err, e == ECONNRESET ? RSDK_ERR_EOF : RSDK_ERR_IO, e, "read: %s", strerror(e));
+    }
+}
+
 rsdk_status rsdk__conn_read(rsdk__conn *c, char *buf, size_t len, size_t *n, int timeout_ms,
                             rsdk_error *err) {
+    if (c->ops == &rsdk__plain_ops) {
+        if (timeout_ms > 0) return plain_read_timed(c, buf, len, n, timeout_ms, err);
+        if (c->rcvtimeo_ms && !set_rcvtimeo(c, 0)) /* an untimed read blocks for good */
+            return rsdk_error_set(err, RSDK_ERR_IO, errno, "setsockopt: %s", strerror(errno));
+    }
     bool block = timeout_ms <= 0;
     for (;;) {
         switch (c->ops->read(c->ctx, buf, len, n, block, err)) {

@@ -62,6 +62,7 @@ typedef struct rsdk__conn {
     bool is_unix;
     const rsdk__transport_ops *ops;
     void *ctx;
+    int rcvtimeo_ms; /* SO_RCVTIMEO now set on fd (0: none), plain sockets */
 } rsdk__conn;
 
 /* Runs after the socket connected, before any command. `timeout_ms` is what
