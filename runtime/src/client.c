@@ -85,7 +85,7 @@ rsdk_status rsdk_client_open(const rsdk_client_opts *o, rsdk_client **out, rsdk_
     rsdk_client *c = rsdk__calloc(1, sizeof *c);
     if (!c) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, NULL);
     rsdk_buf_init(&c->wbuf);
-    c->call_may_block = -1;
+    c->call_may_block = c->call_may_track = -1;
     c->opts = *o;
     if (c->opts.protocol == 0) c->opts.protocol = 3;
     if (!dup_opt(o->host ? o->host : "127.0.0.1", &c->host) ||

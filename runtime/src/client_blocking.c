@@ -94,13 +94,14 @@ const char *rsdk__blocking_name(size_t i) {
     return i < sizeof blocking / sizeof blocking[0] ? blocking[i].name : NULL;
 }
 
+bool rsdk__name_may_block(const rsdk__arg *name) {
+    return name->len > 0 && first_letter_may_block(name->p[0]);
+}
+
 bool rsdk__command_may_block(const char *data, size_t len) {
-    /* "*<n>\r\n$<len>\r\n<name>": the name's first byte. */
-    const char *dollar = len > 4 ? memchr(data, '$', len < 24 ? len : 24) : NULL;
-    if (!dollar) return true; /* not the writer's shape: look closer */
-    const char *nl = memchr(dollar, '\n', len - (size_t)(dollar - data));
-    if (!nl || nl + 1 >= data + len) return true;
-    return first_letter_may_block(nl[1]);
+    rsdk__arg name;
+    if (!rsdk__cmd_peek_name(data, len, &name)) return true; /* not the writer's shape: look closer */
+    return rsdk__name_may_block(&name);
 }
 
 long long rsdk__command_block_ms(const char *data, size_t len) {

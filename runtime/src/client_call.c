@@ -49,6 +49,15 @@ static const struct {
     {"RESET", RSDK__STATE_IDENTITY, ~RSDK__STATE_IDENTITY},
 };
 
+bool rsdk__name_may_change_state(const rsdk__arg *name) {
+    size_t n = name->len;
+    if (n < 4 || n > 10) return false;
+    if (name_is(name->p, n, "CLIENT")) return true;
+    for (size_t i = 0; i < sizeof state_cmds / sizeof state_cmds[0]; i++)
+        if (name_is(name->p, n, state_cmds[i].name)) return true;
+    return false;
+}
+
 static void track(rsdk_client *c, const rsdk__cmd_view *v) {
     size_t n = v->arg[0].len;
     if (n < 4 || n > 10) return; /* GET, SET, HSET... */
@@ -146,7 +155,14 @@ rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size
     /* Session state matters to pools (dirty), retries (not after state) and
      * re-AUTH (not inside MULTI). A plain client has none of them, so it
      * skips the walk over the request (~10 ns a command). */
-    bool tracking = c->pool_slot || may_retry || c->cred;
+    rsdk__arg name;
+    if (ncmds == 1 && c->call_may_track < 0 && rsdk__cmd_peek_name(data, len, &name)) {
+        /* A lone command: its name says all, no walk needed. */
+        c->call_may_track = rsdk__name_may_change_state(&name);
+        c->call_may_block = rsdk__name_may_block(&name);
+    }
+    bool tracking = (c->pool_slot || may_retry || c->cred) && c->call_may_track != 0;
+    c->call_may_track = -1;
     int readonly = -1; /* not looked at yet */
     rsdk_status s, outcome;
     for (int attempt = 1;; attempt++) {

@@ -61,6 +61,8 @@ struct rsdk_client {
     signed char call_may_block; /* what the caller knows of the next call's
                                  * commands: 0 none blocks, 1 some may, -1
                                  * (default) unknown: the deadline looks */
+    signed char call_may_track; /* likewise for session state: 0 none of the
+                                 * commands leaves any, so they are not walked */
     long long outer_deadline_ms;/* set by a caller that started the clock
                                  * before the call (a pool acquire): the call
                                  * keeps it instead of starting its own */
@@ -104,6 +106,7 @@ struct rsdk_pipeline {
     size_t count;       /* commands in buf */
     size_t mark;        /* buf.len before the encode in progress */
     bool may_block;     /* a queued command may be a blocking one */
+    bool may_state;     /* a queued command may leave session state */
     rsdk_reply **slots; /* replies of the last exec */
     size_t nslots, cap;
     /* Set when the pipeline is a transaction: runs instead of the plain
@@ -263,6 +266,14 @@ typedef struct rsdk__cmd_view {
  * that shape (hand-made input): the caller then assumes the worst. */
 bool rsdk__cmd_next(const char *p, size_t len, size_t *pos, rsdk__cmd_view *v);
 
+/* The first command's name alone, cheaply (a pipeline's commit). */
+bool rsdk__cmd_peek_name(const char *p, size_t len, rsdk__arg *name);
+
+/* True when a command named `name` may leave session state on the
+ * connection (MULTI, WATCH, SUBSCRIBE, SELECT, AUTH, CLIENT ...): what the
+ * client tracks (client_call.c). */
+bool rsdk__name_may_change_state(const rsdk__arg *name);
+
 /* The first command's name and first argument only (arg[0], arg[1] when
  * argc > 1; `last` is not set): what session tracking needs of a lone
  * command, without walking the rest of it. */
@@ -300,6 +311,9 @@ long long rsdk__command_block_ms(const char *data, size_t len);
  * name starts with no letter a blocking command starts with): a cheap look
  * at one name, for single commands and for the pipeline's queue. */
 bool rsdk__command_may_block(const char *data, size_t len);
+
+/* The same test on a command name. */
+bool rsdk__name_may_block(const rsdk__arg *name);
 
 /* Whether `name` is in that table, and its i-th entry (NULL past the end):
  * for the test that keeps the table in step with the specs. */

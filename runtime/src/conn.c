@@ -258,9 +258,9 @@ static bool set_rcvtimeo(rsdk__conn *c, int ms) {
  * ends after SO_RCVTIMEO, instead of recv + poll + recv. */
 static rsdk_status plain_read_timed(rsdk__conn *c, char *buf, size_t len, size_t *n, int timeout_ms,
                                     rsdk_error *err) {
-    long long deadline = rsdk__now_ms() + timeout_ms;
-    for (;;) {
-        long long left = deadline - rsdk__now_ms();
+    long long deadline = rsdk__now_ms() + timeout_ms, left = timeout_ms;
+    for (bool first = true;; first = false) {
+        if (!first) left = deadline - rsdk__now_ms(); /* a wait ended early */
         if (left <= 0) return rsdk_error_set(err, RSDK_ERR_TIMEOUT, 0, "timed out after %d ms", timeout_ms);
         int step = left >= RCVTIMEO_STEP_MS ? (int)(left - left % RCVTIMEO_STEP_MS) : (int)left;
         if (!set_rcvtimeo(c, step)) return rsdk_error_set(err, RSDK_ERR_IO, errno, "setsockopt: %s", strerror(errno));

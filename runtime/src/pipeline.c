@@ -60,8 +60,15 @@ rsdk_buf *rsdk_pipeline_buf(rsdk_pipeline *p) {
 }
 
 void rsdk_pipeline_commit(rsdk_pipeline *p) {
-    if (!p->may_block && p->buf.len > p->mark)
-        p->may_block = rsdk__command_may_block(p->buf.data + p->mark, p->buf.len - p->mark);
+    /* What the exec would otherwise walk the whole queue for: one look at
+     * the name now. Bytes that are not the writer's shape count as both. */
+    rsdk__arg name;
+    if (!rsdk__cmd_peek_name(p->buf.data + p->mark, p->buf.len - p->mark, &name)) {
+        p->may_block = p->may_state = true;
+    } else {
+        p->may_block |= rsdk__name_may_block(&name);
+        p->may_state |= rsdk__name_may_change_state(&name);
+    }
     p->count++;
     p->mark = p->buf.len;
 }
@@ -100,6 +107,7 @@ void rsdk__pipeline_reset_queue(rsdk_pipeline *p) {
     p->count = 0;
     p->mark = 0;
     p->may_block = false;
+    p->may_state = false;
     p->nshapes = 0; /* the entries stay for the exec that is ending the queue */
 }
 
@@ -172,9 +180,11 @@ rsdk_status rsdk_pipeline_exec(rsdk_pipeline *p) {
             rsdk__pipeline_reset_queue(p);
             return rsdk_error_set(&p->c->err, RSDK_ERR_NOMEM, 0, NULL);
         }
-        p->c->call_may_block = p->may_block; /* spares the deadline a walk over the queue */
+        /* Spares the deadline and the session tracking a walk over the queue. */
+        p->c->call_may_block = p->may_block;
+        p->c->call_may_track = p->may_state;
         s = rsdk_client_send_encoded(p->c, &p->buf, n, p->slots);
-        p->c->call_may_block = -1;
+        p->c->call_may_block = p->c->call_may_track = -1;
         p->nslots = n;
         rsdk__pipeline_reset_queue(p);
     }
