@@ -24,12 +24,20 @@ UNDOCUMENTED_REASON = ("upstream documents none of its arguments although every 
                        "needs some (arity {arity}), so a binding could only send a "
                        "command the server refuses")
 
-# Reply schemas that say "string" where the value is a number: the typed call
-# should parse it. Keys are full command names.
+# Reply kinds the schema cannot say. Numbers: reply schemas that say "string"
+# where the value is a number, so the typed call should parse it. Views: the
+# SCAN family's [cursor, [items]] has the same schema as LMPOP's [key,
+# [elements]], and SRANDMEMBER's negative-count branch is typed "any" though
+# the server sends members. Keys are full command names.
 REPLY_OVERRIDES = {
     "INCRBYFLOAT": "double",
     "HINCRBYFLOAT": "double",
     "GEODIST": "double_or_nil",
+    "SCAN": "scan_page",
+    "SSCAN": "scan_page",
+    "HSCAN": "scan_page",
+    "ZSCAN": "scan_page",
+    "SRANDMEMBER": "strings",
 }
 
 # Commands whose reply_schema says "string" where the server sends a simple

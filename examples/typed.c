@@ -91,7 +91,7 @@ int main(void) {
         return fail(c, "pipeline exec", st);
     }
     int64_t visits = 0;
-    const rsdk_reply *profile = NULL;
+    rsdk_pairs profile; /* borrows from the pipeline's reply */
     double ratio = 0;
     rsdk_string missing;
     if (rcore_hincrby_decode(rsdk_pipeline_reply(p, 0), &visits, NULL) != RSDK_OK ||
@@ -101,9 +101,12 @@ int main(void) {
         rsdk_pipeline_free(p);
         return fail(c, "pipeline decode", RSDK_ERR_UNEXPECTED_REPLY);
     }
-    printf("pipeline: HINCRBY -> %lld, HGETALL -> %s with name=%s, INCRBYFLOAT -> %g, GET missing -> %s\n",
-           (long long)visits, rsdk_reply_type_str(profile->type), rsdk_reply_map_get(profile, "name")->str, ratio,
-           missing.nil ? "nil" : missing.ptr);
+    printf("pipeline: HINCRBY -> %lld, HGETALL -> %zu fields, INCRBYFLOAT -> %g, GET missing -> %s\n",
+           (long long)visits, profile.count, ratio, missing.nil ? "nil" : missing.ptr);
+    for (size_t i = 0; i < profile.count; i++) {
+        rsdk_pair f = rsdk_pairs_at(&profile, i);
+        printf("  %.*s = %.*s\n", (int)f.key.len, f.key.ptr, (int)f.value.len, f.value.ptr);
+    }
     rsdk_pipeline_free(p); /* the decoded values borrowed from it: done with them first */
 
     /* A server error: INCR on a hash. The status names the class, the

@@ -64,11 +64,7 @@ static void emit_entry(sb *b, const module *m, const command *c) {
     if (c->deprecated_since) sb_printf(b, "; **deprecated** since %s", c->deprecated_since);
     else if (c->flags & RSDK_CMD(DEPRECATED)) sb_put(b, "; **deprecated**");
     if (c->complexity) sb_printf(b, "; complexity %s", c->complexity);
-    static const char *const RESULT[] = {"?", "none (the status reply is checked)", "`int64_t`",
-                                         "`rsdk_int_or_nil`", "`bool`", "`double`",
-                                         "`rsdk_double_or_nil`", "`rsdk_string` (may be nil)",
-                                         "`rsdk_reply` tree"};
-    sb_printf(b, "\n- Result: %s%s", RESULT[c->result],
+    sb_printf(b, "\n- Result: %s%s", gen_result_info(c->result)->text,
               c->shapes.root || c->pairs.root ? ", RESP2 replies normalised to the RESP3 form" : "");
     if (c->pairs.root)
         sb_printf(b, "; with `%s`, an array of `[a, b]` pairs on both protocols (RESP2 sends them flat)",

@@ -5,17 +5,10 @@
 #include "rsdkgen.h"
 
 static const char *result_text(rsdk_result_kind k) {
-    switch (k) {
-    case RSDK_RESULT_STATUS: return "none (the status reply is checked)";
-    case RSDK_RESULT_INT: return "int64_t";
-    case RSDK_RESULT_INT_OR_NIL: return "rsdk_int_or_nil";
-    case RSDK_RESULT_BOOL: return "bool";
-    case RSDK_RESULT_DOUBLE: return "double";
-    case RSDK_RESULT_DOUBLE_OR_NIL: return "rsdk_double_or_nil";
-    case RSDK_RESULT_STRING: return "rsdk_string (nil-able)";
-    case RSDK_RESULT_REPLY: return "rsdk_reply tree";
-    }
-    return "?";
+    const result_info *ri = gen_result_info(k);
+    if (k == RSDK_RESULT_REPLY) return "rsdk_reply tree";
+    if (ri->view) return gen_printf("%s (a view into the reply, rsdk/typed.h)", ri->ctype);
+    return ri->ctype ? ri->ctype : ri->text;
 }
 
 static void field_comment(sb *b, const arg *a) {

@@ -105,11 +105,6 @@ static const char *emit_key_specs(sb *b, const command *c, json_t *ks) {
     return name;
 }
 
-static const char *const RESULT_NAMES[] = {"?", "RSDK_RESULT_STATUS", "RSDK_RESULT_INT",
-                                           "RSDK_RESULT_INT_OR_NIL", "RSDK_RESULT_BOOL",
-                                           "RSDK_RESULT_DOUBLE", "RSDK_RESULT_DOUBLE_OR_NIL",
-                                           "RSDK_RESULT_STRING", "RSDK_RESULT_REPLY"};
-
 bool gen_emit_meta(const module *m, sb *b) {
     sb_printf(b, "/* generated from %s by rsdkgen — do not edit.\n * Metadata of the %s commands. */\n",
               m->spec_label, m->name);
@@ -143,7 +138,7 @@ bool gen_emit_meta(const module *m, sb *b) {
                   gen_c_literal(c->since), lit_or_null(c->deprecated_since), lit_or_null(c->complexity),
                   c->arity, cmd_flags_expr(c->flags), json_array_size(acl), acl_n,
                   json_array_size(tips), tips_n, json_array_size(ks), ks_n, c->nargs, args,
-                  RESULT_NAMES[c->result]);
+                  gen_result_info(c->result)->meta);
     }
     if (n == 0) {
         sb_printf(b, "const rsdk_command_meta %scommands[1] = {{0}};\nconst size_t %scommands_count = 0;\n",

@@ -200,20 +200,6 @@ static void emit_walk(wctx *w, const command *c) {
     sb_put(w->b, "}\n\n");
 }
 
-static const char *kind_suffix(rsdk_result_kind k) {
-    switch (k) {
-    case RSDK_RESULT_STATUS: return "status";
-    case RSDK_RESULT_INT: return "int";
-    case RSDK_RESULT_INT_OR_NIL: return "int_or_nil";
-    case RSDK_RESULT_BOOL: return "bool";
-    case RSDK_RESULT_DOUBLE: return "double";
-    case RSDK_RESULT_DOUBLE_OR_NIL: return "double_or_nil";
-    case RSDK_RESULT_STRING: return "string";
-    case RSDK_RESULT_REPLY: return "reply";
-    }
-    return "?";
-}
-
 static const char *const SHAPE_NAMES[] = {"RSDK_SHAPE_ANY",   "RSDK_SHAPE_DOUBLE", "RSDK_SHAPE_BOOL",
                                           "RSDK_SHAPE_MAP",   "RSDK_SHAPE_ARRAY",  "RSDK_SHAPE_TUPLE",
                                           "RSDK_SHAPE_PAIRS"};
@@ -310,6 +296,13 @@ static void emit_expect(sb *b, const command *c) {
     }
     sb_printf(b, ",\n    .expected = %s,\n", gen_c_literal(gen_accept_text(c)));
     if (c->status_text != NULL) sb_printf(b, "    .status = %s,\n", gen_c_literal(c->status_text));
+    if (c->view_form) {
+        static const char *const FORMS[] = {"RSDK_GEN_KEYED", "RSDK_GEN_KEYED_ONE", "RSDK_GEN_ONE_PAIR"};
+        sb_put(b, "    .form = ");
+        for (unsigned i = 0, n = 0; i < 3; i++)
+            if (c->view_form & (1u << i)) sb_printf(b, "%s%s", n++ ? " | " : "", FORMS[i]);
+        sb_put(b, ",\n");
+    }
     sb_put(b, "};\n\n");
 }
 
@@ -329,15 +322,16 @@ static void emit_command(sb *b, const module *m, const command *c) {
     sb_put(b, "    return rsdk_gen_enc_finish(&e);\n}\n\n");
     /* decoder */
     const char *table = "NULL", *call_table = "NULL";
-    if (c->result == RSDK_RESULT_REPLY) emit_forms(b, c, &table, &call_table);
+    if (gen_result_is_tree(c->result)) emit_forms(b, c, &table, &call_table);
     const char *x = gen_printf("&%s_expect", c->fname);
     emit_expect(b, c);
-    const char *ks = kind_suffix(c->result);
+    const char *ks = gen_result_info(c->result)->kind;
+    bool tree = gen_result_is_tree(c->result);
     sb_printf(b, "%s\n", gen_wrap("RSDK_API ", gen_proto(m, c, PROTO_DECODE), " {", 100));
     if (c->result == RSDK_RESULT_STATUS)
         sb_printf(b, "    return rsdk_gen_decode_status(r, %s, err);\n}\n\n", x);
-    else if (c->result == RSDK_RESULT_REPLY)
-        sb_printf(b, "    return rsdk_gen_decode_reply(r, %s, %s, out, err);\n}\n\n", x, table);
+    else if (tree)
+        sb_printf(b, "    return rsdk_gen_decode_%s(r, %s, %s, out, err);\n}\n\n", ks, x, table);
     else
         sb_printf(b, "    return rsdk_gen_decode_%s(r, %s, out, err);\n}\n\n", ks, x);
     /* sync call */
@@ -348,8 +342,8 @@ static void emit_command(sb *b, const module *m, const command *c) {
     sb_put(b, "    if (st != RSDK_OK) return st;\n");
     if (c->result == RSDK_RESULT_STATUS)
         sb_printf(b, "    return rsdk_gen_take_status(c, r, %s);\n}\n\n", x);
-    else if (c->result == RSDK_RESULT_REPLY)
-        sb_printf(b, "    return rsdk_gen_take_reply(c, r, %s, %s, out);\n}\n\n", x, call_table);
+    else if (tree)
+        sb_printf(b, "    return rsdk_gen_take_%s(c, r, %s, %s, out);\n}\n\n", ks, x, call_table);
     else
         sb_printf(b, "    return rsdk_gen_take_%s(c, r, %s, out);\n}\n\n", ks, x);
     /* queue */

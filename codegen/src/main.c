@@ -122,12 +122,10 @@ static bool run(opts *o) {
     if (!ok && gen_error_count() > 0)
         fprintf(stderr, "rsdkgen: %d error%s; nothing generated\n", gen_error_count(),
                 gen_error_count() == 1 ? "" : "s");
-    static const char *const KINDS[] = {"?", "status", "int", "int_or_nil", "bool", "double",
-                                        "double_or_nil", "string", "reply"};
     for (size_t i = 0; ok && o->list && i < m.ncmds; i++) {
         const command *c = &m.cmds[i];
         if (gen_is_generated(c))
-            printf("%s\t%s\t%s%s%s\n", c->name, c->fname, KINDS[c->result],
+            printf("%s\t%s\t%s%s%s\n", c->name, c->fname, gen_result_info(c->result)->kind,
                    c->shapes.root ? "+shape" : "", c->pairs.root ? "+pairs" : "");
         else if (c->skip)
             printf("%s\t-\tskipped: %s\n", c->name, c->skip);

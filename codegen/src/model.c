@@ -236,16 +236,57 @@ bool gen_model(module *m) {
     return gen_error_count() == 0;
 }
 
+/* One row per rsdk_result_kind, in its order. */
+static const result_info RESULTS[] = {
+    {"?", NULL, "?", "?", false},
+    {"status", NULL, "none (the status reply is checked)", "RSDK_RESULT_STATUS", false},
+    {"int", "int64_t", "`int64_t`", "RSDK_RESULT_INT", false},
+    {"int_or_nil", "rsdk_int_or_nil", "`rsdk_int_or_nil`", "RSDK_RESULT_INT_OR_NIL", false},
+    {"bool", "bool", "`bool`", "RSDK_RESULT_BOOL", false},
+    {"double", "double", "`double`", "RSDK_RESULT_DOUBLE", false},
+    {"double_or_nil", "rsdk_double_or_nil", "`rsdk_double_or_nil`", "RSDK_RESULT_DOUBLE_OR_NIL", false},
+    {"string", "rsdk_string", "`rsdk_string` (may be nil)", "RSDK_RESULT_STRING", false},
+    {"reply", "rsdk_reply", "`rsdk_reply` tree", "RSDK_RESULT_REPLY", false},
+    {"strings", "rsdk_strings", "`rsdk_strings` (strings, each may be nil; `rsdk_strings_at`)",
+     "RSDK_RESULT_STRINGS", true},
+    {"pairs", "rsdk_pairs", "`rsdk_pairs` (field/value pairs; `rsdk_pairs_at`)", "RSDK_RESULT_PAIRS", true},
+    {"scored", "rsdk_scored", "`rsdk_scored` (members with scores; `rsdk_scored_at`)",
+     "RSDK_RESULT_SCORED", true},
+    {"ints", "rsdk_ints", "`rsdk_ints` (integers, each may be nil; `rsdk_ints_at`)", "RSDK_RESULT_INTS", true},
+    {"doubles", "rsdk_doubles", "`rsdk_doubles` (numbers, each may be nil; `rsdk_doubles_at`)",
+     "RSDK_RESULT_DOUBLES", true},
+    {"bools", "rsdk_bools", "`rsdk_bools` (booleans; `rsdk_bools_at`)", "RSDK_RESULT_BOOLS", true},
+    {"scan_page", "rsdk_scan_page", "`rsdk_scan_page` (cursor and strings; `rsdk_scan_page_at`)",
+     "RSDK_RESULT_SCAN_PAGE", true},
+};
+
+const result_info *gen_result_info(rsdk_result_kind k) {
+    size_t i = (size_t)k < sizeof RESULTS / sizeof RESULTS[0] ? (size_t)k : 0;
+    return &RESULTS[i];
+}
+
+bool gen_result_named(const char *name, rsdk_result_kind *out) {
+    for (size_t i = 1; i < sizeof RESULTS / sizeof RESULTS[0]; i++)
+        if (strcmp(RESULTS[i].kind, name) == 0) {
+            *out = (rsdk_result_kind)i;
+            return true;
+        }
+    return false;
+}
+
+const char *gen_result_names(void) {
+    sb b = {0};
+    for (size_t i = 1; i < sizeof RESULTS / sizeof RESULTS[0]; i++)
+        sb_printf(&b, "%s%s", i > 1 ? ", " : "", RESULTS[i].kind);
+    char *r = gen_strdup(b.data);
+    sb_free(&b);
+    return r;
+}
+
+bool gen_result_is_tree(rsdk_result_kind k) { return k == RSDK_RESULT_REPLY || gen_result_info(k)->view; }
+
 const char *gen_result_out_type(rsdk_result_kind k, bool decode) {
-    switch (k) {
-    case RSDK_RESULT_STATUS: return NULL;
-    case RSDK_RESULT_INT: return "int64_t *";
-    case RSDK_RESULT_INT_OR_NIL: return "rsdk_int_or_nil *";
-    case RSDK_RESULT_BOOL: return "bool *";
-    case RSDK_RESULT_DOUBLE: return "double *";
-    case RSDK_RESULT_DOUBLE_OR_NIL: return "rsdk_double_or_nil *";
-    case RSDK_RESULT_STRING: return "rsdk_string *";
-    case RSDK_RESULT_REPLY: return decode ? "const rsdk_reply **" : "rsdk_reply **";
-    }
-    return NULL;
+    if (k == RSDK_RESULT_STATUS) return NULL;
+    if (k == RSDK_RESULT_REPLY) return decode ? "const rsdk_reply **" : "rsdk_reply **";
+    return gen_printf("%s *", gen_result_info(k)->ctype);
 }

@@ -366,7 +366,7 @@ static void model_pairs(command *c, json_t *rs, const char *option) {
             rest = merge(rest, build(br[i], 1));
         }
     }
-    if (npairs != 1 || c->result != RSDK_RESULT_REPLY) {
+    if (npairs != 1 || !gen_result_is_tree(c->result)) {
         gen_error(c->file, c, NULL,
                   "rsdk pairs_option needs a tree reply whose reply_schema has exactly one "
                   "array-of-pairs branch (it has %zu)", npairs);
@@ -533,21 +533,15 @@ void gen_model_reply(module *m, command *c) {
             c->result = RSDK_RESULT_BOOL;
         }
     }
-    if (override != NULL) {
-        static const struct {
-            const char *n;
-            rsdk_result_kind k;
-        } K[] = {{"status", RSDK_RESULT_STATUS}, {"int", RSDK_RESULT_INT},
-                 {"int_or_nil", RSDK_RESULT_INT_OR_NIL}, {"bool", RSDK_RESULT_BOOL},
-                 {"double", RSDK_RESULT_DOUBLE}, {"double_or_nil", RSDK_RESULT_DOUBLE_OR_NIL},
-                 {"string", RSDK_RESULT_STRING}, {"reply", RSDK_RESULT_REPLY}};
-        for (size_t i = 0; i < sizeof K / sizeof K[0]; i++)
-            if (strcmp(K[i].n, override) == 0) c->result = K[i].k;
-    }
+    rsdk_result_kind named;
+    if (override != NULL && gen_result_named(override, &named) && !gen_result_info(named)->view)
+        c->result = named;
+    else if (c->result == RSDK_RESULT_REPLY || override != NULL)
+        gen_model_view(c, rs, override); /* a view where the schema (or override) says which */
     model_accept(c, rs, override);
     const char *pairs_option = json_string_value(json_object_get(json_object_get(c->j, "rsdk"), "pairs_option"));
     if (pairs_option != NULL)
         model_pairs(c, rs, pairs_option);
-    else if (c->result == RSDK_RESULT_REPLY && json_object_size(rs) > 0)
+    else if (gen_result_is_tree(c->result) && json_object_size(rs) > 0)
         c->shapes = table_of(build(rs, 0));
 }

@@ -131,6 +131,8 @@ struct command {
     const arg **pairs_when;/* the optional argument that selects it, as a path */
     size_t npairs_when;    /* from the top-level argument down */
     unsigned accept;       /* A_* the decoder accepts at the top of the reply */
+    const char *view_sig;  /* the schema's branches in short form (model_view.c) */
+    unsigned view_form;    /* VF_*: how a view finds its items */
     const char *status_text; /* RSDK_RESULT_STATUS: the one text answered ("OK") */
 };
 
@@ -161,6 +163,31 @@ int gen_error_count(void);
 bool gen_load(module *m, char **files, size_t nfiles);
 bool gen_validate(module *m);
 bool gen_model(module *m);
+
+/* What each result kind is (model.c), indexed by rsdk_result_kind. */
+typedef struct result_info {
+    const char *kind;  /* "strings": the rsdk reply override, --list, rsdk_gen_decode_<kind> */
+    const char *ctype; /* "rsdk_strings"; NULL for status */
+    const char *text;  /* in words, for the header comment and the reference */
+    const char *meta;  /* "RSDK_RESULT_STRINGS" */
+    bool view;         /* a view into the reply tree (rsdk/typed.h) */
+} result_info;
+const result_info *gen_result_info(rsdk_result_kind k);
+/* The kind named `name` ("strings"); false when there is none. */
+bool gen_result_named(const char *name, rsdk_result_kind *out);
+/* A list of the kind names, for messages ("status, int, ..."). */
+const char *gen_result_names(void);
+/* Kinds whose decoder reads a tree: the raw reply and the views. */
+bool gen_result_is_tree(rsdk_result_kind k);
+
+/* How a view finds its items in the RESP3 tree (rsdk_gen_expect.form). */
+enum { VF_KEYED = 1, VF_KEYED_ONE = 2, VF_ONE_PAIR = 4 };
+
+/* The view a tree reply maps to (model_view.c): sets c->result (a view
+ * kind, or unchanged) and c->view_form from the schema; with an rsdk reply
+ * override naming a view, checks that the schema fits it and reports a
+ * mismatch (file:COMMAND: ...). */
+void gen_model_view(command *c, json_t *rs, const char *override);
 
 /* Result-kind and shape derivation (model_reply.c). */
 void gen_model_reply(module *m, command *c);

@@ -358,9 +358,6 @@ static void check_key_spec(vctx *v, size_t i, json_t *ks) {
     }
 }
 
-static const char *const REPLY_KINDS[] = {"status", "int", "int_or_nil", "bool", "double",
-                                          "double_or_nil", "string", "reply", NULL};
-
 static void check_command(module *m, command *c) {
     vctx v = {m, c, 0};
     json_t *d = c->j;
@@ -406,10 +403,10 @@ static void check_command(module *m, command *c) {
             c->skip = opt_string(&v, NULL, ext, "skip");
             if (c->skip != NULL && c->skip[0] == '\0') gen_error(c->file, c, NULL, "rsdk skip needs a reason");
             const char *rk = opt_string(&v, NULL, ext, "reply");
-            if (rk != NULL && !in_list(REPLY_KINDS, rk))
-                gen_error(c->file, c, NULL,
-                          "unknown rsdk reply kind \"%s\" (known: status, int, int_or_nil, bool, "
-                          "double, double_or_nil, string, reply)", rk);
+            rsdk_result_kind known;
+            if (rk != NULL && !gen_result_named(rk, &known))
+                gen_error(c->file, c, NULL, "unknown rsdk reply kind \"%s\" (known: %s)", rk,
+                          gen_result_names());
             const char *po = opt_string(&v, NULL, ext, "pairs_option");
             if (po != NULL && po[0] == '\0')
                 gen_error(c->file, c, NULL, "rsdk pairs_option needs an argument name");

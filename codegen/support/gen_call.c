@@ -40,7 +40,7 @@ rsdk_status rsdk_gen_call_run(rsdk_gen_call *k, rsdk_status encoded, rsdk_reply 
 
 /* A decode failure of a reply the call owns: free it, record why (the
  * decoder's message). */
-static rsdk_status take_failed(rsdk_client *c, rsdk_reply *r, const rsdk_error *e) {
+rsdk_status rsdk__gen_take_failed(rsdk_client *c, rsdk_reply *r, const rsdk_error *e) {
     rsdk_reply_free(r);
     return rsdk_client_set_error(c, e);
 }
@@ -48,7 +48,7 @@ static rsdk_status take_failed(rsdk_client *c, rsdk_reply *r, const rsdk_error *
 rsdk_status rsdk_gen_take_status(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x) {
     rsdk_error e;
     rsdk_status s = rsdk_gen_decode_status(r, x, &e);
-    if (s != RSDK_OK) return take_failed(c, r, &e);
+    if (s != RSDK_OK) return rsdk__gen_take_failed(c, r, &e);
     rsdk_reply_free(r);
     return RSDK_OK;
 }
@@ -59,7 +59,7 @@ rsdk_status rsdk_gen_take_status(rsdk_client *c, rsdk_reply *r, const rsdk_gen_e
         T v;                                                                        \
         rsdk_error e;                                                               \
         rsdk_status s = dec(r, x, &v, &e);                                          \
-        if (s != RSDK_OK) return take_failed(c, r, &e);                             \
+        if (s != RSDK_OK) return rsdk__gen_take_failed(c, r, &e);                             \
         rsdk_reply_free(r);                                                         \
         if (out) *out = v;                                                          \
         return RSDK_OK;                                                             \
@@ -76,7 +76,7 @@ rsdk_status rsdk_gen_take_string(rsdk_client *c, rsdk_reply *r, const rsdk_gen_e
     rsdk_string v;
     rsdk_error e;
     rsdk_status s = rsdk_gen_decode_string(r, x, &v, &e);
-    if (s != RSDK_OK) return take_failed(c, r, &e);
+    if (s != RSDK_OK) return rsdk__gen_take_failed(c, r, &e);
     if (out == NULL) {
         rsdk_reply_free(r);
         return RSDK_OK;
@@ -86,25 +86,32 @@ rsdk_status rsdk_gen_take_string(rsdk_client *c, rsdk_reply *r, const rsdk_gen_e
     return RSDK_OK;
 }
 
-rsdk_status rsdk_gen_take_reply(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
-                                const rsdk_shape *table, rsdk_reply **out) {
+rsdk_status rsdk__gen_take_tree(rsdk_client *c, rsdk_reply **r, const rsdk_gen_expect *x,
+                                const rsdk_shape *table) {
     rsdk_error e;
-    if (!rsdk__gen_accepts(r, x)) {
-        rsdk__gen_refuse(r, x, &e);
-        return take_failed(c, r, &e);
+    if (!rsdk__gen_accepts(*r, x)) {
+        rsdk__gen_refuse(*r, x, &e);
+        return rsdk__gen_take_failed(c, *r, &e);
     }
     rsdk_reply *rebuilt = NULL;
     /* The call owns `r`, so where RESP2's layout differs from RESP3's
      * (flat pairs, XREAD's pair list) it can take a rebuilt tree instead. */
-    rsdk_status s = rsdk_reply_reshape(r, table, 1, &rebuilt);
+    rsdk_status s = rsdk_reply_reshape(*r, table, 1, &rebuilt);
     if (s != RSDK_OK) {
         rsdk_error_set(&e, s, 0, "%s: no memory to bring the reply to its RESP3 form", x->command);
-        return take_failed(c, r, &e);
+        return rsdk__gen_take_failed(c, *r, &e);
     }
     if (rebuilt != NULL) {
-        rsdk_reply_free(r);
-        r = rebuilt;
+        rsdk_reply_free(*r);
+        *r = rebuilt;
     }
+    return RSDK_OK;
+}
+
+rsdk_status rsdk_gen_take_reply(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
+                                const rsdk_shape *table, rsdk_reply **out) {
+    rsdk_status s = rsdk__gen_take_tree(c, &r, x, table);
+    if (s != RSDK_OK) return s;
     if (out == NULL) {
         rsdk_reply_free(r);
         return RSDK_OK;

@@ -20,4 +20,14 @@ static inline bool rsdk__gen_accepts(const rsdk_reply *r, const rsdk_gen_expect 
  * nil, RSDK_ERR_UNEXPECTED_REPLY naming the type otherwise. */
 rsdk_status rsdk__gen_refuse(const rsdk_reply *r, const rsdk_gen_expect *x, rsdk_error *err);
 
+/* The sync-call step every tree result shares: checks `r` against `x` and
+ * brings it to its RESP3 form (a rebuilt tree replaces it in *r). On
+ * failure `r` is freed and the client's error says why. */
+rsdk_status rsdk__gen_take_tree(rsdk_client *c, rsdk_reply **r, const rsdk_gen_expect *x,
+                                const rsdk_shape *table);
+
+/* A decode failure of a reply a sync call owns: frees it and records `e`
+ * in the client. */
+rsdk_status rsdk__gen_take_failed(rsdk_client *c, rsdk_reply *r, const rsdk_error *e);
+
 #endif

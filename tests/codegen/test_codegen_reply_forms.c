@@ -111,8 +111,11 @@ static void pairs_option_decoders_read_the_form_without_the_option(void **st) {
     assert_int_equal(rforms_zr_decode(&zr, &out, NULL), RSDK_OK);
     assert_int_equal(zr.elements, 4);
     assert_int_equal(flat[1].type, RSDK_REPLY_STRING);
-    assert_int_equal(rforms_rand_decode(&zr, &out, NULL), RSDK_OK);
+    rsdk_pairs rv;
+    assert_int_equal(rforms_rand_decode(&zr, &rv, NULL), RSDK_OK);
     assert_int_equal(zr.elements, 4);
+    assert_int_equal(rv.count, 4); /* read as four fields without values */
+    assert_true(rsdk_pairs_at(&rv, 0).value.nil);
 }
 
 int main(void) {

@@ -182,7 +182,7 @@ static void status_commands_take_only_their_status(void **state) {
 static void trees_check_their_top_type(void **state) {
     (void)state;
     outcome o;
-    const rsdk_reply *t = NULL;
+    rsdk_strings t;
     DECODE(o, "*1\r\n$1\r\na\r\n", rcore_lrange_decode(r, &t, &o.err));
     assert_int_equal(o.st, RSDK_OK);
     DECODE(o, "+OK\r\n", rcore_lrange_decode(r, &t, &o.err));
@@ -195,13 +195,17 @@ static void trees_check_their_top_type(void **state) {
 static void maps_take_both_forms_only(void **state) {
     (void)state;
     outcome o;
-    const rsdk_reply *t = NULL;
+    rsdk_pairs t;
     const char *forms[] = {"*2\r\n$1\r\nf\r\n$1\r\nv\r\n", "%1\r\n$1\r\nf\r\n$1\r\nv\r\n"};
     for (size_t i = 0; i < 2; i++) {
         rsdk_reply *r = parse(forms[i]);
         assert_int_equal(rcore_hgetall_decode(r, &t, NULL), RSDK_OK);
-        assert_int_equal(t->type, RSDK_REPLY_MAP);
-        assert_string_equal(rsdk_reply_map_get(t, "f")->str, "v");
+        assert_ptr_equal(t.reply, r); /* a view of the reply itself: nothing copied */
+        assert_null(t.owner);
+        assert_int_equal(t.reply->type, RSDK_REPLY_MAP);
+        assert_int_equal(t.count, 1);
+        assert_string_equal(rsdk_pairs_at(&t, 0).key.ptr, "f");
+        assert_string_equal(rsdk_pairs_at(&t, 0).value.ptr, "v");
         rsdk_reply_free(r);
     }
     DECODE(o, ":1\r\n", rcore_hgetall_decode(r, &t, &o.err));
@@ -213,13 +217,33 @@ static void maps_take_both_forms_only(void **state) {
 static void sets_take_both_forms_only(void **state) {
     (void)state;
     outcome o;
-    const rsdk_reply *t = NULL;
+    rsdk_strings t;
     DECODE(o, "~1\r\n$1\r\na\r\n", rcore_smembers_decode(r, &t, &o.err));
     assert_int_equal(o.st, RSDK_OK);
     DECODE(o, "*1\r\n$1\r\na\r\n", rcore_smembers_decode(r, &t, &o.err));
     assert_int_equal(o.st, RSDK_OK);
     DECODE(o, "%1\r\n$1\r\na\r\n$1\r\nb\r\n", rcore_smembers_decode(r, &t, &o.err));
     expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "SMEMBERS: unexpected reply type map (expected array or set)");
+}
+
+/* A view checks its items too: a list of strings with an integer in it, a
+ * map whose value is an array, a SCAN page without its cursor. */
+static void views_refuse_items_of_the_wrong_shape(void **state) {
+    (void)state;
+    outcome o;
+    rsdk_strings l;
+    rsdk_pairs pr;
+    rsdk_scan_page pg;
+    DECODE(o, "*2\r\n$1\r\na\r\n:1\r\n", rcore_lrange_decode(r, &l, &o.err));
+    expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "LRANGE: unexpected integer at item 1 (expected array)");
+    DECODE(o, "%1\r\n$1\r\nf\r\n*0\r\n", rcore_hgetall_decode(r, &pr, &o.err));
+    expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "HGETALL: unexpected string at item 0 (expected map)");
+    DECODE(o, "*1\r\n*0\r\n", rcore_scan_decode(r, &pg, &o.err));
+    expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "SCAN: expected [cursor, [items]]");
+    DECODE(o, "*2\r\n$1\r\nx\r\n*0\r\n", rcore_scan_decode(r, &pg, &o.err));
+    expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "SCAN: expected [cursor, [items]]");
+    DECODE(o, "*2\r\n$2\r\n17\r\n*1\r\n$1\r\nk\r\n", rcore_scan_decode(r, &pg, &o.err));
+    assert_int_equal(o.st, RSDK_OK);
 }
 
 /* Commands whose trees are reshaped (doubles inside an array, flat pairs,
@@ -315,6 +339,7 @@ int main(void) {
         cmocka_unit_test(trees_check_their_top_type),
         cmocka_unit_test(maps_take_both_forms_only),
         cmocka_unit_test(sets_take_both_forms_only),
+        cmocka_unit_test(views_refuse_items_of_the_wrong_shape),
         cmocka_unit_test(reshaped_trees_check_their_top_type),
         cmocka_unit_test(free_form_replies_take_anything),
         cmocka_unit_test(error_replies_keep_their_code_and_text),

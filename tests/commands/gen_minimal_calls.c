@@ -131,8 +131,10 @@ static const char *out_decl(rsdk_result_kind k) {
     case RSDK_RESULT_DOUBLE_OR_NIL: return "rsdk_double_or_nil o = {0, false};";
     case RSDK_RESULT_STRING: return "rsdk_string o = {NULL, 0, true, NULL};";
     case RSDK_RESULT_REPLY: return "rsdk_reply *o = NULL;";
+    default: break;
     }
-    return NULL;
+    const result_info *ri = gen_result_info(k);
+    return ri->view ? gen_printf("%s o;\n    memset(&o, 0, sizeof o);", ri->ctype) : NULL;
 }
 
 static void emit_command(ectx *w, const command *c) {
@@ -175,6 +177,8 @@ static void emit_command(ectx *w, const command *c) {
         sb_printf(b, "    rsdk_status st = %s(c%s%s, &o);\n", c->fname, args.data, opts);
         if (c->result == RSDK_RESULT_STRING) sb_put(b, "    if (st == RSDK_OK) rsdk_string_deinit(&o);\n");
         else if (c->result == RSDK_RESULT_REPLY) sb_put(b, "    if (st == RSDK_OK) rsdk_reply_free(o);\n");
+        else if (gen_result_info(c->result)->view)
+            sb_printf(b, "    if (st == RSDK_OK) %s_deinit(&o);\n", gen_result_info(c->result)->ctype);
         else sb_put(b, "    (void)o;\n");
         sb_put(b, "    return st;\n");
     }

@@ -65,24 +65,26 @@ static void test_block_time_extends_the_deadline(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client *c = client(state);
     rsdk_str key = rsdk_str_c("bd:empty");
-    const rsdk_reply *got = NULL;
-    rsdk_reply *r = NULL;
+    rsdk_strings got;
+    rsdk_strings r;
     long long t0 = now_ms();
     assert_int_equal(rcore_blpop(c, &key, 1, 1.0, &r), RSDK_OK);
     assert_true(now_ms() - t0 >= 950);
-    assert_int_equal(rcore_blpop_decode(r, &got, NULL), RSDK_OK);
-    assert_true(got == NULL || got->type == RSDK_REPLY_NIL);
-    rsdk_reply_free(r);
+    assert_true(r.nil);
+    assert_int_equal(rcore_blpop_decode(r.reply, &got, NULL), RSDK_OK);
+    assert_true(got.nil && got.owner == NULL); /* a decoder borrows */
+    rsdk_strings_deinit(&r);
+    rsdk_reply *x = NULL;
 
     /* XREAD BLOCK 700 on an empty stream: nil after 700 ms. */
     rsdk_str id = rsdk_str_c("$");
     t0 = now_ms();
     assert_int_equal(rcore_xread(c, (rcore_xread_streams){&key, 1, &id, 1},
-                                 &(rcore_xread_opts){.has_milliseconds = true, .milliseconds = 700}, &r),
+                                 &(rcore_xread_opts){.has_milliseconds = true, .milliseconds = 700}, &x),
                      RSDK_OK);
     assert_true(now_ms() - t0 >= 650);
-    assert_int_equal(r->type, RSDK_REPLY_NIL);
-    rsdk_reply_free(r);
+    assert_int_equal(x->type, RSDK_REPLY_NIL);
+    rsdk_reply_free(x);
 
     /* WAIT for a replica that does not exist: 0 after 600 ms. */
     int64_t acked = -1;
@@ -102,7 +104,7 @@ static void test_block_time_extends_the_deadline(void **state) {
 
     /* Not blocking: the plain deadline. */
     t0 = now_ms();
-    assert_int_equal(rsdk_client_command(c, &r, "DEBUG", "SLEEP", "0.6", (const char *)NULL), RSDK_ERR_TIMEOUT);
+    assert_int_equal(rsdk_client_command(c, &x, "DEBUG", "SLEEP", "0.6", (const char *)NULL), RSDK_ERR_TIMEOUT);
     assert_true(now_ms() - t0 < TIMEOUT_MS + 100);
     rsdk_test_sleep_ms(400);
     rsdk_client_close(c);
@@ -122,14 +124,14 @@ static void test_block_forever_has_no_deadline(void **state) {
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, push_later, state), 0);
     rsdk_str key = rsdk_str_c("bd:later");
-    rsdk_reply *r = NULL;
+    rsdk_strings r;
     long long t0 = now_ms();
     rsdk_status s = rcore_blpop(c, &key, 1, 0, &r);
     if (s != RSDK_OK) fail_msg("BLPOP 0: %s after %lld ms", rsdk_client_error(c)->message, now_ms() - t0);
     assert_true(now_ms() - t0 >= 750);
-    assert_int_equal(r->type, RSDK_REPLY_ARRAY);
-    assert_string_equal(r->element[1].str, "served");
-    rsdk_reply_free(r);
+    assert_int_equal(r.count, 2);
+    assert_string_equal(rsdk_strings_at(&r, 1).ptr, "served");
+    rsdk_strings_deinit(&r);
     pthread_join(t, NULL);
     rsdk_client_close(c);
 }

@@ -23,7 +23,8 @@ for proto in 2 3; do
   grep -q "^connected, RESP$proto\$" <<<"$out"
   grep -q "RSDK_ERR_WRONGTYPE" <<<"$out"
   grep -q "RSDK_ERR_INVALID_ARG: ZADD: data\[\].member: NULL pointer with non-zero length" <<<"$out"
-  grep -q "HGETALL -> map with name=alice" <<<"$out"
+  grep -q "HGETALL -> [0-9]* fields" <<<"$out"
+  grep -q "^  name = alice$" <<<"$out"
   grep -q "^DEL -> 4 keys removed\$" <<<"$out"
 done
 echo "examples/typed: OK on RESP2 and RESP3"

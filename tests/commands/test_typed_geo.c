@@ -34,9 +34,10 @@ static void add_and_measure(rsdk_client *c, int proto) {
     assert_true(fabs(r->element[0].element[1].dval - 38.115556) < 1e-5);
     assert_int_equal(r->element[1].type, RSDK_REPLY_NIL);
     rsdk_reply_free(r);
-    OK(rcore_geohash(c, "g:sic", &(rcore_geohash_opts){.member = (rsdk_str[]){RSDK_S("Palermo")}, .member_count = 1}, &r));
-    tc_assert_strings(r, 1, "sqc8b49rny0");
-    rsdk_reply_free(r);
+    rsdk_strings h;
+    OK(rcore_geohash(c, "g:sic", &(rcore_geohash_opts){.member = (rsdk_str[]){RSDK_S("Palermo")}, .member_count = 1}, &h));
+    tc_assert_list(&h, 1, "sqc8b49rny0");
+    rsdk_strings_deinit(&h);
 }
 
 static void search(rsdk_client *c, int proto) {

@@ -33,30 +33,32 @@ static void fields(rsdk_client *c, int proto) {
     OK(rcore_hlen(c, "h:u", &n));
     assert_int_equal(n, 3);
 
-    rsdk_reply *r = NULL;
-    OK(rcore_hmget(c, "h:u", (rsdk_str[]){RSDK_S("name"), RSDK_S("none"), RSDK_S("age")}, 3, &r));
-    assert_int_equal(r->elements, 3);
-    assert_string_equal(r->element[0].str, "ann");
-    assert_int_equal(r->element[1].type, RSDK_REPLY_NIL);
-    assert_string_equal(r->element[2].str, "42");
-    rsdk_reply_free(r);
-    /* a MAP on both protocols (RESP2's flat array is retagged) */
-    OK(rcore_hgetall(c, "h:u", &r));
-    assert_int_equal(r->type, RSDK_REPLY_MAP);
-    assert_int_equal(r->elements, 6);
-    assert_string_equal(rsdk_reply_map_get(r, "age")->str, "42");
-    assert_string_equal(rsdk_reply_map_get(r, "score")->str, "2.5");
-    rsdk_reply_free(r);
-    OK(rcore_hkeys(c, "h:u", &r));
-    tc_assert_string_set(r, 3, "name", "age", "score");
-    rsdk_reply_free(r);
-    OK(rcore_hvals(c, "h:u", &r));
-    tc_assert_string_set(r, 3, "ann", "42", "2.5");
-    rsdk_reply_free(r);
-    OK(rcore_hrandfield(c, "h:u", &(rcore_hrandfield_opts){.options = &(rcore_hrandfield_options){.count = 2}}, &r));
-    assert_int_equal(r->type, RSDK_REPLY_ARRAY);
-    assert_int_equal(r->elements, 2);
-    rsdk_reply_free(r);
+    rsdk_strings l;
+    OK(rcore_hmget(c, "h:u", (rsdk_str[]){RSDK_S("name"), RSDK_S("none"), RSDK_S("age")}, 3, &l));
+    tc_assert_list(&l, 3, "ann", NULL, "42"); /* a missing field: a nil item */
+    rsdk_strings_deinit(&l);
+    /* a MAP on both protocols (RESP2's flat array is retagged), read as pairs */
+    rsdk_pairs pr;
+    OK(rcore_hgetall(c, "h:u", &pr));
+    assert_int_equal(pr.reply->type, RSDK_REPLY_MAP);
+    tc_assert_pairs(&pr, 3, "name", "ann", "age", "42", "score", "2.5");
+    rsdk_pairs_deinit(&pr);
+    OK(rcore_hkeys(c, "h:u", &l));
+    tc_assert_list_set(&l, 3, "name", "age", "score");
+    rsdk_strings_deinit(&l);
+    OK(rcore_hvals(c, "h:u", &l));
+    tc_assert_list_set(&l, 3, "ann", "42", "2.5");
+    rsdk_strings_deinit(&l);
+    OK(rcore_hrandfield(c, "h:u", &(rcore_hrandfield_opts){.options = &(rcore_hrandfield_options){.count = 2}}, &pr));
+    assert_int_equal(pr.count, 2); /* fields only: no values */
+    assert_true(rsdk_pairs_at(&pr, 0).value.nil);
+    rsdk_pairs_deinit(&pr);
+    OK(rcore_hrandfield(c, "h:u",
+                        &(rcore_hrandfield_opts){.options = &(rcore_hrandfield_options){.count = 2, .withvalues = true}},
+                        &pr));
+    assert_int_equal(pr.count, 2); /* [[field, value], ...] on both protocols */
+    for (size_t i = 0; i < pr.count; i++) assert_false(rsdk_pairs_at(&pr, i).value.nil);
+    rsdk_pairs_deinit(&pr);
     OK(rcore_hdel(c, "h:u", (rsdk_str[]){RSDK_S("score"), RSDK_S("none")}, 2, &n));
     assert_int_equal(n, 1);
 }
@@ -68,19 +70,16 @@ static void scan(rsdk_client *c, int proto) {
     uint64_t cursor = 0;
     size_t seen = 0;
     do {
-        rsdk_reply *r = NULL;
+        rsdk_scan_page pg;
         OK(rcore_hscan(c, "h:s", cursor, &(rcore_hscan_opts){.pattern = RSDK_S("a*"), .has_count = true, .count = 1},
-                       &r));
-        assert_int_equal(r->type, RSDK_REPLY_ARRAY);
-        assert_int_equal(r->elements, 2);
-        cursor = strtoull(r->element[0].str, NULL, 10);
-        const rsdk_reply *page = &r->element[1];
-        assert_int_equal(page->elements % 2, 0);
-        for (size_t i = 0; i < page->elements; i += 2) {
-            assert_int_equal(page->element[i].str[0], 'a');
+                       &pg));
+        cursor = pg.cursor;
+        assert_int_equal(pg.count % 2, 0);
+        for (size_t i = 0; i < pg.count; i += 2) {
+            assert_int_equal(rsdk_scan_page_at(&pg, i).ptr[0], 'a');
             seen++;
         }
-        rsdk_reply_free(r);
+        rsdk_scan_page_deinit(&pg);
     } while (cursor != 0);
     assert_int_equal(seen, 2);
 }

@@ -85,20 +85,22 @@ static void scan_keys_sort(rsdk_client *c, int proto) {
     uint64_t cursor = 0;
     size_t strings = 0, rounds = 0;
     do {
-        rsdk_reply *r = NULL;
+        rsdk_scan_page pg;
         OK(rcore_scan(c, cursor, &(rcore_scan_opts){.pattern = RSDK_S("k:*"), .has_count = true, .count = 5,
                                                    .type = RSDK_S("string")},
-                      &r));
-        cursor = strtoull(tc_str_at(r, 0), NULL, 10);
-        strings += r->element[1].elements;
-        rsdk_reply_free(r);
+                      &pg));
+        cursor = pg.cursor;
+        strings += pg.count;
+        for (size_t i = 0; i < pg.count; i++) assert_int_equal(rsdk_scan_page_at(&pg, i).ptr[0], 'k');
+        rsdk_scan_page_deinit(&pg);
         assert_true(++rounds < 100);
     } while (cursor != 0);
     assert_int_equal(strings, 20);
     rsdk_reply *r = NULL;
-    OK(rcore_keys(c, "k:l*", &r));
-    tc_assert_strings(r, 1, "k:list");
-    rsdk_reply_free(r);
+    rsdk_strings l;
+    OK(rcore_keys(c, "k:l*", &l));
+    tc_assert_list(&l, 1, "k:list");
+    rsdk_strings_deinit(&l);
     OK(rcore_sort(c, "k:list", NULL, &r));
     tc_assert_strings(r, 3, "1", "2", "3");
     rsdk_reply_free(r);

@@ -13,9 +13,13 @@ static void push_and_read(rsdk_client *c, int proto) {
     OK(rcore_rpushx(c, "l:none", (rsdk_str[]){RSDK_S("x")}, 1, &n));
     assert_int_equal(n, 0);
     rsdk_reply *r = NULL;
-    OK(rcore_lrange(c, "l:a", 0, -1, &r));
-    tc_assert_strings(r, 4, "a", "b", "c", "d");
-    rsdk_reply_free(r);
+    rsdk_strings l;
+    OK(rcore_lrange(c, "l:a", 0, -1, &l));
+    tc_assert_list(&l, 4, "a", "b", "c", "d");
+    assert_ptr_equal(l.reply, l.owner); /* the sync call hands the reply over with the view */
+    assert_ptr_equal(l.item, &l.reply->element[0]); /* items are the reply's own nodes */
+    rsdk_strings_deinit(&l);
+    assert_null(l.owner);
     OK(rcore_llen(c, "l:a", &n));
     assert_int_equal(n, 4);
     rsdk_string v;
@@ -46,52 +50,53 @@ static void push_and_read(rsdk_client *c, int proto) {
     OK(rcore_lrem(c, "l:a", 0, "c", &n));
     assert_int_equal(n, 2);
     OK(rcore_ltrim(c, "l:a", 0, 2));
-    OK(rcore_lrange(c, "l:a", 0, -1, &r));
-    tc_assert_strings(r, 3, "a", "B", "b2");
-    rsdk_reply_free(r);
+    OK(rcore_lrange(c, "l:a", 0, -1, &l));
+    tc_assert_list(&l, 3, "a", "B", "b2");
+    rsdk_strings_deinit(&l);
 }
 
 static void pops(rsdk_client *c, int proto) {
     (void)proto;
     OK(rcore_rpush(c, "l:p", (rsdk_str[]){RSDK_S("1"), RSDK_S("2"), RSDK_S("3"), RSDK_S("4")}, 4, NULL));
-    rsdk_reply *r = NULL;
-    OK(rcore_lpop(c, "l:p", NULL, &r)); /* one element: a string */
-    assert_int_equal(r->type, RSDK_REPLY_STRING);
-    assert_string_equal(r->str, "1");
-    rsdk_reply_free(r);
+    rsdk_strings r;
+    OK(rcore_lpop(c, "l:p", NULL, &r)); /* one element: a list of one */
+    assert_false(r.nil);
+    tc_assert_list(&r, 1, "1");
+    rsdk_strings_deinit(&r);
     OK(rcore_rpop(c, "l:p", &(rcore_rpop_opts){.has_count = true, .count = 2}, &r)); /* COUNT: an array */
-    tc_assert_strings(r, 2, "4", "3");
-    rsdk_reply_free(r);
+    tc_assert_list(&r, 2, "4", "3");
+    rsdk_strings_deinit(&r);
     rsdk_string v;
     OK(rcore_lmove(c, "l:p", "l:q", RCORE_LMOVE_WHEREFROM_LEFT, RCORE_LMOVE_WHERETO_RIGHT, &v));
     tc_assert_string(&v, "2");
     rsdk_string_deinit(&v);
     OK(rcore_lpop(c, "l:p", NULL, &r)); /* empty now: nil */
-    assert_int_equal(r->type, RSDK_REPLY_NIL);
-    rsdk_reply_free(r);
+    assert_true(r.nil);
+    assert_int_equal(r.count, 0);
+    rsdk_strings_deinit(&r);
     OK(rcore_rpush(c, "l:m", (rsdk_str[]){RSDK_S("x"), RSDK_S("y")}, 2, NULL));
     OK(rcore_lmpop(c, (rsdk_str[]){RSDK_S("l:none"), RSDK_S("l:m")}, 2, RCORE_LMPOP_WHERE_RIGHT,
                    &(rcore_lmpop_opts){.has_count = true, .count = 5}, &r));
-    /* [key, [elements...]] */
-    assert_int_equal(r->type, RSDK_REPLY_ARRAY);
-    assert_string_equal(tc_str_at(r, 0), "l:m");
-    tc_assert_strings(&r->element[1], 2, "y", "x");
-    rsdk_reply_free(r);
+    /* [key, [elements...]]: the key, and the elements as the items */
+    assert_int_equal(r.key.len, 3);
+    assert_memory_equal(r.key.ptr, "l:m", 3);
+    tc_assert_list(&r, 2, "y", "x");
+    rsdk_strings_deinit(&r);
 }
 
 static void blocking(rsdk_client *c, int proto) {
     (void)proto;
-    rsdk_reply *r = NULL;
+    rsdk_strings r;
     OK(rcore_blpop(c, (rsdk_str[]){RSDK_S("l:empty")}, 1, 0.01, &r));
-    assert_int_equal(r->type, RSDK_REPLY_NIL);
-    rsdk_reply_free(r);
+    assert_true(r.nil);
+    rsdk_strings_deinit(&r);
     OK(rcore_rpush(c, "l:b", (rsdk_str[]){RSDK_S("v")}, 1, NULL));
     OK(rcore_brpop(c, (rsdk_str[]){RSDK_S("l:empty"), RSDK_S("l:b")}, 2, 0.01, &r));
-    tc_assert_strings(r, 2, "l:b", "v");
-    rsdk_reply_free(r);
+    tc_assert_list(&r, 2, "l:b", "v");
+    rsdk_strings_deinit(&r);
     OK(rcore_blmpop(c, 0.01, (rsdk_str[]){RSDK_S("l:empty")}, 1, RCORE_BLMPOP_WHERE_LEFT, NULL, &r));
-    assert_int_equal(r->type, RSDK_REPLY_NIL);
-    rsdk_reply_free(r);
+    assert_true(r.nil);
+    rsdk_strings_deinit(&r);
 }
 
 static void push_range_insert_pos(void **state) {

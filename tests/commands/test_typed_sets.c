@@ -10,9 +10,10 @@ static void members(rsdk_client *c, int proto) {
     assert_int_equal(n, 3);
     OK(rcore_sadd(c, "t:b", (rsdk_str[]){RSDK_S("y"), RSDK_S("w")}, 2, &n));
     rsdk_reply *r = NULL;
-    OK(rcore_smembers(c, "t:a", &r));
-    tc_assert_string_set(r, 3, "x", "y", "z"); /* a RESP3 set arrives as an array */
-    rsdk_reply_free(r);
+    rsdk_strings v;
+    OK(rcore_smembers(c, "t:a", &v));
+    tc_assert_list_set(&v, 3, "x", "y", "z"); /* a RESP3 set arrives as an array */
+    rsdk_strings_deinit(&v);
     bool b = false;
     OK(rcore_sismember(c, "t:a", "y", &b));
     assert_true(b);
@@ -24,15 +25,15 @@ static void members(rsdk_client *c, int proto) {
     OK(rcore_scard(c, "t:a", &n));
     assert_int_equal(n, 3);
     rsdk_str ab[] = {RSDK_S("t:a"), RSDK_S("t:b")};
-    OK(rcore_sinter(c, ab, 2, &r));
-    tc_assert_strings(r, 1, "y");
-    rsdk_reply_free(r);
-    OK(rcore_sunion(c, ab, 2, &r));
-    tc_assert_string_set(r, 4, "x", "y", "z", "w");
-    rsdk_reply_free(r);
-    OK(rcore_sdiff(c, ab, 2, &r));
-    tc_assert_string_set(r, 2, "x", "z");
-    rsdk_reply_free(r);
+    OK(rcore_sinter(c, ab, 2, &v));
+    tc_assert_list(&v, 1, "y");
+    rsdk_strings_deinit(&v);
+    OK(rcore_sunion(c, ab, 2, &v));
+    tc_assert_list_set(&v, 4, "x", "y", "z", "w");
+    rsdk_strings_deinit(&v);
+    OK(rcore_sdiff(c, ab, 2, &v));
+    tc_assert_list_set(&v, 2, "x", "z");
+    rsdk_strings_deinit(&v);
     OK(rcore_sintercard(c, ab, 2, &(rcore_sintercard_opts){.has_limit = true, .limit = 1}, &n));
     assert_int_equal(n, 1);
     OK(rcore_sunionstore(c, "t:u", ab, 2, &n));
@@ -46,24 +47,26 @@ static void members(rsdk_client *c, int proto) {
 static void random_members(rsdk_client *c, int proto) {
     (void)proto;
     OK(rcore_sadd(c, "t:r", (rsdk_str[]){RSDK_S("1"), RSDK_S("2"), RSDK_S("3")}, 3, NULL));
-    rsdk_reply *r = NULL;
-    OK(rcore_srandmember(c, "t:r", NULL, &r)); /* one: a string */
-    assert_int_equal(r->type, RSDK_REPLY_STRING);
-    rsdk_reply_free(r);
+    rsdk_strings r;
+    OK(rcore_srandmember(c, "t:r", NULL, &r)); /* one: a list of one */
+    assert_int_equal(r.count, 1);
+    assert_false(rsdk_strings_at(&r, 0).nil);
+    rsdk_strings_deinit(&r);
     OK(rcore_srandmember(c, "t:r", &(rcore_srandmember_opts){.has_count = true, .count = -5}, &r));
-    assert_int_equal(r->type, RSDK_REPLY_ARRAY); /* negative count: repeats allowed */
-    assert_int_equal(r->elements, 5);
-    rsdk_reply_free(r);
+    assert_int_equal(r.count, 5); /* negative count: repeats allowed */
+    for (size_t i = 0; i < r.count; i++) assert_int_equal(rsdk_strings_at(&r, i).len, 1);
+    rsdk_strings_deinit(&r);
     OK(rcore_spop(c, "t:r", &(rcore_spop_opts){.has_count = true, .count = 2}, &r));
-    assert_int_equal(r->type, RSDK_REPLY_ARRAY); /* a RESP3 set, normalised */
-    assert_int_equal(r->elements, 2);
-    rsdk_reply_free(r);
+    assert_int_equal(r.count, 2); /* a RESP3 set, normalised */
+    rsdk_strings_deinit(&r);
     OK(rcore_spop(c, "t:r", NULL, &r));
-    assert_int_equal(r->type, RSDK_REPLY_STRING);
-    rsdk_reply_free(r);
+    assert_int_equal(r.count, 1);
+    assert_false(r.nil);
+    rsdk_strings_deinit(&r);
     OK(rcore_spop(c, "t:r", NULL, &r));
-    assert_int_equal(r->type, RSDK_REPLY_NIL);
-    rsdk_reply_free(r);
+    assert_true(r.nil);
+    assert_int_equal(r.count, 0);
+    rsdk_strings_deinit(&r);
 }
 
 static void set_members_and_algebra(void **state) {

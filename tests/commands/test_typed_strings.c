@@ -31,10 +31,10 @@ static void set_options(rsdk_client *c, int proto) {
     OK(rcore_ttl(c, "s:k", &ttl));
     assert_true(ttl > 90);
     int64_t now_ms = 0;
-    rsdk_reply *t = NULL;
+    rsdk_strings t;
     OK(rcore_time(c, &t));
-    now_ms = (int64_t)tc_num(&t->element[0]) * 1000;
-    rsdk_reply_free(t);
+    now_ms = (int64_t)tc_num(&t.item[0]) * 1000;
+    rsdk_strings_deinit(&t);
     OK(rcore_set(c, "s:k", "v5",
                  &(rcore_set_opts){.expiration = {.kind = RCORE_SET_EXPIRATION_UNIX_TIME_MILLISECONDS,
                                                   .unix_time_milliseconds = now_ms + 50000}},
@@ -109,15 +109,15 @@ static void multi_key(rsdk_client *c, int proto) {
     (void)proto;
     rcore_mset_data kv[] = {{RSDK_S("s:a"), RSDK_S("1")}, {RSDK_S("s:b"), rsdk_str_n("x\0y", 3)}};
     OK(rcore_mset(c, kv, 2));
-    rsdk_reply *r = NULL;
+    rsdk_strings r;
     OK(rcore_mget(c, (rsdk_str[]){RSDK_S("s:a"), RSDK_S("s:missing"), RSDK_S("s:b")}, 3, &r));
-    assert_int_equal(r->type, RSDK_REPLY_ARRAY);
-    assert_int_equal(r->elements, 3);
-    assert_string_equal(r->element[0].str, "1");
-    assert_int_equal(r->element[1].type, RSDK_REPLY_NIL);
-    assert_int_equal(r->element[2].len, 3);
-    assert_memory_equal(r->element[2].str, "x\0y", 3);
-    rsdk_reply_free(r);
+    assert_int_equal(r.count, 3);
+    tc_assert_string((rsdk_string[]){rsdk_strings_at(&r, 0)}, "1");
+    assert_true(rsdk_strings_at(&r, 1).nil); /* a missing key: a nil item */
+    rsdk_string b = rsdk_strings_at(&r, 2); /* binary-safe */
+    assert_int_equal(b.len, 3);
+    assert_memory_equal(b.ptr, "x\0y", 3);
+    rsdk_strings_deinit(&r);
     bool set = true;
     rcore_msetnx_data nx[] = {{RSDK_S("s:a"), RSDK_S("2")}, {RSDK_S("s:c"), RSDK_S("3")}};
     OK(rcore_msetnx(c, nx, 2, &set));

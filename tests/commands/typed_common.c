@@ -68,6 +68,57 @@ void tc_assert_string_set(const rsdk_reply *r, size_t n, ...) {
     va_end(ap);
 }
 
+/* Item i of a list view equals `want` (NULL: nil). */
+static bool list_item_is(const rsdk_strings *v, size_t i, const char *want) {
+    rsdk_string s = rsdk_strings_at(v, i);
+    if (want == NULL) return s.nil;
+    return !s.nil && s.len == strlen(want) && memcmp(s.ptr, want, s.len) == 0;
+}
+
+void tc_assert_list(const rsdk_strings *v, size_t n, ...) {
+    assert_non_null(v->reply);
+    assert_int_equal(v->count, n);
+    va_list ap;
+    va_start(ap, n);
+    for (size_t i = 0; i < n; i++) {
+        const char *want = va_arg(ap, const char *);
+        if (!list_item_is(v, i, want)) fail_msg("item %zu is not \"%s\"", i, want ? want : "(nil)");
+    }
+    va_end(ap);
+}
+
+void tc_assert_list_set(const rsdk_strings *v, size_t n, ...) {
+    assert_int_equal(v->count, n);
+    va_list ap;
+    va_start(ap, n);
+    for (size_t i = 0; i < n; i++) {
+        const char *want = va_arg(ap, const char *);
+        bool found = false;
+        for (size_t j = 0; j < v->count && !found; j++) found = list_item_is(v, j, want);
+        if (!found) fail_msg("\"%s\" not in the list", want);
+    }
+    va_end(ap);
+}
+
+void tc_assert_pairs(const rsdk_pairs *v, size_t n, ...) {
+    assert_int_equal(v->count, n);
+    va_list ap;
+    va_start(ap, n);
+    for (size_t i = 0; i < n; i++) {
+        const char *k = va_arg(ap, const char *), *want = va_arg(ap, const char *);
+        bool found = false;
+        for (size_t j = 0; j < v->count && !found; j++) {
+            rsdk_pair p = rsdk_pairs_at(v, j);
+            if (p.key.len != strlen(k) || memcmp(p.key.ptr, k, p.key.len) != 0) continue;
+            found = true;
+            if (want == NULL) assert_true(p.value.nil);
+            else tc_assert_string(&p.value, want);
+        }
+        if (!found) fail_msg("field \"%s\" not in the pairs", k);
+    }
+    va_end(ap);
+}
+
 void tc_assert_string(const rsdk_string *s, const char *want) {
     assert_false(s->nil);
     assert_non_null(s->ptr);

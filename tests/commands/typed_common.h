@@ -49,6 +49,17 @@ void tc_assert_strings(const rsdk_reply *r, size_t n, ...);
 /* Asserts `r` is an array (or set) holding the given strings in any order. */
 void tc_assert_string_set(const rsdk_reply *r, size_t n, ...);
 
+/* Asserts the list view holds exactly these strings, in order (NULL for a
+ * nil item), and points into its own reply. */
+void tc_assert_list(const rsdk_strings *v, size_t n, ...);
+
+/* Asserts the list view holds these strings in any order. */
+void tc_assert_list_set(const rsdk_strings *v, size_t n, ...);
+
+/* Asserts the pairs view holds exactly these field, value strings in any
+ * order (NULL for a value expected nil). */
+void tc_assert_pairs(const rsdk_pairs *v, size_t n, ...);
+
 /* Asserts the typed string result equals `want` (not nil). */
 void tc_assert_string(const rsdk_string *s, const char *want);
 

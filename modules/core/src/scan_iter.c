@@ -16,8 +16,9 @@ void rcore_scan_iter_deinit(rcore_scan_iter *it) {
     it->page = NULL;
 }
 
-/* One SCAN round trip from it->cursor. */
-static rsdk_status fetch(rcore_scan_iter *it, rsdk_reply **out) {
+/* One SCAN round trip from it->cursor: a page whose cursor and items the
+ * typed call has already checked (rsdk_scan_page). */
+static rsdk_status fetch(rcore_scan_iter *it, rsdk_scan_page *out) {
     const rcore_scan_iter_opts *o = &it->opts;
     bool has_count = o->count > 0;
     switch (it->kind) {
@@ -43,31 +44,6 @@ static rsdk_status fetch(rcore_scan_iter *it, rsdk_reply **out) {
     return rsdk_client_set_error(it->c, &e);
 }
 
-/* The cursor is an unsigned 64-bit number sent as a bulk string. */
-static bool parse_cursor(const rsdk_reply *r, uint64_t *out) {
-    if (r->type != RSDK_REPLY_STRING || r->len == 0 || r->len > 20) return false;
-    uint64_t v = 0;
-    for (size_t i = 0; i < r->len; i++) {
-        unsigned d = (unsigned)(r->str[i] - '0');
-        if (d > 9 || v > (UINT64_MAX - d) / 10) return false;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return true;
-}
-
-static bool valid_page(const rcore_scan_iter *it, const rsdk_reply *r, uint64_t *cursor) {
-    if (r->type != RSDK_REPLY_ARRAY || r->elements != 2) return false;
-    if (!parse_cursor(&r->element[0], cursor)) return false;
-    const rsdk_reply *items = &r->element[1];
-    if (items->type != RSDK_REPLY_ARRAY) return false;
-    bool pairs = it->kind == RCORE_SCAN_HASH || it->kind == RCORE_SCAN_ZSET;
-    if (pairs && items->elements % 2 != 0) return false;
-    for (size_t i = 0; i < items->elements; i++)
-        if (items->element[i].type != RSDK_REPLY_STRING) return false;
-    return true;
-}
-
 rsdk_status rcore_scan_iter_next(rcore_scan_iter *it, rsdk_str *item, rsdk_str *value, bool *more) {
     if (it == NULL || item == NULL || more == NULL) return RSDK_ERR_INVALID_ARG;
     size_t step = (it->kind == RCORE_SCAN_HASH || it->kind == RCORE_SCAN_ZSET) ? 2 : 1;
@@ -90,20 +66,19 @@ rsdk_status rcore_scan_iter_next(rcore_scan_iter *it, rsdk_str *item, rsdk_str *
             *more = false;
             return RSDK_OK;
         }
-        rsdk_reply *r = NULL;
-        rsdk_status s = fetch(it, &r);
+        rsdk_scan_page pg;
+        rsdk_status s = fetch(it, &pg);
         if (s != RSDK_OK) return s;
-        uint64_t cursor = 0;
-        if (!valid_page(it, r, &cursor)) {
-            rsdk_reply_free(r);
+        if (pg.count % step != 0) { /* HSCAN and ZSCAN send whole pairs */
+            rsdk_scan_page_deinit(&pg);
             rsdk_error e;
-            rsdk_error_set(&e, RSDK_ERR_UNEXPECTED_REPLY, 0, "scan reply is not [cursor, [elements]]");
+            rsdk_error_set(&e, RSDK_ERR_UNEXPECTED_REPLY, 0, "scan reply has an odd number of pair items");
             return rsdk_client_set_error(it->c, &e);
         }
         /* A cursor of 0 ends the iteration after this page. */
-        it->cursor = cursor;
-        it->finished = cursor == 0;
-        it->page = r;
+        it->cursor = pg.cursor;
+        it->finished = pg.cursor == 0;
+        it->page = pg.owner;
         it->pos = 0;
     }
 }

@@ -15,6 +15,7 @@
 #include "rsdk/reader.h"
 #include "rsdk/reply.h"
 #include "rsdk/reply_shape.h"
+#include "rsdk/typed.h"
 #include "rsdk/retry.h"
 #include "rsdk/txn.h"
 #include "rsdk/url.h"

@@ -149,6 +149,13 @@ typedef enum rsdk_result_kind {
     RSDK_RESULT_DOUBLE_OR_NIL, /* rsdk_double_or_nil */
     RSDK_RESULT_STRING,        /* rsdk_string (may be nil) */
     RSDK_RESULT_REPLY,         /* rsdk_reply tree */
+    RSDK_RESULT_STRINGS,       /* rsdk_strings view (rsdk/typed.h) */
+    RSDK_RESULT_PAIRS,         /* rsdk_pairs view */
+    RSDK_RESULT_SCORED,        /* rsdk_scored view */
+    RSDK_RESULT_INTS,          /* rsdk_ints view */
+    RSDK_RESULT_DOUBLES,       /* rsdk_doubles view */
+    RSDK_RESULT_BOOLS,         /* rsdk_bools view */
+    RSDK_RESULT_SCAN_PAGE,     /* rsdk_scan_page view */
 } rsdk_result_kind;
 
 typedef struct rsdk_command_meta {

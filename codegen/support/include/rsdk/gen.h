@@ -95,7 +95,13 @@ typedef struct rsdk_gen_expect {
     uint32_t types;       /* RSDK_GEN_T bits */
     const char *expected; /* "string or nil" */
     const char *status;   /* "OK", or NULL */
+    uint32_t form;        /* views: RSDK_GEN_KEYED... (0: a plain list) */
 } rsdk_gen_expect;
+
+/* Where a view finds its items (rsdk_gen_expect.form), from the schema. */
+#define RSDK_GEN_KEYED 1u     /* [key, [items]] (LMPOP, ZMPOP): `key` and the inner list */
+#define RSDK_GEN_KEYED_ONE 2u /* [key, member, score] (BZPOPMIN): one flat pair after the key */
+#define RSDK_GEN_ONE_PAIR 4u  /* [member, score] alone is one pair (ZPOPMIN without COUNT) */
 
 /* Each checks `r` against `x` and the result kind. A reply type outside
  * x->types gives RSDK_ERR_UNEXPECTED_REPLY ("GET: unexpected reply type
@@ -126,6 +132,32 @@ RSDK_API rsdk_status rsdk_gen_decode_string(const rsdk_reply *r, const rsdk_gen_
 RSDK_API rsdk_status rsdk_gen_decode_reply(const rsdk_reply *r, const rsdk_gen_expect *x,
                                            const rsdk_shape *table, const rsdk_reply **out,
                                            rsdk_error *err);
+
+/* Views (rsdk/typed.h): `r` normalised in place as rsdk_gen_decode_reply
+ * does, then read into the view, which borrows from `r` (owner NULL). The
+ * top is checked against `x` and every item against the view's item types
+ * (strings: text or nil; ints: integer or nil; doubles: number or nil;
+ * bools: integer or boolean; pairs and scored: text, or [text, value]
+ * pairs; a scan page: [cursor, [text...]]); anything else gives
+ * RSDK_ERR_UNEXPECTED_REPLY naming the item. */
+RSDK_API rsdk_status rsdk_gen_decode_strings(const rsdk_reply *r, const rsdk_gen_expect *x,
+                                             const rsdk_shape *table, rsdk_strings *out,
+                                             rsdk_error *err);
+RSDK_API rsdk_status rsdk_gen_decode_pairs(const rsdk_reply *r, const rsdk_gen_expect *x,
+                                           const rsdk_shape *table, rsdk_pairs *out, rsdk_error *err);
+RSDK_API rsdk_status rsdk_gen_decode_scored(const rsdk_reply *r, const rsdk_gen_expect *x,
+                                            const rsdk_shape *table, rsdk_scored *out,
+                                            rsdk_error *err);
+RSDK_API rsdk_status rsdk_gen_decode_ints(const rsdk_reply *r, const rsdk_gen_expect *x,
+                                          const rsdk_shape *table, rsdk_ints *out, rsdk_error *err);
+RSDK_API rsdk_status rsdk_gen_decode_doubles(const rsdk_reply *r, const rsdk_gen_expect *x,
+                                             const rsdk_shape *table, rsdk_doubles *out,
+                                             rsdk_error *err);
+RSDK_API rsdk_status rsdk_gen_decode_bools(const rsdk_reply *r, const rsdk_gen_expect *x,
+                                           const rsdk_shape *table, rsdk_bools *out, rsdk_error *err);
+RSDK_API rsdk_status rsdk_gen_decode_scan_page(const rsdk_reply *r, const rsdk_gen_expect *x,
+                                               const rsdk_shape *table, rsdk_scan_page *out,
+                                               rsdk_error *err);
 
 /* ---- sync calls and queueing --------------------------------------------- */
 
@@ -168,6 +200,25 @@ RSDK_API rsdk_status rsdk_gen_take_string(rsdk_client *c, rsdk_reply *r, const r
  * `table` may be NULL (the shape-free rules only). */
 RSDK_API rsdk_status rsdk_gen_take_reply(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
                                          const rsdk_shape *table, rsdk_reply **out);
+
+/* Views from a reply a sync call owns: brought to its RESP3 form as
+ * rsdk_gen_take_reply does, read as the decoders above do, and handed over
+ * in the view (owner = the reply; rsdk_<view>_deinit frees it). */
+RSDK_API rsdk_status rsdk_gen_take_strings(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
+                                           const rsdk_shape *table, rsdk_strings *out);
+RSDK_API rsdk_status rsdk_gen_take_pairs(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
+                                         const rsdk_shape *table, rsdk_pairs *out);
+RSDK_API rsdk_status rsdk_gen_take_scored(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
+                                          const rsdk_shape *table, rsdk_scored *out);
+RSDK_API rsdk_status rsdk_gen_take_ints(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
+                                        const rsdk_shape *table, rsdk_ints *out);
+RSDK_API rsdk_status rsdk_gen_take_doubles(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
+                                           const rsdk_shape *table, rsdk_doubles *out);
+RSDK_API rsdk_status rsdk_gen_take_bools(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
+                                         const rsdk_shape *table, rsdk_bools *out);
+RSDK_API rsdk_status rsdk_gen_take_scan_page(rsdk_client *c, rsdk_reply *r,
+                                             const rsdk_gen_expect *x, const rsdk_shape *table,
+                                             rsdk_scan_page *out);
 
 /* Queue wrappers: the buffer of a pipeline to encode one command into (NULL
  * for a NULL pipeline), then rsdk_gen_queue_done to commit it (RSDK_OK) or

@@ -1,0 +1,180 @@
+/* Typed views (rsdk/typed.h) from a reply tree in its RESP3 form: where the
+ * items are, and a check that each item is what the view reads, so the
+ * inline accessors never meet a node they cannot read. Nothing is copied. */
+#include "gen_internal.h"
+
+#include <string.h>
+
+enum { V_STRINGS, V_PAIRS, V_SCORED, V_INTS, V_DOUBLES, V_BOOLS, V_SCAN };
+
+/* What every view holds; each view type takes the fields it has. */
+typedef struct view {
+    const rsdk_reply *item;
+    size_t count;
+    bool nil, flat;
+    rsdk_str key;
+    uint64_t cursor;
+} view;
+
+#define TEXT (RSDK_GEN_T(STRING) | RSDK_GEN_T(STATUS) | RSDK_GEN_T(VERB) | RSDK_GEN_T(BIGNUM))
+#define NUMBER (RSDK_GEN_T(DOUBLE) | RSDK_GEN_T(INTEGER))
+
+/* Item types of the list views, by kind. */
+static const uint32_t ITEM[] = {
+    [V_STRINGS] = TEXT | RSDK_GEN_T(NIL),
+    [V_INTS] = RSDK_GEN_T(INTEGER) | RSDK_GEN_T(BOOL) | RSDK_GEN_T(NIL),
+    [V_DOUBLES] = NUMBER | RSDK_GEN_T(NIL),
+    [V_BOOLS] = RSDK_GEN_T(INTEGER) | RSDK_GEN_T(BOOL),
+    [V_SCAN] = TEXT,
+};
+
+static rsdk_status bad_item(const rsdk_gen_expect *x, const rsdk_reply *n, size_t i, rsdk_error *err) {
+    return rsdk_error_set(err, RSDK_ERR_UNEXPECTED_REPLY, 0, "%s: unexpected %s at item %zu (expected %s)",
+                          x->command, rsdk_reply_type_str(n->type), i, x->expected);
+}
+
+static bool is(const rsdk_reply *n, uint32_t types) { return (rsdk__gen_bit(n) & types) != 0; }
+
+/* A pair node of a pairs or scored view: text alone (no value), or [text,
+ * value] with the value's types. */
+static bool pair_ok(const rsdk_reply *n, uint32_t value) {
+    if (is(n, TEXT)) return true;
+    return n->type == RSDK_REPLY_ARRAY && n->elements == 2 && is(&n->element[0], TEXT) &&
+           is(&n->element[1], value);
+}
+
+static rsdk_status check_items(int kind, const view *v, const rsdk_gen_expect *x, rsdk_error *err) {
+    if (kind == V_PAIRS || kind == V_SCORED) {
+        uint32_t value = kind == V_PAIRS ? TEXT | RSDK_GEN_T(NIL) : NUMBER;
+        for (size_t i = 0; i < v->count; i++) {
+            const rsdk_reply *n = v->flat ? &v->item[2 * i] : &v->item[i];
+            bool ok = v->flat ? is(n, TEXT) && is(n + 1, value) : pair_ok(n, value);
+            if (!ok) return bad_item(x, n, i, err);
+        }
+        return RSDK_OK;
+    }
+    for (size_t i = 0; i < v->count; i++)
+        if (!is(&v->item[i], ITEM[kind])) return bad_item(x, &v->item[i], i, err);
+    return RSDK_OK;
+}
+
+static rsdk_str text_of(const rsdk_reply *n) { return rsdk_str_n(n->str ? n->str : "", n->str ? n->len : 0); }
+
+/* SCAN's cursor: decimal text up to 2^64-1. */
+static bool cursor_of(const rsdk_reply *n, uint64_t *out) {
+    uint64_t v = 0;
+    if (!is(n, TEXT) || n->len == 0 || n->str == NULL) return false;
+    for (size_t i = 0; i < n->len; i++) {
+        unsigned d = (unsigned)(n->str[i] - '0');
+        if (d > 9 || v > (UINT64_MAX - d) / 10) return false;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return true;
+}
+
+static void list_of(const rsdk_reply *agg, view *v) {
+    v->item = agg->element;
+    v->count = agg->elements;
+}
+
+/* Where the items of `r` (already accepted at the top) are. */
+static rsdk_status locate(int kind, const rsdk_reply *r, const rsdk_gen_expect *x, view *v,
+                          rsdk_error *err) {
+    memset(v, 0, sizeof *v);
+    if (r->type == RSDK_REPLY_NIL) {
+        v->nil = true;
+        return RSDK_OK;
+    }
+    if (!rsdk_reply_is_aggregate(r)) { /* one string or integer: a list of one */
+        v->item = r;
+        v->count = 1;
+        return RSDK_OK;
+    }
+    const rsdk_reply *e = r->element;
+    bool two = r->elements == 2;
+    if (kind == V_SCAN) {
+        if (!two || !cursor_of(&e[0], &v->cursor) || !rsdk_reply_is_aggregate(&e[1]))
+            return rsdk_error_set(err, RSDK_ERR_UNEXPECTED_REPLY, 0,
+                                  "%s: expected [cursor, [items]]", x->command);
+        list_of(&e[1], v);
+    } else if ((x->form & RSDK_GEN_KEYED) && two && is(&e[0], TEXT) && rsdk_reply_is_aggregate(&e[1])) {
+        v->key = text_of(&e[0]);
+        list_of(&e[1], v);
+    } else if ((x->form & RSDK_GEN_KEYED_ONE) && r->elements == 3 && is(&e[0], TEXT)) {
+        v->key = text_of(&e[0]);
+        v->item = &e[1];
+        v->count = 1;
+        v->flat = true;
+    } else if ((x->form & RSDK_GEN_ONE_PAIR) && two && !rsdk_reply_is_aggregate(&e[0])) {
+        v->item = r; /* the pair itself */
+        v->count = 1;
+    } else if (r->type == RSDK_REPLY_MAP) {
+        if (kind != V_PAIRS) return rsdk__gen_refuse(r, &(rsdk_gen_expect){x->command, 0, x->expected, NULL, 0}, err);
+        v->item = e;
+        v->count = r->elements / 2;
+        v->flat = true;
+    } else {
+        list_of(r, v);
+    }
+    return check_items(kind, v, x, err);
+}
+
+static rsdk_status decode(int kind, const rsdk_reply *r, const rsdk_gen_expect *x,
+                          const rsdk_shape *table, bool normalize, view *v, rsdk_error *err) {
+    if (!rsdk__gen_accepts(r, x)) return rsdk__gen_refuse(r, x, err);
+    /* Only type tags and dval change (rsdk_reply_normalize); a sync call's
+     * reply is already in its RESP3 form. */
+    if (normalize) rsdk_reply_normalize((rsdk_reply *)r, table, 1);
+    return locate(kind, r, x, v, err);
+}
+
+/* Per view type: fill it from a `view`, and the decoder and sync-call
+ * taker built on decode(). */
+#define VIEW_FNS(T, KIND, FILL)                                                                 \
+    static void T##_fill(T *o, const rsdk_reply *r, rsdk_reply *owner, const view *v) {         \
+        memset(o, 0, sizeof *o);                                                                \
+        o->reply = r;                                                                           \
+        o->owner = owner;                                                                       \
+        o->item = v->item;                                                                      \
+        o->count = v->count;                                                                    \
+        FILL                                                                                    \
+    }                                                                                           \
+    rsdk_status rsdk_gen_decode_##KIND(const rsdk_reply *r, const rsdk_gen_expect *x,           \
+                                       const rsdk_shape *table, T *out, rsdk_error *err) {      \
+        view v;                                                                                 \
+        rsdk_status s = decode(KIND_##KIND, r, x, table, true, &v, err);                        \
+        if (s == RSDK_OK && out) T##_fill(out, r, NULL, &v);                                    \
+        return s;                                                                               \
+    }                                                                                           \
+    rsdk_status rsdk_gen_take_##KIND(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,   \
+                                     const rsdk_shape *table, T *out) {                         \
+        view v;                                                                                 \
+        rsdk_error e;                                                                           \
+        rsdk_status s = rsdk__gen_take_tree(c, &r, x, table);                                   \
+        if (s != RSDK_OK) return s;                                                             \
+        s = decode(KIND_##KIND, r, x, table, false, &v, &e);                                    \
+        if (s != RSDK_OK) return rsdk__gen_take_failed(c, r, &e);                               \
+        if (out == NULL) {                                                                      \
+            rsdk_reply_free(r);                                                                 \
+            return RSDK_OK;                                                                     \
+        }                                                                                       \
+        T##_fill(out, r, r, &v);                                                                \
+        return RSDK_OK;                                                                         \
+    }
+
+#define KIND_strings V_STRINGS
+#define KIND_pairs V_PAIRS
+#define KIND_scored V_SCORED
+#define KIND_ints V_INTS
+#define KIND_doubles V_DOUBLES
+#define KIND_bools V_BOOLS
+#define KIND_scan_page V_SCAN
+
+VIEW_FNS(rsdk_strings, strings, o->nil = v->nil; o->key = v->key;)
+VIEW_FNS(rsdk_pairs, pairs, o->nil = v->nil; o->flat = v->flat;)
+VIEW_FNS(rsdk_scored, scored, o->nil = v->nil; o->flat = v->flat; o->key = v->key;)
+VIEW_FNS(rsdk_ints, ints, o->nil = v->nil;)
+VIEW_FNS(rsdk_doubles, doubles, o->nil = v->nil;)
+VIEW_FNS(rsdk_bools, bools, (void)0;)
+VIEW_FNS(rsdk_scan_page, scan_page, o->cursor = v->cursor;)
