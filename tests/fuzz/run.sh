@@ -9,7 +9,9 @@
 #   tests/fuzz/run.sh [seconds]
 #
 # Environment: RSDK_FUZZ_OUTPUT_BASE (Bazel output base, kept apart from the
-# gcc build so the two never invalidate each other), RSDK_FUZZ_WORK (corpus
+# gcc build so the two never invalidate each other; the default is one per
+# checkout, so runs from two checkouts never swap each other's binaries),
+# RSDK_FUZZ_TARGETS (default: all three), RSDK_FUZZ_WORK (corpus
 # and crash directory; default: a fresh temporary directory; an existing
 # corpus there is kept and grows), RSDK_FUZZ_RUNS (stop each target after
 # this many executions; with seconds 0 that is the only limit).
@@ -18,9 +20,9 @@ set -euo pipefail
 secs="${1:-30}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
-ob="${RSDK_FUZZ_OUTPUT_BASE:-$HOME/.cache/bazel-ob/rsdk-fuzz}"
+ob="${RSDK_FUZZ_OUTPUT_BASE:-$HOME/.cache/bazel-ob/rsdk-fuzz-$(printf %s "$root" | cksum | cut -d' ' -f1)}"
 work="${RSDK_FUZZ_WORK:-$(mktemp -d)}"
-targets=(fuzz_reader fuzz_client fuzz_url)
+read -r -a targets <<< "${RSDK_FUZZ_TARGETS:-fuzz_reader fuzz_client fuzz_url}"
 labels=()
 for t in "${targets[@]}"; do labels+=("//tests/fuzz:$t"); done
 
