@@ -31,6 +31,17 @@
 
 /* ---- the decoders, in the order of rcore_commands ------------------------ */
 
+/* The view results (rsdk/typed.h): kind, C type. All share their first
+ * fields (reply, owner, item, count) and an accessor <type>_at. */
+#define VIEWS(X)                 \
+    X(strings, rsdk_strings)     \
+    X(pairs, rsdk_pairs)         \
+    X(scored, rsdk_scored)       \
+    X(ints, rsdk_ints)           \
+    X(doubles, rsdk_doubles)     \
+    X(bools, rsdk_bools)         \
+    X(scan_page, rsdk_scan_page)
+
 typedef union decode_fn {
     rsdk_status (*status)(const rsdk_reply *r, rsdk_error *err);
     rsdk_status (*int_)(const rsdk_reply *r, int64_t *out, rsdk_error *err);
@@ -40,6 +51,9 @@ typedef union decode_fn {
     rsdk_status (*double_or_nil)(const rsdk_reply *r, rsdk_double_or_nil *out, rsdk_error *err);
     rsdk_status (*string)(const rsdk_reply *r, rsdk_string *out, rsdk_error *err);
     rsdk_status (*reply)(const rsdk_reply *r, const rsdk_reply **out, rsdk_error *err);
+#define VIEW_FN(kind, T) rsdk_status (*kind)(const rsdk_reply *r, T *out, rsdk_error *err);
+    VIEWS(VIEW_FN)
+#undef VIEW_FN
 } decode_fn;
 
 typedef struct decoder {
@@ -47,6 +61,15 @@ typedef struct decoder {
     rsdk_result_kind kind;
     decode_fn fn;
 } decoder;
+
+/* Each view kind's RSDK_RESULT_ value. */
+#define RESULT_OF_strings RSDK_RESULT_STRINGS
+#define RESULT_OF_pairs RSDK_RESULT_PAIRS
+#define RESULT_OF_scored RSDK_RESULT_SCORED
+#define RESULT_OF_ints RSDK_RESULT_INTS
+#define RESULT_OF_doubles RSDK_RESULT_DOUBLES
+#define RESULT_OF_bools RSDK_RESULT_BOOLS
+#define RESULT_OF_scan_page RSDK_RESULT_SCAN_PAGE
 
 /* The union member for each kind of the list (int, bool and double are
  * keywords). */
@@ -58,6 +81,13 @@ typedef struct decoder {
 #define M_double_or_nil double_or_nil
 #define M_string string
 #define M_reply reply
+#define M_strings strings
+#define M_pairs pairs
+#define M_scored scored
+#define M_ints ints
+#define M_doubles doubles
+#define M_bools bools
+#define M_scan_page scan_page
 #define D(f, kind, KIND) {#f, RSDK_RESULT_##KIND, {.M_##kind = f##_decode}},
 static const decoder DECODERS[] = {
 #include "tests/fuzz/core_decoders.inc"
@@ -252,6 +282,9 @@ typedef union result {
     rsdk_double_or_nil dn;
     rsdk_string s;
     const rsdk_reply *r;
+#define VIEW_MEMBER(kind, T) T kind;
+    VIEWS(VIEW_MEMBER)
+#undef VIEW_MEMBER
 } result;
 
 static rsdk_status call(const decoder *d, const rsdk_reply *r, result *out, rsdk_error *err) {
@@ -264,14 +297,56 @@ static rsdk_status call(const decoder *d, const rsdk_reply *r, result *out, rsdk
     case RSDK_RESULT_DOUBLE_OR_NIL: return d->fn.double_or_nil(r, &out->dn, err);
     case RSDK_RESULT_STRING: return d->fn.string(r, &out->s, err);
     case RSDK_RESULT_REPLY: return d->fn.reply(r, &out->r, err);
+#define VIEW_CALL(kind, T) \
+    case RESULT_OF_##kind: return d->fn.kind(r, &out->kind, err);
+        VIEWS(VIEW_CALL)
+#undef VIEW_CALL
     }
     fuzz_check(0, "unknown result kind");
     return RSDK_ERR_INVALID_ARG;
 }
 
+/* Bytes of one item read through its view's accessor, so every pointer it
+ * hands out is touched. */
+static size_t touch_str(const char *p, size_t n) {
+    size_t sum = 0;
+    for (size_t i = 0; i < n; i++) sum += (unsigned char)p[i];
+    return sum;
+}
+static size_t touch_strings(const rsdk_strings *v, size_t i) {
+    rsdk_string s = rsdk_strings_at(v, i);
+    return s.nil ? 0 : touch_str(s.ptr, s.len);
+}
+static size_t touch_pairs(const rsdk_pairs *v, size_t i) {
+    rsdk_pair p = rsdk_pairs_at(v, i);
+    return touch_str(p.key.ptr, p.key.len) + (p.value.nil ? 0 : touch_str(p.value.ptr, p.value.len));
+}
+static size_t touch_scored(const rsdk_scored *v, size_t i) {
+    rsdk_scored_member m = rsdk_scored_at(v, i);
+    return touch_str(m.member.ptr, m.member.len) + (m.score == m.score);
+}
+static size_t touch_ints(const rsdk_ints *v, size_t i) { return (size_t)rsdk_ints_at(v, i).value; }
+static size_t touch_doubles(const rsdk_doubles *v, size_t i) { return rsdk_doubles_at(v, i).nil; }
+static size_t touch_bools(const rsdk_bools *v, size_t i) { return rsdk_bools_at(v, i); }
+static size_t touch_scan_page(const rsdk_scan_page *v, size_t i) {
+    rsdk_str s = rsdk_scan_page_at(v, i);
+    return touch_str(s.ptr, s.len);
+}
+
 /* A successful result must be sound: read every byte it points to. */
 static void check_result(const decoder *d, const rsdk_reply *r, const result *out) {
     switch (d->kind) {
+#define VIEW_CHECK(kind, T)                                                                  \
+    case RESULT_OF_##kind: {                                                                 \
+        const T *v = &out->kind;                                                             \
+        fuzz_check(v->reply == r && v->owner == NULL, "a decoded view does not borrow the reply"); \
+        size_t sum = 0;                                                                      \
+        for (size_t i = 0; i < v->count; i++) sum += touch_##kind(v, i);                     \
+        (void)sum;                                                                           \
+        break;                                                                               \
+    }
+        VIEWS(VIEW_CHECK)
+#undef VIEW_CHECK
     case RSDK_RESULT_BOOL: {
         unsigned char raw;
         memcpy(&raw, &out->b, 1);
