@@ -94,15 +94,41 @@ static void *sleep_server(void *arg) {
     return NULL;
 }
 
+/* A client that notices a sleeping server within 50 ms. Opened before the
+ * sleep starts: a handshake during the sleep would wait for it. */
+static rsdk_client *open_probe(rsdk_test_server *srv) {
+    rsdk_client_opts o;
+    rsdk_test_server_client_opts(srv, &o, true);
+    o.command_timeout_ms = 50;
+    o.reconnect = false;
+    rsdk_test_no_retry(&o);
+    return rsdk_test_client_open(&o);
+}
+
+/* Returns once the server is asleep (the probe's PING gets no answer in
+ * time): on a loaded machine the sleeper thread's DEBUG SLEEP may take a
+ * while to start. Closes the probe. */
+static void wait_until_asleep(rsdk_client *probe) {
+    for (int i = 0; i < 200; i++) {
+        rsdk_reply *r = NULL;
+        rsdk_status s = rsdk_client_command(probe, &r, "PING", (const char *)NULL);
+        rsdk_reply_free(r);
+        if (s == RSDK_ERR_TIMEOUT) break;
+        rsdk_test_sleep_ms(10);
+    }
+    rsdk_client_close(probe);
+}
+
 /* The write side times out too: while the server sleeps it reads nothing, so
  * a 16 MiB value fills the socket buffers and the write waits in vain. */
 static void test_write_timeout_breaks(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client *sleeper = rsdk_test_client(*state, 3, true);
     rsdk_client *c = open_with_timeout(*state, false, true, 3);
+    rsdk_client *probe = open_probe(*state);
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, sleep_server, sleeper), 0);
-    rsdk_test_sleep_ms(100);
+    wait_until_asleep(probe);
     size_t len = (size_t)16 * 1024 * 1024;
     char *v = calloc(1, len);
     assert_non_null(v);

@@ -153,7 +153,8 @@ RSDK_API rsdk_status rsdk_client_command_argv(rsdk_client *c, int argc, const ch
                                               const size_t *argvlen, rsdk_reply **out);
 
 /* Convenience: arguments are C strings, terminated by NULL. */
-RSDK_API rsdk_status rsdk_client_command(rsdk_client *c, rsdk_reply **out, const char *arg0, ...);
+RSDK_API rsdk_status rsdk_client_command(rsdk_client *c, rsdk_reply **out, const char *arg0, ...)
+    RSDK_SENTINEL;
 
 /* Sends `ncmds` commands already encoded in `encoded` (RESP arrays, e.g. from
  * rsdk_write_command or generated encoders) in one write, and reads `ncmds`

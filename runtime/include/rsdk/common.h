@@ -14,8 +14,11 @@ extern "C" {
 /* Marks the public API; everything else is built with -fvisibility=hidden. */
 #if defined(__GNUC__) || defined(__clang__)
 #define RSDK_API __attribute__((visibility("default")))
+/* A variadic function whose argument list ends with a NULL pointer. */
+#define RSDK_SENTINEL __attribute__((sentinel))
 #else
 #define RSDK_API
+#define RSDK_SENTINEL
 #endif
 
 /* Every fallible call returns an rsdk_status; RSDK_OK (0) is success. The

@@ -108,7 +108,7 @@ RSDK_API rsdk_status rsdk_pool_command_argv(rsdk_pool *p, int argc, const char *
 
 /* Convenience: arguments are C strings, terminated by NULL. */
 RSDK_API rsdk_status rsdk_pool_command(rsdk_pool *p, rsdk_reply **out, rsdk_error *err,
-                                       const char *arg0, ...);
+                                       const char *arg0, ...) RSDK_SENTINEL;
 
 /* Fills *out with the current counters. Thread-safe. */
 RSDK_API void rsdk_pool_stats_get(rsdk_pool *p, rsdk_pool_stats *out);
