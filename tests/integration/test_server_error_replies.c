@@ -62,7 +62,7 @@ static void test_bad_arguments_refused(void **state) {
     const char *argv[] = {"GET", NULL};
     size_t lens[] = {3, 4};
     assert_int_equal(rsdk_client_command_argv(c, 2, argv, lens, &r), RSDK_ERR_INVALID_ARG);
-    assert_int_equal(rsdk_client_command(c, &r, NULL), RSDK_ERR_INVALID_ARG);
+    assert_int_equal(rsdk_client_command(c, &r, NULL, (const char *)NULL), RSDK_ERR_INVALID_ARG);
     assert_null(r);
     assert_false(rsdk_client_broken(c));
     CMD_STR(c, "PONG", "PING");

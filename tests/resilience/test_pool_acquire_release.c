@@ -143,7 +143,7 @@ static void test_pool_command(void **state) {
                                        (const char *)NULL),
                      RSDK_OK);
     rsdk_reply_free(r);
-    assert_int_equal(rsdk_pool_command(p, &r, &err, NULL), RSDK_ERR_INVALID_ARG);
+    assert_int_equal(rsdk_pool_command(p, &r, &err, NULL, (const char *)NULL), RSDK_ERR_INVALID_ARG);
     assert_int_equal(rsdk_pool_command_argv(p, 0, argv, NULL, &r, &err), RSDK_ERR_INVALID_ARG);
     rsdk_pool_stats st;
     rsdk_pool_stats_get(p, &st);
