@@ -223,6 +223,9 @@ char *gen_proto(const module *m, const command *c, int which);
 enum { PROTO_ENCODE, PROTO_DECODE, PROTO_SYNC, PROTO_QUEUE };
 
 bool gen_emit_header(const module *m, sb *out);
+/* The C types a command takes, as the header declares them: the enums and
+ * structs of its oneof and block arguments, then its options struct. */
+void gen_emit_arg_types(sb *b, const command *c);
 bool gen_emit_sources(const module *m, size_t shard, size_t nshards, sb *out);
 bool gen_emit_meta(const module *m, sb *out);
 bool gen_emit_doc(const module *m, sb *out);
