@@ -60,6 +60,8 @@ REPLY_OVERRIDES = {
     "GEORADIUS_RO": "geo",
     "GEORADIUSBYMEMBER_RO": "geo",
     "GEOPOS": "geo",
+    # XPENDING's summary and its entries are both arrays of four.
+    "XPENDING": "pending",
 }
 
 # Commands whose reply_schema says "string" where the server sends a simple

@@ -268,6 +268,10 @@ static const result_info RESULTS[] = {
      true, true},
     {"geo", "rsdk_geo", "`rsdk_geo` (members with optional distance, hash, position; `rsdk_geo_at`)",
      "RSDK_RESULT_GEO", true, true},
+    {"pending", "rsdk_pending",
+     "`rsdk_pending` (a summary with consumers, or pending entries; `rsdk_pending_consumer_at`, "
+     "`rsdk_pending_entry_at`)",
+     "RSDK_RESULT_PENDING", true, true},
 };
 
 const result_info *gen_result_info(rsdk_result_kind k) {

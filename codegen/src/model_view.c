@@ -126,6 +126,7 @@ static const struct {
      {{"[<s,[s]>]", 0}, {"[s]", 0}, {"<s,[<s,[s]>],[s]>", VF_NEXT}, {"<s,[s],[s]>", VF_NEXT}}},
     {RSDK_RESULT_STREAMS, true, {{"{[<s,[s]>]}", 0}, {"{[<s,[s]?>]}", 0}}},
     {RSDK_RESULT_GEO, true, {{"[s]", 0}, {"[[?]]", 0}, {"[<d,d>?]", VF_POSITIONS}}},
+    {RSDK_RESULT_PENDING, true, {{"[<s,s,i,i>]", 0}, {"<i,s,s,[<s,s>]>", 0}}},
 };
 
 /* `s` read with the schema's numbers as integers ("d" -> "i"): an

@@ -5,14 +5,15 @@
 
 #include <string.h>
 
-enum { V_STRINGS, V_PAIRS, V_SCORED, V_INTS, V_DOUBLES, V_BOOLS, V_SCAN, V_ENTRIES, V_STREAMS, V_GEO };
+enum { V_STRINGS, V_PAIRS, V_SCORED, V_INTS, V_DOUBLES, V_BOOLS, V_SCAN, V_ENTRIES, V_STREAMS, V_GEO, V_PENDING };
 
 /* What every view holds; each view type takes the fields it has. */
 typedef struct view {
     const rsdk_reply *item;
     size_t count;
-    bool nil, flat, positions;
-    rsdk_str key, next;
+    bool nil, flat, positions, summary;
+    int64_t total;
+    rsdk_str key, next, min, max;
     uint64_t cursor;
     const rsdk_reply *deleted;
     size_t deleted_count;
@@ -93,7 +94,22 @@ static bool geo_ok(const rsdk_reply *n, bool positions) {
     return k == n->elements;
 }
 
+/* XPENDING: a consumer [name, count as text] of the summary, or an entry
+ * [id, consumer, idle, deliveries]. */
+static bool pending_ok(const rsdk_reply *n, bool summary) {
+    if (n->type != RSDK_REPLY_ARRAY || n->elements != (summary ? 2u : 4u) || !is(&n->element[0], TEXT) ||
+        !is(&n->element[1], TEXT | (summary ? RSDK_GEN_T(INTEGER) : 0)))
+        return false;
+    return summary ? number_ok(&n->element[1])
+                   : n->element[2].type == RSDK_REPLY_INTEGER && n->element[3].type == RSDK_REPLY_INTEGER;
+}
+
 static rsdk_status check_items(int kind, const view *v, const rsdk_gen_expect *x, rsdk_error *err) {
+    if (kind == V_PENDING) {
+        for (size_t i = 0; i < v->count; i++)
+            if (!pending_ok(&v->item[i], v->summary)) return bad_item(x, &v->item[i], i, err);
+        return RSDK_OK;
+    }
     if (kind == V_STREAMS) {
         for (size_t i = 0; i < v->count; i++) {
             const rsdk_reply *n = v->flat ? &v->item[2 * i] : &v->item[i];
@@ -169,6 +185,18 @@ static rsdk_status locate(int kind, const rsdk_reply *r, const rsdk_gen_expect *
             return rsdk_error_set(err, RSDK_ERR_UNEXPECTED_REPLY, 0,
                                   "%s: expected [cursor, [items]]", x->command);
         list_of(&e[1], v);
+    } else if (kind == V_PENDING && r->elements == 4 && e[0].type == RSDK_REPLY_INTEGER) {
+        /* the summary; min, max and the consumers are nil when nothing is pending */
+        bool nil_or_text = (e[1].type == RSDK_REPLY_NIL || is(&e[1], TEXT)) &&
+                           (e[2].type == RSDK_REPLY_NIL || is(&e[2], TEXT));
+        if (!nil_or_text || (e[3].type != RSDK_REPLY_NIL && e[3].type != RSDK_REPLY_ARRAY))
+            return rsdk_error_set(err, RSDK_ERR_UNEXPECTED_REPLY, 0,
+                                  "%s: expected [count, min id, max id, [[consumer, count]]]", x->command);
+        v->summary = true;
+        v->total = e[0].integer;
+        if (is(&e[1], TEXT)) v->min = text_of(&e[1]);
+        if (is(&e[2], TEXT)) v->max = text_of(&e[2]);
+        if (e[3].type == RSDK_REPLY_ARRAY) list_of(&e[3], v);
     } else if (x->form & RSDK_GEN_NEXT) {
         /* XAUTOCLAIM: [next, [entries]] (6.2), [next, [entries], [deleted]] */
         if ((!two && r->elements != 3) || !is(&e[0], TEXT) || !rsdk_reply_is_aggregate(&e[1]) ||
@@ -256,6 +284,7 @@ static rsdk_status decode(int kind, const rsdk_reply *r, const rsdk_gen_expect *
 #define KIND_stream_entries V_ENTRIES
 #define KIND_streams V_STREAMS
 #define KIND_geo V_GEO
+#define KIND_pending V_PENDING
 
 VIEW_FNS(rsdk_strings, strings, o->nil = v->nil; o->key = v->key;)
 VIEW_FNS(rsdk_pairs, pairs, o->nil = v->nil; o->flat = v->flat;)
@@ -267,4 +296,5 @@ VIEW_FNS(rsdk_scan_page, scan_page, o->cursor = v->cursor;)
 VIEW_FNS(rsdk_stream_entries, stream_entries, o->nil = v->nil; o->next = v->next; o->deleted = v->deleted;
          o->deleted_count = v->deleted_count;)
 VIEW_FNS(rsdk_streams, streams, o->nil = v->nil; o->flat = v->flat;)
+VIEW_FNS(rsdk_pending, pending, o->summary = v->summary; o->total = v->total; o->min_id = v->min; o->max_id = v->max;)
 VIEW_FNS(rsdk_geo, geo, o->nil = v->nil; o->positions = v->positions;)

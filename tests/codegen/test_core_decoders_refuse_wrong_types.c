@@ -285,6 +285,7 @@ static void newer_views_refuse_items_of_the_wrong_shape(void **state) {
     rsdk_stream_entries se;
     rsdk_streams xs;
     rsdk_geo g;
+    rsdk_pending pe;
     DECODE(o, "*1\r\n*2\r\n$1\r\nm\r\n*0\r\n", rcore_zrange_decode(r, &z, &o.err));
     expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "ZRANGE: unexpected array at item 0 (expected array or set)");
     DECODE(o, "*3\r\n$1\r\nk\r\n$1\r\nm\r\n$1\r\nx\r\n", rcore_bzpopmin_decode(r, &z, &o.err));
@@ -313,6 +314,11 @@ static void newer_views_refuse_items_of_the_wrong_shape(void **state) {
     expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "XREAD: unexpected string at item 0 (expected map or nil)");
     DECODE(o, "*1\r\n*2\r\n$1\r\nm\r\n*1\r\n,1\r\n", rcore_geosearch_decode(r, &g, &o.err));
     expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "GEOSEARCH: unexpected array at item 0 (expected array)");
+    DECODE(o, "*4\r\n:1\r\n$3\r\n1-1\r\n$3\r\n1-1\r\n*1\r\n*2\r\n$1\r\na\r\n$1\r\nx\r\n",
+           rcore_xpending_decode(r, &pe, &o.err));
+    expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "XPENDING: unexpected array at item 0 (expected array)");
+    DECODE(o, "*4\r\n:0\r\n_\r\n_\r\n:3\r\n", rcore_xpending_decode(r, &pe, &o.err));
+    expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "XPENDING: expected [count, min id, max id, [[consumer, count]]]");
     DECODE(o, "*1\r\n$1\r\nm\r\n", rcore_geopos_decode(r, &g, &o.err));
     expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "GEOPOS: unexpected string at item 0 (expected array)");
 }

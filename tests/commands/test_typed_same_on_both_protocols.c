@@ -172,6 +172,7 @@ VIEW_CALL(bitfield, rsdk_ints, rcore_bitfield, "b:f",
 VIEW_CALL(xrange, rsdk_stream_entries, rcore_xrange, "x:a", "-", "+", NULL)
 VIEW_CALL(xclaim, rsdk_stream_entries, rcore_xclaim, "x:a", "grp", "bob", "0", (rsdk_str[]){RSDK_S("1-1")}, 1, NULL)
 VIEW_CALL(xautoclaim, rsdk_stream_entries, rcore_xautoclaim, "x:a", "grp", "bob", "0", "0-0", NULL)
+VIEW_CALL(xpending_summary, rsdk_pending, rcore_xpending, "x:a", "grp", NULL)
 VIEW_CALL(hgetall, rsdk_pairs, rcore_hgetall, "h:one")
 VIEW_CALL(config_get, rsdk_pairs, rcore_config_get, (rsdk_str[]){RSDK_S("maxmemory-policy"), RSDK_S("hz")}, 2)
 CALL(command_docs, rcore_command_docs, &(rcore_command_docs_opts){(rsdk_str[]){RSDK_S("get")}, 1})
@@ -291,6 +292,7 @@ static const tcase CASES[] = {
     VIEW_CASE(xrange, data_streams, ANY_FORM, true),
     VIEW_CASE(xclaim, data_pending, ANY_FORM, true),
     VIEW_CASE(xautoclaim, data_pending, ANY_FORM, true),
+    VIEW_CASE(xpending_summary, data_pending, ANY_FORM, true),
     VIEW_CASE(hgetall, data_other, MAP, true),
     VIEW_CASE(config_get, data_other, MAP, true),
     CASE(command_docs, rcore_command_docs, data_other, MAP, true),

@@ -1,7 +1,7 @@
 /* Stream commands through their typed calls, on RESP2 and RESP3: XADD with
  * explicit and automatic IDs and MAXLEN trimming, XRANGE/XREVRANGE (the
  * rsdk_stream_entries view), XREAD and XREADGROUP (rsdk_streams), XACK,
- * XPENDING, XCLAIM and XAUTOCLAIM, XINFO STREAM/GROUPS/CONSUMERS, XDEL and
+ * XPENDING (rsdk_pending: the summary or the entries), XCLAIM and XAUTOCLAIM, XINFO STREAM/GROUPS/CONSUMERS, XDEL and
  * XTRIM.
  *
  * XREAD and XREADGROUP answer RESP3 with a MAP stream -> entries and RESP2
@@ -145,18 +145,39 @@ static void groups(rsdk_client *c, int proto) {
     assert_int_equal(entries.count, 1);
     assert_entry(&entries, 0, "1-1", "f", "1");
     rsdk_streams_deinit(&rs);
-    OK(rcore_xpending(c, "x:g", "grp", NULL, &r)); /* summary: [count, min, max, [[consumer, n]]] */
-    assert_int_equal(r->element[0].integer, 1);
-    assert_string_equal(r->element[1].str, "1-1");
-    assert_string_equal(r->element[3].element[0].element[0].str, "alice");
-    rsdk_reply_free(r);
+    rsdk_pending pe;
+    OK(rcore_xpending(c, "x:g", "grp", NULL, &pe)); /* summary: [count, min, max, [[consumer, n]]] */
+    assert_true(pe.summary);
+    assert_int_equal(pe.total, 1);
+    assert_string_equal(pe.min_id.ptr, "1-1");
+    assert_string_equal(pe.max_id.ptr, "1-1");
+    assert_int_equal(pe.count, 1);
+    rsdk_pending_consumer pc = rsdk_pending_consumer_at(&pe, 0);
+    assert_string_equal(pc.name.ptr, "alice");
+    assert_int_equal(pc.count, 1); /* text on the wire */
+    rsdk_pending_deinit(&pe);
     OK(rcore_xpending(c, "x:g", "grp",
                       &(rcore_xpending_opts){.filters = &(rcore_xpending_filters){.start = RSDK_S("-"), .end = RSDK_S("+"),
                                                                                   .count = 10}},
-                      &r));
-    assert_int_equal(r->elements, 1);
-    assert_string_equal(r->element[0].element[1].str, "alice");
-    rsdk_reply_free(r);
+                      &pe));
+    assert_false(pe.summary);
+    assert_int_equal(pe.count, 1);
+    rsdk_pending_entry pen = rsdk_pending_entry_at(&pe, 0);
+    assert_string_equal(pen.id.ptr, "1-1");
+    assert_string_equal(pen.consumer.ptr, "alice");
+    assert_true(pen.idle_ms >= 0);
+    assert_int_equal(pen.deliveries, 1);
+    rsdk_pending_deinit(&pe);
+    /* nothing pending in another group: the summary's ids and list are nil */
+    OK(rcore_xgroup_create(c, "x:g", "idle", (rcore_xgroup_create_id_selector){.kind = RCORE_XGROUP_CREATE_ID_SELECTOR_NEW_ID},
+                           NULL));
+    OK(rcore_xpending(c, "x:g", "idle", NULL, &pe));
+    assert_true(pe.summary);
+    assert_int_equal(pe.total, 0);
+    assert_null(pe.min_id.ptr);
+    assert_null(pe.max_id.ptr);
+    assert_int_equal(pe.count, 0);
+    rsdk_pending_deinit(&pe);
     rsdk_stream_entries cl;
     OK(rcore_xclaim(c, "x:g", "grp", "bob", "0", (rsdk_str[]){RSDK_S("1-1")}, 1, &(rcore_xclaim_opts){.justid = true},
                     &cl));
@@ -181,7 +202,7 @@ static void groups(rsdk_client *c, int proto) {
     assert_int_equal(n, 1);
     /* XINFO: GROUPS and CONSUMERS are lists of maps on both protocols */
     OK(rcore_xinfo_groups(c, "x:g", &r));
-    assert_int_equal(r->elements, 1);
+    assert_int_equal(r->elements, 2);
     assert_int_equal(r->element[0].type, RSDK_REPLY_MAP);
     assert_string_equal(rsdk_reply_map_get(&r->element[0], "name")->str, "grp");
     assert_int_equal(rsdk_reply_map_get(&r->element[0], "consumers")->integer, 2);
@@ -193,7 +214,7 @@ static void groups(rsdk_client *c, int proto) {
     rsdk_reply_free(r);
     OK(rcore_xinfo_stream(c, "x:g", NULL, &r));
     assert_int_equal(rsdk_reply_map_get(r, "length")->integer, 2);
-    assert_int_equal(rsdk_reply_map_get(r, "groups")->integer, 1);
+    assert_int_equal(rsdk_reply_map_get(r, "groups")->integer, 2);
     rsdk_reply_free(r);
     OK(rcore_xinfo_stream(c, "x:g", &(rcore_xinfo_stream_opts){.full_block = &(rcore_xinfo_stream_full_block){
                                                                     .has_count = true, .count = 5}},

@@ -471,6 +471,57 @@ static inline rsdk_geo_place rsdk_geo_at(const rsdk_geo *v, size_t i) {
  * Accepts NULL and borrowed views. */
 RSDK_API void rsdk_geo_deinit(rsdk_geo *v);
 
+/* One pending entry of XPENDING's extended form (with a range). */
+typedef struct rsdk_pending_entry {
+    rsdk_str id;
+    rsdk_str consumer;
+    int64_t idle_ms;    /* since it was last delivered */
+    int64_t deliveries; /* times it was delivered */
+} rsdk_pending_entry;
+
+/* A consumer and how many entries it has pending (XPENDING's summary). */
+typedef struct rsdk_pending_consumer {
+    rsdk_str name;
+    int64_t count;
+} rsdk_pending_consumer;
+
+/* XPENDING. Without a range it answers a summary: `summary` is set,
+ * `total` entries are pending between `min_id` and `max_id` ({NULL, 0}
+ * when none is), and the items are the consumers with pending entries
+ * (rsdk_pending_consumer_at). With a range (IDLE, start, end, count) the
+ * items are entries (rsdk_pending_entry_at). */
+typedef struct rsdk_pending {
+    const rsdk_reply *reply;
+    rsdk_reply *owner;
+    const rsdk_reply *item;
+    size_t count;
+    bool summary;
+    int64_t total;
+    rsdk_str min_id, max_id;
+} rsdk_pending;
+
+/* Entry `i` (< v->count) of the extended form, borrowed. */
+static inline rsdk_pending_entry rsdk_pending_entry_at(const rsdk_pending *v, size_t i) {
+    const rsdk_reply *e = v->item[i].element;
+    rsdk_pending_entry p = {rsdk_str_n(e[0].str ? e[0].str : "", e[0].len),
+                            rsdk_str_n(e[1].str ? e[1].str : "", e[1].len), e[2].integer, e[3].integer};
+    return p;
+}
+
+/* Consumer `i` (< v->count) of the summary, borrowed. Its count is text
+ * on the wire (both protocols), checked and read as an integer. */
+static inline rsdk_pending_consumer rsdk_pending_consumer_at(const rsdk_pending *v, size_t i) {
+    const rsdk_reply *e = v->item[i].element;
+    rsdk_pending_consumer p = {rsdk_str_n(e[0].str ? e[0].str : "", e[0].len), e[1].integer};
+    double d = 0;
+    if (e[1].type != RSDK_REPLY_INTEGER && rsdk_reply_number(&e[1], &d)) p.count = (int64_t)d;
+    return p;
+}
+
+/* Releases the reply a sync call handed over (owner) and empties `v`.
+ * Accepts NULL and borrowed views. */
+RSDK_API void rsdk_pending_deinit(rsdk_pending *v);
+
 #ifdef __cplusplus
 }
 #endif

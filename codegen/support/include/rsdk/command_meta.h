@@ -161,6 +161,7 @@ typedef enum rsdk_result_kind {
     RSDK_RESULT_STREAM_ENTRIES,/* rsdk_stream_entries view */
     RSDK_RESULT_STREAMS,       /* rsdk_streams view (stream -> entries) */
     RSDK_RESULT_GEO,           /* rsdk_geo view */
+    RSDK_RESULT_PENDING,       /* rsdk_pending view (XPENDING) */
 } rsdk_result_kind;
 
 typedef struct rsdk_command_meta {

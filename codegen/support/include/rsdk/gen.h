@@ -173,6 +173,11 @@ RSDK_API rsdk_status rsdk_gen_decode_streams(const rsdk_reply *r, const rsdk_gen
  * RSDK_GEN_POSITIONS, [lon, lat] or nil items. */
 RSDK_API rsdk_status rsdk_gen_decode_geo(const rsdk_reply *r, const rsdk_gen_expect *x,
                                          const rsdk_shape *table, rsdk_geo *out, rsdk_error *err);
+/* XPENDING: [total, min, max, [[consumer, count]]] (min, max and the list
+ * nil when nothing is pending), or [[id, consumer, idle, deliveries]...]. */
+RSDK_API rsdk_status rsdk_gen_decode_pending(const rsdk_reply *r, const rsdk_gen_expect *x,
+                                             const rsdk_shape *table, rsdk_pending *out,
+                                             rsdk_error *err);
 /* Scalars read from the tree: an integer or nil, or [integer, number]
  * (rank); an integer, a number or nil (int_or_double). Nothing is kept
  * from `r`. */
@@ -249,6 +254,8 @@ RSDK_API rsdk_status rsdk_gen_take_streams(rsdk_client *c, rsdk_reply *r, const 
                                            const rsdk_shape *table, rsdk_streams *out);
 RSDK_API rsdk_status rsdk_gen_take_geo(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
                                        const rsdk_shape *table, rsdk_geo *out);
+RSDK_API rsdk_status rsdk_gen_take_pending(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
+                                           const rsdk_shape *table, rsdk_pending *out);
 /* The scalars: read as the decoders do, then `r` is freed. */
 RSDK_API rsdk_status rsdk_gen_take_rank(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
                                         const rsdk_shape *table, rsdk_rank *out);
