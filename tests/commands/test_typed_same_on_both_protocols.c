@@ -169,6 +169,8 @@ VIEW_CALL(bitfield, rsdk_ints, rcore_bitfield, "b:f",
           &(rcore_bitfield_opts){(rcore_bitfield_operation[]){{.kind = RCORE_BITFIELD_OPERATION_GET_BLOCK,
                                                                 .get_block = {RSDK_S("u8"), 0}}},
                                  1})
+VIEW_CALL(httl, rsdk_ints, rcore_httl, "h:one", (rcore_httl_fields){(rsdk_str[]){RSDK_S("f"), RSDK_S("none")}, 2})
+VIEW_CALL(waitaof, rsdk_ints, rcore_waitaof, 0, 0, 0)
 VIEW_CALL(xrange, rsdk_stream_entries, rcore_xrange, "x:a", "-", "+", NULL)
 VIEW_CALL(xclaim, rsdk_stream_entries, rcore_xclaim, "x:a", "grp", "bob", "0", (rsdk_str[]){RSDK_S("1-1")}, 1, NULL)
 VIEW_CALL(xautoclaim, rsdk_stream_entries, rcore_xautoclaim, "x:a", "grp", "bob", "0", "0-0", NULL)
@@ -246,8 +248,9 @@ typedef struct tcase {
 #define CASE(name, fn, data, form, raw_same) \
     {#name, data, name##_sync, name##_queue, name##_raw, fn##_decode, form, raw_same, 0, 0}
 
-#define VIEW_CASE(name, data, form, raw_same) \
-    {#name, data, name##_sync, name##_queue, name##_raw, name##_view_decode, form, raw_same, 0, 0}
+#define VIEW_CASE(name, data, form, raw_same) VIEW_CASE_SINCE(name, data, form, raw_same, 0, 0)
+#define VIEW_CASE_SINCE(name, data, form, raw_same, major, minor) \
+    {#name, data, name##_sync, name##_queue, name##_raw, name##_view_decode, form, raw_same, major, minor}
 
 static const tcase CASES[] = {
     VIEW_CASE(zrange_ws, data_zsets, PAIRS_OF_DOUBLES, false),
@@ -289,6 +292,8 @@ static const tcase CASES[] = {
     VIEW_CASE(lpos_one, data_other, ANY_FORM, true),
     VIEW_CASE(lpos_all, data_other, ANY_FORM, true),
     VIEW_CASE(bitfield, data_other, ANY_FORM, true),
+    VIEW_CASE_SINCE(httl, data_other, ANY_FORM, true, 7, 4),
+    VIEW_CASE_SINCE(waitaof, data_other, ANY_FORM, true, 7, 2),
     VIEW_CASE(xrange, data_streams, ANY_FORM, true),
     VIEW_CASE(xclaim, data_pending, ANY_FORM, true),
     VIEW_CASE(xautoclaim, data_pending, ANY_FORM, true),
