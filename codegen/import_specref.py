@@ -27,8 +27,9 @@ UNDOCUMENTED_REASON = ("upstream documents none of its arguments although every 
 # Reply kinds the schema cannot say. Numbers: reply schemas that say "string"
 # where the value is a number, so the typed call should parse it. Views: the
 # SCAN family's [cursor, [items]] has the same schema as LMPOP's [key,
-# [elements]], and SRANDMEMBER's negative-count branch is typed "any" though
-# the server sends members. Keys are full command names.
+# [elements]], SRANDMEMBER's negative-count branch is typed "any" though
+# the server sends members, and the shapes below. Keys are full command
+# names.
 REPLY_OVERRIDES = {
     "INCRBYFLOAT": "double",
     "HINCRBYFLOAT": "double",
@@ -38,6 +39,29 @@ REPLY_OVERRIDES = {
     "HSCAN": "scan_page",
     "ZSCAN": "scan_page",
     "SRANDMEMBER": "strings",
+    # ZRANK's [rank, score] and WAITAOF's [local, replicas] look alike
+    # (<integer, number>; WAITAOF's "number" is a count), and ZADD's count
+    # or INCR score could be any number: each says which it is.
+    "ZRANK": "rank",
+    "ZREVRANK": "rank",
+    "ZADD": "int_or_double",
+    "WAITAOF": "ints",
+    # Stream entries ([id, [field, value...]]) look like COMMAND
+    # GETKEYSANDFLAGS's [key, [flags]]; XREAD's map is typed by pattern.
+    "XRANGE": "stream_entries",
+    "XREVRANGE": "stream_entries",
+    "XCLAIM": "stream_entries",
+    "XAUTOCLAIM": "stream_entries",
+    "XREAD": "streams",
+    "XREADGROUP": "streams",
+    # GEO records ([member, dist?, hash?, [lon, lat]?]) are free-form arrays
+    # in the schema, as CLUSTER SLOTS's are.
+    "GEOSEARCH": "geo",
+    "GEORADIUS_RO": "geo",
+    "GEORADIUSBYMEMBER_RO": "geo",
+    "GEOPOS": "geo",
+    # XPENDING's summary and its entries are both arrays of four.
+    "XPENDING": "pending",
 }
 
 # Commands whose reply_schema says "string" where the server sends a simple

@@ -54,19 +54,24 @@ int main(void) {
 
     /* Multiple blocks are arrays of generated structs; results are typed. */
     rcore_zadd_data scores[] = {{3.5, RSDK_S("carol")}, {1, RSDK_S("dave")}, {2.25, RSDK_S("erin")}};
-    rsdk_reply *r = NULL;
-    if ((st = rcore_zadd(c, K("board"), scores, 3, NULL, &r)) != RSDK_OK) return fail(c, "ZADD", st);
-    printf("ZADD -> %lld added\n", (long long)r->integer);
-    rsdk_reply_free(r);
+    rsdk_int_or_double added;
+    if ((st = rcore_zadd(c, K("board"), scores, 3, NULL, &added)) != RSDK_OK) return fail(c, "ZADD", st);
+    printf("ZADD -> %lld added\n", (long long)added.integer);
     rsdk_double_or_nil score;
     if ((st = rcore_zscore(c, K("board"), "erin", &score)) != RSDK_OK) return fail(c, "ZSCORE", st);
     printf("ZSCORE erin -> %g (a double on RESP2 and RESP3)\n", score.value);
-    st = rcore_zrange(c, K("board"), "0", "-1", &(rcore_zrange_opts){.rev = true}, &r);
-    if (st != RSDK_OK) return fail(c, "ZRANGE REV", st);
-    printf("ZRANGE REV ->");
-    for (size_t i = 0; i < r->elements; i++) printf(" %s", r->element[i].str);
+    /* Members with scores are a view into the reply: the same on RESP2
+     * (which sends them flat, scores as text) and RESP3. */
+    rsdk_scored board;
+    st = rcore_zrange(c, K("board"), "0", "-1", &(rcore_zrange_opts){.rev = true, .withscores = true}, &board);
+    if (st != RSDK_OK) return fail(c, "ZRANGE REV WITHSCORES", st);
+    printf("ZRANGE REV WITHSCORES ->");
+    for (size_t i = 0; i < board.count; i++) {
+        rsdk_scored_member m = rsdk_scored_at(&board, i);
+        printf(" %.*s=%g", (int)m.member.len, m.member.ptr, m.score);
+    }
     printf("\n");
-    rsdk_reply_free(r);
+    rsdk_scored_deinit(&board);
 
     /* Hashes: HGETALL is a MAP whatever the protocol. */
     rcore_hset_data fields[] = {{RSDK_S("name"), RSDK_S("alice")}, {RSDK_S("visits"), RSDK_S("1")}};
@@ -119,7 +124,7 @@ int main(void) {
 
     /* A bad argument: caught before anything is written or sent, with the
      * argument named; the connection stays usable. */
-    st = rcore_zadd(c, K("board"), (rcore_zadd_data[]){{1, rsdk_str_n(NULL, 5)}}, 1, NULL, &r);
+    st = rcore_zadd(c, K("board"), (rcore_zadd_data[]){{1, rsdk_str_n(NULL, 5)}}, 1, NULL, &added);
     printf("ZADD with a NULL member -> %s: %s\n", rsdk_status_name(st), rsdk_client_error(c)->message);
     if (st != RSDK_ERR_INVALID_ARG) return fail(c, "expected INVALID_ARG", st);
 

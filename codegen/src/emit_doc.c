@@ -1,6 +1,8 @@
 /* Emits the reference (docs/reference/<module>.md): per command its usage
- * line, the C prototypes, since, complexity, flags, ACL categories and a
- * link to the Redis documentation. Committed, and checked by a test. */
+ * line, the C prototypes, the types it takes (options struct, enums and
+ * argument structs, as the header declares them), the result it returns,
+ * since, complexity, flags, ACL categories and a link to the Redis
+ * documentation. Committed, and checked by a test. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,21 +52,21 @@ static void emit_entry(sb *b, const module *m, const command *c) {
     static const int order[] = {PROTO_SYNC, PROTO_ENCODE, PROTO_DECODE, PROTO_QUEUE};
     for (size_t i = 0; i < 4; i++) sb_printf(b, "%s\n", gen_wrap("", gen_proto(m, c, order[i]), ";", 100));
     sb_put(b, "```\n\n");
-    if (c->has_opts) {
-        sb_printf(b, "- Options (`%s_opts`):", c->fname);
-        for (size_t i = 0; i < c->nargs; i++) {
-            const arg *a = &c->args[i];
-            if (a->optional) sb_printf(b, " `%s` (`%s`)%s", a->cname, gen_arg_syntax(a),
-                                       i + 1 < c->nargs ? "," : "");
-        }
-        if (b->data[b->len - 1] == ',') b->data[--b->len] = '\0';
-        sb_put(b, "\n");
+    sb types = {0};
+    sb_put(&types, "");
+    gen_emit_arg_types(&types, c);
+    if (types.len > 0) {
+        types.data[--types.len] = '\0'; /* one blank line between types, none at the end */
+        sb_printf(b, "Types it takes (`%s`):\n\n```c\n%s```\n\n", m->header_path, types.data);
     }
+    sb_free(&types);
     sb_printf(b, "- Since %s", c->since);
     if (c->deprecated_since) sb_printf(b, "; **deprecated** since %s", c->deprecated_since);
     else if (c->flags & RSDK_CMD(DEPRECATED)) sb_put(b, "; **deprecated**");
     if (c->complexity) sb_printf(b, "; complexity %s", c->complexity);
-    sb_printf(b, "\n- Result: %s%s", gen_result_info(c->result)->text,
+    const result_info *ri = gen_result_info(c->result);
+    bool typed_h = ri->ctype && strncmp(ri->ctype, "rsdk_", 5) == 0 && c->result != RSDK_RESULT_REPLY;
+    sb_printf(b, "\n- Result: %s%s%s", ri->text, typed_h ? ", declared in `rsdk/typed.h`" : "",
               c->shapes.root || c->pairs.root ? ", RESP2 replies normalised to the RESP3 form" : "");
     if (c->pairs.root)
         sb_printf(b, "; with `%s`, an array of `[a, b]` pairs on both protocols (RESP2 sends them flat)",

@@ -70,6 +70,17 @@ static void emit_types(sb *b, const arg *a) {
     }
 }
 
+void gen_emit_arg_types(sb *b, const command *c) {
+    for (size_t i = 0; i < c->nargs; i++) emit_types(b, &c->args[i]);
+    if (c->has_opts) {
+        sb_printf(b, "/* Optional arguments of %s; pass NULL (or zeros) for none. */\n", c->name);
+        sb_printf(b, "typedef struct %s_opts {\n", c->fname);
+        for (size_t i = 0; i < c->nargs; i++)
+            if (c->args[i].optional) emit_field(b, &c->args[i]);
+        sb_printf(b, "} %s_opts;\n\n", c->fname);
+    }
+}
+
 /* Required string parameters become RSDK_S(x) in the macro form. */
 static void emit_macro(sb *b, const command *c, const char *fn, const char *first,
                        bool more_after) {
@@ -129,14 +140,7 @@ static void emit_command(sb *b, const module *m, const command *c) {
     sb_printf(b, " * Replies accepted: %s%s.\n", gen_accept_text(c),
               (c->accept & A_ANY) ? " (the schema is free-form)" : "");
     sb_printf(b, " * generated from %s */\n\n", gen_comment_text(c->file, 400));
-    for (size_t i = 0; i < c->nargs; i++) emit_types(b, &c->args[i]);
-    if (c->has_opts) {
-        sb_printf(b, "/* Optional arguments of %s; pass NULL (or zeros) for none. */\n", c->name);
-        sb_printf(b, "typedef struct %s_opts {\n", c->fname);
-        for (size_t i = 0; i < c->nargs; i++)
-            if (c->args[i].optional) emit_field(b, &c->args[i]);
-        sb_printf(b, "} %s_opts;\n\n", c->fname);
-    }
+    gen_emit_arg_types(b, c);
     const char *dep = (c->flags & RSDK_CMD(DEPRECATED)) ? gen_printf("%sDEPRECATED ", m->upper_prefix) : "";
     for (int w = PROTO_ENCODE; w <= PROTO_QUEUE; w++)
         sb_printf(b, "%s\n", gen_wrap(gen_printf("RSDK_API %s", dep), gen_proto(m, c, w), ";", 100));

@@ -297,9 +297,10 @@ static void emit_expect(sb *b, const command *c) {
     sb_printf(b, ",\n    .expected = %s,\n", gen_c_literal(gen_accept_text(c)));
     if (c->status_text != NULL) sb_printf(b, "    .status = %s,\n", gen_c_literal(c->status_text));
     if (c->view_form) {
-        static const char *const FORMS[] = {"RSDK_GEN_KEYED", "RSDK_GEN_KEYED_ONE", "RSDK_GEN_ONE_PAIR"};
+        static const char *const FORMS[] = {"RSDK_GEN_KEYED", "RSDK_GEN_KEYED_ONE", "RSDK_GEN_ONE_PAIR",
+                                            "RSDK_GEN_NEXT", "RSDK_GEN_POSITIONS"};
         sb_put(b, "    .form = ");
-        for (unsigned i = 0, n = 0; i < 3; i++)
+        for (unsigned i = 0, n = 0; i < sizeof FORMS / sizeof FORMS[0]; i++)
             if (c->view_form & (1u << i)) sb_printf(b, "%s%s", n++ ? " | " : "", FORMS[i]);
         sb_put(b, ",\n");
     }

@@ -125,8 +125,9 @@ static bool run(opts *o) {
     for (size_t i = 0; ok && o->list && i < m.ncmds; i++) {
         const command *c = &m.cmds[i];
         if (gen_is_generated(c))
-            printf("%s\t%s\t%s%s%s\n", c->name, c->fname, gen_result_info(c->result)->kind,
-                   c->shapes.root ? "+shape" : "", c->pairs.root ? "+pairs" : "");
+            printf("%s\t%s\t%s%s%s\t%s\n", c->name, c->fname, gen_result_info(c->result)->kind,
+                   c->shapes.root ? "+shape" : "", c->pairs.root ? "+pairs" : "",
+                   c->view_sig ? c->view_sig : "");
         else if (c->skip)
             printf("%s\t-\tskipped: %s\n", c->name, c->skip);
     }

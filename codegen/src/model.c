@@ -238,26 +238,40 @@ bool gen_model(module *m) {
 
 /* One row per rsdk_result_kind, in its order. */
 static const result_info RESULTS[] = {
-    {"?", NULL, "?", "?", false},
-    {"status", NULL, "none (the status reply is checked)", "RSDK_RESULT_STATUS", false},
-    {"int", "int64_t", "`int64_t`", "RSDK_RESULT_INT", false},
-    {"int_or_nil", "rsdk_int_or_nil", "`rsdk_int_or_nil`", "RSDK_RESULT_INT_OR_NIL", false},
-    {"bool", "bool", "`bool`", "RSDK_RESULT_BOOL", false},
-    {"double", "double", "`double`", "RSDK_RESULT_DOUBLE", false},
-    {"double_or_nil", "rsdk_double_or_nil", "`rsdk_double_or_nil`", "RSDK_RESULT_DOUBLE_OR_NIL", false},
-    {"string", "rsdk_string", "`rsdk_string` (may be nil)", "RSDK_RESULT_STRING", false},
-    {"reply", "rsdk_reply", "`rsdk_reply` tree", "RSDK_RESULT_REPLY", false},
+    {"?", NULL, "?", "?", false, false},
+    {"status", NULL, "none (the status reply is checked)", "RSDK_RESULT_STATUS", false, false},
+    {"int", "int64_t", "`int64_t`", "RSDK_RESULT_INT", false, false},
+    {"int_or_nil", "rsdk_int_or_nil", "`rsdk_int_or_nil`", "RSDK_RESULT_INT_OR_NIL", false, false},
+    {"bool", "bool", "`bool`", "RSDK_RESULT_BOOL", false, false},
+    {"double", "double", "`double`", "RSDK_RESULT_DOUBLE", false, false},
+    {"double_or_nil", "rsdk_double_or_nil", "`rsdk_double_or_nil`", "RSDK_RESULT_DOUBLE_OR_NIL", false, false},
+    {"string", "rsdk_string", "`rsdk_string` (may be nil)", "RSDK_RESULT_STRING", false, false},
+    {"reply", "rsdk_reply", "`rsdk_reply` tree", "RSDK_RESULT_REPLY", false, true},
     {"strings", "rsdk_strings", "`rsdk_strings` (strings, each may be nil; `rsdk_strings_at`)",
-     "RSDK_RESULT_STRINGS", true},
-    {"pairs", "rsdk_pairs", "`rsdk_pairs` (field/value pairs; `rsdk_pairs_at`)", "RSDK_RESULT_PAIRS", true},
+     "RSDK_RESULT_STRINGS", true, true},
+    {"pairs", "rsdk_pairs", "`rsdk_pairs` (field/value pairs; `rsdk_pairs_at`)", "RSDK_RESULT_PAIRS", true, true},
     {"scored", "rsdk_scored", "`rsdk_scored` (members with scores; `rsdk_scored_at`)",
-     "RSDK_RESULT_SCORED", true},
-    {"ints", "rsdk_ints", "`rsdk_ints` (integers, each may be nil; `rsdk_ints_at`)", "RSDK_RESULT_INTS", true},
+     "RSDK_RESULT_SCORED", true, true},
+    {"ints", "rsdk_ints", "`rsdk_ints` (integers, each may be nil; `rsdk_ints_at`)", "RSDK_RESULT_INTS", true, true},
     {"doubles", "rsdk_doubles", "`rsdk_doubles` (numbers, each may be nil; `rsdk_doubles_at`)",
-     "RSDK_RESULT_DOUBLES", true},
-    {"bools", "rsdk_bools", "`rsdk_bools` (booleans; `rsdk_bools_at`)", "RSDK_RESULT_BOOLS", true},
+     "RSDK_RESULT_DOUBLES", true, true},
+    {"bools", "rsdk_bools", "`rsdk_bools` (booleans; `rsdk_bools_at`)", "RSDK_RESULT_BOOLS", true, true},
     {"scan_page", "rsdk_scan_page", "`rsdk_scan_page` (cursor and strings; `rsdk_scan_page_at`)",
-     "RSDK_RESULT_SCAN_PAGE", true},
+     "RSDK_RESULT_SCAN_PAGE", true, true},
+    {"rank", "rsdk_rank", "`rsdk_rank` (rank, nil, and the score with WITHSCORE)", "RSDK_RESULT_RANK", false, true},
+    {"int_or_double", "rsdk_int_or_double", "`rsdk_int_or_double` (an integer, or a number, or nil)",
+     "RSDK_RESULT_INT_OR_DOUBLE", false, true},
+    {"stream_entries", "rsdk_stream_entries",
+     "`rsdk_stream_entries` (stream entries: id and field/value pairs; `rsdk_stream_entries_at`)",
+     "RSDK_RESULT_STREAM_ENTRIES", true, true},
+    {"streams", "rsdk_streams", "`rsdk_streams` (stream -> entries; `rsdk_streams_at`)", "RSDK_RESULT_STREAMS",
+     true, true},
+    {"geo", "rsdk_geo", "`rsdk_geo` (members with optional distance, hash, position; `rsdk_geo_at`)",
+     "RSDK_RESULT_GEO", true, true},
+    {"pending", "rsdk_pending",
+     "`rsdk_pending` (a summary with consumers, or pending entries; `rsdk_pending_consumer_at`, "
+     "`rsdk_pending_entry_at`)",
+     "RSDK_RESULT_PENDING", true, true},
 };
 
 const result_info *gen_result_info(rsdk_result_kind k) {
@@ -283,7 +297,7 @@ const char *gen_result_names(void) {
     return r;
 }
 
-bool gen_result_is_tree(rsdk_result_kind k) { return k == RSDK_RESULT_REPLY || gen_result_info(k)->view; }
+bool gen_result_is_tree(rsdk_result_kind k) { return gen_result_info(k)->tree; }
 
 const char *gen_result_out_type(rsdk_result_kind k, bool decode) {
     if (k == RSDK_RESULT_STATUS) return NULL;

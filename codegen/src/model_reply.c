@@ -534,7 +534,7 @@ void gen_model_reply(module *m, command *c) {
         }
     }
     rsdk_result_kind named;
-    if (override != NULL && gen_result_named(override, &named) && !gen_result_info(named)->view)
+    if (override != NULL && gen_result_named(override, &named) && !gen_result_info(named)->tree)
         c->result = named;
     else if (c->result == RSDK_RESULT_REPLY || override != NULL)
         gen_model_view(c, rs, override); /* a view where the schema (or override) says which */

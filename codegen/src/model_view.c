@@ -15,7 +15,8 @@
  * {"reply": "<view>"} override picks the view for schemas that cannot say
  * (the SCAN family's [cursor, [items]] looks like LMPOP's [key,
  * [elements]]); it may narrow a free-form part ("?", "[?]") to the view's
- * items, never contradict a typed one: that is a generator error. */
+ * items, or a number to an integer, never contradict a typed one: that is
+ * a generator error. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,8 @@ static const char *sig_alt(json_t *alt, int depth) {
         one = s;
     }
     if (consts && json_array_size(alt) > 0) return bits ? "b" : "i";
+    /* integer constants beside integers (HTTL: -2, -1 or a count) */
+    if (!bits && !many && one != NULL && strcmp(one, "i") == 0) return nil ? "i?" : "i";
     if (many || one == NULL || !bits) return "?";
     return nil ? gen_printf("%s?", one) : one;
 }
@@ -94,6 +97,9 @@ typedef struct form {
     unsigned flag;
 } form;
 
+/* Shapes that other shapes share (a [key, [flags]] list reads like stream
+ * entries, [rank, score] like WAITAOF's two counts) are picked only by an
+ * override. */
 static const struct {
     rsdk_result_kind kind;
     bool by_override_only;
@@ -101,14 +107,41 @@ static const struct {
 } RULES[] = {
     {RSDK_RESULT_STRINGS, false, {{"s", 0}, {"[s]", 0}, {"[s?]", 0}, {"<s,s>", 0}, {"<s,[s]>", VF_KEYED}}},
     {RSDK_RESULT_PAIRS, false, {{"{s}", 0}, {"s", 0}, {"[s]", 0}, {"[<s,s>]", 0}}},
+    {RSDK_RESULT_SCORED,
+     false,
+     {{"[s]", 0},
+      {"[<s,d>]", 0},
+      {"s", 0},
+      {"<s,d>", VF_ONE_PAIR},
+      {"<s,[<s,d>]>", VF_KEYED},
+      {"<s,s,d>", VF_KEYED_ONE}}},
+    {RSDK_RESULT_INTS, false, {{"[i]", 0}, {"[i?]", 0}, {"i", 0}, {"<i,i>", 0}}},
+    {RSDK_RESULT_DOUBLES, false, {{"[d?]", 0}, {"[d]", 0}, {"<d,d>", 0}}},
+    {RSDK_RESULT_BOOLS, false, {{"[b]", 0}}},
     {RSDK_RESULT_SCAN_PAGE, true, {{"<s,[s]>", 0}}},
+    {RSDK_RESULT_RANK, true, {{"i", 0}, {"<i,d>", 0}}},
+    {RSDK_RESULT_INT_OR_DOUBLE, true, {{"i", 0}, {"d", 0}}},
+    {RSDK_RESULT_STREAM_ENTRIES,
+     true,
+     {{"[<s,[s]>]", 0}, {"[s]", 0}, {"<s,[<s,[s]>],[s]>", VF_NEXT}, {"<s,[s],[s]>", VF_NEXT}}},
+    {RSDK_RESULT_STREAMS, true, {{"{[<s,[s]>]}", 0}, {"{[<s,[s]?>]}", 0}}},
+    {RSDK_RESULT_GEO, true, {{"[s]", 0}, {"[[?]]", 0}, {"[<d,d>?]", VF_POSITIONS}}},
+    {RSDK_RESULT_PENDING, true, {{"[<s,s,i,i>]", 0}, {"<i,s,s,[<s,s>]>", 0}}},
 };
+
+/* `s` read with the schema's numbers as integers ("d" -> "i"): an
+ * override may say that a number is a count (WAITAOF). */
+static bool same_as_ints(const char *form, const char *s) {
+    for (; *form && *s; form++, s++)
+        if (*form != *s && !(*form == 'i' && *s == 'd')) return false;
+    return *form == *s;
+}
 
 /* The index of `s` in the forms of rule `r`, or -1. With `lax` (an
  * override), a free-form alternative counts as the rule's first list. */
 static int form_of(size_t r, const char *s, bool lax) {
     for (int i = 0; i < 8 && RULES[r].forms[i].sig; i++)
-        if (strcmp(RULES[r].forms[i].sig, s) == 0) return i;
+        if (strcmp(RULES[r].forms[i].sig, s) == 0 || (lax && same_as_ints(RULES[r].forms[i].sig, s))) return i;
     if (lax && (strcmp(s, "?") == 0 || strcmp(s, "[?]") == 0)) return 0;
     return -1;
 }

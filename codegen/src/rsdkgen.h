@@ -171,17 +171,19 @@ typedef struct result_info {
     const char *text;  /* in words, for the header comment and the reference */
     const char *meta;  /* "RSDK_RESULT_STRINGS" */
     bool view;         /* a view into the reply tree (rsdk/typed.h) */
+    bool tree;         /* its decoder reads the tree in its RESP3 form (a shape table) */
 } result_info;
 const result_info *gen_result_info(rsdk_result_kind k);
 /* The kind named `name` ("strings"); false when there is none. */
 bool gen_result_named(const char *name, rsdk_result_kind *out);
 /* A list of the kind names, for messages ("status, int, ..."). */
 const char *gen_result_names(void);
-/* Kinds whose decoder reads a tree: the raw reply and the views. */
+/* Kinds whose decoder reads a tree: the raw reply, the views, and the
+ * scalars read from a small aggregate (rank with score). */
 bool gen_result_is_tree(rsdk_result_kind k);
 
 /* How a view finds its items in the RESP3 tree (rsdk_gen_expect.form). */
-enum { VF_KEYED = 1, VF_KEYED_ONE = 2, VF_ONE_PAIR = 4 };
+enum { VF_KEYED = 1, VF_KEYED_ONE = 2, VF_ONE_PAIR = 4, VF_NEXT = 8, VF_POSITIONS = 16 };
 
 /* The view a tree reply maps to (model_view.c): sets c->result (a view
  * kind, or unchanged) and c->view_form from the schema; with an rsdk reply
@@ -221,6 +223,9 @@ char *gen_proto(const module *m, const command *c, int which);
 enum { PROTO_ENCODE, PROTO_DECODE, PROTO_SYNC, PROTO_QUEUE };
 
 bool gen_emit_header(const module *m, sb *out);
+/* The C types a command takes, as the header declares them: the enums and
+ * structs of its oneof and block arguments, then its options struct. */
+void gen_emit_arg_types(sb *b, const command *c);
 bool gen_emit_sources(const module *m, size_t shard, size_t nshards, sb *out);
 bool gen_emit_meta(const module *m, sb *out);
 bool gen_emit_doc(const module *m, sb *out);

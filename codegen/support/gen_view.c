@@ -5,15 +5,18 @@
 
 #include <string.h>
 
-enum { V_STRINGS, V_PAIRS, V_SCORED, V_INTS, V_DOUBLES, V_BOOLS, V_SCAN };
+enum { V_STRINGS, V_PAIRS, V_SCORED, V_INTS, V_DOUBLES, V_BOOLS, V_SCAN, V_ENTRIES, V_STREAMS, V_GEO, V_PENDING };
 
 /* What every view holds; each view type takes the fields it has. */
 typedef struct view {
     const rsdk_reply *item;
     size_t count;
-    bool nil, flat;
-    rsdk_str key;
+    bool nil, flat, positions, summary;
+    int64_t total;
+    rsdk_str key, next, min, max;
     uint64_t cursor;
+    const rsdk_reply *deleted;
+    size_t deleted_count;
 } view;
 
 #define TEXT (RSDK_GEN_T(STRING) | RSDK_GEN_T(STATUS) | RSDK_GEN_T(VERB) | RSDK_GEN_T(BIGNUM))
@@ -36,14 +39,97 @@ static rsdk_status bad_item(const rsdk_gen_expect *x, const rsdk_reply *n, size_
 static bool is(const rsdk_reply *n, uint32_t types) { return (rsdk__gen_bit(n) & types) != 0; }
 
 /* A pair node of a pairs or scored view: text alone (no value), or [text,
- * value] with the value's types. */
+ * value] with the value's types. A DOUBLE alone is RESP2's flat score
+ * given to a decoder without its shape (ZPOPMIN with COUNT): read as text,
+ * as the scores of a flat WITHSCORES list are. */
 static bool pair_ok(const rsdk_reply *n, uint32_t value) {
-    if (is(n, TEXT)) return true;
+    if (is(n, TEXT | RSDK_GEN_T(DOUBLE))) return true;
     return n->type == RSDK_REPLY_ARRAY && n->elements == 2 && is(&n->element[0], TEXT) &&
            is(&n->element[1], value);
 }
 
+/* A stream entry: [id, [field, value, ...]], [id, nil] (deleted while
+ * pending), or the id alone (JUSTID). */
+static bool entry_ok(const rsdk_reply *n) {
+    if (is(n, TEXT)) return true;
+    if (n->type != RSDK_REPLY_ARRAY || n->elements != 2 || !is(&n->element[0], TEXT)) return false;
+    const rsdk_reply *f = &n->element[1];
+    if (f->type == RSDK_REPLY_NIL) return true;
+    if (!rsdk_reply_is_aggregate(f) || f->elements % 2 != 0) return false;
+    for (size_t i = 0; i < f->elements; i++)
+        if (!is(&f->element[i], TEXT)) return false;
+    return true;
+}
+
+static bool entries_ok(const rsdk_reply *l) {
+    if (!rsdk_reply_is_aggregate(l) || l->type == RSDK_REPLY_MAP) return false;
+    for (size_t i = 0; i < l->elements; i++)
+        if (!entry_ok(&l->element[i])) return false;
+    return true;
+}
+
+static bool number_ok(const rsdk_reply *n) {
+    double d;
+    return rsdk_reply_number(n, &d);
+}
+
+static bool position_ok(const rsdk_reply *n) {
+    return n->type == RSDK_REPLY_ARRAY && n->elements == 2 && number_ok(&n->element[0]) &&
+           number_ok(&n->element[1]);
+}
+
+/* A GEO item: a member, or [member, dist?, hash?, [lon, lat]?] in that
+ * order; with positions (GEOPOS), [lon, lat] or nil. */
+static bool geo_ok(const rsdk_reply *n, bool positions) {
+    if (positions) return n->type == RSDK_REPLY_NIL || position_ok(n);
+    if (is(n, TEXT)) return true;
+    if (n->type != RSDK_REPLY_ARRAY || n->elements == 0 || !is(&n->element[0], TEXT)) return false;
+    size_t k = 1;
+    if (k < n->elements && is(&n->element[k], TEXT)) {
+        if (!number_ok(&n->element[k])) return false;
+        k++;
+    }
+    if (k < n->elements && n->element[k].type == RSDK_REPLY_INTEGER) k++;
+    if (k < n->elements && position_ok(&n->element[k])) k++;
+    return k == n->elements;
+}
+
+/* XPENDING: a consumer [name, count as text] of the summary, or an entry
+ * [id, consumer, idle, deliveries]. */
+static bool pending_ok(const rsdk_reply *n, bool summary) {
+    if (n->type != RSDK_REPLY_ARRAY || n->elements != (summary ? 2u : 4u) || !is(&n->element[0], TEXT) ||
+        !is(&n->element[1], TEXT | (summary ? RSDK_GEN_T(INTEGER) : 0)))
+        return false;
+    return summary ? number_ok(&n->element[1])
+                   : n->element[2].type == RSDK_REPLY_INTEGER && n->element[3].type == RSDK_REPLY_INTEGER;
+}
+
 static rsdk_status check_items(int kind, const view *v, const rsdk_gen_expect *x, rsdk_error *err) {
+    if (kind == V_PENDING) {
+        for (size_t i = 0; i < v->count; i++)
+            if (!pending_ok(&v->item[i], v->summary)) return bad_item(x, &v->item[i], i, err);
+        return RSDK_OK;
+    }
+    if (kind == V_STREAMS) {
+        for (size_t i = 0; i < v->count; i++) {
+            const rsdk_reply *n = v->flat ? &v->item[2 * i] : &v->item[i];
+            bool ok = v->flat ? is(n, TEXT) && entries_ok(n + 1)
+                              : n->type == RSDK_REPLY_ARRAY && n->elements == 2 && is(&n->element[0], TEXT) &&
+                                    entries_ok(&n->element[1]);
+            if (!ok) return bad_item(x, n, i, err);
+        }
+        return RSDK_OK;
+    }
+    if (kind == V_ENTRIES || kind == V_GEO) {
+        for (size_t i = 0; i < v->count; i++) {
+            const rsdk_reply *n = &v->item[i];
+            if (kind == V_ENTRIES ? !entry_ok(n) : !geo_ok(n, v->positions))
+                return bad_item(x, n, i, err);
+        }
+        for (size_t i = 0; i < v->deleted_count; i++)
+            if (!is(&v->deleted[i], TEXT)) return bad_item(x, &v->deleted[i], v->count + i, err);
+        return RSDK_OK;
+    }
     if (kind == V_PAIRS || kind == V_SCORED) {
         uint32_t value = kind == V_PAIRS ? TEXT | RSDK_GEN_T(NIL) : NUMBER;
         for (size_t i = 0; i < v->count; i++) {
@@ -82,6 +168,7 @@ static void list_of(const rsdk_reply *agg, view *v) {
 static rsdk_status locate(int kind, const rsdk_reply *r, const rsdk_gen_expect *x, view *v,
                           rsdk_error *err) {
     memset(v, 0, sizeof *v);
+    v->positions = (x->form & RSDK_GEN_POSITIONS) != 0;
     if (r->type == RSDK_REPLY_NIL) {
         v->nil = true;
         return RSDK_OK;
@@ -98,6 +185,30 @@ static rsdk_status locate(int kind, const rsdk_reply *r, const rsdk_gen_expect *
             return rsdk_error_set(err, RSDK_ERR_UNEXPECTED_REPLY, 0,
                                   "%s: expected [cursor, [items]]", x->command);
         list_of(&e[1], v);
+    } else if (kind == V_PENDING && r->elements == 4 && e[0].type == RSDK_REPLY_INTEGER) {
+        /* the summary; min, max and the consumers are nil when nothing is pending */
+        bool nil_or_text = (e[1].type == RSDK_REPLY_NIL || is(&e[1], TEXT)) &&
+                           (e[2].type == RSDK_REPLY_NIL || is(&e[2], TEXT));
+        if (!nil_or_text || (e[3].type != RSDK_REPLY_NIL && e[3].type != RSDK_REPLY_ARRAY))
+            return rsdk_error_set(err, RSDK_ERR_UNEXPECTED_REPLY, 0,
+                                  "%s: expected [count, min id, max id, [[consumer, count]]]", x->command);
+        v->summary = true;
+        v->total = e[0].integer;
+        if (is(&e[1], TEXT)) v->min = text_of(&e[1]);
+        if (is(&e[2], TEXT)) v->max = text_of(&e[2]);
+        if (e[3].type == RSDK_REPLY_ARRAY) list_of(&e[3], v);
+    } else if (x->form & RSDK_GEN_NEXT) {
+        /* XAUTOCLAIM: [next, [entries]] (6.2), [next, [entries], [deleted]] */
+        if ((!two && r->elements != 3) || !is(&e[0], TEXT) || !rsdk_reply_is_aggregate(&e[1]) ||
+            (r->elements == 3 && !rsdk_reply_is_aggregate(&e[2])))
+            return rsdk_error_set(err, RSDK_ERR_UNEXPECTED_REPLY, 0,
+                                  "%s: expected [next id, [entries], [deleted ids]]", x->command);
+        v->next = text_of(&e[0]);
+        list_of(&e[1], v);
+        if (r->elements == 3) {
+            v->deleted = e[2].element;
+            v->deleted_count = e[2].elements;
+        }
     } else if ((x->form & RSDK_GEN_KEYED) && two && is(&e[0], TEXT) && rsdk_reply_is_aggregate(&e[1])) {
         v->key = text_of(&e[0]);
         list_of(&e[1], v);
@@ -110,7 +221,7 @@ static rsdk_status locate(int kind, const rsdk_reply *r, const rsdk_gen_expect *
         v->item = r; /* the pair itself */
         v->count = 1;
     } else if (r->type == RSDK_REPLY_MAP) {
-        if (kind != V_PAIRS) return rsdk__gen_refuse(r, &(rsdk_gen_expect){x->command, 0, x->expected, NULL, 0}, err);
+        if (kind != V_PAIRS && kind != V_STREAMS) return rsdk__gen_refuse(r, &(rsdk_gen_expect){x->command, 0, x->expected, NULL, 0}, err);
         v->item = e;
         v->count = r->elements / 2;
         v->flat = true;
@@ -170,6 +281,10 @@ static rsdk_status decode(int kind, const rsdk_reply *r, const rsdk_gen_expect *
 #define KIND_doubles V_DOUBLES
 #define KIND_bools V_BOOLS
 #define KIND_scan_page V_SCAN
+#define KIND_stream_entries V_ENTRIES
+#define KIND_streams V_STREAMS
+#define KIND_geo V_GEO
+#define KIND_pending V_PENDING
 
 VIEW_FNS(rsdk_strings, strings, o->nil = v->nil; o->key = v->key;)
 VIEW_FNS(rsdk_pairs, pairs, o->nil = v->nil; o->flat = v->flat;)
@@ -178,3 +293,8 @@ VIEW_FNS(rsdk_ints, ints, o->nil = v->nil;)
 VIEW_FNS(rsdk_doubles, doubles, o->nil = v->nil;)
 VIEW_FNS(rsdk_bools, bools, (void)0;)
 VIEW_FNS(rsdk_scan_page, scan_page, o->cursor = v->cursor;)
+VIEW_FNS(rsdk_stream_entries, stream_entries, o->nil = v->nil; o->next = v->next; o->deleted = v->deleted;
+         o->deleted_count = v->deleted_count;)
+VIEW_FNS(rsdk_streams, streams, o->nil = v->nil; o->flat = v->flat;)
+VIEW_FNS(rsdk_pending, pending, o->summary = v->summary; o->total = v->total; o->min_id = v->min; o->max_id = v->max;)
+VIEW_FNS(rsdk_geo, geo, o->nil = v->nil; o->positions = v->positions;)

@@ -172,9 +172,9 @@ static void status_commands_take_only_their_status(void **state) {
     expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "SET: unexpected reply type integer (expected status, string or nil)");
     /* TYPE answers a simple string (the spec's rsdk simple_string; its
      * schema also allows null) */
-    rsdk_reply *t = parse("+hash\r\n");
+    rsdk_reply *t = parse("+hash\r\n"); /* s borrows from it: freed after the check */
     assert_int_equal(rcore_type_decode(t, &s, NULL), RSDK_OK);
-    assert_string_equal(s.ptr, "hash"); /* borrowed from the reply: read before it is freed */
+    assert_string_equal(s.ptr, "hash");
     rsdk_reply_free(t);
     DECODE(o, "$4\r\nhash\r\n", rcore_type_decode(r, &s, &o.err));
     expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "TYPE: unexpected reply type string (expected status or nil)");
@@ -252,21 +252,76 @@ static void views_refuse_items_of_the_wrong_shape(void **state) {
 static void reshaped_trees_check_their_top_type(void **state) {
     (void)state;
     outcome o;
-    const rsdk_reply *t = NULL;
-    DECODE(o, "*2\r\n$3\r\n1.5\r\n$-1\r\n", rcore_zmscore_decode(r, &t, &o.err));
+    rsdk_doubles d;
+    rsdk_scored z;
+    rsdk_streams x;
+    DECODE(o, "*2\r\n$3\r\n1.5\r\n$-1\r\n", rcore_zmscore_decode(r, &d, &o.err));
     assert_int_equal(o.st, RSDK_OK);
-    DECODE(o, ",1.5\r\n", rcore_zmscore_decode(r, &t, &o.err));
+    DECODE(o, ",1.5\r\n", rcore_zmscore_decode(r, &d, &o.err));
     expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "ZMSCORE: unexpected reply type double (expected array)");
-    DECODE(o, "*2\r\n$1\r\nm\r\n$1\r\n1\r\n", rcore_zrange_decode(r, &t, &o.err));
+    DECODE(o, "*2\r\n$1\r\nm\r\n$1\r\n1\r\n", rcore_zrange_decode(r, &z, &o.err));
     assert_int_equal(o.st, RSDK_OK);
-    DECODE(o, "+OK\r\n", rcore_zrange_decode(r, &t, &o.err));
+    DECODE(o, "+OK\r\n", rcore_zrange_decode(r, &z, &o.err));
     expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "ZRANGE: unexpected reply type status (expected array or set)");
-    DECODE(o, "*1\r\n*2\r\n$1\r\ns\r\n*0\r\n", rcore_xread_decode(r, &t, &o.err));
+    DECODE(o, "*1\r\n*2\r\n$1\r\ns\r\n*0\r\n", rcore_xread_decode(r, &x, &o.err));
     assert_int_equal(o.st, RSDK_OK);
-    DECODE(o, "*-1\r\n", rcore_xread_decode(r, &t, &o.err));
+    DECODE(o, "*-1\r\n", rcore_xread_decode(r, &x, &o.err));
     assert_int_equal(o.st, RSDK_OK);
-    DECODE(o, ":0\r\n", rcore_xread_decode(r, &t, &o.err));
+    DECODE(o, ":0\r\n", rcore_xread_decode(r, &x, &o.err));
     expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "XREAD: unexpected reply type integer (expected map or nil)");
+}
+
+/* The views of stage two check their items as the first ones do: members
+ * with scores, number lists, yes/no lists, ranks, ZADD's answer, stream
+ * entries, streams and GEO records, each given a tree of the wrong shape. */
+static void newer_views_refuse_items_of_the_wrong_shape(void **state) {
+    (void)state;
+    outcome o;
+    rsdk_scored z;
+    rsdk_ints in;
+    rsdk_doubles d;
+    rsdk_bools b;
+    rsdk_rank rk;
+    rsdk_int_or_double za;
+    rsdk_stream_entries se;
+    rsdk_streams xs;
+    rsdk_geo g;
+    rsdk_pending pe;
+    DECODE(o, "*1\r\n*2\r\n$1\r\nm\r\n*0\r\n", rcore_zrange_decode(r, &z, &o.err));
+    expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "ZRANGE: unexpected array at item 0 (expected array or set)");
+    DECODE(o, "*3\r\n$1\r\nk\r\n$1\r\nm\r\n$1\r\nx\r\n", rcore_bzpopmin_decode(r, &z, &o.err));
+    expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "BZPOPMIN: unexpected string at item 0 (expected array or nil)");
+    DECODE(o, "*2\r\n:1\r\n$1\r\nx\r\n", rcore_hpersist_decode(r, &in, &o.err));
+    expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "HPERSIST: unexpected string at item 1 (expected array)");
+    DECODE(o, "*1\r\n*0\r\n", rcore_zmscore_decode(r, &d, &o.err));
+    expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "ZMSCORE: unexpected array at item 0 (expected array)");
+    DECODE(o, "*2\r\n:1\r\n_\r\n", rcore_smismember_decode(r, &b, &o.err));
+    expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "SMISMEMBER: unexpected nil at item 1 (expected array)");
+    DECODE(o, "*2\r\n:1\r\n$1\r\nx\r\n", rcore_zrank_decode(r, &rk, &o.err));
+    expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "ZRANK: expected [rank, score]");
+    DECODE(o, "*2\r\n:1\r\n,2.5\r\n", rcore_zrank_decode(r, &rk, &o.err));
+    assert_int_equal(o.st, RSDK_OK);
+    assert_true(rk.rank == 1 && rk.has_score && rk.score == 2.5 && !rk.nil);
+    DECODE(o, "$3\r\nabc\r\n", rcore_zadd_decode(r, &za, &o.err));
+    expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "ZADD: expected an integer, a number or nil");
+    DECODE(o, "$4\r\n2.25\r\n", rcore_zadd_decode(r, &za, &o.err));
+    assert_int_equal(o.st, RSDK_OK);
+    assert_true(za.is_double && za.dval == 2.25 && !za.nil);
+    DECODE(o, "*1\r\n*2\r\n$3\r\n1-1\r\n*1\r\n$1\r\nf\r\n", rcore_xrange_decode(r, &se, &o.err));
+    expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "XRANGE: unexpected array at item 0 (expected array or set)");
+    DECODE(o, "*1\r\n$3\r\n0-0\r\n", rcore_xautoclaim_decode(r, &se, &o.err));
+    expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "XAUTOCLAIM: expected [next id, [entries], [deleted ids]]");
+    DECODE(o, "%1\r\n$1\r\ns\r\n:1\r\n", rcore_xread_decode(r, &xs, &o.err));
+    expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "XREAD: unexpected string at item 0 (expected map or nil)");
+    DECODE(o, "*1\r\n*2\r\n$1\r\nm\r\n*1\r\n,1\r\n", rcore_geosearch_decode(r, &g, &o.err));
+    expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "GEOSEARCH: unexpected array at item 0 (expected array)");
+    DECODE(o, "*4\r\n:1\r\n$3\r\n1-1\r\n$3\r\n1-1\r\n*1\r\n*2\r\n$1\r\na\r\n$1\r\nx\r\n",
+           rcore_xpending_decode(r, &pe, &o.err));
+    expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "XPENDING: unexpected array at item 0 (expected array)");
+    DECODE(o, "*4\r\n:0\r\n_\r\n_\r\n:3\r\n", rcore_xpending_decode(r, &pe, &o.err));
+    expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "XPENDING: expected [count, min id, max id, [[consumer, count]]]");
+    DECODE(o, "*1\r\n$1\r\nm\r\n", rcore_geopos_decode(r, &g, &o.err));
+    expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "GEOPOS: unexpected string at item 0 (expected array)");
 }
 
 static void free_form_replies_take_anything(void **state) {
@@ -342,6 +397,7 @@ int main(void) {
         cmocka_unit_test(sets_take_both_forms_only),
         cmocka_unit_test(views_refuse_items_of_the_wrong_shape),
         cmocka_unit_test(reshaped_trees_check_their_top_type),
+        cmocka_unit_test(newer_views_refuse_items_of_the_wrong_shape),
         cmocka_unit_test(free_form_replies_take_anything),
         cmocka_unit_test(error_replies_keep_their_code_and_text),
         cmocka_unit_test(sync_call_on_a_desynchronised_connection_fails),

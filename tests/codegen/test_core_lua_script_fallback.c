@@ -24,11 +24,12 @@ static void digests_are_sha1(void **st) {
 }
 
 static int64_t script_count(rsdk_client *c, const char *sha) {
-    rsdk_reply *r = NULL;
+    rsdk_bools r;
     rsdk_str shas[] = {rsdk_str_c(sha)};
     assert_int_equal(rcore_script_exists(c, shas, 1, &r), RSDK_OK);
-    int64_t v = r->element[0].integer;
-    rsdk_reply_free(r);
+    assert_int_equal(r.count, 1);
+    int64_t v = rsdk_bools_at(&r, 0);
+    rsdk_bools_deinit(&r);
     return v;
 }
 

@@ -134,7 +134,7 @@ static const char *out_decl(rsdk_result_kind k) {
     default: break;
     }
     const result_info *ri = gen_result_info(k);
-    return ri->view ? gen_printf("%s o;\n    memset(&o, 0, sizeof o);", ri->ctype) : NULL;
+    return ri->ctype ? gen_printf("%s o;\n    memset(&o, 0, sizeof o);", ri->ctype) : NULL;
 }
 
 static void emit_command(ectx *w, const command *c) {

@@ -41,12 +41,14 @@ static void sync_calls(rsdk_client *c, int proto) {
     rsdk_string v = {"untouched", 9, false, NULL};
     int64_t n = 77;
     rsdk_reply *r = NULL;
+    rsdk_int_or_double za = {77, 0, false, false};
+    rsdk_streams xs = {NULL, NULL, NULL, 77, false, false};
 
     BAD(rcore_get(c, rsdk_str_n(NULL, 3), &v), "GET: key: NULL pointer with non-zero length");
     BAD(rcore_set(c, "b:k", rsdk_str_n(NULL, 1), NULL, &v), "SET: value: NULL pointer with non-zero length");
     BAD(rcore_del(c, NULL, 2, &n), "DEL: key: NULL array with non-zero count");
     BAD(rcore_mset(c, NULL, 0), "MSET: data: needs at least one element");
-    BAD(rcore_zadd(c, "b:z", (rcore_zadd_data[]){{1, RSDK_S("a")}, {2, rsdk_str_n(NULL, 1)}}, 2, NULL, &r),
+    BAD(rcore_zadd(c, "b:z", (rcore_zadd_data[]){{1, RSDK_S("a")}, {2, rsdk_str_n(NULL, 1)}}, 2, NULL, &za),
         "ZADD: data[].member: NULL pointer with non-zero length");
     /* a choice outside its enum: NX and XX at once cannot be written, this
      * is what a corrupted or mis-cast option looks like */
@@ -58,7 +60,7 @@ static void sync_calls(rsdk_client *c, int proto) {
         "GETEX: expiration: no valid choice");
     /* counts that must match */
     BAD(rcore_xread(c, (rcore_xread_streams){(rsdk_str[]){RSDK_S("s1"), RSDK_S("s2")}, 2, (rsdk_str[]){RSDK_S("0")}, 1},
-                    NULL, &r),
+                    NULL, &xs),
         "XREAD: streams.id: 1 elements, but streams.key has 2");
     BAD(rcore_zunionstore(c, "b:u", (rsdk_str[]){RSDK_S("z1"), RSDK_S("z2")}, 2,
                           &(rcore_zunionstore_opts){.weight = (double[]){1, 2, 3}, .weight_count = 3}, &n),
@@ -70,6 +72,8 @@ static void sync_calls(rsdk_client *c, int proto) {
     assert_string_equal(v.ptr, "untouched");
     assert_int_equal(n, 77);
     assert_null(r);
+    assert_int_equal(za.integer, 77);
+    assert_int_equal(xs.count, 77);
     /* nothing reached the server: only the observer's own INFO counted */
     int64_t after = commands_processed(observer);
     assert_int_equal(after - before, 1);

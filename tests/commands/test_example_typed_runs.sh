@@ -25,6 +25,7 @@ for proto in 2 3; do
   grep -q "RSDK_ERR_INVALID_ARG: ZADD: data\[\].member: NULL pointer with non-zero length" <<<"$out"
   grep -q "HGETALL -> [0-9]* fields" <<<"$out"
   grep -q "^  name = alice$" <<<"$out"
+  grep -q "^ZRANGE REV WITHSCORES -> carol=3.5 erin=2.25 dave=1$" <<<"$out"
   grep -q "^DEL -> 4 keys removed\$" <<<"$out"
 done
 echo "examples/typed: OK on RESP2 and RESP3"

@@ -53,16 +53,23 @@ static void bitfield(rsdk_client *c, int proto) {
                                        .incrby_block = {RSDK_S("u8"), 0, 100}}}},
         {.kind = RCORE_BITFIELD_OPERATION_GET_BLOCK, .get_block = {RSDK_S("u4"), 0}},
     };
-    rsdk_reply *r = NULL;
+    rsdk_ints r;
     OK(rcore_bitfield(c, "b:f", &(rcore_bitfield_opts){ops, 3}, &r));
-    assert_int_equal(r->elements, 3);
-    assert_int_equal(r->element[0].integer, 0);   /* old value */
-    assert_int_equal(r->element[1].integer, 255); /* saturated */
-    assert_int_equal(r->element[2].integer, 15);
-    rsdk_reply_free(r);
+    tc_assert_ints(&r, 3, (int64_t)0, (int64_t)255, (int64_t)15); /* old value, saturated, read */
+    rsdk_ints_deinit(&r);
+    /* OVERFLOW FAIL: nil where the write would overflow */
+    rcore_bitfield_operation fail[] = {
+        {.kind = RCORE_BITFIELD_OPERATION_WRITE,
+         .write = {.overflow_block = RCORE_BITFIELD_OPERATION_WRITE_OVERFLOW_BLOCK_FAIL,
+                   .write_operation = {.kind = RCORE_BITFIELD_OPERATION_WRITE_WRITE_OPERATION_INCRBY_BLOCK,
+                                       .incrby_block = {RSDK_S("u8"), 0, 1}}}},
+    };
+    OK(rcore_bitfield(c, "b:f", &(rcore_bitfield_opts){fail, 1}, &r));
+    tc_assert_ints(&r, 1, TC_NIL);
+    rsdk_ints_deinit(&r);
     OK(rcore_bitfield_ro(c, "b:f", &(rcore_bitfield_ro_opts){(rcore_bitfield_ro_get_block[]){{RSDK_S("i8"), 0}}, 1}, &r));
-    assert_int_equal(r->element[0].integer, -1);
-    rsdk_reply_free(r);
+    tc_assert_ints(&r, 1, (int64_t)-1);
+    rsdk_ints_deinit(&r);
 }
 
 static void setbit_getbit_count_pos_op(void **state) {

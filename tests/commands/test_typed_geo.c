@@ -1,7 +1,8 @@
 /* Geo commands through their typed calls, on RESP2 and RESP3: GEOADD with
- * options, GEODIST as a nil-able double in each unit, GEOPOS coordinates as
- * DOUBLE nodes on both protocols, GEOHASH, GEOSEARCH from a member or a
- * point by radius or box, and GEOSEARCHSTORE. */
+ * options, GEODIST as a nil-able double in each unit, GEOPOS positions (the
+ * rsdk_geo view, nil for a missing member), GEOHASH, GEOSEARCH from a
+ * member or a point by radius or box with and without distance, hash and
+ * position, GEORADIUS_RO, and GEOSEARCHSTORE. */
 #include <math.h>
 
 #include "typed_common.h"
@@ -24,16 +25,18 @@ static void add_and_measure(rsdk_client *c, int proto) {
     assert_true(fabs(d.value - 166.2742) < 0.001);
     OK(rcore_geodist(c, "g:sic", "Palermo", "Nowhere", NULL, &d));
     assert_true(d.nil);
-    rsdk_reply *r = NULL;
+    rsdk_geo pos;
     OK(rcore_geopos(c, "g:sic", &(rcore_geopos_opts){.member = (rsdk_str[]){RSDK_S("Palermo"), RSDK_S("Nowhere")},
                                                      .member_count = 2},
-                    &r));
-    assert_int_equal(r->elements, 2);
-    assert_int_equal(r->element[0].element[0].type, RSDK_REPLY_DOUBLE); /* RESP2 strings, normalised */
-    assert_true(fabs(r->element[0].element[0].dval - 13.361389) < 1e-5);
-    assert_true(fabs(r->element[0].element[1].dval - 38.115556) < 1e-5);
-    assert_int_equal(r->element[1].type, RSDK_REPLY_NIL);
-    rsdk_reply_free(r);
+                    &pos));
+    assert_int_equal(pos.count, 2);
+    rsdk_geo_place g = rsdk_geo_at(&pos, 0);
+    assert_true(g.has_coords && !g.has_dist && !g.has_hash);
+    assert_null(g.member.ptr); /* GEOPOS: positions only */
+    assert_true(fabs(g.longitude - 13.361389) < 1e-5);
+    assert_true(fabs(g.latitude - 38.115556) < 1e-5);
+    assert_false(rsdk_geo_at(&pos, 1).has_coords); /* no such member */
+    rsdk_geo_deinit(&pos);
     rsdk_strings h;
     OK(rcore_geohash(c, "g:sic", &(rcore_geohash_opts){.member = (rsdk_str[]){RSDK_S("Palermo")}, .member_count = 1}, &h));
     tc_assert_list(&h, 1, "sqc8b49rny0");
@@ -46,25 +49,53 @@ static void search(rsdk_client *c, int proto) {
                                   {15.087269, 37.502669, RSDK_S("Catania")},
                                   {12.758489, 38.788135, RSDK_S("edge1")}};
     OK(rcore_geoadd(c, "g:s", places, 3, NULL, NULL));
-    rsdk_reply *r = NULL;
+    rsdk_geo r;
     OK(rcore_geosearch(c, "g:s", (rcore_geosearch_from){.kind = RCORE_GEOSEARCH_FROM_FROMLONLAT, .fromlonlat = {15, 37}},
                        (rcore_geosearch_by){.kind = RCORE_GEOSEARCH_BY_CIRCLE,
                                             .circle = {200, RCORE_GEOSEARCH_BY_CIRCLE_UNIT_KM}},
                        &(rcore_geosearch_opts){.order = RCORE_GEOSEARCH_ORDER_ASC, .withdist = true}, &r));
-    assert_int_equal(r->elements, 2);
-    assert_string_equal(r->element[0].element[0].str, "Catania");
-    assert_true(fabs(tc_num(&r->element[0].element[1]) - 56.4413) < 0.001);
-    assert_string_equal(r->element[1].element[0].str, "Palermo");
-    rsdk_reply_free(r);
+    assert_int_equal(r.count, 2);
+    rsdk_geo_place g = rsdk_geo_at(&r, 0);
+    assert_string_equal(g.member.ptr, "Catania");
+    assert_true(g.has_dist && !g.has_hash && !g.has_coords);
+    assert_true(fabs(g.dist - 56.4413) < 0.001);
+    assert_string_equal(rsdk_geo_at(&r, 1).member.ptr, "Palermo");
+    rsdk_geo_deinit(&r);
+    /* all three: distance, hash, position, in the server's fixed order */
+    OK(rcore_geosearch(c, "g:s", (rcore_geosearch_from){.kind = RCORE_GEOSEARCH_FROM_FROMLONLAT, .fromlonlat = {15, 37}},
+                       (rcore_geosearch_by){.kind = RCORE_GEOSEARCH_BY_CIRCLE,
+                                            .circle = {200, RCORE_GEOSEARCH_BY_CIRCLE_UNIT_KM}},
+                       &(rcore_geosearch_opts){.order = RCORE_GEOSEARCH_ORDER_ASC, .withcoord = true, .withdist = true,
+                                               .withhash = true},
+                       &r));
+    assert_int_equal(r.count, 2);
+    g = rsdk_geo_at(&r, 1);
+    assert_string_equal(g.member.ptr, "Palermo");
+    assert_true(g.has_dist && g.has_hash && g.has_coords);
+    assert_true(fabs(g.dist - 190.4424) < 0.001);
+    assert_int_equal(g.hash, 3479099956230698);
+    assert_true(fabs(g.longitude - 13.361389) < 1e-5 && fabs(g.latitude - 38.115556) < 1e-5);
+    rsdk_geo_deinit(&r);
+    /* the position alone */
+    OK(rcore_georadius_ro(c, "g:s", 15, 37, 200, RCORE_GEORADIUS_RO_UNIT_KM,
+                          &(rcore_georadius_ro_opts){.withcoord = true, .order = RCORE_GEORADIUS_RO_ORDER_ASC}, &r));
+    assert_int_equal(r.count, 2);
+    g = rsdk_geo_at(&r, 0);
+    assert_string_equal(g.member.ptr, "Catania");
+    assert_true(g.has_coords && !g.has_dist && !g.has_hash);
+    assert_true(fabs(g.longitude - 15.087269) < 1e-5);
+    rsdk_geo_deinit(&r);
     OK(rcore_geosearch(c, "g:s", (rcore_geosearch_from){.kind = RCORE_GEOSEARCH_FROM_MEMBER, .member = RSDK_S("Palermo")},
                        (rcore_geosearch_by){.kind = RCORE_GEOSEARCH_BY_BOX,
                                             .box = {400, 400, RCORE_GEOSEARCH_BY_BOX_UNIT_KM}},
                        &(rcore_geosearch_opts){.order = RCORE_GEOSEARCH_ORDER_DESC,
                                                .count_block = &(rcore_geosearch_count_block){.count = 2}},
                        &r));
-    assert_int_equal(r->elements, 2);
-    assert_string_equal(tc_str_at(r, 0), "Catania"); /* farthest first */
-    rsdk_reply_free(r);
+    assert_int_equal(r.count, 2);
+    g = rsdk_geo_at(&r, 0);
+    assert_string_equal(g.member.ptr, "Catania"); /* farthest first; members only */
+    assert_false(g.has_dist || g.has_hash || g.has_coords);
+    rsdk_geo_deinit(&r);
     int64_t n = 0;
     OK(rcore_geosearchstore(c, "g:dst", "g:s",
                             (rcore_geosearchstore_from){.kind = RCORE_GEOSEARCHSTORE_FROM_MEMBER, .member = RSDK_S("Palermo")},

@@ -88,22 +88,21 @@ static void field_expiry(rsdk_client *c, int proto) {
     (void)proto;
     rcore_hset_data f[] = {{RSDK_S("f1"), RSDK_S("1")}, {RSDK_S("f2"), RSDK_S("2")}};
     OK(rcore_hset(c, "h:e", f, 2, NULL));
-    rsdk_reply *r = NULL;
+    rsdk_ints r;
     rsdk_status st = rcore_hexpire(c, "h:e", 100, (rcore_hexpire_fields){(rsdk_str[]){RSDK_S("f1"), RSDK_S("none")}, 2},
                                    &(rcore_hexpire_opts){.condition = RCORE_HEXPIRE_CONDITION_NX}, &r);
     if (tc_unknown_command(c, st, "HEXPIRE/HTTL/HPERSIST (since 7.4.0)")) return;
     OK(st);
-    assert_int_equal(r->elements, 2);
-    assert_int_equal(r->element[0].integer, 1);  /* set */
-    assert_int_equal(r->element[1].integer, -2); /* no such field */
-    rsdk_reply_free(r);
+    tc_assert_ints(&r, 2, (int64_t)1, (int64_t)-2); /* set; no such field */
+    rsdk_ints_deinit(&r);
     OK(rcore_httl(c, "h:e", (rcore_httl_fields){(rsdk_str[]){RSDK_S("f1"), RSDK_S("f2")}, 2}, &r));
-    assert_true(r->element[0].integer > 90 && r->element[0].integer <= 100);
-    assert_int_equal(r->element[1].integer, -1); /* no TTL */
-    rsdk_reply_free(r);
+    assert_int_equal(r.count, 2);
+    assert_true(rsdk_ints_at(&r, 0).value > 90 && rsdk_ints_at(&r, 0).value <= 100);
+    assert_int_equal(rsdk_ints_at(&r, 1).value, -1); /* no TTL */
+    rsdk_ints_deinit(&r);
     OK(rcore_hpersist(c, "h:e", (rcore_hpersist_fields){(rsdk_str[]){RSDK_S("f1")}, 1}, &r));
-    assert_int_equal(r->element[0].integer, 1);
-    rsdk_reply_free(r);
+    tc_assert_ints(&r, 1, (int64_t)1);
+    rsdk_ints_deinit(&r);
 }
 
 static void hash_fields_and_maps(void **state) {

@@ -12,7 +12,6 @@ static void push_and_read(rsdk_client *c, int proto) {
     assert_int_equal(n, 4);
     OK(rcore_rpushx(c, "l:none", (rsdk_str[]){RSDK_S("x")}, 1, &n));
     assert_int_equal(n, 0);
-    rsdk_reply *r = NULL;
     rsdk_strings l;
     OK(rcore_lrange(c, "l:a", 0, -1, &l));
     tc_assert_list(&l, 4, "a", "b", "c", "d");
@@ -33,20 +32,19 @@ static void push_and_read(rsdk_client *c, int proto) {
     FAILS(RSDK_ERR_RESPONSE, rcore_lset(c, "l:a", 99, "x")); /* ERR index out of range */
     OK(rcore_linsert(c, "l:a", RCORE_LINSERT_WHERE_AFTER, "B", "b2", &n));
     assert_int_equal(n, 5);
-    OK(rcore_lpos(c, "l:a", "c", NULL, &r));
-    assert_int_equal(r->type, RSDK_REPLY_INTEGER);
-    assert_int_equal(r->integer, 3);
-    rsdk_reply_free(r);
-    OK(rcore_lpos(c, "l:a", "zz", NULL, &r));
-    assert_int_equal(r->type, RSDK_REPLY_NIL);
-    rsdk_reply_free(r);
+    rsdk_ints pos;
+    OK(rcore_lpos(c, "l:a", "c", NULL, &pos)); /* one position: a list of one */
+    tc_assert_ints(&pos, 1, (int64_t)3);
+    rsdk_ints_deinit(&pos);
+    OK(rcore_lpos(c, "l:a", "zz", NULL, &pos)); /* no match: empty, nil */
+    assert_true(pos.nil);
+    assert_int_equal(pos.count, 0);
+    rsdk_ints_deinit(&pos);
     OK(rcore_rpush(c, "l:a", (rsdk_str[]){RSDK_S("c")}, 1, NULL));
-    OK(rcore_lpos(c, "l:a", "c", &(rcore_lpos_opts){.has_num_matches = true, .num_matches = 0}, &r));
-    assert_int_equal(r->type, RSDK_REPLY_ARRAY);
-    assert_int_equal(r->elements, 2);
-    assert_int_equal(r->element[0].integer, 3);
-    assert_int_equal(r->element[1].integer, 5);
-    rsdk_reply_free(r);
+    OK(rcore_lpos(c, "l:a", "c", &(rcore_lpos_opts){.has_num_matches = true, .num_matches = 0}, &pos));
+    assert_false(pos.nil);
+    tc_assert_ints(&pos, 2, (int64_t)3, (int64_t)5);
+    rsdk_ints_deinit(&pos);
     OK(rcore_lrem(c, "l:a", 0, "c", &n));
     assert_int_equal(n, 2);
     OK(rcore_ltrim(c, "l:a", 0, 2));

@@ -86,22 +86,23 @@ static void exec_without_memory_to_reshape(rsdk_client *c, bool txn) {
 }
 
 static void sync_call_without_memory_to_reshape(rsdk_client *c) {
-    rsdk_reply *r = NULL;
+    rsdk_scored r;
     rsdk_test_alloc_install();
     OK(rcore_zrange(c, "z", "0", "-1", &WITHSCORES, &r));
     size_t n = rsdk_test_alloc_stats_get().allocs;
     rsdk_test_alloc_remove();
-    rsdk_reply_free(r);
-    r = (rsdk_reply *)1;
+    rsdk_scored_deinit(&r);
+    r.count = 77;
     rsdk_test_alloc_install();
     rsdk_test_alloc_fail_after(n - 1);
     rsdk_status st = rcore_zrange(c, "z", "0", "-1", &WITHSCORES, &r);
     rsdk_test_alloc_remove();
     assert_int_equal(st, RSDK_ERR_NOMEM);
-    assert_ptr_equal(r, (rsdk_reply *)1); /* untouched */
+    assert_int_equal(r.count, 77); /* untouched */
     OK(rcore_zrange(c, "z", "0", "-1", &WITHSCORES, &r)); /* the client works on */
-    assert_int_equal(r->elements, 2);
-    rsdk_reply_free(r);
+    assert_int_equal(r.count, 2);
+    assert_true(rsdk_scored_at(&r, 1).has_score);
+    rsdk_scored_deinit(&r);
 }
 
 static void resp2_reshaping_out_of_memory(void **state) {

@@ -51,10 +51,13 @@ static void scripts(rsdk_client *c, int proto) {
     snprintf(hex, sizeof hex, "%.*s", (int)sha.len, sha.ptr);
     rsdk_string_deinit(&sha);
     rsdk_reply *r = NULL;
-    OK(rcore_script_exists(c, (rsdk_str[]){rsdk_str_c(hex), RSDK_S("0000000000000000000000000000000000000000")}, 2, &r));
-    assert_int_equal(r->element[0].integer, 1);
-    assert_int_equal(r->element[1].integer, 0);
-    rsdk_reply_free(r);
+    rsdk_bools known;
+    OK(rcore_script_exists(c, (rsdk_str[]){rsdk_str_c(hex), RSDK_S("0000000000000000000000000000000000000000")}, 2,
+                           &known));
+    assert_int_equal(known.count, 2);
+    assert_true(rsdk_bools_at(&known, 0));
+    assert_false(rsdk_bools_at(&known, 1));
+    rsdk_bools_deinit(&known);
     OK(rcore_evalsha(c, rsdk_str_c(hex), &(rcore_evalsha_opts){.arg = (rsdk_str[]){RSDK_S("hi")}, .arg_count = 1}, &r));
     assert_string_equal(r->str, "hi!");
     rsdk_reply_free(r);

@@ -87,6 +87,21 @@ void tc_assert_list(const rsdk_strings *v, size_t n, ...) {
     va_end(ap);
 }
 
+void tc_assert_ints(const rsdk_ints *v, size_t n, ...) {
+    assert_non_null(v->reply);
+    assert_int_equal(v->count, n);
+    va_list ap;
+    va_start(ap, n);
+    for (size_t i = 0; i < n; i++) {
+        int64_t want = va_arg(ap, int64_t);
+        rsdk_int_or_nil got = rsdk_ints_at(v, i);
+        if (got.nil != (want == TC_NIL) || (!got.nil && got.value != want))
+            fail_msg("item %zu is %s%lld, expected %lld", i, got.nil ? "nil " : "", (long long)got.value,
+                     (long long)want);
+    }
+    va_end(ap);
+}
+
 void tc_assert_list_set(const rsdk_strings *v, size_t n, ...) {
     assert_int_equal(v->count, n);
     va_list ap;

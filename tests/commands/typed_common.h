@@ -60,6 +60,13 @@ void tc_assert_list_set(const rsdk_strings *v, size_t n, ...);
  * order (NULL for a value expected nil). */
 void tc_assert_pairs(const rsdk_pairs *v, size_t n, ...);
 
+/* The value tc_assert_ints expects for a nil item. */
+#define TC_NIL INT64_MIN
+
+/* Asserts the integer view holds exactly these int64_t values, in order
+ * (TC_NIL for a nil item), and points into its own reply. */
+void tc_assert_ints(const rsdk_ints *v, size_t n, ...);
+
 /* Asserts the typed string result equals `want` (not nil). */
 void tc_assert_string(const rsdk_string *s, const char *want);
 

@@ -5,8 +5,8 @@
  * below, or a reply tree (rsdk_reply *) where the schema is free-form. The
  * same call gives the same C value on RESP2 and RESP3 connections.
  *
- * Aggregate results (lists, field/value pairs, members with scores, a SCAN
- * page) are views: they point into the reply tree's own arena and copy
+ * Aggregate results (lists, field/value pairs, members with scores, lists
+ * of numbers, a SCAN page, stream entries, GEO results) are views: they point into the reply tree's own arena and copy
  * nothing. Every view has the same four leading fields:
  *
  *   reply  the whole reply (its RESP3 form), for those who want the raw tree;
@@ -25,6 +25,7 @@
 
 #include "rsdk/common.h"
 #include "rsdk/reply.h"
+#include "rsdk/reply_shape.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -63,6 +64,25 @@ typedef struct rsdk_double_or_nil {
     double value; /* 0 when nil */
     bool nil;
 } rsdk_double_or_nil;
+
+/* A rank and, when asked for (ZRANK and ZREVRANK WITHSCORE), the
+ * member's score; nil when the member or the key does not exist. */
+typedef struct rsdk_rank {
+    int64_t rank;   /* 0 when nil */
+    double score;   /* 0 when has_score is false */
+    bool has_score;
+    bool nil;
+} rsdk_rank;
+
+/* An integer or a number, or nil: ZADD answers the count of members added
+ * (changed, with CH) or, with INCR, the member's new score, nil when NX,
+ * XX, GT or LT stopped the increment. */
+typedef struct rsdk_int_or_double {
+    int64_t integer; /* the integer; 0 when is_double or nil */
+    double dval;     /* the number; 0 unless is_double */
+    bool is_double;  /* the reply was a number (ZADD INCR) */
+    bool nil;
+} rsdk_int_or_double;
 
 /* ---- views --------------------------------------------------------------- */
 
@@ -155,7 +175,10 @@ typedef struct rsdk_scored_member {
  * without WITHSCORES, ZRANDMEMBER, ZPOPMIN/ZPOPMAX (one [member, score]
  * without COUNT), ZMPOP/BZMPOP ([key, [[member, score], ...]]) and
  * BZPOPMIN/BZPOPMAX ([key, member, score]): there `key` is the sorted set
- * popped from, elsewhere {NULL, 0}. A nil reply is empty with `nil` set. */
+ * popped from, elsewhere {NULL, 0}. A nil reply is empty with `nil` set.
+ * A decoder given RESP2's flat WITHSCORES list itself (not through a sync
+ * call or queue wrapper, which regroup it) reads every element as a member
+ * without a score (docs/codegen.md). */
 typedef struct rsdk_scored {
     const rsdk_reply *reply;
     rsdk_reply *owner;
@@ -286,6 +309,218 @@ static inline rsdk_str rsdk_scan_page_at(const rsdk_scan_page *v, size_t i) {
 /* Releases the reply a sync call handed over (owner) and empties `v`.
  * Accepts NULL and borrowed views. */
 RSDK_API void rsdk_scan_page_deinit(rsdk_scan_page *v);
+
+/* One stream entry, borrowed from the reply: its id and its field/value
+ * pairs. An entry deleted while still pending (XREADGROUP reading a
+ * consumer's history, XCLAIM) has no fields and `deleted` set; with JUSTID
+ * there is only the id. */
+typedef struct rsdk_stream_entry {
+    rsdk_str id;
+    const rsdk_reply *field; /* 2 * count nodes: field, value, field, value... */
+    size_t count;            /* field/value pairs */
+    bool deleted;
+} rsdk_stream_entry;
+
+/* Field/value pair `i` (< e->count) of an entry, borrowed. */
+static inline rsdk_pair rsdk_stream_entry_at(const rsdk_stream_entry *e, size_t i) {
+    rsdk_pair p = {{NULL, 0}, {NULL, 0, true, NULL}};
+    const rsdk_reply *k = &e->field[2 * i], *val = &e->field[2 * i + 1];
+    if (rsdk_reply_has_str(k)) p.key = rsdk_str_n(k->str ? k->str : "", k->str ? k->len : 0);
+    if (rsdk_reply_has_str(val)) {
+        p.value.ptr = val->str ? val->str : "";
+        p.value.len = val->str ? val->len : 0;
+        p.value.nil = false;
+    }
+    return p;
+}
+
+/* Stream entries in id order: XRANGE, XREVRANGE, XCLAIM (ids only with
+ * JUSTID), XAUTOCLAIM ([next, [entries], [deleted ids]]: `next` is the id to
+ * continue from, "0-0" when the scan is complete, and the ids of pending
+ * entries no longer in the stream, Redis 7.0+), and one stream of XREAD
+ * and XREADGROUP (rsdk_streams_at: `key` is the stream). */
+typedef struct rsdk_stream_entries {
+    const rsdk_reply *reply;
+    rsdk_reply *owner;
+    const rsdk_reply *item;
+    size_t count;
+    bool nil;
+    rsdk_str key;              /* the stream, from rsdk_streams_at; else {NULL, 0} */
+    rsdk_str next;             /* XAUTOCLAIM; else {NULL, 0} */
+    const rsdk_reply *deleted; /* XAUTOCLAIM: deleted_count id nodes */
+    size_t deleted_count;
+} rsdk_stream_entries;
+
+/* Entry `i` (< v->count), borrowed. */
+static inline rsdk_stream_entry rsdk_stream_entries_at(const rsdk_stream_entries *v, size_t i) {
+    rsdk_stream_entry e = {{NULL, 0}, NULL, 0, false};
+    const rsdk_reply *n = &v->item[i], *id = n, *f = NULL;
+    if (rsdk_reply_is_aggregate(n)) {
+        id = &n->element[0];
+        f = &n->element[1];
+    }
+    if (rsdk_reply_has_str(id)) e.id = rsdk_str_n(id->str ? id->str : "", id->str ? id->len : 0);
+    if (f != NULL && rsdk_reply_is_aggregate(f)) {
+        e.field = f->element;
+        e.count = f->elements / 2;
+    } else if (f != NULL) {
+        e.deleted = true;
+    }
+    return e;
+}
+
+/* Deleted id `i` (< v->deleted_count) of an XAUTOCLAIM page, borrowed. */
+static inline rsdk_str rsdk_stream_entries_deleted_at(const rsdk_stream_entries *v, size_t i) {
+    const rsdk_reply *n = &v->deleted[i];
+    return rsdk_str_n(n->str ? n->str : "", n->str ? n->len : 0);
+}
+
+/* Releases the reply a sync call handed over (owner) and empties `v`.
+ * Accepts NULL and borrowed views (those from rsdk_streams_at too). */
+RSDK_API void rsdk_stream_entries_deinit(rsdk_stream_entries *v);
+
+/* XREAD and XREADGROUP: stream -> entries, one item per stream, in the
+ * order the server sent them; nil (empty) when a blocking read timed out.
+ * RESP3 sends a map; RESP2's [[stream, entries], ...] is read too. */
+typedef struct rsdk_streams {
+    const rsdk_reply *reply;
+    rsdk_reply *owner;
+    const rsdk_reply *item;
+    size_t count;
+    bool nil;
+    bool flat; /* items alternate stream, entries (a map) */
+} rsdk_streams;
+
+/* Stream `i` (< v->count) as a borrowed entries view (owner NULL) whose
+ * `key` is the stream's name. */
+static inline rsdk_stream_entries rsdk_streams_at(const rsdk_streams *v, size_t i) {
+    rsdk_stream_entries e = {v->reply, NULL, NULL, 0, false, {NULL, 0}, {NULL, 0}, NULL, 0};
+    const rsdk_reply *k, *l;
+    if (v->flat) {
+        k = &v->item[2 * i];
+        l = &v->item[2 * i + 1];
+    } else {
+        k = &v->item[i].element[0];
+        l = &v->item[i].element[1];
+    }
+    e.key = rsdk_str_n(k->str ? k->str : "", k->str ? k->len : 0);
+    e.item = l->element;
+    e.count = l->elements;
+    return e;
+}
+
+/* Releases the reply a sync call handed over (owner) and empties `v`.
+ * Accepts NULL and borrowed views. */
+RSDK_API void rsdk_streams_deinit(rsdk_streams *v);
+
+/* One GEO result. GEOSEARCH and GEORADIUS..._RO give the member and, as
+ * asked for, its distance (WITHDIST, in the query's unit), geohash
+ * (WITHHASH) and position (WITHCOORD); GEOPOS gives positions only (no
+ * member), has_coords false for a member that does not exist. */
+typedef struct rsdk_geo_place {
+    rsdk_str member;
+    double dist;
+    int64_t hash;
+    double longitude, latitude;
+    bool has_dist, has_hash, has_coords;
+} rsdk_geo_place;
+
+/* GEO results, on both protocols: GEOSEARCH, GEORADIUS_RO,
+ * GEORADIUSBYMEMBER_RO, GEOPOS. */
+typedef struct rsdk_geo {
+    const rsdk_reply *reply;
+    rsdk_reply *owner;
+    const rsdk_reply *item;
+    size_t count;
+    bool nil;
+    bool positions; /* GEOPOS: items are [longitude, latitude] or nil */
+} rsdk_geo;
+
+/* Place `i` (< v->count), borrowed. The parts after the member come in
+ * the server's fixed order (distance, hash, position) and are told apart
+ * by type: text, integer, [longitude, latitude]. */
+static inline rsdk_geo_place rsdk_geo_at(const rsdk_geo *v, size_t i) {
+    rsdk_geo_place g = {{NULL, 0}, 0, 0, 0, 0, false, false, false};
+    const rsdk_reply *n = &v->item[i];
+    size_t k = 0;
+    if (rsdk_reply_has_str(n)) {
+        g.member = rsdk_str_n(n->str ? n->str : "", n->str ? n->len : 0);
+        return g;
+    }
+    if (!rsdk_reply_is_aggregate(n)) return g; /* GEOPOS: no such member */
+    if (v->positions) {
+        g.has_coords = rsdk_reply_number(&n->element[0], &g.longitude) &&
+                       rsdk_reply_number(&n->element[1], &g.latitude);
+        return g;
+    }
+    const rsdk_reply *m = &n->element[k++];
+    g.member = rsdk_str_n(m->str ? m->str : "", m->str ? m->len : 0);
+    if (k < n->elements && rsdk_reply_has_str(&n->element[k]))
+        g.has_dist = rsdk_reply_number(&n->element[k++], &g.dist);
+    if (k < n->elements && n->element[k].type == RSDK_REPLY_INTEGER) {
+        g.hash = n->element[k++].integer;
+        g.has_hash = true;
+    }
+    if (k < n->elements && rsdk_reply_is_aggregate(&n->element[k]) && n->element[k].elements == 2)
+        g.has_coords = rsdk_reply_number(&n->element[k].element[0], &g.longitude) &&
+                       rsdk_reply_number(&n->element[k].element[1], &g.latitude);
+    return g;
+}
+
+/* Releases the reply a sync call handed over (owner) and empties `v`.
+ * Accepts NULL and borrowed views. */
+RSDK_API void rsdk_geo_deinit(rsdk_geo *v);
+
+/* One pending entry of XPENDING's extended form (with a range). */
+typedef struct rsdk_pending_entry {
+    rsdk_str id;
+    rsdk_str consumer;
+    int64_t idle_ms;    /* since it was last delivered */
+    int64_t deliveries; /* times it was delivered */
+} rsdk_pending_entry;
+
+/* A consumer and how many entries it has pending (XPENDING's summary). */
+typedef struct rsdk_pending_consumer {
+    rsdk_str name;
+    int64_t count;
+} rsdk_pending_consumer;
+
+/* XPENDING. Without a range it answers a summary: `summary` is set,
+ * `total` entries are pending between `min_id` and `max_id` ({NULL, 0}
+ * when none is), and the items are the consumers with pending entries
+ * (rsdk_pending_consumer_at). With a range (IDLE, start, end, count) the
+ * items are entries (rsdk_pending_entry_at). */
+typedef struct rsdk_pending {
+    const rsdk_reply *reply;
+    rsdk_reply *owner;
+    const rsdk_reply *item;
+    size_t count;
+    bool summary;
+    int64_t total;
+    rsdk_str min_id, max_id;
+} rsdk_pending;
+
+/* Entry `i` (< v->count) of the extended form, borrowed. */
+static inline rsdk_pending_entry rsdk_pending_entry_at(const rsdk_pending *v, size_t i) {
+    const rsdk_reply *e = v->item[i].element;
+    rsdk_pending_entry p = {rsdk_str_n(e[0].str ? e[0].str : "", e[0].len),
+                            rsdk_str_n(e[1].str ? e[1].str : "", e[1].len), e[2].integer, e[3].integer};
+    return p;
+}
+
+/* Consumer `i` (< v->count) of the summary, borrowed. Its count is text
+ * on the wire (both protocols), checked and read as an integer. */
+static inline rsdk_pending_consumer rsdk_pending_consumer_at(const rsdk_pending *v, size_t i) {
+    const rsdk_reply *e = v->item[i].element;
+    rsdk_pending_consumer p = {rsdk_str_n(e[0].str ? e[0].str : "", e[0].len), e[1].integer};
+    double d = 0;
+    if (e[1].type != RSDK_REPLY_INTEGER && rsdk_reply_number(&e[1], &d)) p.count = (int64_t)d;
+    return p;
+}
+
+/* Releases the reply a sync call handed over (owner) and empties `v`.
+ * Accepts NULL and borrowed views. */
+RSDK_API void rsdk_pending_deinit(rsdk_pending *v);
 
 #ifdef __cplusplus
 }

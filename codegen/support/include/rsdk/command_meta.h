@@ -156,6 +156,12 @@ typedef enum rsdk_result_kind {
     RSDK_RESULT_DOUBLES,       /* rsdk_doubles view */
     RSDK_RESULT_BOOLS,         /* rsdk_bools view */
     RSDK_RESULT_SCAN_PAGE,     /* rsdk_scan_page view */
+    RSDK_RESULT_RANK,          /* rsdk_rank (ZRANK with or without WITHSCORE) */
+    RSDK_RESULT_INT_OR_DOUBLE, /* rsdk_int_or_double (ZADD: a count, or the INCR score) */
+    RSDK_RESULT_STREAM_ENTRIES,/* rsdk_stream_entries view */
+    RSDK_RESULT_STREAMS,       /* rsdk_streams view (stream -> entries) */
+    RSDK_RESULT_GEO,           /* rsdk_geo view */
+    RSDK_RESULT_PENDING,       /* rsdk_pending view (XPENDING) */
 } rsdk_result_kind;
 
 typedef struct rsdk_command_meta {

@@ -102,6 +102,8 @@ typedef struct rsdk_gen_expect {
 #define RSDK_GEN_KEYED 1u     /* [key, [items]] (LMPOP, ZMPOP): `key` and the inner list */
 #define RSDK_GEN_KEYED_ONE 2u /* [key, member, score] (BZPOPMIN): one flat pair after the key */
 #define RSDK_GEN_ONE_PAIR 4u  /* [member, score] alone is one pair (ZPOPMIN without COUNT) */
+#define RSDK_GEN_NEXT 8u      /* [next id, [entries], [deleted ids]] (XAUTOCLAIM) */
+#define RSDK_GEN_POSITIONS 16u/* items are [longitude, latitude] or nil (GEOPOS) */
 
 /* Each checks `r` against `x` and the result kind. A reply type outside
  * x->types gives RSDK_ERR_UNEXPECTED_REPLY ("GET: unexpected reply type
@@ -158,6 +160,32 @@ RSDK_API rsdk_status rsdk_gen_decode_bools(const rsdk_reply *r, const rsdk_gen_e
 RSDK_API rsdk_status rsdk_gen_decode_scan_page(const rsdk_reply *r, const rsdk_gen_expect *x,
                                                const rsdk_shape *table, rsdk_scan_page *out,
                                                rsdk_error *err);
+/* Stream entries: each item [id, [field, value...] or nil], or an id
+ * (JUSTID); with RSDK_GEN_NEXT the reply is [next, [entries], [ids]?]. */
+RSDK_API rsdk_status rsdk_gen_decode_stream_entries(const rsdk_reply *r, const rsdk_gen_expect *x,
+                                                    const rsdk_shape *table,
+                                                    rsdk_stream_entries *out, rsdk_error *err);
+/* Streams: a map (or RESP2's list of [stream, entries]) of entries. */
+RSDK_API rsdk_status rsdk_gen_decode_streams(const rsdk_reply *r, const rsdk_gen_expect *x,
+                                             const rsdk_shape *table, rsdk_streams *out,
+                                             rsdk_error *err);
+/* GEO: members, or [member, dist?, hash?, [lon, lat]?] records; with
+ * RSDK_GEN_POSITIONS, [lon, lat] or nil items. */
+RSDK_API rsdk_status rsdk_gen_decode_geo(const rsdk_reply *r, const rsdk_gen_expect *x,
+                                         const rsdk_shape *table, rsdk_geo *out, rsdk_error *err);
+/* XPENDING: [total, min, max, [[consumer, count]]] (min, max and the list
+ * nil when nothing is pending), or [[id, consumer, idle, deliveries]...]. */
+RSDK_API rsdk_status rsdk_gen_decode_pending(const rsdk_reply *r, const rsdk_gen_expect *x,
+                                             const rsdk_shape *table, rsdk_pending *out,
+                                             rsdk_error *err);
+/* Scalars read from the tree: an integer or nil, or [integer, number]
+ * (rank); an integer, a number or nil (int_or_double). Nothing is kept
+ * from `r`. */
+RSDK_API rsdk_status rsdk_gen_decode_rank(const rsdk_reply *r, const rsdk_gen_expect *x,
+                                          const rsdk_shape *table, rsdk_rank *out, rsdk_error *err);
+RSDK_API rsdk_status rsdk_gen_decode_int_or_double(const rsdk_reply *r, const rsdk_gen_expect *x,
+                                                   const rsdk_shape *table, rsdk_int_or_double *out,
+                                                   rsdk_error *err);
 
 /* ---- sync calls and queueing --------------------------------------------- */
 
@@ -219,6 +247,21 @@ RSDK_API rsdk_status rsdk_gen_take_bools(rsdk_client *c, rsdk_reply *r, const rs
 RSDK_API rsdk_status rsdk_gen_take_scan_page(rsdk_client *c, rsdk_reply *r,
                                              const rsdk_gen_expect *x, const rsdk_shape *table,
                                              rsdk_scan_page *out);
+RSDK_API rsdk_status rsdk_gen_take_stream_entries(rsdk_client *c, rsdk_reply *r,
+                                                  const rsdk_gen_expect *x, const rsdk_shape *table,
+                                                  rsdk_stream_entries *out);
+RSDK_API rsdk_status rsdk_gen_take_streams(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
+                                           const rsdk_shape *table, rsdk_streams *out);
+RSDK_API rsdk_status rsdk_gen_take_geo(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
+                                       const rsdk_shape *table, rsdk_geo *out);
+RSDK_API rsdk_status rsdk_gen_take_pending(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
+                                           const rsdk_shape *table, rsdk_pending *out);
+/* The scalars: read as the decoders do, then `r` is freed. */
+RSDK_API rsdk_status rsdk_gen_take_rank(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
+                                        const rsdk_shape *table, rsdk_rank *out);
+RSDK_API rsdk_status rsdk_gen_take_int_or_double(rsdk_client *c, rsdk_reply *r,
+                                                 const rsdk_gen_expect *x, const rsdk_shape *table,
+                                                 rsdk_int_or_double *out);
 
 /* Queue wrappers: the buffer of a pipeline to encode one command into (NULL
  * for a NULL pipeline), then rsdk_gen_queue_done to commit it (RSDK_OK) or
