@@ -40,7 +40,11 @@
     X(ints, rsdk_ints)           \
     X(doubles, rsdk_doubles)     \
     X(bools, rsdk_bools)         \
-    X(scan_page, rsdk_scan_page)
+    X(scan_page, rsdk_scan_page)          \
+    X(stream_entries, rsdk_stream_entries) \
+    X(streams, rsdk_streams)              \
+    X(geo, rsdk_geo)                      \
+    X(pending, rsdk_pending)
 
 typedef union decode_fn {
     rsdk_status (*status)(const rsdk_reply *r, rsdk_error *err);
@@ -51,6 +55,8 @@ typedef union decode_fn {
     rsdk_status (*double_or_nil)(const rsdk_reply *r, rsdk_double_or_nil *out, rsdk_error *err);
     rsdk_status (*string)(const rsdk_reply *r, rsdk_string *out, rsdk_error *err);
     rsdk_status (*reply)(const rsdk_reply *r, const rsdk_reply **out, rsdk_error *err);
+    rsdk_status (*rank)(const rsdk_reply *r, rsdk_rank *out, rsdk_error *err);
+    rsdk_status (*int_or_double)(const rsdk_reply *r, rsdk_int_or_double *out, rsdk_error *err);
 #define VIEW_FN(kind, T) rsdk_status (*kind)(const rsdk_reply *r, T *out, rsdk_error *err);
     VIEWS(VIEW_FN)
 #undef VIEW_FN
@@ -70,6 +76,10 @@ typedef struct decoder {
 #define RESULT_OF_doubles RSDK_RESULT_DOUBLES
 #define RESULT_OF_bools RSDK_RESULT_BOOLS
 #define RESULT_OF_scan_page RSDK_RESULT_SCAN_PAGE
+#define RESULT_OF_stream_entries RSDK_RESULT_STREAM_ENTRIES
+#define RESULT_OF_streams RSDK_RESULT_STREAMS
+#define RESULT_OF_geo RSDK_RESULT_GEO
+#define RESULT_OF_pending RSDK_RESULT_PENDING
 
 /* The union member for each kind of the list (int, bool and double are
  * keywords). */
@@ -88,6 +98,12 @@ typedef struct decoder {
 #define M_doubles doubles
 #define M_bools bools
 #define M_scan_page scan_page
+#define M_rank rank
+#define M_int_or_double int_or_double
+#define M_stream_entries stream_entries
+#define M_streams streams
+#define M_geo geo
+#define M_pending pending
 #define D(f, kind, KIND) {#f, RSDK_RESULT_##KIND, {.M_##kind = f##_decode}},
 static const decoder DECODERS[] = {
 #include "tests/fuzz/core_decoders.inc"
@@ -282,6 +298,8 @@ typedef union result {
     rsdk_double_or_nil dn;
     rsdk_string s;
     const rsdk_reply *r;
+    rsdk_rank rank;
+    rsdk_int_or_double iod;
 #define VIEW_MEMBER(kind, T) T kind;
     VIEWS(VIEW_MEMBER)
 #undef VIEW_MEMBER
@@ -297,6 +315,8 @@ static rsdk_status call(const decoder *d, const rsdk_reply *r, result *out, rsdk
     case RSDK_RESULT_DOUBLE_OR_NIL: return d->fn.double_or_nil(r, &out->dn, err);
     case RSDK_RESULT_STRING: return d->fn.string(r, &out->s, err);
     case RSDK_RESULT_REPLY: return d->fn.reply(r, &out->r, err);
+    case RSDK_RESULT_RANK: return d->fn.rank(r, &out->rank, err);
+    case RSDK_RESULT_INT_OR_DOUBLE: return d->fn.int_or_double(r, &out->iod, err);
 #define VIEW_CALL(kind, T) \
     case RESULT_OF_##kind: return d->fn.kind(r, &out->kind, err);
         VIEWS(VIEW_CALL)
@@ -331,6 +351,38 @@ static size_t touch_bools(const rsdk_bools *v, size_t i) { return rsdk_bools_at(
 static size_t touch_scan_page(const rsdk_scan_page *v, size_t i) {
     rsdk_str s = rsdk_scan_page_at(v, i);
     return touch_str(s.ptr, s.len);
+}
+static size_t touch_stream_entries(const rsdk_stream_entries *v, size_t i) {
+    rsdk_stream_entry e = rsdk_stream_entries_at(v, i);
+    size_t sum = touch_str(e.id.ptr, e.id.len);
+    for (size_t k = 0; k < e.count; k++) {
+        rsdk_pair p = rsdk_stream_entry_at(&e, k);
+        sum += touch_str(p.key.ptr, p.key.len) + (p.value.nil ? 0 : touch_str(p.value.ptr, p.value.len));
+    }
+    if (i == 0)
+        for (size_t k = 0; k < v->deleted_count; k++) {
+            rsdk_str d = rsdk_stream_entries_deleted_at(v, k);
+            sum += touch_str(d.ptr, d.len);
+        }
+    return sum + touch_str(v->next.ptr, v->next.len);
+}
+static size_t touch_streams(const rsdk_streams *v, size_t i) {
+    rsdk_stream_entries s = rsdk_streams_at(v, i);
+    size_t sum = touch_str(s.key.ptr, s.key.len);
+    for (size_t k = 0; k < s.count; k++) sum += touch_stream_entries(&s, k);
+    return sum;
+}
+static size_t touch_geo(const rsdk_geo *v, size_t i) {
+    rsdk_geo_place g = rsdk_geo_at(v, i);
+    return touch_str(g.member.ptr, g.member.len) + (size_t)g.hash;
+}
+static size_t touch_pending(const rsdk_pending *v, size_t i) {
+    if (v->summary) {
+        rsdk_pending_consumer c = rsdk_pending_consumer_at(v, i);
+        return touch_str(c.name.ptr, c.name.len) + (size_t)c.count;
+    }
+    rsdk_pending_entry e = rsdk_pending_entry_at(v, i);
+    return touch_str(e.id.ptr, e.id.len) + touch_str(e.consumer.ptr, e.consumer.len);
 }
 
 /* A successful result must be sound: read every byte it points to. */
