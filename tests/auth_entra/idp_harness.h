@@ -1,0 +1,103 @@
+/* tests/auth_entra/idp_harness.h — the identity provider for the auth_entra
+ * tests: idp.js (oauth2-mock-server with Entra-like hooks, and a stand-in
+ * for Azure's managed-identity endpoints) run by Node on free ports, next to
+ * the throwaway redis-server of tests/support.
+ *
+ * Node and the npm package are found at test time: `node` on PATH (or
+ * $RSDK_NODE), the package in tests/auth_entra/node_modules (npm ci, see
+ * tools/deps.sh). When either is missing the group is skipped with the
+ * reason printed — unless RSDK_REQUIRE_SERVER=1, when setup fails. */
+#ifndef RSDK_TESTS_ENTRA_IDP_HARNESS_H
+#define RSDK_TESTS_ENTRA_IDP_HARNESS_H
+
+#include <sys/types.h>
+#include <time.h>
+
+#include "rsdk/auth_entra.h"
+#include "support/live.h"
+
+/* The IdP's fixed clients and identities (idp.js config). */
+#define IDP_TENANT "contoso-tenant"
+#define IDP_SECRET_CLIENT "app-secret"
+#define IDP_SECRET "s3cret-Value~42"
+#define IDP_SECRET_OID "oid-app-secret"
+#define IDP_CERT_CLIENT "app-cert"
+#define IDP_CERT_OID "oid-app-cert"
+#define IDP_MI_SYSTEM_OID "oid-mi-system"
+#define IDP_MI_CLIENT_ID "mi-client-1"
+#define IDP_MI_OBJECT_ID "mi-object-1"
+#define IDP_MI_RESOURCE_ID "/subscriptions/s1/resourceGroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi1"
+#define IDP_MI_USER_OID "oid-mi-user"
+#define IDP_IDENTITY_HEADER "app-service-header-value"
+
+typedef struct entra_idp_conf {
+    int ttl_s;                /* token lifetime; 0 = 3 */
+    bool tls;                 /* serve the token endpoint over HTTPS */
+} entra_idp_conf;
+
+typedef struct entra_idp {
+    pid_t pid;
+    int stdin_fd;             /* closing it ends the IdP */
+    int port, control_port, msi_port;
+    char dir[256];            /* config, certificates, log */
+    char authority[64];       /* http(s)://127.0.0.1:port */
+    char imds_url[128];       /* the instance-metadata stand-in's token URL */
+    char app_service_url[128];
+    char cert_pem[320];       /* app-cert's certificate (RSA) */
+    char key_pem[320];        /* ... and its key */
+    char other_cert_pem[320]; /* a certificate the IdP does not know */
+    char other_key_pem[320];
+    char ca_pem[320];         /* tls: the CA that signed the IdP's certificate */
+    char other_ca_pem[320];   /* tls: a CA that did not */
+} entra_idp;
+
+/* One test group's world: redis-server and the IdP. */
+typedef struct entra_env {
+    rsdk_test_server *srv;
+    entra_idp idp;
+} entra_env;
+
+/* cmocka group setup / teardown: redis-server (tests/support) and the IdP
+ * with `conf` (NULL = defaults). Absent Node, package or server: prints
+ * why, sets *state NULL and returns 0 (the tests skip) — or returns -1 with
+ * RSDK_REQUIRE_SERVER=1. */
+int entra_env_setup_with(void **state, const entra_idp_conf *conf);
+int entra_env_setup(void **state);
+int entra_env_teardown(void **state);
+
+/* A GET on the IdP's control port ("/fail?status=429&count=1"); fails the
+ * test unless it answers 200. */
+void entra_idp_control(entra_idp *d, const char *path);
+
+/* What the IdP has seen since start or /reset. */
+typedef struct entra_idp_stats {
+    long token;               /* requests to the token endpoint */
+    long msi;                 /* requests to the managed-identity stand-in */
+    long issued;              /* tokens issued */
+    long long times[256];     /* arrival of each request, wall ms */
+    size_t ntimes;
+} entra_idp_stats;
+
+void entra_idp_stats_get(entra_idp *d, entra_idp_stats *out);
+
+/* rentra_opts_init plus the client-secret flow against this IdP, with short
+ * retry delays and min_lead_ms 0 (lifetimes here are seconds). */
+void entra_opts_secret(const entra_env *env, rentra_opts *o);
+
+/* A provider for `o`; fails the test (with the error) unless it was made. */
+rsdk_credentials_provider *entra_provider(const rentra_opts *o);
+
+/* Client options for the env's server logging in through `p`. */
+void entra_client_opts(const entra_env *env, rsdk_client_opts *o, rsdk_credentials_provider *p);
+
+/* Waits up to `ms` for `cond` to hold, polling every 10 ms. */
+#define ENTRA_WAIT(cond, ms)                                                              \
+    do {                                                                                  \
+        long long until_ = rsdk_test_now_ms() + (ms);                                     \
+        while (!(cond) && rsdk_test_now_ms() < until_) rsdk_test_sleep_ms(10);            \
+    } while (0)
+
+/* Skips the test when the group has no environment. */
+#define ENTRA_NEED(state) RSDK_TEST_NEED_SERVER(state)
+
+#endif
