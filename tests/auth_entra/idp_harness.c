@@ -317,3 +317,66 @@ void entra_client_opts(const entra_env *env, rsdk_client_opts *o, rsdk_credentia
     rsdk_test_server_client_opts(env->srv, o, true);
     o->credentials = p;
 }
+
+static void record(const rsdk_event *ev, void *ud) {
+    entra_events *r = ud;
+    pthread_mutex_lock(&r->mu);
+    if (r->n < ENTRA_MAX_EVENTS) {
+        entra_event *e = &r->ev[r->n++];
+        memset(e, 0, sizeof *e);
+        e->type = ev->type;
+        e->at_ms = rsdk_test_now_ms();
+        const char *msg = NULL;
+        if (ev->type == RSDK_EVENT_TOKEN_REFRESH_FAILED) {
+            e->status = ev->token_failed.status;
+            e->attempt = ev->token_failed.attempt;
+            e->retry_in_ms = ev->token_failed.retry_in_ms;
+            e->will_retry = ev->token_failed.will_retry;
+            e->terminal = ev->token_failed.terminal;
+            msg = ev->token_failed.message;
+        } else if (ev->type == RSDK_EVENT_REAUTH_FAILED) {
+            e->status = ev->reauth.status;
+            msg = ev->reauth.message;
+        }
+        if (msg) snprintf(e->message, sizeof e->message, "%s", msg);
+    }
+    pthread_mutex_unlock(&r->mu);
+}
+
+void entra_events_init(entra_events *r) {
+    memset(r, 0, sizeof *r);
+    pthread_mutex_init(&r->mu, NULL);
+    assert_int_equal(rsdk_events_new(&r->bus), RSDK_OK);
+    assert_int_equal(rsdk_events_subscribe(r->bus, 0, record, r, NULL), RSDK_OK);
+}
+
+void entra_events_deinit(entra_events *r) {
+    rsdk_events_free(r->bus);
+    pthread_mutex_destroy(&r->mu);
+}
+
+size_t entra_events_count(entra_events *r, rsdk_event_type t) {
+    size_t k = 0;
+    pthread_mutex_lock(&r->mu);
+    for (size_t i = 0; i < r->n; i++) k += r->ev[i].type == t;
+    pthread_mutex_unlock(&r->mu);
+    return k;
+}
+
+bool entra_events_last(entra_events *r, rsdk_event_type t, entra_event *out) {
+    bool found = false;
+    pthread_mutex_lock(&r->mu);
+    for (size_t i = r->n; i-- > 0 && !found;) {
+        if (r->ev[i].type != t) continue;
+        *out = r->ev[i];
+        found = true;
+    }
+    pthread_mutex_unlock(&r->mu);
+    return found;
+}
+
+void entra_assert_no_secret(const char *text) {
+    /* Every token the IdP signs starts with the base64 of {"kid": */
+    if (strstr(text, IDP_SECRET) || strstr(text, "eyJraWQi") || strstr(text, IDP_IDENTITY_HEADER))
+        fail_msg("a secret leaked into: %s", text);
+}

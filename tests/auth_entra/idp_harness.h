@@ -10,6 +10,7 @@
 #ifndef RSDK_TESTS_ENTRA_IDP_HARNESS_H
 #define RSDK_TESTS_ENTRA_IDP_HARNESS_H
 
+#include <pthread.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -89,6 +90,35 @@ rsdk_credentials_provider *entra_provider(const rentra_opts *o);
 
 /* Client options for the env's server logging in through `p`. */
 void entra_client_opts(const entra_env *env, rsdk_client_opts *o, rsdk_credentials_provider *p);
+
+/* Events of one provider (TOKEN_*, REAUTH_*), recorded with their text. */
+typedef struct entra_event {
+    rsdk_event_type type;
+    rsdk_status status;       /* token_failed / reauth status */
+    uint32_t attempt;
+    uint32_t retry_in_ms;
+    bool will_retry, terminal;
+    char message[256];
+    long long at_ms;          /* rsdk_test_now_ms() on arrival */
+} entra_event;
+
+#define ENTRA_MAX_EVENTS 512
+
+typedef struct entra_events {
+    rsdk_events *bus;
+    pthread_mutex_t mu;
+    entra_event ev[ENTRA_MAX_EVENTS];
+    size_t n;
+} entra_events;
+
+/* Creates the dispatcher with a recording listener; fails the test on error. */
+void entra_events_init(entra_events *r);
+void entra_events_deinit(entra_events *r);
+size_t entra_events_count(entra_events *r, rsdk_event_type t);
+/* Copies the last event of type t; false when there is none. */
+bool entra_events_last(entra_events *r, rsdk_event_type t, entra_event *out);
+/* Fails the test unless `text` holds neither the client secret nor a token. */
+void entra_assert_no_secret(const char *text);
 
 /* Waits up to `ms` for `cond` to hold, polling every 10 ms. */
 #define ENTRA_WAIT(cond, ms)                                                              \
