@@ -6,13 +6,15 @@
 #include "idp_harness.h"
 
 /* Starts a provider whose first refresh comes ~1 s after the first token,
- * with the IdP primed to fail that refresh as `fail` says. */
+ * with the IdP primed to fail that refresh as `fail` says. Tokens live 6 s
+ * here, so the retries end well before the token would expire. */
 static rsdk_credentials_provider *start(entra_env *env, entra_events *ev, const char *fail) {
     entra_idp_control(&env->idp, "/reset");
+    entra_idp_control(&env->idp, "/set?ttl_s=6");
     entra_events_init(ev);
     rentra_opts o;
     entra_opts_secret(env, &o);
-    o.refresh_ratio = 0.3;
+    o.refresh_ratio = 0.15;
     o.retry_base_ms = 100;
     o.retry_cap_ms = 1000;
     o.events = ev->bus;
@@ -21,17 +23,26 @@ static rsdk_credentials_provider *start(entra_env *env, entra_events *ev, const 
     return p;
 }
 
+/* Waits for the second token, checks `failures` non-terminal failures came
+ * before it, and returns the last one. */
+static entra_event refreshed_after(entra_events *ev, size_t failures) {
+    ENTRA_WAIT(entra_events_count(ev, RSDK_EVENT_TOKEN_REFRESHED) >= 2, 8000);
+    assert_int_equal(entra_events_count(ev, RSDK_EVENT_TOKEN_REFRESHED), 2);
+    assert_int_equal(entra_events_count(ev, RSDK_EVENT_TOKEN_REFRESH_FAILED), failures);
+    entra_event f;
+    assert_true(entra_events_last(ev, RSDK_EVENT_TOKEN_REFRESH_FAILED, &f));
+    assert_int_equal(f.attempt, failures);
+    assert_true(f.will_retry);
+    assert_false(f.terminal);
+    return f;
+}
+
 static void test_retry_after_is_honoured(void **state) {
     ENTRA_NEED(state);
     entra_env *env = *state;
     entra_events ev;
     rsdk_credentials_provider *p = start(env, &ev, "/fail?status=429&count=1&retry_after=2");
-    ENTRA_WAIT(entra_events_count(&ev, RSDK_EVENT_TOKEN_REFRESHED) >= 2, 8000);
-    assert_int_equal(entra_events_count(&ev, RSDK_EVENT_TOKEN_REFRESHED), 2);
-    entra_event f;
-    assert_true(entra_events_last(&ev, RSDK_EVENT_TOKEN_REFRESH_FAILED, &f));
-    assert_true(f.will_retry);
-    assert_false(f.terminal);
+    entra_event f = refreshed_after(&ev, 1);
     assert_true(f.retry_in_ms >= 1990);
     assert_non_null(strstr(f.message, "HTTP 429"));
 
@@ -51,13 +62,7 @@ static void test_server_errors_are_retried_with_backoff(void **state) {
     entra_env *env = *state;
     entra_events ev;
     rsdk_credentials_provider *p = start(env, &ev, "/fail?status=500&count=3");
-    ENTRA_WAIT(entra_events_count(&ev, RSDK_EVENT_TOKEN_REFRESHED) >= 2, 8000);
-    assert_int_equal(entra_events_count(&ev, RSDK_EVENT_TOKEN_REFRESH_FAILED), 3);
-    entra_event f;
-    assert_true(entra_events_last(&ev, RSDK_EVENT_TOKEN_REFRESH_FAILED, &f));
-    assert_int_equal(f.attempt, 3);
-    assert_true(f.will_retry);
-    assert_false(f.terminal);
+    entra_event f = refreshed_after(&ev, 3);
     assert_non_null(strstr(f.message, "failed (HTTP 500)"));
 
     entra_idp_stats st;
