@@ -155,6 +155,8 @@ service.on('beforeTokenSigning', (token, req) => {
   token.payload.oid = client.oid || 'unknown';
   token.payload.tid = req.params.tenant;
   token.payload.exp = Math.floor(Date.now() / 1000) + state.ttl;
+  // Entra's unique token id: two tokens issued within a second differ.
+  token.payload.uti = crypto.randomUUID();
 });
 
 service.on('beforeResponse', (resp, req) => {
@@ -203,8 +205,9 @@ function idpHandler(req, res) {
     const p = req.registered || Promise.resolve();
     req.registered = null;
     p.then(() => json.call(this, body), (e) => {
+      process.stderr.write(`registering a token with redis failed: ${e.message.slice(0, 60)}\n`);
       this.status(500);
-      json.call(this, { error: 'server_error', error_description: String(e) });
+      json.call(this, { error: 'server_error', error_description: 'the token could not be registered' });
     });
     return this;
   };
@@ -239,7 +242,7 @@ async function msiHandler(req, res) {
   if (!q.get('resource')) return send(400, { error: 'invalid_request', error_description: 'resource missing' });
   const exp = Math.floor(Date.now() / 1000) + state.ttl;
   const token = await server.issuer.buildToken({
-    scopesOrTransform: (_h, p) => Object.assign(p, { oid, aud: q.get('resource'), exp }),
+    scopesOrTransform: (_h, p) => Object.assign(p, { oid, aud: q.get('resource'), exp, uti: crypto.randomUUID() }),
   });
   await register(oid, token);
   send(200, {
@@ -334,7 +337,8 @@ async function main() {
   const msi = http.createServer((req, res) => {
     msiHandler(req, res).catch((e) => {
       res.writeHead(500);
-      res.end(String(e));
+      process.stderr.write(`msi: ${e.message.slice(0, 60)}\n`);
+      res.end("{\"error\":\"server_error\"}");
     });
   });
   await new Promise((r) => ctl.listen(0, '127.0.0.1', r));

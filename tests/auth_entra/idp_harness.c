@@ -347,7 +347,13 @@ void entra_events_init(entra_events *r) {
     memset(r, 0, sizeof *r);
     pthread_mutex_init(&r->mu, NULL);
     assert_int_equal(rsdk_events_new(&r->bus), RSDK_OK);
-    assert_int_equal(rsdk_events_subscribe(r->bus, 0, record, r, NULL), RSDK_OK);
+    /* Only what the tests count: pools emit an event per acquire. */
+    uint32_t mask = RSDK_EVENT_MASK(RSDK_EVENT_TOKEN_REFRESHED) |
+                    RSDK_EVENT_MASK(RSDK_EVENT_TOKEN_REFRESH_FAILED) |
+                    RSDK_EVENT_MASK(RSDK_EVENT_REAUTH_REQUIRED) |
+                    RSDK_EVENT_MASK(RSDK_EVENT_REAUTH_SUCCEEDED) |
+                    RSDK_EVENT_MASK(RSDK_EVENT_REAUTH_FAILED);
+    assert_int_equal(rsdk_events_subscribe(r->bus, mask, record, r, NULL), RSDK_OK);
 }
 
 void entra_events_deinit(entra_events *r) {

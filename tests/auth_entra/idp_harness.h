@@ -111,7 +111,8 @@ typedef struct entra_events {
     size_t n;
 } entra_events;
 
-/* Creates the dispatcher with a recording listener; fails the test on error. */
+/* Creates the dispatcher with a listener recording TOKEN_* and REAUTH_*
+ * events (up to ENTRA_MAX_EVENTS); fails the test on error. */
 void entra_events_init(entra_events *r);
 void entra_events_deinit(entra_events *r);
 size_t entra_events_count(entra_events *r, rsdk_event_type t);

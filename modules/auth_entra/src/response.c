@@ -16,12 +16,32 @@ static bool retryable_status(const rentra__cfg *c, long status) {
     return c->flow == RENTRA_FLOW_MANAGED_IDENTITY && (status == 404 || status == 410);
 }
 
+static bool b64url_char(char ch) {
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+           ch == '-' || ch == '_';
+}
+
 /* The IdP's error text, reduced to printable ASCII so nothing odd reaches
- * logs. Azure's texts name the problem (AADSTS codes), never the secret. */
-static void printable(char *dst, size_t cap, const char *src) {
-    size_t n = 0;
-    for (; src && *src && n + 1 < cap; src++)
+ * logs. Azure's texts name the problem (AADSTS codes), never a secret; as a
+ * guard against an endpoint that echoes what it was sent, the client secret
+ * and anything shaped like a JWT ("eyJ" and its base64url/dot run) become
+ * "[redacted]". */
+static void printable(char *dst, size_t cap, const char *src, const char *secret) {
+    static const char R[] = "[redacted]";
+    size_t n = 0, slen = secret ? strlen(secret) : 0;
+    while (src && *src && n + 1 < cap) {
+        size_t skip = 0;
+        if (slen && strncmp(src, secret, slen) == 0) skip = slen;
+        if (strncmp(src, "eyJ", 3) == 0)
+            while (src[skip] && (b64url_char(src[skip]) || src[skip] == '.')) skip++;
+        if (skip) {
+            for (size_t i = 0; R[i] && n + 1 < cap; i++) dst[n++] = R[i];
+            src += skip;
+            continue;
+        }
         dst[n++] = (*src >= 0x20 && *src < 0x7f) ? *src : '?';
+        src++;
+    }
     dst[n] = '\0';
 }
 
@@ -30,12 +50,13 @@ static const char *string_of(json_t *j, const char *key) {
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-static rsdk_status refused(json_t *j, long status, bool retry, rsdk_error *err) {
+static rsdk_status refused(const rentra__cfg *c, json_t *j, long status, bool retry,
+                           rsdk_error *err) {
     char code[64], text[200];
-    printable(code, sizeof code, string_of(j, "error"));
+    printable(code, sizeof code, string_of(j, "error"), c->client_secret);
     /* App Service and IMDS put the text in "message" or "error_description". */
     const char *desc = string_of(j, "error_description");
-    printable(text, sizeof text, desc ? desc : string_of(j, "message"));
+    printable(text, sizeof text, desc ? desc : string_of(j, "message"), c->client_secret);
     return rsdk_error_set(err, RSDK_ERR_CREDENTIALS, 0, "identity provider %s (HTTP %ld)%s%s%s%s",
                           retry ? "failed" : "refused", status, code[0] ? ": " : "", code,
                           text[0] ? ": " : "", text);
@@ -71,7 +92,7 @@ rsdk_status rentra__response_take(const rentra__cfg *c, rentra__response *resp,
     json_t *j = resp->body.len ? json_loadb(resp->body.p, resp->body.len, 0, &je) : NULL;
     rsdk_status st;
     if (resp->status != 200) {
-        st = refused(json_is_object(j) ? j : NULL, resp->status, retry, err);
+        st = refused(c, json_is_object(j) ? j : NULL, resp->status, retry, err);
     } else if (!json_is_object(j)) {
         st = rsdk_error_set(err, RSDK_ERR_CREDENTIALS, 0, "identity provider answer is not a JSON object");
     } else {
