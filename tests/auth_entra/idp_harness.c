@@ -70,10 +70,11 @@ static bool run_sh(const entra_idp *d, const char *cmd) {
 static bool make_certs(entra_idp *d, bool tls) {
     snprintf(d->cert_pem, sizeof d->cert_pem, "%s/app.crt", d->dir);
     snprintf(d->key_pem, sizeof d->key_pem, "%s/app.key", d->dir);
+    snprintf(d->both_pem, sizeof d->both_pem, "%s/app-both.pem", d->dir);
     snprintf(d->other_cert_pem, sizeof d->other_cert_pem, "%s/other.crt", d->dir);
     snprintf(d->other_key_pem, sizeof d->other_key_pem, "%s/other.key", d->dir);
     bool ok = run_sh(d, "openssl req -x509 -newkey rsa:2048 -nodes -keyout app.key -out app.crt "
-                        "-days 2 -subj /CN=app-cert") &&
+                        "-days 2 -subj /CN=app-cert && cat app.key app.crt > app-both.pem") &&
               run_sh(d, "openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.crt "
                         "-days 2 -subj /CN=other");
     if (!ok || !tls) return ok;
@@ -311,6 +312,28 @@ rsdk_credentials_provider *entra_provider(const rentra_opts *o) {
     rsdk_status st = rentra_provider_new(o, &p, &err);
     if (st != RSDK_OK) fail_msg("rentra_provider_new: %s: %s", rsdk_status_name(st), err.message);
     return p;
+}
+
+void entra_expect_user(const rentra_opts *o, const char *user) {
+    rsdk_credentials_provider *p = entra_provider(o);
+    rsdk_credentials c = {0};
+    rsdk_error err;
+    if (rsdk_credentials_provider_get(p, &c, &err) != RSDK_OK) fail_msg("get: %s", err.message);
+    assert_string_equal(c.username, user);
+    rsdk_credentials_clear(&c);
+    rsdk_credentials_provider_free(p);
+}
+
+void entra_expect_new_fails(const rentra_opts *o, rsdk_status want, const char *text) {
+    rsdk_credentials_provider *p = NULL;
+    rsdk_error err;
+    rsdk_error_clear(&err);
+    assert_int_equal(rentra_provider_new(o, &p, &err), want);
+    assert_null(p);
+    assert_int_equal(err.code, want);
+    print_message("%s\n", err.message);
+    if (!strstr(err.message, text)) fail_msg("'%s' not in '%s'", text, err.message);
+    entra_assert_no_secret(err.message);
 }
 
 void entra_client_opts(const entra_env *env, rsdk_client_opts *o, rsdk_credentials_provider *p) {

@@ -46,6 +46,7 @@ typedef struct entra_idp {
     char app_service_url[128];
     char cert_pem[320];       /* app-cert's certificate (RSA) */
     char key_pem[320];        /* ... and its key */
+    char both_pem[320];       /* app-cert's key and certificate in one file */
     char other_cert_pem[320]; /* a certificate the IdP does not know */
     char other_key_pem[320];
     char ca_pem[320];         /* tls: the CA that signed the IdP's certificate */
@@ -87,6 +88,13 @@ void entra_opts_secret(const entra_env *env, rentra_opts *o);
 
 /* A provider for `o`; fails the test (with the error) unless it was made. */
 rsdk_credentials_provider *entra_provider(const rentra_opts *o);
+
+/* A provider for `o` hands out `user` as the username. */
+void entra_expect_user(const rentra_opts *o, const char *user);
+
+/* rentra_provider_new(o) fails with `want`, its message holding `text` and
+ * no secret. */
+void entra_expect_new_fails(const rentra_opts *o, rsdk_status want, const char *text);
 
 /* Client options for the env's server logging in through `p`. */
 void entra_client_opts(const entra_env *env, rsdk_client_opts *o, rsdk_credentials_provider *p);

@@ -41,29 +41,11 @@ static void test_assertion_is_accepted_and_logs_in(void **state) {
 static void test_key_in_the_certificate_file(void **state) {
     ENTRA_NEED(state);
     entra_env *env = *state;
-    char both[400], cmd[1200];
-    snprintf(both, sizeof both, "%s/app-both.pem", env->idp.dir);
-    snprintf(cmd, sizeof cmd, "cat '%s' '%s' > '%s'", env->idp.key_pem, env->idp.cert_pem, both);
-    assert_int_equal(system(cmd), 0);
     rentra_opts o;
     cert_opts(env, &o);
-    o.certificate_path = both;
+    o.certificate_path = env->idp.both_pem;
     o.private_key_path = NULL;
-    rsdk_credentials_provider *p = entra_provider(&o);
-    rsdk_credentials c = {0};
-    assert_int_equal(rsdk_credentials_provider_get(p, &c, NULL), RSDK_OK);
-    assert_string_equal(c.username, IDP_CERT_OID);
-    rsdk_credentials_clear(&c);
-    rsdk_credentials_provider_free(p);
-}
-
-static void expect_failure(const rentra_opts *o, rsdk_status want, const char *text) {
-    rsdk_credentials_provider *p = NULL;
-    rsdk_error err;
-    assert_int_equal(rentra_provider_new(o, &p, &err), want);
-    assert_null(p);
-    print_message("%s\n", err.message);
-    assert_non_null(strstr(err.message, text));
+    entra_expect_user(&o, IDP_CERT_OID);
 }
 
 static void test_mismatched_key_is_refused_before_any_request(void **state) {
@@ -73,9 +55,9 @@ static void test_mismatched_key_is_refused_before_any_request(void **state) {
     rentra_opts o;
     cert_opts(env, &o);
     o.private_key_path = env->idp.other_key_pem;
-    expect_failure(&o, RSDK_ERR_INVALID_ARG, "does not match the certificate");
+    entra_expect_new_fails(&o, RSDK_ERR_INVALID_ARG, "does not match the certificate");
     o.certificate_path = "/nonexistent/cert.pem";
-    expect_failure(&o, RSDK_ERR_INVALID_ARG, "certificate_path");
+    entra_expect_new_fails(&o, RSDK_ERR_INVALID_ARG, "certificate_path");
     entra_idp_stats st;
     entra_idp_stats_get(&env->idp, &st);
     assert_int_equal(st.token, 0);
@@ -89,7 +71,7 @@ static void test_unknown_certificate_is_terminal(void **state) {
     cert_opts(env, &o);
     o.certificate_path = env->idp.other_cert_pem;
     o.private_key_path = env->idp.other_key_pem;
-    expect_failure(&o, RSDK_ERR_CREDENTIALS, "AADSTS700027");
+    entra_expect_new_fails(&o, RSDK_ERR_CREDENTIALS, "AADSTS700027");
     entra_idp_stats st;
     entra_idp_stats_get(&env->idp, &st);
     assert_int_equal(st.token, 1);
