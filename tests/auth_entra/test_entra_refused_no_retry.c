@@ -30,6 +30,14 @@ static void test_wrong_secret_fails_new_after_one_request(void **state) {
     assert_int_equal(st.token, 1);
 }
 
+/* True once the provider has no valid token; *err then says why. */
+static bool token_gone(rsdk_credentials_provider *p, rsdk_error *err) {
+    rsdk_credentials c = {0};
+    if (rsdk_credentials_provider_get(p, &c, err) != RSDK_OK) return true;
+    rsdk_credentials_clear(&c);
+    return false;
+}
+
 static void test_revoked_client_is_terminal_without_retries(void **state) {
     ENTRA_NEED(state);
     entra_env *env = *state;
@@ -54,14 +62,12 @@ static void test_revoked_client_is_terminal_without_retries(void **state) {
     entra_assert_no_secret(f.message);
 
     /* Still valid: served. */
-    rsdk_credentials c = {0};
     rsdk_error err;
-    assert_int_equal(rsdk_credentials_provider_get(p, &c, &err), RSDK_OK);
-    rsdk_credentials_clear(&c);
+    assert_false(token_gone(p, &err));
 
     /* Until it expires: then a credentials error naming the IdP's answer,
      * for a new connection too. Meanwhile nobody asked the IdP again. */
-    ENTRA_WAIT(rsdk_credentials_provider_get(p, &c, &err) != RSDK_OK, 5000);
+    ENTRA_WAIT(token_gone(p, &err), 5000);
     assert_int_equal(err.code, RSDK_ERR_CREDENTIALS);
     print_message("after expiry: %s\n", err.message);
     assert_non_null(strstr(err.message, "expired"));
