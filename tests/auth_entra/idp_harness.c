@@ -305,6 +305,14 @@ void entra_opts_secret(const entra_env *env, rentra_opts *o) {
     o->retry_cap_ms = 400;
 }
 
+void entra_opts_app_service(const entra_env *env, rentra_opts *o) {
+    rentra_opts_init(o);
+    o->flow = RENTRA_FLOW_MANAGED_IDENTITY;
+    o->identity_endpoint = env->idp.app_service_url;
+    o->identity_header = IDP_IDENTITY_HEADER;
+    o->min_lead_ms = 0;
+}
+
 rsdk_credentials_provider *entra_provider(const rentra_opts *o) {
     rsdk_credentials_provider *p = NULL;
     rsdk_error err;

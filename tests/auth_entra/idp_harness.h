@@ -86,6 +86,10 @@ void entra_idp_stats_get(entra_idp *d, entra_idp_stats *out);
  * retry delays and min_lead_ms 0 (lifetimes here are seconds). */
 void entra_opts_secret(const entra_env *env, rentra_opts *o);
 
+/* rentra_opts_init plus App Service's managed identity on the stand-in
+ * (system-assigned), min_lead_ms 0. */
+void entra_opts_app_service(const entra_env *env, rentra_opts *o);
+
 /* A provider for `o`; fails the test (with the error) unless it was made. */
 rsdk_credentials_provider *entra_provider(const rentra_opts *o);
 

@@ -59,10 +59,7 @@ static void test_managed_identity_each_allocation(void **state) {
     ENTRA_NEED(state);
     entra_env *env = *state;
     rentra_opts o;
-    rentra_opts_init(&o);
-    o.flow = RENTRA_FLOW_MANAGED_IDENTITY;
-    o.identity_endpoint = env->idp.app_service_url;
-    o.identity_header = IDP_IDENTITY_HEADER;
+    entra_opts_app_service(env, &o);
     check_each_allocation(&o);
 }
 

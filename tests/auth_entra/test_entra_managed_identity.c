@@ -33,13 +33,10 @@ static void test_app_service_identity(void **state) {
     ENTRA_NEED(state);
     entra_env *env = *state;
     rentra_opts o;
-    mi_opts(env, &o, RENTRA_MI_SYSTEM, NULL);
-    o.identity_endpoint = env->idp.app_service_url;
-    o.identity_header = IDP_IDENTITY_HEADER;
+    entra_opts_app_service(env, &o);
     entra_expect_user(&o, IDP_MI_SYSTEM_OID);
-    mi_opts(env, &o, RENTRA_MI_OBJECT_ID, IDP_MI_OBJECT_ID);
-    o.identity_endpoint = env->idp.app_service_url;
-    o.identity_header = IDP_IDENTITY_HEADER;
+    o.mi_kind = RENTRA_MI_OBJECT_ID;
+    o.mi_id = IDP_MI_OBJECT_ID;
     entra_expect_user(&o, IDP_MI_USER_OID);
 }
 
@@ -48,8 +45,7 @@ static void test_wrong_header_or_identity_is_terminal(void **state) {
     entra_env *env = *state;
     entra_idp_control(&env->idp, "/reset");
     rentra_opts o;
-    mi_opts(env, &o, RENTRA_MI_SYSTEM, NULL);
-    o.identity_endpoint = env->idp.app_service_url;
+    entra_opts_app_service(env, &o);
     o.identity_header = "wrong-header";
     entra_expect_new_fails(&o, RSDK_ERR_CREDENTIALS, "refused (HTTP 401)");
     mi_opts(env, &o, RENTRA_MI_CLIENT_ID, "no-such-identity");

@@ -86,11 +86,7 @@ static void test_identity_header_and_tokens_wiped(void **state) {
     ENTRA_NEED(state);
     entra_env *env = *state;
     rentra_opts o;
-    rentra_opts_init(&o);
-    o.flow = RENTRA_FLOW_MANAGED_IDENTITY;
-    o.identity_endpoint = env->idp.app_service_url;
-    o.identity_header = IDP_IDENTITY_HEADER;
-    o.min_lead_ms = 0;
+    entra_opts_app_service(env, &o);
     run_and_scan(env, &o);
 }
 
