@@ -28,10 +28,37 @@ static void on_token_event(const rsdk_event *ev, void *ud) {
                 ev->token_failed.message ? ev->token_failed.message : "");
 }
 
+/* Logs in through `creds` and writes a key; 0 or 1. */
+static int talk_to_redis(const char *url, rsdk_credentials_provider *creds) {
+    rsdk_error err;
+    rsdk_url u;
+    rsdk_status st = rsdk_url_parse(url, &u, &err);
+    if (st) return fail("REDIS_URL", st, &err);
+    rsdk_client_opts co;
+    rsdk_client_opts_init(&co);
+    rsdk_client_opts_from_url(&co, &u);
+    co.credentials = creds; /* the token is the password, its oid the user */
+    rsdk_client *c = NULL;
+    st = rsdk_client_open(&co, &c, &err);
+    rsdk_url_deinit(&u);
+    if (st) return fail("connect", st, &err);
+
+    rsdk_reply *r = NULL;
+    st = rsdk_client_command(c, &r, "ACL", "WHOAMI", NULL);
+    if (st == RSDK_OK) printf("logged in as %s\n", r->str);
+    rsdk_reply_free(r);
+    r = NULL;
+    if (st == RSDK_OK) st = rsdk_client_command(c, &r, "SET", "entra:greeting", "hello with a token", NULL);
+    rsdk_reply_free(r);
+    int rc = st ? fail("command", st, rsdk_client_error(c)) : 0;
+    if (!rc) printf("SET entra:greeting OK\n");
+    rsdk_client_close(c);
+    return rc;
+}
+
 int main(void) {
     const char *url = getenv("REDIS_URL");
     if (!url || !*url) url = "redis://127.0.0.1:6379";
-    rsdk_error err;
     rsdk_events *bus = NULL;
     rsdk_status st = rsdk_events_new(&bus);
     if (st) return fail("events", st, NULL);
@@ -43,33 +70,11 @@ int main(void) {
     rentra_opts_init(&eo); /* RENTRA_FLOW_DEFAULT: from the environment */
     eo.events = bus;
     rsdk_credentials_provider *creds = NULL;
+    rsdk_error err;
     st = rentra_provider_new(&eo, &creds, &err);
-    if (st) return fail("entra", st, &err);
+    int rc = st ? fail("entra", st, &err) : talk_to_redis(url, creds);
 
-    /* A client logging in as the token's oid with the token. */
-    rsdk_url u;
-    st = rsdk_url_parse(url, &u, &err);
-    if (st) return fail("REDIS_URL", st, &err);
-    rsdk_client_opts co;
-    rsdk_client_opts_from_url(&co, &u);
-    co.credentials = creds;
-    rsdk_client *c = NULL;
-    st = rsdk_client_open(&co, &c, &err);
-    rsdk_url_deinit(&u);
-    if (st) return fail("connect", st, &err);
-
-    rsdk_reply *r = NULL;
-    st = rsdk_client_command(c, &r, "ACL", "WHOAMI", NULL);
-    if (st) return fail("ACL WHOAMI", st, rsdk_client_error(c));
-    printf("logged in as %s\n", r->str);
-    rsdk_reply_free(r);
-    st = rsdk_client_command(c, &r, "SET", "entra:greeting", "hello with a token", NULL);
-    if (st) return fail("SET", st, rsdk_client_error(c));
-    rsdk_reply_free(r);
-    printf("SET entra:greeting OK\n");
-
-    rsdk_client_close(c);
     rsdk_credentials_provider_free(creds); /* after every client using it */
     rsdk_events_free(bus);
-    return 0;
+    return rc;
 }
