@@ -6,6 +6,7 @@
  * subscribes to the manager's CREDENTIALS_CHANGED and notifies its own
  * subscribers (pools, subscribers) in turn. */
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "runtime/src/alloc.h"

@@ -7,6 +7,7 @@
  * assigned); everything else — 400 invalid_client, 401, 403 — is terminal
  * and reported with the IdP's `error` and `error_description`. */
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "entra.h"
