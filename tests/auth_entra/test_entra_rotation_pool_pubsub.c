@@ -1,4 +1,4 @@
-/* Tokens rotating under load: the IdP issues 2-second tokens (each one the
+/* Tokens rotating under load: the IdP issues 3-second tokens (each one the
  * new password of the ACL user named by its oid, the one from two issues
  * back retired), the provider refreshes at half-life, and while at least
  * three rotations happen 4 threads run commands through a pool — one of
@@ -87,7 +87,8 @@ static void *listen_(void *arg) {
 }
 
 static void rotate_under_load(entra_env *env, int sub_protocol) {
-    entra_idp_control(&env->idp, "/set?ttl_s=2");
+    /* 3 s, not less: exp is in whole seconds, so a token lives 2..3 s. */
+    entra_idp_control(&env->idp, "/set?ttl_s=3");
     entra_events ev;
     entra_events_init(&ev);
     rentra_opts o;
@@ -160,7 +161,6 @@ static void rotate_under_load(entra_env *env, int sub_protocol) {
     rsdk_credentials_provider_free(p);
     entra_events_deinit(&ev);
     pthread_mutex_destroy(&r.mu);
-    entra_idp_control(&env->idp, "/set?ttl_s=3");
 }
 
 RSDK_TEST_SERVER_CASE(test_rotation_with_resp3_subscriber, rotate_under_load, 3)
