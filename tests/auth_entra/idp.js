@@ -35,6 +35,7 @@
 //                           requests are answered S (with Retry-After)
 //   /down  /up              stop and restart listening on the IdP port
 //   /answer?body=TEXT       the next token request is answered 200 TEXT
+//   /stall?count=N          the next N token requests are never answered
 //   /revoke?client_id=X     X's credentials are refused from now on
 //   /stats                  {"token": n, "msi": n, "times": [ms...], "issued": n}
 //   /reset                  clears counters, failures and revocations
@@ -186,6 +187,10 @@ function idpHandler(req, res) {
   state.stats.token++;
   state.stats.times.push(Date.now());
   if (failNext(res)) return;
+  if (state.stall > 0) {
+    state.stall--; // never answered: the client's timeout has to end it
+    return;
+  }
   if (state.answer) {
     const a = state.answer;
     state.answer = null;
@@ -293,6 +298,9 @@ async function control(req, res) {
     case '/set':
       state.ttl = Number(q.get('ttl_s'));
       return ok();
+    case '/stall': // the next N token requests get no answer at all
+      state.stall = Number(q.get('count') || 1);
+      return ok();
     case '/answer': // the next token request is answered 200 with this body
       state.answer = q.get('body');
       return ok();
@@ -312,6 +320,7 @@ async function control(req, res) {
       return ok(state.stats);
     case '/reset':
       state.fail = [];
+      state.stall = 0;
       state.answer = null;
       state.revoked.clear();
       state.stats = { token: 0, msi: 0, times: [], issued: 0 };

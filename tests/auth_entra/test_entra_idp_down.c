@@ -3,7 +3,8 @@
  * status); when the token expires a terminal event says so and a new
  * connection fails with a credentials error naming the cause, while
  * connections already logged in keep working; when the IdP is back the
- * next retry brings a token and new connections log in again. */
+ * next retry brings a token and new connections log in again. An IdP that
+ * accepts the connection and never answers is cut off by timeout_ms. */
 #include "idp_harness.h"
 
 static long run_commands(rsdk_pool *pool, int n, char *first_error, size_t cap) {
@@ -90,9 +91,25 @@ static void test_idp_down_then_back(void **state) {
     entra_events_deinit(&ev);
 }
 
+static void test_silent_idp_times_out(void **state) {
+    ENTRA_NEED(state);
+    entra_env *env = *state;
+    entra_idp_control(&env->idp, "/reset");
+    entra_idp_control(&env->idp, "/stall?count=1");
+    rentra_opts o;
+    entra_opts_secret(env, &o);
+    o.timeout_ms = 500;
+    long long t0 = rsdk_test_now_ms();
+    entra_expect_new_fails(&o, RSDK_ERR_TIMEOUT, "unreachable");
+    long long took = rsdk_test_now_ms() - t0;
+    print_message("gave up after %lld ms\n", took);
+    assert_true(took >= 450 && took < 3000);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_idp_down_then_back),
+        cmocka_unit_test(test_silent_idp_times_out),
     };
     return cmocka_run_group_tests(tests, entra_env_setup, entra_env_teardown);
 }
