@@ -4,8 +4,9 @@
  * the throwaway redis-server of tests/support.
  *
  * Node and the npm package are found at test time: `node` on PATH (or
- * $RSDK_NODE), the package in tests/auth_entra/node_modules (npm ci, see
- * tools/deps.sh). When either is missing the group is skipped with the
+ * $RSDK_NODE, passed with --test_env=RSDK_NODE), the package in
+ * tests/auth_entra/node_modules (npm ci, see tools/deps.sh), found next to
+ * idp.js's real path. When either is missing the group is skipped with the
  * reason printed — unless RSDK_REQUIRE_SERVER=1, when setup fails. */
 #ifndef RSDK_TESTS_ENTRA_IDP_HARNESS_H
 #define RSDK_TESTS_ENTRA_IDP_HARNESS_H
