@@ -38,7 +38,7 @@
 //   /stall?count=N          the next N token requests are never answered
 //   /revoke?client_id=X     X's credentials are refused from now on
 //   /stats                  {"token": n, "msi": n, "times": [ms...], "issued": n}
-//   /reset                  clears counters, failures and revocations
+//   /reset                  clears counters, failures and revocations; up again
 'use strict';
 
 const fs = require('node:fs');
@@ -319,6 +319,7 @@ async function control(req, res) {
     case '/stats':
       return ok(state.stats);
     case '/reset':
+      if (!idp.listening) await listenIdp(); // a test that failed while it was down
       state.fail = [];
       state.stall = 0;
       state.answer = null;
