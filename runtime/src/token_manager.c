@@ -35,6 +35,7 @@ struct rsdk_token_manager {
     rsdk_backoff backoff;
     uint32_t failures;    /* consecutive failed fetches */
     rsdk_status last_failure;
+    char last_message[256]; /* the last failed fetch's error text */
     bool gave_up;
     bool terminal_sent;   /* the terminal failure of this incident was reported */
 };
@@ -166,14 +167,18 @@ static rsdk_event failure_event(const rsdk_token_manager *tm, int64_t now, bool 
     int64_t in = tm->gave_up || tm->next_at == NEVER ? 0 : tm->next_at - now;
     ev.token_failed.retry_in_ms = in < 0 ? 0 : in > UINT32_MAX ? UINT32_MAX : (uint32_t)in;
     ev.token_failed.terminal = terminal;
+    ev.token_failed.message = tm->last_message[0] ? tm->last_message : NULL;
     return ev;
 }
 
 /* One refresh on the thread: called and returns with mu held. */
 static void refresh(rsdk_token_manager *tm) {
     rsdk_credentials fresh = {0};
+    rsdk_error e;
+    rsdk_error_clear(&e);
     pthread_mutex_unlock(&tm->mu);
-    rsdk_status st = fetch_once(tm, &fresh, NULL);
+    rsdk_status st = fetch_once(tm, &fresh, &e);
+    int64_t hint = st != RSDK_OK && tm->o.retry_hint ? tm->o.retry_hint(st, tm->o.fetch_ud) : 0;
     pthread_mutex_lock(&tm->mu);
     if (tm->stop) {
         rsdk_credentials_clear(&fresh);
@@ -189,14 +194,18 @@ static void refresh(rsdk_token_manager *tm) {
     }
     int64_t now = mono_ms();
     tm->last_failure = st;
+    memcpy(tm->last_message, e.message, sizeof tm->last_message);
     if (tm->failures < UINT32_MAX) tm->failures++;
     bool terminal = false;
-    if (tm->o.max_retries >= 0 && tm->failures > (uint32_t)tm->o.max_retries) {
+    bool out_of_retries = tm->o.max_retries >= 0 && tm->failures > (uint32_t)tm->o.max_retries;
+    if (out_of_retries || hint == RSDK_TOKEN_GIVE_UP) {
         tm->gave_up = true;
         tm->next_at = NEVER;
         terminal = true;
     } else {
-        tm->next_at = now + rsdk_backoff_next(&tm->backoff);
+        int64_t wait = rsdk_backoff_next(&tm->backoff);
+        if (hint > wait) wait = hint > MAX_LIFETIME_MS ? MAX_LIFETIME_MS : hint;
+        tm->next_at = now + wait;
     }
     if (tm->expires_mono && now >= tm->expires_mono) terminal = true;
     /* Terminal is reported once per incident; later failures are plain. */

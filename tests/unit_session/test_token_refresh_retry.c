@@ -1,6 +1,7 @@
 /* Token manager: failed refreshes are retried with jittered backoff; a token
  * expiring unrefreshed, or retries running out, is reported once as terminal;
- * a failed start leaves nothing running. */
+ * a failed start leaves nothing running; a fetch's retry hint (Retry-After,
+ * a rejected secret) is waited at least, or ends retrying at once. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "rsdk/credentials.h"
 #include "session_util.h"
@@ -352,6 +354,80 @@ static void options_are_checked(void **st) {
     assert_null(rsdk_token_manager_provider(NULL));
 }
 
+/* ---- retry hints ----------------------------------------------------------- */
+
+static atomic_llong hint_value;
+
+static int64_t hint(rsdk_status st, void *ud) {
+    (void)st;
+    (void)ud;
+    return (int64_t)atomic_load(&hint_value);
+}
+
+static void tune_hinted(rsdk_token_opts *o) {
+    tune_give_up(o);
+    o->max_retries = -1;
+    o->retry_hint = hint;
+}
+
+static void a_hinted_delay_is_waited_at_least(void **st) {
+    (void)st;
+    script s = {0};
+    s.lifetime_ms = 60000;
+    s.fail_from = 2;
+    s.fail_until = 2;
+    s.code = RSDK_ERR_CREDENTIALS;
+    atomic_store(&hint_value, 400); /* much longer than the 20 ms backoff */
+    rsdk_token_manager *tm = make(&s, tune_hinted);
+    assert_int_equal(rsdk_token_manager_start(tm, NULL), RSDK_OK);
+    assert_true(tu_recorder_wait(&rec, RSDK_EVENT_TOKEN_REFRESHED, 2, 5000));
+    static tu_record r[8];
+    size_t n = tu_recorder_snapshot(&rec, r, 8);
+    assert_int_equal(n, 3);
+    assert_int_equal(r[1].ev.type, RSDK_EVENT_TOKEN_REFRESH_FAILED);
+    assert_true(r[1].ev.token_failed.will_retry);
+    assert_true(r[1].ev.token_failed.retry_in_ms >= 399);
+    assert_true(r[2].at_ms - r[1].at_ms >= 399);
+    rsdk_token_manager_free(tm);
+}
+
+static char seen_message[256];
+
+static void keep_message(const rsdk_event *ev, void *ud) {
+    (void)ud;
+    if (ev->type == RSDK_EVENT_TOKEN_REFRESH_FAILED && ev->token_failed.message)
+        snprintf(seen_message, sizeof seen_message, "%s", ev->token_failed.message);
+}
+
+static void a_give_up_hint_is_terminal_at_once(void **st) {
+    (void)st;
+    assert_int_equal(rsdk_events_subscribe(bus, 0, keep_message, NULL, NULL), RSDK_OK);
+    script s = {0};
+    s.lifetime_ms = 60000;
+    rsdk_token_manager *tm = make(&s, tune_hinted);
+    assert_int_equal(rsdk_token_manager_start(tm, NULL), RSDK_OK);
+    atomic_store(&hint_value, RSDK_TOKEN_GIVE_UP);
+    atomic_store(&s.failing, RSDK_ERR_CREDENTIALS);
+    assert_true(tu_recorder_wait(&rec, RSDK_EVENT_TOKEN_REFRESH_FAILED, 1, 5000));
+    tu_sleep_ms(300); /* 15 backoff periods: no more fetches */
+    assert_int_equal(atomic_load(&s.calls), 2);
+    static tu_record r[8];
+    size_t n = tu_recorder_snapshot(&rec, r, 8);
+    assert_int_equal(n, 2);
+    assert_true(r[1].ev.token_failed.terminal);
+    assert_false(r[1].ev.token_failed.will_retry);
+    assert_int_equal(r[1].ev.token_failed.attempt, 1);
+    assert_string_equal(seen_message, "identity provider unavailable");
+    /* The valid token is still served; refresh_now resumes. */
+    rsdk_credentials c = {0};
+    assert_int_equal(rsdk_credentials_provider_get(rsdk_token_manager_provider(tm), &c, NULL), RSDK_OK);
+    rsdk_credentials_clear(&c);
+    atomic_store(&s.failing, 0);
+    assert_int_equal(rsdk_token_manager_refresh_now(tm), RSDK_OK);
+    assert_true(tu_recorder_wait(&rec, RSDK_EVENT_TOKEN_REFRESHED, 2, 5000));
+    rsdk_token_manager_free(tm);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(failures_are_retried_with_backoff_then_succeed, setup, teardown),
@@ -360,6 +436,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(a_listener_may_stop_the_manager, setup, teardown),
         cmocka_unit_test_setup_teardown(a_failed_start_runs_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(options_are_checked, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_hinted_delay_is_waited_at_least, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_give_up_hint_is_terminal_at_once, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -126,6 +126,18 @@ RSDK_API rsdk_status rsdk_credentials_provider_unsubscribe(rsdk_credentials_prov
 
 /* ---- token manager --------------------------------------------------------- */
 
+/* RSDK_TOKEN_GIVE_UP from a retry hint: stop retrying now. */
+#define RSDK_TOKEN_GIVE_UP (-1)
+
+/* Asked on the manager's thread after each failed fetch, with the fetch's
+ * status and fetch_ud, so a fetch that knows more than the status (an
+ * identity provider's Retry-After, a rejected secret) can steer the retry.
+ * Returns the least wait before the next attempt in ms (the manager waits
+ * the longer of it and its backoff; 0 = the backoff alone), or
+ * RSDK_TOKEN_GIVE_UP to stop retrying at once, as when max_retries runs
+ * out (terminal event, resumed by rsdk_token_manager_refresh_now). */
+typedef int64_t (*rsdk_token_retry_fn)(rsdk_status st, void *fetch_ud);
+
 /* Token manager configuration. Initialise with rsdk_token_opts_init(); new
  * fields are appended, never reordered. */
 typedef struct rsdk_token_opts {
@@ -145,6 +157,7 @@ typedef struct rsdk_token_opts {
     rsdk_events *events;             /* borrowed, may be NULL: receives
                                       * TOKEN_REFRESHED / TOKEN_REFRESH_FAILED */
     uint64_t seed;                   /* backoff seed; 0 = rsdk_backoff_seed_auto() */
+    rsdk_token_retry_fn retry_hint;  /* may be NULL (default): backoff alone */
 } rsdk_token_opts;
 
 typedef struct rsdk_token_manager rsdk_token_manager; /* opaque */

@@ -87,6 +87,8 @@ typedef struct rsdk_event {
             bool will_retry;
             bool terminal;         /* credentials are now unusable: the token
                                     * expired unrefreshed, or retries ran out */
+            const char *message;   /* the fetch's error text (never a secret);
+                                    * may be NULL */
         } token_failed;
         struct {
             uint64_t generation;   /* provider generation now current */
