@@ -31,3 +31,11 @@ def runtime_layer(name, deps = [], linkopts = []):
         ],
         deps = ["//runtime:headers"] + deps,
     )
+
+    # The folder's sources and its library, for the test that looks for
+    # import circles.
+    native.filegroup(
+        name = "files",
+        srcs = native.glob(["*.c", "*.h"]) + [":" + name],
+        visibility = ["//tests:__subpackages__"],
+    )
