@@ -19,7 +19,8 @@ script reports the symbol too.
 Prints each circle, then "circles: N" (N counts groups, not edges). With
 --allow, a circle listed there (one group per line, its modules separated by
 spaces, in any order) is known and reported as such; the exit status is 1
-when some circle is not listed (or a layer uses one above it), else 0.
+when some circle is not listed, a listed one is gone (take it off the list)
+or a layer uses one above it; else 0.
 """
 import argparse
 import os
@@ -70,8 +71,10 @@ def include_edges(files, modules):
         with open(f, encoding="utf-8") as fh:
             text = fh.read()
         for inc in INCLUDE.findall(text):
-            target = by_name.get(os.path.basename(inc))
-            if target is None:  # public (rsdk/...) or system header
+            # Internal headers are included by their bare names; a path
+            # (rsdk/reply.h) is a public header.
+            target = None if "/" in inc else by_name.get(inc)
+            if target is None:
                 continue
             a, b = node[f], node[target]
             if a != b:
@@ -193,6 +196,9 @@ def main():
         inside = " ".join(f"{m} -> {','.join(sorted(edges[m] & set(group)))}" for m in group)
         print(f"circle{' (known)' if known else ''}: {inside}")
         bad += 0 if known else 1
+    for group in sorted(allowed - {frozenset(g) for g in found}, key=sorted):
+        print(f"gone: {' '.join(sorted(group))} (listed as known: take it off the list)")
+        bad += 1
     print(f"circles: {len(found)}")
     return 1 if bad else 0
 

@@ -13,7 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "runtime/src/protocol/reader_internal.h"
+#include "runtime/src/protocol/reader_spare.h"
+#include "runtime/src/protocol/reader_state.h"
 #include "support/fail_alloc.h"
 #include "rsdk/reader.h"
 

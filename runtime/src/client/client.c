@@ -3,6 +3,7 @@
 #include "client_impl.h"
 
 #include "alloc.h"
+#include "clock.h"
 #include "tls.h"
 
 void rsdk_client_opts_init(rsdk_client_opts *o) {

@@ -7,6 +7,7 @@
 #include <limits.h>
 
 #include "client_impl.h"
+#include "clock.h"
 
 void rsdk__deadline_start(rsdk_client *c, const char *data, size_t len, size_t ncmds) {
     long long budget = c->opts.command_timeout_ms;

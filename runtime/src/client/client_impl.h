@@ -198,6 +198,19 @@ void rsdk__client_on_close(rsdk_client *c, rsdk_status cause);
 /* A RESP3 push arrived outside pub/sub: emits PUSH (when wanted). */
 void rsdk__client_on_push(rsdk_client *c, const rsdk_reply *push);
 
+/* The one test of "is this connection's login behind?": true when the
+ * connection authenticated with a generation older than `gen` (the
+ * provider's, rsdk__client_creds_gen) and a re-AUTH to `gen` has not
+ * already failed on it (client_session.c). */
+bool rsdk__client_creds_stale(const rsdk_client *c, uint64_t gen);
+
+/* Records that moving to `gen` failed: rsdk__client_creds_stale says no
+ * until the provider's generation moves on. */
+void rsdk__client_creds_failed(rsdk_client *c, uint64_t gen);
+
+/* The generation of the client's credentials provider now; 0 without one. */
+uint64_t rsdk__client_creds_gen(const rsdk_client *c);
+
 /* Re-AUTHs with the provider's current credentials when the connection's
  * generation is behind (but not inside MULTI or pub/sub: then later).
  * Emits REAUTH_REQUIRED, then _SUCCEEDED or _FAILED. A refused AUTH or a

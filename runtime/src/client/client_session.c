@@ -197,6 +197,16 @@ static rsdk_status send_auth(rsdk_client *c, const rsdk_credentials *cr, rsdk_re
     return s;
 }
 
+bool rsdk__client_creds_stale(const rsdk_client *c, uint64_t gen) {
+    return gen > c->auth_gen && gen != c->reauth_failed_gen;
+}
+
+void rsdk__client_creds_failed(rsdk_client *c, uint64_t gen) { c->reauth_failed_gen = gen; }
+
+uint64_t rsdk__client_creds_gen(const rsdk_client *c) {
+    return c->cred ? rsdk_credentials_provider_generation(c->cred) : 0;
+}
+
 rsdk_status rsdk__client_reauth_if_stale(rsdk_client *c) {
     return rsdk__client_reauth_as(c, c->events, c);
 }
@@ -205,7 +215,7 @@ rsdk_status rsdk__client_reauth_as(rsdk_client *c, rsdk_events *events, const vo
     const reauth_sink to = {events, source};
     if (!c->cred || !c->conn) return RSDK_OK;
     uint64_t gen = rsdk_credentials_provider_generation(c->cred);
-    if (gen <= c->auth_gen || gen == c->reauth_failed_gen) return RSDK_OK;
+    if (!rsdk__client_creds_stale(c, gen)) return RSDK_OK;
     /* Inside MULTI an AUTH would be queued; in RESP2 pub/sub it is refused
      * and its answer could come after a message; MONITOR streams no
      * replies. The connection keeps its (still valid) login until then. */
@@ -219,7 +229,7 @@ rsdk_status rsdk__client_reauth_as(rsdk_client *c, rsdk_events *events, const vo
     rsdk_error_clear(&e);
     rsdk_status s = rsdk_credentials_provider_get(c->cred, &cr, &e);
     if (s) {
-        c->reauth_failed_gen = gen;
+        rsdk__client_creds_failed(c, gen);
         emit_reauth(&to, RSDK_EVENT_REAUTH_FAILED, gen, s, e.message);
         return RSDK_OK;
     }
@@ -234,7 +244,7 @@ rsdk_status rsdk__client_reauth_as(rsdk_client *c, rsdk_events *events, const vo
     if (r->type == RSDK_REPLY_ERROR) {
         rsdk_status code = rsdk_error_from_server(&e, r->str, r->len);
         rsdk_reply_free(r);
-        c->reauth_failed_gen = gen;
+        rsdk__client_creds_failed(c, gen);
         emit_reauth(&to, RSDK_EVENT_REAUTH_FAILED, gen, code, e.message);
         return RSDK_OK;
     }

@@ -2,7 +2,8 @@
  * in order into slots the pipeline owns. */
 #include "alloc.h"
 #include "client_impl.h"
-#include "reader_internal.h"
+#include "reader_spare.h"
+#include "reply_arena.h"
 #include "rsdk/writer.h"
 
 rsdk_pipeline *rsdk_pipeline_new(rsdk_client *c) {

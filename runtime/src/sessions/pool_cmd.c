@@ -5,7 +5,8 @@
 #include <time.h>
 
 #include "alloc.h"
-#include "pool_impl.h"
+#include "clock.h"
+#include "pool_state.h"
 
 static void sleep_ms(uint32_t ms) {
     struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};

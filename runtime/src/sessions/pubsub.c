@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "alloc.h"
+#include "clock.h"
 #include "pubsub_impl.h"
 
 void rsdk_pubsub_opts_init(rsdk_pubsub_opts *o) {

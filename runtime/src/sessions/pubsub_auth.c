@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "pubsub_impl.h"
 
 /* Runs on the notifying thread (a token manager's, say): one byte into
@@ -95,7 +96,7 @@ static rsdk_status reauth_inband(rsdk_pubsub *ps) {
 rsdk_status rsdk__ps_reauth(rsdk_pubsub *ps) {
     rsdk_client *c = ps->c;
     if (!c->cred || !c->conn) return RSDK_OK;
-    uint64_t gen = rsdk_credentials_provider_generation(c->cred);
-    if (gen <= c->auth_gen || gen == c->reauth_failed_gen) return RSDK_OK;
+    uint64_t gen = rsdk__client_creds_gen(c);
+    if (!rsdk__client_creds_stale(c, gen)) return RSDK_OK;
     return c->protocol == 3 ? reauth_inband(ps) : rsdk__ps_handover(ps, gen);
 }

@@ -3,6 +3,7 @@
  * anything else is read. */
 #include <poll.h>
 
+#include "clock.h"
 #include "pubsub_impl.h"
 #include "rsdk/writer.h"
 

@@ -22,6 +22,7 @@
 #include <stdio.h>
 
 #include "alloc.h"
+#include "clock.h"
 #include "pubsub_impl.h"
 
 static void emit(rsdk_pubsub *ps, rsdk_event_type t, uint64_t gen, rsdk_status st,
@@ -147,7 +148,7 @@ static void drain_old(rsdk_pubsub *ps) {
 /* A failed handover waits for the next generation (or a reconnect), but
  * running out of memory is worth another try at the next round. */
 static void give_up(rsdk_client *old, uint64_t gen, rsdk_status s) {
-    if (s != RSDK_ERR_NOMEM) old->reauth_failed_gen = gen;
+    if (s != RSDK_ERR_NOMEM) rsdk__client_creds_failed(old, gen);
 }
 
 rsdk_status rsdk__ps_handover(rsdk_pubsub *ps, uint64_t gen) {

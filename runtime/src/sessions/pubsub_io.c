@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "clock.h"
 #include "pubsub_impl.h"
 #include "rsdk/writer.h"
 

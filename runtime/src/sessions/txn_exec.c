@@ -5,8 +5,9 @@
 
 #include "alloc.h"
 #include "client_impl.h"
-#include "reader_internal.h"
-#include "txn_impl.h"
+#include "reply_arena.h"
+#include "txn_exec.h"
+#include "txn_watch.h"
 
 static const char MULTI_CMD[] = "*1\r\n$5\r\nMULTI\r\n";
 static const char EXEC_CMD[] = "*1\r\n$4\r\nEXEC\r\n";

@@ -1,7 +1,8 @@
-/* pool_impl.h — the pool's state, shared by pool.c (acquire/release),
- * pool_auth.c (re-AUTH on credential changes) and pool_cmd.c. */
-#ifndef RSDK_SRC_POOL_IMPL_H
-#define RSDK_SRC_POOL_IMPL_H
+/* pool_state.h — the pool's state, shared by pool.c (acquire/release),
+ * pool_slot.c (closing a connection), pool_auth.c (re-AUTH on credential
+ * changes) and pool_cmd.c. Types only. */
+#ifndef RSDK_SRC_POOL_STATE_H
+#define RSDK_SRC_POOL_STATE_H
 
 #include <pthread.h>
 
@@ -35,14 +36,5 @@ struct rsdk_pool {
     uint64_t cred_sub;       /* credentials subscription id; 0 = none */
     rsdk_pool_stats st;      /* counters (open/idle/in_use/waiting derived) */
 };
-
-/* Closes the slot's client and frees the slot, which must be out of the
- * idle stack; takes the lock to unlink it, counts it as discarded when
- * `discarded`, and wakes a waiter (a slot opened up). */
-void rsdk__pool_close_slot(rsdk_pool *p, rsdk__pool_slot *sl, bool discarded);
-
-/* Listener for RSDK_EVENT_CREDENTIALS_CHANGED (pool_auth.c): re-AUTHs every
- * idle connection, one at a time so the others stay available. */
-void rsdk__pool_on_credentials(const rsdk_event *ev, void *ud);
 
 #endif

@@ -1,6 +1,6 @@
-/* txn_impl.h — internal entry points of the transaction code (txn*.c). */
-#ifndef RSDK_SRC_TXN_IMPL_H
-#define RSDK_SRC_TXN_IMPL_H
+/* txn_exec.h — the exec of a transaction pipeline (txn_exec.c). */
+#ifndef RSDK_SRC_TXN_EXEC_H
+#define RSDK_SRC_TXN_EXEC_H
 
 #include "client_impl.h"
 
@@ -14,10 +14,5 @@ rsdk_status rsdk__txn_exec(rsdk_pipeline *p);
  * followed as separate replies are read and joined. On failure (connection,
  * memory) the connection is broken and *exec is left as it was. */
 rsdk_status rsdk__txn_repair_exec(rsdk_client *c, rsdk_reply **exec);
-
-/* UNWATCH when `c` watches keys, keeping c->err: for a transaction exec
- * that fails before anything is sent, so the connection is still left
- * without WATCH (rsdk/txn.h). A failed UNWATCH breaks the connection. */
-void rsdk__txn_unwatch_quietly(rsdk_client *c);
 
 #endif
