@@ -7,7 +7,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "client_impl.h"
+#include "client_io.h"
+#include "client_state.h"
 
 static long long now_us(void) {
     struct timespec ts;

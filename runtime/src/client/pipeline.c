@@ -1,7 +1,7 @@
 /* Pipelines: commands queued in one buffer, sent in one write, replies read
  * in order into slots the pipeline owns. */
 #include "alloc.h"
-#include "client_impl.h"
+#include "client_state.h"
 #include "reader_spare.h"
 #include "reply_arena.h"
 #include "rsdk/writer.h"

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "alloc.h"
+#include "client_session.h"
 #include "clock.h"
 #include "pool_auth.h"
 #include "pool_slot.h"

@@ -6,6 +6,7 @@
  * this pass winning a race; it only keeps the cost off the request path. */
 #include "pool_auth.h"
 
+#include "client_session.h"
 #include "pool_slot.h"
 #include "pool_state.h"
 

@@ -6,7 +6,7 @@
 
 #include <pthread.h>
 
-#include "client_impl.h"
+#include "client_state.h"
 #include "rsdk/pool.h"
 
 /* One pooled connection. Lives from its open to its close; the client

@@ -5,7 +5,7 @@
 
 #include "alloc.h"
 #include "clock.h"
-#include "pubsub_impl.h"
+#include "pubsub_state.h"
 
 void rsdk_pubsub_opts_init(rsdk_pubsub_opts *o) {
     memset(o, 0, sizeof *o);

@@ -9,8 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client_session.h"
 #include "clock.h"
-#include "pubsub_impl.h"
+#include "pubsub_state.h"
 
 /* Runs on the notifying thread (a token manager's, say): one byte into
  * the pipe. A full pipe already holds a wake-up, so EAGAIN is fine. */
@@ -61,12 +62,6 @@ void rsdk__ps_cred_unwatch(rsdk_pubsub *ps) {
     for (int i = 0; i < 2; i++) {
         if (ps->wake[i] >= 0) close(ps->wake[i]);
         ps->wake[i] = -1;
-    }
-}
-
-void rsdk__ps_wake_drain(rsdk_pubsub *ps) {
-    char b[64];
-    while (ps->wake[0] >= 0 && read(ps->wake[0], b, sizeof b) > 0) {
     }
 }
 

@@ -3,8 +3,9 @@
  * anything else is read. */
 #include <poll.h>
 
+#include "client_io.h"
 #include "clock.h"
-#include "pubsub_impl.h"
+#include "pubsub_state.h"
 #include "rsdk/writer.h"
 
 static void emit(rsdk_pubsub *ps, rsdk_event *ev) {
@@ -26,6 +27,20 @@ void rsdk__ps_lost(rsdk_pubsub *ps, rsdk_status cause) {
         ev.disconnected.message = ps->err.code == cause ? ps->err.message : NULL;
         emit(ps, &ev);
     }
+}
+
+rsdk_status rsdk__ps_track_restore(rsdk_pubsub *ps) {
+    if (ps->c->protocol != 3) return RSDK_OK; /* RESP2: the channel is in the set */
+    size_t argc = ps->ntrack + 3;
+    if (argc > 64) return rsdk_error_set(&ps->err, RSDK_ERR_INVALID_ARG, 0, "too many tracking options");
+    const char *argv[64] = {"CLIENT", "TRACKING", "ON"};
+    for (size_t i = 0; i < ps->ntrack; i++) argv[3 + i] = ps->track_args[i];
+    rsdk_reply *r = NULL;
+    rsdk_status s = rsdk__ps_command(ps, (int)argc, argv, &r);
+    if (s) return s;
+    if (r->type == RSDK_REPLY_ERROR) s = rsdk_error_from_server(&ps->err, r->str, r->len);
+    rsdk_reply_free(r);
+    return s;
 }
 
 /* Fresh connection: learn its id, turn tracking on again, subscribe to the

@@ -22,8 +22,9 @@
 #include <stdio.h>
 
 #include "alloc.h"
+#include "client_session.h"
 #include "clock.h"
-#include "pubsub_impl.h"
+#include "pubsub_state.h"
 
 static void emit(rsdk_pubsub *ps, rsdk_event_type t, uint64_t gen, rsdk_status st,
                  const char *msg) {
@@ -34,38 +35,6 @@ static void emit(rsdk_pubsub *ps, rsdk_event_type t, uint64_t gen, rsdk_status s
     ev.reauth.status = st;
     ev.reauth.message = msg;
     rsdk_events_emit(ps->events, &ev);
-}
-
-void rsdk__ps_marker_init(rsdk_pubsub *ps) {
-    int n = snprintf(ps->marker, sizeof ps->marker, "__rsdk__:handover:%016llx",
-                     (unsigned long long)rsdk_backoff_seed_auto());
-    ps->marker_len = n > 0 && (size_t)n < sizeof ps->marker ? (size_t)n : 0;
-}
-
-static bool str_is(const rsdk_reply *r, const char *p, size_t len) {
-    return (r->type == RSDK_REPLY_STRING || r->type == RSDK_REPLY_STATUS) && r->len == len &&
-           memcmp(r->str, p, len) == 0;
-}
-
-bool rsdk__ps_marker_take(rsdk_pubsub *ps, rsdk_reply *r) {
-    bool pmessage = r->elements == 4;
-    const rsdk_reply *ch = &r->element[pmessage ? 2 : 1];
-    if (ps->marker_len && str_is(ch, ps->marker, ps->marker_len)) {
-        /* Never the application's. A pattern of its own may bring a second
-         * copy, which only the first one counts for. */
-        if (ps->handover != PS_HO_NONE && !ps->marker_seen &&
-            str_is(&r->element[pmessage ? 3 : 2], ps->marker_seq, ps->marker_seq_len)) {
-            ps->marker_seen = true;
-            if (ps->handover == PS_HO_SKIP) ps->handover = PS_HO_NONE;
-        }
-        rsdk_reply_free(r);
-        return true;
-    }
-    if (ps->handover == PS_HO_SKIP || (ps->handover == PS_HO_DRAIN && ps->marker_seen)) {
-        rsdk_reply_free(r);
-        return true;
-    }
-    return false;
 }
 
 /* Opens a client with the subscriber's options (and so the provider's

@@ -4,10 +4,12 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alloc.h"
+#include "client_io.h"
 #include "clock.h"
-#include "pubsub_impl.h"
+#include "pubsub_state.h"
 #include "rsdk/writer.h"
 
 /* Equal to a lower-case protocol word (Redis sends these lower case). */
@@ -97,6 +99,13 @@ bool rsdk__ps_push_hook(rsdk_client *c, rsdk_reply *push) {
     return true;
 }
 
+/* Empties the wake pipe. */
+static void wake_drain(rsdk_pubsub *ps) {
+    char b[64];
+    while (ps->wake[0] >= 0 && read(ps->wake[0], b, sizeof b) > 0) {
+    }
+}
+
 /* Waits for the connection to be readable; with `wakeable` and a wake
  * pipe, a credentials change ends the wait too (RSDK_ERR_TIMEOUT). */
 static rsdk_status wait_readable(rsdk_pubsub *ps, int wait_ms, bool wakeable, rsdk_error *e) {
@@ -107,7 +116,7 @@ static rsdk_status wait_readable(rsdk_pubsub *ps, int wait_ms, bool wakeable, rs
         int r = poll(p, 2, wait_ms);
         if (r > 0 && p[0].revents) return RSDK_OK; /* errors surface in the read */
         if (r > 0) {
-            rsdk__ps_wake_drain(ps);
+            wake_drain(ps);
             return rsdk_error_set(e, RSDK_ERR_TIMEOUT, 0, "woken by a credentials change");
         }
         if (r == 0) return rsdk_error_set(e, RSDK_ERR_TIMEOUT, 0, "timed out after %d ms", wait_ms);

@@ -2,7 +2,8 @@
  * is what a reconnect restores), then the command goes out and its
  * confirmations are awaited. */
 #include "alloc.h"
-#include "pubsub_impl.h"
+#include "client_io.h"
+#include "pubsub_state.h"
 
 static const char *const SUB[PS_KINDS] = {"SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE"};
 static const char *const UNSUB[PS_KINDS] = {"UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE"};

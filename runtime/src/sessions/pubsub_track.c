@@ -2,30 +2,9 @@
  * "invalidate" pushes, RESP2 messages on __redis__:invalidate), handing
  * them to the handler, and tracking that survives reconnects. */
 #include "alloc.h"
-#include "pubsub_impl.h"
+#include "pubsub_state.h"
 
 static const char INVALIDATE_CHANNEL[] = "__redis__:invalidate";
-
-static bool str_is(const rsdk_reply *r, const char *w) {
-    size_t n = strlen(w);
-    return (r->type == RSDK_REPLY_STRING || r->type == RSDK_REPLY_STATUS) && r->len == n &&
-           memcmp(r->str, w, n) == 0;
-}
-
-bool rsdk__inval_take(rsdk_client *c, rsdk_reply *r) {
-    if (!c->inval_fn || (r->type != RSDK_REPLY_PUSH && r->type != RSDK_REPLY_ARRAY)) return false;
-    const rsdk_reply *keys;
-    if (r->type == RSDK_REPLY_PUSH && r->elements == 2 && str_is(&r->element[0], "invalidate"))
-        keys = &r->element[1]; /* >2 invalidate [keys] (null: everything) */
-    else if (r->elements == 3 && str_is(&r->element[0], "message") &&
-             str_is(&r->element[1], INVALIDATE_CHANNEL))
-        keys = &r->element[2]; /* redirected tracking */
-    else
-        return false;
-    c->inval_fn(keys->type == RSDK_REPLY_ARRAY ? keys : NULL, c->inval_ud);
-    rsdk_reply_free(r);
-    return true;
-}
 
 bool rsdk__inval_push_hook(rsdk_client *c, rsdk_reply *push) { return rsdk__inval_take(c, push); }
 
@@ -36,20 +15,6 @@ rsdk_status rsdk_client_set_invalidation_handler(rsdk_client *c, rsdk_invalidate
     /* A subscriber's hook already looks for invalidations. */
     if (c->push_hook != rsdk__ps_push_hook) c->push_hook = fn ? rsdk__inval_push_hook : NULL;
     return RSDK_OK;
-}
-
-rsdk_status rsdk__ps_track_restore(rsdk_pubsub *ps) {
-    if (ps->c->protocol != 3) return RSDK_OK; /* RESP2: the channel is in the set */
-    size_t argc = ps->ntrack + 3;
-    if (argc > 64) return rsdk_error_set(&ps->err, RSDK_ERR_INVALID_ARG, 0, "too many tracking options");
-    const char *argv[64] = {"CLIENT", "TRACKING", "ON"};
-    for (size_t i = 0; i < ps->ntrack; i++) argv[3 + i] = ps->track_args[i];
-    rsdk_reply *r = NULL;
-    rsdk_status s = rsdk__ps_command(ps, (int)argc, argv, &r);
-    if (s) return s;
-    if (r->type == RSDK_REPLY_ERROR) s = rsdk_error_from_server(&ps->err, r->str, r->len);
-    rsdk_reply_free(r);
-    return s;
 }
 
 static void forget(rsdk_pubsub *ps) {

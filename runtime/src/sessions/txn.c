@@ -1,7 +1,8 @@
 /* Transactions: transaction mode for pipelines, the optimistic retry loop,
  * and interactive MULTI/EXEC/DISCARD. WATCH/UNWATCH are in txn_watch.c, the
  * exec of a transaction pipeline in txn_exec.c. */
-#include "client_impl.h"
+#include "client_io.h"
+#include "client_state.h"
 #include "rsdk/txn.h"
 #include "txn_exec.h"
 #include "txn_watch.h"

@@ -4,7 +4,8 @@
 #include <stdio.h>
 
 #include "alloc.h"
-#include "client_impl.h"
+#include "client_io.h"
+#include "client_state.h"
 #include "reply_arena.h"
 #include "txn_exec.h"
 #include "txn_watch.h"

@@ -2,6 +2,7 @@
  * take no arguments. Below txn.c and txn_exec.c, which both end a WATCH. */
 #include "txn_watch.h"
 
+#include "client_io.h"
 #include "rsdk/txn.h"
 #include "rsdk/writer.h"
 

@@ -3,7 +3,7 @@
 #ifndef RSDK_SRC_TXN_WATCH_H
 #define RSDK_SRC_TXN_WATCH_H
 
-#include "client_impl.h"
+#include "client_state.h"
 
 /* Runs a command without arguments whose reply is only acknowledged
  * (MULTI, DISCARD, UNWATCH). */

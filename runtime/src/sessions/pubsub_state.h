@@ -3,7 +3,7 @@
 #ifndef RSDK_SRC_PUBSUB_IMPL_H
 #define RSDK_SRC_PUBSUB_IMPL_H
 
-#include "client_impl.h"
+#include "client_state.h"
 #include "rsdk/pubsub.h"
 
 /* A set of binary-safe names (pubsub_set.c): open addressing with linear
@@ -164,9 +164,6 @@ rsdk_status rsdk__ps_pump_wakeable(rsdk_pubsub *ps, int wait_ms);
  * pipe), RSDK_ERR_NOMEM. rsdk__ps_cred_unwatch undoes it (idempotent). */
 rsdk_status rsdk__ps_cred_watch(rsdk_pubsub *ps);
 void rsdk__ps_cred_unwatch(rsdk_pubsub *ps);
-
-/* Empties the wake pipe. */
-void rsdk__ps_wake_drain(rsdk_pubsub *ps);
 
 /* When the provider's generation moved past the connection's login (and
  * that generation has not already failed): RESP3 re-AUTHs in-band, RESP2

@@ -1,4 +1,4 @@
-/* client_impl.h — the sync client's state and the internal calls shared by
+/* client_state.h — the sync client's state and the internal calls shared by
  * client*.c, handshake.c, pipeline.c and, later, the session layer (pool,
  * pub/sub, transactions). */
 #ifndef RSDK_SRC_CLIENT_IMPL_H
@@ -148,19 +148,6 @@ rsdk_status rsdk__pipeline_reserve_slots(rsdk_pipeline *p, size_t n);
 #define RSDK__STATE_IDENTITY 0x20u   /* AUTH, HELLO, CLIENT REPLY/TRACKING... sent
                                       * by the caller: not what the pool set up */
 
-void rsdk__client_state_set(rsdk_client *c, unsigned bits, bool on);
-
-/* True when the connection must not be handed to another user: session
- * state (above, or in_multi/watching), replies still owed (pending), unread
- * bytes in the reader, a push hook or pushes routed as replies (pub/sub).
- * A broken client is not "dirty": ask rsdk_client_broken() too. */
-bool rsdk__client_dirty(const rsdk_client *c);
-
-/* For a pool about to hand out an idle connection: false when it is broken,
- * dirty, or its socket is readable (closed by the server, or bytes nobody
- * asked for). Does not block. */
-bool rsdk__client_idle_ok(rsdk_client *c);
-
 /* One call (client_call.c): sends `len` bytes holding `ncmds` encoded
  * commands and reads ncmds replies into replies[0..ncmds) (NULLed first).
  * Reconnects a broken connection (RECONNECT_ATTEMPT events, the retry
@@ -170,60 +157,6 @@ bool rsdk__client_idle_ok(rsdk_client *c);
  * connection failure the slots without a reply are NULL. */
 rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size_t ncmds,
                               rsdk_reply **replies);
-
-/* Connection management part of rsdk_client_open (client_session.c): takes
- * events, credentials, the retry policy and the seed from `o` and sets the
- * endpoint name (c->opts must hold the copied strings already).
- * RSDK_ERR_INVALID_ARG for a policy whose backoff is invalid. */
-rsdk_status rsdk__client_session_init(rsdk_client *c, const rsdk_client_opts *o, rsdk_error *err);
-
-/* Around a connect (client.c). _begin emits RECONNECT_ATTEMPT when this is
- * a reconnect and, with a provider, fetches credentials into `cr` and points
- * opts.username/password at them for the handshake (old pointers saved in
- * *saved); its failure is the connect's. _end puts the options back, wipes
- * `cr`, and on success records the generation, resets the reconnect count
- * and emits CONNECTED. */
-typedef struct rsdk__auth_save {
-    const char *username, *password;
-} rsdk__auth_save;
-rsdk_status rsdk__client_connect_begin(rsdk_client *c, rsdk_credentials *cr, rsdk__auth_save *saved);
-void rsdk__client_connect_end(rsdk_client *c, rsdk_credentials *cr, const rsdk__auth_save *saved,
-                              rsdk_status s);
-
-/* The connection is being closed (`cause` RSDK_OK for an orderly close):
- * emits DISCONNECTED if CONNECTED was emitted for it, clears its session
- * state and owed replies. */
-void rsdk__client_on_close(rsdk_client *c, rsdk_status cause);
-
-/* A RESP3 push arrived outside pub/sub: emits PUSH (when wanted). */
-void rsdk__client_on_push(rsdk_client *c, const rsdk_reply *push);
-
-/* The one test of "is this connection's login behind?": true when the
- * connection authenticated with a generation older than `gen` (the
- * provider's, rsdk__client_creds_gen) and a re-AUTH to `gen` has not
- * already failed on it (client_session.c). */
-bool rsdk__client_creds_stale(const rsdk_client *c, uint64_t gen);
-
-/* Records that moving to `gen` failed: rsdk__client_creds_stale says no
- * until the provider's generation moves on. */
-void rsdk__client_creds_failed(rsdk_client *c, uint64_t gen);
-
-/* The generation of the client's credentials provider now; 0 without one. */
-uint64_t rsdk__client_creds_gen(const rsdk_client *c);
-
-/* Re-AUTHs with the provider's current credentials when the connection's
- * generation is behind (but not inside MULTI or pub/sub: then later).
- * Emits REAUTH_REQUIRED, then _SUCCEEDED or _FAILED. A refused AUTH or a
- * provider failure leaves the connection on its old, still valid
- * authentication and returns RSDK_OK; only a connection failure (the
- * connection is then broken) is returned. */
-rsdk_status rsdk__client_reauth_if_stale(rsdk_client *c);
-
-/* The same, with the REAUTH_* events sent to `events` (may be NULL) with
- * `source`: a subscriber re-AUTHing its RESP3 connection in-band reports
- * as itself. Pushes read while waiting for the AUTH reply go to the push
- * hook as usual. */
-rsdk_status rsdk__client_reauth_as(rsdk_client *c, rsdk_events *events, const void *source);
 
 /* True when `name` (len bytes, any case) is in the built-in list of
  * commands without side effects that a retry may repeat (client_readonly.c). */
@@ -245,19 +178,6 @@ rsdk_status rsdk__client_connect(rsdk_client *c);
  * credentials provider moved on: rsdk__client_reauth_if_stale); reconnects
  * a broken client when opts.reconnect, else RSDK_ERR_BROKEN. */
 rsdk_status rsdk__client_ready(rsdk_client *c);
-
-/* Closes the connection after a failure so nothing more is read from it.
- * Returns `s`. */
-rsdk_status rsdk__client_break(rsdk_client *c, rsdk_status s);
-
-/* Writes `len` bytes; breaks the connection on failure. Sets
- * c->request_sent. */
-rsdk_status rsdk__client_write(rsdk_client *c, const char *p, size_t len);
-
-/* Reads the next reply (server errors are RSDK_REPLY_ERROR nodes, not
- * failures). RESP3 pushes go to the push handler unless push_as_reply.
- * Breaks the connection on any failure. */
-rsdk_status rsdk__client_read_reply(rsdk_client *c, rsdk_reply **out);
 
 /* One argument of an encoded command (client_cmdview.c). */
 typedef struct rsdk__arg {
@@ -332,9 +252,5 @@ bool rsdk__name_may_block(const rsdk__arg *name);
  * for the test that keeps the table in step with the specs. */
 bool rsdk__blocking_known(const char *name);
 const char *rsdk__blocking_name(size_t i);
-
-/* The handshake on a fresh connection (handshake.c): HELLO or the RESP2
- * sequence, then SELECT. Sets c->protocol. */
-rsdk_status rsdk__handshake(rsdk_client *c);
 
 #endif
