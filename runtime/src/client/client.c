@@ -82,6 +82,36 @@ static rsdk_status check_opts(const rsdk_client_opts *o, rsdk_error *err) {
     return RSDK_OK;
 }
 
+/* The TLS context for the TLS fields of `o` (o->tls itself is not looked
+ * at): the client's options in the transport's terms. */
+static rsdk_status tls_open(const rsdk_client_opts *o, rsdk__tls_ctx **out, rsdk_error *err) {
+    const rsdk__tls_opts to = {
+        .verify = o->tls_verify,
+        .ca_file = o->tls_ca_file,
+        .ca_dir = o->tls_ca_dir,
+        .cert_file = o->tls_cert_file,
+        .key_file = o->tls_key_file,
+        .server_name = o->tls_server_name,
+        .min_version = o->tls_min_version,
+        .ciphers = o->tls_ciphers,
+        .ciphersuites = o->tls_ciphersuites,
+    };
+    return rsdk__tls_ctx_new(&to, out, err);
+}
+
+/* Points the TLS string fields of `o` at the context's own copies, so the
+ * client's stored options never point at the caller's memory. */
+static void tls_keep_opts(const rsdk__tls_ctx *t, rsdk_client_opts *o) {
+    o->tls_ca_file = t->ca_file;
+    o->tls_ca_dir = t->ca_dir;
+    o->tls_cert_file = t->cert_file;
+    o->tls_key_file = t->key_file;
+    o->tls_server_name = t->server_name;
+    o->tls_min_version = t->min_version;
+    o->tls_ciphers = t->ciphers;
+    o->tls_ciphersuites = t->ciphersuites;
+}
+
 rsdk_status rsdk_client_open(const rsdk_client_opts *o, rsdk_client **out, rsdk_error *err) {
     if (!o || !out) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "NULL options or result");
     rsdk_status s = check_opts(o, err);
@@ -106,12 +136,12 @@ rsdk_status rsdk_client_open(const rsdk_client_opts *o, rsdk_client **out, rsdk_
     c->opts.client_name = c->client_name;
     if (o->tls) {
         rsdk__tls_ctx *tls = NULL;
-        s = rsdk__tls_ctx_new(o, &tls, err);
+        s = tls_open(o, &tls, err);
         if (s) {
             client_free(c);
             return s;
         }
-        rsdk__tls_ctx_keep_opts(tls, &c->opts);
+        tls_keep_opts(tls, &c->opts);
         c->upgrade = rsdk__tls_upgrade;
         c->upgrade_arg = tls;
     }

@@ -213,15 +213,15 @@ static rsdk_status configure(rsdk__tls_ctx *t, rsdk_error *err) {
     return load_identity(t, err);
 }
 
-rsdk_status rsdk__tls_ctx_new(const rsdk_client_opts *o, rsdk__tls_ctx **out, rsdk_error *err) {
+rsdk_status rsdk__tls_ctx_new(const rsdk__tls_opts *o, rsdk__tls_ctx **out, rsdk_error *err) {
     rsdk__tls_ctx *t = rsdk__calloc(1, sizeof *t);
     if (!t) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, NULL);
-    t->verify = o->tls_verify;
-    if (!set_str(o->tls_ca_file, &t->ca_file) || !set_str(o->tls_ca_dir, &t->ca_dir) ||
-        !set_str(o->tls_cert_file, &t->cert_file) || !set_str(o->tls_key_file, &t->key_file) ||
-        !set_str(o->tls_server_name, &t->server_name) ||
-        !set_str(o->tls_min_version, &t->min_version) || !set_str(o->tls_ciphers, &t->ciphers) ||
-        !set_str(o->tls_ciphersuites, &t->ciphersuites)) {
+    t->verify = o->verify;
+    if (!set_str(o->ca_file, &t->ca_file) || !set_str(o->ca_dir, &t->ca_dir) ||
+        !set_str(o->cert_file, &t->cert_file) || !set_str(o->key_file, &t->key_file) ||
+        !set_str(o->server_name, &t->server_name) ||
+        !set_str(o->min_version, &t->min_version) || !set_str(o->ciphers, &t->ciphers) ||
+        !set_str(o->ciphersuites, &t->ciphersuites)) {
         rsdk__tls_ctx_free(t);
         return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, NULL);
     }
@@ -247,15 +247,4 @@ void rsdk__tls_ctx_free(rsdk__tls_ctx *t) {
     rsdk__free(t->ciphers);
     rsdk__free(t->ciphersuites);
     rsdk__free(t);
-}
-
-void rsdk__tls_ctx_keep_opts(const rsdk__tls_ctx *t, rsdk_client_opts *o) {
-    o->tls_ca_file = t->ca_file;
-    o->tls_ca_dir = t->ca_dir;
-    o->tls_cert_file = t->cert_file;
-    o->tls_key_file = t->key_file;
-    o->tls_server_name = t->server_name;
-    o->tls_min_version = t->min_version;
-    o->tls_ciphers = t->ciphers;
-    o->tls_ciphersuites = t->ciphersuites;
 }
