@@ -3,6 +3,10 @@
  * handshake, re-AUTH and every call go through these. */
 #include "client_io.h"
 
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+
 #include "client_events.h"
 #include "client_state.h"
 
@@ -107,3 +111,54 @@ rsdk_status rsdk__client_read_reply(rsdk_client *c, rsdk_reply **out) {
         rsdk_reader_commit(c->reader, n);
     }
 }
+
+rsdk_status rsdk__client_break_with(rsdk_client *c, const rsdk_error *e) {
+    c->err = *e;
+    return rsdk__client_break(c, e->code);
+}
+
+bool rsdk__client_buffered(const rsdk_client *c) {
+    const rsdk__conn *cn = c->conn;
+    if (!cn) return false;
+    return rsdk_reader_pending(c->reader) > 0 || (cn->ops->pending && cn->ops->pending(cn->ctx) > 0);
+}
+
+rsdk_status rsdk__client_wait_readable(rsdk_client *c, int wake_fd, int wait_ms, bool *woken,
+                                       rsdk_error *e) {
+    *woken = false;
+    if (!c->conn) return rsdk_error_set(e, RSDK_ERR_BROKEN, 0, "not connected");
+    if (wake_fd < 0) return rsdk__conn_wait(c->conn, POLLIN, wait_ms, e);
+    struct pollfd p[2] = {{.fd = c->conn->fd, .events = POLLIN, .revents = 0},
+                          {.fd = wake_fd, .events = POLLIN, .revents = 0}};
+    for (;;) {
+        int r = poll(p, 2, wait_ms);
+        if (r > 0 && p[0].revents) return RSDK_OK; /* errors surface in the read */
+        if (r > 0) {
+            *woken = true;
+            return RSDK_OK;
+        }
+        if (r == 0) return rsdk_error_set(e, RSDK_ERR_TIMEOUT, 0, "timed out after %d ms", wait_ms);
+        if (errno != EINTR) return rsdk_error_set(e, RSDK_ERR_IO, errno, "poll: %s", strerror(errno));
+    }
+}
+
+rsdk_status rsdk__client_read_within(rsdk_client *c, int wait_ms, bool pushes_as_replies,
+                                     rsdk_reply **out) {
+    int saved = c->io_timeout_ms;
+    bool saved_push = c->push_as_reply;
+    c->io_timeout_ms = wait_ms;
+    c->push_as_reply = pushes_as_replies;
+    rsdk_status s = rsdk__client_read_reply(c, out);
+    c->push_as_reply = saved_push;
+    c->io_timeout_ms = saved;
+    return s;
+}
+
+void rsdk__client_push_to_handler(rsdk_client *c, rsdk_reply *push) {
+    if (c->push_fn)
+        c->push_fn(c, push, c->push_ud);
+    else
+        rsdk_reply_free(push);
+}
+
+void *rsdk__client_push_hook_state(const rsdk_client *c) { return c->push_hook_ud; }
