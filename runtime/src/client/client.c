@@ -221,7 +221,7 @@ rsdk_status rsdk__client_connect(rsdk_client *c) {
 
 rsdk_status rsdk__client_ready(rsdk_client *c) {
     if (c->conn) return rsdk__client_reauth_if_stale(c); /* rotated credentials */
-    if (c->in_multi) /* a new connection would run the rest outside MULTI */
+    if (c->txn.in_multi) /* a new connection would run the rest outside MULTI */
         return rsdk_error_set(&c->err, RSDK_ERR_BROKEN, 0,
                               "connection lost inside MULTI: the transaction is gone "
                               "(end it with rsdk_txn_discard)");

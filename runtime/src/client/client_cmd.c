@@ -4,6 +4,7 @@
 #include <stdarg.h>
 
 #include "alloc.h"
+#include "client_call.h"
 #include "client_state.h"
 #include "rsdk/writer.h"
 

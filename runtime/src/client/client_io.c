@@ -40,7 +40,7 @@ rsdk_status rsdk__client_write(rsdk_client *c, const char *p, size_t len) {
 
 /* A RESP3 push outside pub/sub: the push hook (pub/sub, tracking) may take
  * it over, else the push handler gets it, else it is dropped. */
-static void deliver_push(rsdk_client *c, rsdk_reply *push) {
+void rsdk__client_deliver_push(rsdk_client *c, rsdk_reply *push) {
     rsdk__client_on_push(c, push);
     if (c->push_hook && c->push_hook(c, push)) return;
     if (c->push_fn)
@@ -62,7 +62,7 @@ static void drain_pushes(rsdk_client *c) {
         rsdk_reply *r = NULL;
         if (rsdk_reader_get(c->reader, &r) != RSDK_OK || !r) return; /* the next read reports */
         if (r->type == RSDK_REPLY_PUSH)
-            deliver_push(c, r);
+            rsdk__client_deliver_push(c, r);
         else
             c->held = r;
     }
@@ -92,7 +92,7 @@ rsdk_status rsdk__client_read_reply(rsdk_client *c, rsdk_reply **out) {
         if (r) {
             if (r->type == RSDK_REPLY_PUSH && !c->push_as_reply) {
                 /* Out-of-band: never the answer to the command in flight. */
-                deliver_push(c, r);
+                rsdk__client_deliver_push(c, r);
                 continue;
             }
             *out = r;

@@ -43,6 +43,11 @@ rsdk_status rsdk__client_wait_readable(rsdk_client *c, int wake_fd, int wait_ms,
 rsdk_status rsdk__client_read_within(rsdk_client *c, int wait_ms, bool pushes_as_replies,
                                      rsdk_reply **out);
 
+/* A RESP3 push outside pub/sub: emits PUSH, then the push hook (pub/sub,
+ * tracking) may take it over, else the push handler gets it, else it is
+ * freed. Takes `push` over. */
+void rsdk__client_deliver_push(rsdk_client *c, rsdk_reply *push);
+
 /* Gives a RESP3 push nobody else took to the application's push handler
  * (rsdk_client_set_push_handler), or frees it. */
 void rsdk__client_push_to_handler(rsdk_client *c, rsdk_reply *push);

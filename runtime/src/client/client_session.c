@@ -42,7 +42,7 @@ void rsdk__client_state_set(rsdk_client *c, unsigned bits, bool on) {
 }
 
 bool rsdk__client_dirty(const rsdk_client *c) {
-    return c->state != 0 || c->in_multi || c->watching || c->pending != 0 || c->push_as_reply ||
+    return c->state != 0 || c->txn.in_multi || c->txn.watching || c->pending != 0 || c->push_as_reply ||
            c->push_hook != NULL || c->held != NULL ||
            (c->reader && rsdk_reader_pending(c->reader) > 0);
 }
@@ -190,7 +190,7 @@ rsdk_status rsdk__client_reauth_as(rsdk_client *c, rsdk_events *events, const vo
      * and its answer could come after a message; MONITOR streams no
      * replies. The connection keeps its (still valid) login until then. */
     bool resp2_pubsub = c->protocol == 2 && (c->push_hook || (c->state & RSDK__STATE_SUBSCRIBED));
-    if ((c->state & (RSDK__STATE_MULTI | RSDK__STATE_MONITOR)) || c->in_multi ||
+    if ((c->state & (RSDK__STATE_MULTI | RSDK__STATE_MONITOR)) || c->txn.in_multi ||
         c->push_as_reply || resp2_pubsub)
         return RSDK_OK;
     emit_reauth(&to, RSDK_EVENT_REAUTH_REQUIRED, gen, RSDK_OK, NULL);

@@ -10,6 +10,7 @@
 #include "rsdk/credentials.h"
 #include "rsdk/events.h"
 #include "rsdk/retry.h"
+#include "txn_state.h"
 
 /* Bytes asked of the reader per read(2): large enough that a pipelined batch
  * or a big value needs few system calls. */
@@ -80,17 +81,14 @@ struct rsdk_client {
     rsdk_error err;
 
     /* Session layer (txn*.c, pubsub*.c). A pool must not hand out a client
-     * with in_multi or watching set (close it, or UNWATCH). Both outlive a
+     * with txn.in_multi or txn.watching set (close it, or UNWATCH). Both outlive a
      * broken connection on purpose: while in_multi, rsdk__client_ready
      * refuses to reconnect (the rest would run outside MULTI) until the
      * caller ends the transaction; a WATCH whose connection was replaced
      * (connects != watch_connects) makes the next EXEC abort. */
-    bool in_multi;   /* inside an interactive MULTI (rsdk_txn_multi); a
-                      * transaction pipeline's exec is one call instead */
-    bool watching;   /* WATCH sent, not yet ended by EXEC/DISCARD/UNWATCH */
+    rsdk__txn_state txn;     /* the transaction code's (client_api.h) */
     uint64_t connects;       /* successful connects so far: a change tells that
                               * subscriptions, WATCH and tracking were lost */
-    uint64_t watch_connects; /* `connects` when the WATCH was sent */
     /* Sees each RESP3 push before push_fn; returns true when it took the
      * push over (pub/sub messages, tracking invalidations). */
     bool (*push_hook)(rsdk_client *c, rsdk_reply *push);
@@ -99,46 +97,11 @@ struct rsdk_client {
     void *inval_ud;
 };
 
-/* A pipeline (pipeline.c); transactions (txn*.c) run through exec_hook. */
-struct rsdk_pipeline {
-    rsdk_client *c;
-    rsdk_buf buf;       /* queued, encoded commands */
-    size_t count;       /* commands in buf */
-    size_t mark;        /* buf.len before the encode in progress */
-    bool may_block;     /* a queued command may be a blocking one */
-    bool may_state;     /* a queued command may leave session state */
-    rsdk_reply **slots; /* replies of the last exec */
-    size_t nslots, cap;
-    /* Set when the pipeline is a transaction: runs instead of the plain
-     * exec (slots already freed, queue still full). */
-    rsdk_status (*exec_hook)(rsdk_pipeline *p);
-    rsdk_reply *slots_owner; /* when set, slots point inside this reply
-                              * (EXEC's array) and only it is freed */
-    /* rsdk_pipeline_commit_shaped: shapes[i] is the form command i's reply
-     * is brought to after exec (NULL: as received); entries from nshapes
-     * on are NULL. Allocated when first needed. */
-    const rsdk_shape **shapes;
-    size_t nshapes, capshapes;
-    /* Reshaped replies that replaced slots pointing inside slots_owner (a
-     * transaction): freed with the slots. */
-    rsdk_reply **reshaped;
-    size_t nreshaped;
-};
-
-/* Frees the replies of the last exec (pipeline.c). */
-void rsdk__pipeline_free_slots(rsdk_pipeline *p);
-
-/* Empties the queue after an exec (pipeline.c). */
-void rsdk__pipeline_reset_queue(rsdk_pipeline *p);
-
-/* Grows the slot array to `n` entries. RSDK_OK or RSDK_ERR_NOMEM (pipeline.c). */
-rsdk_status rsdk__pipeline_reserve_slots(rsdk_pipeline *p, size_t n);
-
 /* Server-side session state a connection can be left in; any of it makes
  * the connection unfit for another user (rsdk__client_dirty). The client
  * sets these bits from the names of the commands it sends, so raw commands
  * are covered too; the transaction and pub/sub code may set and clear them
- * with rsdk__client_state_set (in_multi/watching above count as well).
+ * with rsdk__client_state_set (txn.in_multi/watching above count as well).
  * Every bit is cleared when the connection closes: a new one starts clean. */
 #define RSDK__STATE_MULTI 0x01u      /* MULTI sent, no EXEC/DISCARD yet */
 #define RSDK__STATE_WATCH 0x02u      /* WATCH sent, no EXEC/DISCARD/UNWATCH */
@@ -147,16 +110,6 @@ rsdk_status rsdk__pipeline_reserve_slots(rsdk_pipeline *p, size_t n);
 #define RSDK__STATE_MONITOR 0x10u    /* MONITOR: the stream is not replies */
 #define RSDK__STATE_IDENTITY 0x20u   /* AUTH, HELLO, CLIENT REPLY/TRACKING... sent
                                       * by the caller: not what the pool set up */
-
-/* One call (client_call.c): sends `len` bytes holding `ncmds` encoded
- * commands and reads ncmds replies into replies[0..ncmds) (NULLed first).
- * Reconnects a broken connection (RECONNECT_ATTEMPT events, the retry
- * policy's backoff), re-AUTHs stale credentials first, tracks session
- * state, retries per policy under the write guarantee and emits
- * COMMAND_COMPLETED. Server error replies stay in their slot. On a
- * connection failure the slots without a reply are NULL. */
-rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size_t ncmds,
-                              rsdk_reply **replies);
 
 /* True when `name` (len bytes, any case) is in the built-in list of
  * commands without side effects that a retry may repeat (client_readonly.c). */

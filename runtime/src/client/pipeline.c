@@ -2,6 +2,7 @@
  * in order into slots the pipeline owns. */
 #include "alloc.h"
 #include "client_state.h"
+#include "pipeline.h"
 #include "reader_spare.h"
 #include "reply_arena.h"
 #include "rsdk/writer.h"

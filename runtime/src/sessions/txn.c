@@ -2,7 +2,8 @@
  * and interactive MULTI/EXEC/DISCARD. WATCH/UNWATCH are in txn_watch.c, the
  * exec of a transaction pipeline in txn_exec.c. */
 #include "client_io.h"
-#include "client_state.h"
+#include "client_api.h"
+#include "pipeline.h"
 #include "rsdk/txn.h"
 #include "txn_exec.h"
 #include "txn_watch.h"
@@ -19,8 +20,6 @@ void rsdk_pipeline_discard(rsdk_pipeline *p) {
     if (p) rsdk__pipeline_reset_queue(p);
 }
 
-bool rsdk_client_in_multi(const rsdk_client *c) { return c && c->in_multi; }
-
 rsdk_status rsdk_txn_watch_run(rsdk_pipeline *txn, const rsdk_str *keys, size_t nkeys,
                                rsdk_txn_fn fn, void *ud, uint32_t max_attempts,
                                uint32_t *attempts) {
@@ -28,10 +27,10 @@ rsdk_status rsdk_txn_watch_run(rsdk_pipeline *txn, const rsdk_str *keys, size_t 
     if (!txn) return RSDK_ERR_INVALID_ARG;
     rsdk_client *c = txn->c;
     if (!fn || max_attempts == 0)
-        return rsdk_error_set(&c->err, RSDK_ERR_INVALID_ARG, 0,
+        return rsdk_error_set(rsdk__client_err(c), RSDK_ERR_INVALID_ARG, 0,
                               "watch_run needs a function and max_attempts >= 1");
     if (txn->count != 0)
-        return rsdk_error_set(&c->err, RSDK_ERR_INVALID_ARG, 0,
+        return rsdk_error_set(rsdk__client_err(c), RSDK_ERR_INVALID_ARG, 0,
                               "watch_run needs an empty pipeline (%zu commands queued)", txn->count);
     rsdk_pipeline_set_transaction(txn, true);
     for (uint32_t a = 1; a <= max_attempts; a++) {
@@ -49,38 +48,42 @@ rsdk_status rsdk_txn_watch_run(rsdk_pipeline *txn, const rsdk_str *keys, size_t 
         s = rsdk_pipeline_exec(txn);
         if (s != RSDK_ERR_TXN_ABORTED) return s;
     }
-    return rsdk_error_set(&c->err, RSDK_ERR_TXN_ABORTED, 0,
+    return rsdk_error_set(rsdk__client_err(c), RSDK_ERR_TXN_ABORTED, 0,
                           "a watched key changed during each of %u attempts", max_attempts);
 }
 
 rsdk_status rsdk_txn_multi(rsdk_client *c) {
     if (!c) return RSDK_ERR_INVALID_ARG;
-    if (c->in_multi)
-        return rsdk_error_set(&c->err, RSDK_ERR_INVALID_ARG, 0, "already inside MULTI");
-    if (c->watching && (!c->conn || c->connects != c->watch_connects)) {
-        c->watching = false;
-        return rsdk_error_set(&c->err, RSDK_ERR_TXN_ABORTED, 0,
+    rsdk_error *err = rsdk__client_err(c);
+    rsdk__txn_state *t = rsdk__client_txn(c);
+    if (t->in_multi)
+        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "already inside MULTI");
+    if (rsdk__txn_watch_lost(c)) {
+        t->watching = false;
+        return rsdk_error_set(err, RSDK_ERR_TXN_ABORTED, 0,
                               "connection lost after WATCH: a change to the keys cannot be seen");
     }
     rsdk_status s = rsdk__txn_simple(c, "MULTI");
-    if (!s) c->in_multi = true;
+    if (!s) t->in_multi = true;
     return s;
 }
 
 rsdk_status rsdk_txn_exec(rsdk_client *c, rsdk_reply **out) {
     if (!c) return RSDK_ERR_INVALID_ARG;
-    if (!out) return rsdk_error_set(&c->err, RSDK_ERR_INVALID_ARG, 0, "NULL result");
-    if (!c->in_multi) return rsdk_error_set(&c->err, RSDK_ERR_INVALID_ARG, 0, "EXEC without MULTI");
-    if (!c->conn) { /* the transaction died with its connection */
-        c->in_multi = false;
-        c->watching = false;
-        return rsdk_error_set(&c->err, RSDK_ERR_BROKEN, 0,
+    rsdk_error *err = rsdk__client_err(c);
+    rsdk__txn_state *t = rsdk__client_txn(c);
+    if (!out) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "NULL result");
+    if (!t->in_multi) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "EXEC without MULTI");
+    if (rsdk_client_broken(c)) { /* the transaction died with its connection */
+        t->in_multi = false;
+        t->watching = false;
+        return rsdk_error_set(err, RSDK_ERR_BROKEN, 0,
                               "connection lost inside MULTI: nothing ran");
     }
     rsdk_reply *r = NULL;
     rsdk_status s = rsdk_client_command(c, &r, "EXEC", NULL);
-    c->in_multi = false; /* EXEC ends MULTI and WATCH whatever it answers */
-    c->watching = false;
+    t->in_multi = false; /* EXEC ends MULTI and WATCH whatever it answers */
+    t->watching = false;
     if (!s && r->type == RSDK_REPLY_ARRAY) s = rsdk__txn_repair_exec(c, &r);
     if (s) {
         rsdk_reply_free(r);
@@ -88,7 +91,7 @@ rsdk_status rsdk_txn_exec(rsdk_client *c, rsdk_reply **out) {
     }
     if (r->type == RSDK_REPLY_NIL) {
         rsdk_reply_free(r);
-        return rsdk_error_set(&c->err, RSDK_ERR_TXN_ABORTED, 0,
+        return rsdk_error_set(err, RSDK_ERR_TXN_ABORTED, 0,
                               "EXEC answered nil: a watched key changed, nothing ran");
     }
     *out = r;
@@ -97,13 +100,15 @@ rsdk_status rsdk_txn_exec(rsdk_client *c, rsdk_reply **out) {
 
 rsdk_status rsdk_txn_discard(rsdk_client *c) {
     if (!c) return RSDK_ERR_INVALID_ARG;
-    if (!c->in_multi) return rsdk_error_set(&c->err, RSDK_ERR_INVALID_ARG, 0, "DISCARD without MULTI");
-    c->in_multi = false;
-    c->watching = false;
-    if (!c->conn) return RSDK_OK; /* the server dropped it with the connection */
+    rsdk__txn_state *t = rsdk__client_txn(c);
+    if (!t->in_multi)
+        return rsdk_error_set(rsdk__client_err(c), RSDK_ERR_INVALID_ARG, 0, "DISCARD without MULTI");
+    t->in_multi = false;
+    t->watching = false;
+    if (rsdk_client_broken(c)) return RSDK_OK; /* the server dropped it with the connection */
     rsdk_status s = rsdk__txn_simple(c, "DISCARD");
     /* A failed DISCARD broke the connection (connection errors) or left an
      * unknown state (server error): either way do not keep it. */
-    if (s && c->conn) rsdk__client_break(c, s);
+    if (s && !rsdk_client_broken(c)) rsdk__client_break(c, s);
     return s;
 }

@@ -2,7 +2,7 @@
 #ifndef RSDK_SRC_TXN_EXEC_H
 #define RSDK_SRC_TXN_EXEC_H
 
-#include "client_state.h"
+#include "pipeline.h"
 
 /* Exec of a pipeline in transaction mode (the pipeline's exec_hook): sends
  * MULTI, the queue and EXEC in one write and fills the slots from EXEC's

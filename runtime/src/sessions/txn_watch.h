@@ -3,11 +3,15 @@
 #ifndef RSDK_SRC_TXN_WATCH_H
 #define RSDK_SRC_TXN_WATCH_H
 
-#include "client_state.h"
+#include "rsdk/client.h"
 
 /* Runs a command without arguments whose reply is only acknowledged
  * (MULTI, DISCARD, UNWATCH). */
 rsdk_status rsdk__txn_simple(rsdk_client *c, const char *cmd);
+
+/* True when keys are watched on a connection that is gone (broken, or
+ * replaced since the WATCH): a change to them can no longer be seen. */
+bool rsdk__txn_watch_lost(rsdk_client *c);
 
 /* UNWATCH when `c` watches keys, keeping c->err: for a transaction exec
  * that fails before anything is sent, so the connection is still left
