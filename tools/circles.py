@@ -20,7 +20,8 @@ Prints each circle, then "circles: N" (N counts groups, not edges). With
 --allow, a circle listed there (one group per line, its modules separated by
 spaces, in any order) is known and reported as such; the exit status is 1
 when some circle is not listed, a listed one is gone (take it off the list)
-or a layer uses one above it; else 0.
+a layer uses one above it, or a file includes another folder's
+<group>_state.h (a group's state is reached through its calls); else 0.
 """
 import argparse
 import os
@@ -181,6 +182,19 @@ def main():
             la, lb = layer_of.get(stem(a)), layer_of.get(stem(b))
             if la in rank and lb in rank and rank[lb] > rank[la]:
                 print(f"upward: {a} ({la}) uses {b} ({lb})")
+                bad += 1
+
+    # A group's state header (<group>_state.h) is for the files of its own
+    # folder: other layers go through the group's calls.
+    for f in files:
+        with open(f, encoding="utf-8") as fh:
+            incs = INCLUDE.findall(fh.read())
+        for inc in incs:
+            if "/" in inc or not inc.endswith("_state.h"):
+                continue
+            owner = layer_of.get(stem(inc))
+            if owner and owner != layer_of[stem(f)]:
+                print(f"private: {os.path.basename(f)} ({layer_of[stem(f)]}) includes {inc} ({owner})")
                 bad += 1
 
     allowed = set()

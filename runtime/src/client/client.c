@@ -4,6 +4,7 @@
 
 #include "alloc.h"
 #include "client_events.h"
+#include "client_internal.h"
 #include "client_io.h"
 #include "client_session.h"
 #include "clock.h"

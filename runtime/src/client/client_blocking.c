@@ -4,6 +4,8 @@
  * BLOCKING; a test checks it against the generated metadata. */
 #include <strings.h>
 
+#include "client_blocking.h"
+#include "client_cmdview.h"
 #include "client_state.h"
 
 /* Where the timeout is and what unit it counts in. */

@@ -7,7 +7,10 @@
 #include <strings.h>
 #include <time.h>
 
+#include "client_blocking.h"
 #include "client_call.h"
+#include "client_cmdview.h"
+#include "client_internal.h"
 #include "client_io.h"
 #include "client_state.h"
 

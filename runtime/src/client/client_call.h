@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "client_cmdview.h"
 #include "rsdk/client.h"
 
 /* One call (client_call.c): sends `len` bytes holding `ncmds` encoded
@@ -16,5 +17,10 @@
  * connection failure the slots without a reply are NULL. */
 rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size_t ncmds,
                               rsdk_reply **replies);
+
+/* True when a command named `name` may leave session state on the
+ * connection (MULTI, WATCH, SUBSCRIBE, SELECT, AUTH, CLIENT ...): what the
+ * client tracks (client_call.c). */
+bool rsdk__name_may_change_state(const rsdk__arg *name);
 
 #endif

@@ -6,6 +6,7 @@
  * Blocking commands get their own block time on top (docs/connections.md). */
 #include <limits.h>
 
+#include "client_blocking.h"
 #include "client_state.h"
 #include "clock.h"
 

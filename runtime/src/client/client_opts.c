@@ -3,6 +3,7 @@
  * rsdk_client_opts is listed in string_fields(); a new string field must be
  * added there. */
 #include "alloc.h"
+#include "client_opts.h"
 #include "client_state.h"
 
 #define NFIELDS 13

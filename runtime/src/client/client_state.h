@@ -115,56 +115,6 @@ struct rsdk_client {
  * commands without side effects that a retry may repeat (client_readonly.c). */
 bool rsdk__command_readonly(const char *name, size_t len);
 
-/* Deep copy of client options for a pool (client_opts.c): every string is
- * copied into allocations `dst` owns, and the retry policy (when set) into
- * `*retry`, which dst->retry then points at. RSDK_ERR_NOMEM leaves nothing
- * allocated. rsdk__client_opts_free releases (and wipes the password). */
-rsdk_status rsdk__client_opts_copy(rsdk_client_opts *dst, rsdk_retry_policy *retry,
-                                   const rsdk_client_opts *src);
-void rsdk__client_opts_free(rsdk_client_opts *o);
-
-/* Connects (if needed) and runs the handshake. RSDK_OK or the failure, with
- * c->err filled and the client left broken. */
-rsdk_status rsdk__client_connect(rsdk_client *c);
-
-/* Before a command: RSDK_OK when connected (re-AUTHing first when the
- * credentials provider moved on: rsdk__client_reauth_if_stale); reconnects
- * a broken client when opts.reconnect, else RSDK_ERR_BROKEN. */
-rsdk_status rsdk__client_ready(rsdk_client *c);
-
-/* One argument of an encoded command (client_cmdview.c). */
-typedef struct rsdk__arg {
-    const char *p;
-    size_t len;
-} rsdk__arg;
-
-/* What the client reads of a command it sends: its first arguments (the
- * name first), their count and the last one. */
-#define RSDK__CMD_VIEW_ARGS 16
-typedef struct rsdk__cmd_view {
-    rsdk__arg arg[RSDK__CMD_VIEW_ARGS]; /* arg[0..min(argc, 16)) */
-    size_t argc;                        /* every argument, name included */
-    rsdk__arg last;                     /* the last argument */
-} rsdk__cmd_view;
-
-/* Reads the command at *pos of p[0..len) (a RESP array of bulk strings, as
- * the writer makes them) and moves past it. False when the bytes are not
- * that shape (hand-made input): the caller then assumes the worst. */
-bool rsdk__cmd_next(const char *p, size_t len, size_t *pos, rsdk__cmd_view *v);
-
-/* The first command's name alone, cheaply (a pipeline's commit). */
-bool rsdk__cmd_peek_name(const char *p, size_t len, rsdk__arg *name);
-
-/* True when a command named `name` may leave session state on the
- * connection (MULTI, WATCH, SUBSCRIBE, SELECT, AUTH, CLIENT ...): what the
- * client tracks (client_call.c). */
-bool rsdk__name_may_change_state(const rsdk__arg *name);
-
-/* The first command's name and first argument only (arg[0], arg[1] when
- * argc > 1; `last` is not set): what session tracking needs of a lone
- * command, without walking the rest of it. */
-bool rsdk__cmd_head(const char *p, size_t len, rsdk__cmd_view *v);
-
 #define RSDK__NO_DEADLINE (-1LL)
 
 /* Whole-call deadlines (client_deadline.c). _start sets c->deadline_ms for
@@ -185,25 +135,5 @@ int rsdk__deadline_left_ms(const rsdk_client *c);
 
 /* After a wait timed out under a deadline: says so in c->err. Returns s. */
 rsdk_status rsdk__deadline_timeout(rsdk_client *c, rsdk_status s);
-
-/* How long the blocking command encoded at data[0..len) may block the
- * connection, from its own timeout argument: -1 when it does not block
- * (or is not a blocking command), 0 when it blocks forever, else
- * milliseconds. For a buffer holding several commands, the sum; 0 if any
- * blocks forever (client_blocking.c). */
-long long rsdk__command_block_ms(const char *data, size_t len);
-
-/* False when the first command at data[0..len) surely does not block (its
- * name starts with no letter a blocking command starts with): a cheap look
- * at one name, for single commands and for the pipeline's queue. */
-bool rsdk__command_may_block(const char *data, size_t len);
-
-/* The same test on a command name. */
-bool rsdk__name_may_block(const rsdk__arg *name);
-
-/* Whether `name` is in that table, and its i-th entry (NULL past the end):
- * for the test that keeps the table in step with the specs. */
-bool rsdk__blocking_known(const char *name);
-const char *rsdk__blocking_name(size_t i);
 
 #endif

@@ -1,6 +1,9 @@
 /* Pipelines: commands queued in one buffer, sent in one write, replies read
  * in order into slots the pipeline owns. */
 #include "alloc.h"
+#include "client_blocking.h"
+#include "client_call.h"
+#include "client_cmdview.h"
 #include "client_state.h"
 #include "pipeline.h"
 #include "reader_spare.h"

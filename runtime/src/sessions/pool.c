@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "alloc.h"
+#include "client_opts.h"
 #include "client_session.h"
 #include "clock.h"
 #include "pool_auth.h"
@@ -55,7 +56,7 @@ static rsdk_status open_slot(rsdk_pool *p, rsdk__pool_slot **out, rsdk_error *er
         return s;
     }
     sl->pool = p;
-    sl->c->pool_slot = sl;
+    rsdk__client_set_pooled(sl->c, sl);
     sl->out = true;
     sl->since_ms = rsdk__now_ms();
     pthread_mutex_lock(&p->mu);

@@ -6,7 +6,9 @@
 
 #include <pthread.h>
 
-#include "client_state.h"
+#include "client_api.h"
+#include "client_io.h"
+#include "client_session.h"
 #include "rsdk/pool.h"
 
 /* One pooled connection. Lives from its open to its close; the client

@@ -72,8 +72,7 @@ rsdk_status rsdk_pubsub_new(const rsdk_pubsub_opts *o, rsdk_pubsub **out, rsdk_e
         rsdk__free(ps);
         return s;
     }
-    ps->c->push_hook = rsdk__ps_push_hook;
-    ps->c->push_hook_ud = ps;
+    rsdk__client_set_push_hook(ps->c, rsdk__ps_push_hook, ps);
     rsdk__ps_marker_init(ps);
     s = rsdk__ps_cred_watch(ps);
     const char *id_cmd[] = {"CLIENT", "ID"};
@@ -86,7 +85,7 @@ rsdk_status rsdk_pubsub_new(const rsdk_pubsub_opts *o, rsdk_pubsub **out, rsdk_e
     }
     ps->client_id = r->type == RSDK_REPLY_INTEGER ? r->integer : 0;
     rsdk_reply_free(r);
-    ps->synced_connects = ps->c->connects;
+    ps->synced_connects = rsdk__client_connects(ps->c);
     rsdk__ps_announce(ps);
     *out = ps;
     return RSDK_OK;
@@ -95,10 +94,10 @@ rsdk_status rsdk_pubsub_new(const rsdk_pubsub_opts *o, rsdk_pubsub **out, rsdk_e
 const rsdk_error *rsdk_pubsub_error(const rsdk_pubsub *ps) { return &ps->err; }
 
 rsdk_client *rsdk_pubsub_client(rsdk_pubsub *ps) {
-    return ps && ps->c->protocol == 3 ? ps->c : NULL;
+    return ps && rsdk_client_protocol(ps->c) == 3 ? ps->c : NULL;
 }
 
-int rsdk_pubsub_protocol(const rsdk_pubsub *ps) { return ps->c->protocol; }
+int rsdk_pubsub_protocol(const rsdk_pubsub *ps) { return rsdk_client_protocol(ps->c); }
 
 int64_t rsdk_pubsub_id(const rsdk_pubsub *ps) { return ps->client_id; }
 

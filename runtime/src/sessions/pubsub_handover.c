@@ -40,8 +40,8 @@ static void emit(rsdk_pubsub *ps, rsdk_event_type t, uint64_t gen, rsdk_status s
 /* Opens a client with the subscriber's options (and so the provider's
  * current credentials). `quiet`: no events, no reconnect, no retries. */
 static rsdk_status open_like(rsdk_pubsub *ps, bool quiet, rsdk_client **out, rsdk_error *err) {
-    rsdk_client_opts o = ps->c->opts;
-    o.retry = &ps->c->retry; /* the caller's policy may be gone: use the copy */
+    rsdk_client_opts o;
+    rsdk__client_opts_of(ps->c, &o);
     if (quiet) {
         o.events = NULL;
         o.reconnect = false;
@@ -128,7 +128,7 @@ rsdk_status rsdk__ps_handover(rsdk_pubsub *ps, uint64_t gen) {
         /* The old connection failed (the reconnect logs in afresh), or no
          * memory for the command (the next round tries again). */
         emit(ps, RSDK_EVENT_REAUTH_FAILED, gen, s, ps->err.message);
-        return old->conn ? RSDK_OK : s;
+        return !rsdk_client_broken(old) ? RSDK_OK : s;
     }
     bool lossless = s == RSDK_OK;
     rsdk_client *n = NULL;
@@ -140,12 +140,8 @@ rsdk_status rsdk__ps_handover(rsdk_pubsub *ps, uint64_t gen) {
         emit(ps, RSDK_EVENT_REAUTH_FAILED, gen, s, e.message);
         return RSDK_OK;
     }
-    n->push_hook = rsdk__ps_push_hook;
-    n->push_hook_ud = ps;
-    n->push_fn = old->push_fn;
-    n->push_ud = old->push_ud;
-    n->inval_fn = old->inval_fn;
-    n->inval_ud = old->inval_ud;
+    rsdk__client_set_push_hook(n, rsdk__ps_push_hook, ps);
+    rsdk__client_take_handlers(n, old);
     size_t queued = ps->qlen;
     unsigned pings_out = ps->pings_out;
     ps->c = n;
@@ -188,14 +184,11 @@ rsdk_status rsdk__ps_handover(rsdk_pubsub *ps, uint64_t gen) {
      * before its own (then some messages are lost, none repeated). */
     ps->handover = lossless ? PS_HO_SKIP : PS_HO_NONE;
     ps->client_id = id;
-    ps->synced_connects = n->connects;
+    ps->synced_connects = rsdk__client_connects(n);
     ps->last_io_ms = rsdk__now_ms();
     rsdk_client_close(old);
-    emit(ps, RSDK_EVENT_REAUTH_SUCCEEDED, n->auth_gen, RSDK_OK, NULL);
-    if (ps->tracking && n->inval_fn) {
-        /* Redirected invalidations went to the old id: drop everything. */
-        ps->stats.invalidations++;
-        n->inval_fn(NULL, n->inval_ud);
-    }
+    emit(ps, RSDK_EVENT_REAUTH_SUCCEEDED, rsdk__client_auth_gen(n), RSDK_OK, NULL);
+    /* Redirected invalidations went to the old id: drop everything. */
+    if (ps->tracking && rsdk__client_invalidate(n, NULL)) ps->stats.invalidations++;
     return RSDK_OK;
 }

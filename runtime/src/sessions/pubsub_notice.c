@@ -43,7 +43,7 @@ bool rsdk__ps_marker_take(rsdk_pubsub *ps, rsdk_reply *r) {
 }
 
 bool rsdk__inval_take(rsdk_client *c, rsdk_reply *r) {
-    if (!c->inval_fn || (r->type != RSDK_REPLY_PUSH && r->type != RSDK_REPLY_ARRAY)) return false;
+    if (r->type != RSDK_REPLY_PUSH && r->type != RSDK_REPLY_ARRAY) return false;
     const rsdk_reply *keys;
     if (r->type == RSDK_REPLY_PUSH && r->elements == 2 && word_is(&r->element[0], "invalidate"))
         keys = &r->element[1]; /* >2 invalidate [keys] (null: everything) */
@@ -52,7 +52,7 @@ bool rsdk__inval_take(rsdk_client *c, rsdk_reply *r) {
         keys = &r->element[2]; /* redirected tracking */
     else
         return false;
-    c->inval_fn(keys->type == RSDK_REPLY_ARRAY ? keys : NULL, c->inval_ud);
+    if (!rsdk__client_invalidate(c, keys->type == RSDK_REPLY_ARRAY ? keys : NULL)) return false;
     rsdk_reply_free(r);
     return true;
 }

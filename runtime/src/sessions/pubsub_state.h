@@ -3,7 +3,9 @@
 #ifndef RSDK_SRC_PUBSUB_IMPL_H
 #define RSDK_SRC_PUBSUB_IMPL_H
 
-#include "client_state.h"
+#include "client_api.h"
+#include "client_io.h"
+#include "client_session.h"
 #include "rsdk/pubsub.h"
 
 /* A set of binary-safe names (pubsub_set.c): open addressing with linear

@@ -10,10 +10,10 @@ bool rsdk__inval_push_hook(rsdk_client *c, rsdk_reply *push) { return rsdk__inva
 
 rsdk_status rsdk_client_set_invalidation_handler(rsdk_client *c, rsdk_invalidate_fn fn, void *ud) {
     if (!c) return RSDK_ERR_INVALID_ARG;
-    c->inval_fn = fn;
-    c->inval_ud = ud;
+    rsdk__client_set_inval(c, fn, ud);
     /* A subscriber's hook already looks for invalidations. */
-    if (c->push_hook != rsdk__ps_push_hook) c->push_hook = fn ? rsdk__inval_push_hook : NULL;
+    if (!rsdk__client_push_hook_is(c, rsdk__ps_push_hook))
+        rsdk__client_set_push_hook(c, fn ? rsdk__inval_push_hook : NULL, NULL);
     return RSDK_OK;
 }
 
@@ -35,7 +35,7 @@ rsdk_status rsdk_pubsub_track(rsdk_pubsub *ps, const char *const *args, size_t n
         if (!args[i]) return rsdk_error_set(&ps->err, RSDK_ERR_INVALID_ARG, 0, "tracking option %zu is NULL", i);
     rsdk_status s = rsdk__ps_ensure(ps, -1, true);
     if (s) return s;
-    bool resp3 = ps->c->protocol == 3;
+    bool resp3 = rsdk_client_protocol(ps->c) == 3;
     if (!resp3 && nargs)
         return rsdk_error_set(&ps->err, RSDK_ERR_INVALID_ARG, 0,
                               "RESP2 tracking is redirected: options go on the tracked client");
@@ -52,8 +52,7 @@ rsdk_status rsdk_pubsub_track(rsdk_pubsub *ps, const char *const *args, size_t n
             }
         }
     }
-    ps->c->inval_fn = fn;
-    ps->c->inval_ud = ud;
+    rsdk__client_set_inval(ps->c, fn, ud);
     if (resp3) {
         s = rsdk__ps_settle(ps); /* no PONG may be owed when the reply is read */
         if (!s) s = rsdk__ps_track_restore(ps);
@@ -63,7 +62,7 @@ rsdk_status rsdk_pubsub_track(rsdk_pubsub *ps, const char *const *args, size_t n
     }
     if (s && rsdk_err_class(s) == RSDK_CLASS_RESPONSE) {
         forget(ps);
-        ps->c->inval_fn = NULL;
+        rsdk__client_set_inval(ps->c, NULL, NULL);
         return s;
     }
     ps->tracking = true; /* also after a connection failure: restored on reconnect */
