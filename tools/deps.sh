@@ -10,7 +10,7 @@ pkgs=(
   bazel-bootstrap build-essential clang-14 libclang-rt-14-dev
   libjansson-dev libssl-dev libcurl4-openssl-dev libcmocka-dev
   libevent-dev libuv1-dev redis-server redis-tools openssl ca-certificates
-  python3 debian-archive-keyring
+  python3 debian-archive-keyring libevent-2.1-7 libevent-pthreads-2.1-7
 )
 # Node and npm for the auth_entra tests' OAuth2 server, unless this machine
 # already has them from elsewhere (Debian 12's nodejs is Node 18; 20 works too).

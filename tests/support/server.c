@@ -108,12 +108,16 @@ static rsdk_test_server_result spawn(rsdk_test_server *s) {
     snprintf(port, sizeof port, "%d", s->port);
     const char *argv[64];
     int n = 0;
-    argv[n++] = rsdk_test_server_binary();
+    argv[n++] = s->binary;
     const char *fixed[] = {"--port", port, "--bind", "127.0.0.1", "--unixsocket", s->unix_path,
                            "--unixsocketperm", "700", "--save", "", "--appendonly", "no",
                            "--dir", s->dir, "--logfile", s->log_path, "--daemonize", "no",
                            "--enable-debug-command", "yes", NULL};
     for (int i = 0; fixed[i]; i++) argv[n++] = fixed[i];
+    if (s->module_path[0]) {
+        argv[n++] = "--loadmodule";
+        argv[n++] = s->module_path;
+    }
     for (int i = 0; s->extra[i] && n < 63; i++) argv[n++] = s->extra[i];
     argv[n] = NULL;
     unlink(s->unix_path);
@@ -144,17 +148,19 @@ static rsdk_test_server_result spawn(rsdk_test_server *s) {
     return RSDK_TEST_SERVER_FAIL;
 }
 
-rsdk_test_server_result rsdk_test_server_start(rsdk_test_server *s, const char *const *extra_args) {
-    memset(s, 0, sizeof *s);
-    const char *bin = rsdk_test_server_binary();
-    if (!binary_exists(bin)) {
-        if (server_required()) {
-            fprintf(stderr, "RSDK_REQUIRE_SERVER=1 but %s was not found\n", bin);
-            return RSDK_TEST_SERVER_FAIL;
-        }
-        fprintf(stderr, "SKIP: %s not found (install redis-server or set RSDK_SERVER)\n", bin);
-        return RSDK_TEST_SERVER_SKIP;
+/* Skips (reason printed) or, under RSDK_REQUIRE_SERVER=1, fails. */
+static rsdk_test_server_result missing(const char *what, const char *hint) {
+    if (server_required()) {
+        fprintf(stderr, "RSDK_REQUIRE_SERVER=1 but %s was not found (%s)\n", what, hint);
+        return RSDK_TEST_SERVER_FAIL;
     }
+    fprintf(stderr, "SKIP: %s not found (%s)\n", what, hint);
+    return RSDK_TEST_SERVER_SKIP;
+}
+
+/* Makes the private directory and starts s->binary on a free port. */
+static rsdk_test_server_result launch(rsdk_test_server *s, const char *const *extra_args) {
+    if (!binary_exists(s->binary)) return missing(s->binary, "install redis-server or set RSDK_SERVER");
     for (int i = 0; extra_args && extra_args[i] && i < 31; i++) s->extra[i] = extra_args[i];
     const char *tmp = getenv("TEST_TMPDIR");
     if (!tmp || !*tmp) tmp = "/tmp";
@@ -174,6 +180,51 @@ rsdk_test_server_result rsdk_test_server_start(rsdk_test_server *s, const char *
         if (spawn(s) == RSDK_TEST_SERVER_OK) return RSDK_TEST_SERVER_OK;
     }
     return RSDK_TEST_SERVER_FAIL;
+}
+
+rsdk_test_server_result rsdk_test_server_start(rsdk_test_server *s, const char *const *extra_args) {
+    memset(s, 0, sizeof *s);
+    snprintf(s->binary, sizeof s->binary, "%s", rsdk_test_server_binary());
+    return launch(s, extra_args);
+}
+
+/* The module's shared object, from the test's runfiles. */
+static bool module_file(const char *module, char *out, size_t cap) {
+    static const char *const files[][2] = {{"valkey-json", "libjson.so"},
+                                           {"redistimeseries", "redistimeseries.so"},
+                                           {"redisbloom", "redisbloom.so"},
+                                           {"redisearch", "redisearch.so"}};
+    const char *file = NULL;
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        if (strcmp(files[i][0], module) == 0) file = files[i][1];
+    if (!file) return false;
+    const char *root = getenv("TEST_SRCDIR"), *ws = getenv("TEST_WORKSPACE");
+    char rel[256];
+    snprintf(rel, sizeof rel, "third_party/server_modules/%s/%s", module, file);
+    if (root && ws) {
+        snprintf(out, cap, "%s/%s/%s", root, ws, rel);
+        if (access(out, R_OK) == 0) return true;
+    }
+    if (!realpath(rel, out)) return false; /* run from the repository's root */
+    return access(out, R_OK) == 0;
+}
+
+rsdk_test_server_result rsdk_test_server_start_module(rsdk_test_server *s, const char *server,
+                                                      const char *module,
+                                                      const char *const *extra_args) {
+    memset(s, 0, sizeof *s);
+    if (server) {
+        const char *dir = getenv("RSDK_SERVERS_DIR");
+        if (!dir || !*dir) dir = "/tmp/rsdk-servers";
+        snprintf(s->binary, sizeof s->binary, "%s/%s/redis-server", dir, server);
+        if (access(s->binary, X_OK) != 0)
+            return missing(s->binary, "run tools/servers.sh $RSDK_SERVERS_DIR");
+    } else {
+        snprintf(s->binary, sizeof s->binary, "%s", rsdk_test_server_binary());
+    }
+    if (module && !module_file(module, s->module_path, sizeof s->module_path))
+        return missing(module, "list //third_party/server_modules:<module> in the test's data");
+    return launch(s, extra_args);
 }
 
 void rsdk_test_server_kill(rsdk_test_server *s) {
@@ -224,21 +275,24 @@ void rsdk_test_no_retry(rsdk_client_opts *o) {
 
 int rsdk_test_server_group_setup(void **state) { return rsdk_test_server_group_setup_with(state, NULL); }
 
+/* Stores a started server in *state; see rsdk_test_server_group_setup. */
+static int group_keep(void **state, rsdk_test_server *s, rsdk_test_server_result r) {
+    *state = NULL;
+    if (r == RSDK_TEST_SERVER_OK) *state = s;
+    else free(s);
+    return r == RSDK_TEST_SERVER_FAIL ? -1 : 0;
+}
+
 int rsdk_test_server_group_setup_with(void **state, const char *const *extra_args) {
     rsdk_test_server *s = calloc(1, sizeof *s);
     if (!s) return -1;
-    switch (rsdk_test_server_start(s, extra_args)) {
-    case RSDK_TEST_SERVER_OK:
-        *state = s;
-        return 0;
-    case RSDK_TEST_SERVER_SKIP:
-        free(s);
-        *state = NULL;
-        return 0;
-    default:
-        free(s);
-        return -1;
-    }
+    return group_keep(state, s, rsdk_test_server_start(s, extra_args));
+}
+
+int rsdk_test_module_group_setup(void **state, const char *server, const char *module) {
+    rsdk_test_server *s = calloc(1, sizeof *s);
+    if (!s) return -1;
+    return group_keep(state, s, rsdk_test_server_start_module(s, server, module, NULL));
 }
 
 int rsdk_test_server_group_teardown(void **state) {

@@ -20,6 +20,8 @@ typedef struct rsdk_test_server {
     char unix_path[300]; /* Unix socket path */
     char log_path[300];
     const char *extra[32]; /* extra server arguments, NULL-terminated (copied pointers) */
+    char binary[512];      /* server binary; empty: rsdk_test_server_binary() */
+    char module_path[512]; /* module loaded with --loadmodule; empty: none */
 } rsdk_test_server;
 
 /* Result of start(). */
@@ -34,6 +36,26 @@ typedef enum {
  * pointers must stay valid while the server object is used (restart reuses
  * them). Waits up to 10 s for PING. */
 rsdk_test_server_result rsdk_test_server_start(rsdk_test_server *s, const char *const *extra_args);
+
+/* Starts a server of the compatibility matrix with a server module loaded.
+ * `server` names a folder made by tools/servers.sh under $RSDK_SERVERS_DIR
+ * (default /tmp/rsdk-servers): "redis-8.0-trixie", "redis-8.0-sid",
+ * "valkey-8.1-trixie", "valkey-9.1-sid"; NULL means the default server
+ * (rsdk_test_server_binary()). `module` (may be NULL) names a folder of
+ * third_party/server_modules: "valkey-json", "redistimeseries",
+ * "redisbloom", "redisearch"; the test target must list
+ * //third_party/server_modules:<module> in its data. A missing server or
+ * module skips with the reason printed, or fails under RSDK_REQUIRE_SERVER=1. */
+rsdk_test_server_result rsdk_test_server_start_module(rsdk_test_server *s, const char *server,
+                                                      const char *module,
+                                                      const char *const *extra_args);
+
+/* cmocka group setup with rsdk_test_server_start_module(); same contract as
+ * rsdk_test_server_group_setup. Wrap it in a setup of your own:
+ *   static int setup(void **st) {
+ *       return rsdk_test_module_group_setup(st, "valkey-9.1-sid", "valkey-json");
+ *   } */
+int rsdk_test_module_group_setup(void **state, const char *server, const char *module);
 
 /* Kills (SIGKILL) and reaps the server, removes its files. Safe to call twice. */
 void rsdk_test_server_stop(rsdk_test_server *s);
