@@ -58,9 +58,9 @@ void rsdk_token_opts_init(rsdk_token_opts *o) {
     o->refresh_ratio = 0.7;
     o->min_lead_ms = 10000;
     o->max_retries = -1;
-    o->retry_backoff = RSDK_BACKOFF_EQUAL_JITTER;
-    o->retry_base_ms = 100;
-    o->retry_cap_ms = 10000;
+    o->retry_backoff.kind = RSDK_BACKOFF_EQUAL_JITTER;
+    o->retry_backoff.base_ms = 100;
+    o->retry_backoff.cap_ms = 10000;
 }
 
 /* A token shorter than the lead is refreshed by the ratio alone (refreshing
@@ -265,7 +265,7 @@ rsdk_status rsdk_token_manager_new(const rsdk_token_opts *o, rsdk_token_manager 
         return RSDK_ERR_INVALID_ARG;
     rsdk_backoff b;
     uint64_t seed = o->seed ? o->seed : rsdk_backoff_seed_auto();
-    if (rsdk_backoff_init(&b, o->retry_backoff, o->retry_base_ms, o->retry_cap_ms, seed) != RSDK_OK)
+    if (rsdk_backoff_init_opts(&b, &o->retry_backoff, seed) != RSDK_OK)
         return RSDK_ERR_INVALID_ARG;
     rsdk_token_manager *tm = rsdk__calloc(1, sizeof *tm);
     if (!tm) return RSDK_ERR_NOMEM;

@@ -15,8 +15,8 @@ static rsdk_credentials_provider *start(entra_env *env, entra_events *ev, const 
     rentra_opts o;
     entra_opts_secret(env, &o);
     o.refresh_ratio = 0.15;
-    o.retry_base_ms = 100;
-    o.retry_cap_ms = 1000;
+    o.retry_backoff.base_ms = 100;
+    o.retry_backoff.cap_ms = 1000;
     o.events = ev->bus;
     rsdk_credentials_provider *p = entra_provider(&o);
     entra_idp_control(&env->idp, fail);

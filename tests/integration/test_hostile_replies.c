@@ -159,8 +159,11 @@ static void dripped_pool_command_hits_the_deadline(void **st) {
     hostile_server *h = hostile_server_start(S("$10\r\n0123456789\r\n"), DRIP_MS);
     assert_non_null(h);
     rsdk_pool_opts po;
+    rsdk_client_opts po_client;
     rsdk_pool_opts_init(&po);
-    opts_for(&po.client, h, DEADLINE_MS);
+    rsdk_client_opts_init(&po_client);
+    po.client = &po_client;
+    opts_for(&po_client, h, DEADLINE_MS);
     rsdk_pool *pool = NULL;
     rsdk_error err;
     assert_int_equal(rsdk_pool_new(&po, &pool, &err), RSDK_OK);

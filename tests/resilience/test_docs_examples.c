@@ -9,10 +9,13 @@
 
 static int pooling_example(int port) {
     rsdk_pool_opts o;
+    rsdk_client_opts o_client;
     rsdk_pool_opts_init(&o);
-    o.client.host = "127.0.0.1";
-    o.client.port = port;
-    o.client.command_timeout_ms = 500;
+    rsdk_client_opts_init(&o_client);
+    o.client = &o_client;
+    o_client.host = "127.0.0.1";
+    o_client.port = port;
+    o_client.command_timeout_ms = 500;
     o.max_size = 4;
     o.acquire_timeout_ms = 1000;
 
@@ -65,9 +68,9 @@ static int retries_example(int port, rsdk_client **out) {
     rsdk_retry_policy policy;
     rsdk_retry_policy_init(&policy);          /* connection errors, 3 attempts */
     policy.max_attempts = 4;
-    policy.backoff = RSDK_BACKOFF_EXPONENTIAL;
-    policy.backoff_base_ms = 50;
-    policy.backoff_cap_ms = 1000;
+    policy.backoff.kind = RSDK_BACKOFF_EXPONENTIAL;
+    policy.backoff.base_ms = 50;
+    policy.backoff.cap_ms = 1000;
 
     rsdk_client_opts o;
     rsdk_client_opts_init(&o);
@@ -143,10 +146,13 @@ static rsdk_status fetch_token(rsdk_credentials *out, rsdk_error *err, void *ud)
 static int credentials_example(int port, rsdk_token_manager *tm, rsdk_events *bus) {
     rsdk_error err;
     rsdk_pool_opts po;
+    rsdk_client_opts po_client;
     rsdk_pool_opts_init(&po);
-    po.client.port = port;
-    po.client.credentials = rsdk_token_manager_provider(tm);
-    po.client.events = bus;                 /* REAUTH_* events, optional */
+    rsdk_client_opts_init(&po_client);
+    po.client = &po_client;
+    po_client.port = port;
+    po_client.credentials = rsdk_token_manager_provider(tm);
+    po_client.events = bus;                 /* REAUTH_* events, optional */
     po.max_size = 4;
     rsdk_pool *pool;
     if (rsdk_pool_new(&po, &pool, &err) != RSDK_OK) return 1;

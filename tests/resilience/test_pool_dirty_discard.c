@@ -14,9 +14,10 @@ typedef struct fixture {
 static void setup_pool(fixture *f, rsdk_test_server *srv, int proto) {
     rs_recorder_init(&f->rec, RSDK_EVENT_MASK(RSDK_EVENT_POOL_RELEASE));
     rsdk_pool_opts o;
-    rs_pool_opts(srv, &o, true);
-    o.client.protocol = proto;
-    rsdk_test_no_retry(&o.client); /* a broken connection must show */
+    rsdk_client_opts o_client;
+    rs_pool_opts(srv, &o, &o_client, true);
+    o_client.protocol = proto;
+    rsdk_test_no_retry(&o_client); /* a broken connection must show */
     o.max_size = 1; /* one connection: reuse or replacement is visible */
     o.events = f->rec.bus;
     f->p = rs_pool_open(&o);

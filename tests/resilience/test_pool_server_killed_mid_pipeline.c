@@ -12,9 +12,10 @@ static bool is_conn_error(rsdk_status s) { return rsdk_err_class(s) == RSDK_CLAS
 
 static rsdk_pool *make_pool(rsdk_test_server *srv, bool use_unix) {
     rsdk_pool_opts o;
-    rs_pool_opts(srv, &o, use_unix);
-    o.client.connect_timeout_ms = 1000;
-    rsdk_test_no_retry(&o.client); /* failures must reach the callers */
+    rsdk_client_opts o_client;
+    rs_pool_opts(srv, &o, &o_client, use_unix);
+    o_client.connect_timeout_ms = 1000;
+    rsdk_test_no_retry(&o_client); /* failures must reach the callers */
     return rs_pool_open(&o);
 }
 

@@ -51,8 +51,11 @@ static rsdk_status increment(rsdk_client *c, uint32_t *attempts) {
 /* Opens a subscriber on a Unix socket and subscribes; NULL on failure. */
 static rsdk_pubsub *open_subscriber(const char *socket_path) {
     rsdk_pubsub_opts o;
+    rsdk_client_opts o_client;
     rsdk_pubsub_opts_init(&o);
-    o.client.unix_path = socket_path;          /* any rsdk_client_opts */
+    rsdk_client_opts_init(&o_client);
+    o.client = &o_client;
+    o_client.unix_path = socket_path;          /* any rsdk_client_opts */
     rsdk_pubsub *ps = NULL;
     rsdk_error err;
     if (rsdk_pubsub_new(&o, &ps, &err) != RSDK_OK) {

@@ -19,7 +19,8 @@ static void run(rsdk_test_server *srv, int protocol) {
     rsdk_client *admin = rsdk_test_client(srv, 3, true);
     CMD_STR(admin, "OK", "CONFIG", "RESETSTAT");
     rsdk_pubsub_opts o;
-    tp_pubsub_opts(srv, &o, protocol, true);
+    rsdk_client_opts o_client;
+    tp_pubsub_opts(srv, &o, &o_client, protocol, true);
     o.ping_interval_ms = 100;
     rsdk_pubsub *ps = tp_pubsub_open(&o);
     tp_sub(ps, 'c', "ka");
@@ -66,12 +67,13 @@ static void test_unanswered_ping_reconnects(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client *admin = rsdk_test_client(*state, 3, true);
     rsdk_pubsub_opts o;
-    tp_pubsub_opts(*state, &o, 2, true);
+    rsdk_client_opts o_client;
+    tp_pubsub_opts(*state, &o, &o_client, 2, true);
     o.ping_interval_ms = 50;
     o.reply_timeout_ms = 200;
-    o.reconnect_base_ms = 20;
-    o.reconnect_cap_ms = 100;
-    o.client.connect_timeout_ms = 3000; /* the handshake waits out the pause */
+    o.reconnect_backoff.base_ms = 20;
+    o.reconnect_backoff.cap_ms = 100;
+    o_client.connect_timeout_ms = 3000; /* the handshake waits out the pause */
     rsdk_pubsub *ps = tp_pubsub_open(&o);
     tp_sub(ps, 'c', "dead");
     CMD_STR(admin, "OK", "CLIENT", "PAUSE", "800", "ALL");

@@ -5,8 +5,11 @@
 
 static rsdk_pool *pool_new(rsdk_test_server *srv) {
     rsdk_pool_opts o;
+    rsdk_client_opts o_client;
     rsdk_pool_opts_init(&o);
-    rsdk_test_server_client_opts(srv, &o.client, true);
+    rsdk_client_opts_init(&o_client);
+    o.client = &o_client;
+    rsdk_test_server_client_opts(srv, &o_client, true);
     o.max_size = 1;
     rsdk_pool *p = NULL;
     rsdk_error err;

@@ -65,9 +65,10 @@ static void test_transaction_every_allocation(void **state) {
 
 static void pubsub_round(rsdk_test_server *srv, rsdk_client *pub, long n) {
     rsdk_pubsub_opts o;
-    tp_pubsub_opts(srv, &o, (n % 2) ? 2 : 3, true);
-    o.reconnect_base_ms = 1;
-    o.reconnect_cap_ms = 5;
+    rsdk_client_opts o_client;
+    tp_pubsub_opts(srv, &o, &o_client, (n % 2) ? 2 : 3, true);
+    o.reconnect_backoff.base_ms = 1;
+    o.reconnect_backoff.cap_ms = 5;
     arm(n / 2);
     rsdk_pubsub *ps = NULL;
     rsdk_status s = rsdk_pubsub_new(&o, &ps, NULL);

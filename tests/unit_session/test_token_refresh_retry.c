@@ -88,9 +88,9 @@ static int wait_terminal(tu_record *r, size_t max, size_t *n, int64_t timeout_ms
 
 static void tune_retry(rsdk_token_opts *o) {
     o->refresh_ratio = 0.5;
-    o->retry_backoff = RSDK_BACKOFF_EQUAL_JITTER;
-    o->retry_base_ms = 40;
-    o->retry_cap_ms = 1000;
+    o->retry_backoff.kind = RSDK_BACKOFF_EQUAL_JITTER;
+    o->retry_backoff.base_ms = 40;
+    o->retry_backoff.cap_ms = 1000;
 }
 
 static void failures_are_retried_with_backoff_then_succeed(void **st) {
@@ -143,9 +143,9 @@ static void failures_are_retried_with_backoff_then_succeed(void **st) {
 
 static void tune_expiry(rsdk_token_opts *o) {
     o->refresh_ratio = 0.5;
-    o->retry_backoff = RSDK_BACKOFF_EXPONENTIAL;
-    o->retry_base_ms = 40;
-    o->retry_cap_ms = 80;
+    o->retry_backoff.kind = RSDK_BACKOFF_EXPONENTIAL;
+    o->retry_backoff.base_ms = 40;
+    o->retry_backoff.cap_ms = 80;
 }
 
 static void an_expired_token_is_reported_once_as_terminal(void **st) {
@@ -208,9 +208,9 @@ static void an_expired_token_is_reported_once_as_terminal(void **st) {
 static void tune_give_up(rsdk_token_opts *o) {
     o->refresh_ratio = 0.002; /* 60 s token: refresh after 120 ms */
     o->max_retries = 2;
-    o->retry_backoff = RSDK_BACKOFF_CONSTANT;
-    o->retry_base_ms = 20;
-    o->retry_cap_ms = 20;
+    o->retry_backoff.kind = RSDK_BACKOFF_CONSTANT;
+    o->retry_backoff.base_ms = 20;
+    o->retry_backoff.cap_ms = 20;
 }
 
 static void giving_up_is_terminal_until_refresh_now(void **st) {
@@ -343,10 +343,10 @@ static void options_are_checked(void **st) {
         assert_int_equal(rsdk_token_manager_new(&b, &tm), RSDK_ERR_INVALID_ARG);
     }
     rsdk_token_opts b = o;
-    b.retry_cap_ms = b.retry_base_ms - 1;
+    b.retry_backoff.cap_ms = b.retry_backoff.base_ms - 1;
     assert_int_equal(rsdk_token_manager_new(&b, &tm), RSDK_ERR_INVALID_ARG);
     b = o;
-    b.retry_backoff = (rsdk_backoff_kind)42;
+    b.retry_backoff.kind = (rsdk_backoff_kind)42;
     assert_int_equal(rsdk_token_manager_new(&b, &tm), RSDK_ERR_INVALID_ARG);
     assert_int_equal(rsdk_token_manager_new(NULL, &tm), RSDK_ERR_INVALID_ARG);
     assert_ptr_equal(tm, (void *)0x1);

@@ -151,9 +151,8 @@ typedef struct rsdk_token_opts {
                                       * (when the lifetime is longer); default 10000 */
     int max_retries;                 /* failed fetches retried before giving up;
                                       * -1 (default) = keep retrying */
-    rsdk_backoff_kind retry_backoff; /* default RSDK_BACKOFF_EQUAL_JITTER */
-    uint32_t retry_base_ms;          /* default 100 */
-    uint32_t retry_cap_ms;           /* default 10000 */
+    rsdk_backoff_opts retry_backoff; /* between failed fetches; default
+                                      * {RSDK_BACKOFF_EQUAL_JITTER, 100, 10000} */
     rsdk_events *events;             /* borrowed, may be NULL: receives
                                       * TOKEN_REFRESHED / TOKEN_REFRESH_FAILED */
     uint64_t seed;                   /* backoff seed; 0 = rsdk_backoff_seed_auto() */
