@@ -328,7 +328,7 @@ void entra_expect_user(const rentra_opts *o, const char *user) {
     rsdk_error err;
     if (rsdk_credentials_provider_get(p, &c, &err) != RSDK_OK) fail_msg("get: %s", err.message);
     assert_string_equal(c.username, user);
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
     rsdk_credentials_provider_free(p);
 }
 

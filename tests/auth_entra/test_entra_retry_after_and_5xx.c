@@ -79,7 +79,7 @@ static void test_server_errors_are_retried_with_backoff(void **state) {
     rsdk_error err;
     assert_int_equal(rsdk_credentials_provider_get(p, &c, &err), RSDK_OK);
     assert_int_equal(c.generation, 2);
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
     rsdk_credentials_provider_free(p);
     entra_events_deinit(&ev);
 }

@@ -28,7 +28,8 @@ static void set_with_options(rsdk_client *c) {
 static void pipeline(rsdk_client *c) {
     int64_t hits = 0;
     rsdk_string name = {0};
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     rcore_incr_queue(p, "hits", NULL);
     rcore_get_queue(p, "user:1", NULL);
     rsdk_status s = rsdk_pipeline_exec(p);

@@ -19,7 +19,8 @@
 
 /* One complete reply parsed from `bytes` (caller frees). */
 static rsdk_reply *parse(const char *bytes) {
-    rsdk_reader *rd = rsdk_reader_new(NULL);
+    rsdk_reader *rd = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &rd), RSDK_OK);
     assert_non_null(rd);
     assert_int_equal(rsdk_reader_feed(rd, bytes, strlen(bytes)), RSDK_OK);
     rsdk_reply *r = NULL;

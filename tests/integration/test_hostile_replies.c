@@ -136,7 +136,8 @@ static void dripped_pipeline_and_transaction_hit_the_deadline(void **st) {
     assert_non_null(h);
     for (int txn = 0; txn < 2; txn++) {
         rsdk_client *c = open_to(h, DEADLINE_MS);
-        rsdk_pipeline *p = rsdk_pipeline_new(c);
+        rsdk_pipeline *p = NULL;
+        assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
         assert_non_null(p);
         if (txn) assert_int_equal(rsdk_pipeline_set_transaction(p, true), RSDK_OK);
         for (int i = 0; i < 10; i++) {

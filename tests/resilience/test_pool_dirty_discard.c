@@ -71,7 +71,8 @@ static void test_clean_and_transaction_reused(void **state) {
     /* A transaction that ran to EXEC leaves nothing behind. */
     c = take(&f);
     id = live_client_id(c);
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     assert_int_equal(rsdk_pipeline_set_transaction(p, true), RSDK_OK);
     const char *incr[] = {"INCR", "dd:n"};
     assert_int_equal(rsdk_pipeline_append_argv(p, 2, incr, NULL), RSDK_OK);

@@ -216,7 +216,8 @@ static void test_pipeline_retry_rules(void **state) {
     fixture f;
     open_fixture(&f, *state, true, 1000);
     CMD_DO(f.admin, "SET", "wr:p", "1");
-    rsdk_pipeline *p = rsdk_pipeline_new(f.c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(f.c, &p), RSDK_OK);
     const char *get[] = {"GET", "wr:p"};
     const char *incr[] = {"INCR", "wr:p"};
 

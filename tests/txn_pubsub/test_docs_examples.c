@@ -11,7 +11,8 @@
 
 /* Moves 10 from alice to bob atomically; *bob gets bob's new balance. */
 static rsdk_status transfer(rsdk_client *c, int64_t *bob) {
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     if (!p) return RSDK_ERR_NOMEM;
     rsdk_pipeline_set_transaction(p, true);    /* stays on for later execs */
     rcore_decrby_queue(p, "balance:alice", 10, NULL);
@@ -38,7 +39,8 @@ static rsdk_status add_one(rsdk_client *c, rsdk_pipeline *txn, uint32_t attempt,
 
 /* Increments "counter" with check-and-set, at most 5 tries. */
 static rsdk_status increment(rsdk_client *c, uint32_t *attempts) {
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     if (!p) return RSDK_ERR_NOMEM;
     const rsdk_str keys[] = {{"counter", 7}};
     rsdk_status s = rsdk_txn_watch_run(p, keys, 1, add_one, NULL, 5, attempts);

@@ -26,7 +26,7 @@ static void run(rsdk_test_server *srv, int protocol) {
     tp_sub(ps, 'c', "ka");
     tp_expect_none(ps, 650);
     rsdk_pubsub_stats st;
-    rsdk_pubsub_get_stats(ps, &st);
+    rsdk_pubsub_stats_get(ps, &st);
     assert_true(st.pings_sent >= 4);
     assert_true(st.pings_sent <= 7);
     /* Every PING but possibly the last was answered and consumed. */
@@ -36,13 +36,13 @@ static void run(rsdk_test_server *srv, int protocol) {
     assert_true(server_pings(admin) >= (long long)st.pings_sent - 1);
 
     /* Traffic counts as activity: no PING is needed while messages flow. */
-    rsdk_pubsub_get_stats(ps, &st);
+    rsdk_pubsub_stats_get(ps, &st);
     uint64_t before = st.pings_sent;
     for (int i = 0; i < 5; i++) {
         tp_publish(admin, false, "ka", "tick");
         tp_expect_msg(ps, 1000, RSDK_PUBSUB_MESSAGE, "ka", "tick", NULL);
     }
-    rsdk_pubsub_get_stats(ps, &st);
+    rsdk_pubsub_stats_get(ps, &st);
     assert_true(st.pings_sent <= before + 1);
 
     /* Unsubscribed from everything (RESP2 leaves pub/sub mode): PINGs are
@@ -50,7 +50,7 @@ static void run(rsdk_test_server *srv, int protocol) {
     assert_int_equal(rsdk_pubsub_unsubscribe(ps, NULL, 0), RSDK_OK);
     tp_expect_none(ps, 350);
     rsdk_pubsub_stats st2;
-    rsdk_pubsub_get_stats(ps, &st2);
+    rsdk_pubsub_stats_get(ps, &st2);
     assert_true(st2.pings_sent >= st.pings_sent + 2);
     assert_true(st2.pongs + 1 >= st2.pings_sent);
     rsdk_pubsub_free(ps);
@@ -82,11 +82,11 @@ static void test_unanswered_ping_reconnects(void **state) {
         rsdk_status s = rsdk_pubsub_next(ps, &m, 100);
         assert_int_not_equal(s, RSDK_OK);
         rsdk_pubsub_stats st;
-        rsdk_pubsub_get_stats(ps, &st);
+        rsdk_pubsub_stats_get(ps, &st);
         if (st.reconnects >= 1) break;
     }
     rsdk_pubsub_stats st;
-    rsdk_pubsub_get_stats(ps, &st);
+    rsdk_pubsub_stats_get(ps, &st);
     assert_true(st.reconnects >= 1);
     assert_int_equal(tp_publish(admin, false, "dead", "alive"), 1);
     tp_expect_msg(ps, 2000, RSDK_PUBSUB_MESSAGE, "dead", "alive", NULL);

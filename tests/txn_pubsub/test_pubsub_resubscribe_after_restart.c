@@ -71,7 +71,7 @@ static void run_restart(rsdk_test_server *srv, int protocol) {
     tp_expect_msg(ps, 2000, RSDK_PUBSUB_SMESSAGE, "r:shard", "after", NULL);
 
     rsdk_pubsub_stats st;
-    rsdk_pubsub_get_stats(ps, &st);
+    rsdk_pubsub_stats_get(ps, &st);
     assert_true(st.reconnects >= 1);
     pthread_mutex_lock(&s.mu);
     assert_true(s.disconnected >= 1);

@@ -23,9 +23,12 @@ static bool acceptable(rsdk_status s) {
 static void txn_round(rsdk_test_server *srv, long n) {
     rsdk_client *c = rsdk_test_client(srv, 3, true);
     arm(n);
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
-    rsdk_status s = RSDK_ERR_NOMEM;
-    if (p) {
+    rsdk_pipeline *p = NULL;
+    rsdk_status s = rsdk_pipeline_new(c, &p);
+    if (s != RSDK_OK) {
+        assert_int_equal(s, RSDK_ERR_NOMEM);
+        assert_null(p);
+    } else {
         rsdk_pipeline_set_transaction(p, true);
         const char *a[] = {"SET", "af:k", "1"};
         const char *b[] = {"INCR", "af:k"};

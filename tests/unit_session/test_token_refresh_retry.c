@@ -135,7 +135,7 @@ static void failures_are_retried_with_backoff_then_succeed(void **st) {
     rsdk_credentials c = {0};
     assert_int_equal(rsdk_credentials_provider_get(rsdk_token_manager_provider(tm), &c, NULL), RSDK_OK);
     assert_string_equal(c.password, "tok-5");
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
     rsdk_token_manager_free(tm);
 }
 
@@ -199,7 +199,7 @@ static void an_expired_token_is_reported_once_as_terminal(void **st) {
     s.fail_from = 0;
     assert_int_equal(rsdk_token_manager_start(tm, NULL), RSDK_OK);
     assert_int_equal(rsdk_credentials_provider_get(p, &c, NULL), RSDK_OK);
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
     rsdk_token_manager_free(tm);
 }
 
@@ -239,7 +239,7 @@ static void giving_up_is_terminal_until_refresh_now(void **st) {
     rsdk_credentials c = {0};
     assert_int_equal(rsdk_credentials_provider_get(rsdk_token_manager_provider(tm), &c, NULL), RSDK_OK);
     assert_string_equal(c.password, "tok-1");
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
 
     /* A manual refresh resumes. */
     atomic_store(&s.failing, 0);
@@ -421,7 +421,7 @@ static void a_give_up_hint_is_terminal_at_once(void **st) {
     /* The valid token is still served; refresh_now resumes. */
     rsdk_credentials c = {0};
     assert_int_equal(rsdk_credentials_provider_get(rsdk_token_manager_provider(tm), &c, NULL), RSDK_OK);
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
     atomic_store(&s.failing, 0);
     assert_int_equal(rsdk_token_manager_refresh_now(tm), RSDK_OK);
     assert_true(tu_recorder_wait(&rec, RSDK_EVENT_TOKEN_REFRESHED, 2, 5000));

@@ -30,7 +30,7 @@ extern "C" {
 
 /* One set of credentials. Start from a zeroed value ({0}); the strings are
  * owned by the value (rsdk allocator), NUL-terminated and may also hold NULs
- * (use the lengths). Release with rsdk_credentials_clear(). */
+ * (use the lengths). Release with rsdk_credentials_deinit(). */
 typedef struct rsdk_credentials {
     char *username;        /* NULL: AUTH with the password alone */
     size_t username_len;
@@ -48,7 +48,7 @@ RSDK_API rsdk_status rsdk_credentials_set(rsdk_credentials *c, rsdk_str username
                                           rsdk_str password, int64_t expires_at_ms);
 
 /* Wipes and frees the strings and zeroes `c`. Accepts NULL and a zeroed value. */
-RSDK_API void rsdk_credentials_clear(rsdk_credentials *c);
+RSDK_API void rsdk_credentials_deinit(rsdk_credentials *c);
 
 /* ---- providers ------------------------------------------------------------- */
 

@@ -105,7 +105,7 @@ RSDK_API rsdk_status rsdk_pool_release(rsdk_pool *p, rsdk_client *c);
  * with its backoff; the command itself is retried by the client under the
  * write guarantee (docs/retries.md). The connection is always released, on
  * every path. Thread-safe. */
-RSDK_API rsdk_status rsdk_pool_command_argv(rsdk_pool *p, int argc, const char *const *argv,
+RSDK_API rsdk_status rsdk_pool_command_argv(rsdk_pool *p, size_t argc, const char *const *argv,
                                             const size_t *argvlen, rsdk_reply **out,
                                             rsdk_error *err);
 

@@ -168,7 +168,7 @@ RSDK_API int rsdk_pubsub_protocol(const rsdk_pubsub *ps);
 RSDK_API int64_t rsdk_pubsub_id(const rsdk_pubsub *ps);
 
 /* Copies the counters into *out. */
-RSDK_API void rsdk_pubsub_get_stats(const rsdk_pubsub *ps, rsdk_pubsub_stats *out);
+RSDK_API void rsdk_pubsub_stats_get(const rsdk_pubsub *ps, rsdk_pubsub_stats *out);
 
 /* ---- client-side caching invalidations ---------------------------------- */
 

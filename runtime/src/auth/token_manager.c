@@ -106,7 +106,7 @@ static rsdk_status fetch_once(rsdk_token_manager *tm, rsdk_credentials *fresh, r
     if (st == RSDK_OK && tmp.expires_at_ms != 0 && tmp.expires_at_ms <= wall_ms())
         st = rsdk_error_set(&e, RSDK_ERR_CREDENTIALS, 0, "token fetch returned an expired token");
     if (st != RSDK_OK) {
-        rsdk_credentials_clear(&tmp);
+        rsdk_credentials_deinit(&tmp);
         if (e.code == RSDK_OK) rsdk_error_set(&e, st, 0, "token fetch failed: %s", rsdk_status_str(st));
         e.code = st;
         if (err) *err = e;
@@ -120,7 +120,7 @@ static rsdk_status fetch_once(rsdk_token_manager *tm, rsdk_credentials *fresh, r
  * provider generation must be bumped (every token after the first). */
 static bool install(rsdk_token_manager *tm, rsdk_credentials *fresh) {
     int64_t now = mono_ms();
-    rsdk_credentials_clear(&tm->current);
+    rsdk_credentials_deinit(&tm->current);
     tm->current = *fresh;
     memset(fresh, 0, sizeof *fresh);
     if (tm->current.expires_at_ms == 0) {
@@ -181,7 +181,7 @@ static void refresh(rsdk_token_manager *tm) {
     int64_t hint = st != RSDK_OK && tm->o.retry_hint ? tm->o.retry_hint(st, tm->o.fetch_ud) : 0;
     pthread_mutex_lock(&tm->mu);
     if (tm->stop) {
-        rsdk_credentials_clear(&fresh);
+        rsdk_credentials_deinit(&fresh);
         return;
     }
     if (st == RSDK_OK) {
@@ -373,7 +373,7 @@ void rsdk_token_manager_free(rsdk_token_manager *tm) {
     if (!tm) return;
     rsdk_token_manager_stop(tm);
     rsdk__credentials_provider_destroy(tm->provider);
-    rsdk_credentials_clear(&tm->current);
+    rsdk_credentials_deinit(&tm->current);
     pthread_cond_destroy(&tm->cv);
     pthread_mutex_destroy(&tm->mu);
     rsdk__wipe(tm, sizeof *tm);

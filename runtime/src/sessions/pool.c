@@ -155,7 +155,7 @@ rsdk_status rsdk_pool_new(const rsdk_pool_opts *o, rsdk_pool **out, rsdk_error *
     rsdk_client_opts defaults;
     rsdk_client_opts_init(&defaults);
     const rsdk_client_opts *co = o->client ? o->client : &defaults;
-    if (rsdk__client_opts_copy(&p->copts, &p->retry, co)) {
+    if (rsdk__client_opts_copy(&p->copts, &p->retry, &p->tls, co)) {
         pthread_mutex_destroy(&p->mu);
         pthread_cond_destroy(&p->cv);
         rsdk__free(p);
@@ -211,7 +211,7 @@ void rsdk_pool_free(rsdk_pool *p) {
         rsdk__free(all);
         all = next;
     }
-    rsdk__client_opts_free(&p->copts);
+    rsdk__client_opts_free(&p->copts, &p->tls);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cv);
     rsdk__free(p);

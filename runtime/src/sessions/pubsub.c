@@ -106,7 +106,7 @@ size_t rsdk_pubsub_count(const rsdk_pubsub *ps, rsdk_pubsub_kind kind) {
     return ps->sets[kind - RSDK_PUBSUB_MESSAGE].count;
 }
 
-void rsdk_pubsub_get_stats(const rsdk_pubsub *ps, rsdk_pubsub_stats *out) {
+void rsdk_pubsub_stats_get(const rsdk_pubsub *ps, rsdk_pubsub_stats *out) {
     if (ps && out) *out = ps->stats;
 }
 
