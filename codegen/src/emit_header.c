@@ -133,7 +133,8 @@ static void emit_command(sb *b, const module *m, const command *c) {
     sb_printf(b, " * Group %s, since %s.", c->group, c->since);
     if (c->deprecated_since) sb_printf(b, " Deprecated since %s.", c->deprecated_since);
     else if (c->flags & RSDK_CMD(DEPRECATED)) sb_put(b, " Deprecated.");
-    sb_printf(b, " Result: %s%s.\n", result_text(c->result),
+    sb_printf(b, " Result: %s%s.\n",
+              c->glue_type ? gen_printf("%s (%s)", c->glue_type, gen_glue_header(m)) : result_text(c->result),
               c->shapes.root || c->pairs.root ? ", RESP2 replies brought to the RESP3 form" : "");
     if (c->pairs.root)
         sb_printf(b, " * With %s: an array of [a, b] pairs on both protocols.\n", gen_pairs_path(c));
@@ -209,6 +210,9 @@ bool gen_emit_header(const module *m, sb *b) {
               "RSDK_API extern const size_t %scommands_count;\n\n",
               m->header_path, m->name, m->spec_label, m->prefix, m->prefix, m->prefix, m->prefix, U,
               g, g, U, U, U, U, m->prefix, m->prefix);
+    if (gen_module_has_glue(m))
+        sb_printf(b, "/* The module's own result types (TS samples, ...) and their readers. */\n"
+                     "#include \"%s\"\n\n", gen_glue_header(m));
     for (size_t i = 0; i < m->ncmds; i++)
         if (gen_is_generated(&m->cmds[i])) emit_command(b, m, &m->cmds[i]);
     sb_printf(b, "#ifdef __cplusplus\n}\n#endif\n#endif\n");

@@ -54,6 +54,10 @@ bool gen_load(module *m, char **files, size_t nfiles) {
         }
     }
     if (m->ncmds > 1) qsort(m->cmds, m->ncmds, sizeof(command), by_name);
+    /* Room for one completed copy per command (validate.c). */
+    json_t **roots = gen_alloc(sizeof(json_t *) * (m->nroots + m->ncmds + 1));
+    if (m->nroots) memcpy(roots, m->roots, sizeof(json_t *) * m->nroots);
+    m->roots = roots;
     for (size_t i = 1; i < m->ncmds; i++)
         if (strcmp(m->cmds[i].name, m->cmds[i - 1].name) == 0)
             gen_error(m->cmds[i].file, &m->cmds[i], NULL, "defined twice (also in %s)",

@@ -187,6 +187,14 @@ static void model_args(module *m, command *c, arg *args, size_t n, const char *t
 
 bool gen_is_generated(const command *c) { return c->skip == NULL && !c->is_container; }
 
+bool gen_module_has_glue(const module *m) {
+    for (size_t i = 0; i < m->ncmds; i++)
+        if (gen_is_generated(&m->cmds[i]) && m->cmds[i].glue_type) return true;
+    return false;
+}
+
+const char *gen_glue_header(const module *m) { return gen_printf("rsdk/%s_types.h", m->name); }
+
 static const char *function_name(const module *m, const command *c) {
     json_t *ext = json_object_get(c->j, "rsdk");
     const char *nm = json_string_value(json_object_get(ext, "name"));
@@ -272,6 +280,9 @@ static const result_info RESULTS[] = {
      "`rsdk_pending` (a summary with consumers, or pending entries; `rsdk_pending_consumer_at`, "
      "`rsdk_pending_entry_at`)",
      "RSDK_RESULT_PENDING", true, true},
+    /* rsdk glue: a type of the module's own; its reader and _deinit are
+     * hand-written in the module (named after the type) */
+    {"module", NULL, "a type of the module's own", "RSDK_RESULT_MODULE", false, true},
 };
 
 const result_info *gen_result_info(rsdk_result_kind k) {
@@ -281,6 +292,7 @@ const result_info *gen_result_info(rsdk_result_kind k) {
 
 bool gen_result_named(const char *name, rsdk_result_kind *out) {
     for (size_t i = 1; i < sizeof RESULTS / sizeof RESULTS[0]; i++)
+        if ((rsdk_result_kind)i != RSDK_RESULT_MODULE) /* by rsdk glue only */
         if (strcmp(RESULTS[i].kind, name) == 0) {
             *out = (rsdk_result_kind)i;
             return true;
@@ -291,7 +303,7 @@ bool gen_result_named(const char *name, rsdk_result_kind *out) {
 const char *gen_result_names(void) {
     sb b = {0};
     for (size_t i = 1; i < sizeof RESULTS / sizeof RESULTS[0]; i++)
-        sb_printf(&b, "%s%s", i > 1 ? ", " : "", RESULTS[i].kind);
+        if ((rsdk_result_kind)i != RSDK_RESULT_MODULE) sb_printf(&b, "%s%s", i > 1 ? ", " : "", RESULTS[i].kind);
     char *r = gen_strdup(b.data);
     sb_free(&b);
     return r;

@@ -7,6 +7,11 @@
 
 #include "rsdkgen.h"
 
+/* Facts module specs leave out, which the "rsdk" object may supply
+ * (spec/SCHEMA.md: "Completing module specs"). */
+#define COMPLETION_KEYS "arity", "key_specs", "reply_schema", "command_flags", "acl_categories"
+static const char *const COMPLETIONS[] = {COMPLETION_KEYS, NULL};
+
 static const char *const CMD_KEYS[] = {
     "group", "since", "arity", "complexity", "container", "command_flags", "acl_categories",
     "key_specs", "arguments", "reply_schema", "command_tips", "doc_flags", "deprecated_since",
@@ -18,9 +23,10 @@ static const char *const ARG_KEYS[] = {
     "name", "type", "token", "optional", "multiple", "multiple_token", "key_spec_index", "since",
     "deprecated_since", "display", "arguments", "rsdk", "summary", "description", NULL};
 
-static const char *const RSDK_CMD_KEYS[] = {"skip", "reply", "name", "pairs_option", "simple_string", NULL};
+static const char *const RSDK_CMD_KEYS[] = {"skip", "reply", "name", "pairs_option", "simple_string",
+                                            "glue", COMPLETION_KEYS, NULL};
 static const char *const RSDK_ARG_KEYS[] = {"name", "type_name", "c_type", "count_of",
-                                            "same_count_as", NULL};
+                                            "same_count_as", "finite", "not_nan", NULL};
 
 static bool in_list(const char *const *list, const char *s) {
     for (size_t i = 0; list[i]; i++)
@@ -104,6 +110,10 @@ static void load_arg_ext(vctx *v, arg *a, json_t *ext) {
     a->ext_type_name = opt_string(v, a, ext, "type_name");
     a->ext_count_of = opt_string(v, a, ext, "count_of");
     a->ext_same_count_as = opt_string(v, a, ext, "same_count_as");
+    a->finite = opt_bool(v, a, ext, "finite");
+    a->not_nan = opt_bool(v, a, ext, "not_nan");
+    if ((a->finite || a->not_nan) && a->type != RSDK_ARG_DOUBLE)
+        gen_error(v->c->file, v->c, a, "rsdk finite / not_nan need a double argument");
     const char *ct = opt_string(v, a, ext, "c_type");
     if (a->ext_name && !is_c_ident(a->ext_name))
         gen_error(v->c->file, v->c, a, "rsdk name \"%s\" is not a lower-case C identifier", a->ext_name);
@@ -358,6 +368,31 @@ static void check_key_spec(vctx *v, size_t i, json_t *ks) {
     }
 }
 
+/* A module spec completed in its "rsdk" object (arity, key specs, reply
+ * schema, flags the upstream file lacks): the descriptor the later passes
+ * read is a copy with those facts in their upstream places. A fact the
+ * upstream spec states already may not be restated. */
+static json_t *completed(vctx *v, json_t *d) {
+    json_t *ext = json_object_get(d, "rsdk");
+    if (!json_is_object(ext)) return d;
+    json_t *copy = NULL;
+    for (size_t i = 0; COMPLETIONS[i]; i++) {
+        json_t *x = json_object_get(ext, COMPLETIONS[i]);
+        if (x == NULL) continue;
+        if (json_object_get(d, COMPLETIONS[i]) != NULL) {
+            gen_error(v->c->file, v->c, NULL, "rsdk %s: the upstream spec states it already", COMPLETIONS[i]);
+            continue;
+        }
+        if (copy == NULL) copy = json_copy(d);
+        if (copy == NULL) return d;
+        json_object_set(copy, COMPLETIONS[i], x);
+    }
+    if (copy == NULL) return d;
+    /* kept alive with the loaded documents */
+    v->m->roots[v->m->nroots++] = copy;
+    return copy;
+}
+
 static void check_command(module *m, command *c) {
     vctx v = {m, c, 0};
     json_t *d = c->j;
@@ -365,6 +400,7 @@ static void check_command(module *m, command *c) {
         gen_error(c->file, c, NULL, "the descriptor must be an object");
         return;
     }
+    d = c->j = completed(&v, d);
     check_unknown_keys(&v, NULL, d, CMD_KEYS, "");
     c->group = opt_string(&v, NULL, d, "group");
     c->since = opt_string(&v, NULL, d, "since");
@@ -413,6 +449,11 @@ static void check_command(module *m, command *c) {
             json_t *ss = json_object_get(ext, "simple_string");
             if (ss != NULL && !json_is_boolean(ss))
                 gen_error(c->file, c, NULL, "rsdk simple_string must be true or false");
+            const char *glue = opt_string(&v, NULL, ext, "glue");
+            if (glue != NULL && !is_c_ident(glue))
+                gen_error(c->file, c, NULL, "rsdk glue \"%s\" is not a lower-case C identifier", glue);
+            else if (glue != NULL && rk != NULL)
+                gen_error(c->file, c, NULL, "rsdk glue and rsdk reply both name the result");
             const char *nm = opt_string(&v, NULL, ext, "name");
             if (nm != NULL && !is_c_ident(nm))
                 gen_error(c->file, c, NULL, "rsdk name \"%s\" is not a lower-case C identifier", nm);
