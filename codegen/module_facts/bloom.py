@@ -119,8 +119,8 @@ REPLY_SCHEMAS = {
 # Results read by hand-written glue (modules/bloom/src, rbloom_<glue>).
 GLUE = {
     "BF.SCANDUMP": "chunk", "CF.SCANDUMP": "chunk",
-    "BF.INFO": "bf_info", "CF.INFO": "cf_info", "CMS.INFO": "cms_info",
-    "TOPK.INFO": "topk_info", "TDIGEST.INFO": "tdigest_info", "TOPK.LIST": "topk_list",
+    "BF.INFO": "bf_summary", "CF.INFO": "cf_summary", "CMS.INFO": "cms_summary",
+    "TOPK.INFO": "topk_summary", "TDIGEST.INFO": "tdigest_summary", "TOPK.LIST": "topk_items",
 }
 REPLY = {}
 SKIP = {}

@@ -241,6 +241,16 @@ bool gen_model(module *m) {
         claim(&m->cmds[0], gen_printf("%scommands_count", m->prefix));
     }
     check_idents();
+    /* A module type (rsdk glue) may not take a generated function's name
+     * (TS.INFO's rts_info). */
+    for (size_t i = 0; i < m->ncmds; i++) {
+        const command *g = &m->cmds[i];
+        if (!gen_is_generated(g) || g->glue_type == NULL) continue;
+        for (size_t j = 0; j < m->ncmds; j++)
+            if (gen_is_generated(&m->cmds[j]) && strcmp(m->cmds[j].fname, g->glue_type) == 0)
+                gen_error(g->file, g, NULL, "rsdk glue type %s is the name of %s's function", g->glue_type,
+                          m->cmds[j].name);
+    }
     return gen_error_count() == 0;
 }
 
