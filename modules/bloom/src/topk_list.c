@@ -2,7 +2,7 @@
  * both protocols). */
 #include <string.h>
 
-#include "runtime/src/alloc.h"
+#include "alloc.h"
 #include "rsdk/bloom_types.h"
 #include "rsdk/gen.h"
 

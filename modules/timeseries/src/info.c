@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "runtime/src/alloc.h"
+#include "alloc.h"
 #include "rsdk/gen.h"
 #include "rsdk/timeseries_types.h"
 

@@ -3,7 +3,7 @@
  * same. */
 #include <string.h>
 
-#include "runtime/src/alloc.h"
+#include "alloc.h"
 #include "rsdk/gen.h"
 #include "samples.h"
 

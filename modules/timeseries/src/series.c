@@ -5,7 +5,7 @@
  * allocation. */
 #include <string.h>
 
-#include "runtime/src/alloc.h"
+#include "alloc.h"
 #include "rsdk/gen.h"
 #include "samples.h"
 
