@@ -2,7 +2,7 @@
  * both protocols). */
 #include <string.h>
 
-#include "alloc.h"
+#include "runtime/src/base/alloc.h"
 #include "rsdk/bloom_types.h"
 #include "rsdk/gen.h"
 

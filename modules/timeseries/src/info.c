@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "runtime/src/base/alloc.h"
 #include "rsdk/gen.h"
 #include "rsdk/timeseries_types.h"
 

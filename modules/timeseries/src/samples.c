@@ -3,7 +3,7 @@
  * same. */
 #include <string.h>
 
-#include "alloc.h"
+#include "runtime/src/base/alloc.h"
 #include "rsdk/gen.h"
 #include "samples.h"
 

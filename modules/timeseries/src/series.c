@@ -5,7 +5,7 @@
  * allocation. */
 #include <string.h>
 
-#include "alloc.h"
+#include "runtime/src/base/alloc.h"
 #include "rsdk/gen.h"
 #include "samples.h"
 
