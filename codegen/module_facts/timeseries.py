@@ -34,9 +34,10 @@ def filter_is_a_list(args):
     # label!=value, ...), which C cannot tell apart: one list of strings.
     for i, a in enumerate(args):
         if a["name"] == "filterExpr":
-            args[i] = {"name": "filter", "type": "string", "token": "FILTER", "multiple": True}
-            if a.get("optional"):
-                args[i]["optional"] = True
+            args[i] = {"name": "filter", "type": "string", "multiple": True}
+            for k in ("token", "optional"):
+                if k in a:
+                    args[i][k] = a[k]
 
 
 def aggregation_typed(args):
