@@ -9,6 +9,16 @@
 /* Fails unless `call` is RSDK_OK (needs a client `c` in scope). */
 #define OK(call) live_ok(c, (call), #call)
 
+/* Expects RSDK_ERR_INVALID_ARG from `call` with exactly the message `want`
+ * in the client's error, and counts it in a local `size_t bad`. */
+#define BAD(call, want)                                                                   \
+    do {                                                                                  \
+        rsdk_status s_ = (call);                                                          \
+        if (s_ != RSDK_ERR_INVALID_ARG) fail_msg("%s: %s", #call, rsdk_status_name(s_)); \
+        assert_string_equal(rsdk_client_error(c)->message, want);                        \
+        bad++;                                                                            \
+    } while (0)
+
 typedef void (*ml_body)(rsdk_client *c, int proto);
 
 /* Runs `body` on RESP2 (TCP), then RESP3 (Unix socket), each time after

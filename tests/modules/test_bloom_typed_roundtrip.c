@@ -234,14 +234,6 @@ static void tdigest(rsdk_client *c, int proto) {
     rbloom_tdigest_summary_deinit(&ti);
 }
 
-#define BAD(call, want)                                                                        \
-    do {                                                                                       \
-        rsdk_status s_ = (call);                                                               \
-        if (s_ != RSDK_ERR_INVALID_ARG) fail_msg("%s: %s", #call, rsdk_status_name(s_));      \
-        assert_string_equal(rsdk_client_error(c)->message, want);                             \
-        bad++;                                                                                 \
-    } while (0)
-
 static void bad_arguments_send_nothing(rsdk_client *c, int proto) {
     rsdk_client *observer = rsdk_test_client(ml_server(), proto, false);
     OK(rbloom_tdigest_create(c, "td", NULL));

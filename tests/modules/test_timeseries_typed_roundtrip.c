@@ -181,14 +181,6 @@ static void pipelined(rsdk_client *c, int proto) {
     rsdk_pipeline_free(p);
 }
 
-#define BAD(call, want)                                                                        \
-    do {                                                                                       \
-        rsdk_status s_ = (call);                                                               \
-        if (s_ != RSDK_ERR_INVALID_ARG) fail_msg("%s: %s", #call, rsdk_status_name(s_));      \
-        assert_string_equal(rsdk_client_error(c)->message, want);                             \
-        bad++;                                                                                 \
-    } while (0)
-
 /* Non-finite values, empty lists the command needs, a choice left unset:
  * RSDK_ERR_INVALID_ARG naming the argument, and the server sees nothing. */
 static void bad_arguments_send_nothing(rsdk_client *c, int proto) {

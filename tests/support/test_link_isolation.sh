@@ -1,9 +1,9 @@
 #!/bin/sh
-# A program depending on one module carries none of the other modules'
+# A program depending on one module (//modules/core, //modules/timeseries, ...) carries none of the other modules'
 # symbols (rcore_, rjson_, rsearch_, rts_, rbloom_, rvset_, all but its own)
 # and none of Jansson's (json_): modules are separate libraries, picked at
 # build time.
-# usage: test_module_link_isolation.sh PROGRAM OWN_PREFIX SYMBOL_IT_MUST_HAVE
+# usage: test_link_isolation.sh PROGRAM OWN_PREFIX SYMBOL_IT_MUST_HAVE
 set -u
 prog=$1 own=$2 want=$3
 if ! command -v nm >/dev/null 2>&1; then
