@@ -80,7 +80,7 @@ RSDK_API void rts_series_deinit(rts_series *v);
 typedef struct rts_rule {
     rsdk_str dest_key;
     int64_t bucket_duration;
-    rsdk_str aggregator;  /* "avg", ... as the server names it */
+    rsdk_str aggregator;  /* as the server names it: "AVG", ... */
     int64_t align;        /* alignTimestamp */
 } rts_rule;
 
