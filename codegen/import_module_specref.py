@@ -110,11 +110,16 @@ def key_specs(args, flags):
     """Key positions of the top-level key arguments that sit at a fixed
     position: single keys (index, range 0), a key list counted by the
     integer before it (keynum), keys inside a multiple block (range to the
-    end, stepping over the block)."""
+    end, stepping over the block). Each key argument gets the index of its
+    spec (rsdk key_spec_index)."""
     specs, pos = [], 1
     for i, a in enumerate(args):
         if a.get("optional"):
             break
+        if a["type"] == "key":
+            ext(a)["key_spec_index"] = len(specs)
+        elif a["type"] == "block" and a.get("multiple") and a["arguments"][0]["type"] == "key":
+            ext(a["arguments"][0])["key_spec_index"] = len(specs)
         if a["type"] == "key" and not a.get("multiple"):
             specs.append({"flags": flags, "begin_search": {"index": {"pos": pos}},
                           "find_keys": {"range": {"lastkey": 0, "step": 1, "limit": 0}}})

@@ -7,11 +7,6 @@
 
 #include "rsdkgen.h"
 
-/* Facts module specs leave out, which the "rsdk" object may supply
- * (spec/SCHEMA.md: "Completing module specs"). */
-#define COMPLETION_KEYS "arity", "key_specs", "reply_schema", "command_flags", "acl_categories"
-static const char *const COMPLETIONS[] = {COMPLETION_KEYS, NULL};
-
 static const char *const CMD_KEYS[] = {
     "group", "since", "arity", "complexity", "container", "command_flags", "acl_categories",
     "key_specs", "arguments", "reply_schema", "command_tips", "doc_flags", "deprecated_since",
@@ -23,10 +18,14 @@ static const char *const ARG_KEYS[] = {
     "name", "type", "token", "optional", "multiple", "multiple_token", "key_spec_index", "since",
     "deprecated_since", "display", "arguments", "rsdk", "summary", "description", NULL};
 
-static const char *const RSDK_CMD_KEYS[] = {"skip", "reply", "name", "pairs_option", "simple_string",
-                                            "glue", COMPLETION_KEYS, NULL};
+/* "arity", "key_specs", "reply_schema" and "command_flags" complete a spec
+ * that lacks them (module specs); "key_spec_index" likewise on an argument. */
+static const char *const RSDK_CMD_KEYS[] = {"skip",  "reply",     "name",         "pairs_option",
+                                            "simple_string", "arity", "key_specs", "reply_schema",
+                                            "command_flags", "glue", NULL};
 static const char *const RSDK_ARG_KEYS[] = {"name", "type_name", "c_type", "count_of",
-                                            "same_count_as", "finite", "not_nan", NULL};
+                                            "same_count_as", "key_spec_index", "finite", "not_nan",
+                                            NULL};
 
 static bool in_list(const char *const *list, const char *s) {
     for (size_t i = 0; list[i]; i++)
@@ -137,6 +136,19 @@ static void load_arg_ext(vctx *v, arg *a, json_t *ext) {
     }
 }
 
+/* key_spec_index (upstream, or `rsdk` completing a module spec). */
+static void set_key_spec_index(vctx *v, arg *a, json_t *ksi, const char *type, const char *where) {
+    if (!json_is_integer(ksi) || json_integer_value(ksi) < 0)
+        gen_error(v->c->file, v->c, a, "%skey_spec_index must be a non-negative integer", where);
+    else if (a->type != RSDK_ARG_KEY && a->type != RSDK_ARG_PATTERN && a->type != RSDK_ARG_STRING)
+        gen_error(v->c->file, v->c, a, "%skey_spec_index on a %s argument", where, type);
+    else if ((size_t)json_integer_value(ksi) >= v->nkey_specs)
+        gen_error(v->c->file, v->c, a, "%skey_spec_index %lld is out of range (%zu key specs)", where,
+                  (long long)json_integer_value(ksi), v->nkey_specs);
+    else
+        a->key_spec_index = (int)json_integer_value(ksi);
+}
+
 static void load_arg(vctx *v, arg *parent, json_t *o, arg *a, size_t index) {
     a->parent = parent;
     a->key_spec_index = -1;
@@ -197,18 +209,15 @@ static void load_arg(vctx *v, arg *parent, json_t *o, arg *a, size_t index) {
         gen_error(v->c->file, v->c, a, "multiple_token without multiple");
     if (a->multiple_token && a->token == NULL)
         gen_error(v->c->file, v->c, a, "multiple_token without a token");
+    json_t *ext = json_object_get(o, "rsdk");
     json_t *ksi = json_object_get(o, "key_spec_index");
-    if (ksi != NULL) {
-        if (!json_is_integer(ksi) || json_integer_value(ksi) < 0)
-            gen_error(v->c->file, v->c, a, "key_spec_index must be a non-negative integer");
-        else if (a->type != RSDK_ARG_KEY && a->type != RSDK_ARG_PATTERN && a->type != RSDK_ARG_STRING)
-            gen_error(v->c->file, v->c, a, "key_spec_index on a %s argument", type);
-        else if ((size_t)json_integer_value(ksi) >= v->nkey_specs)
-            gen_error(v->c->file, v->c, a, "key_spec_index %lld is out of range (%zu key specs)",
-                      (long long)json_integer_value(ksi), v->nkey_specs);
-        else
-            a->key_spec_index = (int)json_integer_value(ksi);
-    }
+    json_t *ext_ksi = json_is_object(ext) ? json_object_get(ext, "key_spec_index") : NULL;
+    if (ksi != NULL && ext_ksi != NULL)
+        gen_error(v->c->file, v->c, a, "rsdk key_spec_index repeats the spec's key_spec_index");
+    else if (ksi != NULL)
+        set_key_spec_index(v, a, ksi, type, "");
+    else if (ext_ksi != NULL)
+        set_key_spec_index(v, a, ext_ksi, type, "rsdk ");
     json_t *kids = json_object_get(o, "arguments");
     bool container = a->type == RSDK_ARG_ONEOF || a->type == RSDK_ARG_BLOCK;
     if (container) {
@@ -218,7 +227,6 @@ static void load_arg(vctx *v, arg *parent, json_t *o, arg *a, size_t index) {
     } else if (kids != NULL) {
         gen_error(v->c->file, v->c, a, "a %s argument cannot have arguments", type);
     }
-    json_t *ext = json_object_get(o, "rsdk");
     if (ext != NULL) load_arg_ext(v, a, ext);
 }
 
@@ -368,39 +376,81 @@ static void check_key_spec(vctx *v, size_t i, json_t *ks) {
     }
 }
 
-/* A module spec completed in its "rsdk" object (arity, key specs, reply
- * schema, flags the upstream file lacks): the descriptor the later passes
- * read is a copy with those facts in their upstream places. A fact the
- * upstream spec states already may not be restated. */
-static json_t *completed(vctx *v, json_t *d) {
-    json_t *ext = json_object_get(d, "rsdk");
-    if (!json_is_object(ext)) return d;
-    json_t *copy = NULL;
-    for (size_t i = 0; COMPLETIONS[i]; i++) {
-        json_t *x = json_object_get(ext, COMPLETIONS[i]);
-        if (x == NULL) continue;
-        if (json_object_get(d, COMPLETIONS[i]) != NULL) {
-            gen_error(v->c->file, v->c, NULL, "rsdk %s: the upstream spec states it already", COMPLETIONS[i]);
-            continue;
+/* A command-level fact from the spec, or from "rsdk" where the spec lacks it
+ * (module specs); both at once is an error, since the extension only
+ * completes. */
+static json_t *completed(vctx *v, json_t *d, json_t *ext, const char *k) {
+    json_t *up = json_object_get(d, k);
+    json_t *own = json_is_object(ext) ? json_object_get(ext, k) : NULL;
+    if (up != NULL && own != NULL)
+        gen_error(v->c->file, v->c, NULL, "rsdk %s repeats the spec's %s (the extension only completes)",
+                  k, k);
+    return up != NULL ? up : own;
+}
+
+/* Words the required arguments make at the least (tokens included). */
+static int min_words(const arg *a) {
+    int t = a->token != NULL && a->type != RSDK_ARG_PURE_TOKEN ? 1 : 0;
+    if (a->type == RSDK_ARG_PURE_TOKEN) return 1;
+    if (a->type == RSDK_ARG_ONEOF) {
+        int best = -1;
+        for (size_t i = 0; i < a->nchildren; i++) {
+            int w = min_words(&a->children[i]);
+            if (best < 0 || w < best) best = w;
         }
-        if (copy == NULL) copy = json_copy(d);
-        if (copy == NULL) return d;
-        json_object_set(copy, COMPLETIONS[i], x);
+        return t + (best < 0 ? 0 : best);
     }
-    if (copy == NULL) return d;
-    /* kept alive with the loaded documents */
-    v->m->roots[v->m->nroots++] = copy;
-    return copy;
+    if (a->type == RSDK_ARG_BLOCK) {
+        for (size_t i = 0; i < a->nchildren; i++)
+            if (!a->children[i].optional) t += min_words(&a->children[i]);
+        return t;
+    }
+    return t + 1;
+}
+
+static void key_positions(const command *c, const arg *args, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        if (args[i].type == RSDK_ARG_KEY && args[i].key_spec_index < 0)
+            gen_error(c->file, c, &args[i],
+                      "key argument without a key position (key_spec_index, or \"rsdk\": "
+                      "{\"key_spec_index\": N} in a module spec)");
+        key_positions(c, args[i].children, args[i].nchildren);
+    }
+}
+
+/* A generated command's spec must be complete: its arity agrees with the
+ * arguments it lists, and a module spec (which upstream leaves short)
+ * states its arity, where its keys are and what it replies. */
+static void check_complete(command *c, json_t *ext) {
+    if (c->arity != 0) {
+        int words = c->container ? 2 : 1;
+        for (size_t i = 0; i < c->nargs; i++)
+            if (!c->args[i].optional) words += min_words(&c->args[i]);
+        if (c->arity > 0 && words > c->arity)
+            gen_error(c->file, c, NULL, "arity %d, but the required arguments make %d words", c->arity,
+                      words);
+        else if (c->arity < 0 && words < -c->arity)
+            gen_error(c->file, c, NULL, "arity %d asks for at least %d words, the required arguments make %d",
+                      c->arity, -c->arity, words);
+    }
+    if (!c->module_layout) return;
+    if (c->arity == 0)
+        gen_error(c->file, c, NULL, "no arity (a module spec states it: \"rsdk\": {\"arity\": N})");
+    key_positions(c, c->args, c->nargs);
+    if (c->reply_schema == NULL && !(json_is_object(ext) && json_object_get(ext, "reply")))
+        gen_error(c->file, c, NULL,
+                  "no reply_schema (a module spec states its reply: \"rsdk\": {\"reply_schema\": "
+                  "{...}} or {\"reply\": kind})");
 }
 
 static void check_command(module *m, command *c) {
     vctx v = {m, c, 0};
+    int errors_before = gen_error_count();
     json_t *d = c->j;
     if (!json_is_object(d)) {
         gen_error(c->file, c, NULL, "the descriptor must be an object");
         return;
     }
-    d = c->j = completed(&v, d);
     check_unknown_keys(&v, NULL, d, CMD_KEYS, "");
     c->group = opt_string(&v, NULL, d, "group");
     c->since = opt_string(&v, NULL, d, "since");
@@ -411,26 +461,30 @@ static void check_command(module *m, command *c) {
     else if (!is_version(c->since)) gen_error(c->file, c, NULL, "since \"%s\" is not a version like 1.2.3", c->since);
     if (c->deprecated_since && !is_version(c->deprecated_since))
         gen_error(c->file, c, NULL, "deprecated_since \"%s\" is not a version", c->deprecated_since);
-    json_t *ar = json_object_get(d, "arity");
+    json_t *ext = json_object_get(d, "rsdk");
+    json_t *ar = completed(&v, d, ext, "arity");
     if (ar != NULL && (!json_is_integer(ar) || json_integer_value(ar) == 0 ||
                        json_integer_value(ar) > 1000 || json_integer_value(ar) < -1000))
         gen_error(c->file, c, NULL, "arity must be a non-zero integer");
     else if (ar != NULL)
         c->arity = (int)json_integer_value(ar);
     if (opt_string(&v, NULL, d, "get_keys_function")) c->flags |= RSDK_CMD(GETKEYS_FUNCTION);
-    string_list(&v, d, "command_flags", each_flag);
+    /* module specs: the flags their server reports, in the extension */
+    (void)completed(&v, d, ext, "command_flags"); /* reports both at once */
+    string_list(&v, json_object_get(d, "command_flags") ? d : ext, "command_flags", each_flag);
     string_list(&v, d, "doc_flags", each_doc_flag);
     string_list(&v, d, "acl_categories", NULL);
     string_list(&v, d, "command_tips", NULL);
-    json_t *ks = json_object_get(d, "key_specs");
+    json_t *ks = completed(&v, d, ext, "key_specs");
     if (ks != NULL && !json_is_array(ks)) gen_error(c->file, c, NULL, "\"key_specs\" must be an array");
     if (json_is_array(ks)) {
+        c->key_specs = ks;
         v.nkey_specs = json_array_size(ks);
         for (size_t i = 0; i < v.nkey_specs; i++) check_key_spec(&v, i, json_array_get(ks, i));
     }
-    json_t *rs = json_object_get(d, "reply_schema");
+    json_t *rs = completed(&v, d, ext, "reply_schema");
     if (rs != NULL && !json_is_object(rs)) gen_error(c->file, c, NULL, "\"reply_schema\" must be an object");
-    json_t *ext = json_object_get(d, "rsdk");
+    else c->reply_schema = rs;
     if (ext != NULL) {
         if (!json_is_object(ext)) {
             gen_error(c->file, c, NULL, "\"rsdk\" must be an object");
@@ -467,6 +521,8 @@ static void check_command(module *m, command *c) {
             gen_error(c->file, c, NULL, "a container (it has subcommands) cannot take arguments");
         load_args(&v, NULL, args, &c->args, &c->nargs);
     }
+    /* (not on top of other problems: one cause, one message) */
+    if (c->skip == NULL && !c->is_container && gen_error_count() == errors_before) check_complete(c, ext);
 }
 
 bool gen_validate(module *m) {
