@@ -2,7 +2,8 @@
  * Bloom and cuckoo filters (bools and bool arrays, INFO records), a filter
  * dumped with SCANDUMP until iterator 0 and restored with LOADCHUNK under
  * another key (membership survives), count-min counts, top-k lists,
- * t-digest numbers, and bad arguments refused before anything is sent. */
+ * t-digest numbers, the same through a pipeline (queue + decode), and bad
+ * arguments refused before anything is sent. */
 #include "module_live.h"
 #include "rsdk/bloom.h"
 #include "rsdk/bloom_dump.h"
@@ -270,6 +271,39 @@ static void bad_arguments_send_nothing(rsdk_client *c, int proto) {
     rsdk_client_close(observer);
 }
 
+/* Queued calls and their decoders read the same values as the sync calls. */
+static void pipelined(rsdk_client *c, int proto) {
+    (void)proto;
+    OK(rbloom_bf_reserve(c, "bf", 0.01, 100, NULL));
+    OK(rbloom_topk_reserve(c, "top", 3, NULL));
+    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    assert_non_null(p);
+    rsdk_str items[] = {RSDK_S("a"), RSDK_S("b")};
+    assert_int_equal(rbloom_bf_madd_queue(p, "bf", items, 2, NULL), RSDK_OK);
+    assert_int_equal(rbloom_bf_info_queue(p, "bf", NULL, NULL), RSDK_OK);
+    assert_int_equal(rbloom_topk_add_queue(p, "top", items, 2, NULL), RSDK_OK);
+    assert_int_equal(rbloom_topk_list_queue(p, "top", &(rbloom_topk_list_opts){.withcount = true}, NULL), RSDK_OK);
+    assert_int_equal(rbloom_bf_scandump_queue(p, "bf", 0, NULL), RSDK_OK);
+    assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
+    rsdk_bools b;
+    assert_int_equal(rbloom_bf_madd_decode(rsdk_pipeline_reply(p, 0), &b, NULL), RSDK_OK);
+    assert_true(rsdk_bools_at(&b, 1));
+    rbloom_bf_summary info;
+    assert_int_equal(rbloom_bf_info_decode(rsdk_pipeline_reply(p, 1), &info, NULL), RSDK_OK);
+    assert_int_equal(info.items, 2);
+    assert_null(info.owner);
+    rbloom_topk_items l;
+    assert_int_equal(rbloom_topk_list_decode(rsdk_pipeline_reply(p, 3), &l, NULL), RSDK_OK);
+    assert_int_equal(l.count, 2);
+    assert_int_equal(l.items[0].count, 1);
+    rbloom_topk_items_deinit(&l);
+    rbloom_chunk ch;
+    assert_int_equal(rbloom_bf_scandump_decode(rsdk_pipeline_reply(p, 4), &ch, NULL), RSDK_OK);
+    assert_int_equal(ch.iterator, 1);
+    rsdk_pipeline_free(p);
+}
+
+static void t_pipelined(void **st) { ml_each_protocol(st, pipelined); }
 static void t_bloom(void **st) { ml_each_protocol(st, bloom_filters); }
 static void t_dump(void **st) { ml_each_protocol(st, dump_and_restore); }
 static void t_cuckoo(void **st) { ml_each_protocol(st, cuckoo_filters); }
@@ -282,7 +316,8 @@ static int setup(void **state) { return rsdk_test_module_group_setup(state, "red
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_bloom),    cmocka_unit_test(t_dump),    cmocka_unit_test(t_cuckoo),
-        cmocka_unit_test(t_sketches), cmocka_unit_test(t_tdigest), cmocka_unit_test(t_bad),
+        cmocka_unit_test(t_sketches), cmocka_unit_test(t_tdigest), cmocka_unit_test(t_pipelined),
+        cmocka_unit_test(t_bad),
     };
     return cmocka_run_group_tests_name("redis 8.0 + RedisBloom", tests, setup, rsdk_test_server_group_teardown);
 }
