@@ -313,33 +313,23 @@ static void emit_expect(sb *b, const command *c) {
 /* rsdk glue: the tree in its RESP3 form, read by the module's own
  * <type>_read into <type> (hand-written glue; <type>_deinit releases it and
  * its owner). The decoder borrows; the sync call hands the reply over. */
-static void emit_glue(sb *b, const command *c, const char *x, const char *table,
-                      const char *call_table, const char *pn, const char *on) {
+static void emit_glue_decode(sb *b, const command *c, const char *x, const char *table) {
     const char *t = c->glue_type;
     sb_printf(b, "    const rsdk_reply *t = NULL;\n    %s v;\n", t);
     sb_printf(b, "    rsdk_status st = rsdk_gen_decode_reply(r, %s, %s, &t, err);\n", x, table);
     sb_printf(b, "    if (st == RSDK_OK) st = %s_read(t, &v, err);\n", t);
     sb_printf(b, "    if (st != RSDK_OK) return st;\n");
     sb_printf(b, "    if (out != NULL) *out = v;\n    else %s_deinit(&v);\n    return RSDK_OK;\n}\n\n", t);
-    /* sync call */
-    sb_printf(b, "%s\n", gen_wrap("RSDK_API ", gen_proto(NULL, c, PROTO_SYNC), " {", 100));
-    sb_printf(b, "    rsdk_gen_call k;\n    rsdk_gen_call_init(&k, c);\n    rsdk_reply *r = NULL;\n");
-    sb_printf(b, "    rsdk_status st = rsdk_gen_call_run(&k, %s_encode(&k.buf%s%s, &k.err), &r);\n",
-              c->fname, pn, on);
-    sb_put(b, "    if (st != RSDK_OK) return st;\n");
+}
+
+/* The rest of a glue sync call, after the reply `r` arrived. */
+static void emit_glue_take(sb *b, const command *c, const char *x, const char *call_table) {
+    const char *t = c->glue_type;
     sb_printf(b, "    rsdk_reply *t = NULL;\n    st = rsdk_gen_take_reply(c, r, %s, %s, &t);\n", x, call_table);
     sb_put(b, "    if (st != RSDK_OK) return st;\n");
     sb_printf(b, "    %s v;\n    rsdk_error e;\n    st = %s_read(t, &v, &e);\n", t, t);
     sb_put(b, "    if (st != RSDK_OK) {\n        rsdk_reply_free(t);\n        return rsdk_client_set_error(c, &e);\n    }\n");
     sb_printf(b, "    v.owner = t;\n    if (out != NULL) *out = v;\n    else %s_deinit(&v);\n    return RSDK_OK;\n}\n\n", t);
-    /* queue */
-    const char *lit = gen_c_literal(c->name);
-    sb_printf(b, "%s\n", gen_wrap("RSDK_API ", gen_proto(NULL, c, PROTO_QUEUE), " {", 100));
-    sb_printf(b, "    rsdk_status st = %s_encode(rsdk_gen_queue_buf(p)%s%s, err);\n", c->fname, pn, on);
-    if (strcmp(call_table, "NULL") != 0)
-        sb_printf(b, "    return rsdk_gen_queue_done_shaped(p, st, err, %s, %s);\n}\n\n", lit, call_table);
-    else
-        sb_printf(b, "    return rsdk_gen_queue_done(p, st, err, %s);\n}\n\n", lit);
 }
 
 static void emit_command(sb *b, const module *m, const command *c) {
@@ -364,11 +354,9 @@ static void emit_command(sb *b, const module *m, const command *c) {
     const char *ks = gen_result_info(c->result)->kind;
     bool tree = gen_result_is_tree(c->result);
     sb_printf(b, "%s\n", gen_wrap("RSDK_API ", gen_proto(m, c, PROTO_DECODE), " {", 100));
-    if (c->glue_type) {
-        emit_glue(b, c, x, table, call_table, pn, on);
-        return;
-    }
-    if (c->result == RSDK_RESULT_STATUS)
+    if (c->glue_type)
+        emit_glue_decode(b, c, x, table);
+    else if (c->result == RSDK_RESULT_STATUS)
         sb_printf(b, "    return rsdk_gen_decode_status(r, %s, err);\n}\n\n", x);
     else if (tree)
         sb_printf(b, "    return rsdk_gen_decode_%s(r, %s, %s, out, err);\n}\n\n", ks, x, table);
@@ -380,7 +368,9 @@ static void emit_command(sb *b, const module *m, const command *c) {
     sb_printf(b, "    rsdk_status st = rsdk_gen_call_run(&k, %s_encode(&k.buf%s%s, &k.err), &r);\n",
               c->fname, pn, on);
     sb_put(b, "    if (st != RSDK_OK) return st;\n");
-    if (c->result == RSDK_RESULT_STATUS)
+    if (c->glue_type)
+        emit_glue_take(b, c, x, call_table);
+    else if (c->result == RSDK_RESULT_STATUS)
         sb_printf(b, "    return rsdk_gen_take_status(c, r, %s);\n}\n\n", x);
     else if (tree)
         sb_printf(b, "    return rsdk_gen_take_%s(c, r, %s, %s, out);\n}\n\n", ks, x, call_table);
