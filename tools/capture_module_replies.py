@@ -51,6 +51,7 @@ VECTORS = {
         ("ts_info", ["TS.INFO", "ts:a"]),
         ("ts_queryindex", ["TS.QUERYINDEX", "kind=temp"]),
         ("ts_madd", ["TS.MADD", "ts:a", "3000", "4", "ts:b", "3000", "5"]),
+        ("ts_madd_refused", ["TS.MADD", "ts:a", "4000", "1", "ts:none", "4000", "1"]),
     ],
     "bloom": [
         ("bf_add", ["BF.ADD", "bf", "c"]),

@@ -154,6 +154,7 @@ REPLY_SCHEMAS = {
 
 # Results read by hand-written glue (modules/timeseries/src, rts_<glue>).
 GLUE = {
+    "TS.MADD": "added",  # a timestamp, or an error reply in its place, per sample
     "TS.RANGE": "samples", "TS.REVRANGE": "samples", "TS.GET": "samples",
     "TS.MRANGE": "series", "TS.MREVRANGE": "series", "TS.MGET": "series",
     "TS.INFO": "series_info",

@@ -170,10 +170,20 @@ static void queryindex_and_madd(void **state) {
         assert_int_equal(keys.count, 2);
         rsdk_reply_free(r);
         r = vec_load(DIRS[d], proto, "ts_madd");
-        rsdk_ints ts;
+        rts_added ts;
         assert_int_equal(rts_madd_decode(r, &ts, NULL), RSDK_OK);
         assert_int_equal(ts.count, 2);
-        assert_int_equal(rsdk_ints_at(&ts, 1).value, 3000);
+        assert_int_equal(ts.items[1].ts, 3000);
+        assert_int_equal(ts.failed, 0);
+        rts_added_deinit(&ts);
+        rsdk_reply_free(r);
+        r = vec_load(DIRS[d], proto, "ts_madd_refused"); /* an error in place of one timestamp */
+        assert_int_equal(rts_madd_decode(r, &ts, NULL), RSDK_OK);
+        assert_int_equal(ts.count, 2);
+        assert_int_equal(ts.failed, 1);
+        assert_int_equal(ts.items[0].ts, 4000);
+        assert_non_null(strstr(ts.items[1].error.ptr, "not a TSDB key"));
+        rts_added_deinit(&ts);
         rsdk_reply_free(r);
     })
 }

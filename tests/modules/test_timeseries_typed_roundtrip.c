@@ -15,13 +15,15 @@ static void fill(rsdk_client *c) {
     int64_t ts = 0;
     OK(rts_add(c, "t:a", "1000", 1.5, NULL, &ts));
     assert_int_equal(ts, 1000);
-    rsdk_ints added;
+    rts_added added;
     rts_madd_ktv more[] = {{RSDK_S("t:a"), RSDK_S("2000"), 2.5}, {RSDK_S("t:a"), RSDK_S("3000"), 4.0},
                            {RSDK_S("t:b"), RSDK_S("1000"), -1.0}};
     OK(rts_madd(c, more, 3, &added));
     assert_int_equal(added.count, 3);
-    assert_int_equal(rsdk_ints_at(&added, 2).value, 1000);
-    rsdk_ints_deinit(&added);
+    assert_int_equal(added.failed, 0);
+    assert_int_equal(added.items[2].ts, 1000);
+    assert_null(added.items[2].error.ptr);
+    rts_added_deinit(&added);
 }
 
 static void samples_and_aggregation(rsdk_client *c, int proto) {
@@ -68,11 +70,21 @@ static void samples_and_aggregation(rsdk_client *c, int proto) {
     OK(rts_get(c, "t:empty", NULL, &s));
     assert_int_equal(s.count, 0);
     rts_samples_deinit(&s);
+    /* a sample the server refuses (no such series) fails alone */
+    rts_added added;
+    rts_madd_ktv mixed[] = {{RSDK_S("t:a"), RSDK_S("3500"), 1.0}, {RSDK_S("t:none"), RSDK_S("1"), 1.0}};
+    OK(rts_madd(c, mixed, 2, &added));
+    assert_int_equal(added.count, 2);
+    assert_int_equal(added.failed, 1);
+    assert_int_equal(added.items[0].ts, 3500);
+    assert_non_null(added.items[1].error.ptr);
+    assert_non_null(strstr(added.items[1].error.ptr, "TSDB"));
+    rts_added_deinit(&added);
     int64_t n = 0;
     OK(rts_incrby(c, "t:a", 1.0, &(rts_incrby_opts){.timestamp = RSDK_S("4000")}, &n));
     assert_int_equal(n, 4000);
     OK(rts_del(c, "t:a", 3500, 5000, &n));
-    assert_int_equal(n, 1);
+    assert_int_equal(n, 2);
 }
 
 static void grouped_series(rsdk_client *c, int proto) {
@@ -189,7 +201,7 @@ static void bad_arguments_send_nothing(rsdk_client *c, int proto) {
     int64_t before = ml_commands_processed(observer);
     size_t bad = 0;
     int64_t n = 0;
-    rsdk_ints ints;
+    rts_added ints;
     rts_series s;
     rts_samples sm;
     BAD(rts_add(c, "t:a", "*", 0.0 / 0.0, NULL, &n), "TS.ADD: value: NaN is not accepted here");

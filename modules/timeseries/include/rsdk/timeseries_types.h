@@ -52,6 +52,25 @@ RSDK_API rsdk_status rts_samples_read(const rsdk_reply *tree, rts_samples *out, 
 /* Frees the items and the owner; accepts NULL. */
 RSDK_API void rts_samples_deinit(rts_samples *v);
 
+/* TS.MADD: per sample its timestamp, or the server's refusal of it (a
+ * sample for a key that is no series, a duplicate the policy blocks): the
+ * other samples are added all the same. */
+typedef struct rts_added_item {
+    int64_t ts;
+    rsdk_str error; /* {NULL, 0}, or the error text for this sample */
+} rts_added_item;
+
+typedef struct rts_added {
+    const rsdk_reply *reply;
+    rsdk_reply *owner;
+    rts_added_item *items; /* `count` results, in the order of the samples (allocated) */
+    size_t count;
+    size_t failed;         /* how many items carry an error */
+} rts_added;
+
+RSDK_API rsdk_status rts_added_read(const rsdk_reply *tree, rts_added *out, rsdk_error *err);
+RSDK_API void rts_added_deinit(rts_added *v);
+
 /* One series of TS.MRANGE / TS.MREVRANGE / TS.MGET. */
 typedef struct rts_series_entry {
     rsdk_str key;         /* the series' key; with GROUPBY the group ("room=kitchen") */
