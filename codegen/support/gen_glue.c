@@ -67,7 +67,7 @@ bool rsdk_gen_glue_pair_at(const rsdk_reply *n, size_t i, const rsdk_reply **key
 rsdk_status rsdk_gen_glue_pairs(const rsdk_reply *n, rsdk_pair *out, size_t count, const char *command,
                                 rsdk_error *err) {
     for (size_t i = 0; i < count; i++) {
-        const rsdk_reply *k, *v;
+        const rsdk_reply *k = NULL, *v = NULL;
         rsdk_str ks, vs;
         if (!rsdk_gen_glue_pair_at(n, i, &k, &v) || !rsdk_gen_glue_text(k, &ks) || ks.ptr == NULL ||
             !rsdk_gen_glue_text(v, &vs))
@@ -87,9 +87,11 @@ rsdk_status rsdk_gen_glue_fields(const rsdk_reply *map, const rsdk_gen_field *fi
         return rsdk_gen_glue_bad(err, command, "a map of fields", map);
     size_t n = rsdk_gen_glue_pair_count(map);
     for (size_t i = 0; i < n; i++) {
-        const rsdk_reply *k, *v;
+        const rsdk_reply *k = NULL, *v = NULL;
         rsdk_str name;
-        if (!rsdk_gen_glue_pair_at(map, i, &k, &v) || !rsdk_gen_glue_text(k, &name) || name.ptr == NULL)
+        if (!rsdk_gen_glue_pair_at(map, i, &k, &v))
+            return rsdk_gen_glue_bad(err, command, "field/value pairs", map);
+        if (!rsdk_gen_glue_text(k, &name) || name.ptr == NULL)
             return rsdk_gen_glue_bad(err, command, "a field name", k);
         for (size_t f = 0; f < nfields; f++) {
             if (strlen(fields[f].name) != name.len || memcmp(fields[f].name, name.ptr, name.len) != 0)
