@@ -14,16 +14,6 @@
 #include "rsdk/rsdk.h"
 #include "rsdk/writer.h"
 
-static rsdk_client *open_client(const rsdk_test_server *s, int proto) {
-    rsdk_client_opts o;
-    rsdk_test_server_client_opts(s, &o, true);
-    o.protocol = proto;
-    rsdk_client *c = NULL;
-    rsdk_error err;
-    if (rsdk_client_open(&o, &c, &err) != RSDK_OK) fail_msg("connect: %s", err.message);
-    return c;
-}
-
 static void load_fixtures(rsdk_client *c, const char *const *const *fx) {
     static const char *const flush[] = {"FLUSHALL", NULL};
     rsdk_pipeline *p = rsdk_pipeline_new(c);
@@ -109,7 +99,7 @@ static size_t check_encoding(const rsdk_command_meta *cmd, const mc_binding *b, 
 }
 
 void mm_run(const rsdk_test_server *s, const mm_module *m, int proto) {
-    rsdk_client *c = open_client(s, proto);
+    rsdk_client *c = rsdk_test_client(s, proto, true);
     assert_int_equal(rsdk_client_protocol(c), proto);
     char version[32];
     module_version(c, m->name, version, sizeof version);
@@ -152,7 +142,7 @@ void mm_run(const rsdk_test_server *s, const mm_module *m, int proto) {
         }
         if (rsdk_client_broken(c)) {
             rsdk_client_close(c);
-            c = open_client(s, proto);
+            c = rsdk_test_client(s, proto, true);
         }
     }
     rsdk_client_close(c);
