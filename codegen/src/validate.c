@@ -18,9 +18,10 @@ static const char *const ARG_KEYS[] = {
     "name", "type", "token", "optional", "multiple", "multiple_token", "key_spec_index", "since",
     "deprecated_since", "display", "arguments", "rsdk", "summary", "description", NULL};
 
-static const char *const RSDK_CMD_KEYS[] = {"skip", "reply", "name", "pairs_option", "simple_string", NULL};
+static const char *const RSDK_CMD_KEYS[] = {"skip", "reply", "name", "pairs_option", "simple_string",
+                                            "reply_schema", NULL};
 static const char *const RSDK_ARG_KEYS[] = {"name", "type_name", "c_type", "count_of",
-                                            "same_count_as", NULL};
+                                            "same_count_as", "count_args", NULL};
 
 static bool in_list(const char *const *list, const char *s) {
     for (size_t i = 0; list[i]; i++)
@@ -104,6 +105,9 @@ static void load_arg_ext(vctx *v, arg *a, json_t *ext) {
     a->ext_type_name = opt_string(v, a, ext, "type_name");
     a->ext_count_of = opt_string(v, a, ext, "count_of");
     a->ext_same_count_as = opt_string(v, a, ext, "same_count_as");
+    a->count_args = opt_bool(v, a, ext, "count_args");
+    if (a->count_args && a->ext_count_of == NULL)
+        gen_error(v->c->file, v->c, a, "rsdk count_args needs count_of");
     const char *ct = opt_string(v, a, ext, "c_type");
     if (a->ext_name && !is_c_ident(a->ext_name))
         gen_error(v->c->file, v->c, a, "rsdk name \"%s\" is not a lower-case C identifier", a->ext_name);
@@ -237,7 +241,10 @@ static void load_args(vctx *v, arg *parent, json_t *ja, arg **out, size_t *nout)
                 gen_error(v->c->file, v->c, a, "rsdk count_of names no sibling \"%s\"", a->ext_count_of);
             else if (!t->multiple)
                 gen_error(v->c->file, v->c, a, "rsdk count_of target \"%s\" is not multiple", t->name);
-            else if (a->type != RSDK_ARG_INTEGER || a->optional || a->multiple || a->in_oneof)
+            else if ((a->type != RSDK_ARG_INTEGER && a->type != RSDK_ARG_STRING) || a->optional ||
+                     a->multiple || a->in_oneof)
+                /* Module specs type some counts "string" (RediSearch's INKEYS
+                 * count); the call fills them in either way. */
                 gen_error(v->c->file, v->c, a, "rsdk count_of needs a required, single integer");
             else
                 a->count_of = t;
@@ -413,6 +420,11 @@ static void check_command(module *m, command *c) {
             json_t *ss = json_object_get(ext, "simple_string");
             if (ss != NULL && !json_is_boolean(ss))
                 gen_error(c->file, c, NULL, "rsdk simple_string must be true or false");
+            json_t *ers = json_object_get(ext, "reply_schema");
+            if (ers != NULL && !json_is_object(ers))
+                gen_error(c->file, c, NULL, "rsdk reply_schema must be an object");
+            else if (ers != NULL && rs != NULL)
+                gen_error(c->file, c, NULL, "rsdk reply_schema beside an upstream reply_schema");
             const char *nm = opt_string(&v, NULL, ext, "name");
             if (nm != NULL && !is_c_ident(nm))
                 gen_error(c->file, c, NULL, "rsdk name \"%s\" is not a lower-case C identifier", nm);
