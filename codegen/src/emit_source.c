@@ -149,6 +149,12 @@ static void emit_arg(wctx *w, const arg *a, const char *base, const char *sep, i
     if (a->type == RSDK_ARG_PURE_TOKEN) {
         if (present) {
             tok(w, n, a->token);
+        } else if (strchr(a->token, ' ') != NULL) { /* several words: a block */
+            ind(w, n);
+            sb_printf(w->b, "if (%s) {\n", acc);
+            tok(w, n + 1, a->token);
+            ind(w, n);
+            sb_put(w->b, "}\n");
         } else {
             ind(w, n);
             sb_printf(w->b, "if (%s) ", acc);
