@@ -86,7 +86,8 @@ static rsdk_status read_info(const rsdk_reply *r, const void *ctx, void *out, rs
 static rsdk_reply **info_owner(void *out) { return &((rsearch_index_info *)out)->owner; }
 
 rsdk_status rsearch_ft_info(const rsearch_ft *ft, rsdk_str index, rsearch_index_info *out) {
-    if (ft == NULL) return RSDK_ERR_INVALID_ARG;
+    rsdk_status chk = rsearch__check_target(ft, index, "FT.INFO");
+    if (chk != RSDK_OK) return chk;
     rsdk_gen_call k;
     rsdk_gen_call_init(&k, ft->c);
     rsdk_status s = rsearch_info_encode(&k.buf, index, &k.err);

@@ -86,3 +86,11 @@ void rsearch_ft_init(rsearch_ft *ft, rsdk_client *c) {
     ft->c = c;
     ft->dialect = 2;
 }
+
+rsdk_status rsearch__check_target(const rsearch_ft *ft, rsdk_str index, const char *cmd) {
+    if (ft == NULL || ft->c == NULL) return RSDK_ERR_INVALID_ARG;
+    if (index.ptr != NULL) return RSDK_OK;
+    rsdk_error e;
+    rsdk_error_set(&e, RSDK_ERR_INVALID_ARG, 0, "%s: index: NULL (an index needs a name)", cmd);
+    return rsdk_client_set_error(ft->c, &e);
+}

@@ -94,7 +94,8 @@ static rsdk_reply **rows_owner(void *out) { return &((rsearch_rows *)out)->owner
 
 rsdk_status rsearch_ft_aggregate(const rsearch_ft *ft, rsdk_str index, rsdk_str query,
                                  const rsearch_aggregate_opts *opts, rsearch_rows *out) {
-    if (ft == NULL) return RSDK_ERR_INVALID_ARG;
+    rsdk_status chk = rsearch__check_target(ft, index, "FT.AGGREGATE");
+    if (chk != RSDK_OK) return chk;
     rsearch_aggregate_opts o;
     if (opts != NULL) o = *opts;
     else memset(&o, 0, sizeof o);
