@@ -50,3 +50,20 @@ rsdk_status rsearch_ft_profile_search(const rsearch_ft *ft, rsdk_str index, rsdk
                                            &o, &k.err);
     return rsearch__call(&k, s, read_profile, NULL, out, profile_owner);
 }
+
+const rsdk_reply *rsearch_profile_get(const rsdk_reply *node, const char *key) {
+    if (node == NULL) return NULL;
+    size_t klen = strlen(key);
+    if (node->type == RSDK_REPLY_ARRAY && node->elements > 0 &&
+        node->element[0].type == RSDK_REPLY_ARRAY) {
+        /* RESP2: [[key, value], [key, value...], ...]; a lone [key] has no value. */
+        for (size_t i = 0; i < node->elements; i++) {
+            const rsdk_reply *p = &node->element[i];
+            if (p->type == RSDK_REPLY_ARRAY && p->elements >= 2 && rsearch__is_text(&p->element[0]) &&
+                p->element[0].len == klen && memcmp(p->element[0].str, key, klen) == 0)
+                return &p->element[1];
+        }
+        return NULL;
+    }
+    return rsearch__get(node, key);
+}

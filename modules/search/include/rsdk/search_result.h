@@ -76,7 +76,8 @@ RSDK_API rsdk_status rsearch_ft_knn(const rsearch_ft *ft, rsdk_str index, const 
 /* ---- FT.PROFILE ------------------------------------------------------------ */
 
 /* FT.PROFILE index SEARCH QUERY query: the search result and the profile
- * tree (a map on both protocols' terms: read with rsdk_reply_map_get). */
+ * tree: a map on RESP3, a list of [name, value] pairs on RESP2; read its
+ * entries with rsearch_profile_get, which takes both. */
 typedef struct rsearch_profile_result {
     rsearch_result result;
     const rsdk_reply *profile;
@@ -90,6 +91,11 @@ RSDK_API rsdk_status rsearch_profile_read(const rsdk_reply *r, rsearch_profile_r
 RSDK_API rsdk_status rsearch_ft_profile_search(const rsearch_ft *ft, rsdk_str index, rsdk_str query,
                                                bool limited, rsearch_profile_result *out);
 RSDK_API void rsearch_profile_result_deinit(rsearch_profile_result *p);
+
+/* The entry `key` of a profile node ("Total profile time", "Iterators
+ * profile", ...): from a map, a flat key/value list or a list of [key,
+ * value...] pairs. NULL when absent. Borrowed. */
+RSDK_API const rsdk_reply *rsearch_profile_get(const rsdk_reply *node, const char *key);
 
 /* ---- FT.SPELLCHECK ------------------------------------------------------- */
 
