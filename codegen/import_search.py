@@ -93,6 +93,37 @@ REPLY_SCHEMAS = {
 }
 
 
+# Commands whose replies are records shaped by the options: the generated
+# call hands over the tree on purpose, rsdk/search_*.h read it.
+TREES = ["FT.SEARCH", "FT.AGGREGATE", "FT.CURSOR READ", "FT.INFO", "FT.PROFILE", "FT.SPELLCHECK",
+         "FT.SUGGET", "FT.CONFIG GET", "FT.CONFIG HELP", "FT.HYBRID", "FT.ALIASLIST"]
+
+
+def min_words(a):
+    """Words a required argument sends at the least (tokens included)."""
+    if a["type"] == "pure-token":
+        return 1
+    t = 1 if "token" in a else 0
+    kids = a.get("arguments", [])
+    if a["type"] == "oneof":
+        return t + min(min_words(k) for k in kids)
+    if a["type"] == "block":
+        return t + sum(min_words(k) for k in kids if not k.get("optional"))
+    return t + 1
+
+
+def variable(args):
+    return any(a.get("optional") or a.get("multiple") or a["type"] == "oneof" or variable(a.get("arguments", []))
+               for a in args)
+
+
+def arity(name, args):
+    """RediSearch registers every command with arity -1, so the arity is
+    derived from the argument tree: N words exactly, or at least N."""
+    words = len(name.split()) + sum(min_words(a) for a in args if not a.get("optional"))
+    return -words if variable(args) else words
+
+
 def rename(args):
     out = []
     for a in args:
@@ -142,8 +173,13 @@ def convert(name, desc):
             find_arg(desc["arguments"], path)["optional"] = True
     if name in NAMES:
         ext(desc)["name"] = NAMES[name]
+    ext(desc)["arity"] = arity(name, desc["arguments"])
     if name in REPLY_SCHEMAS:
         ext(desc)["reply_schema"] = REPLY_SCHEMAS[name]
+    elif name in TREES:
+        ext(desc)["reply"] = "reply"
+    else:
+        raise SystemExit(f"{name}: no reply schema")
     if not desc["arguments"]:
         del desc["arguments"]
     return desc

@@ -485,16 +485,9 @@ static void model_accept(command *c, json_t *rs, const char *override) {
     }
 }
 
-/* The command's reply schema: upstream's, or for module specs, whose
- * upstream has none, the one the import wrote into the rsdk extension. */
-static json_t *gen_reply_schema(const command *c) {
-    json_t *rs = json_object_get(c->j, "reply_schema");
-    return rs != NULL ? rs : json_object_get(json_object_get(c->j, "rsdk"), "reply_schema");
-}
-
 void gen_model_reply(module *m, command *c) {
     (void)m;
-    json_t *rs = gen_reply_schema(c);
+    json_t *rs = c->reply_schema;
     const char *override = json_string_value(json_object_get(json_object_get(c->j, "rsdk"), "reply"));
     c->result = RSDK_RESULT_REPLY;
     if (json_object_size(rs) > 0) {

@@ -118,9 +118,9 @@ static void test_invalid_schemas_are_refused(void **st) {
 
 static void test_generated_counts_and_multiword_tokens(void **st) {
     (void)st;
-    const rsearch_search_params_values pv[] = {{S("a"), S("1")}, {S("vec"), S("\x01\x02")}};
+    const rsearch_search_values pv[] = {{S("a"), S("1")}, {S("vec"), S("\x01\x02")}};
     const rsearch_search_params params = {pv, 2};
-    const rsearch_search_return_identifiers ids[] = {{S("title"), S("t")}, {S("price"), {NULL, 0}}};
+    const rsearch_search_identifiers ids[] = {{S("title"), S("t")}, {S("price"), {NULL, 0}}};
     const rsearch_search_return ret = {ids, 2};
     const rsdk_str keys[] = {S("k1"), S("k2")};
     const rsearch_search_in_keys ik = {keys, 2};

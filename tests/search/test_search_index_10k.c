@@ -114,7 +114,7 @@ static void text_tag_numeric(const rsearch_ft *ft) {
     const rsearch_search_filter flt = {S("price"), 100, 199};
     assert_int_equal(count(ft, "*", &(rsearch_search_opts){.filter = &flt, .filter_count = 1}), NDOCS / 10);
     /* Fields come back typed: a page of 5 with the title returned. */
-    const rsearch_search_return_identifiers ret[] = {{S("title"), S("t")}};
+    const rsearch_search_identifiers ret[] = {{S("title"), S("t")}};
     const rsearch_search_return rt = {ret, 1};
     rsearch_result r;
     assert_int_equal(rsearch_ft_search(ft, S("big"), S("@title:word7"),
@@ -148,7 +148,7 @@ static void geo_radius(const rsearch_ft *ft) {
         strict += d < km * 1000 * 0.995;
         loose += d <= km * 1000 * 1.005;
     }
-    const rsearch_search_geo_filter g = {S("loc"), lon, lat, km, RSEARCH_SEARCH_GEO_FILTER_RADIUS_TYPE_KM};
+    const rsearch_search_geo_filter g = {S("loc"), lon, lat, km, RSEARCH_SEARCH_RADIUS_TYPE_KM};
     int64_t n = count(ft, "*", &(rsearch_search_opts){.geo_filter = &g, .geo_filter_count = 1});
     assert_true(strict > 100);
     if (n < strict || n > loose) fail_msg("GEOFILTER: %lld, brute force %lld..%lld", (long long)n, (long long)strict, (long long)loose);
@@ -219,12 +219,12 @@ static void knn(const rsearch_ft *ft) {
 static void aggregate_cursor(const rsearch_ft *ft) {
     const rsdk_str by[] = {S("@price")};
     const rsdk_str sum_arg[] = {S("@price")};
-    const rsearch_aggregate_groupby_reduce red[] = {
-        {.reducer_body = {.kind = RSEARCH_AGGREGATE_GROUPBY_REDUCE_REDUCER_BODY_GENERIC_BODY,
-                          .generic_body = {.function = RSEARCH_AGGREGATE_GROUPBY_REDUCE_REDUCER_BODY_GENERIC_BODY_FUNCTION_COUNT}},
+    const rsearch_aggregate_reduce red[] = {
+        {.reducer_body = {.kind = RSEARCH_AGGREGATE_REDUCER_BODY_GENERIC_BODY,
+                          .generic_body = {.function = RSEARCH_AGGREGATE_FUNCTION_COUNT}},
          .name = S("n")},
-        {.reducer_body = {.kind = RSEARCH_AGGREGATE_GROUPBY_REDUCE_REDUCER_BODY_GENERIC_BODY,
-                          .generic_body = {.function = RSEARCH_AGGREGATE_GROUPBY_REDUCE_REDUCER_BODY_GENERIC_BODY_FUNCTION_SUM,
+        {.reducer_body = {.kind = RSEARCH_AGGREGATE_REDUCER_BODY_GENERIC_BODY,
+                          .generic_body = {.function = RSEARCH_AGGREGATE_FUNCTION_SUM,
                                            .arg = sum_arg, .arg_count = 1}},
          .name = S("s")},
     };

@@ -41,8 +41,8 @@ static void minimal_forms(void **state, int proto) {
     int64_t n;
 
     const rsearch_create_field fields[] = {
-        {.field_name = S("title"), .field_type = RSEARCH_CREATE_FIELD_FIELD_TYPE_TEXT},
-        {.field_name = S("tag"), .field_type = RSEARCH_CREATE_FIELD_FIELD_TYPE_TAG},
+        {.field_name = S("title"), .field_type = RSEARCH_CREATE_FIELD_TYPE_TEXT},
+        {.field_name = S("tag"), .field_type = RSEARCH_CREATE_FIELD_TYPE_TAG},
     };
     OK(rsearch_create(c, S("mi"), fields, 2, NULL));
     SENT("FT.CREATE");

@@ -79,7 +79,7 @@ static void read_all(rsdk_client *c, seen *out) {
     rsearch_ft ft;
     rsearch_ft_init(&ft, c);
     rsearch_result r;
-    const rsearch_search_sortby by = {S("price"), RSEARCH_SEARCH_SORTBY_ORDER_ASC};
+    const rsearch_search_sortby by = {S("price"), RSEARCH_SEARCH_ORDER_ASC};
     rsearch_search_opts o = {.withscores = true, .withpayloads = true, .withsortkeys = true, .sortby = &by};
     assert_int_equal(rsearch_ft_search(&ft, S("ti"), S("hello"), &o, &r), RSDK_OK);
     PUT(search, "total=%lld;", (long long)r.total);
@@ -112,9 +112,9 @@ static void read_all(rsdk_client *c, seen *out) {
 
     /* Aggregate rows. */
     const rsdk_str gb_prop[] = {S("@tag")};
-    const rsearch_aggregate_groupby_reduce red = {
-        .reducer_body = {.kind = RSEARCH_AGGREGATE_GROUPBY_REDUCE_REDUCER_BODY_GENERIC_BODY,
-                         .generic_body = {.function = RSEARCH_AGGREGATE_GROUPBY_REDUCE_REDUCER_BODY_GENERIC_BODY_FUNCTION_COUNT}},
+    const rsearch_aggregate_reduce red = {
+        .reducer_body = {.kind = RSEARCH_AGGREGATE_REDUCER_BODY_GENERIC_BODY,
+                         .generic_body = {.function = RSEARCH_AGGREGATE_FUNCTION_COUNT}},
         .name = S("n")};
     const rsearch_aggregate_groupby gb = {gb_prop, 1, &red, 1};
     const rsearch_aggregate_sortby_fields sf = {S("@tag"), RSEARCH_AGGREGATE_SORTBY_FIELDS_ORDER_ASC};

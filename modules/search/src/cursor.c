@@ -5,7 +5,7 @@
 
 #include "internal.h"
 #include "rsdk/search_aggregate.h"
-#include "runtime/src/alloc.h"
+#include "runtime/src/base/alloc.h"
 
 struct rsearch_cursor {
     rsdk_client *c;

@@ -5,7 +5,7 @@
 #include "internal.h"
 #include "rsdk/reply_shape.h"
 #include "rsdk/search_info.h"
-#include "runtime/src/alloc.h"
+#include "runtime/src/base/alloc.h"
 
 static double num(const rsdk_reply *m, const char *key) {
     double d = NAN;

@@ -6,7 +6,7 @@
 
 #include "internal.h"
 #include "rsdk/search_result.h"
-#include "runtime/src/alloc.h"
+#include "runtime/src/base/alloc.h"
 
 #define CMD "FT.SEARCH"
 
@@ -84,18 +84,18 @@ rsdk_status rsearch_ft_knn(const rsearch_ft *ft, rsdk_str index, const rsearch_k
     else memset(&o, 0, sizeof o);
     /* The caller's parameters plus "vec"; sorted by distance, k of them. */
     size_t np = o.params ? o.params->values_count : 0;
-    rsearch_search_params_values *pv = rsdk__calloc(np + 1, sizeof *pv);
+    rsearch_search_values *pv = rsdk__calloc(np + 1, sizeof *pv);
     if (pv == NULL) {
         rsdk_buf_deinit(&query);
         rsdk_error_set(&e, RSDK_ERR_NOMEM, 0, NULL);
         return rsdk_client_set_error(ft->c, &e);
     }
     if (np > 0 && o.params->values != NULL) memcpy(pv, o.params->values, np * sizeof *pv);
-    pv[np] = (rsearch_search_params_values){rsdk_str_c("vec"), q->vector};
+    pv[np] = (rsearch_search_values){rsdk_str_c("vec"), q->vector};
     rsearch_search_params params = {pv, np + 1};
     o.params = &params;
     rsdk_str score = q->score_as.len > 0 ? q->score_as : rsdk_str_c(DEFAULT_SCORE);
-    rsearch_search_sortby by = {score, RSEARCH_SEARCH_SORTBY_ORDER_ASC};
+    rsearch_search_sortby by = {score, RSEARCH_SEARCH_ORDER_ASC};
     if (o.sortby == NULL) o.sortby = &by;
     rsearch_search_limit lim = {0, q->k};
     if (o.limit == NULL) o.limit = &lim;

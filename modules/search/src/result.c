@@ -4,7 +4,7 @@
 
 #include "internal.h"
 #include "rsdk/search_result.h"
-#include "runtime/src/alloc.h"
+#include "runtime/src/base/alloc.h"
 
 #define CMD "FT.SEARCH"
 

@@ -3,7 +3,7 @@
 
 #include "internal.h"
 #include "rsdk/search_aggregate.h"
-#include "runtime/src/alloc.h"
+#include "runtime/src/base/alloc.h"
 
 #define CMD "FT.AGGREGATE"
 

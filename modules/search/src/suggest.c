@@ -3,7 +3,7 @@
 
 #include "internal.h"
 #include "rsdk/search_result.h"
-#include "runtime/src/alloc.h"
+#include "runtime/src/base/alloc.h"
 
 /* RESP2: [["TERM", term, [[score, suggestion]...]]...]. */
 static rsdk_status spell_resp2(const rsdk_reply *r, rsearch_spellcheck_result *o, size_t *nall,
