@@ -145,8 +145,7 @@ static int search_floor(int argc, char **argv) {
     const char *av[] = {"FT.SEARCH", BENCH_KNN_INDEX, BENCH_KNN_QUERY, "SORTBY", "__dist", "ASC",
                         "LIMIT", "0", "10", "PARAMS", "2", "vec", (const char *)qv, "DIALECT", "2"};
     size_t al[15];
-    for (int i = 0; i < 15; i++) al[i] = strlen(av[i]);
-    al[12] = sizeof qv;
+    for (int i = 0; i < 15; i++) al[i] = i == 12 ? sizeof qv : strlen(av[i]); /* av[12]: the blob */
     wire cmd = {0};
     encode_argv(&cmd, 15, av, al);
     int fd = connect_unix(a.socket_path);

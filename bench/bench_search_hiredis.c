@@ -57,8 +57,7 @@ int main(int argc, char **argv) {
     const char *av[] = {"FT.SEARCH", BENCH_KNN_INDEX, BENCH_KNN_QUERY, "SORTBY", "__dist", "ASC",
                         "LIMIT", "0", "10", "PARAMS", "2", "vec", (const char *)qv, "DIALECT", "2"};
     size_t len[15];
-    for (int i = 0; i < 15; i++) len[i] = strlen(av[i]);
-    len[12] = sizeof qv;
+    for (int i = 0; i < 15; i++) len[i] = i == 12 ? sizeof qv : strlen(av[i]); /* av[12]: the blob */
     run(c, av, len, 15, a.warmup);
     bench_clock t0, t1;
     bench_clock_now(&t0);

@@ -42,7 +42,7 @@ static void data(rsdk_client *c) {
         const char *argv[] = {"HSET", docs[i][0], "title", docs[i][1], "tags", docs[i][2], "price", docs[i][3],
                               "loc", "2.35,48.85", "emb", (const char *)blob};
         size_t len[12];
-        for (int k = 0; k < 12; k++) len[k] = strlen(argv[k]);
+        for (int k = 0; k < 11; k++) len[k] = strlen(argv[k]); /* the blob is not text */
         len[11] = sizeof blob;
         rsdk_reply *r = NULL;
         assert_int_equal(rsdk_client_command_argv(c, 12, argv, len, &r), RSDK_OK);

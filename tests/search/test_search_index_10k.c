@@ -71,7 +71,7 @@ static void load(rsdk_client *c) {
             rsearch_pack_f32(blob, docs[i].v, DIM);
             const char *argv[] = {"HSET", key, "title", title, "tag", tag, "price", price, "loc", loc, "emb", blob};
             size_t lens[12];
-            for (int k = 0; k < 12; k++) lens[k] = strlen(argv[k]);
+            for (int k = 0; k < 11; k++) lens[k] = strlen(argv[k]); /* the blob is not text */
             lens[11] = sizeof blob;
             assert_int_equal(rsdk_pipeline_append_argv(p, 12, argv, lens), RSDK_OK);
         }
