@@ -17,6 +17,10 @@ int search_setup_valkey91(void **state) {
     return rsdk_test_module_group_setup(state, "valkey-9.1-sid", "redisearch");
 }
 
+int search_setup_valkey81(void **state) {
+    return rsdk_test_module_group_setup(state, "valkey-8.1-trixie", "redisearch");
+}
+
 rsdk_client *search_client(void **state, int proto) {
     rsdk_client *c = rsdk_test_client(*state, proto, true);
     rsdk_reply *r = NULL;

@@ -8,9 +8,10 @@
 
 #define S(x) rsdk_str_c(x)
 
-/* cmocka group setups for the two servers the module loads into. */
+/* cmocka group setups for the servers the module loads into. */
 int search_setup_redis80(void **state);
 int search_setup_valkey91(void **state);
+int search_setup_valkey81(void **state);
 
 /* A client of protocol `proto` on the group's server, with an empty
  * keyspace and no index left from an earlier test. */

@@ -1,6 +1,6 @@
 /* Every generated FT.* command, sent in a minimal valid form through its
  * generated sync call on both protocols, is accepted by RediSearch on
- * Redis 8.0 and Valkey 9.1: no arity or syntax error, no reply a decoder
+ * Redis 8.0, Valkey 9.1 and Valkey 8.1: no arity or syntax error, no reply a decoder
  * refuses. The commands RediSearch 2.10 lacks are listed with the reason;
  * the test checks that every generated command is either sent or listed. */
 #include <setjmp.h>
@@ -169,6 +169,8 @@ int main(void) {
     int fails = cmocka_run_group_tests_name("redis-8.0", t, search_setup_redis80,
                                             rsdk_test_server_group_teardown);
     fails += cmocka_run_group_tests_name("valkey-9.1", t, search_setup_valkey91,
+                                         rsdk_test_server_group_teardown);
+    fails += cmocka_run_group_tests_name("valkey-8.1", t, search_setup_valkey81,
                                          rsdk_test_server_group_teardown);
     return fails;
 }

@@ -110,6 +110,34 @@ static void read_all(rsdk_client *c, seen *out) {
     for (size_t i = 0; i < r.count; i++) assert_non_null(r.docs[i].explain);
     rsearch_result_deinit(&r);
 
+    /* The query options that shape the text: HIGHLIGHT and SUMMARIZE with
+     * their FIELDS counts, SLOP, INORDER, LANGUAGE, SCORER, TIMEOUT, and
+     * RETURN, INFIELDS, INKEYS. */
+    const rsdk_str title_only[] = {S("title")};
+    const rsearch_search_highlight_fields hf = {title_only, 1};
+    const rsearch_search_tags tags = {S("<b>"), S("</b>")};
+    const rsearch_search_highlight hl = {&hf, &tags};
+    const rsearch_search_summarize_fields sfl = {title_only, 1};
+    const rsearch_search_summarize sm = {.fields = &sfl, .has_num = true, .num = 1, .has_fragsize = true,
+                                         .fragsize = 5, .separator = S("...")};
+    const rsearch_search_identifiers ids[] = {{S("title"), {NULL, 0}}}; /* AS would skip the highlighting */
+    const rsearch_search_return ret = {ids, 1};
+    const rsearch_search_in_fields inf = {title_only, 1};
+    const rsdk_str keys[] = {S("doc:1"), S("doc:3")};
+    const rsearch_search_in_keys ink = {keys, 2};
+    o = (rsearch_search_opts){.in_keys = &ink, .in_fields = &inf, .return_ = &ret, .summarize = &sm,
+                              .highlight = &hl, .has_slop = true, .slop = 1, .inorder = true,
+                              .language = S("english"), .scorer = S("TFIDF"), .has_timeout = true,
+                              .timeout = 1000, .sortby = &by};
+    assert_int_equal(rsearch_ft_search(&ft, S("ti"), S("hello"), &o, &r), RSDK_OK);
+    assert_int_equal(r.count, 2);
+    assert_string_equal(r.docs[0].id.ptr, "doc:1");
+    assert_int_equal(r.docs[0].fields.count, 1);
+    if (strstr(rsearch_doc_get(&r.docs[0], "title").ptr, "<b>hello</b>") == NULL)
+        fail_msg("title=%s", rsearch_doc_get(&r.docs[0], "title").ptr);
+    PUT(search, "highlighted=%s", rsearch_doc_get(&r.docs[1], "title").ptr);
+    rsearch_result_deinit(&r);
+
     /* Aggregate rows. */
     const rsdk_str gb_prop[] = {S("@tag")};
     const rsearch_aggregate_reduce red = {
@@ -247,7 +275,8 @@ static void same_on_both(void **state) {
     assert_string_equal(a.search,
                         "total=3;doc:1 payload=p1 sortkey=#5 price=5 title=hello world tag=a;"
                         "doc:2 payload=p2 sortkey=#7 price=7 title=hello there tag=b;"
-                        "doc:3 payload=p3 sortkey=#9 price=9 title=hello again tag=a;");
+                        "doc:3 payload=p3 sortkey=#9 price=9 title=hello again tag=a;"
+                        "highlighted=<b>hello</b> ...");
     assert_string_equal(a.nocontent, "doc:1;doc:2;doc:3;");
     assert_string_equal(a.rows, "tag=a n=2;tag=b n=1;");
     assert_string_equal(a.info, "ti HASH docs=3 prefixes=1:doc: attrs=title:TEXT,tag:TAG,price:NUMERIC, failures=0");
