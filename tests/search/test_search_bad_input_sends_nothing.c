@@ -40,6 +40,8 @@ static void bad_input(void **state) {
     refused(c, rsearch_cursor_open(&ft, none, S("*"), NULL, &cur), "index");
     assert_null(cur);
     assert_int_equal(rsearch_ft_search(NULL, S("i"), S("*"), NULL, &res), RSDK_ERR_INVALID_ARG);
+    refused(c, rsearch_ft_search(&ft, S("i"), S("*"), NULL, NULL), "out: NULL");
+    refused(c, rsearch_ft_info(&ft, S("i"), NULL), "out: NULL");
 
     const rsearch_field text = {.type = RSEARCH_FIELD_TEXT, .name = S("t")};
     refused(c, rsearch_create_index(c, none, NULL, &text, 1), "index");

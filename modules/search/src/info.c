@@ -27,6 +27,7 @@ static rsdk_str text(const rsdk_reply *m, const char *key) {
 rsdk_status rsearch_index_info_read(const rsdk_reply *r, rsearch_index_info *out, rsdk_error *err) {
     rsdk_status s = rsearch__check_reply(r, "FT.INFO", err);
     if (s != RSDK_OK) return s;
+    if (out == NULL) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "FT.INFO: out: NULL");
     const rsdk_reply *name = rsearch__get(r, "index_name");
     if (name == NULL || !rsearch__is_text(name))
         return rsearch__unexpected(err, "FT.INFO", "a %s without index_name", rsdk_reply_type_str(r->type));

@@ -7,6 +7,7 @@
 rsdk_status rsearch_profile_read(const rsdk_reply *r, rsearch_profile_result *out, rsdk_error *err) {
     rsdk_status s = rsearch__check_reply(r, "FT.PROFILE", err);
     if (s != RSDK_OK) return s;
+    if (out == NULL) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "FT.PROFILE: out: NULL");
     const rsdk_reply *res = r, *prof = NULL;
     if (r->type == RSDK_REPLY_MAP) {
         prof = rsearch__get(r, "profile"); /* RESP3: the search map plus "profile" */

@@ -68,6 +68,8 @@ const rsdk_reply *rsearch__get(const rsdk_reply *m, const char *key) {
 
 rsdk_status rsearch__call(rsdk_gen_call *k, rsdk_status encoded, rsearch__reader read,
                           const void *ctx, void *out, rsdk_reply **(*owner_of)(void *out)) {
+    if (out == NULL && encoded == RSDK_OK) /* refused before anything is sent */
+        encoded = rsdk_error_set(&k->err, RSDK_ERR_INVALID_ARG, 0, "out: NULL (the typed result)");
     rsdk_reply *r = NULL;
     rsdk_status s = rsdk_gen_call_run(k, encoded, &r);
     if (s != RSDK_OK) return s;

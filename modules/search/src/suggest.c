@@ -65,6 +65,7 @@ rsdk_status rsearch_spellcheck_read(const rsdk_reply *r, rsearch_spellcheck_resu
                                     rsdk_error *err) {
     rsdk_status s = rsearch__check_reply(r, "FT.SPELLCHECK", err);
     if (s != RSDK_OK) return s;
+    if (out == NULL) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "FT.SPELLCHECK: out: NULL");
     const rsdk_reply *terms = r;
     bool resp3 = r->type == RSDK_REPLY_MAP;
     if (resp3) terms = rsearch__get(r, "results");
@@ -103,6 +104,7 @@ rsdk_status rsearch_suggestions_read(const rsdk_reply *r, const rsearch_sugget_o
                                      rsearch_suggestions *out, rsdk_error *err) {
     rsdk_status s = rsearch__check_reply(r, "FT.SUGGET", err);
     if (s != RSDK_OK) return s;
+    if (out == NULL) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "FT.SUGGET: out: NULL");
     bool scores = opts && opts->withscores, payloads = opts && opts->withpayloads;
     size_t step = 1 + (size_t)scores + (size_t)payloads;
     size_t n = r->type == RSDK_REPLY_NIL ? 0 : r->elements;
