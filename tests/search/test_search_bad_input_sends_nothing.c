@@ -41,6 +41,12 @@ static void bad_input(void **state) {
     assert_null(cur);
     assert_int_equal(rsearch_ft_search(NULL, S("i"), S("*"), NULL, &res), RSDK_ERR_INVALID_ARG);
     refused(c, rsearch_ft_search(&ft, S("i"), S("*"), NULL, NULL), "out: NULL");
+    refused(c, rsearch_ft_search(&ft, S("i"), S("*"), &(rsearch_search_opts){.explainscore = true}, &res),
+            "opts.explainscore: needs withscores");
+    const rsearch_search_identifiers rid[] = {{S("t"), {NULL, 0}}};
+    const rsearch_search_return ret = {rid, 1};
+    refused(c, rsearch_ft_search(&ft, S("i"), S("*"), &(rsearch_search_opts){.nocontent = true, .return_ = &ret}, &res),
+            "opts.return_: conflicts with nocontent");
     refused(c, rsearch_ft_info(&ft, S("i"), NULL), "out: NULL");
 
     const rsearch_field text = {.type = RSEARCH_FIELD_TEXT, .name = S("t")};

@@ -62,6 +62,11 @@ static inline bool rsearch__dialect(const rsearch_ft *ft, bool has, int64_t own,
 rsdk_status rsearch__read_search(const rsdk_reply *r, const void *ctx, void *out, rsdk_error *err);
 rsdk_reply **rsearch__result_owner(void *out);
 
+/* FT.SEARCH options that do not go together (EXPLAINSCORE without
+ * WITHSCORES, NOCONTENT with RETURN, SUMMARIZE or HIGHLIGHT):
+ * RSDK_ERR_INVALID_ARG naming the option (result.c). */
+rsdk_status rsearch__check_search_opts(const rsearch_search_opts *o, rsdk_error *err);
+
 /* FT.CURSOR READ, typed (rows.c): the pages after a cursor's first. */
 struct rsearch_rows;
 rsdk_status rsearch__cursor_read(rsdk_client *c, rsdk_str index, uint64_t id, int64_t count,

@@ -103,7 +103,8 @@ rsdk_status rsearch_ft_knn(const rsearch_ft *ft, rsdk_str index, const rsearch_k
     if (!o.has_dialect || o.dialect < 2) o.has_dialect = true, o.dialect = 2; /* KNN needs 2+ */
     rsdk_gen_call k;
     rsdk_gen_call_init(&k, ft->c);
-    s = rsearch_search_encode(&k.buf, index, rsdk_str_n(query.data, query.len), &o, &k.err);
+    s = rsearch__check_search_opts(&o, &k.err);
+    if (s == RSDK_OK) s = rsearch_search_encode(&k.buf, index, rsdk_str_n(query.data, query.len), &o, &k.err);
     s = rsearch__call(&k, s, rsearch__read_search, &o, res, rsearch__result_owner);
     rsdk__free(pv);
     rsdk_buf_deinit(&query);

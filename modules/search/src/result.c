@@ -119,6 +119,18 @@ void rsearch_result_deinit(rsearch_result *res) {
     memset(res, 0, sizeof *res);
 }
 
+rsdk_status rsearch__check_search_opts(const rsearch_search_opts *o, rsdk_error *err) {
+    /* Combinations the server refuses, or whose reply the result could not
+     * tell apart: refused before anything is sent. */
+    const char *arg = NULL, *what = NULL;
+    if (o->explainscore && !o->withscores) arg = "opts.explainscore", what = "needs withscores";
+    else if (o->nocontent && o->return_ != NULL) arg = "opts.return_", what = "conflicts with nocontent";
+    else if (o->nocontent && (o->summarize != NULL || o->highlight != NULL))
+        arg = o->summarize ? "opts.summarize" : "opts.highlight", what = "conflicts with nocontent";
+    if (arg == NULL) return RSDK_OK;
+    return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, CMD ": %s: %s", arg, what);
+}
+
 rsdk_string rsearch_doc_get(const rsearch_doc *d, const char *name) {
     size_t n = strlen(name);
     for (size_t i = 0; i < d->fields.count; i++) {
@@ -144,6 +156,7 @@ rsdk_status rsearch_ft_search(const rsearch_ft *ft, rsdk_str index, rsdk_str que
     o.has_dialect = rsearch__dialect(ft, o.has_dialect, o.dialect, &o.dialect);
     rsdk_gen_call k;
     rsdk_gen_call_init(&k, ft->c);
-    rsdk_status s = rsearch_search_encode(&k.buf, index, query, &o, &k.err);
+    rsdk_status s = rsearch__check_search_opts(&o, &k.err);
+    if (s == RSDK_OK) s = rsearch_search_encode(&k.buf, index, query, &o, &k.err);
     return rsearch__call(&k, s, rsearch__read_search, &o, res, rsearch__result_owner);
 }

@@ -61,6 +61,9 @@ RSDK_API rsdk_string rsearch_doc_get(const rsearch_doc *d, const char *name);
 
 /* FT.SEARCH with the typed result: the defaults of `ft` apply (DIALECT
  * when opts does not set one). The reply is handed over in res->owner.
+ * Options that do not go together are refused before sending
+ * (RSDK_ERR_INVALID_ARG: "opts.explainscore: needs withscores"; NOCONTENT
+ * with RETURN, SUMMARIZE or HIGHLIGHT).
  * Errors as rsearch_search (rsdk_client_error(ft->c) says why). */
 RSDK_API rsdk_status rsearch_ft_search(const rsearch_ft *ft, rsdk_str index, rsdk_str query,
                                        const rsearch_search_opts *opts, rsearch_result *res);
