@@ -6,7 +6,8 @@ Usage: tests/search/record_replies.py PORT OUTDIR
 Connects to a server with RediSearch loaded on 127.0.0.1:PORT, builds a
 small index (FLUSHALL first: use a throwaway server), sends each command of
 SCENARIO on RESP2 and on RESP3 and writes the raw reply bytes to
-OUTDIR/resp{2,3}_<name>.bin. test_search_decoders.c reads them.
+OUTDIR/resp{2,3}_<name>.bin. test_search_decoders.c reads them from
+tests/data/search/<server> (redis-8.0, valkey-9.1).
 """
 import socket
 import sys

@@ -18,9 +18,12 @@
 #include "rsdk/search_info.h"
 #include "rsdk/search_result.h"
 
+/* The server the replies come from: the group's state. */
+static const char *server_dir;
+
 static rsdk_reply *load(int proto, const char *name) {
     char path[256];
-    snprintf(path, sizeof path, "tests/data/search/resp%d_%s.bin", proto, name);
+    snprintf(path, sizeof path, "tests/data/search/%s/resp%d_%s.bin", server_dir, proto, name);
     FILE *f = fopen(path, "rb");
     if (f == NULL) fail_msg("cannot open %s", path);
     static char buf[1 << 16];
@@ -207,5 +210,9 @@ int main(void) {
         cmocka_unit_test(test_profile_spellcheck_sugget_syndump),
         cmocka_unit_test(test_wrong_shapes_are_refused),
     };
-    return cmocka_run_group_tests(t, NULL, NULL);
+    server_dir = "redis-8.0";
+    int fails = cmocka_run_group_tests_name("redis-8.0", t, NULL, NULL);
+    server_dir = "valkey-9.1";
+    fails += cmocka_run_group_tests_name("valkey-9.1", t, NULL, NULL);
+    return fails;
 }
