@@ -19,7 +19,7 @@ struct rsearch_cursor {
 
 rsdk_status rsearch_cursor_open(const rsearch_ft *ft, rsdk_str index, rsdk_str query,
                                 const rsearch_aggregate_opts *opts, rsearch_cursor **out) {
-    rsdk_status chk = rsearch__check_target(ft, index, "FT.AGGREGATE");
+    rsdk_status chk = rsearch__check_target(ft, index, "FT.AGGREGATE", "index");
     if (chk != RSDK_OK) return chk;
     if (out == NULL) return RSDK_ERR_INVALID_ARG;
     rsearch_aggregate_opts o;

@@ -87,7 +87,7 @@ static rsdk_status read_info(const rsdk_reply *r, const void *ctx, void *out, rs
 static rsdk_reply **info_owner(void *out) { return &((rsearch_index_info *)out)->owner; }
 
 rsdk_status rsearch_ft_info(const rsearch_ft *ft, rsdk_str index, rsearch_index_info *out) {
-    rsdk_status chk = rsearch__check_target(ft, index, "FT.INFO");
+    rsdk_status chk = rsearch__check_target(ft, index, "FT.INFO", "index");
     if (chk != RSDK_OK) return chk;
     rsdk_gen_call k;
     rsdk_gen_call_init(&k, ft->c);

@@ -43,9 +43,10 @@ rsdk_status rsearch__call(rsdk_gen_call *k, rsdk_status encoded, rsearch__reader
                           const void *ctx, void *out, rsdk_reply **(*owner_of)(void *out));
 
 /* Refuses a NULL `ft`, client or index name before anything is encoded:
- * RSDK_ERR_INVALID_ARG ("FT.SEARCH: index: NULL"), recorded in the client
+ * RSDK_ERR_INVALID_ARG ("FT.SEARCH: index: NULL"; `arg` names it), recorded in the client
  * when there is one. RSDK_OK when all are there. */
-rsdk_status rsearch__check_target(const rsearch_ft *ft, rsdk_str index, const char *cmd);
+rsdk_status rsearch__check_target(const rsearch_ft *ft, rsdk_str index, const char *cmd,
+                                  const char *arg);
 
 /* The dialect a call sends: the options' own, else the ft default. */
 static inline bool rsearch__dialect(const rsearch_ft *ft, bool has, int64_t own, int64_t *out) {

@@ -68,7 +68,7 @@ rsdk_status rsearch_knn_query(rsdk_buf *out, const rsearch_knn *q, rsdk_error *e
 
 rsdk_status rsearch_ft_knn(const rsearch_ft *ft, rsdk_str index, const rsearch_knn *q,
                            const rsearch_search_opts *opts, rsearch_result *res) {
-    rsdk_status chk = rsearch__check_target(ft, index, "FT.SEARCH");
+    rsdk_status chk = rsearch__check_target(ft, index, "FT.SEARCH", "index");
     if (chk != RSDK_OK) return chk;
     rsdk_buf query;
     rsdk_buf_init(&query);

@@ -42,7 +42,7 @@ static rsdk_reply **profile_owner(void *out) { return &((rsearch_profile_result 
 
 rsdk_status rsearch_ft_profile_search(const rsearch_ft *ft, rsdk_str index, rsdk_str query,
                                       bool limited, rsearch_profile_result *out) {
-    rsdk_status chk = rsearch__check_target(ft, index, "FT.PROFILE");
+    rsdk_status chk = rsearch__check_target(ft, index, "FT.PROFILE", "index");
     if (chk != RSDK_OK) return chk;
     rsearch_profile_opts o = {.limited = limited};
     rsdk_gen_call k;

@@ -89,10 +89,11 @@ void rsearch_ft_init(rsearch_ft *ft, rsdk_client *c) {
     ft->dialect = 2;
 }
 
-rsdk_status rsearch__check_target(const rsearch_ft *ft, rsdk_str index, const char *cmd) {
+rsdk_status rsearch__check_target(const rsearch_ft *ft, rsdk_str index, const char *cmd,
+                                  const char *arg) {
     if (ft == NULL || ft->c == NULL) return RSDK_ERR_INVALID_ARG;
     if (index.ptr != NULL) return RSDK_OK;
     rsdk_error e;
-    rsdk_error_set(&e, RSDK_ERR_INVALID_ARG, 0, "%s: index: NULL (an index needs a name)", cmd);
+    rsdk_error_set(&e, RSDK_ERR_INVALID_ARG, 0, "%s: %s: NULL", cmd, arg);
     return rsdk_client_set_error(ft->c, &e);
 }

@@ -148,7 +148,7 @@ rsdk_reply **rsearch__result_owner(void *out) { return &((rsearch_result *)out)-
 
 rsdk_status rsearch_ft_search(const rsearch_ft *ft, rsdk_str index, rsdk_str query,
                               const rsearch_search_opts *opts, rsearch_result *res) {
-    rsdk_status chk = rsearch__check_target(ft, index, "FT.SEARCH");
+    rsdk_status chk = rsearch__check_target(ft, index, "FT.SEARCH", "index");
     if (chk != RSDK_OK) return chk;
     rsearch_search_opts o;
     if (opts != NULL) o = *opts;

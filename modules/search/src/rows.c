@@ -94,7 +94,7 @@ static rsdk_reply **rows_owner(void *out) { return &((rsearch_rows *)out)->owner
 
 rsdk_status rsearch_ft_aggregate(const rsearch_ft *ft, rsdk_str index, rsdk_str query,
                                  const rsearch_aggregate_opts *opts, rsearch_rows *out) {
-    rsdk_status chk = rsearch__check_target(ft, index, "FT.AGGREGATE");
+    rsdk_status chk = rsearch__check_target(ft, index, "FT.AGGREGATE", "index");
     if (chk != RSDK_OK) return chk;
     rsearch_aggregate_opts o;
     if (opts != NULL) o = *opts;

@@ -147,7 +147,7 @@ static rsdk_reply **spell_owner(void *out) { return &((rsearch_spellcheck_result
 
 rsdk_status rsearch_ft_spellcheck(const rsearch_ft *ft, rsdk_str index, rsdk_str query,
                                   const rsearch_spellcheck_opts *opts, rsearch_spellcheck_result *out) {
-    rsdk_status chk = rsearch__check_target(ft, index, "FT.SPELLCHECK");
+    rsdk_status chk = rsearch__check_target(ft, index, "FT.SPELLCHECK", "index");
     if (chk != RSDK_OK) return chk;
     rsearch_spellcheck_opts o;
     if (opts != NULL) o = *opts;
@@ -166,7 +166,7 @@ static rsdk_reply **sugget_owner(void *out) { return &((rsearch_suggestions *)ou
 
 rsdk_status rsearch_ft_sugget(const rsearch_ft *ft, rsdk_str key, rsdk_str prefix,
                               const rsearch_sugget_opts *opts, rsearch_suggestions *out) {
-    rsdk_status chk = rsearch__check_target(ft, key, "FT.SUGGET");
+    rsdk_status chk = rsearch__check_target(ft, key, "FT.SUGGET", "key");
     if (chk != RSDK_OK) return chk;
     rsdk_gen_call k;
     rsdk_gen_call_init(&k, ft->c);
