@@ -1,5 +1,6 @@
 /* FT.INFO as rsearch_index_info. */
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "internal.h"
@@ -84,13 +85,11 @@ static rsdk_status read_info(const rsdk_reply *r, const void *ctx, void *out, rs
     (void)ctx;
     return rsearch_index_info_read(r, out, err);
 }
-static rsdk_reply **info_owner(void *out) { return &((rsearch_index_info *)out)->owner; }
-
 rsdk_status rsearch_ft_info(const rsearch_ft *ft, rsdk_str index, rsearch_index_info *out) {
     rsdk_status chk = rsearch__check_target(ft, index, "FT.INFO", "index");
     if (chk != RSDK_OK) return chk;
     rsdk_gen_call k;
     rsdk_gen_call_init(&k, ft->c);
     rsdk_status s = rsearch_info_encode(&k.buf, index, &k.err);
-    return rsearch__call(&k, s, read_info, NULL, out, info_owner);
+    return rsearch__call(&k, s, read_info, NULL, out, offsetof(rsearch_index_info, owner));
 }

@@ -34,13 +34,13 @@ bool rsearch__pairs(const rsdk_reply *n, rsdk_pairs *out);
 const rsdk_reply *rsearch__get(const rsdk_reply *m, const char *key);
 
 /* Runs a sync call whose command `k` encoded (status `encoded`), then reads
- * the reply with `read` into `out`; on success the reply is handed to
- * `*owner_slot` (a field inside *out), on failure freed, and the client's
- * error says why. */
+ * the reply with `read` into `out`; on success the reply is handed to the
+ * `rsdk_reply *owner` field at `owner_offset` inside *out, on failure freed,
+ * and the client's error says why. */
 typedef rsdk_status (*rsearch__reader)(const rsdk_reply *r, const void *ctx, void *out,
                                        rsdk_error *err);
 rsdk_status rsearch__call(rsdk_gen_call *k, rsdk_status encoded, rsearch__reader read,
-                          const void *ctx, void *out, rsdk_reply **(*owner_of)(void *out));
+                          const void *ctx, void *out, size_t owner_offset);
 
 /* Refuses a NULL `ft`, client or index name before anything is encoded:
  * RSDK_ERR_INVALID_ARG ("FT.SEARCH: index: NULL"; `arg` names it), recorded in the client
@@ -58,10 +58,9 @@ static inline bool rsearch__dialect(const rsearch_ft *ft, bool has, int64_t own,
     return ft->dialect > 0;
 }
 
-/* rsearch_result_read as an rsearch__reader (ctx: the search options),
- * and where a result keeps its reply (result.c). */
+/* rsearch_result_read as an rsearch__reader (ctx: the search options;
+ * result.c). */
 rsdk_status rsearch__read_search(const rsdk_reply *r, const void *ctx, void *out, rsdk_error *err);
-rsdk_reply **rsearch__result_owner(void *out);
 
 /* FT.SEARCH options that do not go together (EXPLAINSCORE without
  * WITHSCORES, NOCONTENT with RETURN, SUMMARIZE or HIGHLIGHT):

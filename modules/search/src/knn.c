@@ -2,6 +2,7 @@
  * typed call that sends the vector as a parameter. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "internal.h"
@@ -105,7 +106,7 @@ rsdk_status rsearch_ft_knn(const rsearch_ft *ft, rsdk_str index, const rsearch_k
     rsdk_gen_call_init(&k, ft->c);
     s = rsearch__check_search_opts(&o, &k.err);
     if (s == RSDK_OK) s = rsearch_search_encode(&k.buf, index, rsdk_str_n(query.data, query.len), &o, &k.err);
-    s = rsearch__call(&k, s, rsearch__read_search, &o, res, rsearch__result_owner);
+    s = rsearch__call(&k, s, rsearch__read_search, &o, res, offsetof(rsearch_result, owner));
     rsdk__free(pv);
     rsdk_buf_deinit(&query);
     return s;

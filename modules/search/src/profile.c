@@ -1,4 +1,5 @@
 /* FT.PROFILE ... SEARCH: the search result and the profile tree. */
+#include <stddef.h>
 #include <string.h>
 
 #include "internal.h"
@@ -38,8 +39,6 @@ static rsdk_status read_profile(const rsdk_reply *r, const void *ctx, void *out,
     (void)ctx;
     return rsearch_profile_read(r, out, err);
 }
-static rsdk_reply **profile_owner(void *out) { return &((rsearch_profile_result *)out)->result.owner; }
-
 rsdk_status rsearch_ft_profile_search(const rsearch_ft *ft, rsdk_str index, rsdk_str query,
                                       bool limited, rsearch_profile_result *out) {
     rsdk_status chk = rsearch__check_target(ft, index, "FT.PROFILE", "index");
@@ -49,7 +48,7 @@ rsdk_status rsearch_ft_profile_search(const rsearch_ft *ft, rsdk_str index, rsdk
     rsdk_gen_call_init(&k, ft->c);
     rsdk_status s = rsearch_profile_encode(&k.buf, index, RSEARCH_PROFILE_QUERYTYPE_SEARCH, query,
                                            &o, &k.err);
-    return rsearch__call(&k, s, read_profile, NULL, out, profile_owner);
+    return rsearch__call(&k, s, read_profile, NULL, out, offsetof(rsearch_profile_result, result.owner));
 }
 
 const rsdk_reply *rsearch_profile_get(const rsdk_reply *node, const char *key) {

@@ -67,7 +67,7 @@ const rsdk_reply *rsearch__get(const rsdk_reply *m, const char *key) {
 }
 
 rsdk_status rsearch__call(rsdk_gen_call *k, rsdk_status encoded, rsearch__reader read,
-                          const void *ctx, void *out, rsdk_reply **(*owner_of)(void *out)) {
+                          const void *ctx, void *out, size_t owner_offset) {
     if (out == NULL && encoded == RSDK_OK) /* refused before anything is sent */
         encoded = rsdk_error_set(&k->err, RSDK_ERR_INVALID_ARG, 0, "out: NULL (the typed result)");
     rsdk_reply *r = NULL;
@@ -80,7 +80,8 @@ rsdk_status rsearch__call(rsdk_gen_call *k, rsdk_status encoded, rsearch__reader
         rsdk_reply_free(r);
         return rsdk_client_set_error(k->c, &e);
     }
-    *owner_of(out) = r;
+    rsdk_reply **owner = (rsdk_reply **)(void *)((char *)out + owner_offset);
+    *owner = r;
     return RSDK_OK;
 }
 

@@ -1,5 +1,6 @@
 /* FT.SEARCH replies as rsearch_result: RESP3's map and RESP2's flat array,
  * whose layout the options decide. */
+#include <stddef.h>
 #include <string.h>
 
 #include "internal.h"
@@ -144,8 +145,6 @@ rsdk_status rsearch__read_search(const rsdk_reply *r, const void *ctx, void *out
     return rsearch_result_read(r, ctx, out, err);
 }
 
-rsdk_reply **rsearch__result_owner(void *out) { return &((rsearch_result *)out)->owner; }
-
 rsdk_status rsearch_ft_search(const rsearch_ft *ft, rsdk_str index, rsdk_str query,
                               const rsearch_search_opts *opts, rsearch_result *res) {
     rsdk_status chk = rsearch__check_target(ft, index, "FT.SEARCH", "index");
@@ -158,5 +157,5 @@ rsdk_status rsearch_ft_search(const rsearch_ft *ft, rsdk_str index, rsdk_str que
     rsdk_gen_call_init(&k, ft->c);
     rsdk_status s = rsearch__check_search_opts(&o, &k.err);
     if (s == RSDK_OK) s = rsearch_search_encode(&k.buf, index, query, &o, &k.err);
-    return rsearch__call(&k, s, rsearch__read_search, &o, res, rsearch__result_owner);
+    return rsearch__call(&k, s, rsearch__read_search, &o, res, offsetof(rsearch_result, owner));
 }

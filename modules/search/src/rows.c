@@ -1,4 +1,5 @@
 /* FT.AGGREGATE and FT.CURSOR READ replies as rsearch_rows. */
+#include <stddef.h>
 #include <string.h>
 
 #include "internal.h"
@@ -90,8 +91,6 @@ static rsdk_status read_rows(const rsdk_reply *r, const void *ctx, void *out, rs
     return rsearch_rows_read(r, out, err);
 }
 
-static rsdk_reply **rows_owner(void *out) { return &((rsearch_rows *)out)->owner; }
-
 rsdk_status rsearch_ft_aggregate(const rsearch_ft *ft, rsdk_str index, rsdk_str query,
                                  const rsearch_aggregate_opts *opts, rsearch_rows *out) {
     rsdk_status chk = rsearch__check_target(ft, index, "FT.AGGREGATE", "index");
@@ -103,7 +102,7 @@ rsdk_status rsearch_ft_aggregate(const rsearch_ft *ft, rsdk_str index, rsdk_str 
     rsdk_gen_call k;
     rsdk_gen_call_init(&k, ft->c);
     rsdk_status s = rsearch_aggregate_encode(&k.buf, index, query, &o, &k.err);
-    return rsearch__call(&k, s, read_rows, NULL, out, rows_owner);
+    return rsearch__call(&k, s, read_rows, NULL, out, offsetof(rsearch_rows, owner));
 }
 
 /* FT.CURSOR READ, typed (the cursor's later pages). */
@@ -113,5 +112,5 @@ rsdk_status rsearch__cursor_read(rsdk_client *c, rsdk_str index, uint64_t id, in
     rsdk_gen_call k;
     rsdk_gen_call_init(&k, c);
     rsdk_status s = rsearch_cursor_read_encode(&k.buf, index, (int64_t)id, &o, &k.err);
-    return rsearch__call(&k, s, read_rows, NULL, out, rows_owner);
+    return rsearch__call(&k, s, read_rows, NULL, out, offsetof(rsearch_rows, owner));
 }

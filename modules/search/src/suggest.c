@@ -1,4 +1,5 @@
 /* FT.SPELLCHECK and FT.SUGGET replies as suggestion lists. */
+#include <stddef.h>
 #include <string.h>
 
 #include "internal.h"
@@ -143,8 +144,6 @@ static rsdk_status read_spell(const rsdk_reply *r, const void *ctx, void *out, r
     (void)ctx;
     return rsearch_spellcheck_read(r, out, err);
 }
-static rsdk_reply **spell_owner(void *out) { return &((rsearch_spellcheck_result *)out)->owner; }
-
 rsdk_status rsearch_ft_spellcheck(const rsearch_ft *ft, rsdk_str index, rsdk_str query,
                                   const rsearch_spellcheck_opts *opts, rsearch_spellcheck_result *out) {
     rsdk_status chk = rsearch__check_target(ft, index, "FT.SPELLCHECK", "index");
@@ -156,14 +155,12 @@ rsdk_status rsearch_ft_spellcheck(const rsearch_ft *ft, rsdk_str index, rsdk_str
     rsdk_gen_call k;
     rsdk_gen_call_init(&k, ft->c);
     rsdk_status s = rsearch_spellcheck_encode(&k.buf, index, query, &o, &k.err);
-    return rsearch__call(&k, s, read_spell, NULL, out, spell_owner);
+    return rsearch__call(&k, s, read_spell, NULL, out, offsetof(rsearch_spellcheck_result, owner));
 }
 
 static rsdk_status read_sugget(const rsdk_reply *r, const void *ctx, void *out, rsdk_error *err) {
     return rsearch_suggestions_read(r, ctx, out, err);
 }
-static rsdk_reply **sugget_owner(void *out) { return &((rsearch_suggestions *)out)->owner; }
-
 rsdk_status rsearch_ft_sugget(const rsearch_ft *ft, rsdk_str key, rsdk_str prefix,
                               const rsearch_sugget_opts *opts, rsearch_suggestions *out) {
     rsdk_status chk = rsearch__check_target(ft, key, "FT.SUGGET", "key");
@@ -171,5 +168,5 @@ rsdk_status rsearch_ft_sugget(const rsearch_ft *ft, rsdk_str key, rsdk_str prefi
     rsdk_gen_call k;
     rsdk_gen_call_init(&k, ft->c);
     rsdk_status s = rsearch_sugget_encode(&k.buf, key, prefix, opts, &k.err);
-    return rsearch__call(&k, s, read_sugget, opts, out, sugget_owner);
+    return rsearch__call(&k, s, read_sugget, opts, out, offsetof(rsearch_suggestions, owner));
 }
