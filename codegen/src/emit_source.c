@@ -22,9 +22,20 @@ static const char *fld(const char *base, const char *sep, const char *name) {
 }
 
 static void tok(wctx *w, int n, const char *t) {
-    ind(w, n);
     /* The spec writes an empty argument (MIGRATE's key slot) as the token "" */
     if (strcmp(t, "\"\"") == 0) t = "";
+    /* A token with spaces is several words (RediSearch's "LOAD *"). */
+    const char *sp = strchr(t, ' ');
+    while (sp != NULL) {
+        if (sp > t) {
+            ind(w, n);
+            const char *word = gen_printf("%.*s", (int)(sp - t), t);
+            sb_printf(w->b, "rsdk_gen_tok(e, %s, %zu);\n", gen_c_literal(word), strlen(word));
+        }
+        t = sp + 1;
+        sp = strchr(t, ' ');
+    }
+    ind(w, n);
     sb_printf(w->b, "rsdk_gen_tok(e, %s, %zu);\n", gen_c_literal(t), strlen(t));
 }
 
@@ -108,6 +119,30 @@ static void emit_arg(wctx *w, const arg *a, const char *base, const char *sep, i
     const char *acc = fld(base, sep, a->cname);
     const char *lit = gen_c_literal(a->path);
     bool present = !a->optional || a->in_oneof; /* a chosen alternative is present */
+    if (a->count_of && a->count_args) {
+        /* The count is how many arguments the sibling sends (PARAMS'
+         * name/value pairs, RETURN's "field AS name"): a counting walk of
+         * the sibling alone, which writes nothing. */
+        if (a->token) tok(w, n, a->token);
+        ind(w, n);
+        sb_put(w->b, "{\n");
+        ind(w, n + 1);
+        sb_put(w->b, "rsdk_gen_enc counter;\n");
+        ind(w, n + 1);
+        sb_put(w->b, "rsdk_gen_enc_counter(&counter, e);\n");
+        ind(w, n + 1);
+        sb_put(w->b, "{\n");
+        ind(w, n + 2);
+        sb_put(w->b, "rsdk_gen_enc *const e = &counter; /* shadows the real encoder */\n");
+        emit_arg(w, a->count_of, base, sep, n + 2);
+        ind(w, n + 1);
+        sb_put(w->b, "}\n");
+        ind(w, n + 1);
+        sb_printf(w->b, "rsdk_gen_count(e, counter.argc, %s);\n", lit);
+        ind(w, n);
+        sb_put(w->b, "}\n");
+        return;
+    }
     if (a->count_of) {
         if (a->token) tok(w, n, a->token);
         ind(w, n);
@@ -117,6 +152,12 @@ static void emit_arg(wctx *w, const arg *a, const char *base, const char *sep, i
     if (a->type == RSDK_ARG_PURE_TOKEN) {
         if (present) {
             tok(w, n, a->token);
+        } else if (strchr(a->token, ' ') != NULL) { /* several words: a block */
+            ind(w, n);
+            sb_printf(w->b, "if (%s) {\n", acc);
+            tok(w, n + 1, a->token);
+            ind(w, n);
+            sb_put(w->b, "}\n");
         } else {
             ind(w, n);
             sb_printf(w->b, "if (%s) ", acc);

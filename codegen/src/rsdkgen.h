@@ -64,6 +64,7 @@ struct arg {
     bool as_string; /* c_type "string": a number that also takes text ("(1.5") */
     bool finite;    /* "finite": a double the server takes only when finite */
     bool not_nan;   /* "not_nan": a double the server takes infinite, never NaN */
+    bool count_args; /* count_of counts the arguments the sibling sends, not its elements */
     /* model */
     arg *count_of;      /* this integer is filled with that sibling's count */
     arg *same_count_as; /* this array must be as long as that sibling */

@@ -25,6 +25,7 @@ static const char *const RSDK_CMD_KEYS[] = {"skip",  "reply",     "name",       
                                             "command_flags", "glue", NULL};
 static const char *const RSDK_ARG_KEYS[] = {"name", "type_name", "c_type", "count_of",
                                             "same_count_as", "key_spec_index", "finite", "not_nan",
+                                            "count_args",
                                             NULL};
 
 static bool in_list(const char *const *list, const char *s) {
@@ -113,6 +114,9 @@ static void load_arg_ext(vctx *v, arg *a, json_t *ext) {
     a->not_nan = opt_bool(v, a, ext, "not_nan");
     if ((a->finite || a->not_nan) && a->type != RSDK_ARG_DOUBLE)
         gen_error(v->c->file, v->c, a, "rsdk finite / not_nan need a double argument");
+    a->count_args = opt_bool(v, a, ext, "count_args");
+    if (a->count_args && a->ext_count_of == NULL)
+        gen_error(v->c->file, v->c, a, "rsdk count_args needs count_of");
     const char *ct = opt_string(v, a, ext, "c_type");
     if (a->ext_name && !is_c_ident(a->ext_name))
         gen_error(v->c->file, v->c, a, "rsdk name \"%s\" is not a lower-case C identifier", a->ext_name);
@@ -255,7 +259,10 @@ static void load_args(vctx *v, arg *parent, json_t *ja, arg **out, size_t *nout)
                 gen_error(v->c->file, v->c, a, "rsdk count_of names no sibling \"%s\"", a->ext_count_of);
             else if (!t->multiple)
                 gen_error(v->c->file, v->c, a, "rsdk count_of target \"%s\" is not multiple", t->name);
-            else if (a->type != RSDK_ARG_INTEGER || a->optional || a->multiple || a->in_oneof)
+            else if ((a->type != RSDK_ARG_INTEGER && a->type != RSDK_ARG_STRING) || a->optional ||
+                     a->multiple || a->in_oneof)
+                /* Module specs type some counts "string" (RediSearch's INKEYS
+                 * count); the call fills them in either way. */
                 gen_error(v->c->file, v->c, a, "rsdk count_of needs a required, single integer");
             else
                 a->count_of = t;

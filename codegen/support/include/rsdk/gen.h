@@ -69,6 +69,12 @@ RSDK_API void rsdk_gen_double_checked(rsdk_gen_enc *e, double v, bool allow_inf,
 /* A count the call fills in itself (numkeys). */
 RSDK_API void rsdk_gen_count(rsdk_gen_enc *e, size_t n, const char *arg);
 
+/* Starts `counter` as a counting-only encoder for the same command as `e`
+ * (no buffer, no error output): generated walks run an argument through it
+ * to learn how many arguments it sends (RediSearch's PARAMS nargs), which
+ * they then send as a count. Errors are found again by the real walk. */
+RSDK_API void rsdk_gen_enc_counter(rsdk_gen_enc *counter, const rsdk_gen_enc *e);
+
 /* Checks an (array, count) pair: a NULL array with count > 0 is an error, so
  * is count 0 when `required`. True when there are elements to emit. */
 RSDK_API bool rsdk_gen_array(rsdk_gen_enc *e, const void *arr, size_t n, bool required,
