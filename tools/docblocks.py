@@ -18,7 +18,9 @@ info string says what a block is (docs/docs.md):
                               one)
 
 Each block is preceded by a #line directive, so a compiler error names the
-page and line of the block. Anything else after ```c is an error, and so is
+page and line of the block. A block's #include lines move to the top of the
+file; a page that uses a module's prefix (rsearch_, rts_, ...) gets the
+module's header. Anything else after ```c is an error, and so is
 an excerpt that drifted from its header.
 
     python3 tools/docblocks.py --headers DIR --out FILE.c PAGE.md
@@ -44,6 +46,15 @@ PRELUDE = """\
 #include "rsdk/core.h"
 #include "rsdk/rsdk.h"
 """
+
+# A page that uses a module's prefix gets its header (the module's test
+# deps in docs/BUILD must match).
+MODULE_HEADERS = [
+    ("rbloom_", "rsdk/bloom.h"),
+    ("rentra_", "rsdk/auth_entra.h"),
+    ("rsearch_", "rsdk/search.h"),
+    ("rts_", "rsdk/timeseries.h"),
+]
 
 FRAGMENT = re.compile(r"^fragment\s+([A-Za-z_]\w*)\s*\((.*)\)\s*$")
 EXCERPT = re.compile(r"^excerpt\s+(\S+)\s*$")
@@ -124,8 +135,14 @@ def check_excerpt(body, header):
 
 def page_c(page, text, headers):
     out = ["/* generated from %s by tools/docblocks.py: its C blocks. */" % page, PRELUDE]
-    if "rentra_" in text:  # only pages about it need the Entra module (libcurl)
-        out.append('#include "rsdk/auth_entra.h"\n')
+    code = "\n".join("\n".join(body) for _, info, body in blocks(text) if not info.startswith("excerpt"))
+    for prefix, header in MODULE_HEADERS:
+        if prefix in code:
+            out.append('#include "%s"' % header)
+    # A block's own #include lines go to the top (a fragment is a function
+    # body); blank lines keep the block's line numbers.
+    hoisted = len(out)
+    out.append("")
     n = 0
     for line, info, body in blocks(text):
         where = "%s:%d" % (page, line)
@@ -135,6 +152,10 @@ def page_c(page, text, headers):
                 check_excerpt(body, os.path.join(headers, m.group(1)))
                 continue
             n += 1
+            includes = [l for l in body if l.startswith("#include")]
+            out[hoisted:hoisted] = includes
+            hoisted += len(includes)
+            body = ["" if l.startswith("#include") else l for l in body]
             if info == "":
                 out.append('#line %d "%s"' % (line + 1, page))
                 out.extend(body)

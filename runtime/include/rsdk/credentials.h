@@ -166,7 +166,7 @@ RSDK_API void rsdk_token_opts_init(rsdk_token_opts *o);
 
 /* Creates a stopped manager (opts copied; `events` stays borrowed and must
  * outlive the manager). RSDK_ERR_INVALID_ARG for a NULL fetch, a ratio
- * outside (0, 1], retry_cap_ms < retry_base_ms or an unknown backoff;
+ * outside (0, 1], retry_backoff.cap_ms < retry_backoff.base_ms or an unknown kind;
  * RSDK_ERR_NOMEM. *out untouched on failure. */
 RSDK_API rsdk_status rsdk_token_manager_new(const rsdk_token_opts *o, rsdk_token_manager **out);
 
