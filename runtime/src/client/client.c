@@ -22,7 +22,16 @@ void rsdk_client_opts_init(rsdk_client_opts *o) {
     o->keepalive_interval_s = 5;
     o->keepalive_count = 3;
     o->reconnect = true;
-    o->tls_verify = true;
+}
+
+void rsdk_tls_opts_init(rsdk_tls_opts *t) {
+    memset(t, 0, sizeof *t);
+    t->verify = true;
+}
+
+const rsdk_tls_opts *rsdk_tls_opts_default(void) {
+    static const rsdk_tls_opts defaults = {.verify = true};
+    return &defaults;
 }
 
 void rsdk_client_opts_from_url(rsdk_client_opts *o, const rsdk_url *u) {
@@ -40,7 +49,9 @@ void rsdk_client_opts_from_url(rsdk_client_opts *o, const rsdk_url *u) {
     if (u->client_name) o->client_name = u->client_name;
     if (u->connect_timeout_ms >= 0) o->connect_timeout_ms = u->connect_timeout_ms;
     if (u->timeout_ms >= 0) o->command_timeout_ms = u->timeout_ms;
-    o->tls = u->tls; /* the scheme decides: rediss:// on, redis:// and unix:// off */
+    /* the scheme decides: rediss:// on, redis:// and unix:// off */
+    if (!u->tls) o->tls = NULL;
+    else if (!o->tls) o->tls = rsdk_tls_opts_default();
 }
 
 static void wipe_free(char *s) {
@@ -83,36 +94,6 @@ static rsdk_status check_opts(const rsdk_client_opts *o, rsdk_error *err) {
     return RSDK_OK;
 }
 
-/* The TLS context for the TLS fields of `o` (o->tls itself is not looked
- * at): the client's options in the transport's terms. */
-static rsdk_status tls_open(const rsdk_client_opts *o, rsdk__tls_ctx **out, rsdk_error *err) {
-    const rsdk__tls_opts to = {
-        .verify = o->tls_verify,
-        .ca_file = o->tls_ca_file,
-        .ca_dir = o->tls_ca_dir,
-        .cert_file = o->tls_cert_file,
-        .key_file = o->tls_key_file,
-        .server_name = o->tls_server_name,
-        .min_version = o->tls_min_version,
-        .ciphers = o->tls_ciphers,
-        .ciphersuites = o->tls_ciphersuites,
-    };
-    return rsdk__tls_ctx_new(&to, out, err);
-}
-
-/* Points the TLS string fields of `o` at the context's own copies, so the
- * client's stored options never point at the caller's memory. */
-static void tls_keep_opts(const rsdk__tls_ctx *t, rsdk_client_opts *o) {
-    o->tls_ca_file = t->ca_file;
-    o->tls_ca_dir = t->ca_dir;
-    o->tls_cert_file = t->cert_file;
-    o->tls_key_file = t->key_file;
-    o->tls_server_name = t->server_name;
-    o->tls_min_version = t->min_version;
-    o->tls_ciphers = t->ciphers;
-    o->tls_ciphersuites = t->ciphersuites;
-}
-
 rsdk_status rsdk_client_open(const rsdk_client_opts *o, rsdk_client **out, rsdk_error *err) {
     if (!o || !out) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "NULL options or result");
     rsdk_status s = check_opts(o, err);
@@ -137,12 +118,12 @@ rsdk_status rsdk_client_open(const rsdk_client_opts *o, rsdk_client **out, rsdk_
     c->opts.client_name = c->client_name;
     if (o->tls) {
         rsdk__tls_ctx *tls = NULL;
-        s = tls_open(o, &tls, err);
+        s = rsdk__tls_ctx_new(o->tls, &tls, err);
         if (s) {
             client_free(c);
             return s;
         }
-        tls_keep_opts(tls, &c->opts);
+        c->opts.tls = rsdk__tls_ctx_opts(tls); /* not the caller's memory */
         c->upgrade = rsdk__tls_upgrade;
         c->upgrade_arg = tls;
     }
@@ -181,8 +162,9 @@ rsdk_status rsdk__client_connect(rsdk_client *c) {
     /* A fresh reader per connection: bytes of the old stream must not leak
      * into the new one. */
     rsdk_reader_free(c->reader);
-    c->reader = rsdk_reader_new(&c->opts.limits);
-    if (!c->reader) return rsdk_error_set(&c->err, RSDK_ERR_NOMEM, 0, NULL);
+    c->reader = NULL;
+    if (rsdk_reader_new(&c->opts.limits, &c->reader) != RSDK_OK)
+        return rsdk_error_set(&c->err, RSDK_ERR_NOMEM, 0, NULL);
     /* The connect and handshake get the connect timeout, and no more than
      * what is left of the call's deadline. */
     long long call_deadline = c->deadline_ms;

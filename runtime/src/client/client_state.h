@@ -9,6 +9,7 @@
 #include "rsdk/client.h"
 #include "rsdk/credentials.h"
 #include "rsdk/events.h"
+#include "rsdk/pipeline_internal.h"
 #include "rsdk/retry.h"
 #include "txn_state.h"
 

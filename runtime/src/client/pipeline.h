@@ -5,6 +5,7 @@
 
 #include "rsdk/buf.h"
 #include "rsdk/client.h"
+#include "rsdk/pipeline_internal.h"
 #include "rsdk/reply_shape.h"
 
 /* A pipeline (pipeline.c); transactions (txn*.c) run through exec_hook. */

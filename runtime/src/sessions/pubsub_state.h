@@ -1,4 +1,4 @@
-/* pubsub_impl.h — the subscriber's state and the internal calls shared by
+/* pubsub_state.h — the subscriber's state and the internal calls shared by
  * pubsub*.c. */
 #ifndef RSDK_SRC_PUBSUB_IMPL_H
 #define RSDK_SRC_PUBSUB_IMPL_H
@@ -194,6 +194,6 @@ bool rsdk__ps_marker_take(rsdk_pubsub *ps, rsdk_reply *r);
 /* Runs one command on the subscriber's connection and returns its reply
  * (pushes that arrive meanwhile are filed). Only while nothing else is
  * owed. */
-rsdk_status rsdk__ps_command(rsdk_pubsub *ps, int argc, const char *const *argv, rsdk_reply **out);
+rsdk_status rsdk__ps_command(rsdk_pubsub *ps, size_t argc, const char *const *argv, rsdk_reply **out);
 
 #endif
