@@ -53,8 +53,8 @@ COMPLETE = {
                   "keys": [(("key",), {"flags": RO, "begin_search": {"index": {"pos": 1}},
                                        "find_keys": {"range": {"lastkey": -2, "step": 1, "limit": 0}}})]},
     # the new value as JSON text: "3" (legacy), "[3,null]" ("$")
-    "JSON.NUMINCRBY": _c(4, RW, TEXT, name="numincrby_str"),
-    "JSON.NUMMULTBY": _c(4, RW, TEXT, name="nummultby_str"),
+    "JSON.NUMINCRBY": _c(4, RW, TEXT, name="numincrby_str", args={("value",): {"finite": True}}),
+    "JSON.NUMMULTBY": _c(4, RW, TEXT, name="nummultby_str", args={("value",): {"finite": True}}),
     "JSON.STRAPPEND": _c(-3, RW, INTS),
     "JSON.STRLEN": _c(-2, RO, INTS),
     "JSON.ARRAPPEND": _c(-4, RW, INTS),

@@ -34,7 +34,7 @@ COMPLETE = {
     "VREM": _c(["RW", "DELETE"], BOOL),
     # members; WITHSCORES: a map member -> score (RESP3), flat pairs (RESP2,
     # regrouped by the typed call). WITHATTRIBS (Redis 8.2) is not typed.
-    "VSIM": _c(RO, {"anyOf": [{"type": "array", "items": TEXT},
+    "VSIM": _c(RO, args={("max-distance",): {"finite": True}}, reply_schema= {"anyOf": [{"type": "array", "items": TEXT},
                               {"type": "array", "items": PAIR},
                               {"type": "object", "additionalProperties": {"type": "number"}}]},
                reply="scored", pairs_option="withscores"),
@@ -57,7 +57,7 @@ COMPLETE = {
 def _values():
     return {"name": "values", "type": "block", "token": "VALUES", "arguments": [
         {"name": "num", "type": "integer", "rsdk": {"count_of": "value"}},
-        {"name": "value", "type": "double", "multiple": True}]}
+        {"name": "value", "type": "double", "multiple": True, "rsdk": {"finite": True}}]}
 
 
 def _vadd(desc):

@@ -64,7 +64,10 @@ static void emit_value(wctx *w, const arg *a, const char *acc, bool ptr, bool el
         break;
     case RSDK_ARG_DOUBLE:
         ind(w, n);
-        sb_printf(w->b, "rsdk_gen_double(e, %s);\n", acc);
+        if (a->finite)
+            sb_printf(w->b, "rsdk_gen_double_finite(e, %s, %s);\n", acc, lit);
+        else
+            sb_printf(w->b, "rsdk_gen_double(e, %s);\n", acc);
         break;
     case RSDK_ARG_PURE_TOKEN: tok(w, n, a->token); break;
     case RSDK_ARG_BLOCK:

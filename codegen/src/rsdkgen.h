@@ -62,6 +62,7 @@ struct arg {
     bool uint64;    /* c_type "uint64": uint64_t */
     bool as_double; /* c_type "double": an integer upstream, a double on the wire */
     bool as_string; /* c_type "string": a number that also takes text ("(1.5") */
+    bool finite;    /* rsdk finite: a double the server refuses unless finite */
     /* model */
     arg *count_of;      /* this integer is filled with that sibling's count */
     arg *same_count_as; /* this array must be as long as that sibling */

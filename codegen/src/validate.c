@@ -24,7 +24,7 @@ static const char *const RSDK_CMD_KEYS[] = {"skip",  "reply",     "name",       
                                             "simple_string", "arity", "key_specs", "reply_schema",
                                             NULL};
 static const char *const RSDK_ARG_KEYS[] = {"name", "type_name", "c_type", "count_of",
-                                            "same_count_as", "key_spec_index", NULL};
+                                            "same_count_as", "key_spec_index", "finite", NULL};
 
 static bool in_list(const char *const *list, const char *s) {
     for (size_t i = 0; list[i]; i++)
@@ -109,6 +109,9 @@ static void load_arg_ext(vctx *v, arg *a, json_t *ext) {
     a->ext_count_of = opt_string(v, a, ext, "count_of");
     a->ext_same_count_as = opt_string(v, a, ext, "same_count_as");
     const char *ct = opt_string(v, a, ext, "c_type");
+    a->finite = opt_bool(v, a, ext, "finite");
+    if (a->finite && a->type != RSDK_ARG_DOUBLE)
+        gen_error(v->c->file, v->c, a, "rsdk finite needs a double argument");
     if (a->ext_name && !is_c_ident(a->ext_name))
         gen_error(v->c->file, v->c, a, "rsdk name \"%s\" is not a lower-case C identifier", a->ext_name);
     if (a->ext_type_name && !is_c_ident(a->ext_type_name))

@@ -60,6 +60,9 @@ RSDK_API void rsdk_gen_str(rsdk_gen_enc *e, rsdk_str s, const char *arg);
 RSDK_API void rsdk_gen_int(rsdk_gen_enc *e, int64_t v);
 RSDK_API void rsdk_gen_uint(rsdk_gen_enc *e, uint64_t v);
 RSDK_API void rsdk_gen_double(rsdk_gen_enc *e, double v);
+/* A double the server takes only when finite ("rsdk": {"finite": true}):
+ * inf or nan is an argument error naming `arg`. */
+RSDK_API void rsdk_gen_double_finite(rsdk_gen_enc *e, double v, const char *arg);
 
 /* A count the call fills in itself (numkeys). */
 RSDK_API void rsdk_gen_count(rsdk_gen_enc *e, size_t n, const char *arg);
