@@ -9,7 +9,7 @@
  * ones the header has, without re-deriving them.
  *
  *   gen_minimal_calls --module core --prefix rcore_ --header rsdk/core.h
- *                     --include tests/commands/minimal.h --out F SPEC.json...
+ *                     --include tests/commands/minimal.h [--strip JSON.]... --out F SPEC.json...
  */
 #include <stdlib.h>
 #include <string.h>
@@ -199,8 +199,10 @@ int main(int argc, char **argv) {
     module m = {0};
     const char *out = NULL, *include = "minimal.h";
     char **files = calloc((size_t)argc, sizeof(char *));
+    const char **strip = calloc((size_t)argc, sizeof(char *));
     size_t nfiles = 0;
-    if (files == NULL) return 1;
+    if (files == NULL || strip == NULL) return 1;
+    m.strip = strip;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strncmp(a, "--", 2) != 0) {
@@ -217,6 +219,7 @@ int main(int argc, char **argv) {
         else if (strcmp(a, "--header") == 0) m.header_path = val;
         else if (strcmp(a, "--out") == 0) out = val;
         else if (strcmp(a, "--include") == 0) include = val;
+        else if (strcmp(a, "--strip") == 0) strip[m.nstrip++] = val;
         else {
             fprintf(stderr, "gen_minimal_calls: unknown option %s\n", a);
             return 1;
@@ -271,6 +274,7 @@ int main(int argc, char **argv) {
     sb_free(&b);
     for (size_t i = 0; i < m.nroots; i++) json_decref(m.roots[i]);
     free(files);
+    free(strip);
     gen_arena_free();
     return ok ? 0 : 1;
 }
