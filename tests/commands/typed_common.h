@@ -74,6 +74,11 @@ void tc_assert_string(const rsdk_string *s, const char *want);
  * (RESP2 sends scores as bulk strings). */
 double tc_num(const rsdk_reply *r);
 
+/* The server's total_commands_processed (INFO stats), read on `observer`:
+ * a bad-input test reads it before and after, and only the reading itself
+ * may count. */
+int64_t tc_commands_processed(rsdk_client *observer);
+
 /* Prints (and returns true) when a command is unknown to this server:
  * the status is RSDK_ERR_UNKNOWN_COMMAND. Used to skip newer commands with
  * the server's own refusal as the printed reason. */

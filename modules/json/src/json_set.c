@@ -1,6 +1,7 @@
 /* JSON.SET with a json_t: the command is encoded by the generated
  * rjson_set_str_encode with an empty value, and the value's bulk string is
  * then filled by serialising the json_t straight into the buffer. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,9 +17,9 @@ static int append_cb(const char *p, size_t n, void *ud) {
 }
 
 /* The offset just past one RESP element starting at `pos`: an array header
- * ("*3\r\n") or a bulk string ("$3\r\nabc\r\n"); 0 when it is neither. */
+ * ("*3\r\n") or a bulk string ("$3\r\nabc\r\n"); SIZE_MAX when it is neither. */
 static size_t skip(const rsdk_buf *b, size_t pos) {
-    if (pos >= b->len || (b->data[pos] != '*' && b->data[pos] != '$')) return 0;
+    if (pos >= b->len || (b->data[pos] != '*' && b->data[pos] != '$')) return SIZE_MAX;
     size_t n = 0, i = pos + 1;
     for (; i < b->len && b->data[i] >= '0' && b->data[i] <= '9'; i++) n = n * 10 + (size_t)(b->data[i] - '0');
     i += 2; /* \r\n */
@@ -33,9 +34,9 @@ rsdk_status(rjson_set_encode)(rsdk_buf *out, rsdk_str key, rsdk_str path, const 
     if (st != RSDK_OK) return st;
     /* *N, JSON.SET, key, path: then the empty value "$0\r\n\r\n" and the options */
     size_t pos = start;
-    for (int i = 0; i < 4 && pos != 0; i++) pos = skip(out, pos);
-    size_t tail_len = pos != 0 ? out->len - (pos + 6) : 0;
-    if (pos == 0 || tail_len > TAIL_MAX || memcmp(out->data + pos, "$0\r\n\r\n", 6) != 0) {
+    for (int i = 0; i < 4 && pos != SIZE_MAX; i++) pos = skip(out, pos);
+    size_t tail_len = pos <= out->len - 6 ? out->len - (pos + 6) : SIZE_MAX;
+    if (tail_len > TAIL_MAX || memcmp(out->data + pos, "$0\r\n\r\n", 6) != 0) {
         out->len = start;
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "JSON.SET: unexpected encoding");
     }
