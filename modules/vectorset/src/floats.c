@@ -38,7 +38,7 @@ static rsdk_status to_blob(rsdk_client *c, const char *command, const float *v, 
     return RSDK_OK;
 }
 
-rsdk_status(rvset_add_floats)(rsdk_client *c, rsdk_str key, const float *v, size_t dim, rsdk_str element,
+rsdk_status(rvset_add_floats)(rsdk_client *c, rsdk_str key, rsdk_str element, const float *v, size_t dim,
                               const rvset_add_opts *opts, bool *added) {
     if (opts != NULL && opts->has_reduce && (opts->reduce <= 0 || (uint64_t)opts->reduce >= dim))
         return refuse(c, "VADD", "reduce", "must be at least 1 and below the vector's dimension");

@@ -25,8 +25,8 @@ extern "C" {
 
 /* VADD key [REDUCE n] FP32 <v as float32> element [options]: *added (may
  * be NULL) is true when the element is new, false when it was updated. */
-RSDK_API rsdk_status rvset_add_floats(rsdk_client *c, rsdk_str key, const float *v, size_t dim,
-                                      rsdk_str element, const rvset_add_opts *opts, bool *added);
+RSDK_API rsdk_status rvset_add_floats(rsdk_client *c, rsdk_str key, rsdk_str element, const float *v,
+                                      size_t dim, const rvset_add_opts *opts, bool *added);
 
 /* VSIM key FP32 <v as float32> [options]: the most similar members, with
  * their scores when opts->withscores (rsdk_scored_at; free with
@@ -45,8 +45,8 @@ RSDK_API rsdk_status rvset_setattr_json(rsdk_client *c, rsdk_str key, rsdk_str e
                                         bool *set);
 
 #ifdef RVSET_STRING_MACROS
-#define rvset_add_floats(c, key, v, dim, element, ...) \
-    (rvset_add_floats)((c), RSDK_S(key), (v), (dim), RSDK_S(element), __VA_ARGS__)
+#define rvset_add_floats(c, key, element, ...) \
+    (rvset_add_floats)((c), RSDK_S(key), RSDK_S(element), __VA_ARGS__)
 #define rvset_sim_floats(c, key, ...) (rvset_sim_floats)((c), RSDK_S(key), __VA_ARGS__)
 #define rvset_getattr_json(c, key, element, out) (rvset_getattr_json)((c), RSDK_S(key), RSDK_S(element), (out))
 #define rvset_setattr_json(c, key, element, ...) \
