@@ -1,6 +1,6 @@
 #!/bin/sh
 # A program depending only on //modules/core carries no symbols of other
-# modules (rjson_, rsearch_, rts_) and none of Jansson's (json_): modules are
+# modules (rjson_, rsearch_, rts_, rbloom_, rvset_) and none of Jansson's (json_): modules are
 # separate libraries and the generator's JSON parser never reaches run time.
 # usage: test_core_link_isolation.sh PROGRAM
 set -u
@@ -11,7 +11,7 @@ if ! command -v nm >/dev/null 2>&1; then
 fi
 "$prog" >/dev/null || { echo "FAIL: $prog did not run"; exit 1; }
 syms=$(nm "$prog" 2>/dev/null; nm -D "$prog" 2>/dev/null)
-bad=$(printf '%s\n' "$syms" | grep -E ' (rjson_|rsearch_|rts_|json_)' | head -5)
+bad=$(printf '%s\n' "$syms" | grep -E ' (rjson_|rsearch_|rts_|rbloom_|rvset_|json_)' | head -5)
 if [ -n "$bad" ]; then
     echo "FAIL: foreign symbols in $prog:"
     echo "$bad"
