@@ -13,7 +13,11 @@
 #   BENCH_NICE=-10    scheduling priority of server and clients (0: unchanged;
 #                     needs root to raise)
 #   BENCH_CLIENTS     clients to run (default "rsdk hiredis floor")
-#   BENCH_WORKLOADS   workloads to run (default "get_sync get_pipeline100 lrange1000")
+#   BENCH_WORKLOADS   workloads to run (default "get_sync get_pipeline100 lrange1000
+#                     json_set_get")
+#   BENCH_JSON_SERVER server for json_set_get, which loads valkey-json from
+#                     third_party/server_modules (default: valkey-9.1-sid from
+#                     tools/servers.sh under ${RSDK_SERVERS_DIR:-/tmp/rsdk-servers})
 #   BENCH_STRICT=1    exit 1 when a target is missed
 #   BAZEL             bazel command (default bazel); BAZEL_STARTUP_OPTS e.g.
 #                     --output_base=... to keep off another build's server
@@ -45,7 +49,7 @@ measure() { # $1 = workload; appends "workload client run ops wall_ns cpu_ns use
   local w=$1 r c line
   for r in $(seq "$RUNS"); do
     for c in $BENCH_CLIENTS; do
-      line=$("${pin_client[@]}" "$bindir/bench_$c" "$w" "$sock") ||
+      line=$("${pin_client[@]}" "$bindir/bench_$c" "$w" "$(socket_for "$w")") ||
         { echo "run.sh: bench_$c $w failed" >&2; exit 1; }
       echo "$line" | awk -v c="$c" -v r="$r" '
         /^result / { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
@@ -107,6 +111,14 @@ report() {
       if (("lrange1000", "floor") in CPU && ("lrange1000", "hiredis") in CPU && CPU["lrange1000", "hiredis"] > CPU["lrange1000", "floor"])
         t_note[nt] = sprintf(" (floor cpu %.0f ns/op; cpu above the floor rsdk/hiredis=%.2f)", CPU["lrange1000", "floor"],
           (CPU["lrange1000", "rsdk"] - CPU["lrange1000", "floor"]) / (CPU["lrange1000", "hiredis"] - CPU["lrange1000", "floor"]))
+      # JSON: client CPU per set+get through json_t against hiredis + Jansson
+      # by hand; the floor sends the same bytes and parses nothing.
+      if (("json_set_get", "rsdk") in CPU) {
+        t_name[++nt] = "json_set_get cpu rsdk/hiredis"; t_op[nt] = "<="; t_goal[nt] = 1.00
+        t_val[nt] = (("json_set_get", "hiredis") in CPU) ? CPU["json_set_get", "rsdk"] / CPU["json_set_get", "hiredis"] : ""
+        if (("json_set_get", "floor") in CPU)
+          t_note[nt] = sprintf(" (floor cpu %.0f ns/op)", CPU["json_set_get", "floor"])
+      }
       t_name[++nt] = "get_sync ops rsdk/floor"; t_op[nt] = ">="; t_goal[nt] = 0.98
       t_val[nt] = (("get_sync", "rsdk") in OPS && ("get_sync", "floor") in OPS) ? OPS["get_sync", "rsdk"] / OPS["get_sync", "floor"] : ""
       line = "summary"; pass = 0; known = 0
@@ -136,7 +148,9 @@ start_server
   echo "# placement: server '${pin_server[*]:-default}', clients '${pin_client[*]:-default}'; runs: $RUNS, best kept"
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on these cores adds noise)"
 } >&2
-for w in ${BENCH_WORKLOADS:-get_sync get_pipeline100 lrange1000}; do measure "$w"; done
+workloads=${BENCH_WORKLOADS:-get_sync get_pipeline100 lrange1000 json_set_get}
+case " $workloads " in *" json_set_get "*) start_json_server ;; esac
+for w in $workloads; do measure "$w"; done
 rc=0
 report | tee "$out/results.txt" || rc=$?
 if [ "$rc" = 3 ]; then
