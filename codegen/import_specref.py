@@ -249,7 +249,10 @@ def import_module(name, src, out):
     names with "_" become "-" (the generator's C names turn "-" back into
     "_"), the one repair every module needs."""
     import importlib.util
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "specref_modules", name + ".py")
+    tables = os.path.join(os.path.dirname(os.path.abspath(__file__)), "specref_modules")
+    sys.path.insert(0, tables)  # their shared building blocks (common.py)
+    sys.dont_write_bytecode = True
+    path = os.path.join(tables, name + ".py")
     spec = importlib.util.spec_from_file_location("specref_" + name, path)
     table = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(table)

@@ -6,18 +6,7 @@ same on both). JSON values travel as JSON text: the commands that take or
 return a whole value get a "_str" name, and modules/json wraps them with
 Jansson (json_t in, json_t out)."""
 
-
-def _first(flags, pos=1):
-    return ("key",), {"flags": flags, "begin_search": {"index": {"pos": pos}},
-                      "find_keys": {"range": {"lastkey": 0, "step": 1, "limit": 0}}}
-
-
-RO = ["RO", "ACCESS"]
-RW = ["RW", "UPDATE"]
-INT = {"type": "integer"}
-NIL = {"type": "null"}
-TEXT = {"type": "string"}
-OK = {"const": "OK"}
+from common import INT, NIL, OK, RO, RW, TEXT, complete, first_key
 # One integer for a legacy path (or nil: no such key), a list of integers or
 # nils for a "$" path (nil where the match has the wrong type).
 INTS = {"anyOf": [INT, NIL, {"type": "array", "items": {"anyOf": [INT, NIL]}}]}
@@ -26,11 +15,7 @@ TEXTS = {"anyOf": [TEXT, NIL, {"type": "array", "items": {"anyOf": [TEXT, NIL]}}
 
 
 def _c(arity, flags, reply_schema=None, **kw):
-    d = {"arity": arity, "keys": [_first(flags)]}
-    if reply_schema is not None:
-        d["reply_schema"] = reply_schema
-    d.update(kw)
-    return d
+    return complete(flags, reply_schema, arity=arity, **kw)
 
 
 COMPLETE = {
@@ -76,7 +61,7 @@ COMPLETE = {
     "JSON.DEBUG": {},
     "JSON.DEBUG HELP": {"arity": 2, "reply_schema": {"type": "array", "items": TEXT}},
     "JSON.DEBUG MEMORY": {"arity": -3, "reply_schema": INTS,
-                          "keys": [_first(RO, pos=2)]},
+                          "keys": [first_key(RO, pos=2)]},
 }
 
 

@@ -4,27 +4,11 @@ replies: they are given here, as Redis 8.0 answers them (replies recorded
 on RESP2 and RESP3). Function names drop the leading V through the
 module's --strip V (VADD -> rvset_add)."""
 
+from common import INT, NIL, RO, RW, TEXT
+from common import complete as _c
 
-def _first(flags):
-    return ("key",), {"flags": flags, "begin_search": {"index": {"pos": 1}},
-                      "find_keys": {"range": {"lastkey": 0, "step": 1, "limit": 0}}}
-
-
-RO = ["RO", "ACCESS"]
-RW = ["RW", "UPDATE"]
-INT = {"type": "integer"}
-NIL = {"type": "null"}
-TEXT = {"type": "string"}
 # RESP3 booleans, RESP2 integers 0/1
 BOOL = {"type": "boolean"}
-
-
-def _c(flags, reply_schema=None, **kw):
-    d = {"keys": [_first(flags)]}
-    if reply_schema is not None:
-        d["reply_schema"] = reply_schema
-    d.update(kw)
-    return d
 
 
 PAIR = {"type": "array", "minItems": 2, "maxItems": 2, "items": [TEXT, {"type": "number"}]}

@@ -179,23 +179,16 @@ static void pipelined(rsdk_client *c, int proto) {
     rsdk_pipeline_free(p);
 }
 
-#define BAD(call, want)                                                   \
-    do {                                                                  \
-        FAILS(RSDK_ERR_INVALID_ARG, call);                                \
-        assert_string_equal(rsdk_client_error(c)->message, want);        \
-        assert_false(rsdk_client_broken(c));                              \
-    } while (0)
-
 static void bad_input_sends_nothing(rsdk_client *c, int proto) {
     rsdk_client *observer = rsdk_test_client(tc_server(), proto, false);
     int64_t before = tc_commands_processed(observer);
     bool applied = true;
     rjson_numbers n = {NULL, 77, false};
-    BAD(rjson_set(c, "j:k", "$", NULL, NULL, &applied), "JSON.SET: value: NULL json_t");
-    BAD(rjson_numincrby(c, "j:k", "$", INFINITY, &n), "JSON.NUMINCRBY: value: not a finite number");
-    BAD(rjson_nummultby(c, "j:k", "$", NAN, &n), "JSON.NUMMULTBY: value: not a finite number");
-    BAD(rjson_numincrby_str(c, "j:k", "$", -INFINITY, NULL), "JSON.NUMINCRBY: value: not a finite number");
-    BAD(rjson_get(c, rsdk_str_n(NULL, 2), "$", NULL), "JSON.GET: key: NULL pointer with non-zero length");
+    TC_BAD(rjson_set(c, "j:k", "$", NULL, NULL, &applied), "JSON.SET: value: NULL json_t");
+    TC_BAD(rjson_numincrby(c, "j:k", "$", INFINITY, &n), "JSON.NUMINCRBY: value: not a finite number");
+    TC_BAD(rjson_nummultby(c, "j:k", "$", NAN, &n), "JSON.NUMMULTBY: value: not a finite number");
+    TC_BAD(rjson_numincrby_str(c, "j:k", "$", -INFINITY, NULL), "JSON.NUMINCRBY: value: not a finite number");
+    TC_BAD(rjson_get(c, rsdk_str_n(NULL, 2), "$", NULL), "JSON.GET: key: NULL pointer with non-zero length");
     assert_true(applied);
     assert_int_equal(n.count, 77);
     assert_int_equal(tc_commands_processed(observer) - before, 1); /* the observer's own INFO */
@@ -212,17 +205,12 @@ static void merge_is_unknown_to_valkey_json(rsdk_client *c, int proto) {
     OK(rjson_set_str(c, "j:m", "$", "{}", NULL, NULL));
 }
 
-#define BOTH(fn)                                     \
-    static void fn##_both(void **state) {            \
-        RSDK_TEST_NEED_SERVER(state);                \
-        tc_each_protocol(state, fn);                 \
-    }
-BOTH(set_and_get)
-BOTH(mget_with_missing_keys)
-BOTH(numbers_are_typed)
-BOTH(pipelined)
-BOTH(bad_input_sends_nothing)
-BOTH(merge_is_unknown_to_valkey_json)
+TC_BOTH(set_and_get)
+TC_BOTH(mget_with_missing_keys)
+TC_BOTH(numbers_are_typed)
+TC_BOTH(pipelined)
+TC_BOTH(bad_input_sends_nothing)
+TC_BOTH(merge_is_unknown_to_valkey_json)
 
 static int setup(void **state) { return rsdk_test_module_group_setup(state, server, "valkey-json"); }
 

@@ -96,34 +96,27 @@ static void attributes_as_json(rsdk_client *c, int proto) {
     json_decref(attrs);
 }
 
-#define BAD(call, want)                                                   \
-    do {                                                                  \
-        FAILS(RSDK_ERR_INVALID_ARG, call);                                \
-        assert_string_equal(rsdk_client_error(c)->message, want);        \
-        assert_false(rsdk_client_broken(c));                              \
-    } while (0)
-
 static void bad_input_sends_nothing(rsdk_client *c, int proto) {
     OK(rvset_add_floats(c, "v:b", "e", (float[]){1, 2}, 2, NULL, NULL));
     rsdk_client *observer = rsdk_test_client(tc_server(), proto, false);
     int64_t before = tc_commands_processed(observer);
     bool added = true;
     rsdk_scored sc = {.count = 77};
-    BAD(rvset_add_floats(c, "v:b", "e", (float[]){1}, 0, NULL, &added), "VADD: v: empty vector");
-    BAD(rvset_add_floats(c, "v:b", "e", NULL, 2, NULL, &added), "VADD: v: NULL vector");
-    BAD(rvset_add_floats(c, "v:b", "e", (float[]){1, NAN}, 2, NULL, &added), "VADD: v[]: not a finite number");
-    BAD(rvset_add_floats(c, "v:b", "e", (float[]){1, 2}, 2, &(rvset_add_opts){.has_reduce = true, .reduce = 2}, &added),
+    TC_BAD(rvset_add_floats(c, "v:b", "e", (float[]){1}, 0, NULL, &added), "VADD: v: empty vector");
+    TC_BAD(rvset_add_floats(c, "v:b", "e", NULL, 2, NULL, &added), "VADD: v: NULL vector");
+    TC_BAD(rvset_add_floats(c, "v:b", "e", (float[]){1, NAN}, 2, NULL, &added), "VADD: v[]: not a finite number");
+    TC_BAD(rvset_add_floats(c, "v:b", "e", (float[]){1, 2}, 2, &(rvset_add_opts){.has_reduce = true, .reduce = 2}, &added),
         "VADD: reduce: must be at least 1 and below the vector's dimension");
-    BAD(rvset_add(c, "v:b", ((rvset_add_vector){.kind = RVSET_ADD_VECTOR_VALUES, .values = {NULL, 0}}), "e", NULL, &added),
+    TC_BAD(rvset_add(c, "v:b", ((rvset_add_vector){.kind = RVSET_ADD_VECTOR_VALUES, .values = {NULL, 0}}), "e", NULL, &added),
         "VADD: vector.values.value: needs at least one element");
-    BAD(rvset_add(c, "v:b", ((rvset_add_vector){.kind = RVSET_ADD_VECTOR_VALUES, .values = {(double[]){1, INFINITY}, 2}}), "e",
+    TC_BAD(rvset_add(c, "v:b", ((rvset_add_vector){.kind = RVSET_ADD_VECTOR_VALUES, .values = {(double[]){1, INFINITY}, 2}}), "e",
                   NULL, &added),
         "VADD: vector.values.value[]: not a finite number");
-    BAD(rvset_sim_floats(c, "v:b", (float[]){1}, 0, NULL, &sc), "VSIM: v: empty vector");
-    BAD(rvset_sim(c, "v:b", ((rvset_sim_query){.kind = RVSET_SIM_QUERY_ELE, .ele = RSDK_S("e")}),
+    TC_BAD(rvset_sim_floats(c, "v:b", (float[]){1}, 0, NULL, &sc), "VSIM: v: empty vector");
+    TC_BAD(rvset_sim(c, "v:b", ((rvset_sim_query){.kind = RVSET_SIM_QUERY_ELE, .ele = RSDK_S("e")}),
                   &(rvset_sim_opts){.has_max_distance = true, .max_distance = NAN}, &sc),
         "VSIM: max_distance: not a finite number");
-    BAD(rvset_setattr_json(c, "v:b", "e", NULL, NULL), "VSETATTR: attrs: NULL json_t");
+    TC_BAD(rvset_setattr_json(c, "v:b", "e", NULL, NULL), "VSETATTR: attrs: NULL json_t");
     assert_true(added);
     assert_int_equal(sc.count, 77);
     assert_int_equal(tc_commands_processed(observer) - before, 1); /* the observer's own INFO */
@@ -133,14 +126,9 @@ static void bad_input_sends_nothing(rsdk_client *c, int proto) {
     OK(rvset_add_floats(c, "v:b", "f", (float[]){2, 1}, 2, NULL, &added));
 }
 
-#define BOTH(fn)                                     \
-    static void fn##_both(void **state) {            \
-        RSDK_TEST_NEED_SERVER(state);                \
-        tc_each_protocol(state, fn);                 \
-    }
-BOTH(add_and_search)
-BOTH(attributes_as_json)
-BOTH(bad_input_sends_nothing)
+TC_BOTH(add_and_search)
+TC_BOTH(attributes_as_json)
+TC_BOTH(bad_input_sends_nothing)
 
 static int setup(void **state) { return rsdk_test_module_group_setup(state, "redis-8.0-trixie", NULL); }
 

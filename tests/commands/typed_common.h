@@ -29,6 +29,22 @@
                      rsdk_status_name(want), rsdk_client_error(c)->message);                  \
     } while (0)
 
+/* Expects `call` to be refused as bad input with exactly `want`, the
+ * connection intact. */
+#define TC_BAD(call, want)                                                \
+    do {                                                                  \
+        FAILS(RSDK_ERR_INVALID_ARG, call);                                \
+        assert_string_equal(rsdk_client_error(c)->message, want);        \
+        assert_false(rsdk_client_broken(c));                              \
+    } while (0)
+
+/* Defines fn_both(state): `fn` as a test body on both protocols. */
+#define TC_BOTH(fn)                                  \
+    static void fn##_both(void **state) {            \
+        RSDK_TEST_NEED_SERVER(state);                \
+        tc_each_protocol(state, fn);                 \
+    }
+
 typedef void (*tc_body)(rsdk_client *c, int proto);
 
 /* Runs `body` on RESP2, then RESP3, each time after FLUSHALL. */
