@@ -9,17 +9,14 @@ rsdk_status(rvset_getattr_json)(rsdk_client *c, rsdk_str key, rsdk_str element, 
     rsdk_status st = (rvset_getattr)(c, key, element, &s);
     if (st != RSDK_OK) return st;
     json_t *v = NULL;
-    if (!s.nil) {
-        json_error_t je;
-        v = json_loadb(s.ptr ? s.ptr : "", s.len, JSON_DECODE_ANY, &je);
-        rsdk_string_deinit(&s);
-        if (v == NULL) {
-            rsdk_error e;
-            rsdk_error_set(&e, RSDK_ERR_PROTOCOL, 0,
-                           "VGETATTR: reply is not valid JSON at line %d, column %d (byte %d): %s", je.line,
-                           je.column, je.position, je.text);
-            return rsdk_client_set_error(c, &e);
-        }
+    json_error_t je;
+    bool bad = !s.nil && (v = json_loadb(s.ptr ? s.ptr : "", s.len, JSON_DECODE_ANY, &je)) == NULL;
+    rsdk_string_deinit(&s); /* a nil string owns its reply too */
+    if (bad) {
+        rsdk_error e;
+        rsdk_error_set(&e, RSDK_ERR_PROTOCOL, 0, "VGETATTR: reply is not valid JSON at line %d, column %d (byte %d): %s",
+                       je.line, je.column, je.position, je.text);
+        return rsdk_client_set_error(c, &e);
     }
     if (out != NULL)
         *out = v;
