@@ -29,7 +29,7 @@ rsdk_status rjson_get_decode(const rsdk_reply *r, json_t **out, rsdk_error *err)
     return RSDK_OK;
 }
 
-/* A sync call whose reply is decoded by `decode` into json_t. */
+/* JSON.GET as a sync call, its reply parsed into json_t. */
 static rsdk_status get_run(rsdk_client *c, rsdk_str key, const rjson_get_str_opts *opts, json_t **out) {
     rsdk_gen_call k;
     rsdk_gen_call_init(&k, c);
@@ -77,8 +77,8 @@ rsdk_status rjson_mget_decode(const rsdk_reply *r, json_t **out, size_t nkeys, r
 rsdk_status(rjson_mget)(rsdk_client *c, const rsdk_str *keys, size_t nkeys, rsdk_str path, json_t **out) {
     if (out == NULL && nkeys > 0) {
         rsdk_error e;
-        return rsdk_client_set_error(
-            c, (rsdk_error_set(&e, RSDK_ERR_INVALID_ARG, 0, "JSON.MGET: out: NULL array"), &e));
+        rsdk_error_set(&e, RSDK_ERR_INVALID_ARG, 0, "JSON.MGET: out: NULL array");
+        return rsdk_client_set_error(c, &e);
     }
     for (size_t i = 0; i < nkeys; i++) out[i] = NULL;
     rsdk_gen_call k;
