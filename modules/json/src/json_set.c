@@ -1,6 +1,7 @@
 /* JSON.SET with a json_t: the command is encoded by the generated
  * rjson_set_str_encode with an empty value, and the value's bulk string is
- * then filled by serialising the json_t straight into the buffer. */
+ * then filled by serialising the json_t straight into the buffer, after
+ * room for the length header. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,8 +13,19 @@
  * after it; the header is then put in front and the text moved back. */
 enum { HEADER_ROOM = 24, TAIL_MAX = 64 };
 
+#define DUMP_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY)
+
+/* Room reserved for the text before Jansson starts: most documents fit, so
+ * the buffer grows at most a few times while Jansson writes. */
+enum { TEXT_HINT = 2048 };
+
+/* Jansson's output, piece by piece, appended to the buffer. */
 static int append_cb(const char *p, size_t n, void *ud) {
-    return rsdk_buf_append(ud, p, n) == RSDK_OK ? 0 : -1;
+    rsdk_buf *b = ud;
+    if (b->cap - b->len < n && rsdk_buf_reserve(b, n < TEXT_HINT ? TEXT_HINT : n) != RSDK_OK) return -1;
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    return 0;
 }
 
 /* The offset just past one RESP element starting at `pos`: an array header
@@ -43,13 +55,13 @@ rsdk_status(rjson_set_encode)(rsdk_buf *out, rsdk_str key, rsdk_str path, const 
     char tail[TAIL_MAX];
     memcpy(tail, out->data + pos + 6, tail_len);
     out->len = pos;
-    if (rsdk_buf_reserve(out, HEADER_ROOM) != RSDK_OK) {
+    if (rsdk_buf_reserve(out, HEADER_ROOM + TEXT_HINT) != RSDK_OK) {
         out->len = start;
         return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "JSON.SET: out of memory");
     }
     out->len += HEADER_ROOM;
     size_t text = out->len;
-    if (json_dump_callback(value, append_cb, out, JSON_COMPACT | JSON_ENCODE_ANY) != 0) {
+    if (json_dump_callback(value, append_cb, out, DUMP_FLAGS) != 0) {
         rsdk_status why = out->failed != RSDK_OK ? out->failed : RSDK_ERR_INVALID_ARG;
         out->len = start;
         return rsdk_error_set(err, why, 0, why == RSDK_ERR_INVALID_ARG ? "JSON.SET: value: cannot be serialised"
