@@ -101,9 +101,11 @@ void rsdk_gen_double(rsdk_gen_enc *e, double v) {
     rsdk_write_double(e->out, v);
 }
 
-void rsdk_gen_double_finite(rsdk_gen_enc *e, double v, const char *arg) {
-    if (!isfinite(v))
-        rsdk_gen_bad(e, arg, "not a finite number");
+void rsdk_gen_double_checked(rsdk_gen_enc *e, double v, bool allow_inf, const char *arg) {
+    if (isnan(v))
+        rsdk_gen_bad(e, arg, "NaN is not accepted here");
+    else if (!allow_inf && isinf(v))
+        rsdk_gen_bad(e, arg, "needs a finite number (not inf or -inf)");
     else
         rsdk_gen_double(e, v);
 }

@@ -32,6 +32,15 @@
 #define MC_KEY_DEST "mc:dst" /* destinations: never a fixture */
 #define MC_KEY_JSON "mc:json"    /* modules: a JSON document (valkey-json, RedisJSON) */
 #define MC_KEY_VSET "mc:vset"    /* a vector set of dimension 1 (Redis 8) */
+/* Keys of the module fixtures (tests/modules). */
+#define MC_KEY_TS "mc:ts"
+#define MC_KEY_TS2 "mc:ts2"
+#define MC_KEY_BF "mc:bf"
+#define MC_KEY_CF "mc:cf"
+#define MC_KEY_CMS "mc:cms"
+#define MC_KEY_CMS2 "mc:cms2"
+#define MC_KEY_TOPK "mc:topk"
+#define MC_KEY_TDIGEST "mc:td"
 
 /* SHA-1 of MC_SCRIPT, loaded by the fixtures for EVALSHA. */
 #define MC_SCRIPT "return 1"

@@ -111,11 +111,11 @@ static void bad_input_sends_nothing(rsdk_client *c, int proto) {
         "VADD: vector.values.value: needs at least one element");
     TC_BAD(rvset_add(c, "v:b", ((rvset_add_vector){.kind = RVSET_ADD_VECTOR_VALUES, .values = {(double[]){1, INFINITY}, 2}}), "e",
                   NULL, &added),
-        "VADD: vector.values.value[]: not a finite number");
+        "VADD: vector.values.value[]: needs a finite number (not inf or -inf)");
     TC_BAD(rvset_sim_floats(c, "v:b", (float[]){1}, 0, NULL, &sc), "VSIM: v: empty vector");
     TC_BAD(rvset_sim(c, "v:b", ((rvset_sim_query){.kind = RVSET_SIM_QUERY_ELE, .ele = RSDK_S("e")}),
                   &(rvset_sim_opts){.has_max_distance = true, .max_distance = NAN}, &sc),
-        "VSIM: max_distance: not a finite number");
+        "VSIM: max_distance: NaN is not accepted here");
     TC_BAD(rvset_setattr_json(c, "v:b", "e", NULL, NULL), "VSETATTR: attrs: NULL json_t");
     assert_true(added);
     assert_int_equal(sc.count, 77);

@@ -91,8 +91,8 @@ RSDK_API void rjson_numbers_deinit(rjson_numbers *n);
 RSDK_API rsdk_status rjson_numbers_decode(const rsdk_reply *r, rjson_numbers *out, rsdk_error *err);
 
 /* JSON.NUMINCRBY key path value: the new numbers. A non-finite `value` is
- * RSDK_ERR_INVALID_ARG ("JSON.NUMINCRBY: value: not a finite number"),
- * nothing sent. */
+ * RSDK_ERR_INVALID_ARG ("JSON.NUMINCRBY: value: needs a finite number (not
+ * inf or -inf)", or "... NaN is not accepted here"), nothing sent. */
 RSDK_API rsdk_status rjson_numincrby(rsdk_client *c, rsdk_str key, rsdk_str path, double value,
                                      rjson_numbers *out);
 
