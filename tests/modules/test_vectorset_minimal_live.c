@@ -1,11 +1,10 @@
 /* Every generated vector-set command (rvset_) in its minimal valid form
  * against Redis 8.0 (vector sets built in, no module), on RESP2 and RESP3
- * (module_minimal.h). */
+ * (module_minimal.h; MODULE LIST calls the built-in module "vectorset"). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <cmocka.h>
 
 #include "module_minimal.h"

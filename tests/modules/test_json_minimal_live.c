@@ -1,11 +1,11 @@
 /* Every generated JSON command (rjson_) in its minimal valid form against
  * valkey-json loaded into the Valkey named by argv[1] ("valkey-9.1-sid",
- * "valkey-8.1-trixie"), on RESP2 and RESP3 (module_minimal.h). */
+ * "valkey-8.1-trixie"), on RESP2 and RESP3 (module_minimal.h; MODULE LIST
+ * calls valkey-json "json"). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <cmocka.h>
 
 #include "module_minimal.h"
