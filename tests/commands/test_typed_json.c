@@ -159,7 +159,8 @@ static void numbers_are_typed(rsdk_client *c, int proto) {
 
 static void pipelined(rsdk_client *c, int proto) {
     (void)proto;
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     rsdk_error err;
     json_t *d = doc();
     assert_int_equal(rjson_set_queue(p, "j:p", "$", d, NULL, &err), RSDK_OK);
