@@ -1,0 +1,115 @@
+/* Cluster pipelines: the commands grouped by the node that owns their slot,
+ * one write per node, replies put back in the caller's order. A command
+ * answered MOVED/ASK/TRYAGAIN in a group (it did not run) is sent again
+ * alone through the redirect loop; the other replies stay as they are.
+ * Commands that fan out or split are run one by one after the groups.
+ *
+ * The groups go one node after another over the sync pool API; an async
+ * client would send them all before reading (the seam is
+ * rsdk__cluster_send). */
+#include <stdio.h>
+
+#include "alloc.h"
+#include "cluster_impl.h"
+
+typedef struct pitem {
+    rsdk__ccmd cmd;
+    rsdk__croute rt;
+    rsdk__cnode *node; /* NULL: not grouped (fan-out, split, or no owner) */
+    bool done;
+} pitem;
+
+static rsdk_status error_slot(rsdk_reply **slot, const rsdk_error *e) {
+    char text[300];
+    snprintf(text, sizeof text, "%s %s", rsdk_status_name(e->code), e->message);
+    return rsdk__reply_error(text, slot);
+}
+
+static bool redirected(const rsdk_reply *r) {
+    if (r == NULL || r->type != RSDK_REPLY_ERROR) return false;
+    rsdk_status c = rsdk_status_from_server(r->str, r->len);
+    return c == RSDK_ERR_MOVED || c == RSDK_ERR_ASK || c == RSDK_ERR_TRYAGAIN ||
+           c == RSDK_ERR_CLUSTERDOWN || c == RSDK_ERR_LOADING;
+}
+
+/* Sends the group of `node` (the items that route to it, in order). */
+static rsdk_status send_group(rsdk_cluster *cl, pitem *it, size_t n, rsdk__cnode *node,
+                              rsdk_reply **replies, rsdk_error *err) {
+    rsdk_buf b;
+    rsdk_buf_init(&b);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (it[i].node != node || it[i].done) continue;
+        rsdk_buf_append(&b, it[i].cmd.data, it[i].cmd.len);
+        k++;
+    }
+    rsdk_reply **got = b.failed ? NULL : rsdk__calloc(k, sizeof *got);
+    if (got == NULL) {
+        rsdk_buf_deinit(&b);
+        return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for a pipeline group");
+    }
+    rsdk_status s = rsdk__cluster_send(cl, node, b.data, b.len, k, got, err);
+    rsdk_buf_deinit(&b);
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (it[i].node != node || it[i].done) continue;
+        replies[i] = got[j++];
+        it[i].done = true;
+        /* A refused connect sent nothing: the command may still go alone. */
+        if (replies[i] == NULL && s == RSDK_ERR_CONNECT) it[i].node = NULL, it[i].done = false;
+    }
+    rsdk__free(got);
+    return s;
+}
+
+rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf *encoded, size_t ncmds,
+                                      rsdk_reply **replies, rsdk_error *err) {
+    if (cl == NULL || encoded == NULL || (ncmds > 0 && replies == NULL))
+        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "needs a cluster, commands and reply slots");
+    for (size_t i = 0; i < ncmds; i++) replies[i] = NULL;
+    pitem *it = rsdk__calloc(ncmds ? ncmds : 1, sizeof *it);
+    if (it == NULL) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for a pipeline");
+    rsdk_status first = RSDK_OK, s;
+    size_t pos = 0, parsed = 0;
+    for (; parsed < ncmds; parsed++) {
+        if (!rsdk__ccmd_parse(encoded->data, encoded->len, &pos, &it[parsed].cmd, &s)) {
+            first = rsdk_error_set(err, s, 0, "command %zu of the pipeline is not a RESP array", parsed);
+            goto out;
+        }
+    }
+    /* Route every command; the unroutable get their error in place. */
+    for (size_t i = 0; i < ncmds; i++) {
+        rsdk_error e;
+        s = rsdk__croute_of(cl, &it[i].cmd, &it[i].rt, &e);
+        if (s != RSDK_OK) {
+            if (error_slot(&replies[i], &e) != RSDK_OK && first == RSDK_OK)
+                first = rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for an error reply");
+            it[i].done = true;
+        } else if (it[i].rt.kind == RSDK__ROUTE_SLOT || it[i].rt.kind == RSDK__ROUTE_ANY) {
+            it[i].node = rsdk__cluster_node_for(cl, it[i].rt.slot);
+        }
+    }
+    for (size_t i = 0; i < ncmds; i++) {
+        if (it[i].done || it[i].node == NULL) continue;
+        s = send_group(cl, it, ncmds, it[i].node, replies, err);
+        if (s != RSDK_OK && s != RSDK_ERR_CONNECT && first == RSDK_OK) first = s;
+    }
+    /* Alone: what was redirected, what fans out, what had no owner. */
+    for (size_t i = 0; i < ncmds; i++) {
+        if (it[i].done && !redirected(replies[i])) continue;
+        rsdk_reply_free(replies[i]);
+        replies[i] = NULL;
+        rsdk_error e;
+        s = rsdk__cluster_run(cl, &it[i].cmd, &replies[i], &e);
+        if (s != RSDK_OK && rsdk_err_class(s) != RSDK_CLASS_CONNECTION && s != RSDK_ERR_NOMEM)
+            s = error_slot(&replies[i], &e);
+        if (s != RSDK_OK && first == RSDK_OK) {
+            first = s;
+            if (err) *err = e;
+        }
+    }
+out:
+    for (size_t i = 0; i < parsed; i++) rsdk__ccmd_deinit(&it[i].cmd);
+    rsdk__free(it);
+    return first;
+}
