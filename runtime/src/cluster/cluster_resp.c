@@ -56,6 +56,7 @@ bool rsdk__ccmd_parse(const char *data, size_t len, size_t *pos, rsdk__ccmd *cmd
     cmd->len = i - *pos;
     cmd->argc = n;
     *pos = i;
+    *why = RSDK_OK;
     return true;
 bad:
     rsdk__ccmd_deinit(cmd);

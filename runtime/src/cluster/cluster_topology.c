@@ -62,7 +62,8 @@ static rsdk_status shard_from(rsdk_cluster *cl, rsdk__cmap *m, const rsdk_reply 
     size_t shard = RSDK__NO_SHARD, replicas[8], nrep = 0;
     for (size_t i = 0; i < nodes->elements; i++) {
         const rsdk_reply *n = &nodes->element[i];
-        if (is(rsdk_reply_map_get(n, "health"), "fail")) continue;
+        const rsdk_reply *health = rsdk_reply_map_get(n, "health");
+        if (is(health, "fail") || is(health, "failed")) continue;
         long long port = 0;
         if (cl->copts.tls && int_of(rsdk_reply_map_get(n, "tls-port"), &port) && port > 0) {
         } else if (!int_of(rsdk_reply_map_get(n, "port"), &port)) {
@@ -78,7 +79,9 @@ static rsdk_status shard_from(rsdk_cluster *cl, rsdk__cmap *m, const rsdk_reply 
             if (shard != RSDK__NO_SHARD) continue;
             shard = rsdk__cmap_add_shard(m, idx);
             if (shard == RSDK__NO_SHARD) return RSDK_ERR_NOMEM;
-        } else if (nrep < 8 && is(rsdk_reply_map_get(n, "health"), "online")) {
+        } else if (nrep < 8) {
+            /* Redis 7.0 calls a replica "loading" until its first write
+             * arrives (replication offset 0): it serves all the same. */
             replicas[nrep++] = idx;
         }
     }
