@@ -4,7 +4,7 @@
 #include <stdarg.h>
 
 #include "alloc.h"
-#include "cluster_impl.h"
+#include "cluster_types.h"
 #include "rsdk/writer.h"
 
 void rsdk_cluster_opts_init(rsdk_cluster_opts *o) {

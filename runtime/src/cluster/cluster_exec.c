@@ -10,25 +10,11 @@
  * only a refused connect (RSDK_ERR_CONNECT) or an exhausted pool proves
  * that a write was never sent. The node calls themselves do not retry (the
  * pools get a policy of one attempt), so no layer below resends either. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "alloc.h"
-#include "cluster_impl.h"
-
-long long rsdk__cluster_now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-void rsdk__cluster_sleep_ms(uint32_t ms) {
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
+#include "cluster_types.h"
 
 rsdk_status rsdk__cluster_send(rsdk_cluster *cl, rsdk__cnode *node, const char *data,
                                size_t len, size_t ncmds, rsdk_reply **replies, rsdk_error *err) {

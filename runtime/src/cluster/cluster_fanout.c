@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "alloc.h"
-#include "cluster_impl.h"
+#include "cluster_types.h"
 #include "rsdk/writer.h"
 
 /* Hands over parts[i] as the result. */

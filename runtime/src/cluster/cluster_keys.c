@@ -6,7 +6,7 @@
 #include <strings.h>
 
 #include "alloc.h"
-#include "cluster_impl.h"
+#include "cluster_types.h"
 
 static size_t hash_name(const char *p, size_t n) {
     uint64_t h = 1469598103934665603ull;

@@ -5,7 +5,7 @@
 #include <strings.h>
 
 #include "alloc.h"
-#include "cluster_impl.h"
+#include "cluster_types.h"
 
 rsdk__cnode *rsdk__cnode_get(rsdk_cluster *cl, const char *host, int port, size_t *index) {
     for (size_t i = 0; i < cl->nnodes; i++) {

@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "alloc.h"
-#include "cluster_impl.h"
+#include "cluster_types.h"
 
 typedef struct pitem {
     rsdk__ccmd cmd;

@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "alloc.h"
-#include "cluster_impl.h"
+#include "cluster_types.h"
 
 void rsdk_cluster_scan_init(rsdk_cluster_scan *s) {
     memset(s, 0, sizeof *s);

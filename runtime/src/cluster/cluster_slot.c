@@ -1,6 +1,6 @@
 /* Hash slots: CRC16 (XMODEM: polynomial 0x1021, initial 0) of the key or of
  * its hash tag, modulo 16384, as the Redis Cluster specification defines. */
-#include "cluster_impl.h"
+#include "cluster_types.h"
 
 static const uint16_t crc16_table[256] = {
     0x0000, 0x1021, 0x2042, 0x3063, 0x4084, 0x50a5, 0x60c6, 0x70e7,

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "alloc.h"
-#include "cluster_impl.h"
+#include "cluster_types.h"
 
 static bool text_of(const rsdk_reply *r, char *buf, size_t size) {
     if (r == NULL || (r->type != RSDK_REPLY_STRING && r->type != RSDK_REPLY_STATUS &&

@@ -1,7 +1,10 @@
-/* Internals of the cluster client: the node table, the slot map, command
- * routing info and the helpers the cluster files share. */
-#ifndef RSDK_SRC_CLUSTER_IMPL_H
-#define RSDK_SRC_CLUSTER_IMPL_H
+/* Types the cluster files share (the node table, the slot map, routing
+ * info) and the declarations of their rsdk__ functions, each with the file
+ * that defines it. A header of its own, owned by no one file: the files
+ * form a chain (slot, resp, clock -> map -> keys, topology -> exec ->
+ * fanout -> pipeline, scan, cluster), never a circle. */
+#ifndef RSDK_SRC_CLUSTER_TYPES_H
+#define RSDK_SRC_CLUSTER_TYPES_H
 
 #include <pthread.h>
 
@@ -197,6 +200,8 @@ rsdk_status rsdk__cluster_fanout(rsdk_cluster *cl, const rsdk__ccmd *cmd, const 
 /* Routes and runs one encoded command (any kind). *out may be an error reply. */
 rsdk_status rsdk__cluster_run(rsdk_cluster *cl, const rsdk__ccmd *cmd, rsdk_reply **out,
                               rsdk_error *err);
+
+/* ---- cluster_clock.c --------------------------------------------------- */
 
 long long rsdk__cluster_now_ms(void);
 void rsdk__cluster_sleep_ms(uint32_t ms);
