@@ -368,6 +368,69 @@ static void pipeline_across_nodes_keeps_order_and_follows_moved(void **state) {
     rsdk_cluster_close(cl);
 }
 
+/* ---- transactions ------------------------------------------------------- */
+
+static void transactions_run_on_one_slot_and_are_refused_across_slots(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    rsdk_cluster *cl = ct_open(*state, 5000);
+    rsdk_buf b;
+    rsdk_buf_init(&b);
+    const char *multi[] = {"MULTI"}, *exec[] = {"EXEC"};
+    const char *in1[] = {"INCR", "{tx}a"}, *in2[] = {"INCR", "{tx}b"}, *out1[] = {"INCR", "txout"};
+    rsdk_write_command(&b, 1, multi, NULL);
+    rsdk_write_command(&b, 2, in1, NULL);
+    rsdk_write_command(&b, 2, in2, NULL);
+    rsdk_write_command(&b, 1, exec, NULL);
+    rsdk_write_command(&b, 2, out1, NULL);
+    rsdk_reply *rep[8] = {0};
+    rsdk_error err;
+    assert_int_equal(rsdk_cluster_send_encoded(cl, &b, 5, rep, &err), RSDK_OK);
+    assert_string_equal(rep[0]->str, "OK");
+    assert_string_equal(rep[1]->str, "QUEUED");
+    assert_string_equal(rep[2]->str, "QUEUED");
+    assert_int_equal(rep[3]->type, RSDK_REPLY_ARRAY);
+    assert_int_equal(rep[3]->elements, 2);
+    assert_int_equal(rep[3]->element[0].integer, 1);
+    assert_int_equal(rep[4]->integer, 1);
+    for (int i = 0; i < 5; i++) rsdk_reply_free(rep[i]);
+
+    /* Across slots ("a" 15495, "b" 3300): refused, nothing runs. */
+    rsdk_buf_clear(&b);
+    const char *x1[] = {"INCR", "a"}, *x2[] = {"INCR", "b"};
+    rsdk_write_command(&b, 1, multi, NULL);
+    rsdk_write_command(&b, 2, x1, NULL);
+    rsdk_write_command(&b, 2, x2, NULL);
+    rsdk_write_command(&b, 1, exec, NULL);
+    assert_int_equal(rsdk_cluster_send_encoded(cl, &b, 4, rep, &err), RSDK_OK);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(rep[i]->type, RSDK_REPLY_ERROR);
+        assert_non_null(strstr(rep[i]->str, "transaction across slots"));
+        rsdk_reply_free(rep[i]);
+    }
+    rsdk_reply *r = NULL;
+    assert_int_equal(rsdk_cluster_command(cl, &r, &err, "EXISTS", "a", "b", (const char *)NULL), RSDK_OK);
+    assert_int_equal(r->integer, 0);
+    rsdk_reply_free(r);
+
+    /* Alone, MULTI would land on a connection the next call does not get. */
+    assert_int_equal(rsdk_cluster_command(cl, &r, &err, "MULTI", (const char *)NULL), RSDK_ERR_INVALID_ARG);
+    assert_non_null(strstr(err.message, "rsdk_cluster_acquire"));
+
+    /* A borrowed connection to the slot's owner runs MULTI/EXEC itself. */
+    rsdk_client *c = NULL;
+    assert_int_equal(rsdk_cluster_acquire(cl, rsdk_cluster_keyslot("{tx}a", 5), &c, &err), RSDK_OK);
+    assert_int_equal(rsdk_client_command(c, &r, "MULTI", (const char *)NULL), RSDK_OK);
+    rsdk_reply_free(r);
+    assert_int_equal(rsdk_client_command(c, &r, "INCR", "{tx}a", (const char *)NULL), RSDK_OK);
+    rsdk_reply_free(r);
+    assert_int_equal(rsdk_client_command(c, &r, "EXEC", (const char *)NULL), RSDK_OK);
+    assert_int_equal(r->element[0].integer, 2);
+    rsdk_reply_free(r);
+    assert_int_equal(rsdk_cluster_release(cl, c), RSDK_OK);
+    rsdk_buf_deinit(&b);
+    rsdk_cluster_close(cl);
+}
+
 /* ---- allocation failures ------------------------------------------------ */
 
 static void refresh_survives_every_allocation_failing(void **state) {
@@ -403,6 +466,7 @@ int main(void) {
         cmocka_unit_test(mset_mget_del_split_per_slot_in_order),
         cmocka_unit_test(keyless_commands_fan_out_by_their_tips),
         cmocka_unit_test(pipeline_across_nodes_keeps_order_and_follows_moved),
+        cmocka_unit_test(transactions_run_on_one_slot_and_are_refused_across_slots),
         cmocka_unit_test(refresh_survives_every_allocation_failing),
     };
     return cmocka_run_group_tests(tests, rsdk_test_cluster_group_setup, rsdk_test_cluster_group_teardown);

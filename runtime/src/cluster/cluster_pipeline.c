@@ -3,11 +3,14 @@
  * answered MOVED/ASK/TRYAGAIN in a group (it did not run) is sent again
  * alone through the redirect loop; the other replies stay as they are.
  * Commands that fan out or split are run one by one after the groups.
+ * A MULTI ... EXEC block goes to one node in one piece and is never split
+ * or re-sent (a redirect inside it aborts the transaction: EXECABORT).
  *
  * The groups go one node after another over the sync pool API; an async
  * client would send them all before reading (the seam is
  * rsdk__cluster_send). */
 #include <stdio.h>
+#include <strings.h>
 
 #include "alloc.h"
 #include "cluster_types.h"
@@ -17,6 +20,7 @@ typedef struct pitem {
     rsdk__croute rt;
     rsdk__cnode *node; /* NULL: not grouped (fan-out, split, or no owner) */
     bool done;
+    bool txn;          /* inside MULTI ... EXEC: never sent alone */
 } pitem;
 
 static rsdk_status error_slot(rsdk_reply **slot, const rsdk_error *e) {
@@ -56,10 +60,57 @@ static rsdk_status send_group(rsdk_cluster *cl, pitem *it, size_t n, rsdk__cnode
         replies[i] = got[j++];
         it[i].done = true;
         /* A refused connect sent nothing: the command may still go alone. */
-        if (replies[i] == NULL && s == RSDK_ERR_CONNECT) it[i].node = NULL, it[i].done = false;
+        if (replies[i] == NULL && s == RSDK_ERR_CONNECT && !it[i].txn)
+            it[i].node = NULL, it[i].done = false;
     }
     rsdk__free(got);
     return s;
+}
+
+static bool named(const rsdk__ccmd *c, const char *name) {
+    size_t n = strlen(name);
+    return c->argv[0].len == n && strncasecmp(c->argv[0].p, name, n) == 0;
+}
+
+/* MULTI ... EXEC (or DISCARD): one block for one node, in one piece. Its
+ * keyed commands must share one slot (keyless ones follow them); a block
+ * across slots, with a fan-out command or without its EXEC is refused:
+ * each of its commands gets the error in its slot and none is sent. */
+static rsdk_status bind_blocks(rsdk_cluster *cl, pitem *it, size_t n, rsdk_reply **replies) {
+    rsdk_status first = RSDK_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (!named(&it[i].cmd, "MULTI")) continue;
+        size_t j = i + 1;
+        while (j < n && !named(&it[j].cmd, "EXEC") && !named(&it[j].cmd, "DISCARD")) j++;
+        bool closed = j < n, ok = closed;
+        if (!closed) j = n - 1;
+        int slot = -1, other = -1;
+        for (size_t k = i; k <= j; k++) {
+            rsdk__croute_kind kind = it[k].rt.kind;
+            if (it[k].done || (kind != RSDK__ROUTE_SLOT && kind != RSDK__ROUTE_ANY)) ok = false;
+            else if (kind == RSDK__ROUTE_SLOT && slot < 0) slot = it[k].rt.slot;
+            else if (kind == RSDK__ROUTE_SLOT && it[k].rt.slot != slot) ok = false, other = it[k].rt.slot;
+        }
+        rsdk__cnode *node = ok ? rsdk__cluster_node_for(cl, slot) : NULL;
+        for (size_t k = i; k <= j; k++) {
+            it[k].txn = true;
+            it[k].node = node;
+            if (node != NULL || it[k].done) continue;
+            rsdk_error e;
+            if (!closed) rsdk_error_set(&e, RSDK_ERR_INVALID_ARG, 0, "MULTI without EXEC in the pipeline");
+            else if (other >= 0)
+                rsdk_error_set(&e, RSDK_ERR_CROSSSLOT, 0,
+                               "transaction across slots (%d, %d): use hash tags to keep its keys "
+                               "in one slot", slot, other);
+            else if (ok) rsdk_error_set(&e, RSDK_ERR_CLUSTERDOWN, 0, "slot %d has no known owner", slot);
+            else rsdk_error_set(&e, RSDK_ERR_CROSSSLOT, 0, "transaction with a command that goes to "
+                                "several nodes, or that cannot be routed");
+            it[k].done = true;
+            if (error_slot(&replies[k], &e) != RSDK_OK && first == RSDK_OK) first = RSDK_ERR_NOMEM;
+        }
+        i = j;
+    }
+    return first;
 }
 
 rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf *encoded, size_t ncmds,
@@ -69,7 +120,7 @@ rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf *encoded,
     for (size_t i = 0; i < ncmds; i++) replies[i] = NULL;
     pitem *it = rsdk__calloc(ncmds ? ncmds : 1, sizeof *it);
     if (it == NULL) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for a pipeline");
-    rsdk_status first = RSDK_OK, s;
+    rsdk_status first = RSDK_OK, group_failure = RSDK_OK, s;
     size_t pos = 0, parsed = 0;
     for (; parsed < ncmds; parsed++) {
         if (!rsdk__ccmd_parse(encoded->data, encoded->len, &pos, &it[parsed].cmd, &s)) {
@@ -89,14 +140,17 @@ rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf *encoded,
             it[i].node = rsdk__cluster_node_for(cl, it[i].rt.slot);
         }
     }
+    if (bind_blocks(cl, it, ncmds, replies) != RSDK_OK && first == RSDK_OK)
+        first = rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for an error reply");
     for (size_t i = 0; i < ncmds; i++) {
         if (it[i].done || it[i].node == NULL) continue;
         s = send_group(cl, it, ncmds, it[i].node, replies, err);
         if (s != RSDK_OK && s != RSDK_ERR_CONNECT && first == RSDK_OK) first = s;
+        if (s != RSDK_OK) group_failure = s;
     }
     /* Alone: what was redirected, what fans out, what had no owner. */
     for (size_t i = 0; i < ncmds; i++) {
-        if (it[i].done && !redirected(replies[i])) continue;
+        if ((it[i].done && !redirected(replies[i])) || it[i].txn) continue;
         rsdk_reply_free(replies[i]);
         replies[i] = NULL;
         rsdk_error e;
@@ -108,6 +162,10 @@ rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf *encoded,
             if (err) *err = e;
         }
     }
+    /* A transaction whose connect was refused is not re-sent alone: its
+     * slots stay empty, and the call says why. */
+    for (size_t i = 0; first == RSDK_OK && i < ncmds; i++)
+        if (replies[i] == NULL) first = group_failure ? group_failure : RSDK_ERR_PROTOCOL;
 out:
     for (size_t i = 0; i < parsed; i++) rsdk__ccmd_deinit(&it[i].cmd);
     rsdk__free(it);
