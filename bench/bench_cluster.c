@@ -6,6 +6,11 @@
  *
  *   bench_cluster cluster <host:port of a node> [ops]
  *   bench_cluster single <host:port> [ops]
+ *   bench_cluster split <host:port of a node> [ops]
+ *
+ * `split` is the floor of the cluster case: one plain client per primary,
+ * each sent the GETs of its own keys (grouped once, before timing), so it
+ * pays the per-node round trips without any routing.
  *
  * Prints the "result ..." line bench/run.sh reads (workload
  * cluster_get_pipeline100). */
@@ -29,6 +34,9 @@ static void check_value(const rsdk_reply *r) {
 typedef struct target {
     rsdk_client *c;
     rsdk_cluster *cl;
+    rsdk_client *node[8]; /* split: one client per primary */
+    size_t nnodes;
+    int key_node[BENCH_PIPELINE_BATCH];
 } target;
 
 static void encode_batch(rsdk_buf *b) {
@@ -39,8 +47,33 @@ static void encode_batch(rsdk_buf *b) {
     }
 }
 
+static void run_split(target *t, rsdk_buf *b, uint64_t n) {
+    rsdk_reply *rep[BENCH_PIPELINE_BATCH];
+    for (uint64_t done = 0; done < n; done += BENCH_PIPELINE_BATCH) {
+        for (size_t k = 0; k < t->nnodes; k++) {
+            rsdk_buf_clear(b);
+            size_t m = 0;
+            for (unsigned i = 0; i < BENCH_PIPELINE_BATCH; i++) {
+                if (t->key_node[i] != (int)k) continue;
+                const char *argv[2] = {"GET", keys[i]};
+                if (rsdk_write_command(b, 2, argv, NULL) != RSDK_OK) bench_fail("encode");
+                m++;
+            }
+            if (rsdk_client_send_encoded(t->node[k], b, m, rep) != RSDK_OK) bench_fail("pipeline failed");
+            for (size_t i = 0; i < m; i++) {
+                check_value(rep[i]);
+                rsdk_reply_free(rep[i]);
+            }
+        }
+    }
+}
+
 static void run(target *t, rsdk_buf *b, uint64_t n) {
     rsdk_reply *rep[BENCH_PIPELINE_BATCH];
+    if (t->nnodes) {
+        run_split(t, b, n);
+        return;
+    }
     for (uint64_t done = 0; done < n; done += BENCH_PIPELINE_BATCH) {
         encode_batch(b);
         rsdk_error err;
@@ -55,8 +88,9 @@ static void run(target *t, rsdk_buf *b, uint64_t n) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 3 || (strcmp(argv[1], "cluster") != 0 && strcmp(argv[1], "single") != 0)) {
-        fprintf(stderr, "usage: bench_cluster cluster|single <host:port> [ops]\n");
+    if (argc < 3 || (strcmp(argv[1], "cluster") != 0 && strcmp(argv[1], "single") != 0 &&
+                     strcmp(argv[1], "split") != 0)) {
+        fprintf(stderr, "usage: bench_cluster cluster|single|split <host:port> [ops]\n");
         return 2;
     }
     bench_args a = {.workload = BENCH_GET_PIPELINE, .workload_name = "cluster_get_pipeline100",
@@ -68,7 +102,7 @@ int main(int argc, char **argv) {
 
     target t = {0};
     rsdk_error err;
-    if (strcmp(argv[1], "cluster") == 0) {
+    if (strcmp(argv[1], "single") != 0) {
         const char *seeds[] = {url};
         rsdk_cluster_opts o;
         rsdk_cluster_opts_init(&o);
@@ -96,6 +130,27 @@ int main(int argc, char **argv) {
         if (s != RSDK_OK) bench_fail("SET failed");
         rsdk_reply_free(r);
     }
+    if (strcmp(argv[1], "split") == 0) {
+        char owners[8][64];
+        for (unsigned i = 0; i < BENCH_PIPELINE_BATCH; i++) {
+            char o[64];
+            if (rsdk_cluster_slot_owner(t.cl, rsdk_cluster_keyslot(keys[i], strlen(keys[i])), o, sizeof o))
+                bench_fail("no owner");
+            size_t k = 0;
+            while (k < t.nnodes && strcmp(owners[k], o) != 0) k++;
+            if (k == t.nnodes) {
+                if (k == 8) bench_fail("too many nodes");
+                snprintf(owners[k], sizeof owners[k], "%s", o);
+                char u[96];
+                snprintf(u, sizeof u, "redis://%s", o);
+                if (rsdk_client_open_url(u, &t.node[k], &err) != RSDK_OK) bench_fail("open node");
+                t.nnodes++;
+            }
+            t.key_node[i] = (int)k;
+        }
+        rsdk_cluster_close(t.cl);
+        t.cl = NULL;
+    }
     rsdk_buf b;
     rsdk_buf_init(&b);
     run(&t, &b, a.warmup);
@@ -107,5 +162,6 @@ int main(int argc, char **argv) {
     rsdk_buf_deinit(&b);
     rsdk_cluster_close(t.cl);
     rsdk_client_close(t.c);
+    for (size_t k = 0; k < t.nnodes; k++) rsdk_client_close(t.node[k]);
     return 0;
 }

@@ -137,9 +137,7 @@ typedef struct slot_scan {
     int first;       /* slot of the first key, -1 before one */
     bool several;
     size_t nkeys;
-    char listed[96]; /* the distinct slots, for the CROSSSLOT message */
-    size_t listed_len;
-    int seen[8];
+    int seen[8];     /* the distinct slots, for the CROSSSLOT message */
     size_t nseen;
 } slot_scan;
 
@@ -149,16 +147,25 @@ static bool on_key(void *ud, size_t index) {
     int slot = (int)rsdk_cluster_keyslot(a->p, a->len);
     sc->nkeys++;
     if (sc->first < 0) sc->first = slot;
-    if (slot != sc->first) sc->several = true;
+    if (slot == sc->first) return true; /* the common case: nothing to note */
+    sc->several = true;
     for (size_t i = 0; i < sc->nseen; i++)
         if (sc->seen[i] == slot) return true;
-    if (sc->nseen < sizeof sc->seen / sizeof sc->seen[0]) {
-        sc->seen[sc->nseen++] = slot;
-        int k = snprintf(sc->listed + sc->listed_len, sizeof sc->listed - sc->listed_len, "%s%d",
-                         sc->listed_len ? ", " : "", slot);
-        if (k > 0 && (size_t)k < sizeof sc->listed - sc->listed_len) sc->listed_len += (size_t)k;
-    }
+    if (sc->nseen < sizeof sc->seen / sizeof sc->seen[0]) sc->seen[sc->nseen++] = slot;
     return true;
+}
+
+/* "15495, 3300, ..." for the CROSSSLOT message. */
+static void list_slots(const slot_scan *sc, char *buf, size_t size) {
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i <= sc->nseen && len < size; i++) {
+        int slot = i == 0 ? sc->first : sc->seen[i - 1];
+        int k = snprintf(buf + len, size - len, "%s%d", i ? ", " : "", slot);
+        if (k < 0) break;
+        len += (size_t)k;
+    }
+    if (sc->nseen == sizeof sc->seen / sizeof sc->seen[0] && len + 6 < size) memcpy(buf + len, ", ...", 6);
 }
 
 static bool tip_is(const rsdk_command_meta *m, const char *tip) {
@@ -216,11 +223,14 @@ rsdk_status rsdk__croute_of(const rsdk_cluster *cl, const rsdk__ccmd *cmd, rsdk_
         rt->kind = RSDK__ROUTE_SLOT;
         rt->slot = sc.first;
     } else if (sc.several) {
-        if (!splittable(m))
+        if (!splittable(m)) {
+            char listed[96];
+            list_slots(&sc, listed, sizeof listed);
             return rsdk_error_set(err, RSDK_ERR_CROSSSLOT, 0,
-                                  "%s: keys in different slots (%s%s); use hash tags to keep "
-                                  "them in one slot",
-                                  m->name, sc.listed, sc.nseen == 8 ? ", ..." : "");
+                                  "%s: keys in different slots (%s); use hash tags to keep them "
+                                  "in one slot",
+                                  m->name, listed);
+        }
         rt->kind = RSDK__ROUTE_SPLIT;
     } else if (tip_is(m, "REQUEST_POLICY:ALL_SHARDS")) {
         rt->kind = RSDK__ROUTE_SHARDS;

@@ -96,6 +96,19 @@ rsdk__cnode *rsdk__cluster_node_for(rsdk_cluster *cl, int slot) {
     return node;
 }
 
+void rsdk__cluster_nodes_for(rsdk_cluster *cl, const int *slots, size_t n, rsdk__cnode **out) {
+    pthread_mutex_lock(&cl->mu);
+    const rsdk__cmap *m = cl->map;
+    for (size_t i = 0; i < n; i++) {
+        int slot = slots[i];
+        uint16_t s = RSDK__NO_SHARD;
+        if (slot >= 0 && slot < RSDK__SLOTS) s = m->slot[slot];
+        else if (slot == -1 && m->nshards > 0) s = (uint16_t)(next_rand(&cl->rng) % m->nshards);
+        out[i] = s == RSDK__NO_SHARD ? NULL : cl->nodes[m->shards[s].primary];
+    }
+    pthread_mutex_unlock(&cl->mu);
+}
+
 /* Primaries in slot order (the shard of slot 0 first), then replicas. */
 rsdk_status rsdk__cluster_targets(rsdk_cluster *cl, bool all, rsdk__cnode ***out, size_t *n) {
     pthread_mutex_lock(&cl->mu);

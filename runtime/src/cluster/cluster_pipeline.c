@@ -128,18 +128,32 @@ rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf *encoded,
             goto out;
         }
     }
-    /* Route every command; the unroutable get their error in place. */
+    /* Route every command; the unroutable get their error in place. The
+     * nodes are looked up together, under one lock. */
+    int *slots = rsdk__malloc((ncmds ? ncmds : 1) * sizeof *slots);
+    rsdk__cnode **nodes = rsdk__malloc((ncmds ? ncmds : 1) * sizeof *nodes);
+    if (slots == NULL || nodes == NULL) {
+        rsdk__free(slots);
+        rsdk__free(nodes);
+        first = rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for a pipeline");
+        goto out;
+    }
     for (size_t i = 0; i < ncmds; i++) {
         rsdk_error e;
+        slots[i] = -2;
         s = rsdk__croute_of(cl, &it[i].cmd, &it[i].rt, &e);
         if (s != RSDK_OK) {
             if (error_slot(&replies[i], &e) != RSDK_OK && first == RSDK_OK)
                 first = rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for an error reply");
             it[i].done = true;
         } else if (it[i].rt.kind == RSDK__ROUTE_SLOT || it[i].rt.kind == RSDK__ROUTE_ANY) {
-            it[i].node = rsdk__cluster_node_for(cl, it[i].rt.slot);
+            slots[i] = it[i].rt.slot;
         }
     }
+    rsdk__cluster_nodes_for(cl, slots, ncmds, nodes);
+    for (size_t i = 0; i < ncmds; i++) it[i].node = nodes[i];
+    rsdk__free(slots);
+    rsdk__free(nodes);
     if (bind_blocks(cl, it, ncmds, replies) != RSDK_OK && first == RSDK_OK)
         first = rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for an error reply");
     for (size_t i = 0; i < ncmds; i++) {

@@ -161,6 +161,8 @@ void rsdk__cmap_move(rsdk__cmap *m, unsigned slot, size_t primary);
 /* Picks a node: the slot's primary, or a random primary for slot < 0. NULL
  * when the map has no owner. Takes cl->mu itself. */
 rsdk__cnode *rsdk__cluster_node_for(rsdk_cluster *cl, int slot);
+/* The same for n slots under one lock (-2: none wanted, out[i] = NULL). */
+void rsdk__cluster_nodes_for(rsdk_cluster *cl, const int *slots, size_t n, rsdk__cnode **out);
 /* The primaries (or every node with `all`), copied under the lock into a
  * new array (caller frees with rsdk__free). */
 rsdk_status rsdk__cluster_targets(rsdk_cluster *cl, bool all, rsdk__cnode ***out, size_t *n);
