@@ -55,17 +55,22 @@ static inline long long ct_int(rsdk_cluster *cl, const char *a0, const char *a1,
     return v;
 }
 
-/* total_commands_processed of node i. */
-static inline long long ct_processed(const rsdk_test_cluster *c, int i) {
+/* The INFO commandstats line of `cmd` (lower case) on node i, copied into
+ * buf ("" when the node never saw the command). */
+static inline void ct_cmdstat(const rsdk_test_cluster *c, int i, const char *cmd, char *buf,
+                              size_t size) {
     rsdk_client *cl = rsdk_test_cluster_client(c, i);
     rsdk_reply *r = NULL;
-    assert_int_equal(rsdk_client_command(cl, &r, "INFO", "stats", (const char *)NULL), RSDK_OK);
-    const char *p = strstr(r->str, "total_commands_processed:");
-    assert_non_null(p);
-    long long v = strtoll(p + strlen("total_commands_processed:"), NULL, 10);
+    assert_int_equal(rsdk_client_command(cl, &r, "INFO", "commandstats", (const char *)NULL), RSDK_OK);
+    char want[64];
+    snprintf(want, sizeof want, "cmdstat_%s:", cmd);
+    const char *p = strstr(r->str, want);
+    size_t n = p ? strcspn(p, "\r\n") : 0;
+    if (n >= size) n = size - 1;
+    if (p) memcpy(buf, p, n);
+    buf[n] = '\0';
     rsdk_reply_free(r);
     rsdk_client_close(cl);
-    return v;
 }
 
 #endif
