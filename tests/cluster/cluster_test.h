@@ -55,6 +55,17 @@ static inline long long ct_int(rsdk_cluster *cl, const char *a0, const char *a1,
     return v;
 }
 
+/* The value of a counter key read through the cluster (0 when missing). */
+static inline long ct_counter(rsdk_cluster *cl, const char *key) {
+    rsdk_reply *r = NULL;
+    rsdk_error err;
+    rsdk_status s = rsdk_cluster_command(cl, &r, &err, "GET", key, (const char *)NULL);
+    if (s != RSDK_OK) fail_msg("GET %s: %s: %s", key, rsdk_status_name(s), err.message);
+    long v = r->type == RSDK_REPLY_NIL ? 0 : strtol(r->str, NULL, 10);
+    rsdk_reply_free(r);
+    return v;
+}
+
 /* The INFO commandstats line of `cmd` (lower case) on node i, copied into
  * buf ("" when the node never saw the command). */
 static inline void ct_cmdstat(const rsdk_test_cluster *c, int i, const char *cmd, char *buf,
