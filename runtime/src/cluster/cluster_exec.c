@@ -77,11 +77,24 @@ static bool is_refusal(rsdk_status code) {
            code == RSDK_ERR_MASTERDOWN;
 }
 
+/* One command's backoff, seeded only when a first retry needs it (most
+ * commands never do, and seeding reads two clocks and the pid). */
+typedef struct lazy_backoff {
+    rsdk_backoff b;
+    bool seeded;
+} lazy_backoff;
+
 /* Sleeps before the next attempt when the policy and the deadline allow. */
-static bool may_retry(rsdk_cluster *cl, rsdk_backoff *b, rsdk_status code, int attempt,
+static bool may_retry(rsdk_cluster *cl, lazy_backoff *lb, rsdk_status code, int attempt,
                       bool maybe_ran, bool readonly, long long deadline) {
     uint32_t delay = 0;
-    if (!rsdk_retry_should(&cl->retry, b, code, attempt, maybe_ran, readonly, &delay)) return false;
+    if (!lb->seeded) {
+        if (rsdk_retry_backoff_init(&cl->retry, &lb->b, rsdk_backoff_seed_auto()) != RSDK_OK)
+            return false;
+        lb->seeded = true;
+    }
+    if (!rsdk_retry_should(&cl->retry, &lb->b, code, attempt, maybe_ran, readonly, &delay))
+        return false;
     if (deadline > 0 && rsdk__cluster_now_ms() + delay >= deadline) return false;
     rsdk__cluster_sleep_ms(delay);
     pthread_mutex_lock(&cl->mu);
@@ -125,8 +138,7 @@ rsdk_status rsdk__cluster_exec(rsdk_cluster *cl, const rsdk__ccmd *cmd, const rs
                                rsdk_reply **out, rsdk_error *err) {
     long long timeout = cl->copts.command_timeout_ms;
     long long deadline = timeout > 0 ? rsdk__cluster_now_ms() + timeout : 0;
-    rsdk_backoff b;
-    rsdk_retry_backoff_init(&cl->retry, &b, rsdk_backoff_seed_auto());
+    lazy_backoff b = {.seeded = false};
     rsdk__cnode *node = NULL, *ask = NULL;
     int redirects = 0;
     for (int attempt = 1;; attempt++) {
