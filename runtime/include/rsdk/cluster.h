@@ -120,7 +120,7 @@ RSDK_API rsdk_status rsdk_cluster_refresh(rsdk_cluster *cl, rsdk_error *err);
  * be NULL) filled; RSDK_ERR_CROSSSLOT when the keys span slots (nothing is
  * sent); RSDK_ERR_INVALID_ARG for a command no registered table knows.
  * Thread-safe. */
-RSDK_API rsdk_status rsdk_cluster_command_argv(rsdk_cluster *cl, int argc,
+RSDK_API rsdk_status rsdk_cluster_command_argv(rsdk_cluster *cl, size_t argc,
                                                const char *const *argv, const size_t *argvlen,
                                                rsdk_reply **out, rsdk_error *err);
 
@@ -146,7 +146,7 @@ RSDK_API rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf 
  * command without keys; RSDK_ERR_CROSSSLOT (the message names the keys'
  * slots) when its keys span slots; RSDK_ERR_INVALID_ARG for an unknown
  * command. Nothing is sent. Thread-safe. */
-RSDK_API rsdk_status rsdk_cluster_command_slot(rsdk_cluster *cl, int argc,
+RSDK_API rsdk_status rsdk_cluster_command_slot(rsdk_cluster *cl, size_t argc,
                                                const char *const *argv, const size_t *argvlen,
                                                int *slot, rsdk_error *err);
 

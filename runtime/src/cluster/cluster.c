@@ -19,6 +19,10 @@ void rsdk_cluster_opts_init(rsdk_cluster_opts *o) {
 /* The template's strings, copied: the caller's (and the seed URL's) are
  * borrowed only during open. */
 static rsdk_status copy_strings(rsdk_cluster *cl) {
+    if (cl->copts.tls) {
+        cl->tls = *cl->copts.tls;
+        cl->copts.tls = &cl->tls;
+    }
     struct {
         const char **field;
         char **copy;
@@ -26,14 +30,14 @@ static rsdk_status copy_strings(rsdk_cluster *cl) {
         {&cl->copts.username, &cl->username},
         {&cl->copts.password, &cl->password},
         {&cl->copts.client_name, &cl->client_name},
-        {&cl->copts.tls_ca_file, &cl->tls_ca_file},
-        {&cl->copts.tls_ca_dir, &cl->tls_ca_dir},
-        {&cl->copts.tls_cert_file, &cl->tls_cert_file},
-        {&cl->copts.tls_key_file, &cl->tls_key_file},
-        {&cl->copts.tls_server_name, &cl->tls_server_name},
-        {&cl->copts.tls_min_version, &cl->tls_min_version},
-        {&cl->copts.tls_ciphers, &cl->tls_ciphers},
-        {&cl->copts.tls_ciphersuites, &cl->tls_ciphersuites},
+        {&cl->tls.ca_file, &cl->tls_ca_file},
+        {&cl->tls.ca_dir, &cl->tls_ca_dir},
+        {&cl->tls.cert_file, &cl->tls_cert_file},
+        {&cl->tls.key_file, &cl->tls_key_file},
+        {&cl->tls.server_name, &cl->tls_server_name},
+        {&cl->tls.min_version, &cl->tls_min_version},
+        {&cl->tls.ciphers, &cl->tls_ciphers},
+        {&cl->tls.ciphersuites, &cl->tls_ciphersuites},
     };
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
         if (*s[i].field == NULL) continue;
@@ -165,7 +169,7 @@ static bool session_command(const rsdk__ccmd *c) {
     return false;
 }
 
-rsdk_status rsdk_cluster_command_argv(rsdk_cluster *cl, int argc, const char *const *argv,
+rsdk_status rsdk_cluster_command_argv(rsdk_cluster *cl, size_t argc, const char *const *argv,
                                       const size_t *argvlen, rsdk_reply **out, rsdk_error *err) {
     if (cl == NULL || out == NULL || argc < 1 || argv == NULL)
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "command needs a cluster, arguments and a result");
@@ -202,19 +206,20 @@ rsdk_status rsdk_cluster_command(rsdk_cluster *cl, rsdk_reply **out, rsdk_error 
     va_start(ap, arg0);
     while (va_arg(ap, const char *)) n++;
     va_end(ap);
-    if (n > INT_MAX / 2) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "too many arguments");
+    if (n > SIZE_MAX / sizeof(const char *))
+        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "too many arguments");
     const char **argv = rsdk__malloc(n * sizeof *argv);
     if (argv == NULL) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for arguments");
     argv[0] = arg0;
     va_start(ap, arg0);
     for (size_t i = 1; i < n; i++) argv[i] = va_arg(ap, const char *);
     va_end(ap);
-    rsdk_status s = rsdk_cluster_command_argv(cl, (int)n, argv, NULL, out, err);
+    rsdk_status s = rsdk_cluster_command_argv(cl, n, argv, NULL, out, err);
     rsdk__free(argv);
     return s;
 }
 
-rsdk_status rsdk_cluster_command_slot(rsdk_cluster *cl, int argc, const char *const *argv,
+rsdk_status rsdk_cluster_command_slot(rsdk_cluster *cl, size_t argc, const char *const *argv,
                                       const size_t *argvlen, int *slot, rsdk_error *err) {
     if (cl == NULL || slot == NULL || argc < 1 || argv == NULL)
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "needs a cluster, arguments and a result");

@@ -137,11 +137,12 @@ rsdk_status rsdk__cnode_pool(rsdk_cluster *cl, rsdk__cnode *node, rsdk_pool **ou
     if (node->pool == NULL) {
         /* No connection is opened here (min_idle 0), so the lock is held
          * for no I/O. */
+        rsdk_client_opts co = cl->copts;
+        co.host = node->host;
+        co.port = node->port;
         rsdk_pool_opts po;
         rsdk_pool_opts_init(&po);
-        po.client = cl->copts;
-        po.client.host = node->host;
-        po.client.port = node->port;
+        po.client = &co;
         po.max_size = cl->pool_max_size;
         po.acquire_timeout_ms = cl->copts.command_timeout_ms > 0 ? cl->copts.command_timeout_ms : -1;
         s = rsdk_pool_new(&po, &node->pool, err);

@@ -142,8 +142,9 @@ rsdk_status rsdk__reply_from_bytes(const rsdk_buf *b, rsdk_reply **out) {
      * connections did not already apply, beyond what the sizes need. */
     lim.max_reply_bytes = SIZE_MAX / 4;
     lim.max_elements = SIZE_MAX / 64;
-    rsdk_reader *rd = rsdk_reader_new(&lim);
-    if (rd == NULL) return RSDK_ERR_NOMEM;
+    rsdk_reader *rd = NULL;
+    rsdk_status st = rsdk_reader_new(&lim, &rd);
+    if (st != RSDK_OK) return st;
     rsdk_reply *r = NULL;
     rsdk_status s = rsdk_reader_feed(rd, b->data, b->len);
     if (s == RSDK_OK) s = rsdk_reader_get(rd, &r);

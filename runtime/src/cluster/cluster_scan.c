@@ -41,7 +41,7 @@ rsdk_status rsdk_cluster_scan_next(rsdk_cluster *cl, rsdk_cluster_scan *s, const
     }
     char num[24];
     const char *argv[6] = {"SCAN", s->cursor};
-    int argc = 2;
+    size_t argc = 2;
     if (match) argv[argc++] = "MATCH", argv[argc++] = match;
     if (count) {
         snprintf(num, sizeof num, "%zu", count);

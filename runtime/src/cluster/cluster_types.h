@@ -47,6 +47,7 @@ typedef struct rsdk__cindex {
 
 struct rsdk_cluster {
     rsdk_client_opts copts;     /* per-node template; strings below */
+    rsdk_tls_opts tls;          /* copts.tls points here when TLS is on */
     char *username, *password, *client_name, *tls_ca_file, *tls_ca_dir, *tls_cert_file,
         *tls_key_file, *tls_server_name, *tls_min_version, *tls_ciphers, *tls_ciphersuites;
     rsdk_retry_policy node_retry; /* no retries inside a node call: the cluster decides */
