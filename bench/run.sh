@@ -13,7 +13,10 @@
 #   BENCH_NICE=-10    scheduling priority of server and clients (0: unchanged;
 #                     needs root to raise)
 #   BENCH_CLIENTS     clients to run (default "rsdk hiredis floor")
-#   BENCH_WORKLOADS   workloads to run (default "get_sync get_pipeline100 lrange1000")
+#   BENCH_WORKLOADS   workloads to run (default "get_sync get_pipeline100 lrange1000 pipe_set_1k")
+#   BENCH_SECTIONS    scale sections after them (default "threads mem connect poolops";
+#                     "" for none): bench/scale.sh
+#   RUNS_SCALE=3      runs per client of each scale workload; the best is kept
 #   BENCH_STRICT=1    exit 1 when a target is missed
 #   BAZEL             bazel command (default bazel); BAZEL_STARTUP_OPTS e.g.
 #                     --output_base=... to keep off another build's server
@@ -36,6 +39,8 @@ mkdir -p "$bindir"
 
 # shellcheck source=bench/lib.sh
 source "$here/lib.sh"
+# shellcheck source=bench/scale.sh
+source "$here/scale.sh"
 bench_lock
 
 # ---- runs ------------------------------------------------------------------
@@ -136,9 +141,14 @@ start_server
   echo "# placement: server '${pin_server[*]:-default}', clients '${pin_client[*]:-default}'; runs: $RUNS, best kept"
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on these cores adds noise)"
 } >&2
-for w in ${BENCH_WORKLOADS:-get_sync get_pipeline100 lrange1000}; do measure "$w"; done
+for w in ${BENCH_WORKLOADS-get_sync get_pipeline100 lrange1000 pipe_set_1k}; do measure "$w"; done
 rc=0
-report | tee "$out/results.txt" || rc=$?
+if [ -s "$out/raw.txt" ]; then report | tee "$out/results.txt" || rc=$?; else : >"$out/results.txt"; fi
+: >"$out/scale_raw.txt"
+sections=${BENCH_SECTIONS-threads mem connect poolops}
+for s in $sections; do measure_scale "$s"; done
+if [ -s "$out/scale_raw.txt" ]; then report_scale | tee -a "$out/results.txt"; fi
+case " $sections " in *" connect "*) connect_syscalls | tee -a "$out/results.txt" ;; esac
 if [ "$rc" = 3 ]; then
   [ "${BENCH_STRICT:-0}" = 1 ] && exit 1
   exit 0
