@@ -15,10 +15,11 @@
 #define DEFAULT_REPLY ((size_t)1024 * 1024 * 1024)
 #define DEFAULT_LINE ((size_t)64 * 1024)
 
-#define MIN_READ ((size_t)16 * 1024)
-/* An empty input buffer larger than this is released, so one huge reply
- * does not pin its memory for the life of the connection. */
-#define KEEP_IDLE ((size_t)256 * 1024)
+/* The input buffer starts this small and doubles while a reply does not
+ * fit: an idle connection whose replies were small (a HELLO answer) holds
+ * no more than this. Also the room rsdk_reader_space makes for want = 0. */
+#define MIN_READ ((size_t)512)
+#define READ_GROW_MAX ((size_t)64 * 1024)
 
 void rsdk_reader_limits_init(rsdk_reader_limits *l) {
     l->max_bulk_bytes = DEFAULT_BULK;
@@ -60,14 +61,17 @@ rsdk_reader *rsdk_reader_new(const rsdk_reader_limits *limits) {
     if (limits) l = *limits;
     else memset(&l, 0, sizeof l);
     limits_fix(&l);
-    /* The reader and its frame stack are one allocation. */
-    size_t frames = (size_t)l.max_depth + 1;
-    rsdk_reader *r = rsdk__malloc(sizeof *r + frames * sizeof(rsdk__rframe));
+    /* The frame stack starts inside the reader and grows with the nesting
+     * a reply actually has (rsdk__reader_grow_stack), not with max_depth. */
+    rsdk_reader *r = rsdk__malloc(sizeof *r);
     if (!r) return NULL;
     memset(r, 0, sizeof *r);
     r->lim = l;
-    r->stack = (rsdk__rframe *)(void *)(r + 1);
-    rsdk_error_clear(&r->err);
+    r->stack = r->inline_frames;
+    /* Never more than max_depth + 1: the scan checks the limit only when
+     * the stack is full. */
+    r->nframes = l.max_depth + 1 < RSDK__INLINE_FRAMES ? l.max_depth + 1 : RSDK__INLINE_FRAMES;
+    r->trim_above = RSDK__KEEP_IDLE;
     scan_reset(r);
     return r;
 }
@@ -75,8 +79,39 @@ rsdk_reader *rsdk_reader_new(const rsdk_reader_limits *limits) {
 void rsdk_reader_free(rsdk_reader *r) {
     if (!r) return;
     rsdk__reader_spares_free(r);
+    rsdk__free(r->err);
+    if (r->stack != r->inline_frames) rsdk__free(r->stack);
     rsdk__free(r->buf);
     rsdk__free(r);
+}
+
+bool rsdk__reader_grow_stack(rsdk_reader *r, unsigned frames) {
+    unsigned most = r->lim.max_depth + 1, n = r->nframes;
+    if (frames > most) return false;
+    while (n < frames) n = n > most / 2 ? most : n * 2;
+    rsdk__rframe *st = rsdk__malloc((size_t)n * sizeof *st);
+    if (!st) return false;
+    memcpy(st, r->stack, (size_t)r->nframes * sizeof *st);
+    if (r->stack != r->inline_frames) rsdk__free(r->stack);
+    r->stack = st;
+    r->nframes = n;
+    r->trim_above = 0; /* the next idle moment gives it back */
+    return true;
+}
+
+void rsdk__reader_trim(rsdk_reader *r) {
+    if (r->cap > RSDK__KEEP_IDLE) {
+        rsdk__free(r->buf);
+        r->buf = NULL;
+        r->cap = 0;
+    }
+    if (r->stack != r->inline_frames) {
+        rsdk__free(r->stack);
+        r->stack = r->inline_frames;
+        r->nframes = RSDK__INLINE_FRAMES; /* grown, so max_depth + 1 is more */
+        r->stack[0].remaining = 1; /* what scan_reset set in the old one */
+    }
+    r->trim_above = RSDK__KEEP_IDLE;
 }
 
 /* Moves the unreturned bytes to the front of the buffer. */
@@ -125,6 +160,10 @@ rsdk_status rsdk_reader_space(rsdk_reader *r, size_t want, char **area, size_t *
     if (!r || !area || !avail) return RSDK_ERR_INVALID_ARG;
     if (r->dead) return RSDK_ERR_PROTOCOL;
     if (!want) want = MIN_READ;
+    /* The last read filled all the room there was: more is probably
+     * waiting (a pipelined batch), so double the buffer rather than read
+     * it in pieces; up to READ_GROW_MAX, where reads are big enough. */
+    if (r->read_full && r->cap < READ_GROW_MAX && want <= r->cap) want = r->cap + 1;
     rsdk_status s = reserve(r, want);
     if (s) return s;
     *area = r->buf + r->len;
@@ -136,6 +175,7 @@ void rsdk_reader_commit(rsdk_reader *r, size_t n) {
     if (!r) return;
     /* More than was handed out cannot have been written there. */
     if (n > r->cap - r->len) n = r->cap - r->len;
+    r->read_full = n == r->cap - r->len;
     r->len += n;
 }
 
@@ -151,7 +191,7 @@ rsdk_status rsdk_reader_get(rsdk_reader *r, rsdk_reply **out) {
     if (rc < 0) return RSDK_ERR_NOMEM;
     if (rc == 0) {
         rc = rsdk__reader_scan(r);
-        if (rc < 0) return RSDK_ERR_PROTOCOL;
+        if (rc < 0) return r->err_code == RSDK_ERR_NOMEM ? RSDK_ERR_NOMEM : RSDK_ERR_PROTOCOL;
         if (rc == 0) {
             *out = NULL;
             return RSDK_OK;
@@ -165,20 +205,27 @@ rsdk_status rsdk_reader_get(rsdk_reader *r, rsdk_reply **out) {
         /* Everything consumed: rewind for free instead of moving bytes. */
         r->base += r->len;
         r->start = r->len = 0;
-        if (r->cap > KEEP_IDLE) {
-            rsdk__free(r->buf);
-            r->buf = NULL;
-            r->cap = 0;
-        }
+        if (r->cap > r->trim_above) rsdk__reader_trim(r);
     }
     scan_reset(r);
     *out = reply;
     return RSDK_OK;
 }
 
+rsdk_error *rsdk__reader_die(rsdk_reader *r, rsdk_status code) {
+    r->dead = true;
+    r->err_code = code;
+    if (!r->err) r->err = rsdk__malloc(sizeof *r->err);
+    return r->err;
+}
+
 const rsdk_error *rsdk_reader_error(const rsdk_reader *r) {
     static const rsdk_error none = {RSDK_OK, 0, "", ""};
-    return r ? &r->err : &none;
+    static const rsdk_error protocol = {RSDK_ERR_PROTOCOL, 0, "", "protocol error (no memory for its detail)"};
+    static const rsdk_error nomem = {RSDK_ERR_NOMEM, 0, "", "out of memory"};
+    if (!r || !r->err_code) return &none;
+    if (r->err) return r->err;
+    return r->err_code == RSDK_ERR_NOMEM ? &nomem : &protocol;
 }
 
 size_t rsdk_reader_pending(const rsdk_reader *r) { return r ? r->len - r->start : 0; }
