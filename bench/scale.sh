@@ -1,6 +1,6 @@
 # bench/scale.sh — sourced by run.sh: the scale sections (threads, mem,
 # connect, poolops), rsdk against hiredis 1.2.0, RUNS_SCALE runs each, the
-# best kept. Each driver prints one "result" line of key=value pairs; the
+# best kept. The threads workloads run BENCH_THREADS_OPS (10000) GETs in all. Each driver prints one "result" line of key=value pairs; the
 # whole line goes to bench/out/scale_raw.txt, prefixed by client and run.
 # shellcheck shell=bash disable=SC2154
 
@@ -31,7 +31,9 @@ measure_scale() { # $1 = section
   local r c w line
   for r in $(seq "${RUNS_SCALE:-3}"); do
     while read -r c w; do
-      line=$("${pin_client[@]}" "$bindir/bench_$c" "$w" "$sock" | grep '^result ') ||
+      local ops=()
+      case "$w" in threads*) ops=("${BENCH_THREADS_OPS:-10000}") ;; esac
+      line=$("${pin_client[@]}" "$bindir/bench_$c" "$w" "$sock" "${ops[@]}" | grep '^result ') ||
         { echo "run.sh: bench_$c $w failed" >&2; exit 1; }
       echo "$c $r $line" >>"$out/scale_raw.txt"
     done < <(scale_workloads "$1")
