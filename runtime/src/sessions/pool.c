@@ -6,6 +6,7 @@
  * (pool_idle.c). Connections are opened, checked (poll, PING), re-AUTHed
  * and closed outside the lock, so a slow server never blocks other
  * threads' acquires and releases for longer than a list operation. */
+#define _GNU_SOURCE /* sem_clockwait: a waiter's deadline on the monotonic clock */
 #include <errno.h>
 #include <time.h>
 
@@ -64,8 +65,9 @@ void rsdk__pool_close_slot(rsdk_pool *p, rsdk__pool_slot *sl, bool discarded) {
          * have broken the idle ones too: probe each before it goes out. */
         if (rsdk_client_broken(sl->c)) p->probe_gen++;
     }
-    rsdk__pool_room_locked(p);
+    rsdk__pool_waiter *w = rsdk__pool_room_locked(p);
     pthread_mutex_unlock(&p->mu);
+    rsdk__pool_wake(w);
     rsdk_client_close(sl->c);
     rsdk__free(sl);
 }
@@ -173,7 +175,7 @@ rsdk_status rsdk_pool_new(const rsdk_pool_opts *o, rsdk_pool **out, rsdk_error *
             return s;
         }
         pthread_mutex_lock(&p->mu);
-        rsdk__pool_put_locked(p, sl);
+        (void)rsdk__pool_put_locked(p, sl); /* nobody waits yet */
         pthread_mutex_unlock(&p->mu);
     }
     if (p->copts.credentials) {
@@ -197,8 +199,8 @@ void rsdk_pool_free(rsdk_pool *p) {
     rsdk__pool_slot *all = p->all;
     p->all = NULL;
     p->idle = p->idle_tail = NULL;
-    /* Every waiter wakes and sees `closed`. */
-    for (rsdk__pool_waiter *w = p->wait_head; w; w = w->next) pthread_cond_signal(&w->cv);
+    /* Every waiter wakes with nothing handed over: the pool is closing. */
+    for (rsdk__pool_waiter *w; (w = rsdk__pool_pop_waiter(p)) != NULL;) rsdk__pool_wake(w);
     pthread_mutex_unlock(&p->mu);
     while (all) {
         rsdk__pool_slot *next = all->all_next;
@@ -227,7 +229,7 @@ static bool usable(rsdk_pool *p, rsdk__pool_slot *sl, long long idle_ms, bool pr
     return !rsdk_client_broken(sl->c) && !rsdk__client_dirty(sl->c);
 }
 
-/* Unlinks `w` from the wait queue if it is still in it. Under the lock. */
+/* Unlinks `w`, still queued, from the wait queue. Under the lock. */
 static void unqueue(rsdk_pool *p, rsdk__pool_waiter *w) {
     rsdk__pool_waiter *prev = NULL;
     for (rsdk__pool_waiter *q = p->wait_head; q; prev = q, q = q->next) {
@@ -236,40 +238,52 @@ static void unqueue(rsdk_pool *p, rsdk__pool_waiter *w) {
         else p->wait_head = w->next;
         if (p->wait_tail == w) p->wait_tail = prev;
         w->next = NULL;
+        w->queued = false;
+        p->waiting--;
         return;
     }
 }
 
-/* Queues the calling thread and waits until a release hands it a
- * connection, a close gives it room to open one, the pool closes or
- * `deadline` (monotonic ms; -1: none) passes. Under the lock. */
-static void wait_turn(rsdk_pool *p, rsdk__pool_waiter *w, long long deadline) {
+/* Waits for `w`'s semaphore until `deadline` (monotonic ms; -1: none).
+ * 0 when posted, -1 when the deadline passed (or waiting failed). */
+static int sem_wait_until(rsdk__pool_waiter *w, long long deadline) {
+    struct timespec ts = {(time_t)(deadline / 1000), (long)(deadline % 1000) * 1000000L};
+    for (;;) {
+        int r = deadline < 0 ? sem_wait(&w->sem) : sem_clockwait(&w->sem, CLOCK_MONOTONIC, &ts);
+        if (r == 0) return 0;
+        if (errno != EINTR) return -1;
+    }
+}
+
+/* Called under the lock when nothing is free: queues the calling thread,
+ * lets go of the lock and waits until a release hands it a connection, a
+ * close gives it room to open one, the pool closes or `deadline` passes.
+ * Returns without the lock; w->slot / w->may_open say what it got (neither:
+ * closed, or *timed_out). */
+static void wait_turn(rsdk_pool *p, rsdk__pool_waiter *w, long long deadline, bool *timed_out) {
     w->slot = NULL;
     w->may_open = false;
+    w->queued = true;
     w->next = NULL;
     if (p->wait_tail) p->wait_tail->next = w;
     else p->wait_head = w;
     p->wait_tail = w;
     p->waiting++;
-    struct timespec ts = {(time_t)(deadline / 1000), (long)(deadline % 1000) * 1000000L};
-    while (!w->slot && !w->may_open && !p->closed) {
-        if (deadline < 0) {
-            pthread_cond_wait(&w->cv, &p->mu);
-        } else if (pthread_cond_timedwait(&w->cv, &p->mu, &ts) == ETIMEDOUT &&
-                   rsdk__now_ms() >= deadline) {
-            break;
-        }
+    pthread_mutex_unlock(&p->mu);
+    *timed_out = false;
+    if (sem_wait_until(w, deadline) == 0) return;
+    pthread_mutex_lock(&p->mu);
+    bool still = w->queued;
+    if (still) unqueue(p, w);
+    pthread_mutex_unlock(&p->mu);
+    if (still) {
+        *timed_out = true;
+        return;
     }
-    p->waiting--;
-    if (!w->slot && !w->may_open && !p->closed) unqueue(p, w);
-}
-
-static bool waiter_init(rsdk__pool_waiter *w) {
-    pthread_condattr_t ca;
-    if (pthread_condattr_init(&ca)) return false;
-    bool ok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 && pthread_cond_init(&w->cv, &ca) == 0;
-    pthread_condattr_destroy(&ca);
-    return ok;
+    /* Taken off the queue just as the wait ended: the post is on its way
+     * (and must land before the semaphore goes away). */
+    while (sem_wait(&w->sem) != 0 && errno == EINTR) {
+    }
 }
 
 /* Opens a connection in a place already counted in p->open; on failure the
@@ -280,8 +294,9 @@ static rsdk_status open_counted(rsdk_pool *p, long long start, rsdk_client **out
     if (s) {
         pthread_mutex_lock(&p->mu);
         p->open--;
-        rsdk__pool_room_locked(p);
+        rsdk__pool_waiter *w = rsdk__pool_room_locked(p);
         pthread_mutex_unlock(&p->mu);
+        rsdk__pool_wake(w);
         emit_acquire(p, start, s);
         return s;
     }
@@ -330,29 +345,27 @@ rsdk_status rsdk_pool_acquire(rsdk_pool *p, rsdk_client **out, rsdk_error *err) 
             return open_counted(p, start, out, err);
         }
         rsdk__pool_waiter w;
-        if (p->acquire_timeout_ms == 0 || !waiter_init(&w)) {
+        if (p->acquire_timeout_ms == 0 || sem_init(&w.sem, 0, 0) != 0) {
             p->st.exhausted++;
             s = rsdk_error_set(err, RSDK_ERR_POOL_EXHAUSTED, 0, "no connection free within %d ms (max_size %d)",
                                p->acquire_timeout_ms, p->max_size);
             break;
         }
-        wait_turn(p, &w, deadline);
-        pthread_cond_destroy(&w.cv);
+        bool timed_out;
+        wait_turn(p, &w, deadline, &timed_out); /* returns without the lock */
+        sem_destroy(&w.sem);
+        close_victims(p, victims);
+        victims = NULL;
         if (w.slot) {
             /* Handed over by a release: in use a moment ago, no check. */
-            pthread_mutex_unlock(&p->mu);
-            close_victims(p, victims);
             w.slot->since_ms = rsdk__now_ms();
             emit_acquire(p, start, RSDK_OK);
             *out = w.slot->c;
             return RSDK_OK;
         }
-        if (w.may_open) {
-            pthread_mutex_unlock(&p->mu);
-            close_victims(p, victims);
-            return open_counted(p, start, out, err);
-        }
-        if (p->closed) continue;
+        if (w.may_open) return open_counted(p, start, out, err);
+        pthread_mutex_lock(&p->mu);
+        if (!timed_out) continue; /* closing: said at the top of the loop */
         p->st.exhausted++;
         s = rsdk_error_set(err, RSDK_ERR_POOL_EXHAUSTED, 0, "no connection free within %d ms (max_size %d)",
                            p->acquire_timeout_ms, p->max_size);
@@ -391,9 +404,10 @@ rsdk_status rsdk_pool_release(rsdk_pool *p, rsdk_client *c) {
     keep = keep && !p->closed;
     if (keep) {
         sl->since_ms = now;
-        rsdk__pool_put_locked(p, sl);
+        rsdk__pool_waiter *w = rsdk__pool_put_locked(p, sl);
         sweep_locked(p, now, &victims);
         pthread_mutex_unlock(&p->mu);
+        rsdk__pool_wake(w);
     } else {
         pthread_mutex_unlock(&p->mu);
         rsdk__pool_close_slot(p, sl, true);

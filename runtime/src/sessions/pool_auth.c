@@ -39,7 +39,8 @@ void rsdk__pool_on_credentials(const rsdk_event *ev, void *ud) {
             continue;
         }
         pthread_mutex_lock(&p->mu);
-        rsdk__pool_put_locked(p, sl); /* since_ms kept: a re-AUTH is not use */
+        rsdk__pool_waiter *w = rsdk__pool_put_locked(p, sl); /* since_ms kept: a re-AUTH is not use */
         pthread_mutex_unlock(&p->mu);
+        rsdk__pool_wake(w);
     }
 }

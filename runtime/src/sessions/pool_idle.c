@@ -13,23 +13,23 @@ void rsdk__pool_idle_unlink(rsdk_pool *p, rsdk__pool_slot *sl) {
     p->nidle--;
 }
 
-/* First waiter off the queue, or NULL. */
-static rsdk__pool_waiter *pop_waiter(rsdk_pool *p) {
+rsdk__pool_waiter *rsdk__pool_pop_waiter(rsdk_pool *p) {
     rsdk__pool_waiter *w = p->wait_head;
     if (w) {
         p->wait_head = w->next;
         if (!p->wait_head) p->wait_tail = NULL;
         w->next = NULL;
+        w->queued = false;
+        p->waiting--;
     }
     return w;
 }
 
-void rsdk__pool_put_locked(rsdk_pool *p, rsdk__pool_slot *sl) {
-    rsdk__pool_waiter *w = pop_waiter(p);
+rsdk__pool_waiter *rsdk__pool_put_locked(rsdk_pool *p, rsdk__pool_slot *sl) {
+    rsdk__pool_waiter *w = rsdk__pool_pop_waiter(p);
     if (w) {
         w->slot = sl; /* stays out: handed over */
-        pthread_cond_signal(&w->cv);
-        return;
+        return w;
     }
     sl->out = false;
     sl->probe_gen = p->probe_gen;
@@ -39,12 +39,18 @@ void rsdk__pool_put_locked(rsdk_pool *p, rsdk__pool_slot *sl) {
     else p->idle_tail = sl;
     p->idle = sl;
     p->nidle++;
+    return NULL;
 }
 
-void rsdk__pool_room_locked(rsdk_pool *p) {
-    rsdk__pool_waiter *w = pop_waiter(p);
-    if (!w) return;
-    p->open++;
-    w->may_open = true;
-    pthread_cond_signal(&w->cv);
+rsdk__pool_waiter *rsdk__pool_room_locked(rsdk_pool *p) {
+    rsdk__pool_waiter *w = rsdk__pool_pop_waiter(p);
+    if (w) {
+        p->open++;
+        w->may_open = true;
+    }
+    return w;
+}
+
+void rsdk__pool_wake(rsdk__pool_waiter *w) {
+    if (w) sem_post(&w->sem);
 }

@@ -5,6 +5,7 @@
 #define RSDK_SRC_POOL_IMPL_H
 
 #include <pthread.h>
+#include <semaphore.h>
 
 #include "client_impl.h"
 #include "rsdk/pool.h"
@@ -33,11 +34,16 @@ typedef struct rsdk__pool_slot {
 /* A thread blocked in acquire, queued oldest first. A release hands its
  * connection to the head waiter alone (`slot`), a closed connection hands
  * it the right to open one (`may_open`, already counted in open): nobody
- * else wakes, and a thread that arrives later cannot take it first. */
+ * else wakes, and a thread that arrives later cannot take it first. The
+ * record lives on the waiter's stack; it is taken off the queue under the
+ * lock, and its semaphore is posted after the lock is let go, so the woken
+ * thread never has to wait for the lock its waker still holds. Taken off
+ * with neither set: the pool is closing. */
 typedef struct rsdk__pool_waiter {
-    pthread_cond_t cv;
+    sem_t sem;
     rsdk__pool_slot *slot;
     bool may_open;
+    bool queued;
     struct rsdk__pool_waiter *next;
 } rsdk__pool_waiter;
 
@@ -68,14 +74,21 @@ struct rsdk_pool {
 void rsdk__pool_close_slot(rsdk_pool *p, rsdk__pool_slot *sl, bool discarded);
 
 /* Gives `sl` (out, usable) back under the lock: to the first waiter if one
- * is queued, else to the head of the idle list. `since_ms` is set by the
+ * is queued (returned: wake it with rsdk__pool_wake once the lock is let
+ * go), else to the head of the idle list (NULL). `since_ms` is set by the
  * caller (idle since, or kept). */
-void rsdk__pool_put_locked(rsdk_pool *p, rsdk__pool_slot *sl);
+rsdk__pool_waiter *rsdk__pool_put_locked(rsdk_pool *p, rsdk__pool_slot *sl);
 
 /* A place opened up (open was decremented) under the lock: the first
  * waiter, if any, gets the right to open a connection (open goes back up
- * for it). */
-void rsdk__pool_room_locked(rsdk_pool *p);
+ * for it) and is returned, to be woken as above. */
+rsdk__pool_waiter *rsdk__pool_room_locked(rsdk_pool *p);
+
+/* Takes the first waiter off the queue (NULL: none). Under the lock. */
+rsdk__pool_waiter *rsdk__pool_pop_waiter(rsdk_pool *p);
+
+/* Wakes a waiter taken off the queue; NULL is ignored. Outside the lock. */
+void rsdk__pool_wake(rsdk__pool_waiter *w);
 
 /* Takes `sl` off the idle list (marks it out). Under the lock. */
 void rsdk__pool_idle_unlink(rsdk_pool *p, rsdk__pool_slot *sl);
