@@ -116,9 +116,11 @@ static void *work(void *arg) {
 }
 
 static rsdk_pool *open_pool(const bench_args *a) {
+    static rsdk_client_opts co; /* outlives rsdk_pool_new, which copies it */
+    client_opts(a, &co);
     rsdk_pool_opts po;
     rsdk_pool_opts_init(&po);
-    client_opts(a, &po.client);
+    po.client = &co;
     po.max_size = a->pool;
     po.min_idle = a->pool;
     po.acquire_timeout_ms = -1;

@@ -61,7 +61,8 @@ typedef struct fixture {
 
 static void start(fixture *f, void *srv, int n) {
     rsdk_pool_opts o;
-    rs_pool_opts(srv, &o, true);
+    rsdk_client_opts oc;
+    rs_pool_opts(srv, &o, &oc, true);
     o.max_size = 1;
     o.acquire_timeout_ms = -1;
     f->p = rs_pool_open(&o);

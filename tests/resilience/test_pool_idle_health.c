@@ -9,8 +9,9 @@
 static rsdk_pool *make_pool(rsdk_test_server *srv, int health_ms, int max_idle_ms, int min_idle,
                             rs_recorder *rec) {
     rsdk_pool_opts o;
-    rs_pool_opts(srv, &o, true);
-    o.client.events = rec ? rec->bus : NULL;
+    rsdk_client_opts o_client;
+    rs_pool_opts(srv, &o, &o_client, true);
+    o_client.events = rec ? rec->bus : NULL;
     o.health_check_idle_ms = health_ms;
     o.max_idle_ms = max_idle_ms;
     o.min_idle = min_idle;
@@ -88,8 +89,9 @@ static void test_server_closed_idle_replaced(void **state) {
 static void test_recently_used_killed_fails_once(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_pool_opts o;
-    rs_pool_opts(*state, &o, true);
-    rsdk_test_no_retry(&o.client);
+    rsdk_client_opts oc;
+    rs_pool_opts(*state, &o, &oc, true);
+    rsdk_test_no_retry(&oc);
     o.min_idle = 3;
     rsdk_pool *p = rs_pool_open(&o);
     rsdk_client *admin = rsdk_test_client(*state, 3, true);

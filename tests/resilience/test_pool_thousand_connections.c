@@ -43,7 +43,8 @@ static void *run(void *arg) {
 static void test_thousand_connections(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_pool_opts o;
-    rs_pool_opts(*state, &o, true);
+    rsdk_client_opts oc;
+    rs_pool_opts(*state, &o, &oc, true);
     o.max_size = pool_size;
     o.min_idle = pool_size; /* all open, all idle */
     o.acquire_timeout_ms = -1;

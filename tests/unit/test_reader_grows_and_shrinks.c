@@ -49,8 +49,8 @@ static rsdk_reply *read_reply(rsdk_reader *r, const char *text, size_t len, size
 
 static void idle_reader_is_small(void **st) {
     (void)st;
-    rsdk_reader *r = rsdk_reader_new(NULL);
-    assert_non_null(r);
+    rsdk_reader *r = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &r), RSDK_OK);
     assert_ptr_equal(r->stack, r->inline_frames);
     assert_int_equal(r->nframes, RSDK__INLINE_FRAMES);
     assert_null(r->buf); /* nothing until the first read */
@@ -68,8 +68,8 @@ static void idle_reader_is_small(void **st) {
 
 static void deep_reply_grows_the_stack_then_gives_it_back(void **st) {
     (void)st;
-    rsdk_reader *r = rsdk_reader_new(NULL);
-    assert_non_null(r);
+    rsdk_reader *r = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &r), RSDK_OK);
     size_t len;
     char *s = nested(100, &len);
     /* Split in small reads, so the scan resumes with a grown stack. */
@@ -98,8 +98,8 @@ static void shallow_max_depth_still_enforced(void **st) {
     rsdk_reader_limits l;
     rsdk_reader_limits_init(&l);
     l.max_depth = 2; /* under the inline frame count */
-    rsdk_reader *r = rsdk_reader_new(&l);
-    assert_non_null(r);
+    rsdk_reader *r = NULL;
+    assert_int_equal(rsdk_reader_new(&l, &r), RSDK_OK);
     size_t len;
     char *s = nested(3, &len);
     assert_int_equal(rsdk_reader_feed(r, s, len), RSDK_OK);
@@ -112,8 +112,8 @@ static void shallow_max_depth_still_enforced(void **st) {
 
 static void stack_growth_without_memory_is_nomem(void **st) {
     (void)st;
-    rsdk_reader *r = rsdk_reader_new(NULL);
-    assert_non_null(r);
+    rsdk_reader *r = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &r), RSDK_OK);
     size_t len;
     char *s = nested(20, &len);
     assert_int_equal(rsdk_reader_feed(r, s, len), RSDK_OK);
@@ -140,8 +140,8 @@ static void large_reply_buffer_released_when_idle(void **st) {
     memset(s + h, 'x', big);
     memcpy(s + h + big, "\r\n", 2);
     size_t len = (size_t)h + big + 2;
-    rsdk_reader *r = rsdk_reader_new(NULL);
-    assert_non_null(r);
+    rsdk_reader *r = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &r), RSDK_OK);
     rsdk_reply *rep = read_reply(r, s, len, (size_t)1 << 20);
     assert_int_equal(rep->len, big);
     rsdk_reply_free(rep);
@@ -162,8 +162,8 @@ static void large_reply_buffer_released_when_idle(void **st) {
  * batch soon arrives in one read; growth by this hint stops at 64 KiB. */
 static void full_reads_grow_the_buffer(void **st) {
     (void)st;
-    rsdk_reader *r = rsdk_reader_new(NULL);
-    assert_non_null(r);
+    rsdk_reader *r = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &r), RSDK_OK);
     char *area;
     size_t avail, last = 0;
     for (int i = 0; i < 12; i++) {

@@ -56,7 +56,8 @@ static void scan_reset(rsdk_reader *r) {
     r->stack[0].remaining = 1;
 }
 
-rsdk_reader *rsdk_reader_new(const rsdk_reader_limits *limits) {
+rsdk_status rsdk_reader_new(const rsdk_reader_limits *limits, rsdk_reader **out) {
+    if (!out) return RSDK_ERR_INVALID_ARG;
     rsdk_reader_limits l;
     if (limits) l = *limits;
     else memset(&l, 0, sizeof l);
@@ -64,7 +65,7 @@ rsdk_reader *rsdk_reader_new(const rsdk_reader_limits *limits) {
     /* The frame stack starts inside the reader and grows with the nesting
      * a reply actually has (rsdk__reader_grow_stack), not with max_depth. */
     rsdk_reader *r = rsdk__malloc(sizeof *r);
-    if (!r) return NULL;
+    if (!r) return RSDK_ERR_NOMEM;
     memset(r, 0, sizeof *r);
     r->lim = l;
     r->stack = r->inline_frames;
@@ -73,7 +74,8 @@ rsdk_reader *rsdk_reader_new(const rsdk_reader_limits *limits) {
     r->nframes = l.max_depth + 1 < RSDK__INLINE_FRAMES ? l.max_depth + 1 : RSDK__INLINE_FRAMES;
     r->trim_above = RSDK__KEEP_IDLE;
     scan_reset(r);
-    return r;
+    *out = r;
+    return RSDK_OK;
 }
 
 void rsdk_reader_free(rsdk_reader *r) {
