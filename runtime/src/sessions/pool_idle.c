@@ -1,7 +1,7 @@
 /* The pool's idle list and its queue of waiting threads: every operation
  * here is O(1), under the pool's lock. A connection that comes back goes to
  * the oldest waiter directly, so exactly one thread wakes for it. */
-#include "pool_impl.h"
+#include "pool_idle.h"
 
 void rsdk__pool_idle_unlink(rsdk_pool *p, rsdk__pool_slot *sl) {
     if (sl->prev) sl->prev->next = sl->next;

@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #include "alloc.h"
-#include "pool_impl.h"
+#include "pool_index.h"
 
 static size_t home(const rsdk_pool *p, const void *c) {
     uint64_t h = (uint64_t)(uintptr_t)c * UINT64_C(0x9E3779B97F4A7C15);
