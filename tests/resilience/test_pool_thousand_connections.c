@@ -9,7 +9,7 @@
  * clock. */
 #include <sys/resource.h>
 
-#include "pool_impl.h"
+#include "pool_state.h"
 #include "resil.h"
 
 #define THREADS 4

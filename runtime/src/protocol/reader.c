@@ -6,7 +6,11 @@
 #include "rsdk/reader.h"
 
 #include "alloc.h"
-#include "reader_internal.h"
+#include "reader_build.h"
+#include "reader_fast.h"
+#include "reader_scan.h"
+#include "reader_spare.h"
+#include "reader_state.h"
 
 #define DEFAULT_BULK ((size_t)512 * 1024 * 1024)
 #define DEFAULT_ELEMENTS ((size_t)1 << 27)
@@ -87,21 +91,11 @@ void rsdk_reader_free(rsdk_reader *r) {
     rsdk__free(r);
 }
 
-bool rsdk__reader_grow_stack(rsdk_reader *r, unsigned frames) {
-    unsigned most = r->lim.max_depth + 1, n = r->nframes;
-    if (frames > most) return false;
-    while (n < frames) n = n > most / 2 ? most : n * 2;
-    rsdk__rframe *st = rsdk__malloc((size_t)n * sizeof *st);
-    if (!st) return false;
-    memcpy(st, r->stack, (size_t)r->nframes * sizeof *st);
-    if (r->stack != r->inline_frames) rsdk__free(r->stack);
-    r->stack = st;
-    r->nframes = n;
-    r->trim_above = 0; /* the next idle moment gives it back */
-    return true;
-}
 
-void rsdk__reader_trim(rsdk_reader *r) {
+/* Gives back what an idle reader does not need: an input buffer over
+ * RSDK__KEEP_IDLE, a heap frame stack. Only with no partial reply buffered
+ * (start == len); the caller resets the scan after. */
+static void trim(rsdk_reader *r) {
     if (r->cap > RSDK__KEEP_IDLE) {
         rsdk__free(r->buf);
         r->buf = NULL;
@@ -207,19 +201,13 @@ rsdk_status rsdk_reader_get(rsdk_reader *r, rsdk_reply **out) {
         /* Everything consumed: rewind for free instead of moving bytes. */
         r->base += r->len;
         r->start = r->len = 0;
-        if (r->cap > r->trim_above) rsdk__reader_trim(r);
+        if (r->cap > r->trim_above) trim(r);
     }
     scan_reset(r);
     *out = reply;
     return RSDK_OK;
 }
 
-rsdk_error *rsdk__reader_die(rsdk_reader *r, rsdk_status code) {
-    r->dead = true;
-    r->err_code = code;
-    if (!r->err) r->err = rsdk__malloc(sizeof *r->err);
-    return r->err;
-}
 
 const rsdk_error *rsdk_reader_error(const rsdk_reader *r) {
     static const rsdk_error none = {RSDK_OK, 0, "", ""};

@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "reader_internal.h"
+#include "reader_scan.h"
+
+#include "alloc.h"
+#include "reader_state.h"
 
 /* Longest numeric line (lengths, integers) we wait for: a valid one has at
  * most 20 digits and a sign, so anything longer is garbage. */
@@ -256,6 +259,27 @@ static inline size_t bulk_run(const char *b, size_t q, size_t end, size_t max_bu
     *rem = left;
     *strbytes = sb;
     return q;
+}
+
+bool rsdk__reader_grow_stack(rsdk_reader *r, unsigned frames) {
+    unsigned most = r->lim.max_depth + 1, n = r->nframes;
+    if (frames > most) return false;
+    while (n < frames) n = n > most / 2 ? most : n * 2;
+    rsdk__rframe *st = rsdk__malloc((size_t)n * sizeof *st);
+    if (!st) return false;
+    memcpy(st, r->stack, (size_t)r->nframes * sizeof *st);
+    if (r->stack != r->inline_frames) rsdk__free(r->stack);
+    r->stack = st;
+    r->nframes = n;
+    r->trim_above = 0; /* the next idle moment gives it back */
+    return true;
+}
+
+rsdk_error *rsdk__reader_die(rsdk_reader *r, rsdk_status code) {
+    r->dead = true;
+    r->err_code = code;
+    if (!r->err) r->err = rsdk__malloc(sizeof *r->err);
+    return r->err;
 }
 
 int rsdk__reader_scan(rsdk_reader *r) {

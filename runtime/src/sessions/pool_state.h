@@ -8,7 +8,9 @@
 #include <pthread.h>
 #include <semaphore.h>
 
-#include "client_impl.h"
+#include "client_api.h"
+#include "client_io.h"
+#include "client_session.h"
 #include "rsdk/pool.h"
 
 /* An idle connection is probed (a non-blocking poll of its socket, to see

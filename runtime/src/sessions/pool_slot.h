@@ -1,0 +1,13 @@
+/* pool_slot.h — closing a pooled connection (pool_slot.c). */
+#ifndef RSDK_SRC_POOL_SLOT_H
+#define RSDK_SRC_POOL_SLOT_H
+
+#include "pool_state.h"
+
+/* Closes the slot's client and frees the slot, which must be out of the
+ * idle list; takes the lock to unlink it, counts it as discarded when
+ * `discarded` (a broken one also moves probe_gen), and gives the room to
+ * open a connection to the first waiter. */
+void rsdk__pool_close_slot(rsdk_pool *p, rsdk__pool_slot *sl, bool discarded);
+
+#endif
