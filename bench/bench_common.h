@@ -33,7 +33,24 @@ typedef enum bench_workload {
     BENCH_JSON_SET_GET,  /* JSON.SET of a 1 KiB document, then JSON.GET of it,
                           * each through the client's JSON values (needs a
                           * server with a JSON module) */
+    BENCH_PIPE_SET,      /* 100 SETs of a 1 KiB value in one write, then 100 replies */
+    /* Scale workloads (rsdk and hiredis only, bench_*_scale.c): */
+    BENCH_MEM,           /* open `ops` connections (RESP3), measure memory per idle one */
+    BENCH_CONNECT,       /* `ops` sequential connect + handshake + close */
+    BENCH_THREADS,       /* `threads` threads doing sync GETs, `ops` in all */
+    BENCH_POOLOPS,       /* acquire + release on a pool of `pool` open connections */
 } bench_workload;
+
+/* The connect workloads PING the server on a second connection after every
+ * this many connects: a client that connects and closes without a round
+ * trip (RESP2) can otherwise outrun the server's accept loop and fill the
+ * listen queue, where a Unix connect fails with EAGAIN. Same for both
+ * clients; it adds a 1/32 of a round trip to each connect. */
+#define BENCH_CONNECT_PACE 32u
+
+/* Value size of pipe_set_1k and the key its SETs write. */
+#define BENCH_SET_VALUE_LEN 1024u
+#define BENCH_SET_KEY "rsdk:bench:set"
 
 typedef struct bench_args {
     bench_workload workload;
@@ -41,9 +58,18 @@ typedef struct bench_args {
     const char *socket_path;
     uint64_t ops;     /* measured operations (GETs, or LRANGE calls) */
     uint64_t warmup;  /* operations run before the clock starts */
+    /* Scale workloads, from the name: connect_<unix|tcp>_resp<2|3>,
+     * threads<T>_<client|pool|halfpool|pool<N>>, poolops<N>. */
+    int tcp;          /* connect over TCP to 127.0.0.1:tcp_port */
+    int tcp_port;     /* from $BENCH_TCP_PORT (bench/run.sh sets it) */
+    int protocol;     /* 2 or 3 */
+    int threads;      /* threads of a threads workload */
+    int pool;         /* pool size (threads, poolops); 0 = a client per thread */
 } bench_args;
 
-/* Parses "<workload> <unix-socket> [ops]". Prints usage and returns -1 on
+/* Parses "<workload> <unix-socket> [ops]" (workloads: get_sync,
+ * get_pipeline100, lrange1000, pipe_set_1k, mem, connect_*, threads*,
+ * poolops*). Prints usage and returns -1 on
  * bad input. ops defaults per workload (100k, 1M, 1000); warm-up is a tenth,
  * rounded to whole pipeline batches. */
 int bench_parse_args(int argc, char **argv, bench_args *out);
@@ -64,6 +90,7 @@ typedef struct bench_clock {
     struct timespec cpu;
     struct timeval user;
     struct timeval sys;
+    long csw; /* voluntary + involuntary context switches, all threads */
 } bench_clock;
 
 void bench_clock_now(bench_clock *c);
@@ -73,6 +100,23 @@ void bench_clock_now(bench_clock *c);
  * wall is CLOCK_MONOTONIC, cpu is CLOCK_PROCESS_CPUTIME_ID (this process
  * only), user and sys come from getrusage(RUSAGE_SELF). */
 void bench_report(const bench_args *a, const bench_clock *start, const bench_clock *end);
+
+/* bench_report with `extra` (" key=value ...", may be "") appended to the
+ * result line, and csw=<context switches> always. */
+void bench_report_extra(const bench_args *a, const bench_clock *start, const bench_clock *end,
+                        const char *extra);
+
+/* Resident set size (from /proc/self/statm) and bytes in use by malloc
+ * (mallinfo2: arena + mmapped chunks) of this process. */
+void bench_memory(uint64_t *rss_bytes, uint64_t *heap_bytes);
+
+/* The 1 KiB value of pipe_set_1k. */
+void bench_set_value(char out[BENCH_SET_VALUE_LEN]);
+
+/* Runs a scale workload (mem, connect, threads, poolops) and prints its
+ * result line: bench_rsdk_scale.c and bench_hiredis_scale.c each define it.
+ * Returns the process exit status. */
+int bench_scale_run(const bench_args *a);
 
 /* Prints "bench: <what>" to stderr and exits 1: a wrong reply must never be
  * timed as a fast one. */

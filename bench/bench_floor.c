@@ -183,6 +183,7 @@ int main(int argc, char **argv) {
     if (argc >= 3 && strcmp(argv[1], "search_knn_10") == 0) return search_floor(argc, argv);
     bench_args a;
     if (bench_parse_args(argc, argv, &a) != 0) return 2;
+    if (a.workload >= BENCH_MEM) bench_fail("floor: scale workloads are rsdk's and hiredis's");
 
     char value[BENCH_VALUE_LEN];
     bench_value(value);
@@ -206,6 +207,16 @@ int main(int argc, char **argv) {
         encode_argv(&cmd, 4, av, al);
         wire_header(&reply, '*', BENCH_LIST_LEN);
         for (unsigned i = 0; i < BENCH_LIST_LEN; i++) wire_blob(&reply, value, BENCH_VALUE_LEN);
+    } else if (a.workload == BENCH_PIPE_SET) {
+        static char big[BENCH_SET_VALUE_LEN];
+        bench_set_value(big);
+        const char *av[] = {"SET", BENCH_SET_KEY, big};
+        size_t al[] = {3, strlen(BENCH_SET_KEY), BENCH_SET_VALUE_LEN};
+        per_round = BENCH_PIPELINE_BATCH;
+        for (size_t i = 0; i < per_round; i++) {
+            encode_argv(&cmd, 3, av, al);
+            wire_add(&reply, "+OK\r\n", 5);
+        }
     } else {
         if (a.workload == BENCH_GET_PIPELINE) per_round = BENCH_PIPELINE_BATCH;
         const char *av[] = {"GET", BENCH_GET_KEY};

@@ -43,6 +43,23 @@ static void run_get_pipeline(redisContext *c, uint64_t n) {
     }
 }
 
+static const char *SET_ARGV[3] = {"SET", BENCH_SET_KEY, NULL};
+static size_t SET_LEN[3];
+
+static void run_pipe_set(redisContext *c, uint64_t n) {
+    for (uint64_t done = 0; done < n; done += BENCH_PIPELINE_BATCH) {
+        for (unsigned i = 0; i < BENCH_PIPELINE_BATCH; i++)
+            if (redisAppendCommandArgv(c, 3, SET_ARGV, SET_LEN) != REDIS_OK)
+                bench_fail("hiredis: append failed");
+        for (unsigned i = 0; i < BENCH_PIPELINE_BATCH; i++) {
+            redisReply *r = NULL;
+            if (redisGetReply(c, (void **)&r) != REDIS_OK) bench_fail("hiredis: read failed");
+            if (r == NULL || r->type != REDIS_REPLY_STATUS || r->len != 2) bench_fail("hiredis: unexpected SET reply");
+            freeReplyObject(r);
+        }
+    }
+}
+
 static void run_lrange(redisContext *c, uint64_t n) {
     for (uint64_t i = 0; i < n; i++) {
         redisReply *r = redisCommandArgv(c, 4, (const char **)LRANGE_ARGV, LRANGE_LEN);
@@ -82,12 +99,21 @@ static void run(const bench_args *a, redisContext *c, uint64_t n) {
     case BENCH_GET_SYNC: run_get_sync(c, n); break;
     case BENCH_GET_PIPELINE: run_get_pipeline(c, n); break;
     case BENCH_LRANGE: run_lrange(c, n); break;
+    case BENCH_PIPE_SET: run_pipe_set(c, n); break;
+    default: bench_fail("not a client workload");
     }
 }
 
 int main(int argc, char **argv) {
     bench_args a;
     if (bench_parse_args(argc, argv, &a) != 0) return 2;
+    if (a.workload >= BENCH_MEM) return bench_scale_run(&a);
+    static char set_value[BENCH_SET_VALUE_LEN];
+    bench_set_value(set_value);
+    SET_ARGV[2] = set_value;
+    SET_LEN[0] = 3;
+    SET_LEN[1] = strlen(BENCH_SET_KEY);
+    SET_LEN[2] = BENCH_SET_VALUE_LEN;
     for (int i = 0; i < 2; i++) GET_LEN[i] = strlen(GET_ARGV[i]);
     for (int i = 0; i < 4; i++) LRANGE_LEN[i] = strlen(LRANGE_ARGV[i]);
 

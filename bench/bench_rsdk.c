@@ -46,6 +46,22 @@ static void run_get_pipeline(rsdk_client *c, rsdk_pipeline *p, uint64_t n) {
     }
 }
 
+static const char *SET_ARGV[3] = {"SET", BENCH_SET_KEY, NULL};
+static size_t SET_LEN[3];
+
+static void run_pipe_set(rsdk_client *c, rsdk_pipeline *p, uint64_t n) {
+    for (uint64_t done = 0; done < n; done += BENCH_PIPELINE_BATCH) {
+        for (unsigned i = 0; i < BENCH_PIPELINE_BATCH; i++)
+            if (rsdk_pipeline_append_argv(p, 3, SET_ARGV, SET_LEN) != RSDK_OK)
+                fail_status(c, "pipeline append failed");
+        if (rsdk_pipeline_exec(p) != RSDK_OK) fail_status(c, "pipeline exec failed");
+        for (unsigned i = 0; i < BENCH_PIPELINE_BATCH; i++) {
+            const rsdk_reply *r = rsdk_pipeline_reply(p, i);
+            if (r == NULL || r->type != RSDK_REPLY_STATUS || r->len != 2) bench_fail("rsdk: unexpected SET reply");
+        }
+    }
+}
+
 static void run_lrange(rsdk_client *c, uint64_t n) {
     for (uint64_t i = 0; i < n; i++) {
         rsdk_reply *r = NULL;
@@ -77,12 +93,21 @@ static void run(const bench_args *a, rsdk_client *c, rsdk_pipeline *p, uint64_t 
     case BENCH_GET_SYNC: run_get_sync(c, n); break;
     case BENCH_GET_PIPELINE: run_get_pipeline(c, p, n); break;
     case BENCH_LRANGE: run_lrange(c, n); break;
+    case BENCH_PIPE_SET: run_pipe_set(c, p, n); break;
+    default: bench_fail("not a client workload");
     }
 }
 
 int main(int argc, char **argv) {
     bench_args a;
     if (bench_parse_args(argc, argv, &a) != 0) return 2;
+    if (a.workload >= BENCH_MEM) return bench_scale_run(&a);
+    static char set_value[BENCH_SET_VALUE_LEN];
+    bench_set_value(set_value);
+    SET_ARGV[2] = set_value;
+    SET_LEN[0] = 3;
+    SET_LEN[1] = strlen(BENCH_SET_KEY);
+    SET_LEN[2] = BENCH_SET_VALUE_LEN;
     for (int i = 0; i < 2; i++) GET_LEN[i] = strlen(GET_ARGV[i]);
     for (int i = 0; i < 4; i++) LRANGE_LEN[i] = strlen(LRANGE_ARGV[i]);
 

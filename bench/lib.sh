@@ -68,7 +68,8 @@ build() {
       lib=$(find "$hiredis_root/lib" -name libhiredis.a | head -n 1)
       "${CC:-gcc}" -std=c11 -O2 -DNDEBUG "${cflags[@]}" -Wall -Wextra -Werror \
         -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$hiredis_root/include" \
-        "$here/bench_hiredis.c" "$here/bench_common.c" "$lib" -ljansson -o "$bindir/bench_hiredis"
+        "$here/bench_hiredis.c" "$here/bench_hiredis_scale.c" "$here/bench_common.c" "$lib" \
+        -ljansson -lpthread -o "$bindir/bench_hiredis"
       "${CC:-gcc}" -std=c11 -O2 -DNDEBUG "${cflags[@]}" -Wall -Wextra -Werror \
         -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$hiredis_root/include" \
         "$here/bench_search_hiredis.c" "$here/bench_search_common.c" "$here/bench_common.c" "$lib" \
@@ -118,9 +119,13 @@ trap cleanup EXIT
 start_server() {
   tmp=$(mktemp -d "${TMPDIR:-/tmp}/rsdk-bench.XXXXXX")
   sock=$tmp/redis.sock
-  "${pin_server[@]}" "${RSDK_SERVER:-redis-server}" --port 0 --unixsocket "$sock" \
-    --unixsocketperm 700 --save '' --appendonly no --dir "$tmp" \
-    --logfile "$tmp/redis.log" &
+  # A TCP port too, on loopback only, for the connect section: one the
+  # kernel just handed out (free a moment ago).
+  BENCH_TCP_PORT=${BENCH_TCP_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+  export BENCH_TCP_PORT
+  "${pin_server[@]}" "${RSDK_SERVER:-redis-server}" --port "$BENCH_TCP_PORT" --bind 127.0.0.1 \
+    --unixsocket "$sock" --unixsocketperm 700 --save '' --appendonly no --dir "$tmp" \
+    --maxclients 4000 --logfile "$tmp/redis.log" &
   server_pid=$!
   for _ in $(seq 100); do
     if [ -S "$sock" ] && "$bindir/bench_floor" setup "$sock" 2>/dev/null; then return; fi

@@ -61,7 +61,7 @@ per_function() { # $1 = file prefix, $2 = extra operations
     { cost[$3] += ($1 == 2 ? $2 : -$2) }
     END { for (f in cost) if (cost[f] > 0) total += cost[f]
           for (f in cost) if (cost[f] > 0) printf "%10.1f %5.1f%%  %s\n", cost[f] / extra, 100 * cost[f] / total, f }' |
-    sort -rn | head -n 15 | sed 's#/proc/self/cwd/##'
+    sort -rn | awk 'NR <= 15' | sed 's#/proc/self/cwd/##'
 }
 
 build

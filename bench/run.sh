@@ -14,11 +14,14 @@
 #                     needs root to raise)
 #   BENCH_CLIENTS     clients to run (default "rsdk hiredis floor")
 #   BENCH_WORKLOADS   workloads to run (default "get_sync get_pipeline100 lrange1000
-#                     search_knn_10 json_set_get"); search_knn_10 runs on a second
-#                     server, Redis 8.0 with RediSearch (SEARCH_SERVER, lib.sh)
+#                     search_knn_10 json_set_get pipe_set_1k"); search_knn_10 runs on a
+#                     second server, Redis 8.0 with RediSearch (SEARCH_SERVER, lib.sh)
 #   BENCH_JSON_SERVER server for json_set_get, which loads valkey-json from
 #                     third_party/server_modules (default: valkey-9.1-sid from
 #                     tools/servers.sh under ${RSDK_SERVERS_DIR:-/tmp/rsdk-servers})
+#   BENCH_SECTIONS    scale sections after them (default "threads mem connect poolops";
+#                     "" for none): bench/scale.sh
+#   RUNS_SCALE=3      runs per client of each scale workload; the best is kept
 #   BENCH_STRICT=1    exit 1 when a target is missed
 #   BAZEL             bazel command (default bazel); BAZEL_STARTUP_OPTS e.g.
 #                     --output_base=... to keep off another build's server
@@ -41,6 +44,8 @@ mkdir -p "$bindir"
 
 # shellcheck source=bench/lib.sh
 source "$here/lib.sh"
+# shellcheck source=bench/scale.sh
+source "$here/scale.sh"
 bench_lock
 
 # ---- runs ------------------------------------------------------------------
@@ -160,13 +165,18 @@ start_server
   echo "# placement: server '${pin_server[*]:-default}', clients '${pin_client[*]:-default}'; runs: $RUNS, best kept"
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on these cores adds noise)"
 } >&2
-for w in ${BENCH_WORKLOADS:-get_sync get_pipeline100 lrange1000 search_knn_10 json_set_get}; do
+for w in ${BENCH_WORKLOADS-get_sync get_pipeline100 lrange1000 search_knn_10 json_set_get pipe_set_1k}; do
   if [ "$w" = search_knn_10 ] && [ -z "$search_pid" ]; then start_search_server || continue; fi
   if [ "$w" = json_set_get ] && [ -z "$json_pid" ]; then start_json_server; fi
   measure "$w"
 done
 rc=0
-report | tee "$out/results.txt" || rc=$?
+if [ -s "$out/raw.txt" ]; then report | tee "$out/results.txt" || rc=$?; else : >"$out/results.txt"; fi
+: >"$out/scale_raw.txt"
+sections=${BENCH_SECTIONS-threads mem connect poolops}
+for s in $sections; do measure_scale "$s"; done
+if [ -s "$out/scale_raw.txt" ]; then report_scale | tee -a "$out/results.txt"; fi
+case " $sections " in *" connect "*) connect_syscalls | tee -a "$out/results.txt" ;; esac
 if [ "$rc" = 3 ]; then
   [ "${BENCH_STRICT:-0}" = 1 ] && exit 1
   exit 0

@@ -122,7 +122,9 @@ static void test_three_rotations_under_load(void **state) {
     assert_true(succeeded >= 3);
     /* Only pw-3 is valid now; fresh connections log in with it. */
     CMD_DO(f.admin, "CLIENT", "KILL", "USER", "app");
-    rsdk_test_sleep_ms(50); /* the closes reach the pool's sockets */
+    /* The closes reach the pool's sockets, and the connections stay idle
+     * past the probe threshold (1 s), so acquire finds them closed. */
+    rsdk_test_sleep_ms(1100);
     rsdk_reply *r = NULL;
     rsdk_error err;
     for (int i = 0; i < 8; i++) {

@@ -174,12 +174,14 @@ static void test_reply_in_flight(void **state) {
     rsdk_client *c = take(&f);
     long long id = live_client_id(c);
     /* A request whose reply nobody reads (as a caller that gave up
-     * mid-exchange would leave it): the late +PONG must not become the
-     * next user's answer. The release cannot see it yet; the next acquire
-     * finds the socket readable and replaces the connection. */
+     * mid-exchange would leave it; every public call counts the replies
+     * it owes, so only an internal write can): the late reply must not
+     * become the next user's answer. The release cannot see it yet; an
+     * acquire that probes (the connection idle a second or more) finds the
+     * socket readable and replaces the connection. */
     assert_int_equal(rsdk__client_write(c, "*2\r\n$4\r\nECHO\r\n$5\r\nstale\r\n", 25), RSDK_OK);
     assert_int_equal(rsdk_pool_release(f.p, c), RSDK_OK);
-    rsdk_test_sleep_ms(50);
+    rsdk_test_sleep_ms(1100);
     rsdk_client *next = take(&f);
     assert_true(live_client_id(next) != id);
     rsdk_reply *r = CMD_OK(next, "ECHO", "fresh");

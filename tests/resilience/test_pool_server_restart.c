@@ -1,6 +1,6 @@
 /* The server restarts under a pool and the pool recovers without the
- * application doing anything: idle connections that died are found dead at
- * acquire and replaced, so the first command after the restart already
+ * application doing anything: idle connections that died (idle a second or
+ * more, so acquire probes them) are found dead at acquire and replaced, so the first command after the restart already
  * succeeds; while the server is down calls fail fast with a connection
  * error; a connection that was out during the restart fails its command
  * (connection class), is discarded on release, and the pool goes on. */
@@ -39,7 +39,7 @@ static void test_idle_connections_replaced(void **state) {
     rsdk_pool *p = make_pool(srv, 3, &rec);
     incr_ok(p, "rs:a", 1);
     restart(srv); /* SIGKILL and start again: the data is gone too */
-    rsdk_test_sleep_ms(50);
+    rsdk_test_sleep_ms(1100); /* idle past the probe threshold: polled at acquire */
     /* No error at all: each dead idle connection is noticed and replaced. */
     for (int i = 1; i <= 10; i++) incr_ok(p, "rs:a", i);
     rsdk_pool_stats st;
@@ -56,6 +56,7 @@ static void test_down_then_back(void **state) {
     rsdk_pool *p = make_pool(srv, 1, NULL);
     incr_ok(p, "rs:b", 1);
     rsdk_test_server_kill(srv);
+    rsdk_test_sleep_ms(1100); /* idle past the probe threshold: found dead at acquire */
     rsdk_reply *r = NULL;
     rsdk_error err;
     for (int i = 0; i < 3; i++) {

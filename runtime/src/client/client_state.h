@@ -13,9 +13,12 @@
 #include "rsdk/retry.h"
 #include "txn_state.h"
 
-/* Bytes asked of the reader per read(2): large enough that a pipelined batch
- * or a big value needs few system calls. */
-#define RSDK__READ_CHUNK ((size_t)16 * 1024)
+/* Room asked of the reader before a read(2), which then takes all the room
+ * there is. Small, so an idle connection whose replies were small holds a
+ * small buffer; the reader doubles its buffer for a reply that does not
+ * fit and after a read that filled it, so a pipelined batch or a big value
+ * still needs few system calls. */
+#define RSDK__READ_CHUNK ((size_t)512)
 
 /* A write buffer that grew past this is released after the command, so one
  * huge value does not pin memory for the life of the client. */

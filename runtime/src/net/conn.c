@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -17,6 +16,7 @@
 #include "alloc.h"
 #include "clock.h"
 #include "conn_plain.h"
+#include "resolve.h"
 
 /* Milliseconds left before `deadline` (-1: no deadline), at least 0. */
 static int left_ms(long long deadline) {
@@ -53,12 +53,16 @@ rsdk_status rsdk__conn_wait(rsdk__conn *c, short events, int timeout_ms, rsdk_er
 }
 
 /* Non-blocking connect of one address, bounded by `deadline`. Returns the fd
- * (blocking mode again) or -1 with errno set (ETIMEDOUT for the deadline). */
-static int connect_one(int family, int type, int proto, const struct sockaddr *sa, socklen_t salen,
-                       long long deadline) {
-    int fd = socket(family, type | SOCK_CLOEXEC, proto);
+ * (blocking mode again) or -1 with errno set (ETIMEDOUT for the deadline).
+ * In as few system calls as it takes: the socket is made non-blocking at
+ * birth, a poll that reports writable and nothing else is a connect that
+ * succeeded (SO_ERROR is read only when it reports an error or a hang-up:
+ * a server that accepted and closed at once is a connect, whose handshake
+ * then reads why), and the
+ * socket's status flags are known, so one F_SETFL makes it blocking. */
+static int connect_one(int family, const struct sockaddr *sa, socklen_t salen, long long deadline) {
+    int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) return -1;
-    if (set_fl(fd, true)) goto fail;
     if (connect(fd, sa, salen) < 0) {
         /* EAGAIN is no connect in progress: a Unix listener's full accept
          * queue (or no free local port). Polling it would hand back a socket
@@ -74,15 +78,18 @@ static int connect_one(int family, int type, int proto, const struct sockaddr *s
             }
             if (errno != EINTR) goto fail;
         }
-        int soerr = 0;
-        socklen_t len = sizeof soerr;
-        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0) goto fail;
-        if (soerr) {
-            errno = soerr;
-            goto fail;
+        if (p.revents & (POLLERR | POLLHUP | POLLNVAL)) {
+            int soerr = 0;
+            socklen_t len = sizeof soerr;
+            if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0) goto fail;
+            if (soerr) {
+                errno = soerr;
+                goto fail;
+            }
         }
     }
-    if (set_fl(fd, false)) goto fail;
+    /* Of the flags F_SETFL changes, a new socket has O_NONBLOCK alone. */
+    if (fcntl(fd, F_SETFL, 0) < 0) goto fail;
     return fd;
 fail:;
     int e = errno;
@@ -91,6 +98,9 @@ fail:;
     return -1;
 }
 
+/* One setsockopt per option: Linux has no call that sets several, so with
+ * keepalive on this is five calls (TCP_NODELAY, SO_KEEPALIVE and the three
+ * keepalive timings, whose system defaults of 2 hours are no use here). */
 static void tcp_options(int fd, const rsdk__conn_opts *o) {
     /* Best effort: a refused option does not make the socket unusable. */
     int one = 1;
@@ -118,7 +128,7 @@ static rsdk_status open_unix(const rsdk__conn_opts *o, long long deadline, int *
                               "Unix socket path is empty or longer than %zu bytes",
                               sizeof sa.sun_path - 1);
     memcpy(sa.sun_path, o->unix_path, n);
-    *fd = connect_one(AF_UNIX, SOCK_STREAM, 0, (struct sockaddr *)&sa, sizeof sa, deadline);
+    *fd = connect_one(AF_UNIX, (struct sockaddr *)&sa, sizeof sa, deadline);
     if (*fd >= 0) return RSDK_OK;
     int e = errno;
     return rsdk_error_set(err, e == ETIMEDOUT ? RSDK_ERR_TIMEOUT : RSDK_ERR_CONNECT, e,
@@ -129,34 +139,23 @@ static rsdk_status open_tcp(const rsdk__conn_opts *o, long long deadline, int *f
     const char *host = o->host && *o->host ? o->host : "127.0.0.1";
     if (o->port <= 0 || o->port > 65535)
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "TCP port %d out of range", o->port);
-    char port[8];
-    size_t pl = 0;
-    for (int p = o->port, d = 10000; d > 0; d /= 10)
-        if (p / d || pl) port[pl++] = (char)('0' + p / d % 10);
-    port[pl] = '\0';
-
-    struct addrinfo hints, *res = NULL;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_ADDRCONFIG;
-    int gr = getaddrinfo(host, port, &hints, &res);
-    if (gr != 0)
-        return rsdk_error_set(err, RSDK_ERR_CONNECT, gr == EAI_SYSTEM ? errno : 0,
-                              "resolve %s: %s", host, gai_strerror(gr));
+    rsdk__addrs addrs;
+    rsdk_status s = rsdk__resolve(host, o->port, &addrs, err);
+    if (s) return s;
     int e = 0;
-    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-        *fd = connect_one(ai->ai_family, ai->ai_socktype, ai->ai_protocol, ai->ai_addr,
-                          ai->ai_addrlen, deadline);
+    const struct sockaddr *sa;
+    socklen_t salen;
+    for (unsigned i = 0; rsdk__addrs_get(&addrs, i, &sa, &salen); i++) {
+        *fd = connect_one(sa->sa_family, sa, salen, deadline);
         if (*fd >= 0) {
-            freeaddrinfo(res);
+            rsdk__addrs_free(&addrs);
             tcp_options(*fd, o);
             return RSDK_OK;
         }
         e = errno;
         if (e == ETIMEDOUT && left_ms(deadline) == 0) break;
     }
-    freeaddrinfo(res);
+    rsdk__addrs_free(&addrs);
     return rsdk_error_set(err, e == ETIMEDOUT ? RSDK_ERR_TIMEOUT : RSDK_ERR_CONNECT, e,
                           "connect to %s:%d: %s", host, o->port, strerror(e));
 }

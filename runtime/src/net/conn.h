@@ -50,7 +50,7 @@ typedef struct rsdk__conn_opts {
     void *upgrade_arg;
 } rsdk__conn_opts;
 
-/* Connects (every getaddrinfo address in turn, non-blocking connect bounded
+/* Connects (every address rsdk__resolve gives in turn, non-blocking connect bounded
  * by the connect timeout), sets TCP_NODELAY/keepalive, installs the plain
  * transport, runs `upgrade`. On failure *out is untouched and err says
  * RSDK_ERR_CONNECT, RSDK_ERR_TIMEOUT, RSDK_ERR_INVALID_ARG, RSDK_ERR_NOMEM,

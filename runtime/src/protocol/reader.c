@@ -19,10 +19,11 @@
 #define DEFAULT_REPLY ((size_t)1024 * 1024 * 1024)
 #define DEFAULT_LINE ((size_t)64 * 1024)
 
-#define MIN_READ ((size_t)16 * 1024)
-/* An empty input buffer larger than this is released, so one huge reply
- * does not pin its memory for the life of the connection. */
-#define KEEP_IDLE ((size_t)256 * 1024)
+/* The input buffer starts this small and doubles while a reply does not
+ * fit: an idle connection whose replies were small (a HELLO answer) holds
+ * no more than this. Also the room rsdk_reader_space makes for want = 0. */
+#define MIN_READ ((size_t)512)
+#define READ_GROW_MAX ((size_t)64 * 1024)
 
 void rsdk_reader_limits_init(rsdk_reader_limits *l) {
     l->max_bulk_bytes = DEFAULT_BULK;
@@ -65,14 +66,17 @@ rsdk_status rsdk_reader_new(const rsdk_reader_limits *limits, rsdk_reader **out)
     if (limits) l = *limits;
     else memset(&l, 0, sizeof l);
     limits_fix(&l);
-    /* The reader and its frame stack are one allocation. */
-    size_t frames = (size_t)l.max_depth + 1;
-    rsdk_reader *r = rsdk__malloc(sizeof *r + frames * sizeof(rsdk__rframe));
+    /* The frame stack starts inside the reader and grows with the nesting
+     * a reply actually has (rsdk__reader_grow_stack), not with max_depth. */
+    rsdk_reader *r = rsdk__malloc(sizeof *r);
     if (!r) return RSDK_ERR_NOMEM;
     memset(r, 0, sizeof *r);
     r->lim = l;
-    r->stack = (rsdk__rframe *)(void *)(r + 1);
-    rsdk_error_clear(&r->err);
+    r->stack = r->inline_frames;
+    /* Never more than max_depth + 1: the scan checks the limit only when
+     * the stack is full. */
+    r->nframes = l.max_depth + 1 < RSDK__INLINE_FRAMES ? l.max_depth + 1 : RSDK__INLINE_FRAMES;
+    r->trim_above = RSDK__KEEP_IDLE;
     scan_reset(r);
     *out = r;
     return RSDK_OK;
@@ -81,8 +85,29 @@ rsdk_status rsdk_reader_new(const rsdk_reader_limits *limits, rsdk_reader **out)
 void rsdk_reader_free(rsdk_reader *r) {
     if (!r) return;
     rsdk__reader_spares_free(r);
+    rsdk__free(r->err);
+    if (r->stack != r->inline_frames) rsdk__free(r->stack);
     rsdk__free(r->buf);
     rsdk__free(r);
+}
+
+
+/* Gives back what an idle reader does not need: an input buffer over
+ * RSDK__KEEP_IDLE, a heap frame stack. Only with no partial reply buffered
+ * (start == len); the caller resets the scan after. */
+static void trim(rsdk_reader *r) {
+    if (r->cap > RSDK__KEEP_IDLE) {
+        rsdk__free(r->buf);
+        r->buf = NULL;
+        r->cap = 0;
+    }
+    if (r->stack != r->inline_frames) {
+        rsdk__free(r->stack);
+        r->stack = r->inline_frames;
+        r->nframes = RSDK__INLINE_FRAMES; /* grown, so max_depth + 1 is more */
+        r->stack[0].remaining = 1; /* what scan_reset set in the old one */
+    }
+    r->trim_above = RSDK__KEEP_IDLE;
 }
 
 /* Moves the unreturned bytes to the front of the buffer. */
@@ -131,6 +156,10 @@ rsdk_status rsdk_reader_space(rsdk_reader *r, size_t want, char **area, size_t *
     if (!r || !area || !avail) return RSDK_ERR_INVALID_ARG;
     if (r->dead) return RSDK_ERR_PROTOCOL;
     if (!want) want = MIN_READ;
+    /* The last read filled all the room there was: more is probably
+     * waiting (a pipelined batch), so double the buffer rather than read
+     * it in pieces; up to READ_GROW_MAX, where reads are big enough. */
+    if (r->read_full && r->cap < READ_GROW_MAX && want <= r->cap) want = r->cap + 1;
     rsdk_status s = reserve(r, want);
     if (s) return s;
     *area = r->buf + r->len;
@@ -142,6 +171,7 @@ void rsdk_reader_commit(rsdk_reader *r, size_t n) {
     if (!r) return;
     /* More than was handed out cannot have been written there. */
     if (n > r->cap - r->len) n = r->cap - r->len;
+    r->read_full = n == r->cap - r->len;
     r->len += n;
 }
 
@@ -157,7 +187,7 @@ rsdk_status rsdk_reader_get(rsdk_reader *r, rsdk_reply **out) {
     if (rc < 0) return RSDK_ERR_NOMEM;
     if (rc == 0) {
         rc = rsdk__reader_scan(r);
-        if (rc < 0) return RSDK_ERR_PROTOCOL;
+        if (rc < 0) return r->err_code == RSDK_ERR_NOMEM ? RSDK_ERR_NOMEM : RSDK_ERR_PROTOCOL;
         if (rc == 0) {
             *out = NULL;
             return RSDK_OK;
@@ -171,20 +201,21 @@ rsdk_status rsdk_reader_get(rsdk_reader *r, rsdk_reply **out) {
         /* Everything consumed: rewind for free instead of moving bytes. */
         r->base += r->len;
         r->start = r->len = 0;
-        if (r->cap > KEEP_IDLE) {
-            rsdk__free(r->buf);
-            r->buf = NULL;
-            r->cap = 0;
-        }
+        if (r->cap > r->trim_above) trim(r);
     }
     scan_reset(r);
     *out = reply;
     return RSDK_OK;
 }
 
+
 const rsdk_error *rsdk_reader_error(const rsdk_reader *r) {
     static const rsdk_error none = {RSDK_OK, 0, "", ""};
-    return r ? &r->err : &none;
+    static const rsdk_error protocol = {RSDK_ERR_PROTOCOL, 0, "", "protocol error (no memory for its detail)"};
+    static const rsdk_error nomem = {RSDK_ERR_NOMEM, 0, "", "out of memory"};
+    if (!r || !r->err_code) return &none;
+    if (r->err) return r->err;
+    return r->err_code == RSDK_ERR_NOMEM ? &nomem : &protocol;
 }
 
 size_t rsdk_reader_pending(const rsdk_reader *r) { return r ? r->len - r->start : 0; }

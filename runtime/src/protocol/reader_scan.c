@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "reader_scan.h"
+
+#include "alloc.h"
 #include "reader_state.h"
 
 /* Longest numeric line (lengths, integers) we wait for: a valid one has at
@@ -32,8 +34,8 @@ static COLD int fail(rsdk_reader *r, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    rsdk_error_set(&r->err, RSDK_ERR_PROTOCOL, 0, "protocol: %s", text);
-    r->dead = true;
+    rsdk_error *e = rsdk__reader_die(r, RSDK_ERR_PROTOCOL);
+    if (e) rsdk_error_set(e, RSDK_ERR_PROTOCOL, 0, "protocol: %s", text);
     return SCAN_FAIL;
 }
 
@@ -71,6 +73,14 @@ static inline num_res parse_i64(const char *s, size_t n, int64_t *v, size_t *bad
     if (!neg || u == 0) *v = (int64_t)u;
     else *v = -(int64_t)(u - 1) - 1; /* reaches INT64_MIN without overflow */
     return NUM_OK;
+}
+
+/* No memory for the frames of a reply nested `depth` deep: the reader is
+ * dead (the scan cannot resume without them), and says NOMEM. */
+static __attribute__((cold, noinline)) int fail_nomem(rsdk_reader *r, unsigned depth) {
+    rsdk_error *e = rsdk__reader_die(r, RSDK_ERR_NOMEM);
+    if (e) rsdk_error_set(e, RSDK_ERR_NOMEM, 0, "no memory for a reply nested %u deep", depth);
+    return SCAN_FAIL;
 }
 
 static int num_fail(rsdk_reader *r, num_res res, size_t at, const char *what) {
@@ -251,6 +261,27 @@ static inline size_t bulk_run(const char *b, size_t q, size_t end, size_t max_bu
     return q;
 }
 
+bool rsdk__reader_grow_stack(rsdk_reader *r, unsigned frames) {
+    unsigned most = r->lim.max_depth + 1, n = r->nframes;
+    if (frames > most) return false;
+    while (n < frames) n = n > most / 2 ? most : n * 2;
+    rsdk__rframe *st = rsdk__malloc((size_t)n * sizeof *st);
+    if (!st) return false;
+    memcpy(st, r->stack, (size_t)r->nframes * sizeof *st);
+    if (r->stack != r->inline_frames) rsdk__free(r->stack);
+    r->stack = st;
+    r->nframes = n;
+    r->trim_above = 0; /* the next idle moment gives it back */
+    return true;
+}
+
+rsdk_error *rsdk__reader_die(rsdk_reader *r, rsdk_status code) {
+    r->dead = true;
+    r->err_code = code;
+    if (!r->err) r->err = rsdk__malloc(sizeof *r->err);
+    return r->err;
+}
+
 int rsdk__reader_scan(rsdk_reader *r) {
     if (r->dead) return SCAN_FAIL;
     if (r->complete) return SCAN_OK;
@@ -371,9 +402,14 @@ int rsdk__reader_scan(rsdk_reader *r) {
                 return fail(r, "aggregate of %" PRId64 "%s at offset %" PRIu64
                             " needs more than max_reply_bytes %zu of memory", v,
                             pairs ? " pairs" : " elements", OFF(p), lim->max_reply_bytes);
-            if (open && top + 1 > lim->max_depth)
-                return fail(r, "nesting depth %u exceeds max_depth %u at offset %" PRIu64, top + 1,
-                            lim->max_depth, OFF(p));
+            if (open && top + 1 >= r->nframes) {
+                /* Deeper than the stack: over the limit, or grow it. */
+                if (top + 1 > lim->max_depth)
+                    return fail(r, "nesting depth %u exceeds max_depth %u at offset %" PRIu64, top + 1,
+                                lim->max_depth, OFF(p));
+                if (!rsdk__reader_grow_stack(r, top + 2)) return fail_nomem(r, top + 1);
+                st = r->stack;
+            }
             break;
         }
         default:

@@ -34,9 +34,15 @@ rsdk_reply *rsdk__reader_arena(rsdk_reader *r, size_t nodes, size_t strbytes, ch
 void rsdk__reader_recycle(rsdk_reader *r, rsdk_reply *reply) {
     if (!reply) return;
     rsdk__arena_hdr *h = (rsdk__arena_hdr *)(void *)((char *)reply - RSDK__ARENA_HDR_SIZE);
-    if (!r || r->nspare == RSDK__SPARES || h->magic != RSDK__ARENA_MAGIC || h->size > RSDK__SPARE_BYTES) {
-        rsdk_reply_free(reply); /* also refuses an inner node, as it does for everyone */
-        return;
+    if (!r || r->nspare == r->spare_cap || h->magic != RSDK__ARENA_MAGIC || h->size > RSDK__SPARE_BYTES) {
+        /* The first recycle makes the array (no spare is parked yet). */
+        if (r && r->spare_cap == 0 && h->magic == RSDK__ARENA_MAGIC && h->size <= RSDK__SPARE_BYTES &&
+            (r->spare = rsdk__malloc(RSDK__SPARES * sizeof *r->spare)) != NULL) {
+            r->spare_cap = RSDK__SPARES;
+        } else {
+            rsdk_reply_free(reply); /* also refuses an inner node, as it does for everyone */
+            return;
+        }
     }
     h->magic = 0; /* parked: a stray rsdk_reply_free() of it is refused */
     r->spare[r->nspare++] = h;
@@ -44,4 +50,7 @@ void rsdk__reader_recycle(rsdk_reader *r, rsdk_reply *reply) {
 
 void rsdk__reader_spares_free(rsdk_reader *r) {
     while (r->nspare) rsdk__free(r->spare[--r->nspare]);
+    rsdk__free(r->spare);
+    r->spare = NULL;
+    r->spare_cap = 0;
 }

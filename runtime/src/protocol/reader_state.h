@@ -21,9 +21,23 @@ typedef struct rsdk__rframe {
 
 /* Spare arenas a reader keeps for its next replies (reader_spare.c): at
  * most this many, each at most RSDK__SPARE_BYTES long, so what they pin is
- * bounded (64 KiB) whatever the replies were. */
+ * bounded (64 KiB) whatever the replies were. The array of them is
+ * allocated by the first recycle: a reader that never recycles (a pooled
+ * connection used for single commands) does not carry it. */
 #define RSDK__SPARES 128u
 #define RSDK__SPARE_BYTES ((size_t)512)
+
+/* Frames kept inside the reader: replies nested up to this many levels deep
+ * minus one (the root's level is frame 0) need no other memory. HELLO's map
+ * with its module list is two levels. Deeper replies grow a heap stack, up
+ * to max_depth + 1 frames, which is freed again once the reader is idle. */
+#define RSDK__INLINE_FRAMES 4u
+
+/* An input buffer larger than this is released when it runs empty (every
+ * byte returned as replies), so one large reply does not pin its memory
+ * for the life of the connection; smaller ones are kept for the next
+ * replies, which saves a malloc per reply on steady large traffic. */
+#define RSDK__KEEP_IDLE ((size_t)256 * 1024)
 
 struct rsdk_reader {
     char *buf;          /* input; [start, len) not yet returned as replies */
@@ -43,13 +57,24 @@ struct rsdk_reader {
     unsigned top;       /* index of the innermost frame */
     bool complete;      /* [start, pos) is a whole, valid reply */
     bool dead;          /* a protocol error happened; sticky */
-    rsdk_error err;
-    rsdk__rframe *stack; /* lim.max_depth + 1 frames */
+    bool read_full;     /* the last commit filled all the room offered */
+    rsdk_status err_code; /* why the reader died (RSDK_OK while alive) */
+    rsdk_error *err;      /* its detail, allocated when it died (NULL if
+                           * that failed too: rsdk_reader_error then gives
+                           * a fixed text for err_code) */
+    rsdk__rframe *stack; /* nframes frames: `inline_frames` or on the heap */
+    unsigned nframes;
+    /* rsdk_reader_get trims (reader.c) when cap exceeds this as a
+     * reply leaves the buffer empty: RSDK__KEEP_IDLE normally, 0 while the
+     * stack is on the heap. One comparison covers both on the hot path. */
+    size_t trim_above;
 
     /* Blocks of replies whose owner handed them back (rsdk__reader_recycle),
-     * reused by the next replies that fit: the top one is tried first. */
-    rsdk__arena_hdr *spare[RSDK__SPARES];
-    unsigned nspare;
+     * reused by the next replies that fit: the top one is tried first.
+     * `spare` has `spare_cap` slots (0 until the first recycle). */
+    rsdk__arena_hdr **spare;
+    unsigned nspare, spare_cap;
+    rsdk__rframe inline_frames[RSDK__INLINE_FRAMES];
 };
 
 #endif

@@ -1,7 +1,12 @@
-/* The connection pool: one mutex and one condition variable around a LIFO
- * stack of idle clients. Connections are opened, checked (PING), re-AUTHed
+/* The connection pool: one mutex around an idle list (newest first), a
+ * queue of waiting threads and an index of slots by client. Acquire and
+ * release are O(1): the idle list gives its head, a release finds its slot
+ * in the index, the max_idle_ms sweep looks at the tail alone (the oldest),
+ * and a connection coming back goes straight to the oldest waiter
+ * (pool_idle.c). Connections are opened, checked (poll, PING), re-AUTHed
  * and closed outside the lock, so a slow server never blocks other
  * threads' acquires and releases for longer than a list operation. */
+#define _GNU_SOURCE /* sem_clockwait: a waiter's deadline on the monotonic clock */
 #include <errno.h>
 #include <time.h>
 
@@ -10,6 +15,8 @@
 #include "client_session.h"
 #include "clock.h"
 #include "pool_auth.h"
+#include "pool_idle.h"
+#include "pool_index.h"
 #include "pool_slot.h"
 #include "pool_state.h"
 
@@ -59,6 +66,12 @@ static rsdk_status open_slot(rsdk_pool *p, rsdk__pool_slot **out, rsdk_error *er
     sl->out = true;
     sl->since_ms = rsdk__now_ms();
     pthread_mutex_lock(&p->mu);
+    if (!rsdk__pool_index_add(p, sl)) {
+        pthread_mutex_unlock(&p->mu);
+        rsdk_client_close(sl->c);
+        rsdk__free(sl);
+        return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, NULL);
+    }
     sl->all_next = p->all;
     if (p->all) p->all->all_prev = sl;
     p->all = sl;
@@ -70,22 +83,16 @@ static rsdk_status open_slot(rsdk_pool *p, rsdk__pool_slot **out, rsdk_error *er
 
 /* Detaches idle slots that outlived max_idle_ms, keeping min_idle, into
  * *victims (closed by the caller outside the lock). Under the lock. The
- * stack is newest first, so the old ones are at the bottom. */
+ * list is newest first, so only its tail can be that old: each call looks
+ * at the tail until it finds one young enough, and every slot is detached
+ * once, so the sweep costs O(1) per call amortised. */
 static void sweep_locked(rsdk_pool *p, long long now, rsdk__pool_slot **victims) {
     if (p->max_idle_ms <= 0) return;
-    size_t kept = 0;
-    for (rsdk__pool_slot **pp = &p->idle; *pp;) {
-        rsdk__pool_slot *sl = *pp;
-        if (kept >= (size_t)p->min_idle && now - sl->since_ms > p->max_idle_ms) {
-            *pp = sl->next;
-            p->nidle--;
-            sl->out = true;
-            sl->next = *victims;
-            *victims = sl;
-        } else {
-            kept++;
-            pp = &sl->next;
-        }
+    while (p->idle_tail && p->nidle > (size_t)p->min_idle && now - p->idle_tail->since_ms > p->max_idle_ms) {
+        rsdk__pool_slot *sl = p->idle_tail;
+        rsdk__pool_idle_unlink(p, sl);
+        sl->next = *victims;
+        *victims = sl;
     }
 }
 
@@ -113,19 +120,7 @@ static rsdk_status check_opts(const rsdk_pool_opts *o, rsdk_error *err) {
     return RSDK_OK;
 }
 
-static bool init_sync(rsdk_pool *p) {
-    pthread_condattr_t ca;
-    if (pthread_condattr_init(&ca)) return false;
-    bool ok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
-              pthread_cond_init(&p->cv, &ca) == 0;
-    pthread_condattr_destroy(&ca);
-    if (!ok) return false;
-    if (pthread_mutex_init(&p->mu, NULL)) {
-        pthread_cond_destroy(&p->cv);
-        return false;
-    }
-    return true;
-}
+static bool init_sync(rsdk_pool *p) { return pthread_mutex_init(&p->mu, NULL) == 0; }
 
 rsdk_status rsdk_pool_new(const rsdk_pool_opts *o, rsdk_pool **out, rsdk_error *err) {
     if (!o || !out) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "NULL options or result");
@@ -142,7 +137,6 @@ rsdk_status rsdk_pool_new(const rsdk_pool_opts *o, rsdk_pool **out, rsdk_error *
     const rsdk_client_opts *co = o->client ? o->client : &defaults;
     if (rsdk__client_opts_copy(&p->copts, &p->retry, &p->tls, co)) {
         pthread_mutex_destroy(&p->mu);
-        pthread_cond_destroy(&p->cv);
         rsdk__free(p);
         return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, NULL);
     }
@@ -162,10 +156,9 @@ rsdk_status rsdk_pool_new(const rsdk_pool_opts *o, rsdk_pool **out, rsdk_error *
             rsdk_pool_free(p);
             return s;
         }
-        sl->out = false;
-        sl->next = p->idle;
-        p->idle = sl;
-        p->nidle++;
+        pthread_mutex_lock(&p->mu);
+        (void)rsdk__pool_put_locked(p, sl); /* nobody waits yet */
+        pthread_mutex_unlock(&p->mu);
     }
     if (p->copts.credentials) {
         s = rsdk_credentials_provider_subscribe(p->copts.credentials, rsdk__pool_on_credentials,
@@ -187,8 +180,9 @@ void rsdk_pool_free(rsdk_pool *p) {
     p->closed = true;
     rsdk__pool_slot *all = p->all;
     p->all = NULL;
-    p->idle = NULL;
-    pthread_cond_broadcast(&p->cv);
+    p->idle = p->idle_tail = NULL;
+    /* Every waiter wakes with nothing handed over: the pool is closing. */
+    for (rsdk__pool_waiter *w; (w = rsdk__pool_pop_waiter(p)) != NULL;) rsdk__pool_wake(w);
     pthread_mutex_unlock(&p->mu);
     while (all) {
         rsdk__pool_slot *next = all->all_next;
@@ -197,16 +191,19 @@ void rsdk_pool_free(rsdk_pool *p) {
         all = next;
     }
     rsdk__client_opts_free(&p->copts, &p->tls);
+    rsdk__free(p->index);
     pthread_mutex_destroy(&p->mu);
-    pthread_cond_destroy(&p->cv);
     rsdk__free(p);
 }
 
 /* ---- acquire and release ------------------------------------------------ */
 
-/* Whether an idle connection just taken may be handed out. Outside the lock. */
-static bool usable(rsdk_pool *p, rsdk__pool_slot *sl, long long idle_ms) {
-    if (!rsdk__client_idle_ok(sl->c)) return false;
+/* Whether an idle connection just taken may be handed out. Outside the lock.
+ * The socket is polled only when `probe` (idle long enough, or the pool saw
+ * a failure since); otherwise what is checked is in memory. */
+static bool usable(rsdk_pool *p, rsdk__pool_slot *sl, long long idle_ms, bool probe) {
+    if (!(probe ? rsdk__client_idle_ok(sl->c) : !rsdk_client_broken(sl->c) && !rsdk__client_dirty(sl->c)))
+        return false;
     if (p->health_ms < 0 || idle_ms < p->health_ms) return true;
     rsdk_reply *r = NULL;
     if (rsdk_client_command(sl->c, &r, "PING", (const char *)NULL)) return false;
@@ -214,17 +211,80 @@ static bool usable(rsdk_pool *p, rsdk__pool_slot *sl, long long idle_ms) {
     return !rsdk_client_broken(sl->c) && !rsdk__client_dirty(sl->c);
 }
 
-/* Waits on the condition variable until `deadline` (monotonic ms; -1: no
- * limit). False when the deadline passed. Under the lock. */
-static bool wait_locked(rsdk_pool *p, long long deadline) {
-    if (deadline < 0) {
-        pthread_cond_wait(&p->cv, &p->mu);
-        return true;
+/* Unlinks `w`, still queued, from the wait queue. Under the lock. */
+static void unqueue(rsdk_pool *p, rsdk__pool_waiter *w) {
+    rsdk__pool_waiter *prev = NULL;
+    for (rsdk__pool_waiter *q = p->wait_head; q; prev = q, q = q->next) {
+        if (q != w) continue;
+        if (prev) prev->next = w->next;
+        else p->wait_head = w->next;
+        if (p->wait_tail == w) p->wait_tail = prev;
+        w->next = NULL;
+        w->queued = false;
+        p->waiting--;
+        return;
     }
-    if (rsdk__now_ms() >= deadline) return false;
+}
+
+/* Waits for `w`'s semaphore until `deadline` (monotonic ms; -1: none).
+ * 0 when posted, -1 when the deadline passed (or waiting failed). */
+static int sem_wait_until(rsdk__pool_waiter *w, long long deadline) {
     struct timespec ts = {(time_t)(deadline / 1000), (long)(deadline % 1000) * 1000000L};
-    int r = pthread_cond_timedwait(&p->cv, &p->mu, &ts);
-    return r != ETIMEDOUT || rsdk__now_ms() < deadline;
+    for (;;) {
+        int r = deadline < 0 ? sem_wait(&w->sem) : sem_clockwait(&w->sem, CLOCK_MONOTONIC, &ts);
+        if (r == 0) return 0;
+        if (errno != EINTR) return -1;
+    }
+}
+
+/* Called under the lock when nothing is free: queues the calling thread,
+ * lets go of the lock and waits until a release hands it a connection, a
+ * close gives it room to open one, the pool closes or `deadline` passes.
+ * Returns without the lock; w->slot / w->may_open say what it got (neither:
+ * closed, or *timed_out). */
+static void wait_turn(rsdk_pool *p, rsdk__pool_waiter *w, long long deadline, bool *timed_out) {
+    w->slot = NULL;
+    w->may_open = false;
+    w->queued = true;
+    w->next = NULL;
+    if (p->wait_tail) p->wait_tail->next = w;
+    else p->wait_head = w;
+    p->wait_tail = w;
+    p->waiting++;
+    pthread_mutex_unlock(&p->mu);
+    *timed_out = false;
+    if (sem_wait_until(w, deadline) == 0) return;
+    pthread_mutex_lock(&p->mu);
+    bool still = w->queued;
+    if (still) unqueue(p, w);
+    pthread_mutex_unlock(&p->mu);
+    if (still) {
+        *timed_out = true;
+        return;
+    }
+    /* Taken off the queue just as the wait ended: the post is on its way
+     * (and must land before the semaphore goes away). */
+    while (sem_wait(&w->sem) != 0 && errno == EINTR) {
+    }
+}
+
+/* Opens a connection in a place already counted in p->open; on failure the
+ * place goes back (to a waiter, if one is queued). */
+static rsdk_status open_counted(rsdk_pool *p, long long start, rsdk_client **out, rsdk_error *err) {
+    rsdk__pool_slot *sl = NULL;
+    rsdk_status s = open_slot(p, &sl, err);
+    if (s) {
+        pthread_mutex_lock(&p->mu);
+        p->open--;
+        rsdk__pool_waiter *w = rsdk__pool_room_locked(p);
+        pthread_mutex_unlock(&p->mu);
+        rsdk__pool_wake(w);
+        emit_acquire(p, start, s);
+        return s;
+    }
+    emit_acquire(p, start, RSDK_OK);
+    *out = sl->c;
+    return RSDK_OK;
 }
 
 rsdk_status rsdk_pool_acquire(rsdk_pool *p, rsdk_client **out, rsdk_error *err) {
@@ -243,14 +303,14 @@ rsdk_status rsdk_pool_acquire(rsdk_pool *p, rsdk_client **out, rsdk_error *err) 
         sweep_locked(p, now, &victims);
         rsdk__pool_slot *sl = p->idle;
         if (sl) {
-            p->idle = sl->next;
-            p->nidle--;
-            sl->out = true;
+            rsdk__pool_idle_unlink(p, sl);
             long long idle_ms = now - sl->since_ms;
+            bool probe = idle_ms >= RSDK__POOL_PROBE_IDLE_MS || sl->probe_gen != p->probe_gen ||
+                         p->health_ms == 0;
             pthread_mutex_unlock(&p->mu);
             close_victims(p, victims);
             victims = NULL;
-            if (usable(p, sl, idle_ms)) {
+            if (usable(p, sl, idle_ms, probe)) {
                 sl->since_ms = rsdk__now_ms();
                 emit_acquire(p, start, RSDK_OK);
                 *out = sl->c;
@@ -264,33 +324,34 @@ rsdk_status rsdk_pool_acquire(rsdk_pool *p, rsdk_client **out, rsdk_error *err) 
             p->open++;
             pthread_mutex_unlock(&p->mu);
             close_victims(p, victims);
-            s = open_slot(p, &sl, err);
-            if (s) {
-                pthread_mutex_lock(&p->mu);
-                p->open--;
-                pthread_cond_signal(&p->cv);
-                pthread_mutex_unlock(&p->mu);
-                emit_acquire(p, start, s);
-                return s;
-            }
-            emit_acquire(p, start, RSDK_OK);
-            *out = sl->c;
-            return RSDK_OK;
+            return open_counted(p, start, out, err);
         }
-        p->waiting++;
-        bool in_time = wait_locked(p, deadline);
-        p->waiting--;
-        if (!in_time) {
-            /* A timed-out wait may have consumed a signal meant for a
-             * waiter that is still in time: pass it on if there is
-             * something to take. */
-            if (p->waiting && (p->idle || p->open < (size_t)p->max_size)) pthread_cond_signal(&p->cv);
+        rsdk__pool_waiter w;
+        if (p->acquire_timeout_ms == 0 || sem_init(&w.sem, 0, 0) != 0) {
             p->st.exhausted++;
-            s = rsdk_error_set(err, RSDK_ERR_POOL_EXHAUSTED, 0,
-                               "no connection free within %d ms (max_size %d)",
+            s = rsdk_error_set(err, RSDK_ERR_POOL_EXHAUSTED, 0, "no connection free within %d ms (max_size %d)",
                                p->acquire_timeout_ms, p->max_size);
             break;
         }
+        bool timed_out;
+        wait_turn(p, &w, deadline, &timed_out); /* returns without the lock */
+        sem_destroy(&w.sem);
+        close_victims(p, victims);
+        victims = NULL;
+        if (w.slot) {
+            /* Handed over by a release: in use a moment ago, no check. */
+            w.slot->since_ms = rsdk__now_ms();
+            emit_acquire(p, start, RSDK_OK);
+            *out = w.slot->c;
+            return RSDK_OK;
+        }
+        if (w.may_open) return open_counted(p, start, out, err);
+        pthread_mutex_lock(&p->mu);
+        if (!timed_out) continue; /* closing: said at the top of the loop */
+        p->st.exhausted++;
+        s = rsdk_error_set(err, RSDK_ERR_POOL_EXHAUSTED, 0, "no connection free within %d ms (max_size %d)",
+                           p->acquire_timeout_ms, p->max_size);
+        break;
     }
     pthread_mutex_unlock(&p->mu);
     close_victims(p, victims);
@@ -301,12 +362,11 @@ rsdk_status rsdk_pool_acquire(rsdk_pool *p, rsdk_client **out, rsdk_error *err) 
 rsdk_status rsdk_pool_release(rsdk_pool *p, rsdk_client *c) {
     if (!c) return RSDK_OK;
     if (!p) return RSDK_ERR_INVALID_ARG;
-    /* Found by address among the open slots, never through c->pool_slot:
-     * a client the first release discarded is freed, and a second release
-     * must not read it. */
+    /* Found by address in the index, never through c->pool_slot: a client
+     * the first release discarded is freed, and a second release must not
+     * read it. */
     pthread_mutex_lock(&p->mu);
-    rsdk__pool_slot *sl = p->all;
-    while (sl && sl->c != c) sl = sl->all_next;
+    rsdk__pool_slot *sl = rsdk__pool_index_find(p, c);
     bool ours = sl && sl->out;
     pthread_mutex_unlock(&p->mu);
     if (!ours) return RSDK_ERR_INVALID_ARG;
@@ -325,14 +385,11 @@ rsdk_status rsdk_pool_release(rsdk_pool *p, rsdk_client *c) {
     pthread_mutex_lock(&p->mu);
     keep = keep && !p->closed;
     if (keep) {
-        sl->out = false;
         sl->since_ms = now;
-        sl->next = p->idle;
-        p->idle = sl;
-        p->nidle++;
+        rsdk__pool_waiter *w = rsdk__pool_put_locked(p, sl);
         sweep_locked(p, now, &victims);
-        pthread_cond_signal(&p->cv);
         pthread_mutex_unlock(&p->mu);
+        rsdk__pool_wake(w);
     } else {
         pthread_mutex_unlock(&p->mu);
         rsdk__pool_close_slot(p, sl, true);

@@ -7,18 +7,16 @@
 #include "pool_auth.h"
 
 #include "client_session.h"
+#include "pool_idle.h"
 #include "pool_slot.h"
 #include "pool_state.h"
 
 /* Takes one idle connection whose credentials are older than `gen` and not
  * yet tried in this pass; NULL when none is left. Under the lock. */
 static rsdk__pool_slot *take_stale_locked(rsdk_pool *p, uint64_t gen) {
-    for (rsdk__pool_slot **pp = &p->idle; *pp; pp = &(*pp)->next) {
-        rsdk__pool_slot *sl = *pp;
+    for (rsdk__pool_slot *sl = p->idle; sl; sl = sl->next) {
         if (!rsdk__client_creds_stale(sl->c, gen)) continue;
-        *pp = sl->next;
-        p->nidle--;
-        sl->out = true;
+        rsdk__pool_idle_unlink(p, sl);
         return sl;
     }
     return NULL;
@@ -46,11 +44,8 @@ void rsdk__pool_on_credentials(const rsdk_event *ev, void *ud) {
             continue;
         }
         pthread_mutex_lock(&p->mu);
-        sl->out = false;
-        sl->next = p->idle; /* since_ms kept: a re-AUTH is not use */
-        p->idle = sl;
-        p->nidle++;
-        pthread_cond_signal(&p->cv);
+        rsdk__pool_waiter *w = rsdk__pool_put_locked(p, sl); /* since_ms kept: a re-AUTH is not use */
         pthread_mutex_unlock(&p->mu);
+        rsdk__pool_wake(w);
     }
 }

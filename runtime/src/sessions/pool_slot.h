@@ -5,8 +5,9 @@
 #include "pool_state.h"
 
 /* Closes the slot's client and frees the slot, which must be out of the
- * idle stack; takes the lock to unlink it, counts it as discarded when
- * `discarded`, and wakes a waiter (a slot opened up). */
+ * idle list; takes the lock to unlink it, counts it as discarded when
+ * `discarded` (a broken one also moves probe_gen), and gives the room to
+ * open a connection to the first waiter. */
 void rsdk__pool_close_slot(rsdk_pool *p, rsdk__pool_slot *sl, bool discarded);
 
 #endif

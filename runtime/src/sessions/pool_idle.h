@@ -1,0 +1,28 @@
+/* pool_idle.h — the pool's idle list and queue of waiting threads
+ * (pool_idle.c): under the pool's lock, each call O(1). */
+#ifndef RSDK_SRC_POOL_IDLE_H
+#define RSDK_SRC_POOL_IDLE_H
+
+#include "pool_state.h"
+
+/* Gives `sl` (out, usable) back under the lock: to the first waiter if one
+ * is queued (returned: wake it with rsdk__pool_wake once the lock is let
+ * go), else to the head of the idle list (NULL). `since_ms` is set by the
+ * caller (idle since, or kept). */
+rsdk__pool_waiter *rsdk__pool_put_locked(rsdk_pool *p, rsdk__pool_slot *sl);
+
+/* A place opened up (open was decremented) under the lock: the first
+ * waiter, if any, gets the right to open a connection (open goes back up
+ * for it) and is returned, to be woken as above. */
+rsdk__pool_waiter *rsdk__pool_room_locked(rsdk_pool *p);
+
+/* Takes the first waiter off the queue (NULL: none). Under the lock. */
+rsdk__pool_waiter *rsdk__pool_pop_waiter(rsdk_pool *p);
+
+/* Wakes a waiter taken off the queue; NULL is ignored. Outside the lock. */
+void rsdk__pool_wake(rsdk__pool_waiter *w);
+
+/* Takes `sl` off the idle list (marks it out). Under the lock. */
+void rsdk__pool_idle_unlink(rsdk_pool *p, rsdk__pool_slot *sl);
+
+#endif
