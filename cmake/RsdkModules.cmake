@@ -1,7 +1,7 @@
 # Modules are found, not listed: each folder modules/<name>/ with a BUILD file
 # is one. With spec/<name>/ beside it, its bindings are generated with the
 # rsdk_module arguments its BUILD file gives (module, prefix, header, strip,
-# shards: the same command line codegen/defs.bzl builds). The system
+# shards, groups: the same command line codegen/defs.bzl builds). The system
 # libraries a module links are the //third_party:<name> labels its BUILD file
 # names, and the other modules it needs its //modules/<name> labels.
 include_guard(GLOBAL)
@@ -52,6 +52,24 @@ function(_rsdk_generate m text out_srcs out_inc)
 
   set(_gen ${PROJECT_BINARY_DIR}/gen/${m})
   set(_hdr ${_gen}/include/${_header})
+  # groups = [...]: one header per command group under rsdk/<module>/, with
+  # their shared base.h; file names as codegen/defs.bzl makes them.
+  set(_group_args "")
+  set(_group_hdrs "")
+  if(text MATCHES "[ \t\n(]groups = \\[([^]]*)\\]")
+    string(REGEX MATCHALL "\"[^\"]*\"" _groups "${CMAKE_MATCH_1}")
+    list(TRANSFORM _groups REPLACE "\"" "")
+    list(SORT _groups)
+    string(REGEX REPLACE "\\.h$" "" _group_dir "${_gen}/include/${_header}")
+    list(APPEND _group_hdrs ${_group_dir}/base.h)
+    list(APPEND _group_args --out-base ${_group_dir}/base.h)
+    foreach(g IN LISTS _groups)
+      string(REPLACE "-" "_" _f "${g}")
+      string(TOLOWER "${_f}" _f)
+      list(APPEND _group_hdrs ${_group_dir}/${_f}.h)
+      list(APPEND _group_args --group "${g}=${_group_dir}/${_f}.h")
+    endforeach()
+  endif()
   set(_srcs ${_gen}/_${m}_gen/meta.c)
   set(_src_args "")
   math(EXPR _last "${_shards} - 1")
@@ -64,16 +82,16 @@ function(_rsdk_generate m text out_srcs out_inc)
        ${PROJECT_SOURCE_DIR}/spec/${m}/*.json)
   get_filename_component(_hdr_dir ${_hdr} DIRECTORY)
   add_custom_command(
-    OUTPUT ${_hdr} ${_srcs} ${_gen}/_${m}_gen/${_module}.md
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${_hdr_dir} ${_gen}/_${m}_gen
+    OUTPUT ${_hdr} ${_group_hdrs} ${_srcs} ${_gen}/_${m}_gen/${_module}.md
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${_hdr_dir} ${_group_dir} ${_gen}/_${m}_gen
     COMMAND rsdkgen --module ${_module} --prefix ${_prefix} --header ${_header}
             --out-header ${_hdr} --out-meta ${_gen}/_${m}_gen/meta.c
-            --out-doc ${_gen}/_${m}_gen/${_module}.md ${_strip_args} ${_src_args} ${_specs}
+            --out-doc ${_gen}/_${m}_gen/${_module}.md ${_strip_args} ${_src_args} ${_group_args} ${_specs}
     DEPENDS rsdkgen ${_specs}
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
     COMMENT "rsdkgen: generating the ${m} bindings"
     VERBATIM)
-  set(${out_srcs} ${_hdr} ${_srcs} PARENT_SCOPE)
+  set(${out_srcs} ${_hdr} ${_group_hdrs} ${_srcs} PARENT_SCOPE)
   set(${out_inc} ${_gen}/include PARENT_SCOPE)
 endfunction()
 

@@ -8,6 +8,7 @@
         prefix = "rcore_",
         specs = "//spec/core",
         reference = "//docs/reference:core.md",
+        groups = ["bitmap", "string", ...],
     )
 
 runs rsdkgen over the specs in a genrule (nothing generated is committed) and
@@ -17,6 +18,13 @@ included as "rsdk/<module>.h"), the generated sources and any hand-written
 layouts work: one command per file (Redis core) and one file mapping full
 names to descriptors (modules: pass strip = ["JSON."] so JSON.SET becomes
 rjson_set).
+
+With `groups` (the command groups of the specs, each once), the commands are
+declared one header per group, include/rsdk/<module>/<group>.h, which share
+include/rsdk/<module>/base.h, and rsdk/<module>.h includes them all; rsdkgen
+stops when a command's group is missing from the list or a listed group has
+no command. Without it (a module with few groups) rsdk/<module>.h declares
+everything.
 
 With `reference`, two more targets keep the committed reference current:
   <name>_reference_test    fails when the committed file differs
@@ -38,6 +46,7 @@ def rsdk_module(
         deps = [],
         copts = [],
         shards = 4,
+        groups = [],
         reference = None,
         visibility = None):
     header = header or "rsdk/%s.h" % module
@@ -45,6 +54,10 @@ def rsdk_module(
     gen_meta = "_%s_gen/meta.c" % name
     gen_doc = "_%s_gen/%s.md" % (name, module)
     gen_srcs = ["_%s_gen/part%d.c" % (name, i) for i in range(shards)]
+    groups = sorted(groups)
+    group_dir = "include/" + header[:-2] if header.endswith(".h") else "include/" + header
+    gen_groups = ["%s/%s.h" % (group_dir, g.replace("-", "_").lower()) for g in groups]
+    gen_base = [group_dir + "/base.h"] if groups else []
     tool = str(Label("//codegen:rsdkgen"))
 
     cmd = [
@@ -61,12 +74,14 @@ def rsdk_module(
     ]
     cmd += ["--strip '%s'" % s for s in strip]
     cmd += ["--out-src $(execpath %s)" % s for s in gen_srcs]
+    cmd += ["--out-base $(execpath %s)" % s for s in gen_base]
+    cmd += ["--group '%s=$(execpath %s)'" % (g, h) for g, h in zip(groups, gen_groups)]
     cmd.append("$(SRCS)")
 
     native.genrule(
         name = name + "_gen",
         srcs = [specs],
-        outs = [gen_header, gen_meta, gen_doc] + gen_srcs,
+        outs = [gen_header, gen_meta, gen_doc] + gen_base + gen_groups + gen_srcs,
         cmd = " ".join(cmd),
         tools = [tool],
         message = "rsdkgen: generating the %s bindings" % module,
@@ -75,7 +90,7 @@ def rsdk_module(
     native.cc_library(
         name = name,
         srcs = [gen_meta] + gen_srcs + srcs,
-        hdrs = [gen_header] + hdrs,
+        hdrs = [gen_header] + gen_base + gen_groups + hdrs,
         strip_include_prefix = "include",
         copts = ["-fvisibility=hidden"] + copts,
         deps = [str(Label(_SUPPORT))] + [str(Label(d)) for d in _RUNTIME] + deps,

@@ -64,11 +64,11 @@ same_as_bazel() {
 }
 
 # Every defined dynamic symbol of each library is a name some installed
-# header declares with RSDK_API (plus runtime/src/alloc.h, which exports the
+# header declares with RSDK_API (plus runtime/src/base/alloc.h, which exports the
 # allocation hooks to rsdk's own modules).
 exports_declared() {
   local declared=$work/declared lib sym count bad=0
-  cat "$prefix"/include/rsdk/*.h runtime/src/alloc.h |
+  { find "$prefix/include/rsdk" -name "*.h" && find runtime/src -name alloc.h; } | xargs cat |
     tr '\n' ' ' | grep -o 'RSDK_API[^;{]*' |
     sed -E 's/\(.*//; s/\[.*//; s/.*[^A-Za-z0-9_]//' | sort -u >"$declared"
   for lib in "$prefix"/lib/*.so; do
@@ -139,7 +139,7 @@ core_only_is_lean() {
     echo "$exe: no Jansson, no libcurl"
   done
   # ... while the Entra ID module does link them (the check can fail).
-  ldd "$prefix/lib/librsdk-auth-entra.so" | grep -q curl
+  readelf -d "$prefix/lib/librsdk-auth-entra.so" | grep -q "NEEDED.*libcurl"
 }
 
 start=$SECONDS

@@ -162,16 +162,14 @@ char *gen_comment_text(const char *s, size_t max) {
     return r;
 }
 
-char *gen_wrap(const char *lead, const char *proto, const char *tail, size_t width) {
-    char *line = gen_printf("%s%s%s", lead, proto, tail);
-    if (strlen(line) <= width) return line;
-    const char *open = strchr(line, '(');
-    if (open == NULL) return line;
-    size_t col = (size_t)(open - line) + 1;
+/* The parameters after the first '(' of `line`, `col` columns in on each
+ * continuation line; with `hang`, the first parameter starts a new line too. */
+static char *wrap_params(const char *line, const char *open, size_t col, bool hang, size_t width) {
     sb b = {0};
-    sb_putn(&b, line, col);
-    size_t cur = col;
+    sb_putn(&b, line, (size_t)(open - line) + 1);
+    size_t cur = hang ? width + 1 : (size_t)(open - line) + 1; /* hang: break before the first */
     const char *p = open + 1;
+    bool first = true;
     while (*p) {
         /* next parameter: up to ", " at depth 0, or the closing ')' */
         const char *q = p;
@@ -182,14 +180,16 @@ char *gen_wrap(const char *lead, const char *proto, const char *tail, size_t wid
             q++;
         }
         size_t len = (size_t)(q - p) + (*q ? 1 : 0); /* with ',' or ')' */
-        if (cur > col && cur + len + 1 > width) {
+        size_t tail = q[0] == ')' ? strlen(q + 1) : 0;
+        if ((!first || hang) && cur + 1 + len + tail > width) {
             sb_put(&b, "\n");
             for (size_t i = 0; i < col; i++) sb_put(&b, " ");
             cur = col;
-        } else if (cur > col) {
+        } else if (!first) {
             sb_put(&b, " ");
             cur++;
         }
+        first = false;
         sb_putn(&b, p, len);
         cur += len;
         p = q + (*q ? 1 : 0);
@@ -202,4 +202,24 @@ char *gen_wrap(const char *lead, const char *proto, const char *tail, size_t wid
     char *r = gen_strdup(b.data);
     sb_free(&b);
     return r;
+}
+
+static bool fits(const char *text, size_t width) {
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "\n");
+        if (n > width) return false;
+        p += n + (p[n] == '\n');
+    }
+    return true;
+}
+
+char *gen_wrap(const char *lead, const char *proto, const char *tail, size_t width) {
+    char *line = gen_printf("%s%s%s", lead, proto, tail);
+    if (strlen(line) <= width) return line;
+    const char *open = strchr(line + strlen(lead), '(');
+    if (open == NULL) return line;
+    /* aligned after the '(' when that fits, else a hanging indent of 4 */
+    char *aligned = wrap_params(line, open, (size_t)(open - line) + 1, false, width);
+    if (fits(aligned, width)) return aligned;
+    return wrap_params(line, open, 4, true, width);
 }

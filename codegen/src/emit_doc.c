@@ -57,7 +57,7 @@ static void emit_entry(sb *b, const module *m, const command *c) {
     gen_emit_arg_types(&types, c);
     if (types.len > 0) {
         types.data[--types.len] = '\0'; /* one blank line between types, none at the end */
-        sb_printf(b, "Types it takes (`%s`):\n\n```c\n%s```\n\n", m->header_path, types.data);
+        sb_printf(b, "Types it takes (`%s`):\n\n```c\n%s```\n\n", gen_command_header(m, c), types.data);
     }
     sb_free(&types);
     sb_printf(b, "- Since %s", c->since);

@@ -11,13 +11,59 @@ static const char *result_text(rsdk_result_kind k) {
     return ri->ctype ? ri->ctype : ri->text;
 }
 
-static void field_comment(sb *b, const arg *a) {
+#define WIDTH 100
+
+/* `text` broken at spaces into lines no wider than WIDTH: the first starts
+ * with `indent` + `first`, the others with `indent` + `rest` (a word longer
+ * than a line stays whole). */
+static void wrap_text(sb *b, const char *indent, const char *first, const char *rest,
+                      const char *text) {
+    const char *p = text;
+    const char *lead = first;
+    while (*p) {
+        size_t room = WIDTH - strlen(indent) - strlen(lead), n = strlen(p);
+        if (n > room) {
+            size_t cut = room;
+            while (cut > 0 && p[cut] != ' ') cut--;
+            if (cut == 0) cut = strcspn(p, " ");
+            n = cut;
+        }
+        sb_printf(b, "%s%s%.*s\n", indent, lead, (int)n, p);
+        lead = rest;
+        p += n;
+        while (*p == ' ') p++;
+    }
+}
+
+/* `text` as a C comment no wider than WIDTH. */
+static void comment_block(sb *b, const char *indent, const char *text) {
+    if (strlen(indent) + strlen(text) + 6 <= WIDTH) {
+        sb_printf(b, "%s/* %s */\n", indent, text);
+        return;
+    }
+    wrap_text(b, indent, "/* ", " * ", text);
+    sb_printf(b, "%s */\n", indent);
+}
+
+/* One declaration line with its comment after it, or, when that is wider
+ * than WIDTH, the comment on lines of its own above it. */
+static void commented(sb *b, const char *indent, const char *code, const char *comment) {
+    if (comment == NULL) {
+        sb_printf(b, "%s%s\n", indent, code);
+        return;
+    }
+    if (strlen(indent) + strlen(code) + strlen(comment) + 7 <= WIDTH) {
+        sb_printf(b, "%s%s /* %s */\n", indent, code, comment);
+        return;
+    }
+    comment_block(b, indent, comment);
+    sb_printf(b, "%s%s\n", indent, code);
+}
+
+static const char *field_comment(const arg *a) {
     const char *syn = gen_comment_text(gen_arg_syntax(a), 64);
-    if (a->since == NULL && strcmp(syn, a->name) == 0) return; /* says nothing new */
-    if (a->since)
-        sb_printf(b, " /* %s (%s) */", syn, a->since);
-    else
-        sb_printf(b, " /* %s */", syn);
+    if (a->since == NULL && strcmp(syn, a->name) == 0) return NULL; /* says nothing new */
+    return a->since ? gen_printf("%s (%s)", syn, a->since) : syn;
 }
 
 static void emit_field(sb *b, const arg *a) {
@@ -26,18 +72,15 @@ static void emit_field(sb *b, const arg *a) {
     bool scalar = (a->type == RSDK_ARG_INTEGER || a->type == RSDK_ARG_UNIX_TIME ||
                    a->type == RSDK_ARG_DOUBLE) && !a->as_string;
     if (a->multiple) {
-        sb_printf(b, "    const %s *%s;", t, a->cname);
-        field_comment(b, a);
-        sb_printf(b, "\n    size_t %s_count;\n", a->cname);
+        commented(b, "    ", gen_printf("const %s *%s;", t, a->cname), field_comment(a));
+        sb_printf(b, "    size_t %s_count;\n", a->cname);
         return;
     }
     if (scalar && a->optional && !a->in_oneof) sb_printf(b, "    bool has_%s;\n", a->cname);
-    if (a->type == RSDK_ARG_BLOCK && a->optional && !a->in_oneof)
-        sb_printf(b, "    const %s *%s;", t, a->cname); /* NULL: left out */
+    if (a->type == RSDK_ARG_BLOCK && a->optional && !a->in_oneof) /* NULL: left out */
+        commented(b, "    ", gen_printf("const %s *%s;", t, a->cname), field_comment(a));
     else
-        sb_printf(b, "    %s %s;", t, a->cname);
-    field_comment(b, a);
-    sb_put(b, "\n");
+        commented(b, "    ", gen_printf("%s %s;", t, a->cname), field_comment(a));
 }
 
 static void emit_types(sb *b, const arg *a) {
@@ -45,17 +88,17 @@ static void emit_types(sb *b, const arg *a) {
     if (a->type == RSDK_ARG_ONEOF) {
         const char *ename = a->enum_only ? a->type_name : a->kind_type;
         sb_printf(b, "typedef enum %s {\n", ename);
-        sb_printf(b, "    %s = 0, /* %s */\n", a->unset_const,
+        commented(b, "    ", gen_printf("%s = 0,", a->unset_const),
                   a->optional || a->in_oneof ? "left out" : "not chosen: rejected");
         for (size_t i = 0; i < a->nchildren; i++) {
             const arg *ch = &a->children[i];
-            sb_printf(b, "    %s, /* %s */\n", ch->enum_const,
+            commented(b, "    ", gen_printf("%s,", ch->enum_const),
                       gen_comment_text(gen_arg_syntax(ch), 64));
         }
         sb_printf(b, "} %s;\n\n", ename);
         if (a->enum_only) return;
-        sb_printf(b, "typedef struct %s {\n    %s kind; /* which value below is sent */\n",
-                  a->type_name, a->kind_type);
+        sb_printf(b, "typedef struct %s {\n", a->type_name);
+        commented(b, "    ", gen_printf("%s kind;", a->kind_type), "which value below is sent");
         for (size_t i = 0; i < a->nchildren; i++) emit_field(b, &a->children[i]);
         sb_printf(b, "} %s;\n\n", a->type_name);
     } else if (a->type == RSDK_ARG_BLOCK) {
@@ -117,11 +160,19 @@ static void emit_macro(sb *b, const command *c, const char *fn, const char *firs
         sb_put(&call, ", __VA_ARGS__");
     }
     const char *head = gen_printf("#define %s(%s)", fn, ps.data);
-    const char *body = gen_printf("(%s)(%s)", fn, call.data);
-    if (strlen(head) + 1 + strlen(body) <= 100)
-        sb_printf(b, "%s %s\n", head, body);
-    else
-        sb_printf(b, "%s \\\n    %s\n", head, body);
+    const char *fnp = gen_printf("(%s)", fn);
+    if (strlen(head) + 1 + strlen(fnp) + strlen(call.data) + 2 <= WIDTH) {
+        sb_printf(b, "%s %s(%s)\n", head, fnp, call.data);
+    } else {
+        /* the body on continuation lines, broken after commas */
+        const char *w = gen_wrap(fnp, gen_printf("(%s)", call.data), "", WIDTH - 6);
+        sb_printf(b, "%s \\\n    ", head);
+        for (const char *p = w; *p; p++) {
+            if (*p == '\n') sb_put(b, " \\\n    ");
+            else sb_putn(b, p, 1);
+        }
+        sb_put(b, "\n");
+    }
     sb_free(&ps);
     sb_free(&call);
 }
@@ -129,21 +180,26 @@ static void emit_macro(sb *b, const command *c, const char *fn, const char *firs
 static void emit_command(sb *b, const module *m, const command *c) {
     sb_printf(b, "/* ---- %s ", c->name);
     for (size_t n = strlen(c->name); n < 70; n++) sb_put(b, "-");
-    sb_printf(b, "\n * %s\n", gen_comment_text(gen_syntax(c), 600));
-    sb_printf(b, " * Group %s, since %s.", c->group, c->since);
-    if (c->deprecated_since) sb_printf(b, " Deprecated since %s.", c->deprecated_since);
-    else if (c->flags & RSDK_CMD(DEPRECATED)) sb_put(b, " Deprecated.");
-    sb_printf(b, " Result: %s%s.\n", result_text(c->result),
+    sb_put(b, "\n");
+    wrap_text(b, "", " * ", " *   ", gen_comment_text(gen_syntax(c), 600));
+    sb info = {0};
+    sb_printf(&info, "Group %s, since %s.", c->group, c->since);
+    if (c->deprecated_since) sb_printf(&info, " Deprecated since %s.", c->deprecated_since);
+    else if (c->flags & RSDK_CMD(DEPRECATED)) sb_put(&info, " Deprecated.");
+    sb_printf(&info, " Result: %s%s.", result_text(c->result),
               c->shapes.root || c->pairs.root ? ", RESP2 replies brought to the RESP3 form" : "");
     if (c->pairs.root)
-        sb_printf(b, " * With %s: an array of [a, b] pairs on both protocols.\n", gen_pairs_path(c));
-    sb_printf(b, " * Replies accepted: %s%s.\n", gen_accept_text(c),
+        sb_printf(&info, " With %s: an array of [a, b] pairs on both protocols.", gen_pairs_path(c));
+    sb_printf(&info, " Replies accepted: %s%s.", gen_accept_text(c),
               (c->accept & A_ANY) ? " (the schema is free-form)" : "");
-    sb_printf(b, " * generated from %s */\n\n", gen_comment_text(c->file, 400));
+    wrap_text(b, "", " * ", " * ", info.data);
+    sb_free(&info);
+    wrap_text(b, "", " * ", " * ", gen_printf("generated from %s */", gen_comment_text(c->file, 400)));
+    sb_put(b, "\n");
     gen_emit_arg_types(b, c);
     const char *dep = (c->flags & RSDK_CMD(DEPRECATED)) ? gen_printf("%sDEPRECATED ", m->upper_prefix) : "";
     for (int w = PROTO_ENCODE; w <= PROTO_QUEUE; w++)
-        sb_printf(b, "%s\n", gen_wrap(gen_printf("RSDK_API %s", dep), gen_proto(m, c, w), ";", 100));
+        sb_printf(b, "%s\n", gen_wrap(gen_printf("RSDK_API %s", dep), gen_proto(m, c, w), ";", WIDTH));
     sb_put(b, "#ifdef ");
     sb_printf(b, "%sSTRING_MACROS\n", m->upper_prefix);
     size_t mark = b->len;
@@ -160,6 +216,47 @@ static void emit_command(sb *b, const module *m, const command *c) {
     sb_put(b, "\n");
 }
 
+const char *gen_base_header(const module *m) { return gen_printf("%s/base.h", m->group_dir); }
+
+const char *gen_group_header(const module *m, const char *group) {
+    char *g = gen_lower(group);
+    for (char *p = g; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) *p = '_';
+    return gen_printf("%s/%s.h", m->group_dir, g);
+}
+
+const char *gen_command_header(const module *m, const command *c) {
+    return m->ngroups ? gen_group_header(m, c->group) : m->header_path;
+}
+
+bool gen_check_groups(const module *m) {
+    bool ok = true;
+    for (size_t i = 0; i < m->ngroups; i++) {
+        bool used = false;
+        for (size_t k = 0; k < m->ncmds && !used; k++)
+            used = gen_is_generated(&m->cmds[k]) && strcmp(m->cmds[k].group, m->groups[i]) == 0;
+        if (!used) {
+            fprintf(stderr, "rsdkgen: --group %s: no generated command is in that group\n", m->groups[i]);
+            ok = false;
+        }
+        if (strcmp(gen_group_header(m, m->groups[i]), gen_base_header(m)) == 0 ||
+            (i > 0 && strcmp(gen_group_header(m, m->groups[i]), gen_group_header(m, m->groups[i - 1])) == 0)) {
+            fprintf(stderr, "rsdkgen: --group %s: its header name is taken\n", m->groups[i]);
+            ok = false;
+        }
+    }
+    for (size_t k = 0; m->ngroups && k < m->ncmds; k++) {
+        const command *c = &m->cmds[k];
+        bool listed = false;
+        for (size_t i = 0; i < m->ngroups && !listed; i++) listed = strcmp(c->group, m->groups[i]) == 0;
+        if (gen_is_generated(c) && !listed) {
+            gen_error(c->file, c, NULL, "group %s has no header: add it to the module's groups", c->group);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
 static char *guard_name(const char *path) {
     char *g = gen_upper(path);
     for (char *p = g; *p; p++)
@@ -167,8 +264,8 @@ static char *guard_name(const char *path) {
     return g;
 }
 
-bool gen_emit_header(const module *m, sb *b) {
-    const char *g = guard_name(m->header_path);
+/* The big comment at the top of the module's (umbrella) header. */
+static void emit_intro(sb *b, const module *m) {
     const char *U = m->upper_prefix;
     sb_printf(b,
               "/* %s — typed bindings for the %s commands.\n"
@@ -194,8 +291,20 @@ bool gen_emit_header(const module *m, sb *b) {
               " * In C, required string parameters take rsdk_str or a C string through\n"
               " * macros of the same names (define %sNO_MACROS to turn them off; C++\n"
               " * calls the functions with rsdk_str). Wrap a compound literal given to a\n"
-              " * macro parameter in parentheses. */\n"
-              "#ifndef %s\n#define %s\n\n"
+              " * macro parameter in parentheses.",
+              m->header_path, m->name, m->spec_label, m->prefix, m->prefix, m->prefix, m->prefix, U);
+    if (m->ngroups > 0) {
+        sb_printf(b, "\n *\n * The commands are declared one header per command group, %s/<group>.h\n"
+                     " * (%s/string.h, ...); this header includes them all.",
+                  m->group_dir, m->group_dir);
+    }
+    sb_put(b, " */\n");
+}
+
+/* Includes, the macro switches and the metadata table: once per module. */
+static void emit_common(sb *b, const module *m) {
+    const char *U = m->upper_prefix;
+    sb_printf(b,
               "#include \"rsdk/buf.h\"\n#include \"rsdk/client.h\"\n#include \"rsdk/command_meta.h\"\n"
               "#include \"rsdk/common.h\"\n#include \"rsdk/error.h\"\n#include \"rsdk/reply.h\"\n"
               "#include \"rsdk/typed.h\"\n\n"
@@ -207,10 +316,57 @@ bool gen_emit_header(const module *m, sb *b) {
               "/* Metadata of every generated command, sorted by name (rsdk/command_meta.h). */\n"
               "RSDK_API extern const rsdk_command_meta %scommands[];\n"
               "RSDK_API extern const size_t %scommands_count;\n\n",
-              m->header_path, m->name, m->spec_label, m->prefix, m->prefix, m->prefix, m->prefix, U,
-              g, g, U, U, U, U, m->prefix, m->prefix);
-    for (size_t i = 0; i < m->ncmds; i++)
-        if (gen_is_generated(&m->cmds[i])) emit_command(b, m, &m->cmds[i]);
-    sb_printf(b, "#ifdef __cplusplus\n}\n#endif\n#endif\n");
+              U, U, U, U, m->prefix, m->prefix);
+}
+
+/* The commands of `group` (NULL: all), in name order. */
+static void emit_commands(sb *b, const module *m, const char *group) {
+    for (size_t i = 0; i < m->ncmds; i++) {
+        const command *c = &m->cmds[i];
+        if (gen_is_generated(c) && (group == NULL || strcmp(c->group, group) == 0))
+            emit_command(b, m, c);
+    }
+}
+
+static const char *const CXX_OPEN = "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
+static const char *const CXX_CLOSE = "#ifdef __cplusplus\n}\n#endif\n";
+
+bool gen_emit_header(const module *m, sb *b) {
+    const char *g = guard_name(m->header_path);
+    emit_intro(b, m);
+    sb_printf(b, "#ifndef %s\n#define %s\n\n", g, g);
+    if (m->ngroups == 0) {
+        emit_common(b, m);
+        emit_commands(b, m, NULL);
+        sb_printf(b, "%s#endif\n", CXX_CLOSE);
+        return true;
+    }
+    sb_printf(b, "#include \"%s\"\n", gen_base_header(m));
+    for (size_t i = 0; i < m->ngroups; i++) sb_printf(b, "#include \"%s\"\n", gen_group_header(m, m->groups[i]));
+    sb_put(b, "\n#endif\n");
+    return true;
+}
+
+bool gen_emit_base_header(const module *m, sb *b) {
+    const char *path = gen_base_header(m), *g = guard_name(path);
+    wrap_text(b, "", "/* ", " * ",
+              gen_printf("%s: what the %s/<group>.h headers share, generated from %s by rsdkgen "
+                         "(do not edit). Include %s, which documents the API. */",
+                         path, m->group_dir, m->spec_label, m->header_path));
+    sb_printf(b, "#ifndef %s\n#define %s\n\n", g, g);
+    emit_common(b, m);
+    sb_printf(b, "%s#endif\n", CXX_CLOSE);
+    return true;
+}
+
+bool gen_emit_group_header(const module *m, const char *group, sb *b) {
+    const char *path = gen_group_header(m, group), *g = guard_name(path);
+    wrap_text(b, "", "/* ", " * ",
+              gen_printf("%s: the %s commands of %s, generated from %s by rsdkgen (do not edit). "
+                         "Include %s, which documents the API. */",
+                         path, group, m->name, m->spec_label, m->header_path));
+    sb_printf(b, "#ifndef %s\n#define %s\n\n#include \"%s\"\n\n%s", g, g, gen_base_header(m), CXX_OPEN);
+    emit_commands(b, m, group);
+    sb_printf(b, "%s#endif\n", CXX_CLOSE);
     return true;
 }

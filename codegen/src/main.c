@@ -3,6 +3,7 @@
  *   rsdkgen --module core --prefix rcore_ --header rsdk/core.h
  *           [--strip JSON.]... [--spec-label spec/core]
  *           [--out-header F] [--out-meta F] [--out-doc F] [--out-src F]...
+ *           [--out-base F --group GROUP=F...]
  *           [--check] [--stats] SPEC.json...
  *
  * Passes: load -> validate -> model -> emit. Any spec error is reported as
@@ -14,6 +15,7 @@
 #include "rsdkgen.h"
 
 #define MAX_SRC 64
+#define MAX_GROUPS 64
 
 typedef struct opts {
     const char *module, *prefix, *header, *label;
@@ -22,6 +24,8 @@ typedef struct opts {
     size_t nsrc;
     const char *strip[16];
     size_t nstrip;
+    const char *groups[MAX_GROUPS], *out_groups[MAX_GROUPS], *out_base;
+    size_t ngroups;
     bool check, stats, list;
     char **files;
     size_t nfiles;
@@ -30,7 +34,8 @@ typedef struct opts {
 static void usage(void) {
     fputs("usage: rsdkgen --module NAME --prefix PREFIX_ --header rsdk/NAME.h [--strip P]...\n"
           "               [--spec-label TEXT] [--out-header F] [--out-meta F] [--out-doc F]\n"
-          "               [--out-src F]... [--check] [--stats] [--list] SPEC.json...\n",
+          "               [--out-src F]... [--out-base F --group GROUP=F...]\n"
+          "               [--check] [--stats] [--list] SPEC.json...\n",
           stderr);
 }
 
@@ -58,12 +63,38 @@ static bool parse(int argc, char **argv, opts *o) {
         else if (strcmp(a, "--out-doc") == 0) dst = &o->out_doc;
         else if (strcmp(a, "--out-src") == 0 && o->nsrc < MAX_SRC) dst = &o->out_src[o->nsrc++];
         else if (strcmp(a, "--strip") == 0 && o->nstrip < 16) dst = &o->strip[o->nstrip++];
+        else if (strcmp(a, "--out-base") == 0) dst = &o->out_base;
+        else if (strcmp(a, "--group") == 0 && o->ngroups < MAX_GROUPS && strchr(v, '=')) {
+            /* GROUP=FILE: the header of one command group */
+            const char *eq = strchr(v, '=');
+            o->groups[o->ngroups] = gen_printf("%.*s", (int)(eq - v), v);
+            o->out_groups[o->ngroups++] = eq + 1;
+            continue;
+        }
         if (dst == NULL) {
             fprintf(stderr, "rsdkgen: unknown or repeated option %s\n", a);
             return false;
         }
         *dst = v;
     }
+    if ((o->ngroups > 0) != (o->out_base != NULL)) {
+        fputs("rsdkgen: --group and --out-base go together\n", stderr);
+        return false;
+    }
+    /* sorted, so that the output does not depend on the order given */
+    for (size_t i = 1; i < o->ngroups; i++)
+        for (size_t k = i; k > 0 && strcmp(o->groups[k - 1], o->groups[k]) > 0; k--) {
+            const char *g = o->groups[k], *f = o->out_groups[k];
+            o->groups[k] = o->groups[k - 1];
+            o->out_groups[k] = o->out_groups[k - 1];
+            o->groups[k - 1] = g;
+            o->out_groups[k - 1] = f;
+        }
+    for (size_t i = 1; i < o->ngroups; i++)
+        if (strcmp(o->groups[i - 1], o->groups[i]) == 0) {
+            fprintf(stderr, "rsdkgen: --group %s given twice\n", o->groups[i]);
+            return false;
+        }
     if (o->module == NULL || o->prefix == NULL || o->header == NULL || o->nfiles == 0) {
         usage();
         return false;
@@ -108,11 +139,21 @@ static bool run(opts *o) {
     m.header_path = o->header;
     m.strip = o->strip;
     m.nstrip = o->nstrip;
+    m.groups = o->groups;
+    m.ngroups = o->ngroups;
+    size_t hl = strlen(o->header);
+    m.group_dir = gen_printf("%.*s", (int)(hl > 2 && strcmp(o->header + hl - 2, ".h") == 0 ? hl - 2 : hl), o->header);
     m.spec_label = gen_comment_text(o->label ? o->label : spec_label(o->files, o->nfiles), 400);
-    bool ok = gen_load(&m, o->files, o->nfiles) && gen_validate(&m) && gen_model(&m);
+    bool ok = gen_load(&m, o->files, o->nfiles) && gen_validate(&m) && gen_model(&m) &&
+              gen_check_groups(&m);
     if (ok && !o->check) {
         ok = emit_to(o->out_header, gen_emit_header, &m) && emit_to(o->out_meta, gen_emit_meta, &m) &&
-             emit_to(o->out_doc, gen_emit_doc, &m);
+             emit_to(o->out_doc, gen_emit_doc, &m) && emit_to(o->out_base, gen_emit_base_header, &m);
+        for (size_t i = 0; ok && i < o->ngroups; i++) {
+            sb b = {0};
+            ok = gen_emit_group_header(&m, o->groups[i], &b) && sb_write_file(&b, o->out_groups[i]);
+            sb_free(&b);
+        }
         for (size_t i = 0; ok && i < o->nsrc; i++) {
             sb b = {0};
             ok = gen_emit_sources(&m, i, o->nsrc, &b) && sb_write_file(&b, o->out_src[i]);

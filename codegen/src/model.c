@@ -126,6 +126,23 @@ bool gen_arg_is_stringish(const arg *a) {
 static void model_args(module *m, command *c, arg *args, size_t n, const char *type_base,
                        const char *path_base, bool top);
 
+/* The stem of a oneof or block's type name (the rsdk type_name wins). */
+static const char *type_stem(const arg *a) {
+    return a->ext_type_name ? a->ext_type_name : c_stem(a);
+}
+
+/* How many oneof and block arguments in the tree `args` have type stem `stem`. */
+static size_t count_stem(const arg *args, size_t n, const char *stem) {
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const arg *a = &args[i];
+        if ((a->type == RSDK_ARG_ONEOF || a->type == RSDK_ARG_BLOCK) && strcmp(type_stem(a), stem) == 0)
+            k++;
+        k += count_stem(a->children, a->nchildren, stem);
+    }
+    return k;
+}
+
 /* Names the C face of `a`: field/parameter, message path, and for oneof and
  * block the generated types. `type_base` is the type-name stem of its
  * enclosing struct, `path_base` the message path of its parent value. */
@@ -146,8 +163,12 @@ static void model_arg(module *m, command *c, arg *a, const char *type_base, cons
             scope_add(c, sc, a, gen_printf("has_%s", a->cname));
     }
     if (a->type != RSDK_ARG_ONEOF && a->type != RSDK_ARG_BLOCK) return;
-    const char *stem = a->ext_type_name ? a->ext_type_name : c_stem(a);
-    a->type_name = gen_printf("%s_%s", type_base, stem);
+    const char *stem = type_stem(a);
+    /* Short names (docs/codegen.md, "Names"): <function>_<argument> when no
+     * other oneof or block of the command has that stem; else the path
+     * through the enclosing types. */
+    bool shared = count_stem(c->args, c->nargs, stem) > 1;
+    a->type_name = gen_printf("%s_%s", shared ? type_base : c->fname, stem);
     claim(c, a->type_name);
     char *upper = gen_upper(a->type_name);
     const char *child_path = gen_printf("%s%s", a->path, a->multiple ? "[]." : ".");

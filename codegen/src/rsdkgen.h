@@ -144,6 +144,9 @@ typedef struct module {
     const char **strip;      /* command-name prefixes to drop ("JSON.") */
     size_t nstrip;
     const char *spec_label;  /* "spec/core": where the specs are, for banners */
+    const char **groups;     /* with one header each (--group), sorted; 0: one header */
+    size_t ngroups;
+    const char *group_dir;   /* "rsdk/core": header_path without ".h" */
     command *cmds;           /* sorted by full name */
     size_t ncmds;
     json_t **roots;          /* loaded documents, kept alive */
@@ -222,7 +225,21 @@ char *gen_syntax(const command *c);
 char *gen_proto(const module *m, const command *c, int which);
 enum { PROTO_ENCODE, PROTO_DECODE, PROTO_SYNC, PROTO_QUEUE };
 
+/* The module's header: everything, or with groups the umbrella that
+ * includes the base header and one header per group. */
 bool gen_emit_header(const module *m, sb *out);
+/* With groups: the shared part (includes, macro switches, metadata table),
+ * and the commands of one group. */
+bool gen_emit_base_header(const module *m, sb *out);
+bool gen_emit_group_header(const module *m, const char *group, sb *out);
+/* Include paths: "rsdk/core/base.h", "rsdk/core/sorted_set.h"; and the
+ * header that declares command `c` (its group's, or the module's). */
+const char *gen_base_header(const module *m);
+const char *gen_group_header(const module *m, const char *group);
+const char *gen_command_header(const module *m, const command *c);
+/* Checks the --group list against the commands' groups: each group of a
+ * generated command is listed, each listed group has commands. */
+bool gen_check_groups(const module *m);
 /* The C types a command takes, as the header declares them: the enums and
  * structs of its oneof and block arguments, then its options struct. */
 void gen_emit_arg_types(sb *b, const command *c);

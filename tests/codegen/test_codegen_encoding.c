@@ -128,7 +128,7 @@ static void blocks_are_structs_optional_ones_pointers(void **st) {
     assert_words(&buf, "BLK k LIMIT 0 10");
     rsdk_buf_clear(&buf);
     rfix_blk_opts o = {
-        .range = &(rfix_blk_range){.start = 1, .end = -1, .unit = RFIX_BLK_RANGE_UNIT_BIT},
+        .range = &(rfix_blk_range){.start = 1, .end = -1, .unit = RFIX_BLK_UNIT_BIT},
         .store = &(rfix_blk_store){.destination = RSDK_S("d"), .has_ttl = true, .ttl = 60},
     };
     assert_int_equal(rfix_blk_encode(&buf, "k", lim, &o, NULL), RSDK_OK);
@@ -158,7 +158,7 @@ static void multiple_blocks_are_arrays_of_structs(void **st) {
 static void multiple_oneof_is_an_array_of_choices(void **st) {
     (void)st;
     rfix_ops_operation ops[] = {
-        {.kind = RFIX_OPS_OPERATION_OVERFLOW, .overflow = RFIX_OPS_OPERATION_OVERFLOW_SAT},
+        {.kind = RFIX_OPS_OPERATION_OVERFLOW, .overflow = RFIX_OPS_OVERFLOW_SAT},
         {.kind = RFIX_OPS_OPERATION_GET_BLOCK, .get_block = {RSDK_S("u8"), 0}},
         {.kind = RFIX_OPS_OPERATION_INCR, .incr = -3},
     };

@@ -19,7 +19,7 @@ static void bits(rsdk_client *c, int proto) {
     int64_t n = 0;
     OK(rcore_bitcount(c, "b:a", NULL, &n));
     assert_int_equal(n, 2);
-    OK(rcore_bitcount(c, "b:a", &(rcore_bitcount_opts){.range = &(rcore_bitcount_range){8, 15, RCORE_BITCOUNT_RANGE_UNIT_BIT}},
+    OK(rcore_bitcount(c, "b:a", &(rcore_bitcount_opts){.range = &(rcore_bitcount_range){8, 15, RCORE_BITCOUNT_UNIT_BIT}},
                       &n));
     assert_int_equal(n, 1);
     OK(rcore_bitcount(c, "b:a", &(rcore_bitcount_opts){.range = &(rcore_bitcount_range){.start = 0, .end = 0}}, &n));
@@ -29,8 +29,8 @@ static void bits(rsdk_client *c, int proto) {
     OK(rcore_bitpos(c, "b:a", 1,
                     &(rcore_bitpos_opts){.range = &(rcore_bitpos_range){
                                              .start = 8,
-                                             .end_unit_block = &(rcore_bitpos_range_end_unit_block){
-                                                 -1, RCORE_BITPOS_RANGE_END_UNIT_BLOCK_UNIT_BIT}}},
+                                             .end_unit_block = &(rcore_bitpos_end_unit_block){
+                                                 -1, RCORE_BITPOS_UNIT_BIT}}},
                     &n));
     assert_int_equal(n, 12);
     OK(rcore_setbit(c, "b:b", 7, 1, NULL));
@@ -45,11 +45,11 @@ static void bitfield(rsdk_client *c, int proto) {
     (void)proto;
     rcore_bitfield_operation ops[] = {
         {.kind = RCORE_BITFIELD_OPERATION_WRITE,
-         .write = {.write_operation = {.kind = RCORE_BITFIELD_OPERATION_WRITE_WRITE_OPERATION_SET_BLOCK,
+         .write = {.write_operation = {.kind = RCORE_BITFIELD_WRITE_OPERATION_SET_BLOCK,
                                        .set_block = {RSDK_S("u8"), 0, 200}}}},
         {.kind = RCORE_BITFIELD_OPERATION_WRITE,
-         .write = {.overflow_block = RCORE_BITFIELD_OPERATION_WRITE_OVERFLOW_BLOCK_SAT,
-                   .write_operation = {.kind = RCORE_BITFIELD_OPERATION_WRITE_WRITE_OPERATION_INCRBY_BLOCK,
+         .write = {.overflow_block = RCORE_BITFIELD_OVERFLOW_BLOCK_SAT,
+                   .write_operation = {.kind = RCORE_BITFIELD_WRITE_OPERATION_INCRBY_BLOCK,
                                        .incrby_block = {RSDK_S("u8"), 0, 100}}}},
         {.kind = RCORE_BITFIELD_OPERATION_GET_BLOCK, .get_block = {RSDK_S("u4"), 0}},
     };
@@ -60,8 +60,8 @@ static void bitfield(rsdk_client *c, int proto) {
     /* OVERFLOW FAIL: nil where the write would overflow */
     rcore_bitfield_operation fail[] = {
         {.kind = RCORE_BITFIELD_OPERATION_WRITE,
-         .write = {.overflow_block = RCORE_BITFIELD_OPERATION_WRITE_OVERFLOW_BLOCK_FAIL,
-                   .write_operation = {.kind = RCORE_BITFIELD_OPERATION_WRITE_WRITE_OPERATION_INCRBY_BLOCK,
+         .write = {.overflow_block = RCORE_BITFIELD_OVERFLOW_BLOCK_FAIL,
+                   .write_operation = {.kind = RCORE_BITFIELD_WRITE_OPERATION_INCRBY_BLOCK,
                                        .incrby_block = {RSDK_S("u8"), 0, 1}}}},
     };
     OK(rcore_bitfield(c, "b:f", &(rcore_bitfield_opts){fail, 1}, &r));

@@ -52,7 +52,7 @@ static void search(rsdk_client *c, int proto) {
     rsdk_geo r;
     OK(rcore_geosearch(c, "g:s", (rcore_geosearch_from){.kind = RCORE_GEOSEARCH_FROM_FROMLONLAT, .fromlonlat = {15, 37}},
                        (rcore_geosearch_by){.kind = RCORE_GEOSEARCH_BY_CIRCLE,
-                                            .circle = {200, RCORE_GEOSEARCH_BY_CIRCLE_UNIT_KM}},
+                                            .circle = {200, RCORE_GEOSEARCH_CIRCLE_UNIT_KM}},
                        &(rcore_geosearch_opts){.order = RCORE_GEOSEARCH_ORDER_ASC, .withdist = true}, &r));
     assert_int_equal(r.count, 2);
     rsdk_geo_place g = rsdk_geo_at(&r, 0);
@@ -64,7 +64,7 @@ static void search(rsdk_client *c, int proto) {
     /* all three: distance, hash, position, in the server's fixed order */
     OK(rcore_geosearch(c, "g:s", (rcore_geosearch_from){.kind = RCORE_GEOSEARCH_FROM_FROMLONLAT, .fromlonlat = {15, 37}},
                        (rcore_geosearch_by){.kind = RCORE_GEOSEARCH_BY_CIRCLE,
-                                            .circle = {200, RCORE_GEOSEARCH_BY_CIRCLE_UNIT_KM}},
+                                            .circle = {200, RCORE_GEOSEARCH_CIRCLE_UNIT_KM}},
                        &(rcore_geosearch_opts){.order = RCORE_GEOSEARCH_ORDER_ASC, .withcoord = true, .withdist = true,
                                                .withhash = true},
                        &r));
@@ -87,7 +87,7 @@ static void search(rsdk_client *c, int proto) {
     rsdk_geo_deinit(&r);
     OK(rcore_geosearch(c, "g:s", (rcore_geosearch_from){.kind = RCORE_GEOSEARCH_FROM_MEMBER, .member = RSDK_S("Palermo")},
                        (rcore_geosearch_by){.kind = RCORE_GEOSEARCH_BY_BOX,
-                                            .box = {400, 400, RCORE_GEOSEARCH_BY_BOX_UNIT_KM}},
+                                            .box = {400, 400, RCORE_GEOSEARCH_BOX_UNIT_KM}},
                        &(rcore_geosearch_opts){.order = RCORE_GEOSEARCH_ORDER_DESC,
                                                .count_block = &(rcore_geosearch_count_block){.count = 2}},
                        &r));
@@ -100,7 +100,7 @@ static void search(rsdk_client *c, int proto) {
     OK(rcore_geosearchstore(c, "g:dst", "g:s",
                             (rcore_geosearchstore_from){.kind = RCORE_GEOSEARCHSTORE_FROM_MEMBER, .member = RSDK_S("Palermo")},
                             (rcore_geosearchstore_by){.kind = RCORE_GEOSEARCHSTORE_BY_CIRCLE,
-                                                      .circle = {100, RCORE_GEOSEARCHSTORE_BY_CIRCLE_UNIT_KM}},
+                                                      .circle = {100, RCORE_GEOSEARCHSTORE_CIRCLE_UNIT_KM}},
                             &(rcore_geosearchstore_opts){.storedist = true}, &n));
     assert_int_equal(n, 2); /* Palermo and edge1 */
     rsdk_double_or_nil sc;

@@ -152,7 +152,7 @@ CALL(xinfo_groups, rcore_xinfo_groups, "x:a")
 CALL(lcs_idx, rcore_lcs, "s:1", "s:2", &(rcore_lcs_opts){.idx = true, .withmatchlen = true})
 VIEW_CALL(geosearch, rsdk_geo, rcore_geosearch, "g:s",
      (rcore_geosearch_from){.kind = RCORE_GEOSEARCH_FROM_FROMLONLAT, .fromlonlat = {15, 37}},
-     (rcore_geosearch_by){.kind = RCORE_GEOSEARCH_BY_CIRCLE, .circle = {200, RCORE_GEOSEARCH_BY_CIRCLE_UNIT_KM}},
+     (rcore_geosearch_by){.kind = RCORE_GEOSEARCH_BY_CIRCLE, .circle = {200, RCORE_GEOSEARCH_CIRCLE_UNIT_KM}},
      &(rcore_geosearch_opts){.order = RCORE_GEOSEARCH_ORDER_ASC, .withcoord = true, .withdist = true,
                              .withhash = true})
 CALL(georadius, rcore_georadius, "g:s", 15, 37, 200, RCORE_GEORADIUS_UNIT_KM,

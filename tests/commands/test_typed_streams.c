@@ -87,15 +87,15 @@ static void add_and_range(rsdk_client *c, int proto) {
     assert_int_equal(r.count, 0);
     rsdk_stream_entries_deinit(&r);
     /* MAXLEN = 2 while adding */
-    rcore_xadd_opts trim = {.trim = &(rcore_xadd_trim){.strategy = RCORE_XADD_TRIM_STRATEGY_MAXLEN,
-                                                       .operator_ = RCORE_XADD_TRIM_OPERATOR_EQUAL,
+    rcore_xadd_opts trim = {.trim = &(rcore_xadd_trim){.strategy = RCORE_XADD_STRATEGY_MAXLEN,
+                                                       .operator_ = RCORE_XADD_OPERATOR_EQUAL,
                                                        .threshold = RSDK_S("2")}};
     xadd(c, "x:s", NULL, "f", "d", &trim, id, sizeof id);
     OK(rcore_xlen(c, "x:s", &n));
     assert_int_equal(n, 2);
     OK(rcore_xdel(c, "x:s", (rsdk_str[]){rsdk_str_c(id), RSDK_S("0-1")}, 2, &n));
     assert_int_equal(n, 1);
-    OK(rcore_xtrim(c, "x:s", (rcore_xtrim_trim){.strategy = RCORE_XTRIM_TRIM_STRATEGY_MAXLEN, .threshold = RSDK_S("0")},
+    OK(rcore_xtrim(c, "x:s", (rcore_xtrim_trim){.strategy = RCORE_XTRIM_STRATEGY_MAXLEN, .threshold = RSDK_S("0")},
                    &n));
     assert_int_equal(n, 1);
 }

@@ -26,7 +26,7 @@
 #include "rsdk/core.h"
 #include "rsdk/reader.h"
 #include "rsdk/reply_shape.h"
-#include "runtime/src/reader_internal.h"
+#include "runtime/src/protocol/reader_internal.h"
 #include "tests/fuzz/fuzz_tree.h"
 
 /* ---- the decoders, in the order of rcore_commands ------------------------ */

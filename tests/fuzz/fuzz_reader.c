@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "rsdk/reader.h"
-#include "runtime/src/reader_internal.h"
+#include "runtime/src/protocol/reader_internal.h"
 #include "tests/fuzz/fuzz_tree.h"
 
 #define MAX_KEEP 64

@@ -13,7 +13,7 @@
 #include "resp_fixture.h"
 #include "support/fail_alloc.h"
 #include "rsdk/reader.h"
-#include "runtime/src/reader_internal.h"
+#include "runtime/src/protocol/reader_internal.h"
 
 /* Runs a reader over `data` in `chunk`-byte pieces (using space/commit when
  * `zero_copy`) with allocations failing after `budget` successes. Every

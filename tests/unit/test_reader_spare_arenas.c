@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "runtime/src/reader_internal.h"
+#include "runtime/src/protocol/reader_internal.h"
 #include "support/fail_alloc.h"
 #include "rsdk/reader.h"
 

@@ -13,7 +13,7 @@
 
 #include "rsdk/alloc.h"
 #include "rsdk/credentials.h"
-#include "runtime/src/alloc.h"
+#include "runtime/src/base/alloc.h"
 #include "session_util.h"
 
 #define PASSWORD "hunter2-correct-horse"

@@ -11,7 +11,7 @@
 #include <stdio.h>
 
 #include "rsdk/credentials.h"
-#include "runtime/src/token_schedule.h"
+#include "runtime/src/auth/token_schedule.h"
 #include "session_util.h"
 
 typedef struct {

@@ -2,7 +2,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "runtime/src/alloc.h"
+#include "runtime/src/base/alloc.h"
 #include "entra.h"
 
 rsdk_status rentra__buf_add(rentra__buf *b, const void *p, size_t n) {

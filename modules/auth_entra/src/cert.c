@@ -4,7 +4,7 @@
 #include <openssl/x509.h>
 #include <stdio.h>
 
-#include "runtime/src/alloc.h"
+#include "runtime/src/base/alloc.h"
 #include "entra.h"
 
 static rsdk_status thumbprint(X509 *x, const EVP_MD *md, char **out) {

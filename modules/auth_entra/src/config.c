@@ -1,7 +1,7 @@
 /* Options: defaults, checks, and the resolved configuration a fetch uses. */
 #include <string.h>
 
-#include "runtime/src/alloc.h"
+#include "runtime/src/base/alloc.h"
 #include "entra.h"
 
 #define DEFAULT_AUTHORITY "https://login.microsoftonline.com"

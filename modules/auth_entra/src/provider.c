@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runtime/src/alloc.h"
+#include "runtime/src/base/alloc.h"
 #include "entra.h"
 
 typedef struct entra {

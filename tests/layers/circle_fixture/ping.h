@@ -1,0 +1,1 @@
+/* Declarations of ping.c (fixture, never compiled). */

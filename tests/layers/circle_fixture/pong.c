@@ -1,0 +1,2 @@
+/* The other half of the circle (see ping.c). Never compiled. */
+#include "ping.h"

@@ -1,0 +1,1 @@
+/* Declarations of pong.c (fixture, never compiled). */
