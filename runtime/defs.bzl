@@ -2,7 +2,11 @@
 
 load("@rules_cc//cc:defs.bzl", "cc_library")
 
-RUNTIME_COPTS = ["-fvisibility=hidden"]
+# What every rsdk source is compiled with, whatever the flags of the
+# workspace that builds it (rsdk's .bazelrc applies only in rsdk's own):
+# hidden symbols (the API is marked RSDK_API), and POSIX.1-2008 declarations
+# (clock_gettime, strdup, ...), which a strict -std=c11 hides otherwise.
+RUNTIME_COPTS = ["-fvisibility=hidden", "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE"]
 
 def runtime_layer(name, deps = [], linkopts = [], tls = False):
     """The library of one layer folder: every .c and internal .h in it.
