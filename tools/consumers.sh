@@ -10,6 +10,7 @@
 #   6. the Bazel consumer (examples/bazel-consumer) built and run.
 # Prints one line per check and "N passed, N failed" last.
 set -uo pipefail
+export LC_ALL=C # sort and comm agree
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
 
@@ -25,20 +26,20 @@ trap cleanup EXIT
 pass=0
 fail=0
 check() { # $1 = name, rest = command; its output goes to $work/<n>.log
-  local name=$1 log=$work/check-$((pass + fail)).log
+  local name=$1 log=$work/check-$((pass + fail)).log t0=$SECONDS
   shift
   if "$@" >"$log" 2>&1; then
-    echo "ok   $name"
+    echo "ok   $name ($((SECONDS - t0)) s)"
     pass=$((pass + 1))
   else
-    echo "FAIL $name"
+    echo "FAIL $name ($((SECONDS - t0)) s)"
     tail -n 30 "$log" | sed 's/^/     /'
     fail=$((fail + 1))
   fi
 }
 
 cmake_build() {
-  cmake -S "$root" -B "$work/build" -DRSDK_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  cmake -S "$root" -B "$work/build" -DRSDK_WERROR=ON \
     -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR=lib &&
     cmake --build "$work/build" -j "$(nproc)" &&
     cmake --install "$work/build"
@@ -67,19 +68,18 @@ same_as_bazel() {
 # header declares with RSDK_API (plus runtime/src/base/alloc.h, which exports the
 # allocation hooks to rsdk's own modules).
 exports_declared() {
-  local declared=$work/declared lib sym count bad=0
+  local declared=$work/declared lib soname exported undeclared bad=0
   { find "$prefix/include/rsdk" -name "*.h" && find runtime/src -name alloc.h; } | xargs cat |
     tr '\n' ' ' | grep -o 'RSDK_API[^;{]*' |
     sed -E 's/\(.*//; s/\[.*//; s/.*[^A-Za-z0-9_]//' | sort -u >"$declared"
   for lib in "$prefix"/lib/*.so; do
     soname=$(readelf -d "$lib" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
     [[ $soname =~ \.so\.[0-9]+$ ]] || { echo "$lib: SONAME '$soname' has no major"; bad=1; }
-    count=0
-    while read -r sym; do
-      count=$((count + 1))
-      grep -qx "$sym" "$declared" || { echo "$lib exports undeclared $sym"; bad=1; }
-    done < <(nm -D --defined-only "$lib" | awk '{print $3}')
-    echo "$(basename "$lib") ($soname): $count exported symbols"
+    exported=$work/exported.$(basename "$lib")
+    nm -D --defined-only "$lib" | awk '{print $3}' | sort -u >"$exported"
+    undeclared=$(comm -23 "$exported" "$declared")
+    [ -z "$undeclared" ] || { echo "$lib exports undeclared:" $undeclared; bad=1; }
+    echo "$(basename "$lib") ($soname): $(wc -l <"$exported") exported symbols"
   done
   return $bad
 }
