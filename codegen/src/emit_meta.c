@@ -121,7 +121,7 @@ bool gen_emit_meta(const module *m, sb *b) {
         const char *args = c->nargs ? emit_args(b, c, c->args, c->nargs) : "NULL";
         json_t *acl = json_object_get(c->j, "acl_categories");
         json_t *tips = json_object_get(c->j, "command_tips");
-        json_t *ks = json_object_get(c->j, "key_specs");
+        json_t *ks = c->key_specs;
         const char *acl_n = emit_strings(b, c, "acl", acl);
         const char *tips_n = emit_strings(b, c, "tips", tips);
         const char *ks_n = emit_key_specs(b, c, ks);

@@ -3,7 +3,10 @@
  *   - Redis core: one command per file; a subcommand's key is only its own
  *     word and "container" names the parent ("LIST" + "CLIENT").
  *   - modules: one file maps every full name ("JSON.SET", "FT.SEARCH") to its
- *     descriptor. */
+ *     descriptor. A full name with a space ("JSON.DEBUG MEMORY") is a
+ *     subcommand: its container is the name before the last space (a
+ *     container spec of that name, if present, gets no binding), and the two
+ *     parts are sent as two words. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +34,7 @@ bool gen_load(module *m, char **files, size_t nfiles) {
         }
         const char *key;
         json_t *desc;
+        bool several = json_object_size(root) > 1;
         json_object_foreach(root, key, desc) {
             if (m->ncmds == cap) {
                 cap = cap ? cap * 2 : 512;
@@ -44,12 +48,15 @@ bool gen_load(module *m, char **files, size_t nfiles) {
             c->key = key;
             c->j = desc;
             c->name = gen_upper(key);
-            if (json_is_object(desc)) {
-                json_t *ct = json_object_get(desc, "container");
-                if (json_is_string(ct)) {
-                    c->container = gen_upper(json_string_value(ct));
-                    c->name = gen_printf("%s %s", c->container, c->name);
-                }
+            json_t *ct = json_is_object(desc) ? json_object_get(desc, "container") : NULL;
+            c->module_layout = several && ct == NULL;
+            if (json_is_string(ct)) {
+                c->container = gen_upper(json_string_value(ct));
+                c->name = gen_printf("%s %s", c->container, c->name);
+            } else if (c->module_layout && strrchr(key, ' ') != NULL) {
+                const char *sp = strrchr(key, ' ');
+                c->container = gen_upper(gen_printf("%.*s", (int)(sp - key), key));
+                c->key = sp + 1;
             }
         }
     }
@@ -65,10 +72,10 @@ bool gen_load(module *m, char **files, size_t nfiles) {
         if (c->container == NULL) continue;
         command key = {.name = c->container};
         command *parent = bsearch(&key, m->cmds, m->ncmds, sizeof(command), by_name);
-        if (parent == NULL)
-            gen_error(c->file, c, NULL, "container %s has no spec", c->container);
-        else
+        if (parent != NULL)
             parent->is_container = true;
+        else if (!c->module_layout)
+            gen_error(c->file, c, NULL, "container %s has no spec", c->container);
     }
     return gen_error_count() == 0;
 }

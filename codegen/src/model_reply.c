@@ -487,7 +487,7 @@ static void model_accept(command *c, json_t *rs, const char *override) {
 
 void gen_model_reply(module *m, command *c) {
     (void)m;
-    json_t *rs = json_object_get(c->j, "reply_schema");
+    json_t *rs = c->reply_schema;
     const char *override = json_string_value(json_object_get(json_object_get(c->j, "rsdk"), "reply"));
     c->result = RSDK_RESULT_REPLY;
     if (json_object_size(rs) > 0) {

@@ -117,6 +117,11 @@ struct command {
     uint64_t flags;
     const char *skip;      /* rsdk.skip reason, or NULL */
     bool is_container;     /* other commands name it as their container */
+    bool module_layout;    /* from a file mapping several full names (module
+                            * layout): arity, key positions and the reply
+                            * must be stated, upstream or in "rsdk" */
+    json_t *key_specs;     /* "key_specs", or "rsdk": {"key_specs"}; or NULL */
+    json_t *reply_schema;  /* "reply_schema", or "rsdk": {"reply_schema"}; or NULL */
     arg *args;
     size_t nargs;
     /* model */

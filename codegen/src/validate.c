@@ -18,9 +18,13 @@ static const char *const ARG_KEYS[] = {
     "name", "type", "token", "optional", "multiple", "multiple_token", "key_spec_index", "since",
     "deprecated_since", "display", "arguments", "rsdk", "summary", "description", NULL};
 
-static const char *const RSDK_CMD_KEYS[] = {"skip", "reply", "name", "pairs_option", "simple_string", NULL};
+/* "arity", "key_specs" and "reply_schema" complete a spec that lacks them
+ * (module specs); "key_spec_index" likewise on an argument. */
+static const char *const RSDK_CMD_KEYS[] = {"skip",  "reply",     "name",         "pairs_option",
+                                            "simple_string", "arity", "key_specs", "reply_schema",
+                                            NULL};
 static const char *const RSDK_ARG_KEYS[] = {"name", "type_name", "c_type", "count_of",
-                                            "same_count_as", NULL};
+                                            "same_count_as", "key_spec_index", NULL};
 
 static bool in_list(const char *const *list, const char *s) {
     for (size_t i = 0; list[i]; i++)
@@ -127,6 +131,19 @@ static void load_arg_ext(vctx *v, arg *a, json_t *ext) {
     }
 }
 
+/* key_spec_index (upstream, or `rsdk` completing a module spec). */
+static void set_key_spec_index(vctx *v, arg *a, json_t *ksi, const char *type, const char *where) {
+    if (!json_is_integer(ksi) || json_integer_value(ksi) < 0)
+        gen_error(v->c->file, v->c, a, "%skey_spec_index must be a non-negative integer", where);
+    else if (a->type != RSDK_ARG_KEY && a->type != RSDK_ARG_PATTERN && a->type != RSDK_ARG_STRING)
+        gen_error(v->c->file, v->c, a, "%skey_spec_index on a %s argument", where, type);
+    else if ((size_t)json_integer_value(ksi) >= v->nkey_specs)
+        gen_error(v->c->file, v->c, a, "%skey_spec_index %lld is out of range (%zu key specs)", where,
+                  (long long)json_integer_value(ksi), v->nkey_specs);
+    else
+        a->key_spec_index = (int)json_integer_value(ksi);
+}
+
 static void load_arg(vctx *v, arg *parent, json_t *o, arg *a, size_t index) {
     a->parent = parent;
     a->key_spec_index = -1;
@@ -187,18 +204,15 @@ static void load_arg(vctx *v, arg *parent, json_t *o, arg *a, size_t index) {
         gen_error(v->c->file, v->c, a, "multiple_token without multiple");
     if (a->multiple_token && a->token == NULL)
         gen_error(v->c->file, v->c, a, "multiple_token without a token");
+    json_t *ext = json_object_get(o, "rsdk");
     json_t *ksi = json_object_get(o, "key_spec_index");
-    if (ksi != NULL) {
-        if (!json_is_integer(ksi) || json_integer_value(ksi) < 0)
-            gen_error(v->c->file, v->c, a, "key_spec_index must be a non-negative integer");
-        else if (a->type != RSDK_ARG_KEY && a->type != RSDK_ARG_PATTERN && a->type != RSDK_ARG_STRING)
-            gen_error(v->c->file, v->c, a, "key_spec_index on a %s argument", type);
-        else if ((size_t)json_integer_value(ksi) >= v->nkey_specs)
-            gen_error(v->c->file, v->c, a, "key_spec_index %lld is out of range (%zu key specs)",
-                      (long long)json_integer_value(ksi), v->nkey_specs);
-        else
-            a->key_spec_index = (int)json_integer_value(ksi);
-    }
+    json_t *ext_ksi = json_is_object(ext) ? json_object_get(ext, "key_spec_index") : NULL;
+    if (ksi != NULL && ext_ksi != NULL)
+        gen_error(v->c->file, v->c, a, "rsdk key_spec_index repeats the spec's key_spec_index");
+    else if (ksi != NULL)
+        set_key_spec_index(v, a, ksi, type, "");
+    else if (ext_ksi != NULL)
+        set_key_spec_index(v, a, ext_ksi, type, "rsdk ");
     json_t *kids = json_object_get(o, "arguments");
     bool container = a->type == RSDK_ARG_ONEOF || a->type == RSDK_ARG_BLOCK;
     if (container) {
@@ -208,7 +222,6 @@ static void load_arg(vctx *v, arg *parent, json_t *o, arg *a, size_t index) {
     } else if (kids != NULL) {
         gen_error(v->c->file, v->c, a, "a %s argument cannot have arguments", type);
     }
-    json_t *ext = json_object_get(o, "rsdk");
     if (ext != NULL) load_arg_ext(v, a, ext);
 }
 
@@ -358,8 +371,76 @@ static void check_key_spec(vctx *v, size_t i, json_t *ks) {
     }
 }
 
+/* A command-level fact from the spec, or from "rsdk" where the spec lacks it
+ * (module specs); both at once is an error, since the extension only
+ * completes. */
+static json_t *completed(vctx *v, json_t *d, json_t *ext, const char *k) {
+    json_t *up = json_object_get(d, k);
+    json_t *own = json_is_object(ext) ? json_object_get(ext, k) : NULL;
+    if (up != NULL && own != NULL)
+        gen_error(v->c->file, v->c, NULL, "rsdk %s repeats the spec's %s (the extension only completes)",
+                  k, k);
+    return up != NULL ? up : own;
+}
+
+/* Words the required arguments make at the least (tokens included). */
+static int min_words(const arg *a) {
+    int t = a->token != NULL && a->type != RSDK_ARG_PURE_TOKEN ? 1 : 0;
+    if (a->type == RSDK_ARG_PURE_TOKEN) return 1;
+    if (a->type == RSDK_ARG_ONEOF) {
+        int best = -1;
+        for (size_t i = 0; i < a->nchildren; i++) {
+            int w = min_words(&a->children[i]);
+            if (best < 0 || w < best) best = w;
+        }
+        return t + (best < 0 ? 0 : best);
+    }
+    if (a->type == RSDK_ARG_BLOCK) {
+        for (size_t i = 0; i < a->nchildren; i++)
+            if (!a->children[i].optional) t += min_words(&a->children[i]);
+        return t;
+    }
+    return t + 1;
+}
+
+static void key_positions(const command *c, const arg *args, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        if (args[i].type == RSDK_ARG_KEY && args[i].key_spec_index < 0)
+            gen_error(c->file, c, &args[i],
+                      "key argument without a key position (key_spec_index, or \"rsdk\": "
+                      "{\"key_spec_index\": N} in a module spec)");
+        key_positions(c, args[i].children, args[i].nchildren);
+    }
+}
+
+/* A generated command's spec must be complete: its arity agrees with the
+ * arguments it lists, and a module spec (which upstream leaves short)
+ * states its arity, where its keys are and what it replies. */
+static void check_complete(command *c, json_t *ext) {
+    if (c->arity != 0) {
+        int words = c->container ? 2 : 1;
+        for (size_t i = 0; i < c->nargs; i++)
+            if (!c->args[i].optional) words += min_words(&c->args[i]);
+        if (c->arity > 0 && words > c->arity)
+            gen_error(c->file, c, NULL, "arity %d, but the required arguments make %d words", c->arity,
+                      words);
+        else if (c->arity < 0 && words < -c->arity)
+            gen_error(c->file, c, NULL, "arity %d asks for at least %d words, the required arguments make %d",
+                      c->arity, -c->arity, words);
+    }
+    if (!c->module_layout) return;
+    if (c->arity == 0)
+        gen_error(c->file, c, NULL, "no arity (a module spec states it: \"rsdk\": {\"arity\": N})");
+    key_positions(c, c->args, c->nargs);
+    if (c->reply_schema == NULL && !(json_is_object(ext) && json_object_get(ext, "reply")))
+        gen_error(c->file, c, NULL,
+                  "no reply_schema (a module spec states its reply: \"rsdk\": {\"reply_schema\": "
+                  "{...}} or {\"reply\": kind})");
+}
+
 static void check_command(module *m, command *c) {
     vctx v = {m, c, 0};
+    int errors_before = gen_error_count();
     json_t *d = c->j;
     if (!json_is_object(d)) {
         gen_error(c->file, c, NULL, "the descriptor must be an object");
@@ -375,7 +456,8 @@ static void check_command(module *m, command *c) {
     else if (!is_version(c->since)) gen_error(c->file, c, NULL, "since \"%s\" is not a version like 1.2.3", c->since);
     if (c->deprecated_since && !is_version(c->deprecated_since))
         gen_error(c->file, c, NULL, "deprecated_since \"%s\" is not a version", c->deprecated_since);
-    json_t *ar = json_object_get(d, "arity");
+    json_t *ext = json_object_get(d, "rsdk");
+    json_t *ar = completed(&v, d, ext, "arity");
     if (ar != NULL && (!json_is_integer(ar) || json_integer_value(ar) == 0 ||
                        json_integer_value(ar) > 1000 || json_integer_value(ar) < -1000))
         gen_error(c->file, c, NULL, "arity must be a non-zero integer");
@@ -386,15 +468,16 @@ static void check_command(module *m, command *c) {
     string_list(&v, d, "doc_flags", each_doc_flag);
     string_list(&v, d, "acl_categories", NULL);
     string_list(&v, d, "command_tips", NULL);
-    json_t *ks = json_object_get(d, "key_specs");
+    json_t *ks = completed(&v, d, ext, "key_specs");
     if (ks != NULL && !json_is_array(ks)) gen_error(c->file, c, NULL, "\"key_specs\" must be an array");
     if (json_is_array(ks)) {
+        c->key_specs = ks;
         v.nkey_specs = json_array_size(ks);
         for (size_t i = 0; i < v.nkey_specs; i++) check_key_spec(&v, i, json_array_get(ks, i));
     }
-    json_t *rs = json_object_get(d, "reply_schema");
+    json_t *rs = completed(&v, d, ext, "reply_schema");
     if (rs != NULL && !json_is_object(rs)) gen_error(c->file, c, NULL, "\"reply_schema\" must be an object");
-    json_t *ext = json_object_get(d, "rsdk");
+    else c->reply_schema = rs;
     if (ext != NULL) {
         if (!json_is_object(ext)) {
             gen_error(c->file, c, NULL, "\"rsdk\" must be an object");
@@ -426,6 +509,8 @@ static void check_command(module *m, command *c) {
             gen_error(c->file, c, NULL, "a container (it has subcommands) cannot take arguments");
         load_args(&v, NULL, args, &c->args, &c->nargs);
     }
+    /* (not on top of other problems: one cause, one message) */
+    if (c->skip == NULL && !c->is_container && gen_error_count() == errors_before) check_complete(c, ext);
 }
 
 bool gen_validate(module *m) {

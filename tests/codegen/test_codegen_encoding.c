@@ -181,6 +181,11 @@ static void module_layout_commands_drop_their_prefix(void **st) {
     rsdk_str items[] = {RSDK_S("x"), RSDK_S("y")};
     assert_int_equal(rfix_add_encode(&buf, "k", items, 2, NULL), RSDK_OK);
     assert_words(&buf, "TST.ADD k x y");
+    /* a full name with a space is a subcommand: two words on the wire, and
+     * its container (TST.DBG) gets no binding */
+    rsdk_buf_clear(&buf);
+    assert_int_equal(rfix_dbg_mem_encode(&buf, "k", NULL), RSDK_OK);
+    assert_words(&buf, "TST.DBG MEM k");
 }
 
 static void encodes_append_after_earlier_commands(void **st) {

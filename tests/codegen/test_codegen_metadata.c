@@ -14,8 +14,8 @@
 
 static void fixture_table_lists_generated_commands_sorted(void **st) {
     (void)st;
-    /* 15 specs: GRP is a container, SKIPPED is skipped */
-    assert_int_equal(rfix_commands_count, 14);
+    /* 17 specs: GRP and TST.DBG are containers, SKIPPED is skipped */
+    assert_int_equal(rfix_commands_count, 15);
     for (size_t i = 1; i < rfix_commands_count; i++)
         assert_true(strcmp(rfix_commands[i - 1].name, rfix_commands[i].name) < 0);
     assert_null(rsdk_command_find(rfix_commands, rfix_commands_count, "SKIPPED"));
@@ -28,6 +28,14 @@ static void fixture_table_lists_generated_commands_sorted(void **st) {
     assert_int_equal(m->ntips, 2);
     assert_string_equal(m->tips[0], "REQUEST_POLICY:ALL_SHARDS");
     assert_int_equal(m->result, RSDK_RESULT_REPLY);
+    assert_null(rsdk_command_find(rfix_commands, rfix_commands_count, "TST.DBG"));
+    /* a module spec completed by "rsdk": arity and key positions */
+    m = rsdk_command_find(rfix_commands, rfix_commands_count, "TST.DBG MEM");
+    assert_non_null(m);
+    assert_int_equal(m->arity, 3);
+    assert_int_equal(m->nkey_specs, 1);
+    assert_int_equal(m->args[0].key_spec_index, 0);
+    assert_int_equal(m->result, RSDK_RESULT_INT);
 }
 
 static void argument_tree_is_complete(void **st) {
