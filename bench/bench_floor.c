@@ -5,6 +5,7 @@
  *
  * Also `bench_floor setup <socket>` stores the benchmark's key and list. */
 #include "bench_common.h"
+#include "bench_search_common.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -131,8 +132,55 @@ static int setup(const char *path) {
     return 0;
 }
 
+/* search_knn_10's floor: the FT.SEARCH bench_search_rsdk and
+ * bench_search_hiredis send, pre-encoded. Its reply is the same every time
+ * (same data, same query), so the first one, read until the server has
+ * been quiet for 200 ms, gives the size to read afterwards. */
+static int search_floor(int argc, char **argv) {
+    bench_args a = {.workload_name = "search_knn_10", .socket_path = argv[2],
+                    .ops = argc > 3 ? strtoull(argv[3], NULL, 10) : BENCH_KNN_OPS};
+    a.warmup = a.ops / 10;
+    static unsigned char qv[BENCH_KNN_DIM * 4];
+    bench_knn_vector(BENCH_KNN_DOCS, qv);
+    const char *av[] = {"FT.SEARCH", BENCH_KNN_INDEX, BENCH_KNN_QUERY, "SORTBY", "__dist", "ASC",
+                        "LIMIT", "0", "10", "PARAMS", "2", "vec", (const char *)qv, "DIALECT", "2"};
+    size_t al[15];
+    for (int i = 0; i < 15; i++) al[i] = i == 12 ? sizeof qv : strlen(av[i]); /* av[12]: the blob */
+    wire cmd = {0};
+    encode_argv(&cmd, 15, av, al);
+    int fd = connect_unix(a.socket_path);
+    write_all(fd, cmd.data, cmd.len);
+    struct timeval tv = {0, 200 * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    size_t size = 0;
+    for (;;) {
+        ssize_t k = read(fd, rbuf + size, sizeof rbuf - size);
+        if (k <= 0) break;
+        size += (size_t)k;
+    }
+    if (size < 16 || rbuf[0] != '*') bench_fail("search floor: unexpected first reply");
+    tv.tv_usec = 0;
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    for (uint64_t i = 0; i < a.warmup; i++) {
+        write_all(fd, cmd.data, cmd.len);
+        read_exact(fd, size, NULL);
+    }
+    bench_clock t0, t1;
+    bench_clock_now(&t0);
+    for (uint64_t i = 0; i < a.ops; i++) {
+        write_all(fd, cmd.data, cmd.len);
+        read_exact(fd, size, NULL);
+    }
+    bench_clock_now(&t1);
+    bench_report(&a, &t0, &t1);
+    close(fd);
+    free(cmd.data);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[1], "setup") == 0) return setup(argv[2]);
+    if (argc >= 3 && strcmp(argv[1], "search_knn_10") == 0) return search_floor(argc, argv);
     bench_args a;
     if (bench_parse_args(argc, argv, &a) != 0) return 2;
 

@@ -54,7 +54,7 @@ fetch_hiredis() {
 build() {
   local targets=(//bench:bench_floor) bflags=() cflags=()
   if [ "${BENCH_DEBUG:-0}" = 1 ]; then bflags=(--copt=-g --strip=never); cflags=(-g); fi
-  case " $BENCH_CLIENTS " in *" rsdk "*) targets+=(//bench:bench_rsdk) ;; esac
+  case " $BENCH_CLIENTS " in *" rsdk "*) targets+=(//bench:bench_rsdk //bench:bench_search_rsdk) ;; esac
   (cd "$root" && "$BAZEL" "${bazel_startup[@]}" build -c opt "${bflags[@]}" --symlink_prefix=/ "${targets[@]}" 9>&-) \
     >"$out/build.log" 2>&1 || { tail -n 40 "$out/build.log" >&2; exit 1; }
   local bin
@@ -69,6 +69,10 @@ build() {
       "${CC:-gcc}" -std=c11 -O2 -DNDEBUG "${cflags[@]}" -Wall -Wextra -Werror \
         -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$hiredis_root/include" \
         "$here/bench_hiredis.c" "$here/bench_common.c" "$lib" -o "$bindir/bench_hiredis"
+      "${CC:-gcc}" -std=c11 -O2 -DNDEBUG "${cflags[@]}" -Wall -Wextra -Werror \
+        -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$hiredis_root/include" \
+        "$here/bench_search_hiredis.c" "$here/bench_search_common.c" "$here/bench_common.c" "$lib" \
+        -o "$bindir/bench_search_hiredis"
       ;;
   esac
 }
@@ -101,8 +105,10 @@ if [ "$BENCH_NICE" != 0 ] && nice -n "$BENCH_NICE" true 2>/dev/null &&
 fi
 tmp=
 server_pid=
+search_pid=
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$search_pid" ]; then kill "$search_pid" 2>/dev/null || true; wait "$search_pid" 2>/dev/null || true; fi
   if [ -n "$tmp" ]; then rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
@@ -123,3 +129,33 @@ start_server() {
   exit 1
 }
 
+
+# ---- search server -----------------------------------------------------------
+# search_knn_10 needs RediSearch, which Debian's redis-server cannot load
+# (it needs 7.1+): the matrix's Redis 8.0 (tools/servers.sh) with the module
+# build in third_party/server_modules, on a socket of its own, filled once
+# by `bench_search_rsdk setup`. SEARCH_SERVER overrides the binary.
+search_server=${SEARCH_SERVER:-${RSDK_SERVERS_DIR:-/tmp/rsdk-servers}/redis-8.0-trixie/redis-server}
+search_module=$root/third_party/server_modules/redisearch/redisearch.so
+
+start_search_server() {
+  if [ ! -x "$search_server" ] || [ ! -f "$search_module" ]; then
+    echo "run.sh: search_knn_10 needs $search_server (tools/servers.sh) and $search_module" >&2
+    return 1
+  fi
+  search_sock=$tmp/search.sock
+  "${pin_server[@]}" "$search_server" --port 0 --unixsocket "$search_sock" \
+    --unixsocketperm 700 --save '' --appendonly no --dir "$tmp" \
+    --logfile "$tmp/search.log" --loadmodule "$search_module" &
+  search_pid=$!
+  for _ in $(seq 100); do
+    if [ -S "$search_sock" ] && "$bindir/bench_floor" setup "$search_sock" 2>/dev/null; then
+      "$bindir/bench_search_rsdk" setup "$search_sock" || { cat "$tmp/search.log" >&2; return 1; }
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "run.sh: the search server did not come up" >&2
+  cat "$tmp/search.log" >&2 || true
+  return 1
+}

@@ -13,7 +13,9 @@
 #   BENCH_NICE=-10    scheduling priority of server and clients (0: unchanged;
 #                     needs root to raise)
 #   BENCH_CLIENTS     clients to run (default "rsdk hiredis floor")
-#   BENCH_WORKLOADS   workloads to run (default "get_sync get_pipeline100 lrange1000")
+#   BENCH_WORKLOADS   workloads to run (default "get_sync get_pipeline100 lrange1000
+#                     search_knn_10"); search_knn_10 runs on a second server,
+#                     Redis 8.0 with RediSearch (SEARCH_SERVER, lib.sh)
 #   BENCH_STRICT=1    exit 1 when a target is missed
 #   BAZEL             bazel command (default bazel); BAZEL_STARTUP_OPTS e.g.
 #                     --output_base=... to keep off another build's server
@@ -42,10 +44,13 @@ bench_lock
 # One process per client and run; clients take turns within each round so
 # drift on the shared machine spreads over all of them.
 measure() { # $1 = workload; appends "workload client run ops wall_ns cpu_ns user_ns sys_ns" to raw
-  local w=$1 r c line
+  local w=$1 r c line drv=bench_ s=$sock
+  if [ "$w" = search_knn_10 ]; then drv=bench_search_ s=$search_sock; fi
   for r in $(seq "$RUNS"); do
     for c in $BENCH_CLIENTS; do
-      line=$("${pin_client[@]}" "$bindir/bench_$c" "$w" "$sock") ||
+      local d=$drv$c
+      [ "$c" = floor ] && d=bench_floor # one floor driver for every workload
+      line=$("${pin_client[@]}" "$bindir/$d" "$w" "$s") ||
         { echo "run.sh: bench_$c $w failed" >&2; exit 1; }
       echo "$line" | awk -v c="$c" -v r="$r" '
         /^result / { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
@@ -107,6 +112,13 @@ report() {
       if (("lrange1000", "floor") in CPU && ("lrange1000", "hiredis") in CPU && CPU["lrange1000", "hiredis"] > CPU["lrange1000", "floor"])
         t_note[nt] = sprintf(" (floor cpu %.0f ns/op; cpu above the floor rsdk/hiredis=%.2f)", CPU["lrange1000", "floor"],
           (CPU["lrange1000", "rsdk"] - CPU["lrange1000", "floor"]) / (CPU["lrange1000", "hiredis"] - CPU["lrange1000", "floor"]))
+      t_name[++nt] = "search_knn_10 cpu rsdk/hiredis"; t_op[nt] = "<="; t_goal[nt] = 0.50
+      t_val[nt] = (("search_knn_10", "rsdk") in CPU && ("search_knn_10", "hiredis") in CPU) ? CPU["search_knn_10", "rsdk"] / CPU["search_knn_10", "hiredis"] : ""
+      # The kernel time of one blocking round trip is most of it: above the
+      # floor is what the client code costs.
+      if (("search_knn_10", "floor") in CPU && ("search_knn_10", "hiredis") in CPU && CPU["search_knn_10", "hiredis"] > CPU["search_knn_10", "floor"])
+        t_note[nt] = sprintf(" (floor cpu %.0f ns/op; cpu above the floor rsdk/hiredis=%.2f)", CPU["search_knn_10", "floor"],
+          (CPU["search_knn_10", "rsdk"] - CPU["search_knn_10", "floor"]) / (CPU["search_knn_10", "hiredis"] - CPU["search_knn_10", "floor"]))
       t_name[++nt] = "get_sync ops rsdk/floor"; t_op[nt] = ">="; t_goal[nt] = 0.98
       t_val[nt] = (("get_sync", "rsdk") in OPS && ("get_sync", "floor") in OPS) ? OPS["get_sync", "rsdk"] / OPS["get_sync", "floor"] : ""
       line = "summary"; pass = 0; known = 0
@@ -136,7 +148,10 @@ start_server
   echo "# placement: server '${pin_server[*]:-default}', clients '${pin_client[*]:-default}'; runs: $RUNS, best kept"
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on these cores adds noise)"
 } >&2
-for w in ${BENCH_WORKLOADS:-get_sync get_pipeline100 lrange1000}; do measure "$w"; done
+for w in ${BENCH_WORKLOADS:-get_sync get_pipeline100 lrange1000 search_knn_10}; do
+  if [ "$w" = search_knn_10 ] && [ -z "$search_pid" ]; then start_search_server || continue; fi
+  measure "$w"
+done
 rc=0
 report | tee "$out/results.txt" || rc=$?
 if [ "$rc" = 3 ]; then

@@ -60,7 +60,8 @@ char *gen_proto(const module *m, const command *c, int which) {
     const char *params = gen_params(c, true);
     const char *sep = params[0] ? ", " : "";
     const char *opts = c->has_opts ? gen_printf("const %s_opts *opts, ", c->fname) : "";
-    const char *out = gen_result_out_type(c->result, which == PROTO_DECODE);
+    const char *out = c->glue_type ? gen_printf("%s *", c->glue_type)
+                                   : gen_result_out_type(c->result, which == PROTO_DECODE);
     switch (which) {
     case PROTO_ENCODE:
         return gen_printf("rsdk_status %s_encode(rsdk_buf *out%s%s, %srsdk_error *err)", c->fname,

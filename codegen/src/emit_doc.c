@@ -66,7 +66,11 @@ static void emit_entry(sb *b, const module *m, const command *c) {
     if (c->complexity) sb_printf(b, "; complexity %s", c->complexity);
     const result_info *ri = gen_result_info(c->result);
     bool typed_h = ri->ctype && strncmp(ri->ctype, "rsdk_", 5) == 0 && c->result != RSDK_RESULT_REPLY;
-    sb_printf(b, "\n- Result: %s%s%s", ri->text, typed_h ? ", declared in `rsdk/typed.h`" : "",
+    const char *rtext = c->glue_type ? gen_printf("`%s`", c->glue_type) : ri->text;
+    const char *where = c->glue_type ? gen_printf(", declared in `%s`", gen_glue_header(m))
+                        : typed_h    ? ", declared in `rsdk/typed.h`"
+                                     : "";
+    sb_printf(b, "\n- Result: %s%s%s", rtext, where,
               c->shapes.root || c->pairs.root ? ", RESP2 replies normalised to the RESP3 form" : "");
     if (c->pairs.root)
         sb_printf(b, "; with `%s`, an array of `[a, b]` pairs on both protocols (RESP2 sends them flat)",

@@ -186,7 +186,8 @@ static void emit_command(sb *b, const module *m, const command *c) {
     sb_printf(&info, "Group %s, since %s.", c->group, c->since);
     if (c->deprecated_since) sb_printf(&info, " Deprecated since %s.", c->deprecated_since);
     else if (c->flags & RSDK_CMD(DEPRECATED)) sb_put(&info, " Deprecated.");
-    sb_printf(&info, " Result: %s%s.", result_text(c->result),
+    sb_printf(&info, " Result: %s%s.",
+              c->glue_type ? gen_printf("%s (%s)", c->glue_type, gen_glue_header(m)) : result_text(c->result),
               c->shapes.root || c->pairs.root ? ", RESP2 replies brought to the RESP3 form" : "");
     if (c->pairs.root)
         sb_printf(&info, " With %s: an array of [a, b] pairs on both protocols.", gen_pairs_path(c));
@@ -317,6 +318,9 @@ static void emit_common(sb *b, const module *m) {
               "RSDK_API extern const rsdk_command_meta %scommands[];\n"
               "RSDK_API extern const size_t %scommands_count;\n\n",
               U, U, U, U, m->prefix, m->prefix);
+    if (gen_module_has_glue(m))
+        sb_printf(b, "/* The module's own result types (TS samples, ...) and their readers. */\n"
+                     "#include \"%s\"\n\n", gen_glue_header(m));
 }
 
 /* The commands of `group` (NULL: all), in name order. */

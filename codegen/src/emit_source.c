@@ -22,9 +22,20 @@ static const char *fld(const char *base, const char *sep, const char *name) {
 }
 
 static void tok(wctx *w, int n, const char *t) {
-    ind(w, n);
     /* The spec writes an empty argument (MIGRATE's key slot) as the token "" */
     if (strcmp(t, "\"\"") == 0) t = "";
+    /* A token with spaces is several words (RediSearch's "LOAD *"). */
+    const char *sp = strchr(t, ' ');
+    while (sp != NULL) {
+        if (sp > t) {
+            ind(w, n);
+            const char *word = gen_printf("%.*s", (int)(sp - t), t);
+            sb_printf(w->b, "rsdk_gen_tok(e, %s, %zu);\n", gen_c_literal(word), strlen(word));
+        }
+        t = sp + 1;
+        sp = strchr(t, ' ');
+    }
+    ind(w, n);
     sb_printf(w->b, "rsdk_gen_tok(e, %s, %zu);\n", gen_c_literal(t), strlen(t));
 }
 
@@ -64,7 +75,10 @@ static void emit_value(wctx *w, const arg *a, const char *acc, bool ptr, bool el
         break;
     case RSDK_ARG_DOUBLE:
         ind(w, n);
-        sb_printf(w->b, "rsdk_gen_double(e, %s);\n", acc);
+        if (a->finite || a->not_nan)
+            sb_printf(w->b, "rsdk_gen_double_checked(e, %s, %s, %s);\n", acc, a->finite ? "false" : "true", lit);
+        else
+            sb_printf(w->b, "rsdk_gen_double(e, %s);\n", acc);
         break;
     case RSDK_ARG_PURE_TOKEN: tok(w, n, a->token); break;
     case RSDK_ARG_BLOCK:
@@ -105,6 +119,30 @@ static void emit_arg(wctx *w, const arg *a, const char *base, const char *sep, i
     const char *acc = fld(base, sep, a->cname);
     const char *lit = gen_c_literal(a->path);
     bool present = !a->optional || a->in_oneof; /* a chosen alternative is present */
+    if (a->count_of && a->count_args) {
+        /* The count is how many arguments the sibling sends (PARAMS'
+         * name/value pairs, RETURN's "field AS name"): a counting walk of
+         * the sibling alone, which writes nothing. */
+        if (a->token) tok(w, n, a->token);
+        ind(w, n);
+        sb_put(w->b, "{\n");
+        ind(w, n + 1);
+        sb_put(w->b, "rsdk_gen_enc counter;\n");
+        ind(w, n + 1);
+        sb_put(w->b, "rsdk_gen_enc_counter(&counter, e);\n");
+        ind(w, n + 1);
+        sb_put(w->b, "{\n");
+        ind(w, n + 2);
+        sb_put(w->b, "rsdk_gen_enc *const e = &counter; /* shadows the real encoder */\n");
+        emit_arg(w, a->count_of, base, sep, n + 2);
+        ind(w, n + 1);
+        sb_put(w->b, "}\n");
+        ind(w, n + 1);
+        sb_printf(w->b, "rsdk_gen_count(e, counter.argc, %s);\n", lit);
+        ind(w, n);
+        sb_put(w->b, "}\n");
+        return;
+    }
     if (a->count_of) {
         if (a->token) tok(w, n, a->token);
         ind(w, n);
@@ -114,6 +152,12 @@ static void emit_arg(wctx *w, const arg *a, const char *base, const char *sep, i
     if (a->type == RSDK_ARG_PURE_TOKEN) {
         if (present) {
             tok(w, n, a->token);
+        } else if (strchr(a->token, ' ') != NULL) { /* several words: a block */
+            ind(w, n);
+            sb_printf(w->b, "if (%s) {\n", acc);
+            tok(w, n + 1, a->token);
+            ind(w, n);
+            sb_put(w->b, "}\n");
         } else {
             ind(w, n);
             sb_printf(w->b, "if (%s) ", acc);
@@ -307,6 +351,28 @@ static void emit_expect(sb *b, const command *c) {
     sb_put(b, "};\n\n");
 }
 
+/* rsdk glue: the tree in its RESP3 form, read by the module's own
+ * <type>_read into <type> (hand-written glue; <type>_deinit releases it and
+ * its owner). The decoder borrows; the sync call hands the reply over. */
+static void emit_glue_decode(sb *b, const command *c, const char *x, const char *table) {
+    const char *t = c->glue_type;
+    sb_printf(b, "    const rsdk_reply *t = NULL;\n    %s v;\n", t);
+    sb_printf(b, "    rsdk_status st = rsdk_gen_decode_reply(r, %s, %s, &t, err);\n", x, table);
+    sb_printf(b, "    if (st == RSDK_OK) st = %s_read(t, &v, err);\n", t);
+    sb_printf(b, "    if (st != RSDK_OK) return st;\n");
+    sb_printf(b, "    if (out != NULL) *out = v;\n    else %s_deinit(&v);\n    return RSDK_OK;\n}\n\n", t);
+}
+
+/* The rest of a glue sync call, after the reply `r` arrived. */
+static void emit_glue_take(sb *b, const command *c, const char *x, const char *call_table) {
+    const char *t = c->glue_type;
+    sb_printf(b, "    rsdk_reply *t = NULL;\n    st = rsdk_gen_take_reply(c, r, %s, %s, &t);\n", x, call_table);
+    sb_put(b, "    if (st != RSDK_OK) return st;\n");
+    sb_printf(b, "    %s v;\n    rsdk_error e;\n    st = %s_read(t, &v, &e);\n", t, t);
+    sb_put(b, "    if (st != RSDK_OK) {\n        rsdk_reply_free(t);\n        return rsdk_client_set_error(c, &e);\n    }\n");
+    sb_printf(b, "    v.owner = t;\n    if (out != NULL) *out = v;\n    else %s_deinit(&v);\n    return RSDK_OK;\n}\n\n", t);
+}
+
 static void emit_command(sb *b, const module *m, const command *c) {
     wctx w = {b, c, 0};
     sb_printf(b, "/* ---- %s (generated from %s) */\n\n", c->name, gen_comment_text(c->file, 400));
@@ -329,7 +395,9 @@ static void emit_command(sb *b, const module *m, const command *c) {
     const char *ks = gen_result_info(c->result)->kind;
     bool tree = gen_result_is_tree(c->result);
     sb_printf(b, "%s\n", gen_wrap("RSDK_API ", gen_proto(m, c, PROTO_DECODE), " {", 100));
-    if (c->result == RSDK_RESULT_STATUS)
+    if (c->glue_type)
+        emit_glue_decode(b, c, x, table);
+    else if (c->result == RSDK_RESULT_STATUS)
         sb_printf(b, "    return rsdk_gen_decode_status(r, %s, err);\n}\n\n", x);
     else if (tree)
         sb_printf(b, "    return rsdk_gen_decode_%s(r, %s, %s, out, err);\n}\n\n", ks, x, table);
@@ -341,7 +409,9 @@ static void emit_command(sb *b, const module *m, const command *c) {
     sb_printf(b, "    rsdk_status st = rsdk_gen_call_run(&k, %s_encode(&k.buf%s%s, &k.err), &r);\n",
               c->fname, pn, on);
     sb_put(b, "    if (st != RSDK_OK) return st;\n");
-    if (c->result == RSDK_RESULT_STATUS)
+    if (c->glue_type)
+        emit_glue_take(b, c, x, call_table);
+    else if (c->result == RSDK_RESULT_STATUS)
         sb_printf(b, "    return rsdk_gen_take_status(c, r, %s);\n}\n\n", x);
     else if (tree)
         sb_printf(b, "    return rsdk_gen_take_%s(c, r, %s, %s, out);\n}\n\n", ks, x, call_table);

@@ -208,6 +208,14 @@ static void model_args(module *m, command *c, arg *args, size_t n, const char *t
 
 bool gen_is_generated(const command *c) { return c->skip == NULL && !c->is_container; }
 
+bool gen_module_has_glue(const module *m) {
+    for (size_t i = 0; i < m->ncmds; i++)
+        if (gen_is_generated(&m->cmds[i]) && m->cmds[i].glue_type) return true;
+    return false;
+}
+
+const char *gen_glue_header(const module *m) { return gen_printf("rsdk/%s_types.h", m->name); }
+
 static const char *function_name(const module *m, const command *c) {
     json_t *ext = json_object_get(c->j, "rsdk");
     const char *nm = json_string_value(json_object_get(ext, "name"));
@@ -254,6 +262,16 @@ bool gen_model(module *m) {
         claim(&m->cmds[0], gen_printf("%scommands_count", m->prefix));
     }
     check_idents();
+    /* A module type (rsdk glue) may not take a generated function's name
+     * (TS.INFO's rts_info). */
+    for (size_t i = 0; i < m->ncmds; i++) {
+        const command *g = &m->cmds[i];
+        if (!gen_is_generated(g) || g->glue_type == NULL) continue;
+        for (size_t j = 0; j < m->ncmds; j++)
+            if (gen_is_generated(&m->cmds[j]) && strcmp(m->cmds[j].fname, g->glue_type) == 0)
+                gen_error(g->file, g, NULL, "rsdk glue type %s is the name of %s's function", g->glue_type,
+                          m->cmds[j].name);
+    }
     return gen_error_count() == 0;
 }
 
@@ -293,6 +311,9 @@ static const result_info RESULTS[] = {
      "`rsdk_pending` (a summary with consumers, or pending entries; `rsdk_pending_consumer_at`, "
      "`rsdk_pending_entry_at`)",
      "RSDK_RESULT_PENDING", true, true},
+    /* rsdk glue: a type of the module's own; its reader and _deinit are
+     * hand-written in the module (named after the type) */
+    {"module", NULL, "a type of the module's own", "RSDK_RESULT_MODULE", false, true},
 };
 
 const result_info *gen_result_info(rsdk_result_kind k) {
@@ -302,6 +323,7 @@ const result_info *gen_result_info(rsdk_result_kind k) {
 
 bool gen_result_named(const char *name, rsdk_result_kind *out) {
     for (size_t i = 1; i < sizeof RESULTS / sizeof RESULTS[0]; i++)
+        if ((rsdk_result_kind)i != RSDK_RESULT_MODULE) /* by rsdk glue only */
         if (strcmp(RESULTS[i].kind, name) == 0) {
             *out = (rsdk_result_kind)i;
             return true;
@@ -312,7 +334,7 @@ bool gen_result_named(const char *name, rsdk_result_kind *out) {
 const char *gen_result_names(void) {
     sb b = {0};
     for (size_t i = 1; i < sizeof RESULTS / sizeof RESULTS[0]; i++)
-        sb_printf(&b, "%s%s", i > 1 ? ", " : "", RESULTS[i].kind);
+        if ((rsdk_result_kind)i != RSDK_RESULT_MODULE) sb_printf(&b, "%s%s", i > 1 ? ", " : "", RESULTS[i].kind);
     char *r = gen_strdup(b.data);
     sb_free(&b);
     return r;

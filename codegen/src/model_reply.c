@@ -486,7 +486,6 @@ static void model_accept(command *c, json_t *rs, const char *override) {
 }
 
 void gen_model_reply(module *m, command *c) {
-    (void)m;
     json_t *rs = c->reply_schema;
     const char *override = json_string_value(json_object_get(json_object_get(c->j, "rsdk"), "reply"));
     c->result = RSDK_RESULT_REPLY;
@@ -534,7 +533,12 @@ void gen_model_reply(module *m, command *c) {
         }
     }
     rsdk_result_kind named;
-    if (override != NULL && gen_result_named(override, &named) && !gen_result_info(named)->tree)
+    const char *glue = json_string_value(json_object_get(json_object_get(c->j, "rsdk"), "glue"));
+    if (glue != NULL) {
+        /* the module reads the tree (RESP3 form) into a type of its own */
+        c->result = RSDK_RESULT_MODULE;
+        c->glue_type = gen_printf("%s%s", m->prefix, glue);
+    } else if (override != NULL && gen_result_named(override, &named) && !gen_result_info(named)->tree)
         c->result = named;
     else if (c->result == RSDK_RESULT_REPLY || override != NULL)
         gen_model_view(c, rs, override); /* a view where the schema (or override) says which */

@@ -62,6 +62,9 @@ struct arg {
     bool uint64;    /* c_type "uint64": uint64_t */
     bool as_double; /* c_type "double": an integer upstream, a double on the wire */
     bool as_string; /* c_type "string": a number that also takes text ("(1.5") */
+    bool finite;    /* "finite": a double the server takes only when finite */
+    bool not_nan;   /* "not_nan": a double the server takes infinite, never NaN */
+    bool count_args; /* count_of counts the arguments the sibling sends, not its elements */
     /* model */
     arg *count_of;      /* this integer is filled with that sibling's count */
     arg *same_count_as; /* this array must be as long as that sibling */
@@ -139,6 +142,7 @@ struct command {
     const char *view_sig;  /* the schema's branches in short form (model_view.c) */
     unsigned view_form;    /* VF_*: how a view finds its items */
     const char *status_text; /* RSDK_RESULT_STATUS: the one text answered ("OK") */
+    const char *glue_type;   /* RSDK_RESULT_MODULE: the module's C type ("rts_samples") */
 };
 
 typedef struct module {
@@ -251,6 +255,11 @@ void gen_emit_arg_types(sb *b, const command *c);
 bool gen_emit_sources(const module *m, size_t shard, size_t nshards, sb *out);
 bool gen_emit_meta(const module *m, sb *out);
 bool gen_emit_doc(const module *m, sb *out);
+
+/* The header the module's own result types live in ("rsdk/timeseries_types.h"),
+ * included by the generated header when a command returns one (rsdk glue). */
+const char *gen_glue_header(const module *m);
+bool gen_module_has_glue(const module *m);
 
 /* Commands that get bindings (not skipped, not bare containers). */
 bool gen_is_generated(const command *c);

@@ -18,13 +18,15 @@ static const char *const ARG_KEYS[] = {
     "name", "type", "token", "optional", "multiple", "multiple_token", "key_spec_index", "since",
     "deprecated_since", "display", "arguments", "rsdk", "summary", "description", NULL};
 
-/* "arity", "key_specs" and "reply_schema" complete a spec that lacks them
- * (module specs); "key_spec_index" likewise on an argument. */
+/* "arity", "key_specs", "reply_schema" and "command_flags" complete a spec
+ * that lacks them (module specs); "key_spec_index" likewise on an argument. */
 static const char *const RSDK_CMD_KEYS[] = {"skip",  "reply",     "name",         "pairs_option",
                                             "simple_string", "arity", "key_specs", "reply_schema",
-                                            NULL};
+                                            "command_flags", "glue", NULL};
 static const char *const RSDK_ARG_KEYS[] = {"name", "type_name", "c_type", "count_of",
-                                            "same_count_as", "key_spec_index", NULL};
+                                            "same_count_as", "key_spec_index", "finite", "not_nan",
+                                            "count_args",
+                                            NULL};
 
 static bool in_list(const char *const *list, const char *s) {
     for (size_t i = 0; list[i]; i++)
@@ -108,6 +110,13 @@ static void load_arg_ext(vctx *v, arg *a, json_t *ext) {
     a->ext_type_name = opt_string(v, a, ext, "type_name");
     a->ext_count_of = opt_string(v, a, ext, "count_of");
     a->ext_same_count_as = opt_string(v, a, ext, "same_count_as");
+    a->finite = opt_bool(v, a, ext, "finite");
+    a->not_nan = opt_bool(v, a, ext, "not_nan");
+    if ((a->finite || a->not_nan) && a->type != RSDK_ARG_DOUBLE)
+        gen_error(v->c->file, v->c, a, "rsdk finite / not_nan need a double argument");
+    a->count_args = opt_bool(v, a, ext, "count_args");
+    if (a->count_args && a->ext_count_of == NULL)
+        gen_error(v->c->file, v->c, a, "rsdk count_args needs count_of");
     const char *ct = opt_string(v, a, ext, "c_type");
     if (a->ext_name && !is_c_ident(a->ext_name))
         gen_error(v->c->file, v->c, a, "rsdk name \"%s\" is not a lower-case C identifier", a->ext_name);
@@ -250,7 +259,10 @@ static void load_args(vctx *v, arg *parent, json_t *ja, arg **out, size_t *nout)
                 gen_error(v->c->file, v->c, a, "rsdk count_of names no sibling \"%s\"", a->ext_count_of);
             else if (!t->multiple)
                 gen_error(v->c->file, v->c, a, "rsdk count_of target \"%s\" is not multiple", t->name);
-            else if (a->type != RSDK_ARG_INTEGER || a->optional || a->multiple || a->in_oneof)
+            else if ((a->type != RSDK_ARG_INTEGER && a->type != RSDK_ARG_STRING) || a->optional ||
+                     a->multiple || a->in_oneof)
+                /* Module specs type some counts "string" (RediSearch's INKEYS
+                 * count); the call fills them in either way. */
                 gen_error(v->c->file, v->c, a, "rsdk count_of needs a required, single integer");
             else
                 a->count_of = t;
@@ -464,7 +476,9 @@ static void check_command(module *m, command *c) {
     else if (ar != NULL)
         c->arity = (int)json_integer_value(ar);
     if (opt_string(&v, NULL, d, "get_keys_function")) c->flags |= RSDK_CMD(GETKEYS_FUNCTION);
-    string_list(&v, d, "command_flags", each_flag);
+    /* module specs: the flags their server reports, in the extension */
+    (void)completed(&v, d, ext, "command_flags"); /* reports both at once */
+    string_list(&v, json_object_get(d, "command_flags") ? d : ext, "command_flags", each_flag);
     string_list(&v, d, "doc_flags", each_doc_flag);
     string_list(&v, d, "acl_categories", NULL);
     string_list(&v, d, "command_tips", NULL);
@@ -496,6 +510,11 @@ static void check_command(module *m, command *c) {
             json_t *ss = json_object_get(ext, "simple_string");
             if (ss != NULL && !json_is_boolean(ss))
                 gen_error(c->file, c, NULL, "rsdk simple_string must be true or false");
+            const char *glue = opt_string(&v, NULL, ext, "glue");
+            if (glue != NULL && !is_c_ident(glue))
+                gen_error(c->file, c, NULL, "rsdk glue \"%s\" is not a lower-case C identifier", glue);
+            else if (glue != NULL && rk != NULL)
+                gen_error(c->file, c, NULL, "rsdk glue and rsdk reply both name the result");
             const char *nm = opt_string(&v, NULL, ext, "name");
             if (nm != NULL && !is_c_ident(nm))
                 gen_error(c->file, c, NULL, "rsdk name \"%s\" is not a lower-case C identifier", nm);

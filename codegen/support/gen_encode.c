@@ -1,6 +1,7 @@
 /* Encoder helpers for generated command walks: a counting pass that checks
  * every argument, then a writing pass. See rsdk/gen.h. */
 #include <inttypes.h>
+#include <math.h>
 
 #include "rsdk/gen.h"
 #include "rsdk/writer.h"
@@ -98,6 +99,15 @@ void rsdk_gen_double(rsdk_gen_enc *e, double v) {
         return;
     }
     rsdk_write_double(e->out, v);
+}
+
+void rsdk_gen_double_checked(rsdk_gen_enc *e, double v, bool allow_inf, const char *arg) {
+    if (isnan(v))
+        rsdk_gen_bad(e, arg, "NaN is not accepted here");
+    else if (!allow_inf && isinf(v))
+        rsdk_gen_bad(e, arg, "needs a finite number (not inf or -inf)");
+    else
+        rsdk_gen_double(e, v);
 }
 
 void rsdk_gen_count(rsdk_gen_enc *e, size_t n, const char *arg) {

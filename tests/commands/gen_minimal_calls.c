@@ -9,7 +9,7 @@
  * ones the header has, without re-deriving them.
  *
  *   gen_minimal_calls --module core --prefix rcore_ --header rsdk/core.h
- *                     --include tests/commands/minimal.h --out F SPEC.json...
+ *                     [--strip TS.]... --include tests/commands/minimal.h --out F SPEC.json...
  */
 #include <stdlib.h>
 #include <string.h>
@@ -121,7 +121,10 @@ static void fill(ectx *w, const arg *a, const char *lv, const char *path, int n)
     }
 }
 
-static const char *out_decl(rsdk_result_kind k) {
+static const char *out_decl(const command *c) {
+    rsdk_result_kind k = c->result;
+    /* a module's own type (rsdk glue): zeroed, released with its _deinit */
+    if (c->glue_type) return gen_printf("%s o;\n    memset(&o, 0, sizeof o);", c->glue_type);
     switch (k) {
     case RSDK_RESULT_STATUS: return NULL;
     case RSDK_RESULT_INT: return "int64_t o = 0;";
@@ -169,7 +172,7 @@ static void emit_command(ectx *w, const command *c) {
     const char *opts = c->has_opts ? ", NULL" : "";
     sb_printf(b, "    if (c == NULL) return %s_encode(out%s%s, err);\n", c->fname, args.data, opts);
     sb_put(b, "    (void)out;\n    (void)err;\n");
-    const char *decl = out_decl(c->result);
+    const char *decl = out_decl(c);
     if (decl == NULL) {
         sb_printf(b, "    return %s(c%s%s);\n", c->fname, args.data, opts);
     } else {
@@ -177,6 +180,7 @@ static void emit_command(ectx *w, const command *c) {
         sb_printf(b, "    rsdk_status st = %s(c%s%s, &o);\n", c->fname, args.data, opts);
         if (c->result == RSDK_RESULT_STRING) sb_put(b, "    if (st == RSDK_OK) rsdk_string_deinit(&o);\n");
         else if (c->result == RSDK_RESULT_REPLY) sb_put(b, "    if (st == RSDK_OK) rsdk_reply_free(o);\n");
+        else if (c->glue_type) sb_printf(b, "    if (st == RSDK_OK) %s_deinit(&o);\n", c->glue_type);
         else if (gen_result_info(c->result)->view)
             sb_printf(b, "    if (st == RSDK_OK) %s_deinit(&o);\n", gen_result_info(c->result)->ctype);
         else sb_put(b, "    (void)o;\n");
@@ -200,6 +204,8 @@ int main(int argc, char **argv) {
     const char *out = NULL, *include = "minimal.h";
     char **files = calloc((size_t)argc, sizeof(char *));
     size_t nfiles = 0;
+    const char *strip[8];
+    size_t nstrip = 0;
     if (files == NULL) return 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -217,6 +223,7 @@ int main(int argc, char **argv) {
         else if (strcmp(a, "--header") == 0) m.header_path = val;
         else if (strcmp(a, "--out") == 0) out = val;
         else if (strcmp(a, "--include") == 0) include = val;
+        else if (strcmp(a, "--strip") == 0 && nstrip < 8) strip[nstrip++] = val;
         else {
             fprintf(stderr, "gen_minimal_calls: unknown option %s\n", a);
             return 1;
@@ -228,6 +235,8 @@ int main(int argc, char **argv) {
         return 1;
     }
     m.upper_prefix = gen_upper(m.prefix);
+    m.strip = strip;
+    m.nstrip = nstrip;
     m.spec_label = "specs";
     if (!(gen_load(&m, files, nfiles) && gen_validate(&m) && gen_model(&m))) return 1;
 

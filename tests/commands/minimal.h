@@ -30,6 +30,15 @@
 #define MC_KEY_GEO "mc:geo"
 #define MC_KEY_HLL "mc:hll"
 #define MC_KEY_DEST "mc:dst" /* destinations: never a fixture */
+/* Keys of the module fixtures (tests/modules). */
+#define MC_KEY_TS "mc:ts"
+#define MC_KEY_TS2 "mc:ts2"
+#define MC_KEY_BF "mc:bf"
+#define MC_KEY_CF "mc:cf"
+#define MC_KEY_CMS "mc:cms"
+#define MC_KEY_CMS2 "mc:cms2"
+#define MC_KEY_TOPK "mc:topk"
+#define MC_KEY_TDIGEST "mc:td"
 
 /* SHA-1 of MC_SCRIPT, loaded by the fixtures for EVALSHA. */
 #define MC_SCRIPT "return 1"

@@ -96,6 +96,47 @@ static const mc_override OVERRIDES[] = {
     V("LINSERT", "pivot", "1"),
     V("LPOS", "element", "1"),
     V("SMOVE", "member", "1"),
+    /* RedisTimeSeries (tests/modules): new timestamps, full ranges, a
+     * label filter the fixtures match, a second series for rules */
+    V("TS.ADD", "timestamp", "*"),
+    V("TS.MADD", "ktv.timestamp", "*"),
+    V("TS.RANGE", "from-timestamp", "-"),
+    V("TS.RANGE", "to-timestamp", "+"),
+    V("TS.REVRANGE", "from-timestamp", "-"),
+    V("TS.REVRANGE", "to-timestamp", "+"),
+    V("TS.NRANGE", "from-timestamp", "-"),
+    V("TS.NRANGE", "to-timestamp", "+"),
+    V("TS.NREVRANGE", "from-timestamp", "-"),
+    V("TS.NREVRANGE", "to-timestamp", "+"),
+    V("TS.MRANGE", "from-timestamp", "-"),
+    V("TS.MRANGE", "to-timestamp", "+"),
+    V("TS.MREVRANGE", "from-timestamp", "-"),
+    V("TS.MREVRANGE", "to-timestamp", "+"),
+    V("TS.MRANGE", "filter", "mc=1"),
+    V("TS.MREVRANGE", "filter", "mc=1"),
+    V("TS.MGET", "filter", "mc=1"),
+    V("TS.QUERYINDEX", "filter", "mc=1"),
+    V("TS.QUERYLABELS", "filter", "mc=1"),
+    V("TS.READ", "timestamp", "-"),
+    V("TS.CREATE", "key", MC_KEY_DEST),
+    V("TS.CREATERULE", "dest-key", MC_KEY_TS2),
+    V("TS.DELETERULE", "dest-key", MC_KEY_TS2),
+    /* RedisBloom: new keys for the RESERVE / create commands, values in range */
+    V("BF.RESERVE", "key", MC_KEY_DEST),
+    V("BF.RESERVE", "error-rate", "0.01"),
+    V("CF.RESERVE", "key", MC_KEY_DEST),
+    V("CF.RESERVE", "capacity", "100"),
+    V("CMS.INITBYDIM", "key", MC_KEY_DEST),
+    V("CMS.INITBYPROB", "key", MC_KEY_DEST),
+    V("CMS.INITBYPROB", "error", "0.01"),
+    V("CMS.INITBYPROB", "probability", "0.01"),
+    V("CMS.MERGE", "destination", MC_KEY_CMS2),
+    V("TOPK.RESERVE", "key", MC_KEY_DEST),
+    V("TDIGEST.CREATE", "key", MC_KEY_DEST),
+    V("TDIGEST.MERGE", "destination-key", MC_KEY_DEST),
+    V("TDIGEST.QUANTILE", "quantile", "0.5"),
+    V("TDIGEST.TRIMMED_MEAN", "low-cut-quantile", "0.1"),
+    V("TDIGEST.TRIMMED_MEAN", "high-cut-quantile", "0.9"),
 };
 
 #undef V
@@ -133,6 +174,9 @@ static const char *group_key(const char *group) {
         {"list", MC_KEY_LIST},    {"hash", MC_KEY_HASH},     {"set", MC_KEY_SET},
         {"sorted_set", MC_KEY_ZSET}, {"stream", MC_KEY_STREAM}, {"geo", MC_KEY_GEO},
         {"hyperloglog", MC_KEY_HLL},
+        /* modules (tests/modules) */
+        {"timeseries", MC_KEY_TS}, {"bf", MC_KEY_BF}, {"cf", MC_KEY_CF}, {"cms", MC_KEY_CMS},
+        {"topk", MC_KEY_TOPK}, {"tdigest", MC_KEY_TDIGEST},
     };
     for (size_t i = 0; i < sizeof G / sizeof G[0]; i++)
         if (strcmp(G[i].group, group) == 0) return G[i].key;

@@ -162,6 +162,7 @@ typedef enum rsdk_result_kind {
     RSDK_RESULT_STREAMS,       /* rsdk_streams view (stream -> entries) */
     RSDK_RESULT_GEO,           /* rsdk_geo view */
     RSDK_RESULT_PENDING,       /* rsdk_pending view (XPENDING) */
+    RSDK_RESULT_MODULE,        /* a type of the module's own (rsdk/<module>_types.h: TS samples, ...) */
 } rsdk_result_kind;
 
 typedef struct rsdk_command_meta {

@@ -61,8 +61,19 @@ RSDK_API void rsdk_gen_int(rsdk_gen_enc *e, int64_t v);
 RSDK_API void rsdk_gen_uint(rsdk_gen_enc *e, uint64_t v);
 RSDK_API void rsdk_gen_double(rsdk_gen_enc *e, double v);
 
+/* A double the server refuses when it is NaN (and, without `allow_inf`,
+ * when it is infinite): "TS.ADD: value: needs a finite number (not inf or
+ * -inf)". From the spec's "rsdk": {"finite"} / {"not_nan"}. */
+RSDK_API void rsdk_gen_double_checked(rsdk_gen_enc *e, double v, bool allow_inf, const char *arg);
+
 /* A count the call fills in itself (numkeys). */
 RSDK_API void rsdk_gen_count(rsdk_gen_enc *e, size_t n, const char *arg);
+
+/* Starts `counter` as a counting-only encoder for the same command as `e`
+ * (no buffer, no error output): generated walks run an argument through it
+ * to learn how many arguments it sends (RediSearch's PARAMS nargs), which
+ * they then send as a count. Errors are found again by the real walk. */
+RSDK_API void rsdk_gen_enc_counter(rsdk_gen_enc *counter, const rsdk_gen_enc *e);
 
 /* Checks an (array, count) pair: a NULL array with count > 0 is an error, so
  * is count 0 when `required`. True when there are elements to emit. */
@@ -186,6 +197,55 @@ RSDK_API rsdk_status rsdk_gen_decode_rank(const rsdk_reply *r, const rsdk_gen_ex
 RSDK_API rsdk_status rsdk_gen_decode_int_or_double(const rsdk_reply *r, const rsdk_gen_expect *x,
                                                    const rsdk_shape *table, rsdk_int_or_double *out,
                                                    rsdk_error *err);
+
+/* ---- module result types (rsdk glue) ---------------------------------------- */
+
+/* A command whose spec says "rsdk": {"glue": "x"} returns the module's own
+ * type <prefix>x, declared in rsdk/<module>_types.h with
+ *   rsdk_status <prefix>x_read(const rsdk_reply *tree, <prefix>x *out, rsdk_error *err);
+ *   void <prefix>x_deinit(<prefix>x *v);
+ * and a field `rsdk_reply *owner` (set by the sync call). The generated
+ * decoder brings the reply to its RESP3 form (rsdk_gen_decode_reply), then
+ * calls the reader; these helpers do the steps readers share. */
+
+/* RSDK_ERR_UNEXPECTED_REPLY in `err`: "TS.INFO: unexpected array
+ * (expected a map of fields)". `at` may be NULL. */
+RSDK_API rsdk_status rsdk_gen_glue_bad(rsdk_error *err, const char *command, const char *what,
+                                       const rsdk_reply *at);
+/* An integer node, or text holding a whole number (RESP2 counters). */
+RSDK_API bool rsdk_gen_glue_int(const rsdk_reply *n, int64_t *out);
+/* A string, status or verbatim node (borrowed), or nil as {NULL, 0}. */
+RSDK_API bool rsdk_gen_glue_text(const rsdk_reply *n, rsdk_str *out);
+/* Key/value pairs in any of their layouts: a MAP, a flat array [k, v, ...]
+ * (RESP2's map), or an array of [k, v] arrays. */
+RSDK_API size_t rsdk_gen_glue_pair_count(const rsdk_reply *n);
+RSDK_API bool rsdk_gen_glue_pair_at(const rsdk_reply *n, size_t i, const rsdk_reply **key,
+                                    const rsdk_reply **value);
+/* The first `count` pairs of `n` as text pairs (values may be nil),
+ * borrowed from `n`. */
+RSDK_API rsdk_status rsdk_gen_glue_pairs(const rsdk_reply *n, rsdk_pair *out, size_t count,
+                                         const char *command, rsdk_error *err);
+
+/* One named field of a record reply, written at `offset` in the result. */
+typedef enum rsdk_gen_field_kind {
+    RSDK_GEN_FIELD_INT = 1, /* int64_t */
+    RSDK_GEN_FIELD_DOUBLE,  /* double (a RESP3 double or RESP2 text) */
+    RSDK_GEN_FIELD_TEXT,    /* rsdk_str, {NULL, 0} for nil */
+    RSDK_GEN_FIELD_NODE,    /* const rsdk_reply *: the value as it is */
+} rsdk_gen_field_kind;
+
+typedef struct rsdk_gen_field {
+    const char *name; /* as the server spells it ("totalSamples") */
+    rsdk_gen_field_kind kind;
+    size_t offset;    /* offsetof(result type, field) */
+} rsdk_gen_field;
+
+/* Reads the fields of `map` (a map or RESP2's flat list) into `base`;
+ * names not listed are skipped (newer servers add fields), listed names
+ * missing from the reply leave their field as it was. */
+RSDK_API rsdk_status rsdk_gen_glue_fields(const rsdk_reply *map, const rsdk_gen_field *fields,
+                                          size_t nfields, void *base, const char *command,
+                                          rsdk_error *err);
 
 /* ---- sync calls and queueing --------------------------------------------- */
 
