@@ -7,7 +7,9 @@
 #   4. examples/ built with pkg-config (examples/Makefile) and with
 #      find_package (examples/CMakeLists.txt), run against a real server;
 #   5. a core-only program needs no Jansson or libcurl;
-#   6. the Bazel consumer (examples/bazel-consumer) built and run.
+#   6. the documented programs (C blocks of README.md and docs/ with a main)
+#      compile against the installed package;
+#   7. the Bazel consumer (examples/bazel-consumer) built and run.
 # Prints one line per check and "N passed, N failed" last.
 set -uo pipefail
 export LC_ALL=C # sort and comm agree
@@ -142,10 +144,34 @@ core_only_is_lean() {
   readelf -d "$prefix/lib/librsdk-auth-entra.so" | grep -q "NEEDED.*libcurl"
 }
 
+# The C blocks of README.md and docs/*.md that are whole programs (they have
+# a main), compiled and linked against the installed package alone.
+doc_programs() {
+  local dir=$work/docs f c n=0 pcs
+  mkdir -p "$dir"
+  for f in README.md docs/*.md; do
+    awk -v base="$dir/$(basename "$f" .md)" '
+      /^```c$/ { n++; on = 1; file = base "_" n ".c"; next }
+      /^```/ { on = 0 }
+      on { print > file }' "$f"
+  done
+  pcs=$(cd "$prefix/lib/pkgconfig" && ls *.pc | sed 's/\.pc$//')
+  for c in "$dir"/*.c; do
+    grep -q 'int main(' "$c" || continue
+    PKG_CONFIG_PATH=$prefix/lib/pkgconfig cc -std=c11 -Wall -Wextra -Werror -pthread \
+      $(PKG_CONFIG_PATH=$prefix/lib/pkgconfig pkg-config --cflags $pcs) -o "${c%.c}" "$c" \
+      $(PKG_CONFIG_PATH=$prefix/lib/pkgconfig pkg-config --libs $pcs) || { echo "in $c"; return 1; }
+    n=$((n + 1))
+  done
+  echo "$n documented programs compile against the installed package"
+  [ "$n" -gt 0 ]
+}
+
 start=$SECONDS
 check "cmake build and install" cmake_build
 check "generated modules identical to Bazel's" same_as_bazel
 check "exports are RSDK_API only, SONAMEs versioned" exports_declared
+check "documented programs compile against the install" doc_programs
 if check "server" start_server; then
   check "examples via pkg-config" with_pkg_config
   check "examples via find_package" with_find_package
