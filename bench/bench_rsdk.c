@@ -79,8 +79,8 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench: rsdk: cannot connect: %s\n", err.message);
         return 1;
     }
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
-    if (p == NULL) bench_fail("rsdk: out of memory");
+    rsdk_pipeline *p = NULL;
+    if (rsdk_pipeline_new(c, &p) != RSDK_OK) bench_fail("rsdk: out of memory");
 
     char value[BENCH_VALUE_LEN];
     bench_value(value);

@@ -45,7 +45,8 @@ static void setup(const char *sock) {
     if (rsearch_create_index(c, rsdk_str_c(BENCH_KNN_INDEX), &def, f, 2) != RSDK_OK)
         bench_fail(rsdk_client_error(c)->message);
     for (uint32_t base = 0; base < BENCH_KNN_DOCS; base += 1000) {
-        rsdk_pipeline *p = rsdk_pipeline_new(c);
+        rsdk_pipeline *p = NULL;
+        if (rsdk_pipeline_new(c, &p) != RSDK_OK) bench_fail("rsdk: out of memory");
         for (uint32_t i = base; i < base + 1000; i++) {
             char key[16], tag[8];
             unsigned char blob[BENCH_KNN_DIM * 4];

@@ -62,7 +62,11 @@ int main(int argc, char **argv) {
     }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    rsdk_reader *r = rsdk_reader_new(NULL);
+    rsdk_reader *r = NULL;
+    if (rsdk_reader_new(NULL, &r) != RSDK_OK) {
+        fprintf(stderr, "reply_memory: out of memory\n");
+        return 1;
+    }
     static char buf[PIECE];
     size_t state = 0, n, fed = 0;
     rsdk_reply *rep = NULL;

@@ -34,7 +34,8 @@ int main(void) {
     rsdk_reply_free(r);
 
     /* Three commands, one write, three replies. */
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    if ((st = rsdk_pipeline_new(c, &p)) != RSDK_OK) return fail("pipeline", st, NULL);
     const char *incr[] = {"INCR", "counter"};
     for (int i = 0; i < 3; i++) rsdk_pipeline_append_argv(p, 2, incr, NULL);
     st = rsdk_pipeline_exec(p);

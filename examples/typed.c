@@ -79,8 +79,8 @@ int main(void) {
 
     /* A pipeline: queue wrappers encode into it, one write sends all, and
      * each reply is read with the command's typed decoder. */
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
-    if (p == NULL) return fail(c, "pipeline", RSDK_ERR_NOMEM);
+    rsdk_pipeline *p = NULL;
+    if ((st = rsdk_pipeline_new(c, &p)) != RSDK_OK) return fail(c, "pipeline", st);
     st = rcore_hincrby_queue(p, K("profile"), "visits", 10, &err);
     if (st == RSDK_OK) st = rcore_hgetall_queue(p, K("profile"), &err);
     if (st == RSDK_OK) st = rcore_incrbyfloat_queue(p, K("ratio"), 0.5, &err);

@@ -301,8 +301,8 @@ void entra_opts_secret(const entra_env *env, rentra_opts *o) {
     o->client_id = IDP_SECRET_CLIENT;
     o->client_secret = IDP_SECRET;
     o->min_lead_ms = 0;
-    o->retry_base_ms = 50;
-    o->retry_cap_ms = 400;
+    o->retry_backoff.base_ms = 50;
+    o->retry_backoff.cap_ms = 400;
 }
 
 void entra_opts_app_service(const entra_env *env, rentra_opts *o) {
@@ -328,7 +328,7 @@ void entra_expect_user(const rentra_opts *o, const char *user) {
     rsdk_error err;
     if (rsdk_credentials_provider_get(p, &c, &err) != RSDK_OK) fail_msg("get: %s", err.message);
     assert_string_equal(c.username, user);
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
     rsdk_credentials_provider_free(p);
 }
 

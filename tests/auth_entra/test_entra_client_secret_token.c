@@ -27,7 +27,7 @@ static void test_token_logs_in_as_oid(void **state) {
     /* exp = issue time + 3 s, whole seconds. */
     assert_true(c.expires_at_ms >= before + 1000 && c.expires_at_ms <= before + 5000);
     assert_int_equal(c.generation, 1);
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
 
     rsdk_client_opts co;
     entra_client_opts(env, &co, p);

@@ -56,8 +56,11 @@ static void test_idp_down_then_back(void **state) {
     o.events = ev.bus;
     rsdk_credentials_provider *p = entra_provider(&o);
     rsdk_pool_opts po;
+    rsdk_client_opts po_client;
     rsdk_pool_opts_init(&po);
-    entra_client_opts(env, &po.client, p);
+    rsdk_client_opts_init(&po_client);
+    po.client = &po_client;
+    entra_client_opts(env, &po_client, p);
     po.max_size = 2;
     rsdk_pool *pool = NULL;
     rsdk_error err;

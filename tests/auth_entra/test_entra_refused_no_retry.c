@@ -34,7 +34,7 @@ static void test_wrong_secret_fails_new_after_one_request(void **state) {
 static bool token_gone(rsdk_credentials_provider *p, rsdk_error *err) {
     rsdk_credentials c = {0};
     if (rsdk_credentials_provider_get(p, &c, err) != RSDK_OK) return true;
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
     return false;
 }
 

@@ -15,8 +15,8 @@ static rsdk_credentials_provider *start(entra_env *env, entra_events *ev, const 
     rentra_opts o;
     entra_opts_secret(env, &o);
     o.refresh_ratio = 0.15;
-    o.retry_base_ms = 100;
-    o.retry_cap_ms = 1000;
+    o.retry_backoff.base_ms = 100;
+    o.retry_backoff.cap_ms = 1000;
     o.events = ev->bus;
     rsdk_credentials_provider *p = entra_provider(&o);
     entra_idp_control(&env->idp, fail);
@@ -79,7 +79,7 @@ static void test_server_errors_are_retried_with_backoff(void **state) {
     rsdk_error err;
     assert_int_equal(rsdk_credentials_provider_get(p, &c, &err), RSDK_OK);
     assert_int_equal(c.generation, 2);
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
     rsdk_credentials_provider_free(p);
     entra_events_deinit(&ev);
 }

@@ -1,53 +1,26 @@
-/* The examples of docs/codegen.md ("Using a command"), verbatim, compile and
- * run against a real server. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <cmocka.h>
+/* The examples of docs/codegen.md ("Using a command", "Pipelines", the
+ * strings view) run against a real server, included from the page itself
+ * (tools/docblocks.py, //docs:blocks), and do what the page says. */
+#include "support/live.h"
 
-#include "rsdk/core.h"
-#include "support/server.h"
-
-static void set_with_options(rsdk_client *c) {
-    rsdk_string old;
-    rsdk_status s = rcore_set(c, "user:1", "alice",
-                              &(rcore_set_opts){.get = true,
-                                                .expiration = {.kind = RCORE_SET_EXPIRATION_SECONDS,
-                                                               .seconds = 60}},
-                              &old);
-    if (s != RSDK_OK) fprintf(stderr, "SET: %s\n", rsdk_client_error(c)->message);
-    else if (!old.nil) printf("was %.*s\n", (int)old.len, old.ptr);
-    rsdk_string_deinit(&old);
-    assert_int_equal(s, RSDK_OK);
-}
-
-static void pipeline(rsdk_client *c) {
-    int64_t hits = 0;
-    rsdk_string name = {0};
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
-    rcore_incr_queue(p, "hits", NULL);
-    rcore_get_queue(p, "user:1", NULL);
-    rsdk_status s = rsdk_pipeline_exec(p);
-    if (s == RSDK_OK) {
-        rcore_incr_decode(rsdk_pipeline_reply(p, 0), &hits, NULL);
-        rcore_get_decode(rsdk_pipeline_reply(p, 1), &name, NULL);
-    }
-    /* The example must work, not merely skip its checks on failure. */
-    assert_int_equal(s, RSDK_OK);
-    assert_int_equal(hits, 1);
-    assert_string_equal(name.ptr, "alice");
-    rsdk_pipeline_free(p);
-}
+#include "docs/blocks/codegen.c"
 
 static void examples_run(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client *c = rsdk_test_client(*state, 3, true);
-    set_with_options(c);
-    pipeline(c);
+    CMD_DO(c, "SET", "user:1", "bob");
+    assert_int_equal(codegen_set(c), 0); /* SET user:1 alice GET EX 60 */
+    CMD_STR(c, "alice", "GET", "user:1");
+    rsdk_reply *r = CMD_OK(c, "TTL", "user:1");
+    assert_true(r->integer > 0 && r->integer <= 60);
+    rsdk_reply_free(r);
+    assert_int_equal(codegen_pipeline(c), 0); /* INCR hits, GET user:1 */
+    CMD_STR(c, "1", "GET", "hits");
+    CMD_DO(c, "RPUSH", "queue", "a", "b");
+    assert_int_equal(codegen_lrange(c), 0);
+    r = CMD_OK(c, "LLEN", "queue"); /* read, not popped */
+    assert_int_equal(r->integer, 2);
+    rsdk_reply_free(r);
     rsdk_client_close(c);
 }
 

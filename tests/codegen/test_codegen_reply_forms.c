@@ -15,30 +15,14 @@
 #include <cmocka.h>
 
 #include "rsdk/forms.h"
-
-static rsdk_reply str(const char *s) {
-    rsdk_reply r = {.type = RSDK_REPLY_STRING, .str = (char *)s, .len = strlen(s)};
-    return r;
-}
-static rsdk_reply num(int64_t v) {
-    rsdk_reply r = {.type = RSDK_REPLY_INTEGER, .integer = v};
-    return r;
-}
-static rsdk_reply dbl(double v, const char *s) {
-    rsdk_reply r = {.type = RSDK_REPLY_DOUBLE, .dval = v, .str = (char *)s, .len = strlen(s)};
-    return r;
-}
-static rsdk_reply agg(rsdk_reply_type t, rsdk_reply *el, size_t n) {
-    rsdk_reply r = {.type = t, .element = el, .elements = n};
-    return r;
-}
+#include "support/replies.h"
 
 /* TST.ALTS: text | integer | {matches: [int], score: number}. */
 static void a_map_beside_text_and_integers_is_normalised(void **st) {
     (void)st;
-    rsdk_reply matches[] = {num(4), num(7)};
-    rsdk_reply flat[] = {str("matches"), agg(RSDK_REPLY_ARRAY, matches, 2), str("score"), str("1.5")};
-    rsdk_reply resp2 = agg(RSDK_REPLY_ARRAY, flat, 4);
+    rsdk_reply matches[] = {rt_num(4), rt_num(7)};
+    rsdk_reply flat[] = {rt_str("matches"), rt_agg(RSDK_REPLY_ARRAY, matches, 2), rt_str("score"), rt_str("1.5")};
+    rsdk_reply resp2 = rt_agg(RSDK_REPLY_ARRAY, flat, 4);
     const rsdk_reply *out = NULL;
     assert_int_equal(rforms_alts_decode(&resp2, &out, NULL), RSDK_OK);
     assert_int_equal(out->type, RSDK_REPLY_MAP);
@@ -47,7 +31,7 @@ static void a_map_beside_text_and_integers_is_normalised(void **st) {
     assert_true(score->dval == 1.5);
     assert_int_equal(rsdk_reply_map_get(out, "matches")->type, RSDK_REPLY_ARRAY);
     /* the other alternatives pass untouched: "1.5" as text is no number here */
-    rsdk_reply text = str("1.5"), n = num(3);
+    rsdk_reply text = rt_str("1.5"), n = rt_num(3);
     assert_int_equal(rforms_alts_decode(&text, &out, NULL), RSDK_OK);
     assert_int_equal(text.type, RSDK_REPLY_STRING);
     assert_int_equal(rforms_alts_decode(&n, &out, NULL), RSDK_OK);
@@ -57,7 +41,7 @@ static void a_map_beside_text_and_integers_is_normalised(void **st) {
 /* TST.INCR: null | integer | number (ZADD with and without INCR). */
 static void a_number_beside_an_integer_is_normalised(void **st) {
     (void)st;
-    rsdk_reply resp2 = str("2.5"), resp3 = dbl(2.5, "2.5"), n = num(1), nil = {.type = RSDK_REPLY_NIL};
+    rsdk_reply resp2 = rt_str("2.5"), resp3 = rt_dbl(2.5, "2.5"), n = rt_num(1), nil = {.type = RSDK_REPLY_NIL};
     const rsdk_reply *out = NULL;
     assert_int_equal(rforms_incr_decode(&resp2, &out, NULL), RSDK_OK);
     assert_int_equal(resp2.type, RSDK_REPLY_DOUBLE);
@@ -74,12 +58,12 @@ static void a_number_beside_an_integer_is_normalised(void **st) {
  * text or number, and a flat array either list or map, so nothing changes. */
 static void alternatives_resp2_cannot_tell_apart_stay_as_received(void **st) {
     (void)st;
-    rsdk_reply text = str("2.5");
+    rsdk_reply text = rt_str("2.5");
     const rsdk_reply *out = NULL;
     assert_int_equal(rforms_clash_decode(&text, &out, NULL), RSDK_OK);
     assert_int_equal(text.type, RSDK_REPLY_STRING);
-    rsdk_reply el[] = {str("a"), str("b")};
-    rsdk_reply arr = agg(RSDK_REPLY_ARRAY, el, 2);
+    rsdk_reply el[] = {rt_str("a"), rt_str("b")};
+    rsdk_reply arr = rt_agg(RSDK_REPLY_ARRAY, el, 2);
     assert_int_equal(rforms_clash_decode(&arr, &out, NULL), RSDK_OK);
     assert_int_equal(arr.type, RSDK_REPLY_ARRAY);
 }
@@ -89,16 +73,16 @@ static void alternatives_resp2_cannot_tell_apart_stay_as_received(void **st) {
  * passes through unchanged. */
 static void pairs_option_decoders_read_the_form_without_the_option(void **st) {
     (void)st;
-    rsdk_reply one[] = {str("m"), str("1.5")};
-    rsdk_reply resp2 = agg(RSDK_REPLY_ARRAY, one, 2);
+    rsdk_reply one[] = {rt_str("m"), rt_str("1.5")};
+    rsdk_reply resp2 = rt_agg(RSDK_REPLY_ARRAY, one, 2);
     const rsdk_reply *out = NULL;
     assert_int_equal(rforms_pop_decode(&resp2, &out, NULL), RSDK_OK);
     assert_int_equal(one[0].type, RSDK_REPLY_STRING);
     assert_int_equal(one[1].type, RSDK_REPLY_DOUBLE);
     assert_true(one[1].dval == 1.5);
-    rsdk_reply p1[] = {str("a"), dbl(1, "1")}, p2[] = {str("b"), dbl(2, "2")};
-    rsdk_reply pairs[] = {agg(RSDK_REPLY_ARRAY, p1, 2), agg(RSDK_REPLY_ARRAY, p2, 2)};
-    rsdk_reply resp3 = agg(RSDK_REPLY_ARRAY, pairs, 2);
+    rsdk_reply p1[] = {rt_str("a"), rt_dbl(1, "1")}, p2[] = {rt_str("b"), rt_dbl(2, "2")};
+    rsdk_reply pairs[] = {rt_agg(RSDK_REPLY_ARRAY, p1, 2), rt_agg(RSDK_REPLY_ARRAY, p2, 2)};
+    rsdk_reply resp3 = rt_agg(RSDK_REPLY_ARRAY, pairs, 2);
     rsdk_reply before[2];
     memcpy(before, pairs, sizeof before);
     assert_int_equal(rforms_pop_decode(&resp3, &out, NULL), RSDK_OK);
@@ -106,8 +90,8 @@ static void pairs_option_decoders_read_the_form_without_the_option(void **st) {
     assert_int_equal(p2[1].type, RSDK_REPLY_DOUBLE);
     /* TST.ZR and TST.RAND have nothing to normalise without their option:
      * RESP2's flat pairs stay flat (regrouping needs the option) */
-    rsdk_reply flat[] = {str("a"), str("1"), str("b"), str("2")};
-    rsdk_reply zr = agg(RSDK_REPLY_ARRAY, flat, 4);
+    rsdk_reply flat[] = {rt_str("a"), rt_str("1"), rt_str("b"), rt_str("2")};
+    rsdk_reply zr = rt_agg(RSDK_REPLY_ARRAY, flat, 4);
     assert_int_equal(rforms_zr_decode(&zr, &out, NULL), RSDK_OK);
     assert_int_equal(zr.elements, 4);
     assert_int_equal(flat[1].type, RSDK_REPLY_STRING);

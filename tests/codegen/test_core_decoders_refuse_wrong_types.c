@@ -16,19 +16,7 @@
 #include "rsdk/core.h"
 #include "rsdk/reader.h"
 #include "support/live.h"
-
-/* One complete reply parsed from `bytes` (caller frees). */
-static rsdk_reply *parse(const char *bytes) {
-    rsdk_reader *rd = rsdk_reader_new(NULL);
-    assert_non_null(rd);
-    assert_int_equal(rsdk_reader_feed(rd, bytes, strlen(bytes)), RSDK_OK);
-    rsdk_reply *r = NULL;
-    assert_int_equal(rsdk_reader_get(rd, &r), RSDK_OK);
-    assert_non_null(r);
-    assert_int_equal(rsdk_reader_pending(rd), 0);
-    rsdk_reader_free(rd);
-    return r;
-}
+#include "support/replies.h"
 
 /* The outcome of one decode: its status and the error it filled. */
 typedef struct outcome {
@@ -46,7 +34,7 @@ static void expect(const outcome *o, rsdk_status st, const char *message) {
  * the parsed reply as `r` and the error as `&o.err`. */
 #define DECODE(o, bytes, call)                 \
     do {                                       \
-        rsdk_reply *r = parse(bytes);          \
+        rsdk_reply *r = rt_parse(bytes);          \
         rsdk_error_clear(&(o).err);            \
         (o).st = (call);                       \
         rsdk_reply_free(r);                    \
@@ -172,7 +160,7 @@ static void status_commands_take_only_their_status(void **state) {
     expect(&o, RSDK_ERR_UNEXPECTED_REPLY, "SET: unexpected reply type integer (expected status, string or nil)");
     /* TYPE answers a simple string (the spec's rsdk simple_string; its
      * schema also allows null) */
-    rsdk_reply *t = parse("+hash\r\n"); /* s borrows from it: freed after the check */
+    rsdk_reply *t = rt_parse("+hash\r\n"); /* s borrows from it: freed after the check */
     assert_int_equal(rcore_type_decode(t, &s, NULL), RSDK_OK);
     assert_string_equal(s.ptr, "hash");
     rsdk_reply_free(t);
@@ -199,7 +187,7 @@ static void maps_take_both_forms_only(void **state) {
     rsdk_pairs t;
     const char *forms[] = {"*2\r\n$1\r\nf\r\n$1\r\nv\r\n", "%1\r\n$1\r\nf\r\n$1\r\nv\r\n"};
     for (size_t i = 0; i < 2; i++) {
-        rsdk_reply *r = parse(forms[i]);
+        rsdk_reply *r = rt_parse(forms[i]);
         assert_int_equal(rcore_hgetall_decode(r, &t, NULL), RSDK_OK);
         assert_ptr_equal(t.reply, r); /* a view of the reply itself: nothing copied */
         assert_null(t.owner);
@@ -347,7 +335,7 @@ static void error_replies_keep_their_code_and_text(void **state) {
     expect(&o, RSDK_ERR_WRONGTYPE, "WRONGTYPE Operation against a key holding the wrong kind of value");
     assert_string_equal(o.err.prefix, "WRONGTYPE");
     /* `err` may be NULL */
-    rsdk_reply *r = parse("+OK\r\n");
+    rsdk_reply *r = rt_parse("+OK\r\n");
     assert_int_equal(rcore_get_decode(r, &s, NULL), RSDK_ERR_UNEXPECTED_REPLY);
     assert_int_equal(rcore_get_decode(NULL, &s, NULL), RSDK_ERR_INVALID_ARG);
     rsdk_reply_free(r);

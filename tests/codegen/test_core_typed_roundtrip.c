@@ -152,7 +152,8 @@ static void queued_commands_decode_from_the_pipeline(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     for (int proto = 2; proto <= 3; proto++) {
         rsdk_client *c = rsdk_test_client(*state, proto, true);
-        rsdk_pipeline *p = rsdk_pipeline_new(c);
+        rsdk_pipeline *p = NULL;
+        assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
         rsdk_error err;
         rcore_mset_data kv[] = {{RSDK_S("rt:p1"), RSDK_S("x")}, {RSDK_S("rt:p2"), RSDK_S("y")}};
         assert_int_equal(rcore_mset_queue(p, kv, 2, &err), RSDK_OK);

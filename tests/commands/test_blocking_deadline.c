@@ -93,7 +93,8 @@ static void test_block_time_extends_the_deadline(void **state) {
     assert_int_equal(acked, 0);
 
     /* A pipeline blocks for the sum of its commands' block times. */
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     assert_non_null(p);
     assert_int_equal(rcore_blpop_queue(p, &key, 1, 0.5, NULL), RSDK_OK);
     assert_int_equal(rcore_blpop_queue(p, &key, 1, 0.5, NULL), RSDK_OK);

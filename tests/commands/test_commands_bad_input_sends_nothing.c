@@ -89,7 +89,8 @@ static void sync_calls(rsdk_client *c, int proto) {
 static void queued(rsdk_client *c, int proto) {
     (void)proto;
     for (int txn = 0; txn <= 1; txn++) {
-        rsdk_pipeline *p = rsdk_pipeline_new(c);
+        rsdk_pipeline *p = NULL;
+        assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
         assert_int_equal(rsdk_pipeline_set_transaction(p, txn == 1), RSDK_OK);
         rsdk_error err;
         assert_int_equal(rcore_set_queue(p, "b:q", "1", NULL, &err), RSDK_OK);

@@ -57,7 +57,8 @@ static bool cluster_enabled(rsdk_client *c) {
 }
 
 static void load_fixtures(rsdk_client *c) {
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     assert_non_null(p);
     size_t n = 0;
     for (; mc_fixtures[n]; n++) {

@@ -18,7 +18,8 @@ static void data(rsdk_client *c) {
 }
 
 static void queue_with_no_room_for_the_shape_rolls_back(rsdk_client *c) {
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     rsdk_error err;
     OK(rcore_ping_queue(p, NULL, &err)); /* the buffer is allocated by now */
     rsdk_test_alloc_install();
@@ -64,7 +65,8 @@ static size_t allocations_of_exec(rsdk_client *c, rsdk_pipeline *p) {
  * a transaction the list that keeps it follows, so both are refused in
  * turn there. */
 static void exec_without_memory_to_reshape(rsdk_client *c, bool txn) {
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     if (txn) OK(rsdk_pipeline_set_transaction(p, true));
     (void)allocations_of_exec(c, p); /* warm up: buffers at their size */
     size_t n = allocations_of_exec(c, p);

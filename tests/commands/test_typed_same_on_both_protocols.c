@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "rsdk/pipeline_internal.h"
 #include "rsdk/txn.h"
 #include "typed_common.h"
 
@@ -341,7 +342,8 @@ static void check_form(const tcase *t, const rsdk_reply *r) {
 static void via_pipeline(const tcase *t, int proto, bool txn, bool raw, const rsdk_reply *want) {
     rsdk_client *c = clients[proto];
     fresh(c, t);
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     assert_non_null(p);
     if (txn) OK(rsdk_pipeline_set_transaction(p, true));
     rsdk_error err;
@@ -430,7 +432,8 @@ static void raw_resp2_pairs_keep_their_layout_in_the_decoder(void **state) {
     open_clients(state);
     rsdk_client *c = clients[2];
     fresh(c, &CASES[0]);
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     rsdk_error err;
     OK(zrange_ws_raw(p, &err));
     OK(rsdk_pipeline_exec(p));
@@ -466,7 +469,8 @@ static void zadd_via(rsdk_client *c, how h, const rcore_zadd_opts *o, rsdk_int_o
         OK(rcore_zadd(c, "z:a", m, n, o, out));
         return;
     }
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     rsdk_error err;
     if (h == TRANSACTION) OK(rsdk_pipeline_set_transaction(p, true));
     if (h == RAW) {
@@ -485,7 +489,8 @@ static void zrank_via(rsdk_client *c, how h, const char *member, const rcore_zra
         OK(rcore_zrank(c, "z:a", rsdk_str_c(member), o, out));
         return;
     }
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     rsdk_error err;
     if (h == TRANSACTION) OK(rsdk_pipeline_set_transaction(p, true));
     if (h == RAW) {

@@ -286,7 +286,8 @@ static void resp2_pair_array_is_not_made_a_map(void **state) {
     static const char wire[] = "*2\r\n"
                                "*2\r\n$3\r\nx:a\r\n*1\r\n*2\r\n$3\r\n5-1\r\n*2\r\n$1\r\nk\r\n$2\r\nv1\r\n"
                                "*2\r\n$3\r\nx:b\r\n*1\r\n*2\r\n$3\r\n7-1\r\n*2\r\n$1\r\nk\r\n$2\r\nv2\r\n";
-    rsdk_reader *rd = rsdk_reader_new(NULL);
+    rsdk_reader *rd = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &rd), RSDK_OK);
     assert_non_null(rd);
     assert_int_equal(rsdk_reader_feed(rd, wire, sizeof wire - 1), RSDK_OK);
     rsdk_reply *r = NULL;

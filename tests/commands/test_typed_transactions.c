@@ -12,7 +12,8 @@
 
 static void pipeline_txn(rsdk_client *c, int proto) {
     (void)proto;
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     assert_non_null(p);
     assert_int_equal(rsdk_pipeline_set_transaction(p, true), RSDK_OK);
     rsdk_error err;

@@ -496,8 +496,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         lim.max_depth = 8;
         lim.max_reply_bytes = 512;
     }
-    rsdk_reader *rd = rsdk_reader_new(&lim);
-    fuzz_check(rd != NULL, "reader_new");
+    rsdk_reader *rd = NULL;
+    fuzz_check(rsdk_reader_new(&lim, &rd) == RSDK_OK, "reader_new");
     rsdk_status s = rsdk_reader_feed(rd, text.data, text.len);
     for (int i = 0; s == RSDK_OK && i < MAX_REPLIES; i++) {
         rsdk_reply *r = NULL;

@@ -40,8 +40,8 @@ static void drain(rsdk_reader *rd, run *out, int recycle) {
 }
 
 static void feed(const uint8_t *p, size_t len, size_t chunk, int zero_copy, const rsdk_reader_limits *lim, run *out) {
-    rsdk_reader *rd = rsdk_reader_new(lim);
-    fuzz_check(rd != NULL, "reader_new");
+    rsdk_reader *rd = NULL;
+    fuzz_check(rsdk_reader_new(lim, &rd) == RSDK_OK, "reader_new");
     size_t step = chunk ? chunk : (len ? len : 1);
     for (size_t off = 0; off < len && out->verdict == RSDK_OK; off += step) {
         size_t k = len - off < step ? len - off : step;

@@ -64,7 +64,8 @@ static void test_timeout_without_reconnect_is_broken(void **state) {
     assert_null(r);
     assert_true(rsdk_client_broken(c));
     /* Pipelines refuse the same way, leaving every slot empty. */
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     const char *ping[] = {"PING"};
     assert_int_equal(rsdk_pipeline_append_argv(p, 1, ping, NULL), RSDK_OK);
     assert_int_equal(rsdk_pipeline_exec(p), RSDK_ERR_BROKEN);

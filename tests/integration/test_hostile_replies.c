@@ -136,7 +136,8 @@ static void dripped_pipeline_and_transaction_hit_the_deadline(void **st) {
     assert_non_null(h);
     for (int txn = 0; txn < 2; txn++) {
         rsdk_client *c = open_to(h, DEADLINE_MS);
-        rsdk_pipeline *p = rsdk_pipeline_new(c);
+        rsdk_pipeline *p = NULL;
+        assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
         assert_non_null(p);
         if (txn) assert_int_equal(rsdk_pipeline_set_transaction(p, true), RSDK_OK);
         for (int i = 0; i < 10; i++) {
@@ -159,8 +160,11 @@ static void dripped_pool_command_hits_the_deadline(void **st) {
     hostile_server *h = hostile_server_start(S("$10\r\n0123456789\r\n"), DRIP_MS);
     assert_non_null(h);
     rsdk_pool_opts po;
+    rsdk_client_opts po_client;
     rsdk_pool_opts_init(&po);
-    opts_for(&po.client, h, DEADLINE_MS);
+    rsdk_client_opts_init(&po_client);
+    po.client = &po_client;
+    opts_for(&po_client, h, DEADLINE_MS);
     rsdk_pool *pool = NULL;
     rsdk_error err;
     assert_int_equal(rsdk_pool_new(&po, &pool, &err), RSDK_OK);

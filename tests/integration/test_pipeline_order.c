@@ -2,12 +2,14 @@
  * stays in its slot and the others are unaffected; encoders can append
  * through the pipeline's buffer; the pipeline is reusable. */
 #include "support/live.h"
+#include "rsdk/pipeline_internal.h"
 
 static void test_thousand_commands_in_order(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     for (int proto = 2; proto <= 3; proto++) {
         rsdk_client *c = rsdk_test_client(*state, proto, proto == 3);
-        rsdk_pipeline *p = rsdk_pipeline_new(c);
+        rsdk_pipeline *p = NULL;
+        assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
         assert_non_null(p);
         char num[16];
         for (int i = 0; i < 1000; i++) {
@@ -35,7 +37,8 @@ static void test_thousand_commands_in_order(void **state) {
 static void test_error_stays_in_its_slot(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client *c = rsdk_test_client(*state, 3, true);
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     const char *rpush[] = {"RPUSH", "pl:list", "a"};
     const char *incr[] = {"INCR", "pl:n"};
     const char *get_list[] = {"GET", "pl:list"};
@@ -70,7 +73,8 @@ static void test_error_stays_in_its_slot(void **state) {
 static void test_encoder_buffer_commit_rollback(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client *c = rsdk_test_client(*state, 3, true);
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
     assert_int_equal(rsdk_pipeline_reply_count(p), 0);
 

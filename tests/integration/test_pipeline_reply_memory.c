@@ -51,7 +51,8 @@ static void a_repeated_batch_allocates_nothing_per_reply(void **state) {
     for (int proto = 2; proto <= 3; proto++) {
         rsdk_client *c = rsdk_test_client(*state, proto, false);
         set_all(c, 63, 'a');
-        rsdk_pipeline *p = rsdk_pipeline_new(c);
+        rsdk_pipeline *p = NULL;
+        assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
         assert_non_null(p);
         queue_gets(p);
         assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK); /* buffers grow here */
@@ -70,7 +71,8 @@ static void a_repeated_batch_allocates_nothing_per_reply(void **state) {
 static void reused_memory_carries_the_fresh_replies(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client *c = rsdk_test_client(*state, 3, false);
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     assert_non_null(p);
     static const struct {
         size_t len;

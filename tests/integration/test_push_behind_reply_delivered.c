@@ -44,7 +44,8 @@ static void test_own_invalidation_before_call_returns(void **state) {
 
     /* The same behind a pipeline's last reply; the replies stay in step. */
     CMD_DO(c, "GET", "behind:k");
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     QUEUE(p, "ECHO", "a");
     QUEUE(p, "SET", "behind:k", "v2");
     assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);

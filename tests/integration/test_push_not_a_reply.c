@@ -40,7 +40,8 @@ static void test_invalidation_skipped_for_command(void **state) {
 
     /* Same inside a pipeline: every slot holds its own reply. */
     invalidate(c1, c2, "push:k", "v2");
-    rsdk_pipeline *p = rsdk_pipeline_new(c1);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c1, &p), RSDK_OK);
     const char *echo_a[] = {"ECHO", "a"};
     const char *echo_b[] = {"ECHO", "b"};
     rsdk_pipeline_append_argv(p, 2, echo_a, NULL);

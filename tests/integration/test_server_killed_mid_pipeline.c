@@ -21,7 +21,8 @@ static void restart(rsdk_test_server *srv) {
 
 static void kill_during_exec(rsdk_test_server *srv, bool use_unix) {
     rsdk_client *c = rsdk_test_client(srv, 3, use_unix);
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     assert_non_null(p);
     const char *set[] = {"SET", "kill:k", "v"};
     const char *get[] = {"GET", "kill:k"};

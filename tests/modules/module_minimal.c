@@ -16,7 +16,8 @@
 
 static void load_fixtures(rsdk_client *c, const char *const *const *fx) {
     static const char *const flush[] = {"FLUSHALL", NULL};
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     assert_non_null(p);
     assert_int_equal(rsdk_pipeline_append_argv(p, 1, flush, NULL), RSDK_OK);
     size_t n = 0;

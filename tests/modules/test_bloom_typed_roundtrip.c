@@ -276,7 +276,8 @@ static void pipelined(rsdk_client *c, int proto) {
     (void)proto;
     OK(rbloom_bf_reserve(c, "bf", 0.01, 100, NULL));
     OK(rbloom_topk_reserve(c, "top", 3, NULL));
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     assert_non_null(p);
     rsdk_str items[] = {RSDK_S("a"), RSDK_S("b")};
     assert_int_equal(rbloom_bf_madd_queue(p, "bf", items, 2, NULL), RSDK_OK);

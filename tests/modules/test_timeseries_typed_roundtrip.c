@@ -169,7 +169,8 @@ static void info_with_labels_and_rules(rsdk_client *c, int proto) {
 static void pipelined(rsdk_client *c, int proto) {
     (void)proto;
     fill(c);
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     assert_non_null(p);
     rsdk_str filter[] = {RSDK_S("kind=temp")};
     assert_int_equal(rts_range_queue(p, "t:a", "-", "+", NULL, NULL), RSDK_OK);

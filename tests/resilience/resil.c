@@ -101,9 +101,11 @@ void rs_recorder_clear(rs_recorder *r) {
     pthread_mutex_unlock(&r->mu);
 }
 
-void rs_pool_opts(const rsdk_test_server *s, rsdk_pool_opts *o, bool use_unix) {
+void rs_pool_opts(const rsdk_test_server *s, rsdk_pool_opts *o, rsdk_client_opts *client,
+                  bool use_unix) {
     rsdk_pool_opts_init(o);
-    rsdk_test_server_client_opts(s, &o->client, use_unix);
+    rsdk_test_server_client_opts(s, client, use_unix);
+    o->client = client;
     o->max_size = 4;
 }
 

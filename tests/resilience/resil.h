@@ -38,8 +38,10 @@ bool rs_recorder_nth(rs_recorder *r, rsdk_event_type t, size_t k, rs_event *out)
 void rs_recorder_clear(rs_recorder *r);
 
 /* Pool options for the test server: rsdk_pool_opts_init, the client
- * reaching the server over its Unix socket or TCP, and max_size 4. */
-void rs_pool_opts(const rsdk_test_server *s, rsdk_pool_opts *o, bool use_unix);
+ * reaching the server over its Unix socket or TCP (in `client`, which must
+ * outlive the use of `o`), and max_size 4. */
+void rs_pool_opts(const rsdk_test_server *s, rsdk_pool_opts *o, rsdk_client_opts *client,
+                  bool use_unix);
 
 /* Creates a pool with `o`; fails the test (with the error) unless it worked. */
 rsdk_pool *rs_pool_open(const rsdk_pool_opts *o);

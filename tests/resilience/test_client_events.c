@@ -47,7 +47,8 @@ static void test_command_completed(void **state) {
     rsdk_reply *r = NULL;
     assert_int_equal(rsdk_client_command(c, &r, "LPUSH", "ev:k", "x", (const char *)NULL),
                      RSDK_ERR_WRONGTYPE);
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     const char *ping[] = {"PING"};
     assert_int_equal(rsdk_pipeline_append_argv(p, 1, ping, NULL), RSDK_OK);
     assert_int_equal(rsdk_pipeline_append_argv(p, 1, ping, NULL), RSDK_OK);

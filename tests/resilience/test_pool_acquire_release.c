@@ -4,15 +4,18 @@
  * acquire and release is an event. */
 #include "resil.h"
 
-static void pool_opts(rsdk_test_server *srv, rsdk_pool_opts *o) {
-    rsdk_pool_opts_init(o);
-    rsdk_test_server_client_opts(srv, &o->client, true);
+static void pool_opts(rsdk_test_server *srv, rsdk_pool_opts *o, rsdk_client_opts *client) {
+    rs_pool_opts(srv, o, client, true);
+    o->max_size = 8;
 }
 
 static void test_bad_options(void **state) {
     (void)state;
     rsdk_pool_opts o;
+    rsdk_client_opts o_client;
     rsdk_pool_opts_init(&o);
+    rsdk_client_opts_init(&o_client);
+    o.client = &o_client;
     rsdk_pool *p = (rsdk_pool *)&o; /* must stay untouched */
     rsdk_error err;
     o.max_size = 0;
@@ -26,12 +29,14 @@ static void test_bad_options(void **state) {
     assert_int_equal(rsdk_pool_new(&o, &p, &err), RSDK_ERR_INVALID_ARG);
     assert_int_equal(rsdk_pool_new(NULL, &p, &err), RSDK_ERR_INVALID_ARG);
     rsdk_pool_opts_init(&o);
+    rsdk_client_opts_init(&o_client);
+    o.client = &o_client;
     rsdk_retry_policy bad;
     rsdk_retry_policy_init(&bad);
-    bad.backoff_cap_ms = 1; /* below base */
-    o.client.retry = &bad;
+    bad.backoff.cap_ms = 1; /* below base */
+    o_client.retry = &bad;
     o.min_idle = 1;
-    o.client.port = 1; /* never reached: the policy is refused first */
+    o_client.port = 1; /* never reached: the policy is refused first */
     assert_int_equal(rsdk_pool_new(&o, &p, &err), RSDK_ERR_INVALID_ARG);
     assert_ptr_equal(p, (rsdk_pool *)&o);
     rsdk_pool_free(NULL);
@@ -41,7 +46,8 @@ static void test_bad_options(void **state) {
 static void test_min_idle_and_unreachable(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_pool_opts o;
-    pool_opts(*state, &o);
+    rsdk_client_opts o_client;
+    pool_opts(*state, &o, &o_client);
     o.min_idle = 2;
     rsdk_pool *p = NULL;
     rsdk_error err;
@@ -55,7 +61,9 @@ static void test_min_idle_and_unreachable(void **state) {
 
     /* min_idle against nothing listening: the open error, no pool. */
     rsdk_pool_opts_init(&o);
-    o.client.unix_path = "/nonexistent/rsdk.sock";
+    rsdk_client_opts_init(&o_client);
+    o.client = &o_client;
+    o_client.unix_path = "/nonexistent/rsdk.sock";
     o.min_idle = 1;
     p = NULL;
     assert_int_equal(rsdk_pool_new(&o, &p, &err), RSDK_ERR_CONNECT);
@@ -78,7 +86,8 @@ static void test_reuse_and_misuse(void **state) {
     rs_recorder_init(&rec, RSDK_EVENT_MASK(RSDK_EVENT_POOL_ACQUIRE) |
                                RSDK_EVENT_MASK(RSDK_EVENT_POOL_RELEASE));
     rsdk_pool_opts o;
-    pool_opts(*state, &o);
+    rsdk_client_opts o_client;
+    pool_opts(*state, &o, &o_client);
     o.max_size = 2;
     o.events = rec.bus;
     rsdk_pool *p = NULL;
@@ -117,7 +126,8 @@ static void test_reuse_and_misuse(void **state) {
 static void test_pool_command(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_pool_opts o;
-    pool_opts(*state, &o);
+    rsdk_client_opts o_client;
+    pool_opts(*state, &o, &o_client);
     rsdk_pool *p = NULL;
     assert_int_equal(rsdk_pool_new(&o, &p, NULL), RSDK_OK);
     rsdk_reply *r = NULL;
@@ -159,7 +169,8 @@ static void test_pool_command(void **state) {
 static void test_double_release_after_discard(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_pool_opts o;
-    pool_opts(*state, &o);
+    rsdk_client_opts o_client;
+    pool_opts(*state, &o, &o_client);
     o.max_size = 2;
     rsdk_pool *p = NULL;
     assert_int_equal(rsdk_pool_new(&o, &p, NULL), RSDK_OK);

@@ -45,12 +45,15 @@ static void test_every_allocation_fails_once(void **state) {
     for (at = 1;; at++) {
         rsdk_test_alloc_fail_nth((size_t)at);
         rsdk_pool_opts o;
+        rsdk_client_opts o_client;
         rsdk_pool_opts_init(&o);
-        rsdk_test_server_client_opts(srv, &o.client, true);
-        o.client.credentials = prov;
-        o.client.events = bus;
-        o.client.retry = &pol;
-        o.client.client_name = "alloc-test";
+        rsdk_client_opts_init(&o_client);
+        o.client = &o_client;
+        rsdk_test_server_client_opts(srv, &o_client, true);
+        o_client.credentials = prov;
+        o_client.events = bus;
+        o_client.retry = &pol;
+        o_client.client_name = "alloc-test";
         o.min_idle = 1;
         o.max_size = 2;
         rsdk_pool *p = (rsdk_pool *)&o;

@@ -100,7 +100,8 @@ static void test_threads_share_pool(void **state) {
     rs_recorder rec;
     rs_recorder_init(&rec, RSDK_EVENT_MASK(RSDK_EVENT_POOL_ACQUIRE));
     rsdk_pool_opts o;
-    rs_pool_opts(srv, &o, true);
+    rsdk_client_opts o_client;
+    rs_pool_opts(srv, &o, &o_client, true);
     o.acquire_timeout_ms = 10000;
     o.events = rec.bus;
     rsdk_pool *p = rs_pool_open(&o);

@@ -40,9 +40,10 @@ static void open_fixture(fixture *f, rsdk_test_server *srv, int min_idle) {
                                   RSDK_EVENT_MASK(RSDK_EVENT_REAUTH_SUCCEEDED) |
                                   RSDK_EVENT_MASK(RSDK_EVENT_REAUTH_FAILED));
     rsdk_pool_opts o;
-    rs_pool_opts(srv, &o, false);
-    o.client.credentials = f->prov;
-    o.client.events = f->rec.bus;
+    rsdk_client_opts o_client;
+    rs_pool_opts(srv, &o, &o_client, false);
+    o_client.credentials = f->prov;
+    o_client.events = f->rec.bus;
     o.min_idle = min_idle;
     f->p = rs_pool_open(&o);
 }

@@ -14,9 +14,10 @@ typedef struct fixture {
 static void setup_pool(fixture *f, rsdk_test_server *srv, int proto) {
     rs_recorder_init(&f->rec, RSDK_EVENT_MASK(RSDK_EVENT_POOL_RELEASE));
     rsdk_pool_opts o;
-    rs_pool_opts(srv, &o, true);
-    o.client.protocol = proto;
-    rsdk_test_no_retry(&o.client); /* a broken connection must show */
+    rsdk_client_opts o_client;
+    rs_pool_opts(srv, &o, &o_client, true);
+    o_client.protocol = proto;
+    rsdk_test_no_retry(&o_client); /* a broken connection must show */
     o.max_size = 1; /* one connection: reuse or replacement is visible */
     o.events = f->rec.bus;
     f->p = rs_pool_open(&o);
@@ -70,7 +71,8 @@ static void test_clean_and_transaction_reused(void **state) {
     /* A transaction that ran to EXEC leaves nothing behind. */
     c = take(&f);
     id = live_client_id(c);
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     assert_int_equal(rsdk_pipeline_set_transaction(p, true), RSDK_OK);
     const char *incr[] = {"INCR", "dd:n"};
     assert_int_equal(rsdk_pipeline_append_argv(p, 2, incr, NULL), RSDK_OK);

@@ -8,11 +8,12 @@
 static rsdk_pool *make_pool(rsdk_test_server *srv, int max, int timeout_ms, rs_recorder *rec,
                             const rsdk_retry_policy *pol) {
     rsdk_pool_opts o;
-    rs_pool_opts(srv, &o, true);
+    rsdk_client_opts o_client;
+    rs_pool_opts(srv, &o, &o_client, true);
     o.max_size = max;
     o.acquire_timeout_ms = timeout_ms;
     o.events = rec ? rec->bus : NULL;
-    o.client.retry = pol;
+    o_client.retry = pol;
     return rs_pool_open(&o);
 }
 
@@ -107,9 +108,9 @@ static void test_pool_command_retries_exhaustion(void **state) {
     rsdk_retry_policy pol;
     rsdk_retry_policy_init(&pol); /* POOL_EXHAUSTED is retryable by default */
     pol.max_attempts = 50;
-    pol.backoff = RSDK_BACKOFF_CONSTANT;
-    pol.backoff_base_ms = 20;
-    pol.backoff_cap_ms = 20;
+    pol.backoff.kind = RSDK_BACKOFF_CONSTANT;
+    pol.backoff.base_ms = 20;
+    pol.backoff.cap_ms = 20;
     rsdk_pool *p = make_pool(*state, 1, 30, NULL, &pol);
     rsdk_client *a = NULL;
     assert_int_equal(rsdk_pool_acquire(p, &a, NULL), RSDK_OK);

@@ -7,8 +7,9 @@
 static rsdk_pool *make_pool(rsdk_test_server *srv, int health_ms, int max_idle_ms, int min_idle,
                             rs_recorder *rec) {
     rsdk_pool_opts o;
-    rs_pool_opts(srv, &o, true);
-    o.client.events = rec ? rec->bus : NULL;
+    rsdk_client_opts o_client;
+    rs_pool_opts(srv, &o, &o_client, true);
+    o_client.events = rec ? rec->bus : NULL;
     o.health_check_idle_ms = health_ms;
     o.max_idle_ms = max_idle_ms;
     o.min_idle = min_idle;

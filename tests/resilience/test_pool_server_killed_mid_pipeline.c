@@ -12,9 +12,10 @@ static bool is_conn_error(rsdk_status s) { return rsdk_err_class(s) == RSDK_CLAS
 
 static rsdk_pool *make_pool(rsdk_test_server *srv, bool use_unix) {
     rsdk_pool_opts o;
-    rs_pool_opts(srv, &o, use_unix);
-    o.client.connect_timeout_ms = 1000;
-    rsdk_test_no_retry(&o.client); /* failures must reach the callers */
+    rsdk_client_opts o_client;
+    rs_pool_opts(srv, &o, &o_client, use_unix);
+    o_client.connect_timeout_ms = 1000;
+    rsdk_test_no_retry(&o_client); /* failures must reach the callers */
     return rs_pool_open(&o);
 }
 
@@ -31,7 +32,8 @@ static void test_kill_during_one_pipeline(void **state) {
     rsdk_pool *p = make_pool(srv, true);
     rsdk_client *c = NULL;
     assert_int_equal(rsdk_pool_acquire(p, &c, NULL), RSDK_OK);
-    rsdk_pipeline *pl = rsdk_pipeline_new(c);
+    rsdk_pipeline *pl = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &pl), RSDK_OK);
     const char *echo[] = {"ECHO", "first"};
     const char *sleep[] = {"DEBUG", "SLEEP", "5"};
     assert_int_equal(rsdk_pipeline_append_argv(pl, 2, echo, NULL), RSDK_OK);
@@ -80,7 +82,8 @@ static void round_trip(worker *w, long round, int ph) {
         if (ph == RS_PHASE_HEALED) w->failed_after++;
         return;
     }
-    rsdk_pipeline *pl = rsdk_pipeline_new(c);
+    rsdk_pipeline *pl = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &pl), RSDK_OK);
     char tags[PIPE][40];
     for (int i = 0; i < PIPE; i++) {
         snprintf(tags[i], sizeof tags[i], "w%d-r%ld-c%d", w->base.id, round, i);

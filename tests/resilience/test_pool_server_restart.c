@@ -8,10 +8,11 @@
 
 static rsdk_pool *make_pool(rsdk_test_server *srv, int min_idle, rs_recorder *rec) {
     rsdk_pool_opts o;
-    rs_pool_opts(srv, &o, false);
-    o.client.connect_timeout_ms = 1000;
-    rsdk_test_no_retry(&o.client); /* failures during the restart must show */
-    o.client.events = rec ? rec->bus : NULL;
+    rsdk_client_opts o_client;
+    rs_pool_opts(srv, &o, &o_client, false);
+    o_client.connect_timeout_ms = 1000;
+    rsdk_test_no_retry(&o_client); /* failures during the restart must show */
+    o_client.events = rec ? rec->bus : NULL;
     o.min_idle = min_idle;
     return rs_pool_open(&o);
 }

@@ -38,11 +38,12 @@ static void stall_under_load(rsdk_pool *p, stall_fn stall, void *arg) {
 
 static rsdk_pool *make_pool(rsdk_test_server *srv, int port) {
     rsdk_pool_opts o;
-    rs_pool_opts(srv, &o, false);
-    if (port) o.client.port = port;
-    o.client.command_timeout_ms = 150;
-    rsdk_test_no_retry(&o.client); /* each stalled call must show its timeout */
-    o.client.connect_timeout_ms = 300;
+    rsdk_client_opts o_client;
+    rs_pool_opts(srv, &o, &o_client, false);
+    if (port) o_client.port = port;
+    o_client.command_timeout_ms = 150;
+    rsdk_test_no_retry(&o_client); /* each stalled call must show its timeout */
+    o_client.connect_timeout_ms = 300;
     o.acquire_timeout_ms = 2000;
     return rs_pool_open(&o);
 }

@@ -91,9 +91,10 @@ static void test_token_rotation_under_load(void **state) {
     assert_int_equal(rsdk_token_manager_start(tm, &err), RSDK_OK);
 
     rsdk_pool_opts o;
-    rs_pool_opts(srv, &o, true);
-    o.client.credentials = rsdk_token_manager_provider(tm);
-    o.client.events = rec.bus;
+    rsdk_client_opts o_client;
+    rs_pool_opts(srv, &o, &o_client, true);
+    o_client.credentials = rsdk_token_manager_provider(tm);
+    o_client.events = rec.bus;
     rsdk_pool *p = rs_pool_open(&o);
 
     rs_crew crew;

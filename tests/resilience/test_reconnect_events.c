@@ -28,9 +28,9 @@ static void open_fixture(fixture *f, rsdk_test_server *srv, bool with_policy, bo
     if (with_policy) {
         rsdk_retry_policy_init(&f->pol);
         f->pol.max_attempts = 4;
-        f->pol.backoff = RSDK_BACKOFF_EXPONENTIAL;
-        f->pol.backoff_base_ms = 40;
-        f->pol.backoff_cap_ms = 1000;
+        f->pol.backoff.kind = RSDK_BACKOFF_EXPONENTIAL;
+        f->pol.backoff.base_ms = 40;
+        f->pol.backoff.cap_ms = 1000;
         o.retry = &f->pol;
     } else if (!default_policy) {
         rsdk_test_no_retry(&o);

@@ -11,9 +11,9 @@ static rsdk_retry_policy policy;
 static rsdk_client *open_retrying(rsdk_test_server *srv, int port, rs_recorder *rec, int timeout_ms) {
     rsdk_retry_policy_init(&policy); /* retries connection errors, 3 attempts */
     policy.max_attempts = 10;
-    policy.backoff = RSDK_BACKOFF_CONSTANT;
-    policy.backoff_base_ms = 50;
-    policy.backoff_cap_ms = 50;
+    policy.backoff.kind = RSDK_BACKOFF_CONSTANT;
+    policy.backoff.base_ms = 50;
+    policy.backoff.cap_ms = 50;
     rsdk_client_opts o;
     rsdk_test_server_client_opts(srv, &o, false);
     if (port) o.port = port;
@@ -216,7 +216,8 @@ static void test_pipeline_retry_rules(void **state) {
     fixture f;
     open_fixture(&f, *state, true, 1000);
     CMD_DO(f.admin, "SET", "wr:p", "1");
-    rsdk_pipeline *p = rsdk_pipeline_new(f.c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(f.c, &p), RSDK_OK);
     const char *get[] = {"GET", "wr:p"};
     const char *incr[] = {"INCR", "wr:p"};
 

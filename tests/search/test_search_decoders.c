@@ -29,7 +29,8 @@ static rsdk_reply *load(int proto, const char *name) {
     static char buf[1 << 16];
     size_t n = fread(buf, 1, sizeof buf, f);
     fclose(f);
-    rsdk_reader *rd = rsdk_reader_new(NULL);
+    rsdk_reader *rd = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &rd), RSDK_OK);
     assert_int_equal(rsdk_reader_feed(rd, buf, n), RSDK_OK);
     rsdk_reply *r = NULL;
     assert_int_equal(rsdk_reader_get(rd, &r), RSDK_OK);

@@ -22,7 +22,8 @@
 /* The encoded command as its words joined by spaces (it is a RESP array,
  * so the reply reader parses it). */
 static void words(const rsdk_buf *b, char *out, size_t cap) {
-    rsdk_reader *rd = rsdk_reader_new(NULL);
+    rsdk_reader *rd = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &rd), RSDK_OK);
     assert_int_equal(rsdk_reader_feed(rd, b->data, b->len), RSDK_OK);
     rsdk_reply *r = NULL;
     assert_int_equal(rsdk_reader_get(rd, &r), RSDK_OK);

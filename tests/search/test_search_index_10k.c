@@ -60,7 +60,8 @@ static void load(rsdk_client *c) {
     assert_int_equal(rsearch_create_index(c, S("big"), &def, f, 5), RSDK_OK);
     /* 10 pipelines of 1,000 HSETs. */
     for (int base = 0; base < NDOCS; base += 1000) {
-        rsdk_pipeline *p = rsdk_pipeline_new(c);
+        rsdk_pipeline *p = NULL;
+        assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
         for (int i = base; i < base + 1000; i++) {
             char key[16], title[32], tag[8], price[8], loc[48], blob[DIM * 4];
             snprintf(key, sizeof key, "doc:%d", i);

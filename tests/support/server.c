@@ -269,7 +269,7 @@ void rsdk_test_server_client_opts(const rsdk_test_server *s, rsdk_client_opts *o
 }
 
 void rsdk_test_no_retry(rsdk_client_opts *o) {
-    static const rsdk_retry_policy once = {.max_attempts = 1, .backoff = RSDK_BACKOFF_NONE};
+    static const rsdk_retry_policy once = {.max_attempts = 1, .backoff.kind = RSDK_BACKOFF_NONE};
     o->retry = &once;
 }
 

@@ -30,43 +30,47 @@ static int teardown(void **state) {
 
 /* Options aimed at a port where nothing listens: any failure other than
  * the expected one would show up as RSDK_ERR_CONNECT. */
-static void opts(const tls_certs *pki, rsdk_client_opts *o) {
+static void opts(const tls_certs *pki, rsdk_client_opts *o, rsdk_tls_opts *tls) {
     rsdk_client_opts_init(o);
     o->host = "127.0.0.1";
     o->port = 1;
-    o->tls = true;
-    o->tls_ca_file = pki->ca_file;
+    rsdk_tls_opts_init(tls);
+    o->tls = tls;
+    tls->ca_file = pki->ca_file;
 }
 
 static void test_unknown_min_version(void **state) {
     rsdk_client_opts o;
-    opts(*state, &o);
+    rsdk_tls_opts tls;
+    opts(*state, &o, &tls);
     const char *bad[] = {"1.1", "1.0", "1", "1.4", "TLSv1", "", "1.3 "};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        o.tls_min_version = bad[i];
+        tls.min_version = bad[i];
         if (!*bad[i]) continue; /* empty means "not set": the default */
-        tls_open_fails(&o, RSDK_ERR_INVALID_ARG, "tls_min_version must be \"1.2\" or \"1.3\"");
+        tls_open_fails(&o, RSDK_ERR_INVALID_ARG, "tls->min_version must be \"1.2\" or \"1.3\"");
     }
 }
 
 static void test_bad_cipher_lists(void **state) {
     rsdk_client_opts o;
-    opts(*state, &o);
-    o.tls_ciphers = "NO-SUCH-CIPHER";
-    tls_open_fails(&o, RSDK_ERR_INVALID_ARG, "tls_ciphers: no usable cipher in the list");
-    opts(*state, &o);
-    o.tls_ciphersuites = "TLS_NO_SUCH_SUITE";
-    tls_open_fails(&o, RSDK_ERR_INVALID_ARG, "tls_ciphersuites: not a valid");
+    rsdk_tls_opts tls;
+    opts(*state, &o, &tls);
+    tls.ciphers = "NO-SUCH-CIPHER";
+    tls_open_fails(&o, RSDK_ERR_INVALID_ARG, "tls->ciphers: no usable cipher in the list");
+    opts(*state, &o, &tls);
+    tls.ciphersuites = "TLS_NO_SUCH_SUITE";
+    tls_open_fails(&o, RSDK_ERR_INVALID_ARG, "tls->ciphersuites: not a valid");
 }
 
 static void test_missing_ca_file_and_dir(void **state) {
     rsdk_client_opts o;
-    opts(*state, &o);
-    o.tls_ca_file = "/nonexistent/ca.pem";
+    rsdk_tls_opts tls;
+    opts(*state, &o, &tls);
+    tls.ca_file = "/nonexistent/ca.pem";
     tls_open_fails(&o, RSDK_ERR_TLS, "TLS: cannot load CA file /nonexistent/ca.pem: ");
-    opts(*state, &o);
-    o.tls_ca_file = NULL;
-    o.tls_ca_dir = "/nonexistent/cadir";
+    opts(*state, &o, &tls);
+    tls.ca_file = NULL;
+    tls.ca_dir = "/nonexistent/cadir";
     /* OpenSSL only looks into a CA directory while verifying, so a missing
      * one cannot be told at open: the connection attempt goes ahead. */
     tls_open_fails(&o, RSDK_ERR_CONNECT, "connect to 127.0.0.1:1");
@@ -75,16 +79,17 @@ static void test_missing_ca_file_and_dir(void **state) {
 static void test_not_a_pem_file(void **state) {
     const tls_certs *pki = *state;
     rsdk_client_opts o;
-    opts(*state, &o);
-    o.tls_ca_file = pki->server_key; /* a key, not a certificate */
+    rsdk_tls_opts tls;
+    opts(*state, &o, &tls);
+    tls.ca_file = pki->server_key; /* a key, not a certificate */
     tls_open_fails(&o, RSDK_ERR_TLS, "TLS: cannot load CA file ");
-    opts(*state, &o);
-    o.tls_cert_file = pki->client_key;
-    o.tls_key_file = pki->client_key;
+    opts(*state, &o, &tls);
+    tls.cert_file = pki->client_key;
+    tls.key_file = pki->client_key;
     tls_open_fails(&o, RSDK_ERR_TLS, "TLS: cannot load certificate file ");
-    opts(*state, &o);
-    o.tls_cert_file = pki->client_cert;
-    o.tls_key_file = pki->client_cert;
+    opts(*state, &o, &tls);
+    tls.cert_file = pki->client_cert;
+    tls.key_file = pki->client_cert;
     tls_open_fails(&o, RSDK_ERR_TLS, "TLS: cannot load private key file ");
 }
 
@@ -93,23 +98,25 @@ static void test_not_a_pem_file(void **state) {
 static void test_encrypted_key_fails_without_prompting(void **state) {
     const tls_certs *pki = *state;
     rsdk_client_opts o;
-    opts(*state, &o);
-    o.tls_cert_file = pki->client_cert;
-    o.tls_key_file = pki->client_key_encrypted;
+    rsdk_tls_opts tls;
+    opts(*state, &o, &tls);
+    tls.cert_file = pki->client_cert;
+    tls.key_file = pki->client_key_encrypted;
     tls_open_fails(&o, RSDK_ERR_TLS, "TLS: cannot load private key file ");
 }
 
 static void test_good_options_reach_the_connect(void **state) {
     const tls_certs *pki = *state;
     rsdk_client_opts o;
-    opts(*state, &o);
-    o.tls_ca_dir = pki->ca_dir;
-    o.tls_cert_file = pki->client_cert;
-    o.tls_key_file = pki->client_key;
-    o.tls_min_version = "1.2";
-    o.tls_ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256";
-    o.tls_ciphersuites = "TLS_AES_128_GCM_SHA256";
-    o.tls_server_name = "localhost";
+    rsdk_tls_opts tls;
+    opts(*state, &o, &tls);
+    tls.ca_dir = pki->ca_dir;
+    tls.cert_file = pki->client_cert;
+    tls.key_file = pki->client_key;
+    tls.min_version = "1.2";
+    tls.ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256";
+    tls.ciphersuites = "TLS_AES_128_GCM_SHA256";
+    tls.server_name = "localhost";
     tls_open_fails(&o, RSDK_ERR_CONNECT, "connect to 127.0.0.1:1");
 }
 
@@ -128,7 +135,8 @@ static void test_unix_socket_needs_a_server_name(void **state) {
     assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
     assert_int_equal(listen(fd, 4), 0);
     rsdk_client_opts o;
-    opts(*state, &o);
+    rsdk_tls_opts tls;
+    opts(*state, &o, &tls);
     o.unix_path = a.sun_path;
     tls_open_fails(&o, RSDK_ERR_INVALID_ARG, "TLS: no name to verify the certificate against");
     close(fd);

@@ -15,9 +15,10 @@ static void test_client_certificate_is_accepted(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     tls_server *t = ((tls_server_pair *)*state)->both;
     rsdk_client_opts o;
-    tls_server_opts(t, &o);
-    o.tls_cert_file = t->certs.client_cert;
-    o.tls_key_file = t->certs.client_key;
+    rsdk_tls_opts tls;
+    tls_server_opts(t, &o, &tls);
+    tls.cert_file = t->certs.client_cert;
+    tls.key_file = t->certs.client_key;
     rsdk_client *c = rsdk_test_client_open(&o);
     CMD_STR(c, "PONG", "PING");
     CMD_STR(c, "OK", "SET", "mtls", "works");
@@ -28,7 +29,8 @@ static void test_client_certificate_is_accepted(void **state) {
 static void test_missing_client_certificate_is_a_tls_error(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client_opts o;
-    tls_server_opts(((tls_server_pair *)*state)->both, &o);
+    rsdk_tls_opts tls;
+    tls_server_opts(((tls_server_pair *)*state)->both, &o, &tls);
     /* With TLS 1.3 the client finishes its side of the handshake before
      * the server checks for a certificate; the server's refusal (alert
      * 116, certificate required) arrives as the answer to HELLO. It is
@@ -42,11 +44,12 @@ static void test_missing_client_certificate_with_tls_1_2(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     tls_server_pair *sv = *state;
     rsdk_client_opts o;
-    tls_server_opts(sv->v12, &o);
+    rsdk_tls_opts tls;
+    tls_server_opts(sv->v12, &o, &tls);
     tls_open_fails(&o, RSDK_ERR_TLS, "TLS: handshake failed: ");
     tls_open_fails(&o, RSDK_ERR_TLS, "handshake failure");
-    o.tls_cert_file = sv->v12->certs.client_cert;
-    o.tls_key_file = sv->v12->certs.client_key;
+    tls.cert_file = sv->v12->certs.client_cert;
+    tls.key_file = sv->v12->certs.client_key;
     rsdk_client *c = rsdk_test_client_open(&o);
     CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
@@ -57,21 +60,23 @@ static void test_certificate_without_key_is_invalid(void **state) {
     tls_server *t = ((tls_server_pair *)*state)->both;
     tls_certs *pki = &t->certs;
     rsdk_client_opts o;
-    tls_server_opts(t, &o);
-    o.tls_cert_file = pki->client_cert;
-    tls_open_fails(&o, RSDK_ERR_INVALID_ARG, "tls_cert_file and tls_key_file go together");
-    tls_server_opts(t, &o);
-    o.tls_key_file = pki->client_key;
-    tls_open_fails(&o, RSDK_ERR_INVALID_ARG, "tls_cert_file and tls_key_file go together");
+    rsdk_tls_opts tls;
+    tls_server_opts(t, &o, &tls);
+    tls.cert_file = pki->client_cert;
+    tls_open_fails(&o, RSDK_ERR_INVALID_ARG, "tls->cert_file and tls->key_file go together");
+    tls_server_opts(t, &o, &tls);
+    tls.key_file = pki->client_key;
+    tls_open_fails(&o, RSDK_ERR_INVALID_ARG, "tls->cert_file and tls->key_file go together");
 }
 
 static void test_key_of_another_certificate_is_refused(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     tls_server *t = ((tls_server_pair *)*state)->both;
     rsdk_client_opts o;
-    tls_server_opts(t, &o);
-    o.tls_cert_file = t->certs.client_cert;
-    o.tls_key_file = t->certs.server_key;
+    rsdk_tls_opts tls;
+    tls_server_opts(t, &o, &tls);
+    tls.cert_file = t->certs.client_cert;
+    tls.key_file = t->certs.server_key;
     tls_open_fails(&o, RSDK_ERR_TLS, "TLS: cannot load private key file ");
     tls_open_fails(&o, RSDK_ERR_TLS, "key values mismatch");
 }
@@ -80,9 +85,10 @@ static void test_missing_certificate_file_is_named(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     tls_server *t = ((tls_server_pair *)*state)->both;
     rsdk_client_opts o;
-    tls_server_opts(t, &o);
-    o.tls_cert_file = "/nonexistent/client.pem";
-    o.tls_key_file = t->certs.client_key;
+    rsdk_tls_opts tls;
+    tls_server_opts(t, &o, &tls);
+    tls.cert_file = "/nonexistent/client.pem";
+    tls.key_file = t->certs.client_key;
     tls_open_fails(&o, RSDK_ERR_TLS, "TLS: cannot load certificate file /nonexistent/client.pem");
 }
 

@@ -31,12 +31,14 @@ static int silent_listener(int *port) {
 
 /* Options for a TLS client of the silent listener at `port`: nothing to
  * verify, no certificate ever comes. */
-static void silent_peer_opts(rsdk_client_opts *o, int port, int connect_timeout_ms) {
+static void silent_peer_opts(rsdk_client_opts *o, rsdk_tls_opts *tls, int port,
+                             int connect_timeout_ms) {
     rsdk_client_opts_init(o);
     o->host = "127.0.0.1";
     o->port = port;
-    o->tls = true;
-    o->tls_verify = false;
+    rsdk_tls_opts_init(tls);
+    o->tls = tls;
+    tls->verify = false;
     o->connect_timeout_ms = connect_timeout_ms;
 }
 
@@ -45,7 +47,8 @@ static void test_silent_peer_times_out_within_connect_timeout(void **state) {
     int port = 0;
     int fd = silent_listener(&port);
     rsdk_client_opts o;
-    silent_peer_opts(&o, port, 300);
+    rsdk_tls_opts tls;
+    silent_peer_opts(&o, &tls, port, 300);
     long long t0 = rsdk_test_now_ms();
     tls_open_fails(&o, RSDK_ERR_TIMEOUT, "TLS handshake timed out");
     long long took = rsdk_test_now_ms() - t0;
@@ -58,7 +61,8 @@ static void test_peer_closing_during_handshake_is_a_tls_error(void **state) {
     int port = 0;
     int fd = silent_listener(&port);
     rsdk_client_opts o;
-    silent_peer_opts(&o, port, 3000);
+    rsdk_tls_opts tls;
+    silent_peer_opts(&o, &tls, port, 3000);
     /* Close the listener's pending connection as soon as it arrives: a
      * child process accepts and closes while the parent handshakes. */
     pid_t pid = fork();

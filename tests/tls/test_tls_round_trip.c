@@ -25,7 +25,8 @@ static void test_ping_set_get_over_ip_address(void **state) {
 static void test_dns_name_and_resp2(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client_opts o;
-    tls_server_opts(*state, &o);
+    rsdk_tls_opts tls;
+    tls_server_opts(*state, &o, &tls);
     o.host = "localhost";
     o.protocol = 2;
     rsdk_client *c = rsdk_test_client_open(&o);
@@ -38,9 +39,10 @@ static void test_ca_directory(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     tls_server *t = *state;
     rsdk_client_opts o;
-    tls_server_opts(t, &o);
-    o.tls_ca_file = NULL;
-    o.tls_ca_dir = t->certs.ca_dir;
+    rsdk_tls_opts tls;
+    tls_server_opts(t, &o, &tls);
+    tls.ca_file = NULL;
+    tls.ca_dir = t->certs.ca_dir;
     rsdk_client *c = rsdk_test_client_open(&o);
     CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
@@ -72,7 +74,8 @@ static void test_one_mib_value(void **state) {
 static void test_pipeline_of_many_commands(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client *c = tls_client(*state);
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     assert_non_null(p);
     for (int i = 0; i < 1000; i++) {
         const char *argv[] = {"INCR", "tls:counter"};
@@ -91,7 +94,8 @@ static void test_pipeline_of_many_commands(void **state) {
 static void test_command_timeout_then_reconnect(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client_opts o;
-    tls_server_opts(*state, &o);
+    rsdk_tls_opts tls;
+    tls_server_opts(*state, &o, &tls);
     o.command_timeout_ms = 100;
     rsdk_test_no_retry(&o); /* what one attempt sees */
     rsdk_client *c = rsdk_test_client_open(&o);
@@ -116,7 +120,8 @@ static void test_ipv6_address_in_certificate(void **state) {
         skip();
     }
     rsdk_client_opts o;
-    tls_server_opts(*state, &o);
+    rsdk_tls_opts tls;
+    tls_server_opts(*state, &o, &tls);
     o.host = "::1";
     rsdk_client *c = rsdk_test_client_open(&o);
     CMD_STR(c, "PONG", "PING");

@@ -19,7 +19,8 @@ static int setup(void **state) {
 /* A client that never retries: these tests show what one attempt sees. */
 static rsdk_client *tls_client_once(const tls_server *t) {
     rsdk_client_opts o;
-    tls_server_opts(t, &o);
+    rsdk_tls_opts tls;
+    tls_server_opts(t, &o, &tls);
     rsdk_test_no_retry(&o);
     return rsdk_test_client_open(&o);
 }

@@ -50,11 +50,13 @@ static void test_parsed_url_with_tls_options(void **state) {
     assert_int_equal(rsdk_url_parse(url, &u, NULL), RSDK_OK);
     rsdk_client_opts o;
     rsdk_client_opts_init(&o);
-    assert_false(o.tls);
-    assert_true(o.tls_verify);
+    assert_null(o.tls);
     rsdk_client_opts_from_url(&o, &u);
-    assert_true(o.tls);
-    o.tls_ca_file = t->certs.ca_file;
+    assert_ptr_equal(o.tls, rsdk_tls_opts_default()); /* rediss:// turned TLS on */
+    assert_true(o.tls->verify);
+    rsdk_tls_opts tls = *o.tls; /* a URL option on top: this test's CA */
+    tls.ca_file = t->certs.ca_file;
+    o.tls = &tls;
     rsdk_client *c = rsdk_test_client_open(&o);
     rsdk_url_deinit(&u);
     CMD_STR(c, "PONG", "PING");
@@ -66,10 +68,12 @@ static void test_redis_url_turns_tls_off(void **state) {
     rsdk_url u;
     assert_int_equal(rsdk_url_parse("redis://127.0.0.1:6390", &u, NULL), RSDK_OK);
     rsdk_client_opts o;
+    rsdk_tls_opts tls;
+    rsdk_tls_opts_init(&tls);
     rsdk_client_opts_init(&o);
-    o.tls = true;
+    o.tls = &tls;
     rsdk_client_opts_from_url(&o, &u);
-    assert_false(o.tls);
+    assert_null(o.tls);
     rsdk_url_deinit(&u);
 }
 

@@ -16,8 +16,9 @@ static void test_unrelated_ca_is_refused(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     tls_server *t = *state;
     rsdk_client_opts o;
-    tls_server_opts(t, &o);
-    o.tls_ca_file = t->certs.other_ca_file;
+    rsdk_tls_opts tls;
+    tls_server_opts(t, &o, &tls);
+    tls.ca_file = t->certs.other_ca_file;
     /* Redis sends its CA along with its certificate, so OpenSSL names the
      * self-signed root it does not trust. */
     tls_open_fails(&o, RSDK_ERR_TLS,
@@ -28,16 +29,18 @@ static void test_unrelated_ca_is_refused(void **state) {
 static void test_system_trust_does_not_know_the_test_ca(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client_opts o;
-    tls_server_opts(*state, &o);
-    o.tls_ca_file = NULL; /* default trust: the system's CAs */
+    rsdk_tls_opts tls;
+    tls_server_opts(*state, &o, &tls);
+    tls.ca_file = NULL; /* default trust: the system's CAs */
     tls_open_fails(&o, RSDK_ERR_TLS, "TLS: certificate verify failed: ");
 }
 
 static void test_wrong_host_name_is_refused(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client_opts o;
-    tls_server_opts(*state, &o);
-    o.tls_server_name = "wrong.example";
+    rsdk_tls_opts tls;
+    tls_server_opts(*state, &o, &tls);
+    tls.server_name = "wrong.example";
     tls_open_fails(&o, RSDK_ERR_TLS,
                    "TLS: certificate verify failed: hostname mismatch "
                    "(the certificate is not for wrong.example)");
@@ -46,10 +49,11 @@ static void test_wrong_host_name_is_refused(void **state) {
 static void test_wrong_ip_address_is_refused(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client_opts o;
-    tls_server_opts(*state, &o);
+    rsdk_tls_opts tls;
+    tls_server_opts(*state, &o, &tls);
     /* Connects to 127.0.0.1 but checks the certificate for another
      * address, which it does not list. */
-    o.tls_server_name = "192.0.2.7";
+    tls.server_name = "192.0.2.7";
     tls_open_fails(&o, RSDK_ERR_TLS,
                    "TLS: certificate verify failed: IP address mismatch "
                    "(the certificate is not for 192.0.2.7)");
@@ -58,8 +62,9 @@ static void test_wrong_ip_address_is_refused(void **state) {
 static void test_server_name_overrides_the_host(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client_opts o;
-    tls_server_opts(*state, &o);
-    o.tls_server_name = "localhost"; /* connect by address, verify by name */
+    rsdk_tls_opts tls;
+    tls_server_opts(*state, &o, &tls);
+    tls.server_name = "localhost"; /* connect by address, verify by name */
     rsdk_client *c = rsdk_test_client_open(&o);
     CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
@@ -69,18 +74,19 @@ static void test_verify_off_accepts_unrelated_ca_and_wrong_name(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     tls_server *t = *state;
     rsdk_client_opts o;
-    tls_server_opts(t, &o);
-    o.tls_ca_file = t->certs.other_ca_file;
-    o.tls_server_name = "wrong.example";
-    o.tls_verify = false;
+    rsdk_tls_opts tls;
+    tls_server_opts(t, &o, &tls);
+    tls.ca_file = t->certs.other_ca_file;
+    tls.server_name = "wrong.example";
+    tls.verify = false;
     rsdk_client *c = rsdk_test_client_open(&o);
     CMD_STR(c, "OK", "SET", "unverified", "yes");
     CMD_STR(c, "yes", "GET", "unverified");
     rsdk_client_close(c);
 
-    tls_server_opts(t, &o);
-    o.tls_ca_file = NULL;
-    o.tls_verify = false;
+    tls_server_opts(t, &o, &tls);
+    tls.ca_file = NULL;
+    tls.verify = false;
     c = rsdk_test_client_open(&o);
     CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
@@ -90,7 +96,8 @@ static void test_plain_port_is_not_tls(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     tls_server *t = *state;
     rsdk_client_opts o;
-    tls_server_opts(t, &o);
+    rsdk_tls_opts tls;
+    tls_server_opts(t, &o, &tls);
     o.port = t->srv.port; /* the plain listener */
     o.connect_timeout_ms = 300;
     /* Redis takes the ClientHello for the start of an inline command and
@@ -102,8 +109,9 @@ static void test_plain_client_on_tls_port_fails_cleanly(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     tls_server *t = *state;
     rsdk_client_opts o;
-    tls_server_opts(t, &o);
-    o.tls = false;
+    rsdk_tls_opts tls;
+    tls_server_opts(t, &o, &tls);
+    o.tls = NULL;
     o.connect_timeout_ms = 2000;
     rsdk_client *c = NULL;
     rsdk_error err;

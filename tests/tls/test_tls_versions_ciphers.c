@@ -15,12 +15,13 @@ static void test_min_version_1_3_works(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     tls_server_pair *sv = *state;
     rsdk_client_opts o;
-    tls_server_opts(sv->both, &o);
-    o.tls_min_version = "1.3";
+    rsdk_tls_opts tls;
+    tls_server_opts(sv->both, &o, &tls);
+    tls.min_version = "1.3";
     rsdk_client *c = rsdk_test_client_open(&o);
     CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
-    o.tls_min_version = "TLSv1.3"; /* OpenSSL's spelling is accepted too */
+    tls.min_version = "TLSv1.3"; /* OpenSSL's spelling is accepted too */
     c = rsdk_test_client_open(&o);
     rsdk_client_close(c);
 }
@@ -29,11 +30,12 @@ static void test_min_version_1_3_refuses_a_1_2_server(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     tls_server_pair *sv = *state;
     rsdk_client_opts o;
-    tls_server_opts(sv->v12, &o);
+    rsdk_tls_opts tls;
+    tls_server_opts(sv->v12, &o, &tls);
     rsdk_client *c = rsdk_test_client_open(&o); /* the default floor, 1.2, is fine */
     CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
-    o.tls_min_version = "1.3";
+    tls.min_version = "1.3";
     tls_open_fails(&o, RSDK_ERR_TLS, "TLS: handshake failed: ");
     tls_open_fails(&o, RSDK_ERR_TLS, "protocol version");
 }
@@ -42,13 +44,14 @@ static void test_tls_1_2_cipher_list(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     tls_server_pair *sv = *state;
     rsdk_client_opts o;
-    tls_server_opts(sv->v12, &o);
-    o.tls_ciphers = "ECDHE-ECDSA-AES256-GCM-SHA384";
+    rsdk_tls_opts tls;
+    tls_server_opts(sv->v12, &o, &tls);
+    tls.ciphers = "ECDHE-ECDSA-AES256-GCM-SHA384";
     rsdk_client *c = rsdk_test_client_open(&o);
     CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);
     /* RSA suites only: the server's key is ECDSA, nothing in common. */
-    o.tls_ciphers = "ECDHE-RSA-AES128-GCM-SHA256";
+    tls.ciphers = "ECDHE-RSA-AES128-GCM-SHA256";
     tls_open_fails(&o, RSDK_ERR_TLS, "TLS: handshake failed: ");
 }
 
@@ -56,9 +59,10 @@ static void test_tls_1_3_cipher_suites(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     tls_server_pair *sv = *state;
     rsdk_client_opts o;
-    tls_server_opts(sv->both, &o);
-    o.tls_min_version = "1.3";
-    o.tls_ciphersuites = "TLS_CHACHA20_POLY1305_SHA256";
+    rsdk_tls_opts tls;
+    tls_server_opts(sv->both, &o, &tls);
+    tls.min_version = "1.3";
+    tls.ciphersuites = "TLS_CHACHA20_POLY1305_SHA256";
     rsdk_client *c = rsdk_test_client_open(&o);
     CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);

@@ -132,18 +132,20 @@ int tls_server_pair_setup(void **state, const char *auth_clients) {
     return 0;
 }
 
-void tls_server_opts(const tls_server *t, rsdk_client_opts *o) {
+void tls_server_opts(const tls_server *t, rsdk_client_opts *o, rsdk_tls_opts *tls) {
     rsdk_client_opts_init(o);
     o->host = "127.0.0.1";
     o->port = t->tls_port;
-    o->tls = true;
-    o->tls_ca_file = t->certs.ca_file;
+    rsdk_tls_opts_init(tls);
+    o->tls = tls;
+    tls->ca_file = t->certs.ca_file;
     o->connect_timeout_ms = 5000;
 }
 
 rsdk_client *tls_client(const tls_server *t) {
     rsdk_client_opts o;
-    tls_server_opts(t, &o);
+    rsdk_tls_opts tls;
+    tls_server_opts(t, &o, &tls);
     return rsdk_test_client_open(&o);
 }
 

@@ -47,9 +47,10 @@ int tls_server_pair_setup(void **state, const char *auth_clients);
 /* Stops both servers and frees *state. */
 int tls_server_pair_teardown(void **state);
 
-/* Client options for the server: host 127.0.0.1, the TLS port, tls on,
- * tls_ca_file the test CA (verification on). Calls rsdk_client_opts_init. */
-void tls_server_opts(const tls_server *t, rsdk_client_opts *o);
+/* Client options for the server: host 127.0.0.1, the TLS port, TLS on
+ * with `tls` (rsdk_tls_opts_init, ca_file the test CA, verification on),
+ * which must outlive the use of `o`. Calls rsdk_client_opts_init. */
+void tls_server_opts(const tls_server *t, rsdk_client_opts *o, rsdk_tls_opts *tls);
 
 /* A client with tls_server_opts; fails the test unless it opened. */
 rsdk_client *tls_client(const tls_server *t);

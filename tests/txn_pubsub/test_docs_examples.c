@@ -1,95 +1,15 @@
-/* The code examples of docs/transactions.md and docs/pubsub.md, verbatim
- * inside test scaffolding, so they keep compiling and doing what the docs
- * say. Change both together. */
+/* The code examples of docs/transactions.md and docs/pubsub.md run against
+ * a real server: the pages' C blocks come from the pages themselves
+ * (tools/docblocks.py, //docs:blocks), so the docs cannot drift from what
+ * is tested here. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "rsdk/core.h"
 #include "tp.h"
 
-/* ---- docs/transactions.md ------------------------------------------------ */
-
-/* Moves 10 from alice to bob atomically; *bob gets bob's new balance. */
-static rsdk_status transfer(rsdk_client *c, int64_t *bob) {
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
-    if (!p) return RSDK_ERR_NOMEM;
-    rsdk_pipeline_set_transaction(p, true);    /* stays on for later execs */
-    rcore_decrby_queue(p, "balance:alice", 10, NULL);
-    rcore_incrby_queue(p, "balance:bob", 10, NULL);
-    rsdk_status s = rsdk_pipeline_exec(p);
-    if (s == RSDK_OK) s = rcore_incrby_decode(rsdk_pipeline_reply(p, 1), bob, NULL);
-    rsdk_pipeline_free(p);
-    return s;
-}
-
-/* The body: read under WATCH, queue the write. */
-static rsdk_status add_one(rsdk_client *c, rsdk_pipeline *txn, uint32_t attempt, void *ud) {
-    (void)attempt, (void)ud;
-    long long n = 0;
-    rsdk_string cur = {0};
-    rsdk_status s = rcore_get(c, "counter", &cur);
-    if (s) return s;
-    if (!cur.nil) n = strtoll(cur.ptr, NULL, 10);
-    rsdk_string_deinit(&cur);
-    char next[24];
-    snprintf(next, sizeof next, "%lld", n + 1);
-    return rcore_set_queue(txn, "counter", next, NULL, NULL);
-}
-
-/* Increments "counter" with check-and-set, at most 5 tries. */
-static rsdk_status increment(rsdk_client *c, uint32_t *attempts) {
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
-    if (!p) return RSDK_ERR_NOMEM;
-    const rsdk_str keys[] = {{"counter", 7}};
-    rsdk_status s = rsdk_txn_watch_run(p, keys, 1, add_one, NULL, 5, attempts);
-    rsdk_pipeline_free(p);
-    return s;
-}
-
-/* ---- docs/pubsub.md ------------------------------------------------------ */
-
-/* Opens a subscriber on a Unix socket and subscribes; NULL on failure. */
-static rsdk_pubsub *open_subscriber(const char *socket_path) {
-    rsdk_pubsub_opts o;
-    rsdk_pubsub_opts_init(&o);
-    o.client.unix_path = socket_path;          /* any rsdk_client_opts */
-    rsdk_pubsub *ps = NULL;
-    rsdk_error err;
-    if (rsdk_pubsub_new(&o, &ps, &err) != RSDK_OK) {
-        fprintf(stderr, "subscriber: %s\n", err.message);
-        return NULL;
-    }
-    const rsdk_str chans[] = {{"news", 4}, {"alerts", 6}};
-    rsdk_str pat = rsdk_str_c("user:*");
-    if (rsdk_pubsub_subscribe(ps, chans, 2) != RSDK_OK ||   /* returns once confirmed */
-        rsdk_pubsub_psubscribe(ps, &pat, 1) != RSDK_OK) {
-        fprintf(stderr, "subscribe: %s\n", rsdk_pubsub_error(ps)->message);
-        rsdk_pubsub_free(ps);
-        return NULL;
-    }
-    return ps;
-}
-
-/* Prints what arrives during `rounds` waits of up to 1 s; returns the count. */
-static int print_messages(rsdk_pubsub *ps, int rounds) {
-    int n = 0;
-    for (int i = 0; i < rounds; i++) {
-        rsdk_pubsub_msg m;
-        rsdk_status s = rsdk_pubsub_next(ps, &m, 1000);
-        if (s == RSDK_ERR_TIMEOUT) continue;   /* nothing within 1 s */
-        if (s != RSDK_OK) {                    /* the next call reconnects */
-            fprintf(stderr, "pubsub: %s\n", rsdk_pubsub_error(ps)->message);
-            continue;
-        }
-        printf("%.*s: %.*s\n", (int)m.channel.len, m.channel.ptr, (int)m.payload.len,
-               m.payload.ptr);
-        rsdk_pubsub_msg_deinit(&m);
-        n++;
-    }
-    return n;
-}
-
-/* ---- scaffolding ---------------------------------------------------------- */
+#include "docs/blocks/pubsub.c"
+#include "docs/blocks/transactions.c"
 
 static void test_transaction_examples(void **state) {
     RSDK_TEST_NEED_SERVER(state);

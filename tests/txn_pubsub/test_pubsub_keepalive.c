@@ -19,13 +19,14 @@ static void run(rsdk_test_server *srv, int protocol) {
     rsdk_client *admin = rsdk_test_client(srv, 3, true);
     CMD_STR(admin, "OK", "CONFIG", "RESETSTAT");
     rsdk_pubsub_opts o;
-    tp_pubsub_opts(srv, &o, protocol, true);
+    rsdk_client_opts o_client;
+    tp_pubsub_opts(srv, &o, &o_client, protocol, true);
     o.ping_interval_ms = 100;
     rsdk_pubsub *ps = tp_pubsub_open(&o);
     tp_sub(ps, 'c', "ka");
     tp_expect_none(ps, 650);
     rsdk_pubsub_stats st;
-    rsdk_pubsub_get_stats(ps, &st);
+    rsdk_pubsub_stats_get(ps, &st);
     assert_true(st.pings_sent >= 4);
     assert_true(st.pings_sent <= 7);
     /* Every PING but possibly the last was answered and consumed. */
@@ -35,13 +36,13 @@ static void run(rsdk_test_server *srv, int protocol) {
     assert_true(server_pings(admin) >= (long long)st.pings_sent - 1);
 
     /* Traffic counts as activity: no PING is needed while messages flow. */
-    rsdk_pubsub_get_stats(ps, &st);
+    rsdk_pubsub_stats_get(ps, &st);
     uint64_t before = st.pings_sent;
     for (int i = 0; i < 5; i++) {
         tp_publish(admin, false, "ka", "tick");
         tp_expect_msg(ps, 1000, RSDK_PUBSUB_MESSAGE, "ka", "tick", NULL);
     }
-    rsdk_pubsub_get_stats(ps, &st);
+    rsdk_pubsub_stats_get(ps, &st);
     assert_true(st.pings_sent <= before + 1);
 
     /* Unsubscribed from everything (RESP2 leaves pub/sub mode): PINGs are
@@ -49,7 +50,7 @@ static void run(rsdk_test_server *srv, int protocol) {
     assert_int_equal(rsdk_pubsub_unsubscribe(ps, NULL, 0), RSDK_OK);
     tp_expect_none(ps, 350);
     rsdk_pubsub_stats st2;
-    rsdk_pubsub_get_stats(ps, &st2);
+    rsdk_pubsub_stats_get(ps, &st2);
     assert_true(st2.pings_sent >= st.pings_sent + 2);
     assert_true(st2.pongs + 1 >= st2.pings_sent);
     rsdk_pubsub_free(ps);
@@ -66,12 +67,13 @@ static void test_unanswered_ping_reconnects(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client *admin = rsdk_test_client(*state, 3, true);
     rsdk_pubsub_opts o;
-    tp_pubsub_opts(*state, &o, 2, true);
+    rsdk_client_opts o_client;
+    tp_pubsub_opts(*state, &o, &o_client, 2, true);
     o.ping_interval_ms = 50;
     o.reply_timeout_ms = 200;
-    o.reconnect_base_ms = 20;
-    o.reconnect_cap_ms = 100;
-    o.client.connect_timeout_ms = 3000; /* the handshake waits out the pause */
+    o.reconnect_backoff.base_ms = 20;
+    o.reconnect_backoff.cap_ms = 100;
+    o_client.connect_timeout_ms = 3000; /* the handshake waits out the pause */
     rsdk_pubsub *ps = tp_pubsub_open(&o);
     tp_sub(ps, 'c', "dead");
     CMD_STR(admin, "OK", "CLIENT", "PAUSE", "800", "ALL");
@@ -80,11 +82,11 @@ static void test_unanswered_ping_reconnects(void **state) {
         rsdk_status s = rsdk_pubsub_next(ps, &m, 100);
         assert_int_not_equal(s, RSDK_OK);
         rsdk_pubsub_stats st;
-        rsdk_pubsub_get_stats(ps, &st);
+        rsdk_pubsub_stats_get(ps, &st);
         if (st.reconnects >= 1) break;
     }
     rsdk_pubsub_stats st;
-    rsdk_pubsub_get_stats(ps, &st);
+    rsdk_pubsub_stats_get(ps, &st);
     assert_true(st.reconnects >= 1);
     assert_int_equal(tp_publish(admin, false, "dead", "alive"), 1);
     tp_expect_msg(ps, 2000, RSDK_PUBSUB_MESSAGE, "dead", "alive", NULL);

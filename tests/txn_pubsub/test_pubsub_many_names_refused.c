@@ -61,7 +61,7 @@ static void reconnect(rsdk_client *admin, rsdk_pubsub *ps) {
     for (int i = 0; i < 100 && st.reconnects == 0; i++) {
         rsdk_pubsub_msg m;
         assert_int_not_equal(rsdk_pubsub_next(ps, &m, 50), RSDK_OK);
-        rsdk_pubsub_get_stats(ps, &st);
+        rsdk_pubsub_stats_get(ps, &st);
     }
     assert_int_equal(st.reconnects, 1);
 }

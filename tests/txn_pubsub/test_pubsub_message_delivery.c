@@ -58,7 +58,7 @@ static void run(rsdk_test_server *srv, int protocol, bool use_unix) {
         tp_expect_msg(ps, 2000, RSDK_PUBSUB_MESSAGE, "sport", p, NULL);
     }
     rsdk_pubsub_stats st;
-    rsdk_pubsub_get_stats(ps, &st);
+    rsdk_pubsub_stats_get(ps, &st);
     assert_int_equal(st.messages, 204);
     assert_int_equal(st.dropped, 0);
     rsdk_client_close(pub);

@@ -89,19 +89,20 @@ static void test_bad_arguments(void **state) {
     assert_int_equal(rsdk_pubsub_count(NULL, RSDK_PUBSUB_MESSAGE), 0);
 
     rsdk_pubsub_opts o;
+    rsdk_client_opts o_client;
     rsdk_pubsub *out = NULL;
     rsdk_error err;
-    tp_pubsub_opts(*state, &o, 3, true);
+    tp_pubsub_opts(*state, &o, &o_client, 3, true);
     o.ping_interval_ms = -1;
     assert_int_equal(rsdk_pubsub_new(&o, &out, &err), RSDK_ERR_INVALID_ARG);
     assert_null(out);
-    tp_pubsub_opts(*state, &o, 3, true);
-    o.reconnect_base_ms = 500;
-    o.reconnect_cap_ms = 10;
+    tp_pubsub_opts(*state, &o, &o_client, 3, true);
+    o.reconnect_backoff.base_ms = 500;
+    o.reconnect_backoff.cap_ms = 10;
     assert_int_equal(rsdk_pubsub_new(&o, &out, &err), RSDK_ERR_INVALID_ARG);
     assert_int_equal(rsdk_pubsub_new(NULL, &out, &err), RSDK_ERR_INVALID_ARG);
-    tp_pubsub_opts(*state, &o, 3, false);
-    o.client.port = rsdk_test_free_port(); /* nobody listens there */
+    tp_pubsub_opts(*state, &o, &o_client, 3, false);
+    o_client.port = rsdk_test_free_port(); /* nobody listens there */
     assert_int_equal(rsdk_pubsub_new(&o, &out, &err), RSDK_ERR_CONNECT);
     assert_null(out);
     rsdk_pubsub_free(ps);

@@ -111,11 +111,12 @@ static void open_fixture(fixture *f, rsdk_test_server *srv, int protocol, const 
     pthread_cond_init(&f->s.cv, NULL);
     assert_int_equal(rsdk_events_subscribe(f->ev, 0, on_event, &f->s, NULL), RSDK_OK);
     rsdk_pubsub_opts o;
-    tp_pubsub_opts(srv, &o, protocol, true);
-    o.client.credentials = f->prov;
+    rsdk_client_opts o_client;
+    tp_pubsub_opts(srv, &o, &o_client, protocol, true);
+    o_client.credentials = f->prov;
     o.events = f->ev;
-    o.reconnect_base_ms = 20;
-    o.reconnect_cap_ms = 200;
+    o.reconnect_backoff.base_ms = 20;
+    o.reconnect_backoff.cap_ms = 200;
     f->ps = tp_pubsub_open(&o);
     pthread_mutex_lock(&f->s.mu);
     f->s.ps = f->ps;

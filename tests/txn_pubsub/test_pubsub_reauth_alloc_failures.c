@@ -63,11 +63,12 @@ static bool round_with_failure(rsdk_test_server *srv, rsdk_client *admin, int pr
     tally t = {.mu = PTHREAD_MUTEX_INITIALIZER};
     assert_int_equal(rsdk_events_subscribe(ev, 0, on_event, &t, NULL), RSDK_OK);
     rsdk_pubsub_opts o;
-    tp_pubsub_opts(srv, &o, protocol, true);
-    o.client.credentials = prov;
+    rsdk_client_opts o_client;
+    tp_pubsub_opts(srv, &o, &o_client, protocol, true);
+    o_client.credentials = prov;
     o.events = ev;
-    o.reconnect_base_ms = 1;
-    o.reconnect_cap_ms = 5;
+    o.reconnect_backoff.base_ms = 1;
+    o.reconnect_backoff.cap_ms = 5;
     rsdk_pubsub *ps = tp_pubsub_open(&o);
     tp_sub(ps, 'c', "paf:c");
 

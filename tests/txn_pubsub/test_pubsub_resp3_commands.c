@@ -22,7 +22,8 @@ static void test_commands_on_subscribed_connection(void **state) {
     CMD_STR(c, "v", "GET", "mixed:key"); /* messages wait in line, not in the reply */
 
     /* A pipeline on the same connection stays aligned too. */
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     QUEUE(p, "ECHO", "a");
     QUEUE(p, "PUBLISH", "mixed", "piped");
     QUEUE(p, "ECHO", "b");
@@ -56,7 +57,8 @@ static void test_transaction_on_subscribed_connection(void **state) {
     rsdk_pubsub *ps = tp_pubsub(*state, 3, true);
     rsdk_client *c = rsdk_pubsub_client(ps);
     tp_sub(ps, 'c', "tx");
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     rsdk_pipeline_set_transaction(p, true);
     QUEUE(p, "PUBLISH", "tx", "in-multi");
     QUEUE(p, "INCR", "tx:n");

@@ -49,10 +49,11 @@ static void run_restart(rsdk_test_server *srv, int protocol) {
     seen s = {.mu = PTHREAD_MUTEX_INITIALIZER};
     assert_int_equal(rsdk_events_subscribe(ev, 0, on_event, &s, NULL), RSDK_OK);
     rsdk_pubsub_opts o;
-    tp_pubsub_opts(srv, &o, protocol, true);
+    rsdk_client_opts o_client;
+    tp_pubsub_opts(srv, &o, &o_client, protocol, true);
     o.events = ev;
-    o.reconnect_base_ms = 20;
-    o.reconnect_cap_ms = 200;
+    o.reconnect_backoff.base_ms = 20;
+    o.reconnect_backoff.cap_ms = 200;
     rsdk_pubsub *ps = tp_pubsub_open(&o);
     tp_sub(ps, 'c', "r:chan");
     tp_sub(ps, 'p', "r:pat:*");
@@ -70,7 +71,7 @@ static void run_restart(rsdk_test_server *srv, int protocol) {
     tp_expect_msg(ps, 2000, RSDK_PUBSUB_SMESSAGE, "r:shard", "after", NULL);
 
     rsdk_pubsub_stats st;
-    rsdk_pubsub_get_stats(ps, &st);
+    rsdk_pubsub_stats_get(ps, &st);
     assert_true(st.reconnects >= 1);
     pthread_mutex_lock(&s.mu);
     assert_true(s.disconnected >= 1);
@@ -139,7 +140,8 @@ static void test_reopened_by_command(void **state) {
 static void test_no_reconnect_reports_broken(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_pubsub_opts o;
-    tp_pubsub_opts(*state, &o, 2, true);
+    rsdk_client_opts o_client;
+    tp_pubsub_opts(*state, &o, &o_client, 2, true);
     o.reconnect = false;
     rsdk_pubsub *ps = tp_pubsub_open(&o);
     tp_sub(ps, 'c', "nr");

@@ -23,7 +23,7 @@ static void run(rsdk_test_server *srv, int protocol) {
     assert_int_equal(tp_publish(admin, false, "allowed:1", "ok"), 1);
     tp_expect_msg(ps, 2000, RSDK_PUBSUB_MESSAGE, "allowed:1", "ok", NULL);
     rsdk_pubsub_stats st;
-    rsdk_pubsub_get_stats(ps, &st);
+    rsdk_pubsub_stats_get(ps, &st);
     assert_int_equal(st.reconnects, 0);
     rsdk_pubsub_free(ps);
     CMD_INT(admin, 1, "ACL", "DELUSER", "limited");

@@ -55,7 +55,7 @@ static void test_resp3_default_mode(void **state) {
     wait_calls(ps, &l, 3);
     assert_int_equal(l.all, 1);
     rsdk_pubsub_stats st;
-    rsdk_pubsub_get_stats(ps, &st);
+    rsdk_pubsub_stats_get(ps, &st);
     assert_int_equal(st.invalidations, 3);
     rsdk_client_close(o);
     rsdk_pubsub_free(ps);

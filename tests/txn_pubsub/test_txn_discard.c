@@ -76,7 +76,8 @@ static void test_pipeline_discard(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client *c = rsdk_test_client(*state, 3, true);
     CMD_DO(c, "DEL", "d:p");
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     rsdk_pipeline_set_transaction(p, true);
     QUEUE(p, "SET", "d:p", "1");
     QUEUE(p, "ECHO", "kept");

@@ -8,7 +8,8 @@ static void run_order(rsdk_test_server *srv, int protocol, bool use_unix) {
     rsdk_client *c = rsdk_test_client(srv, protocol, use_unix);
     assert_int_equal(rsdk_client_protocol(c), protocol);
     CMD_DO(c, "DEL", "t:s", "t:n", "t:l", "t:h");
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     assert_non_null(p);
     assert_false(rsdk_pipeline_is_transaction(p));
     assert_int_equal(rsdk_pipeline_set_transaction(p, true), RSDK_OK);
@@ -87,7 +88,8 @@ RSDK_TEST_SERVER_CASE(test_resp2_tcp, run_order, 2, false)
 static void test_free_with_replies(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client *c = rsdk_test_client(*state, 3, true);
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     rsdk_pipeline_set_transaction(p, true);
     QUEUE(p, "ECHO", "one");
     QUEUE(p, "ECHO", "two");

@@ -8,7 +8,8 @@ static void run_abort(rsdk_test_server *srv, int protocol, const char *const *ba
                       const char *want_text) {
     rsdk_client *c = rsdk_test_client(srv, protocol, true);
     CMD_DO(c, "DEL", "ab:k");
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     rsdk_pipeline_set_transaction(p, true);
     QUEUE(p, "SET", "ab:k", "1");
     assert_int_equal(rsdk_pipeline_append_argv(p, badc, bad, NULL), RSDK_OK);

@@ -3,6 +3,7 @@
  * connection without WATCH, as rsdk/txn.h promises for every outcome: a
  * WATCH left on the server would abort an unrelated later transaction on
  * the same connection. */
+#include "rsdk/pipeline_internal.h"
 #include "rsdk/writer.h"
 #include "support/fail_alloc.h"
 #include "tp.h"
@@ -37,7 +38,8 @@ static void test_encode_failure_in_watch_run(void **state) {
         rsdk_client *c = rsdk_test_client(*state, proto, true);
         rsdk_client *o = rsdk_test_client(*state, 3, true);
         CMD_DO(c, "SET", "fu:k", "v");
-        rsdk_pipeline *p = rsdk_pipeline_new(c);
+        rsdk_pipeline *p = NULL;
+        assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
         uint32_t attempts = 0;
         assert_int_equal(rsdk_txn_watch_run(p, KEYS, 1, bad_encode_body, NULL, 3, &attempts),
                          RSDK_ERR_INVALID_ARG);
@@ -61,7 +63,8 @@ static void test_nomem_exec_after_watch(void **state) {
         rsdk_client *c = rsdk_test_client(*state, 3, true);
         rsdk_client *o = rsdk_test_client(*state, 3, true);
         CMD_DO(c, "SET", "fu:k", "v");
-        rsdk_pipeline *p = rsdk_pipeline_new(c);
+        rsdk_pipeline *p = NULL;
+        assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
         rsdk_pipeline_set_transaction(p, true);
         QUEUE(p, "SET", "fu:k", "mine");
         assert_int_equal(rsdk_txn_watch(c, KEYS, 1), RSDK_OK);

@@ -5,8 +5,11 @@
 
 static rsdk_pool *pool_new(rsdk_test_server *srv) {
     rsdk_pool_opts o;
+    rsdk_client_opts o_client;
     rsdk_pool_opts_init(&o);
-    rsdk_test_server_client_opts(srv, &o.client, true);
+    rsdk_client_opts_init(&o_client);
+    o.client = &o_client;
+    rsdk_test_server_client_opts(srv, &o_client, true);
     o.max_size = 1;
     rsdk_pool *p = NULL;
     rsdk_error err;
@@ -50,7 +53,8 @@ static void test_clean_after_every_outcome(void **state) {
     const rsdk_str keys[] = {{"pc:n", 4}};
 
     rsdk_client *c = take(pool);
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     rsdk_pipeline_set_transaction(p, true);
     QUEUE(p, "SET", "pc:n", "1");
     assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
@@ -61,7 +65,8 @@ static void test_clean_after_every_outcome(void **state) {
     assert_int_equal(discarded(pool), 0);
 
     c = take(pool);
-    p = rsdk_pipeline_new(c);
+    p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     assert_int_equal(rsdk_txn_watch_run(p, keys, 1, body_ok, NULL, 3, NULL), RSDK_OK);
     assert_int_equal(rsdk_txn_watch_run(p, keys, 1, body_fails, NULL, 3, NULL), RSDK_ERR_NIL);
     assert_int_equal(rsdk_txn_watch_run(p, keys, 1, body_conflicts, other, 2, NULL),

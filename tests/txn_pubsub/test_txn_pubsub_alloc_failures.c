@@ -23,9 +23,12 @@ static bool acceptable(rsdk_status s) {
 static void txn_round(rsdk_test_server *srv, long n) {
     rsdk_client *c = rsdk_test_client(srv, 3, true);
     arm(n);
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
-    rsdk_status s = RSDK_ERR_NOMEM;
-    if (p) {
+    rsdk_pipeline *p = NULL;
+    rsdk_status s = rsdk_pipeline_new(c, &p);
+    if (s != RSDK_OK) {
+        assert_int_equal(s, RSDK_ERR_NOMEM);
+        assert_null(p);
+    } else {
         rsdk_pipeline_set_transaction(p, true);
         const char *a[] = {"SET", "af:k", "1"};
         const char *b[] = {"INCR", "af:k"};
@@ -65,9 +68,10 @@ static void test_transaction_every_allocation(void **state) {
 
 static void pubsub_round(rsdk_test_server *srv, rsdk_client *pub, long n) {
     rsdk_pubsub_opts o;
-    tp_pubsub_opts(srv, &o, (n % 2) ? 2 : 3, true);
-    o.reconnect_base_ms = 1;
-    o.reconnect_cap_ms = 5;
+    rsdk_client_opts o_client;
+    tp_pubsub_opts(srv, &o, &o_client, (n % 2) ? 2 : 3, true);
+    o.reconnect_backoff.base_ms = 1;
+    o.reconnect_backoff.cap_ms = 5;
     arm(n / 2);
     rsdk_pubsub *ps = NULL;
     rsdk_status s = rsdk_pubsub_new(&o, &ps, NULL);

@@ -7,7 +7,8 @@
 static void run(rsdk_test_server *srv, int protocol) {
     rsdk_client *c = rsdk_test_client(srv, protocol, true);
     CMD_DO(c, "DEL", "re:s", "re:n");
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     rsdk_pipeline_set_transaction(p, true);
     QUEUE(p, "SET", "re:s", "not-a-number");
     assert_int_equal(rcore_incr_queue(p, "re:s", NULL), RSDK_OK);

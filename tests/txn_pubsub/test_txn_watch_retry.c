@@ -53,7 +53,8 @@ static void run_helper(rsdk_test_server *srv, int protocol, body_state *b, uint3
     rsdk_client *c = rsdk_test_client(srv, protocol, true);
     b->other = rsdk_test_client(srv, 3, true);
     CMD_DO(c, "SET", "w:n", "0");
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     uint32_t attempts = 99;
     rsdk_status s = rsdk_txn_watch_run(p, KEYS, 1, increment_body, b, max, &attempts);
     if (s != want)
@@ -126,7 +127,8 @@ static void test_unwatch_reaches_server(void **state) {
     rsdk_client *c = rsdk_test_client(*state, 3, true);
     body_state b = {.fail_with = RSDK_ERR_RESPONSE};
     b.other = rsdk_test_client(*state, 3, true);
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     assert_int_equal(rsdk_txn_watch_run(p, KEYS, 1, increment_body, &b, 2, NULL), RSDK_ERR_RESPONSE);
     CMD_DO(b.other, "SET", "w:n", "7");
     QUEUE(p, "GET", "w:n");
@@ -149,7 +151,8 @@ static void test_manual_watch_conflict(void **state) {
     assert_int_equal(rsdk_txn_watch(c, mk, 1), RSDK_OK);
     assert_true(rsdk_client_watching(c));
     CMD_DO(o, "SET", "w:m", "b");
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     rsdk_pipeline_set_transaction(p, true);
     QUEUE(p, "SET", "w:m", "mine");
     QUEUE(p, "GET", "w:m");
@@ -183,7 +186,8 @@ static rsdk_status never_called(rsdk_client *c, rsdk_pipeline *txn, uint32_t att
 static void test_bad_arguments(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client *c = rsdk_test_client(*state, 3, true);
-    rsdk_pipeline *p = rsdk_pipeline_new(c);
+    rsdk_pipeline *p = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &p), RSDK_OK);
     uint32_t a = 5;
     assert_int_equal(rsdk_txn_watch_run(p, KEYS, 1, never_called, NULL, 0, &a), RSDK_ERR_INVALID_ARG);
     assert_int_equal(a, 0);

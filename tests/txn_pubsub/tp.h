@@ -7,12 +7,14 @@
 #include "support/live.h"
 
 /* Options for a subscriber on the test server (RESP `protocol`, Unix socket
- * when use_unix), defaults otherwise. */
-static inline void tp_pubsub_opts(const rsdk_test_server *s, rsdk_pubsub_opts *o, int protocol,
-                                  bool use_unix) {
+ * when use_unix), defaults otherwise; its connection options go to `client`,
+ * which must outlive the use of `o`. */
+static inline void tp_pubsub_opts(const rsdk_test_server *s, rsdk_pubsub_opts *o,
+                                  rsdk_client_opts *client, int protocol, bool use_unix) {
     rsdk_pubsub_opts_init(o);
-    rsdk_test_server_client_opts(s, &o->client, use_unix);
-    o->client.protocol = protocol;
+    rsdk_test_server_client_opts(s, client, use_unix);
+    client->protocol = protocol;
+    o->client = client;
 }
 
 /* Opens a subscriber with `o`; fails the test on error. */
@@ -27,7 +29,8 @@ static inline rsdk_pubsub *tp_pubsub_open(const rsdk_pubsub_opts *o) {
 /* A subscriber with default options. */
 static inline rsdk_pubsub *tp_pubsub(const rsdk_test_server *s, int protocol, bool use_unix) {
     rsdk_pubsub_opts o;
-    tp_pubsub_opts(s, &o, protocol, use_unix);
+    rsdk_client_opts o_client;
+    tp_pubsub_opts(s, &o, &o_client, protocol, use_unix);
     return tp_pubsub_open(&o);
 }
 
@@ -39,9 +42,10 @@ static inline rsdk_pubsub *tp_limited_pubsub(const rsdk_test_server *s, rsdk_cli
     CMD_STR(admin, "OK", "ACL", "SETUSER", "limited", "reset", "on", ">limited-pw", "~*",
             "resetchannels", "&allowed:*", "+@all");
     rsdk_pubsub_opts o;
-    tp_pubsub_opts(s, &o, protocol, true);
-    o.client.username = "limited";
-    o.client.password = "limited-pw";
+    rsdk_client_opts o_client;
+    tp_pubsub_opts(s, &o, &o_client, protocol, true);
+    o_client.username = "limited";
+    o_client.password = "limited-pw";
     return tp_pubsub_open(&o);
 }
 

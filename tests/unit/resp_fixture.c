@@ -140,7 +140,8 @@ static size_t drain(rsdk_reader *rd, rsdk_reply **out, size_t n, size_t max) {
 
 size_t fx_parse(const char *data, size_t len, size_t chunk, size_t split, rsdk_reply **out, size_t max,
                 bool complete) {
-    rsdk_reader *rd = rsdk_reader_new(NULL);
+    rsdk_reader *rd = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &rd), RSDK_OK);
     assert_non_null(rd);
     size_t n = 0;
     if (split) {

@@ -115,7 +115,8 @@ static void expect_bad(size_t max_bulk, size_t max_reply, const char *text, size
         rsdk_reader_limits_init(&l);
         if (max_bulk) l.max_bulk_bytes = max_bulk;
         if (max_reply) l.max_reply_bytes = max_reply;
-        rsdk_reader *r = rsdk_reader_new(&l);
+        rsdk_reader *r = NULL;
+        assert_int_equal(rsdk_reader_new(&l, &r), RSDK_OK);
         assert_non_null(r);
         rsdk_status s = RSDK_OK;
         rsdk_reply *rep = NULL;

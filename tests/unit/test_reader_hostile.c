@@ -19,7 +19,8 @@
 /* Feeds whole, then byte by byte: both must fail with the same message. */
 static void expect_bad(const char *text, size_t len, const char *msg) {
     for (int bytewise = 0; bytewise < 2; bytewise++) {
-        rsdk_reader *r = rsdk_reader_new(NULL);
+        rsdk_reader *r = NULL;
+        assert_int_equal(rsdk_reader_new(NULL, &r), RSDK_OK);
         rsdk_status s = RSDK_OK;
         rsdk_reply *rep = NULL;
         size_t step = bytewise ? 1 : len;
@@ -56,7 +57,8 @@ static void bad_type_bytes(void **st) {
 
 static void offsets_stay_right_after_many_replies(void **st) {
     (void)st;
-    rsdk_reader *r = rsdk_reader_new(NULL);
+    rsdk_reader *r = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &r), RSDK_OK);
     rsdk_reply *rep;
     for (int i = 0; i < 10000; i++) {
         assert_int_equal(fx_feed_get(r, S("+OK\r\n"), &rep), RSDK_OK);
@@ -106,7 +108,8 @@ static void overflowing_numbers(void **st) {
     memset(zeros + 1, '0', sizeof zeros - 1);
     expect_bad(zeros, sizeof zeros, "protocol: integer too long at offset 1");
 
-    rsdk_reader *r = rsdk_reader_new(NULL);
+    rsdk_reader *r = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &r), RSDK_OK);
     rsdk_reply *rep;
     assert_int_equal(fx_feed_get(r, S(":-9223372036854775808\r\n"), &rep), RSDK_OK);
     assert_true(rep->integer == INT64_MIN);
@@ -191,7 +194,8 @@ static void truncated_input_is_incomplete_not_an_error(void **st) {
     static const char *const parts[] = {"$5\r\nab", "*3\r\n:1\r\n", "%1\r\n+k\r\n", "|1\r\n+k\r\n+v\r\n",
                                         ":12",      "+OK\r",      "$-",          "=10\r\ntxt:"};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-        rsdk_reader *r = rsdk_reader_new(NULL);
+        rsdk_reader *r = NULL;
+        assert_int_equal(rsdk_reader_new(NULL, &r), RSDK_OK);
         rsdk_reply *rep = (rsdk_reply *)1;
         assert_int_equal(fx_feed_get(r, parts[i], strlen(parts[i]), &rep), RSDK_OK);
         assert_null(rep);
@@ -214,7 +218,8 @@ static void garbage_never_crashes(void **st) {
             seed = seed * 1103515245u + 12345u;
             buf[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
         }
-        rsdk_reader *r = rsdk_reader_new(NULL);
+        rsdk_reader *r = NULL;
+        assert_int_equal(rsdk_reader_new(NULL, &r), RSDK_OK);
         rsdk_reply *rep = NULL;
         rsdk_status s = rsdk_reader_feed(r, buf, len);
         while (s == RSDK_OK && (s = rsdk_reader_get(r, &rep)) == RSDK_OK && rep) rsdk_reply_free(rep);

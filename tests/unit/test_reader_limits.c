@@ -21,7 +21,8 @@ static rsdk_reader *reader_with(size_t bulk, size_t elements, unsigned depth, si
     if (elements) l.max_elements = elements;
     if (depth) l.max_depth = depth;
     if (reply) l.max_reply_bytes = reply;
-    rsdk_reader *r = rsdk_reader_new(&l);
+    rsdk_reader *r = NULL;
+    assert_int_equal(rsdk_reader_new(&l, &r), RSDK_OK);
     assert_non_null(r);
     return r;
 }
@@ -71,7 +72,7 @@ static void defaults_are_documented_values(void **st) {
 
 static void bulk_length_over_max_bulk_bytes(void **st) {
     (void)st;
-    expect_fail(rsdk_reader_new(NULL), S("$9999999999\r\n"),
+    expect_fail(reader_with(0, 0, 0, 0), S("$9999999999\r\n"),
                 "protocol: bulk length 9999999999 exceeds max_bulk_bytes 536870912");
     expect_fail(reader_with(10, 0, 0, 0), S("$11\r\n"), "protocol: bulk length 11 exceeds max_bulk_bytes 10");
     expect_fail(reader_with(10, 0, 0, 0), S("!11\r\n"), "protocol: bulk length 11 exceeds max_bulk_bytes 10");
@@ -86,7 +87,8 @@ static rsdk_reader *reader_with_line(size_t line) {
     rsdk_reader_limits l;
     rsdk_reader_limits_init(&l);
     l.max_line_bytes = line;
-    rsdk_reader *r = rsdk_reader_new(&l);
+    rsdk_reader *r = NULL;
+    assert_int_equal(rsdk_reader_new(&l, &r), RSDK_OK);
     assert_non_null(r);
     return r;
 }
@@ -120,7 +122,8 @@ static void default_line_limit_stops_an_endless_line(void **st) {
     assert_non_null(line);
     line[0] = '+';
     memset(line + 1, 'x', n - 1);
-    rsdk_reader *r = rsdk_reader_new(NULL);
+    rsdk_reader *r = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &r), RSDK_OK);
     rsdk_reply *rep = NULL;
     assert_int_equal(fx_feed_get(r, line, n - 1, &rep), RSDK_OK); /* 65536 bytes: at the limit */
     assert_null(rep);
@@ -130,7 +133,7 @@ static void default_line_limit_stops_an_endless_line(void **st) {
 
 static void aggregate_over_max_elements(void **st) {
     (void)st;
-    expect_fail(rsdk_reader_new(NULL), S("*2000000000\r\n"),
+    expect_fail(reader_with(0, 0, 0, 0), S("*2000000000\r\n"),
                 "protocol: aggregate length 2000000000 exceeds max_elements 134217728");
     expect_fail(reader_with(0, 4, 0, 0), S("*5\r\n"), "protocol: aggregate length 5 exceeds max_elements 4");
     expect_fail(reader_with(0, 4, 0, 0), S("~5\r\n"), "protocol: aggregate length 5 exceeds max_elements 4");
@@ -167,10 +170,10 @@ static void nesting_over_max_depth(void **st) {
 
     /* Default 128. */
     s = nested(128, &len);
-    expect_ok(rsdk_reader_new(NULL), s, len, RSDK_REPLY_ARRAY);
+    expect_ok(reader_with(0, 0, 0, 0), s, len, RSDK_REPLY_ARRAY);
     free(s);
     s = nested(129, &len);
-    expect_fail(rsdk_reader_new(NULL), s, len, "protocol: nesting depth 129 exceeds max_depth 128 at offset 512");
+    expect_fail(reader_with(0, 0, 0, 0), s, len, "protocol: nesting depth 129 exceeds max_depth 128 at offset 512");
     free(s);
 
     /* An attribute is a level of nesting too. */
@@ -281,7 +284,8 @@ static void declared_count_allocates_nothing_up_front(void **st) {
     assert_null(rep);
     assert_true(rsdk_test_alloc_stats_get().bytes < ((size_t)1 << 20));
     /* And a declared bulk length likewise. */
-    rsdk_reader *b = rsdk_reader_new(NULL);
+    rsdk_reader *b = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &b), RSDK_OK);
     assert_int_equal(fx_feed_get(b, S("$500000000\r\nabc"), &rep), RSDK_OK);
     assert_null(rep);
     assert_true(rsdk_test_alloc_stats_get().bytes < ((size_t)1 << 20));

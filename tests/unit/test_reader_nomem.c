@@ -24,11 +24,14 @@ static size_t run_with_budget(const char *data, size_t len, size_t chunk, bool z
     size_t nomems = 0;
     rsdk_test_alloc_install();
     rsdk_test_alloc_fail_after(budget);
-    rsdk_reader *r = rsdk_reader_new(NULL);
-    while (!r) {
+    rsdk_reader *r = NULL;
+    rsdk_status made = rsdk_reader_new(NULL, &r);
+    while (made != RSDK_OK) {
+        assert_int_equal(made, RSDK_ERR_NOMEM);
+        assert_null(r); /* untouched on failure */
         nomems++;
         rsdk_test_alloc_fail_after(SIZE_MAX);
-        r = rsdk_reader_new(NULL);
+        made = rsdk_reader_new(NULL, &r);
         rsdk_test_alloc_fail_after(budget);
     }
     size_t got = 0;
@@ -102,11 +105,14 @@ static void every_allocation_failure_is_survivable(void **st) {
     }
 }
 
-static void constructors_return_null_without_memory(void **st) {
+static void constructors_fail_without_memory(void **st) {
     (void)st;
     rsdk_test_alloc_install();
     rsdk_test_alloc_fail_after(0);
-    assert_null(rsdk_reader_new(NULL));
+    rsdk_reader *rd = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &rd), RSDK_ERR_NOMEM);
+    assert_null(rd);
+    assert_int_equal(rsdk_reader_new(NULL, NULL), RSDK_ERR_INVALID_ARG);
     assert_null(rsdk__reply_new_str(RSDK_REPLY_STATUS, "OK", 2));
     rsdk_test_alloc_remove();
 
@@ -125,7 +131,8 @@ static void constructors_return_null_without_memory(void **st) {
 static void failed_build_keeps_the_reply_for_a_retry(void **st) {
     (void)st;
     rsdk_test_alloc_install();
-    rsdk_reader *r = rsdk_reader_new(NULL);
+    rsdk_reader *r = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &r), RSDK_OK);
     assert_int_equal(rsdk_reader_feed(r, "$3\r\nabc\r\n:7\r\n", 13), RSDK_OK);
     rsdk_test_alloc_fail_after(0);
     rsdk_reply *rep = NULL;
@@ -149,7 +156,7 @@ static void failed_build_keeps_the_reply_for_a_retry(void **st) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_allocation_failure_is_survivable),
-        cmocka_unit_test(constructors_return_null_without_memory),
+        cmocka_unit_test(constructors_fail_without_memory),
         cmocka_unit_test(failed_build_keeps_the_reply_for_a_retry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

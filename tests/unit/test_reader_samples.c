@@ -136,7 +136,8 @@ static void search_captures_complete_once_their_last_lf_arrives(void **st) {
         char *data = fx_load(path, &len);
         assert_true(len > 2 && data[len - 1] == '\r');
         /* As captured: a valid prefix, no reply yet, no error. */
-        rsdk_reader *rd = rsdk_reader_new(NULL);
+        rsdk_reader *rd = NULL;
+        assert_int_equal(rsdk_reader_new(NULL, &rd), RSDK_OK);
         rsdk_reply *rep = (rsdk_reply *)1;
         assert_int_equal(fx_feed_get(rd, data, len, &rep), RSDK_OK);
         assert_null(rep);

@@ -33,7 +33,8 @@ static size_t frees(void) { return rsdk_test_alloc_stats_get().frees; }
 static void handed_back_blocks_serve_the_next_replies(void **st) {
     (void)st;
     rsdk_test_alloc_install();
-    rsdk_reader *r = rsdk_reader_new(NULL);
+    rsdk_reader *r = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &r), RSDK_OK);
     assert_non_null(r);
     rsdk_reply *a = get_one(r, S("$5\r\nfirst\r\n"));
     rsdk_reply *b = get_one(r, S("*2\r\n$1\r\nx\r\n:7\r\n"));
@@ -65,7 +66,8 @@ static void handed_back_blocks_serve_the_next_replies(void **st) {
 static void a_reply_in_a_reused_block_outlives_its_reader(void **st) {
     (void)st;
     rsdk_test_alloc_install();
-    rsdk_reader *r = rsdk_reader_new(NULL);
+    rsdk_reader *r = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &r), RSDK_OK);
     assert_non_null(r);
     rsdk__reader_recycle(r, get_one(r, S("+OK\r\n")));
     rsdk_reply *kept = get_one(r, S("+NO\r\n"));
@@ -80,7 +82,8 @@ static void a_reply_in_a_reused_block_outlives_its_reader(void **st) {
 static void a_block_too_small_is_kept_and_a_new_one_made(void **st) {
     (void)st;
     rsdk_test_alloc_install();
-    rsdk_reader *r = rsdk_reader_new(NULL);
+    rsdk_reader *r = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &r), RSDK_OK);
     assert_non_null(r);
     rsdk__reader_recycle(r, get_one(r, S(":1\r\n")));
     size_t before = allocs();
@@ -97,7 +100,8 @@ static void a_block_too_small_is_kept_and_a_new_one_made(void **st) {
 static void large_blocks_and_blocks_past_the_cap_are_freed(void **st) {
     (void)st;
     rsdk_test_alloc_install();
-    rsdk_reader *r = rsdk_reader_new(NULL);
+    rsdk_reader *r = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &r), RSDK_OK);
     assert_non_null(r);
     char big[RSDK__SPARE_BYTES + 32];
     int n = snprintf(big, sizeof big, "$%zu\r\n", RSDK__SPARE_BYTES);
@@ -123,7 +127,8 @@ static void large_blocks_and_blocks_past_the_cap_are_freed(void **st) {
 static void recycling_without_a_reader_or_a_root_is_safe(void **st) {
     (void)st;
     rsdk_test_alloc_install();
-    rsdk_reader *r = rsdk_reader_new(NULL);
+    rsdk_reader *r = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &r), RSDK_OK);
     assert_non_null(r);
     rsdk__reader_recycle(r, NULL);
     rsdk__reader_recycle(NULL, NULL);

@@ -105,7 +105,8 @@ static void small_samples_same_tree_at_every_three_part_split(void **st) {
         size_t nref = fx_parse(c->data, c->len, 0, 0, ref, MAX_REPLIES, true);
         for (size_t a = 1; a < c->len; a++) {
             for (size_t b = a + 1; b < c->len; b++) {
-                rsdk_reader *rd = rsdk_reader_new(NULL);
+                rsdk_reader *rd = NULL;
+                assert_int_equal(rsdk_reader_new(NULL, &rd), RSDK_OK);
                 rsdk_reply *got[MAX_REPLIES];
                 size_t ngot = 0;
                 const size_t cut[4] = {0, a, b, c->len};
@@ -144,7 +145,8 @@ static void pipelined_stream_through_space_and_commit(void **st) {
         expect += strstr(caps[i].name, "resp3_push") ? 2 : 1;
     }
     for (size_t piece = 1; piece <= 29; piece += 7) {
-        rsdk_reader *rd = rsdk_reader_new(NULL);
+        rsdk_reader *rd = NULL;
+        assert_int_equal(rsdk_reader_new(NULL, &rd), RSDK_OK);
         size_t got = 0, pos = 0, turn = 0;
         while (pos < total) {
             char *area = NULL;
@@ -184,7 +186,8 @@ static void replies_straddling_refills_survive_compaction(void **st) {
     char *stream = malloc(cap);
     for (int i = 0; i < N; i++)
         len += (size_t)snprintf(stream + len, cap - len, "*2\r\n:%d\r\n$%d\r\n%0*d\r\n", i, i % 9 + 1, i % 9 + 1, 7);
-    rsdk_reader *rd = rsdk_reader_new(NULL);
+    rsdk_reader *rd = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &rd), RSDK_OK);
     int next = 0;
     for (size_t off = 0; off < len; off += 4093) {
         size_t k = len - off < 4093 ? len - off : 4093;
@@ -219,7 +222,8 @@ static void big_bulk_in_small_pieces_is_one_allocation(void **st) {
     memcpy(stream + hl + body, "\r\n", 2);
 
     rsdk_test_alloc_install();
-    rsdk_reader *rd = rsdk_reader_new(NULL);
+    rsdk_reader *rd = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &rd), RSDK_OK);
     rsdk_reply *r = NULL;
     size_t off = 0;
     for (; off + 1000 < len; off += 1000) {
@@ -255,7 +259,8 @@ static void long_line_in_small_pieces(void **st) {
     rsdk_reader_limits lim;
     rsdk_reader_limits_init(&lim);
     lim.max_line_bytes = body; /* far above the default, on purpose */
-    rsdk_reader *rd = rsdk_reader_new(&lim);
+    rsdk_reader *rd = NULL;
+    assert_int_equal(rsdk_reader_new(&lim, &rd), RSDK_OK);
     rsdk_reply *r = NULL;
     for (size_t off = 0; off < len; off += 1000) {
         size_t k = len - off < 1000 ? len - off : 1000;

@@ -195,7 +195,8 @@ static void one_allocation_per_reply_tree(void **st) {
     size_t len;
     char *data = fx_load("tests/data/resp3_HELLO.bin", &len);
     rsdk_test_alloc_install();
-    rsdk_reader *r = rsdk_reader_new(NULL);
+    rsdk_reader *r = NULL;
+    assert_int_equal(rsdk_reader_new(NULL, &r), RSDK_OK);
     assert_int_equal(rsdk_reader_feed(r, data, len), RSDK_OK);
     size_t before = rsdk_test_alloc_stats_get().allocs;
     rsdk_reply *rep = NULL;

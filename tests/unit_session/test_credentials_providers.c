@@ -35,11 +35,11 @@ static void values_copy_and_clear(void **st) {
     assert_int_equal(rsdk_credentials_set(NULL, rsdk_str_c("u"), rsdk_str_c("x"), 0),
                      RSDK_ERR_INVALID_ARG);
     assert_ptr_equal(c.password, pw);
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
     assert_null(c.password);
     assert_int_equal(c.password_len, 0);
-    rsdk_credentials_clear(&c); /* twice is fine */
-    rsdk_credentials_clear(NULL);
+    rsdk_credentials_deinit(&c); /* twice is fine */
+    rsdk_credentials_deinit(NULL);
 }
 
 static void static_provider_returns_fresh_copies(void **st) {
@@ -54,8 +54,8 @@ static void static_provider_returns_fresh_copies(void **st) {
     assert_ptr_not_equal(a.password, b.password);
     assert_int_equal(a.generation, 1);
     assert_int_equal(a.expires_at_ms, 0);
-    rsdk_credentials_clear(&a);
-    rsdk_credentials_clear(&b);
+    rsdk_credentials_deinit(&a);
+    rsdk_credentials_deinit(&b);
     assert_int_equal(rsdk_credentials_provider_generation(p), 1);
     rsdk_credentials_provider_free(p);
 
@@ -63,7 +63,7 @@ static void static_provider_returns_fresh_copies(void **st) {
     assert_int_equal(rsdk_credentials_provider_get(p, &a, NULL), RSDK_OK);
     assert_null(a.username);
     assert_string_equal(a.password, "pw");
-    rsdk_credentials_clear(&a);
+    rsdk_credentials_deinit(&a);
     rsdk_credentials_provider_free(p);
 
     rsdk_credentials_provider *q = (void *)0x1;
@@ -102,11 +102,11 @@ static void callback_provider_asks_every_time(void **st) {
     rsdk_credentials c = {0};
     assert_int_equal(rsdk_credentials_provider_get(p, &c, NULL), RSDK_OK);
     assert_string_equal(c.password, "pw-1");
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
     assert_int_equal(rsdk_credentials_provider_get(p, &c, NULL), RSDK_OK);
     assert_string_equal(c.password, "pw-2");
     assert_string_equal(c.username, "carol");
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
     assert_int_equal(s.calls, 2);
 
     /* Failures: out untouched, err filled (by the callback or by default). */
@@ -148,7 +148,7 @@ typedef struct {
 static void refetch_on_change(const rsdk_event *ev, void *ud) {
     refetch_ctx *r = ud;
     assert_ptr_equal(ev->source, r->p);
-    rsdk_credentials_clear(&r->seen);
+    rsdk_credentials_deinit(&r->seen);
     assert_int_equal(rsdk_credentials_provider_get(r->p, &r->seen, NULL), RSDK_OK);
 }
 
@@ -180,8 +180,8 @@ static void notify_bumps_generation_and_tells_subscribers(void **st) {
     assert_int_equal(rsdk_credentials_provider_notify(p), 3);
     assert_int_equal(rec.n, 1);
     assert_int_equal(r.seen.generation, 3);
-    rsdk_credentials_clear(&conn);
-    rsdk_credentials_clear(&r.seen);
+    rsdk_credentials_deinit(&conn);
+    rsdk_credentials_deinit(&r.seen);
     rsdk_credentials_provider_free(p);
     assert_int_equal(rsdk_credentials_provider_notify(NULL), 0);
     assert_int_equal(rsdk_credentials_provider_generation(NULL), 0);
@@ -212,7 +212,7 @@ static void custom_providers_plug_in(void **st) {
     assert_int_equal(rsdk_credentials_provider_get(p, &c, NULL), RSDK_OK);
     assert_string_equal(c.password, "from-vault");
     assert_int_equal(c.expires_at_ms, 123);
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
     assert_int_equal(self.gets, 1);
     rsdk_credentials_provider_free(p);
     assert_int_equal(self.frees, 1);

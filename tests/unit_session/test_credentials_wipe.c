@@ -101,14 +101,14 @@ static void values_and_static_providers_wipe(void **st) {
     assert_int_equal(rsdk_credentials_set(&c, rsdk_str_c("user"), rsdk_str_c(PASSWORD), 0), RSDK_OK);
     /* Replacing wipes the old secret too. */
     assert_int_equal(rsdk_credentials_set(&c, rsdk_str_c("user"), rsdk_str_c(PASSWORD "-2"), 0), RSDK_OK);
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
 
     rsdk_credentials_provider *p;
     assert_int_equal(rsdk_credentials_static_new("user", PASSWORD, &p), RSDK_OK);
     for (int i = 0; i < 5; i++) {
         assert_int_equal(rsdk_credentials_provider_get(p, &c, NULL), RSDK_OK);
         assert_string_equal(c.password, PASSWORD);
-        rsdk_credentials_clear(&c);
+        rsdk_credentials_deinit(&c);
     }
     rsdk_credentials_provider_free(p);
     assert_true(atomic_load(&frees_checked) >= 12);
@@ -163,7 +163,7 @@ static void token_managers_wipe_old_and_final_tokens(void **st) {
     assert_true(tu_recorder_wait(&rec, RSDK_EVENT_TOKEN_REFRESHED, 4, 10000));
     rsdk_credentials c = {0};
     if (rsdk_credentials_provider_get(rsdk_token_manager_provider(tm), &c, NULL) == RSDK_OK)
-        rsdk_credentials_clear(&c);
+        rsdk_credentials_deinit(&c);
     rsdk_token_manager_free(tm);
     rsdk_events_free(bus);
     tu_recorder_deinit(&rec);

@@ -170,7 +170,7 @@ static void credentials_example(void **st) {
     assert_int_equal(rsdk_credentials_provider_get(p, &c, NULL), RSDK_OK);
     assert_string_equal(c.username, "0f1e2d3c");
     assert_string_equal(c.password, "token-1");
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
 
     rsdk_token_manager_free(tm);            /* after they are gone */
     rsdk_events_free(bus);

@@ -15,9 +15,9 @@ static void defaults_match_err_retryable(void **st) {
     rsdk_retry_policy p;
     rsdk_retry_policy_init(&p);
     assert_int_equal(p.max_attempts, 10);
-    assert_int_equal(p.backoff, RSDK_BACKOFF_EQUAL_JITTER);
-    assert_int_equal(p.backoff_base_ms, 10);
-    assert_int_equal(p.backoff_cap_ms, 1000);
+    assert_int_equal(p.backoff.kind, RSDK_BACKOFF_EQUAL_JITTER);
+    assert_int_equal(p.backoff.base_ms, 10);
+    assert_int_equal(p.backoff.cap_ms, 1000);
     for (rsdk_status c = 0; c < 64; c++)
         assert_int_equal(rsdk_retry_policy_retries(&p, c), rsdk_err_retryable(c));
     assert_true(rsdk_retry_policy_retries(&p, RSDK_ERR_TIMEOUT));
@@ -110,9 +110,9 @@ static void should_draws_delays_only_when_retrying(void **st) {
     rsdk_retry_policy p;
     rsdk_retry_policy_init(&p);
     p.max_attempts = 4;
-    p.backoff = RSDK_BACKOFF_EXPONENTIAL;
-    p.backoff_base_ms = 25;
-    p.backoff_cap_ms = 80;
+    p.backoff.kind = RSDK_BACKOFF_EXPONENTIAL;
+    p.backoff.base_ms = 25;
+    p.backoff.cap_ms = 80;
     rsdk_backoff b;
     assert_int_equal(rsdk_retry_backoff_init(&p, &b, 1), RSDK_OK);
     uint32_t d = 777;
@@ -135,7 +135,7 @@ static void should_draws_delays_only_when_retrying(void **st) {
     assert_int_equal(d, 0);
     assert_true(rsdk_retry_should(&p, &b, RSDK_ERR_EOF, 1, false, false, NULL));
     /* A policy with a broken backoff config cannot make a backoff. */
-    p.backoff_cap_ms = 1;
+    p.backoff.cap_ms = 1;
     assert_int_equal(rsdk_retry_backoff_init(&p, &b, 1), RSDK_ERR_INVALID_ARG);
     assert_int_equal(rsdk_retry_backoff_init(NULL, &b, 1), RSDK_ERR_INVALID_ARG);
 }

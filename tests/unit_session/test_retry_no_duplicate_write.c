@@ -83,7 +83,7 @@ static run_result run(const rsdk_retry_policy *p, const outcome *script, size_t 
             r.result = o.status;
             return r;
         }
-        assert_true(delay <= p->backoff_cap_ms);
+        assert_true(delay <= p->backoff.cap_ms);
     }
 }
 

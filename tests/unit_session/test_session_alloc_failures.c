@@ -98,8 +98,8 @@ static void providers_survive_every_failure(void **st) {
         if (s2 != RSDK_OK) assert_null(cp);
         if (g1 != RSDK_OK) assert_null(a.password);
         if (g2 != RSDK_OK) assert_null(b.password);
-        rsdk_credentials_clear(&a);
-        rsdk_credentials_clear(&b);
+        rsdk_credentials_deinit(&a);
+        rsdk_credentials_deinit(&b);
         rsdk_credentials_provider_free(sp);
         rsdk_credentials_provider_free(cp);
         if (clean) break;
@@ -122,7 +122,7 @@ static void a_failed_set_keeps_the_old_value(void **st) {
         assert_int_equal(c.expires_at_ms, 5);
     }
     arm(0);
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
 }
 
 static rsdk_status token_cb(rsdk_credentials *out, rsdk_error *err, void *ud) {

@@ -88,9 +88,9 @@ static int wait_terminal(tu_record *r, size_t max, size_t *n, int64_t timeout_ms
 
 static void tune_retry(rsdk_token_opts *o) {
     o->refresh_ratio = 0.5;
-    o->retry_backoff = RSDK_BACKOFF_EQUAL_JITTER;
-    o->retry_base_ms = 40;
-    o->retry_cap_ms = 1000;
+    o->retry_backoff.kind = RSDK_BACKOFF_EQUAL_JITTER;
+    o->retry_backoff.base_ms = 40;
+    o->retry_backoff.cap_ms = 1000;
 }
 
 static void failures_are_retried_with_backoff_then_succeed(void **st) {
@@ -135,7 +135,7 @@ static void failures_are_retried_with_backoff_then_succeed(void **st) {
     rsdk_credentials c = {0};
     assert_int_equal(rsdk_credentials_provider_get(rsdk_token_manager_provider(tm), &c, NULL), RSDK_OK);
     assert_string_equal(c.password, "tok-5");
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
     rsdk_token_manager_free(tm);
 }
 
@@ -143,9 +143,9 @@ static void failures_are_retried_with_backoff_then_succeed(void **st) {
 
 static void tune_expiry(rsdk_token_opts *o) {
     o->refresh_ratio = 0.5;
-    o->retry_backoff = RSDK_BACKOFF_EXPONENTIAL;
-    o->retry_base_ms = 40;
-    o->retry_cap_ms = 80;
+    o->retry_backoff.kind = RSDK_BACKOFF_EXPONENTIAL;
+    o->retry_backoff.base_ms = 40;
+    o->retry_backoff.cap_ms = 80;
 }
 
 static void an_expired_token_is_reported_once_as_terminal(void **st) {
@@ -199,7 +199,7 @@ static void an_expired_token_is_reported_once_as_terminal(void **st) {
     s.fail_from = 0;
     assert_int_equal(rsdk_token_manager_start(tm, NULL), RSDK_OK);
     assert_int_equal(rsdk_credentials_provider_get(p, &c, NULL), RSDK_OK);
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
     rsdk_token_manager_free(tm);
 }
 
@@ -208,9 +208,9 @@ static void an_expired_token_is_reported_once_as_terminal(void **st) {
 static void tune_give_up(rsdk_token_opts *o) {
     o->refresh_ratio = 0.002; /* 60 s token: refresh after 120 ms */
     o->max_retries = 2;
-    o->retry_backoff = RSDK_BACKOFF_CONSTANT;
-    o->retry_base_ms = 20;
-    o->retry_cap_ms = 20;
+    o->retry_backoff.kind = RSDK_BACKOFF_CONSTANT;
+    o->retry_backoff.base_ms = 20;
+    o->retry_backoff.cap_ms = 20;
 }
 
 static void giving_up_is_terminal_until_refresh_now(void **st) {
@@ -239,7 +239,7 @@ static void giving_up_is_terminal_until_refresh_now(void **st) {
     rsdk_credentials c = {0};
     assert_int_equal(rsdk_credentials_provider_get(rsdk_token_manager_provider(tm), &c, NULL), RSDK_OK);
     assert_string_equal(c.password, "tok-1");
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
 
     /* A manual refresh resumes. */
     atomic_store(&s.failing, 0);
@@ -343,10 +343,10 @@ static void options_are_checked(void **st) {
         assert_int_equal(rsdk_token_manager_new(&b, &tm), RSDK_ERR_INVALID_ARG);
     }
     rsdk_token_opts b = o;
-    b.retry_cap_ms = b.retry_base_ms - 1;
+    b.retry_backoff.cap_ms = b.retry_backoff.base_ms - 1;
     assert_int_equal(rsdk_token_manager_new(&b, &tm), RSDK_ERR_INVALID_ARG);
     b = o;
-    b.retry_backoff = (rsdk_backoff_kind)42;
+    b.retry_backoff.kind = (rsdk_backoff_kind)42;
     assert_int_equal(rsdk_token_manager_new(&b, &tm), RSDK_ERR_INVALID_ARG);
     assert_int_equal(rsdk_token_manager_new(NULL, &tm), RSDK_ERR_INVALID_ARG);
     assert_ptr_equal(tm, (void *)0x1);
@@ -421,7 +421,7 @@ static void a_give_up_hint_is_terminal_at_once(void **st) {
     /* The valid token is still served; refresh_now resumes. */
     rsdk_credentials c = {0};
     assert_int_equal(rsdk_credentials_provider_get(rsdk_token_manager_provider(tm), &c, NULL), RSDK_OK);
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
     atomic_store(&s.failing, 0);
     assert_int_equal(rsdk_token_manager_refresh_now(tm), RSDK_OK);
     assert_true(tu_recorder_wait(&rec, RSDK_EVENT_TOKEN_REFRESHED, 2, 5000));

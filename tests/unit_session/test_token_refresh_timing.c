@@ -77,7 +77,7 @@ static void refreshes_before_expiry_and_bumps_generation(void **st) {
     assert_string_equal(c.password, "tok-1");
     assert_string_equal(c.username, "oid");
     assert_int_equal(c.generation, 1);
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
 
     /* Three refreshes, each expected 210 ms after the previous token. */
     assert_true(tu_recorder_wait(&rec, RSDK_EVENT_TOKEN_REFRESHED, 4, 10000));
@@ -112,7 +112,7 @@ static void refreshes_before_expiry_and_bumps_generation(void **st) {
     snprintf(want, sizeof want, "tok-%zu", refreshed);
     assert_string_equal(c.password, want);
     assert_int_equal(c.generation, refreshed);
-    rsdk_credentials_clear(&c);
+    rsdk_credentials_deinit(&c);
 
     /* Stopped: no more fetches; the last token runs out on its own. */
     int calls = atomic_load(&is.calls);

@@ -20,8 +20,9 @@ void rentra_opts_init(rentra_opts *o) {
     o->refresh_ratio = 0.7;
     o->min_lead_ms = 10000;
     o->max_retries = -1;
-    o->retry_base_ms = 100;
-    o->retry_cap_ms = 10000;
+    o->retry_backoff.kind = RSDK_BACKOFF_EQUAL_JITTER;
+    o->retry_backoff.base_ms = 100;
+    o->retry_backoff.cap_ms = 10000;
 }
 
 const char *rentra_flow_str(rentra_flow f) {

@@ -100,14 +100,14 @@ static rsdk_status manager_new(entra *e, const rentra_opts *o, rsdk_error *err) 
     to.refresh_ratio = o->refresh_ratio;
     to.min_lead_ms = o->min_lead_ms;
     to.max_retries = o->max_retries;
-    to.retry_base_ms = o->retry_base_ms;
-    to.retry_cap_ms = o->retry_cap_ms;
+    to.retry_backoff = o->retry_backoff;
     to.events = o->events;
     to.seed = o->seed;
     rsdk_status st = rsdk_token_manager_new(&to, &e->tm);
     if (st == RSDK_ERR_INVALID_ARG)
         return rsdk_error_set(err, st, 0,
-                              "refresh_ratio must be in (0, 1] and retry_cap_ms >= retry_base_ms");
+                              "refresh_ratio must be in (0, 1], retry_backoff a known kind "
+                              "with cap_ms >= base_ms");
     return st ? rsdk_error_set(err, st, 0, "out of memory creating the token manager") : RSDK_OK;
 }
 

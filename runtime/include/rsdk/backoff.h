@@ -26,6 +26,17 @@ typedef enum rsdk_backoff_kind {
                                         * previous starts at base */
 } rsdk_backoff_kind;
 
+/* A backoff's configuration: the strategy, the first delay and the cap, in
+ * milliseconds (cap_ms >= base_ms). Embedded by value in rsdk_retry_policy
+ * (.backoff), rsdk_pubsub_opts (.reconnect_backoff), rsdk_token_opts and
+ * rentra_opts (.retry_backoff). Frozen: it never grows (docs/abi.md), so
+ * embedding it moves nothing. */
+typedef struct rsdk_backoff_opts {
+    rsdk_backoff_kind kind;
+    uint32_t base_ms;
+    uint32_t cap_ms;
+} rsdk_backoff_opts;
+
 /* Caller-owned state. The fields are public only so the value can live on
  * the stack or inside other structs; read and change it through the functions
  * below. */
@@ -45,6 +56,11 @@ typedef struct rsdk_backoff {
  * an unknown kind or cap < base, leaving `b` untouched. */
 RSDK_API rsdk_status rsdk_backoff_init(rsdk_backoff *b, rsdk_backoff_kind kind, uint32_t base_ms,
                                        uint32_t cap_ms, uint64_t seed);
+
+/* rsdk_backoff_init with the strategy, base and cap of `o` (same results;
+ * a NULL `o` is RSDK_ERR_INVALID_ARG). */
+RSDK_API rsdk_status rsdk_backoff_init_opts(rsdk_backoff *b, const rsdk_backoff_opts *o,
+                                            uint64_t seed);
 
 /* Delay in ms before the next attempt, then advances the attempt counter.
  * Never exceeds cap_ms; never overflows however many attempts were made. */

@@ -19,6 +19,31 @@
 extern "C" {
 #endif
 
+/* TLS configuration (docs/tls.md). Initialise with rsdk_tls_opts_init() (or
+ * start from rsdk_tls_opts_default()); strings are borrowed for the duration
+ * of rsdk_client_open() / rsdk_pool_new() only (copied inside). Files are
+ * read by rsdk_client_open(). New fields are appended, never reordered. */
+typedef struct rsdk_tls_opts {
+    bool verify;              /* default true: check the certificate chain and
+                               * the host name or IP address; false is an
+                               * explicit opt-out (no checks at all) */
+    const char *ca_file;      /* PEM file of trusted CAs; with neither this nor
+                               * ca_dir the system's default trust is used */
+    const char *ca_dir;       /* directory of hashed CA certificates */
+    const char *cert_file;    /* client certificate (PEM chain), for mutual TLS */
+    const char *key_file;     /* its private key (PEM, not encrypted) */
+    const char *server_name;  /* name sent as SNI and verified; default: host */
+    const char *min_version;  /* "1.2" (default) or "1.3" */
+    const char *ciphers;      /* TLS 1.2 cipher list (OpenSSL syntax); NULL: default */
+    const char *ciphersuites; /* TLS 1.3 cipher suites; NULL: default */
+} rsdk_tls_opts;
+
+/* Sets every default: verify on, everything else NULL. */
+RSDK_API void rsdk_tls_opts_init(rsdk_tls_opts *t);
+
+/* The defaults as a constant (what a rediss:// URL turns on). */
+RSDK_API const rsdk_tls_opts *rsdk_tls_opts_default(void);
+
 /* Client configuration. Initialise with rsdk_client_opts_init(); strings are
  * borrowed for the duration of rsdk_client_open() only (copied inside).
  * New fields are appended, never reordered. */
@@ -42,20 +67,12 @@ typedef struct rsdk_client_opts {
     bool reconnect;            /* default true: a broken connection is re-opened
                                 * by the next call (never for the failed call) */
 
-    /* TLS (docs/tls.md). Files are read by rsdk_client_open(). */
-    bool tls;                     /* default false; rediss:// URLs set it */
-    bool tls_verify;              /* default true: check the certificate chain and
-                                   * the host name or IP address; false is an
-                                   * explicit opt-out (no checks at all) */
-    const char *tls_ca_file;      /* PEM file of trusted CAs; with neither this nor
-                                   * tls_ca_dir the system's default trust is used */
-    const char *tls_ca_dir;       /* directory of hashed CA certificates */
-    const char *tls_cert_file;    /* client certificate (PEM chain), for mutual TLS */
-    const char *tls_key_file;     /* its private key (PEM, not encrypted) */
-    const char *tls_server_name;  /* name sent as SNI and verified; default: host */
-    const char *tls_min_version;  /* "1.2" (default) or "1.3" */
-    const char *tls_ciphers;      /* TLS 1.2 cipher list (OpenSSL syntax); NULL: default */
-    const char *tls_ciphersuites; /* TLS 1.3 cipher suites; NULL: default */
+    /* TLS (docs/tls.md): NULL (default) for a plain connection; otherwise
+     * TLS with these options (borrowed until rsdk_client_open returns;
+     * rediss:// URLs set rsdk_tls_opts_default() unless already set). A
+     * pointer, so that rsdk_tls_opts can grow without moving the fields
+     * below (docs/abi.md). */
+    const rsdk_tls_opts *tls;
 
     /* Connection management (docs/retries.md, docs/events.md,
      * docs/credentials.md). */
@@ -88,13 +105,15 @@ typedef struct rsdk_client rsdk_client; /* opaque */
 RSDK_API void rsdk_client_opts_init(rsdk_client_opts *o);
 
 /* Applies a URL (see rsdk/url.h) on top of `o`, which then borrows strings
- * from `u` (keep `u` alive until the client is open). */
+ * from `u` (keep `u` alive until the client is open). The scheme decides
+ * TLS: rediss:// sets o->tls to rsdk_tls_opts_default() unless it is
+ * already set; redis:// and unix:// set it to NULL. */
 RSDK_API void rsdk_client_opts_from_url(rsdk_client_opts *o, const rsdk_url *u);
 
 /* Connects and runs the handshake (HELLO 3 with AUTH/SETNAME, or RESP2 AUTH,
  * CLIENT SETNAME, SELECT when the server has no HELLO). On success *out is a
  * new client. On failure *out is untouched and `err` (may be NULL) says why:
- * RSDK_ERR_CONNECT/TIMEOUT/IO, RSDK_ERR_AUTH, RSDK_ERR_TLS (with opts.tls:
+ * RSDK_ERR_CONNECT/TIMEOUT/IO, RSDK_ERR_AUTH, RSDK_ERR_TLS (with opts.tls set:
  * unloadable CA/certificate/key files, handshake or verification failures,
  * see docs/tls.md), ... */
 RSDK_API rsdk_status rsdk_client_open(const rsdk_client_opts *o, rsdk_client **out,
@@ -149,7 +168,7 @@ RSDK_API void rsdk_client_set_push_handler(rsdk_client *c, rsdk_client_push_fn f
  * connection so a late reply can never answer a later command. With
  * opts.retry the call is retried under the write guarantee
  * (docs/retries.md); the same holds for every call below. */
-RSDK_API rsdk_status rsdk_client_command_argv(rsdk_client *c, int argc, const char *const *argv,
+RSDK_API rsdk_status rsdk_client_command_argv(rsdk_client *c, size_t argc, const char *const *argv,
                                               const size_t *argvlen, rsdk_reply **out);
 
 /* Convenience: arguments are C strings, terminated by NULL. */
@@ -169,31 +188,17 @@ RSDK_API rsdk_status rsdk_client_send_encoded(rsdk_client *c, const rsdk_buf *en
 
 typedef struct rsdk_pipeline rsdk_pipeline; /* opaque */
 
-/* New empty pipeline bound to `c` (borrowed; must outlive the pipeline). */
-RSDK_API rsdk_pipeline *rsdk_pipeline_new(rsdk_client *c);
+/* New empty pipeline bound to `c` (borrowed; must outlive the pipeline)
+ * into *out. Returns RSDK_OK, RSDK_ERR_NOMEM or RSDK_ERR_INVALID_ARG (NULL
+ * `c` or `out`); on failure *out is untouched. */
+RSDK_API rsdk_status rsdk_pipeline_new(rsdk_client *c, rsdk_pipeline **out);
 
 /* Frees the pipeline and any replies it still holds. Accepts NULL. */
 RSDK_API void rsdk_pipeline_free(rsdk_pipeline *p);
 
 /* Queues one command (argv as in rsdk_client_command_argv). */
-RSDK_API rsdk_status rsdk_pipeline_append_argv(rsdk_pipeline *p, int argc,
+RSDK_API rsdk_status rsdk_pipeline_append_argv(rsdk_pipeline *p, size_t argc,
                                                const char *const *argv, const size_t *argvlen);
-
-/* For encoders: the buffer to write exactly one encoded command into, then
- * rsdk_pipeline_commit() to count it. A failed encode must call
- * rsdk_pipeline_rollback() instead (drops the partial bytes). */
-RSDK_API rsdk_buf *rsdk_pipeline_buf(rsdk_pipeline *p);
-RSDK_API void rsdk_pipeline_commit(rsdk_pipeline *p);
-RSDK_API void rsdk_pipeline_rollback(rsdk_pipeline *p);
-
-/* For encoders whose reply has a known RESP3 form (rsdk/reply_shape.h):
- * commits like rsdk_pipeline_commit, and after the exec this command's reply
- * is brought to the form table[1] describes (rsdk_reply_reshape), so
- * rsdk_pipeline_reply() gives the same tree on RESP2 and RESP3, in a
- * transaction too. `table` is borrowed until that exec (generated tables are
- * static). RSDK_ERR_NOMEM rolls the command back instead (as
- * rsdk_pipeline_rollback); RSDK_ERR_INVALID_ARG for a NULL `p`. */
-RSDK_API rsdk_status rsdk_pipeline_commit_shaped(rsdk_pipeline *p, const rsdk_shape *table);
 
 /* Number of queued commands. */
 RSDK_API size_t rsdk_pipeline_count(const rsdk_pipeline *p);
@@ -201,7 +206,8 @@ RSDK_API size_t rsdk_pipeline_count(const rsdk_pipeline *p);
 /* Sends everything in one write and reads all replies. Same failure rules as
  * rsdk_client_send_encoded. Afterwards rsdk_pipeline_reply() gives each reply
  * and the queue is empty for reuse. Replies of commands committed with
- * rsdk_pipeline_commit_shaped are brought to their RESP3 form; when memory
+ * rsdk_pipeline_commit_shaped (rsdk/pipeline_internal.h: generated _queue
+ * functions) are brought to their RESP3 form; when memory
  * for that runs out the exec returns RSDK_ERR_NOMEM, and every reply is
  * still readable (that one as received, type tags normalised). */
 RSDK_API rsdk_status rsdk_pipeline_exec(rsdk_pipeline *p);

@@ -30,7 +30,7 @@ extern "C" {
 
 /* One set of credentials. Start from a zeroed value ({0}); the strings are
  * owned by the value (rsdk allocator), NUL-terminated and may also hold NULs
- * (use the lengths). Release with rsdk_credentials_clear(). */
+ * (use the lengths). Release with rsdk_credentials_deinit(). */
 typedef struct rsdk_credentials {
     char *username;        /* NULL: AUTH with the password alone */
     size_t username_len;
@@ -48,7 +48,7 @@ RSDK_API rsdk_status rsdk_credentials_set(rsdk_credentials *c, rsdk_str username
                                           rsdk_str password, int64_t expires_at_ms);
 
 /* Wipes and frees the strings and zeroes `c`. Accepts NULL and a zeroed value. */
-RSDK_API void rsdk_credentials_clear(rsdk_credentials *c);
+RSDK_API void rsdk_credentials_deinit(rsdk_credentials *c);
 
 /* ---- providers ------------------------------------------------------------- */
 
@@ -151,9 +151,8 @@ typedef struct rsdk_token_opts {
                                       * (when the lifetime is longer); default 10000 */
     int max_retries;                 /* failed fetches retried before giving up;
                                       * -1 (default) = keep retrying */
-    rsdk_backoff_kind retry_backoff; /* default RSDK_BACKOFF_EQUAL_JITTER */
-    uint32_t retry_base_ms;          /* default 100 */
-    uint32_t retry_cap_ms;           /* default 10000 */
+    rsdk_backoff_opts retry_backoff; /* between failed fetches; default
+                                      * {RSDK_BACKOFF_EQUAL_JITTER, 100, 10000} */
     rsdk_events *events;             /* borrowed, may be NULL: receives
                                       * TOKEN_REFRESHED / TOKEN_REFRESH_FAILED */
     uint64_t seed;                   /* backoff seed; 0 = rsdk_backoff_seed_auto() */
@@ -167,7 +166,7 @@ RSDK_API void rsdk_token_opts_init(rsdk_token_opts *o);
 
 /* Creates a stopped manager (opts copied; `events` stays borrowed and must
  * outlive the manager). RSDK_ERR_INVALID_ARG for a NULL fetch, a ratio
- * outside (0, 1], retry_cap_ms < retry_base_ms or an unknown backoff;
+ * outside (0, 1], retry_backoff.cap_ms < retry_backoff.base_ms or an unknown kind;
  * RSDK_ERR_NOMEM. *out untouched on failure. */
 RSDK_API rsdk_status rsdk_token_manager_new(const rsdk_token_opts *o, rsdk_token_manager **out);
 

@@ -21,12 +21,15 @@ extern "C" {
 #endif
 
 /* Pool configuration. Initialise with rsdk_pool_opts_init(); new fields are
- * appended, never reordered. */
+ * appended, never reordered (docs/abi.md). */
 typedef struct rsdk_pool_opts {
-    rsdk_client_opts client;  /* how each connection is opened; deep-copied by
-                               * rsdk_pool_new (strings and the retry policy),
-                               * client.events and client.credentials stay
-                               * borrowed and must outlive the pool */
+    const rsdk_client_opts *client; /* how each connection is opened; NULL
+                               * (default): rsdk_client_opts_init defaults.
+                               * Deep-copied by rsdk_pool_new (strings, TLS
+                               * options and the retry policy); its events and
+                               * credentials stay borrowed and must outlive the
+                               * pool. A pointer, so that rsdk_client_opts can
+                               * grow without moving the fields below. */
     int max_size;             /* connections open or opening at most; default 8 */
     int min_idle;             /* opened by rsdk_pool_new and never closed for
                                * idleness; default 0; at most max_size */
@@ -39,7 +42,7 @@ typedef struct rsdk_pool_opts {
     int max_idle_ms;          /* idle connections older than this are closed
                                * (keeping min_idle); default 300000; 0 = never */
     rsdk_events *events;      /* borrowed, may be NULL: POOL_ACQUIRE and
-                               * POOL_RELEASE go here; NULL = client.events */
+                               * POOL_RELEASE go here; NULL = client->events */
 } rsdk_pool_opts;
 
 /* Counters, for monitoring and tests. A snapshot taken under the pool's lock. */
@@ -56,7 +59,7 @@ typedef struct rsdk_pool_stats {
 
 typedef struct rsdk_pool rsdk_pool; /* opaque */
 
-/* Sets every default; `client` gets rsdk_client_opts_init(). */
+/* Sets every default; `client` is NULL (the client defaults). */
 RSDK_API void rsdk_pool_opts_init(rsdk_pool_opts *o);
 
 /* Creates a pool and opens `min_idle` connections. On failure *out is
@@ -102,7 +105,7 @@ RSDK_API rsdk_status rsdk_pool_release(rsdk_pool *p, rsdk_client *c);
  * with its backoff; the command itself is retried by the client under the
  * write guarantee (docs/retries.md). The connection is always released, on
  * every path. Thread-safe. */
-RSDK_API rsdk_status rsdk_pool_command_argv(rsdk_pool *p, int argc, const char *const *argv,
+RSDK_API rsdk_status rsdk_pool_command_argv(rsdk_pool *p, size_t argc, const char *const *argv,
                                             const size_t *argvlen, rsdk_reply **out,
                                             rsdk_error *err);
 

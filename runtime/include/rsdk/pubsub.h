@@ -58,9 +58,12 @@ RSDK_API void rsdk_pubsub_msg_deinit(rsdk_pubsub_msg *m);
 /* Subscriber configuration. Initialise with rsdk_pubsub_opts_init(); new
  * fields are appended, never reordered. */
 typedef struct rsdk_pubsub_opts {
-    rsdk_client_opts client;     /* the connection (copied by new). protocol 3
-                                  * (default): pushes on a connection that also
-                                  * runs commands; 2: a dedicated connection */
+    const rsdk_client_opts *client; /* the connection (read by new); NULL
+                                  * (default): rsdk_client_opts_init defaults.
+                                  * protocol 3 (default): pushes on a connection
+                                  * that also runs commands; 2: a dedicated
+                                  * connection. A pointer, so that
+                                  * rsdk_client_opts can grow (docs/abi.md) */
     rsdk_events *events;         /* borrowed, may be NULL: receives
                                   * CONNECTED (when opened, and after each
                                   * reconnect once resubscribed), DISCONNECTED,
@@ -76,11 +79,9 @@ typedef struct rsdk_pubsub_opts {
                                   * counts as dead; default 5000, 0 = no limit */
     bool reconnect;              /* default true: re-open and resubscribe after
                                   * the connection breaks */
-    rsdk_backoff_kind reconnect_backoff; /* delays between failed reconnect
-                                  * attempts; default RSDK_BACKOFF_EQUAL_JITTER
-                                  * (the first attempt is immediate) */
-    uint32_t reconnect_base_ms;  /* default 100 */
-    uint32_t reconnect_cap_ms;   /* default 5000 */
+    rsdk_backoff_opts reconnect_backoff; /* delays between failed reconnect
+                                  * attempts (the first attempt is immediate);
+                                  * default {RSDK_BACKOFF_EQUAL_JITTER, 100, 5000} */
 } rsdk_pubsub_opts;
 
 typedef struct rsdk_pubsub rsdk_pubsub; /* opaque */
@@ -167,7 +168,7 @@ RSDK_API int rsdk_pubsub_protocol(const rsdk_pubsub *ps);
 RSDK_API int64_t rsdk_pubsub_id(const rsdk_pubsub *ps);
 
 /* Copies the counters into *out. */
-RSDK_API void rsdk_pubsub_get_stats(const rsdk_pubsub *ps, rsdk_pubsub_stats *out);
+RSDK_API void rsdk_pubsub_stats_get(const rsdk_pubsub *ps, rsdk_pubsub_stats *out);
 
 /* ---- client-side caching invalidations ---------------------------------- */
 

@@ -40,8 +40,10 @@ typedef struct rsdk_reader rsdk_reader; /* opaque */
 /* Sets the default limits. */
 RSDK_API void rsdk_reader_limits_init(rsdk_reader_limits *l);
 
-/* New reader. `limits` is copied; NULL means defaults. NULL on no memory. */
-RSDK_API rsdk_reader *rsdk_reader_new(const rsdk_reader_limits *limits);
+/* New reader into *out. `limits` is copied; NULL means defaults. Returns
+ * RSDK_OK, RSDK_ERR_NOMEM or RSDK_ERR_INVALID_ARG (NULL `out`); on failure
+ * *out is untouched. */
+RSDK_API rsdk_status rsdk_reader_new(const rsdk_reader_limits *limits, rsdk_reader **out);
 
 /* Frees the reader and any partial reply. Accepts NULL. */
 RSDK_API void rsdk_reader_free(rsdk_reader *r);

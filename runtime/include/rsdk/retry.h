@@ -41,9 +41,7 @@ typedef struct rsdk_retry_policy {
                                     * RSDK_RETRY_CLASS(RSDK_CLASS_CONNECTION) */
     uint64_t codes[RSDK_RETRY_CODE_WORDS]; /* per-code set; default: the codes
                                     * rsdk_err_retryable() accepts */
-    rsdk_backoff_kind backoff;     /* default RSDK_BACKOFF_EQUAL_JITTER */
-    uint32_t backoff_base_ms;      /* default 10 */
-    uint32_t backoff_cap_ms;       /* default 1000 */
+    rsdk_backoff_opts backoff;     /* default {RSDK_BACKOFF_EQUAL_JITTER, 10, 1000} */
 } rsdk_retry_policy;
 
 /* Why rsdk_retry_check() said yes or no. */

@@ -13,8 +13,8 @@ extern "C" {
 
 /* Writes a whole command: `argc` arguments, argv[i] of argvlen[i] bytes
  * (argvlen NULL: each argv[i] is a C string). RSDK_ERR_INVALID_ARG for
- * argc < 1 or a NULL argv[i] with non-zero length. */
-RSDK_API rsdk_status rsdk_write_command(rsdk_buf *out, int argc, const char *const *argv,
+ * argc 0 or a NULL argv[i] with non-zero length. */
+RSDK_API rsdk_status rsdk_write_command(rsdk_buf *out, size_t argc, const char *const *argv,
                                         const size_t *argvlen);
 
 /* Writes the "*<n>\r\n" header; follow with exactly n arguments. */

@@ -13,7 +13,7 @@ static rsdk_status static_get(void *self, rsdk_credentials *out, rsdk_error *err
 }
 
 static void static_free(void *self) {
-    rsdk_credentials_clear(self);
+    rsdk_credentials_deinit(self);
     rsdk__free(self);
 }
 

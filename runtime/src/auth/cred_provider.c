@@ -43,7 +43,7 @@ rsdk_status rsdk_credentials_set(rsdk_credentials *c, rsdk_str username, rsdk_st
         }
     }
     uint64_t gen = c->generation;
-    rsdk_credentials_clear(c);
+    rsdk_credentials_deinit(c);
     c->username = user;
     c->username_len = user ? username.len : 0;
     c->password = pw;
@@ -53,7 +53,7 @@ rsdk_status rsdk_credentials_set(rsdk_credentials *c, rsdk_str username, rsdk_st
     return RSDK_OK;
 }
 
-void rsdk_credentials_clear(rsdk_credentials *c) {
+void rsdk_credentials_deinit(rsdk_credentials *c) {
     if (!c) return;
     free_secret(c->username, c->username_len);
     free_secret(c->password, c->password_len);
@@ -113,7 +113,7 @@ rsdk_status rsdk_credentials_provider_get(rsdk_credentials_provider *p, rsdk_cre
         st = rsdk_error_set(&e, RSDK_ERR_CREDENTIALS, 0, "credentials provider returned no password");
     }
     if (st != RSDK_OK) {
-        rsdk_credentials_clear(&tmp);
+        rsdk_credentials_deinit(&tmp);
         if (e.code == RSDK_OK) {
             rsdk_error_set(&e, st, 0, "credentials provider failed: %s", rsdk_status_str(st));
         }

@@ -58,9 +58,9 @@ void rsdk_token_opts_init(rsdk_token_opts *o) {
     o->refresh_ratio = 0.7;
     o->min_lead_ms = 10000;
     o->max_retries = -1;
-    o->retry_backoff = RSDK_BACKOFF_EQUAL_JITTER;
-    o->retry_base_ms = 100;
-    o->retry_cap_ms = 10000;
+    o->retry_backoff.kind = RSDK_BACKOFF_EQUAL_JITTER;
+    o->retry_backoff.base_ms = 100;
+    o->retry_backoff.cap_ms = 10000;
 }
 
 /* A token shorter than the lead is refreshed by the ratio alone (refreshing
@@ -106,7 +106,7 @@ static rsdk_status fetch_once(rsdk_token_manager *tm, rsdk_credentials *fresh, r
     if (st == RSDK_OK && tmp.expires_at_ms != 0 && tmp.expires_at_ms <= wall_ms())
         st = rsdk_error_set(&e, RSDK_ERR_CREDENTIALS, 0, "token fetch returned an expired token");
     if (st != RSDK_OK) {
-        rsdk_credentials_clear(&tmp);
+        rsdk_credentials_deinit(&tmp);
         if (e.code == RSDK_OK) rsdk_error_set(&e, st, 0, "token fetch failed: %s", rsdk_status_str(st));
         e.code = st;
         if (err) *err = e;
@@ -120,7 +120,7 @@ static rsdk_status fetch_once(rsdk_token_manager *tm, rsdk_credentials *fresh, r
  * provider generation must be bumped (every token after the first). */
 static bool install(rsdk_token_manager *tm, rsdk_credentials *fresh) {
     int64_t now = mono_ms();
-    rsdk_credentials_clear(&tm->current);
+    rsdk_credentials_deinit(&tm->current);
     tm->current = *fresh;
     memset(fresh, 0, sizeof *fresh);
     if (tm->current.expires_at_ms == 0) {
@@ -181,7 +181,7 @@ static void refresh(rsdk_token_manager *tm) {
     int64_t hint = st != RSDK_OK && tm->o.retry_hint ? tm->o.retry_hint(st, tm->o.fetch_ud) : 0;
     pthread_mutex_lock(&tm->mu);
     if (tm->stop) {
-        rsdk_credentials_clear(&fresh);
+        rsdk_credentials_deinit(&fresh);
         return;
     }
     if (st == RSDK_OK) {
@@ -265,7 +265,7 @@ rsdk_status rsdk_token_manager_new(const rsdk_token_opts *o, rsdk_token_manager 
         return RSDK_ERR_INVALID_ARG;
     rsdk_backoff b;
     uint64_t seed = o->seed ? o->seed : rsdk_backoff_seed_auto();
-    if (rsdk_backoff_init(&b, o->retry_backoff, o->retry_base_ms, o->retry_cap_ms, seed) != RSDK_OK)
+    if (rsdk_backoff_init_opts(&b, &o->retry_backoff, seed) != RSDK_OK)
         return RSDK_ERR_INVALID_ARG;
     rsdk_token_manager *tm = rsdk__calloc(1, sizeof *tm);
     if (!tm) return RSDK_ERR_NOMEM;
@@ -373,7 +373,7 @@ void rsdk_token_manager_free(rsdk_token_manager *tm) {
     if (!tm) return;
     rsdk_token_manager_stop(tm);
     rsdk__credentials_provider_destroy(tm->provider);
-    rsdk_credentials_clear(&tm->current);
+    rsdk_credentials_deinit(&tm->current);
     pthread_cond_destroy(&tm->cv);
     pthread_mutex_destroy(&tm->mu);
     rsdk__wipe(tm, sizeof *tm);

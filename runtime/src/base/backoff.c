@@ -50,6 +50,11 @@ rsdk_status rsdk_backoff_init(rsdk_backoff *b, rsdk_backoff_kind kind, uint32_t 
     return RSDK_OK;
 }
 
+rsdk_status rsdk_backoff_init_opts(rsdk_backoff *b, const rsdk_backoff_opts *o, uint64_t seed) {
+    if (!o) return RSDK_ERR_INVALID_ARG;
+    return rsdk_backoff_init(b, o->kind, o->base_ms, o->cap_ms, seed);
+}
+
 uint32_t rsdk_backoff_next(rsdk_backoff *b) {
     if (!b) return 0;
     uint32_t n = b->attempt;

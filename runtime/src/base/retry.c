@@ -12,9 +12,9 @@ void rsdk_retry_policy_init(rsdk_retry_policy *p) {
      * in error.c stays the single place that says what may heal. */
     for (int c = 0; c < MAX_CODE; c++)
         if (rsdk_err_retryable(c)) p->codes[c / 64] |= 1ull << (c % 64);
-    p->backoff = RSDK_BACKOFF_EQUAL_JITTER;
-    p->backoff_base_ms = 10;
-    p->backoff_cap_ms = 1000;
+    p->backoff.kind = RSDK_BACKOFF_EQUAL_JITTER;
+    p->backoff.base_ms = 10;
+    p->backoff.cap_ms = 1000;
 }
 
 void rsdk_retry_policy_init_none(rsdk_retry_policy *p) {
@@ -45,7 +45,7 @@ bool rsdk_retry_policy_retries(const rsdk_retry_policy *p, rsdk_status code) {
 
 rsdk_status rsdk_retry_backoff_init(const rsdk_retry_policy *p, rsdk_backoff *b, uint64_t seed) {
     if (!p) return RSDK_ERR_INVALID_ARG;
-    return rsdk_backoff_init(b, p->backoff, p->backoff_base_ms, p->backoff_cap_ms, seed);
+    return rsdk_backoff_init_opts(b, &p->backoff, seed);
 }
 
 rsdk_retry_verdict rsdk_retry_check(const rsdk_retry_policy *p, rsdk_status failure, int attempt,

@@ -17,7 +17,16 @@ void rsdk_client_opts_init(rsdk_client_opts *o) {
     o->keepalive_interval_s = 5;
     o->keepalive_count = 3;
     o->reconnect = true;
-    o->tls_verify = true;
+}
+
+void rsdk_tls_opts_init(rsdk_tls_opts *t) {
+    memset(t, 0, sizeof *t);
+    t->verify = true;
+}
+
+const rsdk_tls_opts *rsdk_tls_opts_default(void) {
+    static const rsdk_tls_opts defaults = {.verify = true};
+    return &defaults;
 }
 
 void rsdk_client_opts_from_url(rsdk_client_opts *o, const rsdk_url *u) {
@@ -35,7 +44,9 @@ void rsdk_client_opts_from_url(rsdk_client_opts *o, const rsdk_url *u) {
     if (u->client_name) o->client_name = u->client_name;
     if (u->connect_timeout_ms >= 0) o->connect_timeout_ms = u->connect_timeout_ms;
     if (u->timeout_ms >= 0) o->command_timeout_ms = u->timeout_ms;
-    o->tls = u->tls; /* the scheme decides: rediss:// on, redis:// and unix:// off */
+    /* the scheme decides: rediss:// on, redis:// and unix:// off */
+    if (!u->tls) o->tls = NULL;
+    else if (!o->tls) o->tls = rsdk_tls_opts_default();
 }
 
 static void wipe_free(char *s) {
@@ -102,7 +113,7 @@ rsdk_status rsdk_client_open(const rsdk_client_opts *o, rsdk_client **out, rsdk_
     c->opts.client_name = c->client_name;
     if (o->tls) {
         rsdk__tls_ctx *tls = NULL;
-        s = rsdk__tls_ctx_new(o, &tls, err);
+        s = rsdk__tls_ctx_new(o->tls, &tls, err);
         if (s) {
             client_free(c);
             return s;
@@ -155,8 +166,9 @@ rsdk_status rsdk__client_connect(rsdk_client *c) {
     /* A fresh reader per connection: bytes of the old stream must not leak
      * into the new one. */
     rsdk_reader_free(c->reader);
-    c->reader = rsdk_reader_new(&c->opts.limits);
-    if (!c->reader) return rsdk_error_set(&c->err, RSDK_ERR_NOMEM, 0, NULL);
+    c->reader = NULL;
+    if (rsdk_reader_new(&c->opts.limits, &c->reader) != RSDK_OK)
+        return rsdk_error_set(&c->err, RSDK_ERR_NOMEM, 0, NULL);
     /* The connect and handshake get the connect timeout, and no more than
      * what is left of the call's deadline. */
     long long call_deadline = c->deadline_ms;

@@ -34,7 +34,7 @@ static rsdk_status exchange(rsdk_client *c, rsdk_reply **out) {
     return RSDK_OK;
 }
 
-rsdk_status rsdk_client_command_argv(rsdk_client *c, int argc, const char *const *argv,
+rsdk_status rsdk_client_command_argv(rsdk_client *c, size_t argc, const char *const *argv,
                                      const size_t *argvlen, rsdk_reply **out) {
     if (!c) return RSDK_ERR_INVALID_ARG;
     if (!out || argc < 1 || !argv)

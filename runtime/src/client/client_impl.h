@@ -9,6 +9,7 @@
 #include "rsdk/client.h"
 #include "rsdk/credentials.h"
 #include "rsdk/events.h"
+#include "rsdk/pipeline_internal.h"
 #include "rsdk/retry.h"
 
 /* Bytes asked of the reader per read(2): large enough that a pipelined batch
@@ -217,12 +218,14 @@ rsdk_status rsdk__client_reauth_as(rsdk_client *c, rsdk_events *events, const vo
 bool rsdk__command_readonly(const char *name, size_t len);
 
 /* Deep copy of client options for a pool (client_opts.c): every string is
- * copied into allocations `dst` owns, and the retry policy (when set) into
- * `*retry`, which dst->retry then points at. RSDK_ERR_NOMEM leaves nothing
- * allocated. rsdk__client_opts_free releases (and wipes the password). */
+ * copied into allocations `dst` owns, the retry policy (when set) into
+ * `*retry` and the TLS options (when set) into `*tls`, which dst->retry and
+ * dst->tls then point at. RSDK_ERR_NOMEM leaves nothing allocated.
+ * rsdk__client_opts_free releases (and wipes the password); `tls` is the
+ * same storage. */
 rsdk_status rsdk__client_opts_copy(rsdk_client_opts *dst, rsdk_retry_policy *retry,
-                                   const rsdk_client_opts *src);
-void rsdk__client_opts_free(rsdk_client_opts *o);
+                                   rsdk_tls_opts *tls, const rsdk_client_opts *src);
+void rsdk__client_opts_free(rsdk_client_opts *o, rsdk_tls_opts *tls);
 
 /* Connects (if needed) and runs the handshake. RSDK_OK or the failure, with
  * c->err filled and the client left broken. */

@@ -1,19 +1,18 @@
 /* Deep copies of client options, for objects that open connections later
  * (a pool): the caller's strings may be gone by then. Every string field of
- * rsdk_client_opts is listed in string_fields(); a new string field must be
- * added there. */
+ * rsdk_client_opts and rsdk_tls_opts is listed in string_fields(); a new
+ * string field must be added there. */
 #include "alloc.h"
 #include "client_impl.h"
 
-#define NFIELDS 13
+#define NFIELDS 14
 
-/* Pointers to every string field of `o`. */
-static void string_fields(rsdk_client_opts *o, const char **f[NFIELDS]) {
+/* Pointers to every string field of `o` and `t`. */
+static void string_fields(rsdk_client_opts *o, rsdk_tls_opts *t, const char **f[NFIELDS]) {
     const char **all[NFIELDS] = {
-        &o->host,          &o->unix_path,     &o->username,        &o->password,
-        &o->client_name,   &o->tls_ca_file,   &o->tls_ca_dir,      &o->tls_cert_file,
-        &o->tls_key_file,  &o->tls_server_name, &o->tls_min_version, &o->tls_ciphers,
-        &o->tls_ciphersuites,
+        &o->host,        &o->unix_path,   &o->username,    &o->password,    &o->client_name,
+        &t->ca_file,     &t->ca_dir,      &t->cert_file,   &t->key_file,    &t->server_name,
+        &t->min_version, &t->ciphers,     &t->ciphersuites, NULL,
     };
     memcpy(f, all, sizeof all);
 }
@@ -25,33 +24,42 @@ static void free_field(const char **f, bool secret) {
     *f = NULL;
 }
 
-void rsdk__client_opts_free(rsdk_client_opts *o) {
+void rsdk__client_opts_free(rsdk_client_opts *o, rsdk_tls_opts *tls) {
     if (!o) return;
     const char **f[NFIELDS];
-    string_fields(o, f);
-    for (int i = 0; i < NFIELDS; i++) free_field(f[i], f[i] == &o->password);
+    string_fields(o, tls, f);
+    for (int i = 0; f[i]; i++) free_field(f[i], f[i] == &o->password);
     o->retry = NULL; /* points at the owner's storage, not freed here */
+    o->tls = NULL;   /* likewise */
 }
 
 rsdk_status rsdk__client_opts_copy(rsdk_client_opts *dst, rsdk_retry_policy *retry,
-                                   const rsdk_client_opts *src) {
+                                   rsdk_tls_opts *tls, const rsdk_client_opts *src) {
     rsdk_client_opts tmp = *src;
+    rsdk_tls_opts ttmp = {0};
+    if (src->tls) ttmp = *src->tls;
     const char **f[NFIELDS];
-    string_fields(&tmp, f);
-    for (int i = 0; i < NFIELDS; i++) *f[i] = NULL;
+    string_fields(&tmp, &ttmp, f);
+    for (int i = 0; f[i]; i++) *f[i] = NULL;
+    rsdk_tls_opts none = {0};
     const char **from[NFIELDS];
-    string_fields((rsdk_client_opts *)src, from); /* only read */
-    for (int i = 0; i < NFIELDS; i++) {
+    /* only read */
+    string_fields((rsdk_client_opts *)src, src->tls ? (rsdk_tls_opts *)src->tls : &none, from);
+    for (int i = 0; f[i]; i++) {
         if (!*from[i]) continue;
         *f[i] = rsdk__strdup(*from[i]);
         if (!*f[i]) {
-            rsdk__client_opts_free(&tmp);
+            rsdk__client_opts_free(&tmp, &ttmp);
             return RSDK_ERR_NOMEM;
         }
     }
     if (src->retry) {
         *retry = *src->retry;
         tmp.retry = retry;
+    }
+    if (src->tls) {
+        *tls = ttmp;
+        tmp.tls = tls;
     }
     *dst = tmp;
     return RSDK_OK;

@@ -101,7 +101,7 @@ rsdk_status rsdk__client_connect_begin(rsdk_client *c, rsdk_credentials *cr, rsd
         return s;
     }
     if (has_nul(cr->password, cr->password_len) || has_nul(cr->username, cr->username_len)) {
-        rsdk_credentials_clear(cr);
+        rsdk_credentials_deinit(cr);
         return rsdk_error_set(&c->err, RSDK_ERR_CREDENTIALS, 0,
                               "credentials hold a NUL byte, which the handshake cannot send");
     }
@@ -127,7 +127,7 @@ void rsdk__client_connect_end(rsdk_client *c, rsdk_credentials *cr, const rsdk__
             emit(c, &ev);
         }
     }
-    rsdk_credentials_clear(cr);
+    rsdk_credentials_deinit(cr);
 }
 
 void rsdk__client_on_close(rsdk_client *c, rsdk_status cause) {
@@ -226,7 +226,7 @@ rsdk_status rsdk__client_reauth_as(rsdk_client *c, rsdk_events *events, const vo
     rsdk_reply *r = NULL;
     s = send_auth(c, &cr, &r);
     uint64_t got = cr.generation;
-    rsdk_credentials_clear(&cr);
+    rsdk_credentials_deinit(&cr);
     if (s) { /* the connection broke; the next connect authenticates afresh */
         emit_reauth(&to, RSDK_EVENT_REAUTH_FAILED, gen, s, c->err.message);
         return s;

@@ -5,13 +5,14 @@
 #include "reader_internal.h"
 #include "rsdk/writer.h"
 
-rsdk_pipeline *rsdk_pipeline_new(rsdk_client *c) {
-    if (!c) return NULL;
+rsdk_status rsdk_pipeline_new(rsdk_client *c, rsdk_pipeline **out) {
+    if (!c || !out) return RSDK_ERR_INVALID_ARG;
     rsdk_pipeline *p = rsdk__calloc(1, sizeof *p);
-    if (!p) return NULL;
+    if (!p) return RSDK_ERR_NOMEM;
     p->c = c;
     rsdk_buf_init(&p->buf);
-    return p;
+    *out = p;
+    return RSDK_OK;
 }
 
 void rsdk__pipeline_free_slots(rsdk_pipeline *p) {
@@ -37,7 +38,7 @@ void rsdk_pipeline_free(rsdk_pipeline *p) {
     rsdk__free(p);
 }
 
-rsdk_status rsdk_pipeline_append_argv(rsdk_pipeline *p, int argc, const char *const *argv,
+rsdk_status rsdk_pipeline_append_argv(rsdk_pipeline *p, size_t argc, const char *const *argv,
                                       const size_t *argvlen) {
     if (!p) return RSDK_ERR_INVALID_ARG;
     if (p->buf.failed) return p->buf.failed;

@@ -23,36 +23,36 @@ struct bio_method_st;
 typedef struct rsdk__tls_ctx {
     struct ssl_ctx_st *ssl_ctx;
     struct bio_method_st *bio_method; /* socket BIO that never raises SIGPIPE */
-    bool verify;            /* chain and name checks (opts.tls_verify) */
+    bool verify;            /* chain and name checks (rsdk_tls_opts.verify) */
     /* Copies of the option strings (NULL when not given), so the client's
      * stored options never point at the caller's memory. */
     char *ca_file, *ca_dir, *cert_file, *key_file, *server_name;
     char *min_version, *ciphers, *ciphersuites;
+    rsdk_tls_opts kept;     /* the options over those copies (keep_opts) */
 } rsdk__tls_ctx;
 
-/* Builds a context from the TLS fields of `o` (o->tls itself is not
- * looked at). Files are read now, so a missing or bad CA, certificate or
+/* Builds a context from `o`. Files are read now, so a missing or bad CA, certificate or
  * key fails here, before any connection: RSDK_ERR_INVALID_ARG for option
  * values (unknown min version, bad cipher list, key without certificate),
  * RSDK_ERR_TLS for files OpenSSL cannot load, RSDK_ERR_NOMEM. On failure
  * *out is untouched. */
-rsdk_status rsdk__tls_ctx_new(const rsdk_client_opts *o, rsdk__tls_ctx **out, rsdk_error *err);
+rsdk_status rsdk__tls_ctx_new(const rsdk_tls_opts *o, rsdk__tls_ctx **out, rsdk_error *err);
 
 /* Frees the context. Every connection made from it must be closed first
  * (they share its BIO method). Accepts NULL. */
 void rsdk__tls_ctx_free(rsdk__tls_ctx *t);
 
-/* Points the TLS string fields of `o` at the context's own copies, so `o`
- * stays valid for as long as the context lives. */
-void rsdk__tls_ctx_keep_opts(const rsdk__tls_ctx *t, rsdk_client_opts *o);
+/* Points o->tls at TLS options over the context's own copies, so `o` stays
+ * valid for as long as the context lives. */
+void rsdk__tls_ctx_keep_opts(rsdk__tls_ctx *t, rsdk_client_opts *o);
 
 /* The conn.h upgrade hook; `arg` is an rsdk__tls_ctx. Switches the socket
  * to O_NONBLOCK, sends SNI (unless the name is an IP literal), checks the
- * certificate chain and the host name or IP address (tls_server_name
+ * certificate chain and the host name or IP address (server_name
  * overrides `host` for both) and installs the TLS transport. Failures:
  * RSDK_ERR_TLS ("TLS: certificate verify failed: hostname mismatch", ...),
  * RSDK_ERR_TIMEOUT, RSDK_ERR_NOMEM, RSDK_ERR_INVALID_ARG (nothing to verify
- * the certificate against, e.g. a Unix socket without tls_server_name). */
+ * the certificate against, e.g. a Unix socket without server_name). */
 rsdk_status rsdk__tls_upgrade(rsdk__conn *c, void *arg, const char *host, int timeout_ms,
                               rsdk_error *err);
 

@@ -239,7 +239,7 @@ rsdk_status rsdk__tls_upgrade(rsdk__conn *c, void *arg, const char *host, int ti
         if (t->verify)
             return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
                                   "TLS: no name to verify the certificate against "
-                                  "(set tls_server_name, or tls_verify = false)");
+                                  "(set tls->server_name, or tls->verify = false)");
         name = NULL;
     }
     rsdk_status s = rsdk__conn_set_nonblock(c, true, err);

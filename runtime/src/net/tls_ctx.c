@@ -133,7 +133,7 @@ static rsdk_status parse_version(const char *v, int *out, rsdk_error *err) {
         return RSDK_OK;
     }
     /* TLS 1.0 and 1.1 are deliberately not offered. */
-    return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "tls_min_version must be \"1.2\" or \"1.3\"");
+    return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "tls->min_version must be \"1.2\" or \"1.3\"");
 }
 
 static rsdk_status load_trust(rsdk__tls_ctx *t, rsdk_error *err) {
@@ -161,7 +161,7 @@ static rsdk_status load_identity(rsdk__tls_ctx *t, rsdk_error *err) {
     if (!t->cert_file && !t->key_file) return RSDK_OK;
     if (!t->cert_file || !t->key_file)
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
-                              "tls_cert_file and tls_key_file go together: set both or neither");
+                              "tls->cert_file and tls->key_file go together: set both or neither");
     char what[300];
     if (SSL_CTX_use_certificate_chain_file(ctx, t->cert_file) != 1) {
         snprintf(what, sizeof what, "cannot load certificate file %s", t->cert_file);
@@ -200,12 +200,12 @@ static rsdk_status configure(rsdk__tls_ctx *t, rsdk_error *err) {
     if (t->ciphers && SSL_CTX_set_cipher_list(ctx, t->ciphers) != 1) {
         ERR_clear_error();
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
-                              "tls_ciphers: no usable cipher in the list");
+                              "tls->ciphers: no usable cipher in the list");
     }
     if (t->ciphersuites && SSL_CTX_set_ciphersuites(ctx, t->ciphersuites) != 1) {
         ERR_clear_error();
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
-                              "tls_ciphersuites: not a valid TLS 1.3 cipher suite list");
+                              "tls->ciphersuites: not a valid TLS 1.3 cipher suite list");
     }
     SSL_CTX_set_verify(ctx, t->verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
     s = load_trust(t, err);
@@ -213,15 +213,15 @@ static rsdk_status configure(rsdk__tls_ctx *t, rsdk_error *err) {
     return load_identity(t, err);
 }
 
-rsdk_status rsdk__tls_ctx_new(const rsdk_client_opts *o, rsdk__tls_ctx **out, rsdk_error *err) {
+rsdk_status rsdk__tls_ctx_new(const rsdk_tls_opts *o, rsdk__tls_ctx **out, rsdk_error *err) {
     rsdk__tls_ctx *t = rsdk__calloc(1, sizeof *t);
     if (!t) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, NULL);
-    t->verify = o->tls_verify;
-    if (!set_str(o->tls_ca_file, &t->ca_file) || !set_str(o->tls_ca_dir, &t->ca_dir) ||
-        !set_str(o->tls_cert_file, &t->cert_file) || !set_str(o->tls_key_file, &t->key_file) ||
-        !set_str(o->tls_server_name, &t->server_name) ||
-        !set_str(o->tls_min_version, &t->min_version) || !set_str(o->tls_ciphers, &t->ciphers) ||
-        !set_str(o->tls_ciphersuites, &t->ciphersuites)) {
+    t->verify = o->verify;
+    if (!set_str(o->ca_file, &t->ca_file) || !set_str(o->ca_dir, &t->ca_dir) ||
+        !set_str(o->cert_file, &t->cert_file) || !set_str(o->key_file, &t->key_file) ||
+        !set_str(o->server_name, &t->server_name) ||
+        !set_str(o->min_version, &t->min_version) || !set_str(o->ciphers, &t->ciphers) ||
+        !set_str(o->ciphersuites, &t->ciphersuites)) {
         rsdk__tls_ctx_free(t);
         return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, NULL);
     }
@@ -249,13 +249,17 @@ void rsdk__tls_ctx_free(rsdk__tls_ctx *t) {
     rsdk__free(t);
 }
 
-void rsdk__tls_ctx_keep_opts(const rsdk__tls_ctx *t, rsdk_client_opts *o) {
-    o->tls_ca_file = t->ca_file;
-    o->tls_ca_dir = t->ca_dir;
-    o->tls_cert_file = t->cert_file;
-    o->tls_key_file = t->key_file;
-    o->tls_server_name = t->server_name;
-    o->tls_min_version = t->min_version;
-    o->tls_ciphers = t->ciphers;
-    o->tls_ciphersuites = t->ciphersuites;
+void rsdk__tls_ctx_keep_opts(rsdk__tls_ctx *t, rsdk_client_opts *o) {
+    t->kept = (rsdk_tls_opts){
+        .verify = t->verify,
+        .ca_file = t->ca_file,
+        .ca_dir = t->ca_dir,
+        .cert_file = t->cert_file,
+        .key_file = t->key_file,
+        .server_name = t->server_name,
+        .min_version = t->min_version,
+        .ciphers = t->ciphers,
+        .ciphersuites = t->ciphersuites,
+    };
+    o->tls = &t->kept;
 }

@@ -55,7 +55,8 @@ static void scan_reset(rsdk_reader *r) {
     r->stack[0].remaining = 1;
 }
 
-rsdk_reader *rsdk_reader_new(const rsdk_reader_limits *limits) {
+rsdk_status rsdk_reader_new(const rsdk_reader_limits *limits, rsdk_reader **out) {
+    if (!out) return RSDK_ERR_INVALID_ARG;
     rsdk_reader_limits l;
     if (limits) l = *limits;
     else memset(&l, 0, sizeof l);
@@ -63,13 +64,14 @@ rsdk_reader *rsdk_reader_new(const rsdk_reader_limits *limits) {
     /* The reader and its frame stack are one allocation. */
     size_t frames = (size_t)l.max_depth + 1;
     rsdk_reader *r = rsdk__malloc(sizeof *r + frames * sizeof(rsdk__rframe));
-    if (!r) return NULL;
+    if (!r) return RSDK_ERR_NOMEM;
     memset(r, 0, sizeof *r);
     r->lim = l;
     r->stack = (rsdk__rframe *)(void *)(r + 1);
     rsdk_error_clear(&r->err);
     scan_reset(r);
-    return r;
+    *out = r;
+    return RSDK_OK;
 }
 
 void rsdk_reader_free(rsdk_reader *r) {

@@ -155,26 +155,26 @@ rsdk_status rsdk_write_double(rsdk_buf *out, double v) {
 
 /* argv as C strings: their lengths are not known up front, so each
  * argument reserves its own room (a partial command is dropped). */
-static rsdk_status write_cstrings(rsdk_buf *out, int argc, const char *const *argv) {
-    for (int i = 0; i < argc; i++)
+static rsdk_status write_cstrings(rsdk_buf *out, size_t argc, const char *const *argv) {
+    for (size_t i = 0; i < argc; i++)
         if (!argv[i]) return RSDK_ERR_INVALID_ARG;
     size_t start = out->len;
-    rsdk_write_array(out, (size_t)argc);
-    for (int i = 0; i < argc; i++) rsdk_write_arg(out, argv[i], strlen(argv[i]));
+    rsdk_write_array(out, argc);
+    for (size_t i = 0; i < argc; i++) rsdk_write_arg(out, argv[i], strlen(argv[i]));
     if (out->failed) out->len = start;
     return out->failed;
 }
 
 /* One reservation for the whole command (headers at their longest), then
  * everything written in place: no per-line temporaries or appends. */
-rsdk_status rsdk_write_command(rsdk_buf *out, int argc, const char *const *argv,
+rsdk_status rsdk_write_command(rsdk_buf *out, size_t argc, const char *const *argv,
                                const size_t *argvlen) {
     if (out->failed) return out->failed;
     if (argc < 1 || !argv) return RSDK_ERR_INVALID_ARG;
     if (!argvlen) return write_cstrings(out, argc, argv);
     size_t total = LEN_LINE_MAX;
     bool too_big = false; /* reported after every argument was checked */
-    for (int i = 0; i < argc; i++) {
+    for (size_t i = 0; i < argc; i++) {
         size_t len = argvlen[i];
         if (!argv[i] && len) return RSDK_ERR_INVALID_ARG;
         if (len > SIZE_MAX - LEN_LINE_MAX - 2 - total) too_big = true;
@@ -183,8 +183,8 @@ rsdk_status rsdk_write_command(rsdk_buf *out, int argc, const char *const *argv,
     if (too_big) return out->failed = RSDK_ERR_NOMEM;
     rsdk_status s = room(out, total);
     if (s) return s;
-    char *w = put_len_line(out->data + out->len, '*', (size_t)argc);
-    for (int i = 0; i < argc; i++) w = put_arg(w, argv[i], argvlen[i]);
+    char *w = put_len_line(out->data + out->len, '*', argc);
+    for (size_t i = 0; i < argc; i++) w = put_arg(w, argv[i], argvlen[i]);
     out->len = (size_t)(w - out->data);
     return RSDK_OK;
 }

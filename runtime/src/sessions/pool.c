@@ -11,7 +11,6 @@
 void rsdk_pool_opts_init(rsdk_pool_opts *o) {
     if (!o) return;
     memset(o, 0, sizeof *o);
-    rsdk_client_opts_init(&o->client);
     o->max_size = 8;
     o->min_idle = 0;
     o->acquire_timeout_ms = 5000;
@@ -123,7 +122,7 @@ static rsdk_status check_opts(const rsdk_pool_opts *o, rsdk_error *err) {
     if (o->acquire_timeout_ms < -1 || o->health_check_idle_ms < -1 || o->max_idle_ms < 0)
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "pool timeouts out of range");
     rsdk_backoff b;
-    if (o->client.retry && rsdk_retry_backoff_init(o->client.retry, &b, 1))
+    if (o->client && o->client->retry && rsdk_retry_backoff_init(o->client->retry, &b, 1))
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
                               "retry policy: unknown backoff or cap below base");
     return RSDK_OK;
@@ -153,19 +152,22 @@ rsdk_status rsdk_pool_new(const rsdk_pool_opts *o, rsdk_pool **out, rsdk_error *
         rsdk__free(p);
         return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "cannot create the pool's lock");
     }
-    if (rsdk__client_opts_copy(&p->copts, &p->retry, &o->client)) {
+    rsdk_client_opts defaults;
+    rsdk_client_opts_init(&defaults);
+    const rsdk_client_opts *co = o->client ? o->client : &defaults;
+    if (rsdk__client_opts_copy(&p->copts, &p->retry, &p->tls, co)) {
         pthread_mutex_destroy(&p->mu);
         pthread_cond_destroy(&p->cv);
         rsdk__free(p);
         return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, NULL);
     }
-    p->has_retry = o->client.retry != NULL;
+    p->has_retry = co->retry != NULL;
     p->max_size = o->max_size;
     p->min_idle = o->min_idle;
     p->acquire_timeout_ms = o->acquire_timeout_ms;
     p->health_ms = o->health_check_idle_ms;
     p->max_idle_ms = o->max_idle_ms;
-    p->events = o->events ? o->events : o->client.events;
+    p->events = o->events ? o->events : co->events;
     for (int i = 0; i < p->min_idle; i++) {
         rsdk__pool_slot *sl = NULL;
         p->open++;
@@ -209,7 +211,7 @@ void rsdk_pool_free(rsdk_pool *p) {
         rsdk__free(all);
         all = next;
     }
-    rsdk__client_opts_free(&p->copts);
+    rsdk__client_opts_free(&p->copts, &p->tls);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cv);
     rsdk__free(p);

@@ -31,7 +31,7 @@ static rsdk_status acquire_retrying(rsdk_pool *p, rsdk_client **c, rsdk_error *e
     }
 }
 
-rsdk_status rsdk_pool_command_argv(rsdk_pool *p, int argc, const char *const *argv,
+rsdk_status rsdk_pool_command_argv(rsdk_pool *p, size_t argc, const char *const *argv,
                                    const size_t *argvlen, rsdk_reply **out, rsdk_error *err) {
     if (!p || !out || argc < 1 || !argv)
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "command needs a pool, arguments and a result");

@@ -25,6 +25,7 @@ struct rsdk_pool {
     pthread_cond_t cv;       /* a connection came back or a slot opened up */
     rsdk_client_opts copts;  /* deep copy; copts.retry -> retry when set */
     rsdk_retry_policy retry;
+    rsdk_tls_opts tls;       /* copts.tls -> tls when set */
     bool has_retry;
     int max_size, min_idle, acquire_timeout_ms, health_ms, max_idle_ms;
     rsdk_events *events;

@@ -8,13 +8,12 @@
 
 void rsdk_pubsub_opts_init(rsdk_pubsub_opts *o) {
     memset(o, 0, sizeof *o);
-    rsdk_client_opts_init(&o->client);
     o->ping_interval_ms = 30000;
     o->reply_timeout_ms = 5000;
     o->reconnect = true;
-    o->reconnect_backoff = RSDK_BACKOFF_EQUAL_JITTER;
-    o->reconnect_base_ms = 100;
-    o->reconnect_cap_ms = 5000;
+    o->reconnect_backoff.kind = RSDK_BACKOFF_EQUAL_JITTER;
+    o->reconnect_backoff.base_ms = 100;
+    o->reconnect_backoff.cap_ms = 5000;
 }
 
 void rsdk_pubsub_msg_deinit(rsdk_pubsub_msg *m) {
@@ -50,8 +49,7 @@ rsdk_status rsdk_pubsub_new(const rsdk_pubsub_opts *o, rsdk_pubsub **out, rsdk_e
     rsdk_pubsub *ps = rsdk__calloc(1, sizeof *ps);
     if (!ps) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, NULL);
     ps->wake[0] = ps->wake[1] = -1;
-    rsdk_status s = rsdk_backoff_init(&ps->backoff, o->reconnect_backoff, o->reconnect_base_ms,
-                                      o->reconnect_cap_ms, rsdk_backoff_seed_auto());
+    rsdk_status s = rsdk_backoff_init_opts(&ps->backoff, &o->reconnect_backoff, rsdk_backoff_seed_auto());
     if (s) {
         rsdk__free(ps);
         return rsdk_error_set(err, s, 0, "reconnect backoff: unknown kind or cap below base");
@@ -60,7 +58,9 @@ rsdk_status rsdk_pubsub_new(const rsdk_pubsub_opts *o, rsdk_pubsub **out, rsdk_e
     ps->ping_interval_ms = o->ping_interval_ms;
     ps->reply_timeout_ms = o->reply_timeout_ms;
     ps->reconnect = o->reconnect;
-    const rsdk_client_opts *co = &o->client;
+    rsdk_client_opts defaults;
+    rsdk_client_opts_init(&defaults);
+    const rsdk_client_opts *co = o->client ? o->client : &defaults;
     if (co->unix_path && *co->unix_path)
         snprintf(ps->endpoint, sizeof ps->endpoint, "%s", co->unix_path);
     else
@@ -106,7 +106,7 @@ size_t rsdk_pubsub_count(const rsdk_pubsub *ps, rsdk_pubsub_kind kind) {
     return ps->sets[kind - RSDK_PUBSUB_MESSAGE].count;
 }
 
-void rsdk_pubsub_get_stats(const rsdk_pubsub *ps, rsdk_pubsub_stats *out) {
+void rsdk_pubsub_stats_get(const rsdk_pubsub *ps, rsdk_pubsub_stats *out) {
     if (ps && out) *out = ps->stats;
 }
 

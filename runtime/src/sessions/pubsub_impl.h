@@ -195,6 +195,6 @@ bool rsdk__ps_marker_take(rsdk_pubsub *ps, rsdk_reply *r);
 /* Runs one command on the subscriber's connection and returns its reply
  * (pushes that arrive meanwhile are filed). Only while nothing else is
  * owed. */
-rsdk_status rsdk__ps_command(rsdk_pubsub *ps, int argc, const char *const *argv, rsdk_reply **out);
+rsdk_status rsdk__ps_command(rsdk_pubsub *ps, size_t argc, const char *const *argv, rsdk_reply **out);
 
 #endif

@@ -275,7 +275,7 @@ size_t rsdk__ps_encode_all(rsdk_pubsub *ps, rsdk_buf *b) {
     return total;
 }
 
-rsdk_status rsdk__ps_command(rsdk_pubsub *ps, int argc, const char *const *argv, rsdk_reply **out) {
+rsdk_status rsdk__ps_command(rsdk_pubsub *ps, size_t argc, const char *const *argv, rsdk_reply **out) {
     rsdk_client *c = ps->c;
     rsdk_buf b;
     rsdk_buf_init(&b);

@@ -45,7 +45,7 @@ rsdk_status rsdk__ps_track_restore(rsdk_pubsub *ps) {
     const char *argv[64] = {"CLIENT", "TRACKING", "ON"};
     for (size_t i = 0; i < ps->ntrack; i++) argv[3 + i] = ps->track_args[i];
     rsdk_reply *r = NULL;
-    rsdk_status s = rsdk__ps_command(ps, (int)argc, argv, &r);
+    rsdk_status s = rsdk__ps_command(ps, argc, argv, &r);
     if (s) return s;
     if (r->type == RSDK_REPLY_ERROR) s = rsdk_error_from_server(&ps->err, r->str, r->len);
     rsdk_reply_free(r);

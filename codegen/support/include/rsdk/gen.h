@@ -15,6 +15,7 @@
 #include "rsdk/client.h"
 #include "rsdk/common.h"
 #include "rsdk/error.h"
+#include "rsdk/pipeline_internal.h"
 #include "rsdk/reply.h"
 #include "rsdk/reply_shape.h"
 #include "rsdk/typed.h"

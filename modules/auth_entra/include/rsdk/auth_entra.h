@@ -82,8 +82,7 @@ typedef struct rentra_opts {
     double refresh_ratio;           /* default 0.7 */
     uint32_t min_lead_ms;           /* default 10000 */
     int max_retries;                /* default -1: retry retryable failures forever */
-    uint32_t retry_base_ms;         /* default 100 */
-    uint32_t retry_cap_ms;          /* default 10000 */
+    rsdk_backoff_opts retry_backoff; /* default {RSDK_BACKOFF_EQUAL_JITTER, 100, 10000} */
     rsdk_events *events;            /* borrowed, may be NULL: TOKEN_REFRESHED /
                                      * TOKEN_REFRESH_FAILED (with the IdP's text) */
     uint64_t seed;                  /* backoff seed; 0 = automatic */

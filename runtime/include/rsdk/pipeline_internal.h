@@ -1,0 +1,36 @@
+/* rsdk/pipeline_internal.h — what generated code (and other encoders) use
+ * to queue an encoded command on a pipeline: not part of the stable API
+ * (docs/abi.md). Applications queue with the generated <prefix>X_queue
+ * functions or rsdk_pipeline_append_argv (rsdk/client.h). */
+#ifndef RSDK_PIPELINE_INTERNAL_H
+#define RSDK_PIPELINE_INTERNAL_H
+
+#include "rsdk/buf.h"
+#include "rsdk/client.h"
+#include "rsdk/common.h"
+#include "rsdk/reply_shape.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* For encoders: the buffer to write exactly one encoded command into, then
+ * rsdk_pipeline_commit() to count it. A failed encode must call
+ * rsdk_pipeline_rollback() instead (drops the partial bytes). */
+RSDK_API rsdk_buf *rsdk_pipeline_buf(rsdk_pipeline *p);
+RSDK_API void rsdk_pipeline_commit(rsdk_pipeline *p);
+RSDK_API void rsdk_pipeline_rollback(rsdk_pipeline *p);
+
+/* For encoders whose reply has a known RESP3 form (rsdk/reply_shape.h):
+ * commits like rsdk_pipeline_commit, and after the exec this command's reply
+ * is brought to the form table[1] describes (rsdk_reply_reshape), so
+ * rsdk_pipeline_reply() gives the same tree on RESP2 and RESP3, in a
+ * transaction too. `table` is borrowed until that exec (generated tables are
+ * static). RSDK_ERR_NOMEM rolls the command back instead (as
+ * rsdk_pipeline_rollback); RSDK_ERR_INVALID_ARG for a NULL `p`. */
+RSDK_API rsdk_status rsdk_pipeline_commit_shaped(rsdk_pipeline *p, const rsdk_shape *table);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
