@@ -6,7 +6,7 @@
 
 static const char *const NO_TLS = "TLS: rsdk was built without TLS support";
 
-rsdk_status rsdk__tls_ctx_new(const rsdk_client_opts *o, rsdk__tls_ctx **out, rsdk_error *err) {
+rsdk_status rsdk__tls_ctx_new(const rsdk_tls_opts *o, rsdk__tls_ctx **out, rsdk_error *err) {
     (void)o;
     (void)out;
     return rsdk__tls_error(err, RSDK_ERR_TLS, "context", NO_TLS);
@@ -14,7 +14,7 @@ rsdk_status rsdk__tls_ctx_new(const rsdk_client_opts *o, rsdk__tls_ctx **out, rs
 
 void rsdk__tls_ctx_free(rsdk__tls_ctx *t) { (void)t; }
 
-void rsdk__tls_ctx_keep_opts(const rsdk__tls_ctx *t, rsdk_client_opts *o) {
+void rsdk__tls_ctx_keep_opts(rsdk__tls_ctx *t, rsdk_client_opts *o) {
     (void)t;
     (void)o;
 }
