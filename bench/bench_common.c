@@ -16,10 +16,11 @@ static const struct {
     {"get_sync", BENCH_GET_SYNC, 100000},
     {"get_pipeline100", BENCH_GET_PIPELINE, 1000000},
     {"lrange1000", BENCH_LRANGE, 1000},
+    {"json_set_get", BENCH_JSON_SET_GET, 20000},
 };
 
 static int usage(void) {
-    fprintf(stderr, "usage: bench_<client> get_sync|get_pipeline100|lrange1000 "
+    fprintf(stderr, "usage: bench_<client> get_sync|get_pipeline100|lrange1000|json_set_get "
                     "<unix-socket> [ops]\n");
     return -1;
 }
@@ -98,4 +99,18 @@ void bench_report(const bench_args *a, const bench_clock *start, const bench_clo
 _Noreturn void bench_fail(const char *what) {
     fprintf(stderr, "bench: %s\n", what);
     exit(1);
+}
+
+size_t bench_json_doc(char out[BENCH_JSON_DOC_MAX]) {
+    char value[BENCH_VALUE_LEN + 1];
+    bench_value(value);
+    value[28] = '\0';
+    int n = snprintf(out, BENCH_JSON_DOC_MAX, "{\"id\":4711,\"name\":\"%s\",\"active\":true,\"items\":[", value);
+    for (int i = 0; i < 12 && n > 0 && (size_t)n < BENCH_JSON_DOC_MAX; i++)
+        n += snprintf(out + n, BENCH_JSON_DOC_MAX - (size_t)n,
+                      "%s{\"sku\":\"%s-%02d\",\"qty\":%d,\"cents\":%d,\"tags\":[\"a\",\"b\"]}", i ? "," : "",
+                      value, i, i + 1, 100 * i + 99);
+    if (n > 0 && (size_t)n < BENCH_JSON_DOC_MAX) n += snprintf(out + n, BENCH_JSON_DOC_MAX - (size_t)n, "]}");
+    if (n <= 0 || (size_t)n >= BENCH_JSON_DOC_MAX) bench_fail("json document does not fit");
+    return (size_t)n;
 }

@@ -18,6 +18,8 @@
 #define BENCH_VALUE_LEN 63u   /* GET value and each list element */
 #define BENCH_LIST_LEN 1000u  /* LRANGE 0 -1 returns this many elements */
 #define BENCH_PIPELINE_BATCH 100u
+#define BENCH_JSON_KEY "rsdk:bench:json"
+#define BENCH_JSON_DOC_MAX 2048u /* room for bench_json_doc's text */
 
 /* Wire size of one 63-byte blob reply: "$63\r\n" + 63 + "\r\n". */
 #define BENCH_BLOB_REPLY_BYTES (5u + BENCH_VALUE_LEN + 2u)
@@ -28,6 +30,9 @@ typedef enum bench_workload {
     BENCH_GET_SYNC,      /* one GET, wait for its reply, repeat */
     BENCH_GET_PIPELINE,  /* 100 GETs in one write, then 100 replies */
     BENCH_LRANGE,        /* LRANGE list 0 -1 (1000 elements), one at a time */
+    BENCH_JSON_SET_GET,  /* JSON.SET of a 1 KiB document, then JSON.GET of it,
+                          * each through the client's JSON values (needs a
+                          * server with a JSON module) */
 } bench_workload;
 
 typedef struct bench_args {
@@ -45,6 +50,11 @@ int bench_parse_args(int argc, char **argv, bench_args *out);
 
 /* The 63 printable bytes stored under the GET key and as every list element. */
 void bench_value(char out[BENCH_VALUE_LEN]);
+
+/* The 1 KiB JSON document of the json_set_get workload as compact text
+ * (integers and strings only, so every serialiser writes the same bytes
+ * and the server answers them unchanged); returns its length. */
+size_t bench_json_doc(char out[BENCH_JSON_DOC_MAX]);
 
 /* Wall and process-CPU clocks taken together, plus getrusage's split of the
  * CPU time into user and system (tick-sampled, so only roughly right for

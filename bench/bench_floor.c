@@ -188,7 +188,19 @@ int main(int argc, char **argv) {
     bench_value(value);
     wire cmd = {0}, reply = {0};
     size_t per_round = 1; /* operations per write */
-    if (a.workload == BENCH_LRANGE) {
+    wire cmd2 = {0}, reply2 = {0}; /* json_set_get: the second round trip */
+    if (a.workload == BENCH_JSON_SET_GET) {
+        char doc[BENCH_JSON_DOC_MAX];
+        size_t dlen = bench_json_doc(doc);
+        const char *sv[] = {"JSON.SET", BENCH_JSON_KEY, "$", doc};
+        size_t sl[] = {8, strlen(BENCH_JSON_KEY), 1, dlen};
+        encode_argv(&cmd, 4, sv, sl);
+        wire_add(&reply, "+OK\r\n", 5);
+        const char *gv[] = {"JSON.GET", BENCH_JSON_KEY};
+        size_t gl[] = {8, strlen(BENCH_JSON_KEY)};
+        encode_argv(&cmd2, 2, gv, gl);
+        wire_blob(&reply2, doc, dlen);
+    } else if (a.workload == BENCH_LRANGE) {
         const char *av[] = {"LRANGE", BENCH_LIST_KEY, "0", "-1"};
         size_t al[] = {6, strlen(BENCH_LIST_KEY), 1, 2};
         encode_argv(&cmd, 4, av, al);
@@ -208,20 +220,32 @@ int main(int argc, char **argv) {
     for (uint64_t done = 0; done < a.warmup; done += per_round) {
         write_all(fd, cmd.data, cmd.len);
         read_exact(fd, reply.len, done == 0 ? reply.data : NULL);
+        if (cmd2.len == 0) continue;
+        write_all(fd, cmd2.data, cmd2.len);
+        read_exact(fd, reply2.len, done == 0 ? reply2.data : NULL);
     }
     bench_clock t0, t1;
     bench_clock_now(&t0);
     for (uint64_t done = 0; done < a.ops; done += per_round) {
         write_all(fd, cmd.data, cmd.len);
         read_exact(fd, reply.len, NULL);
+        if (cmd2.len == 0) continue;
+        write_all(fd, cmd2.data, cmd2.len);
+        read_exact(fd, reply2.len, NULL);
     }
     bench_clock_now(&t1);
     /* A final check that the stream is still in step. */
     write_all(fd, cmd.data, cmd.len);
     read_exact(fd, reply.len, reply.data);
+    if (cmd2.len != 0) {
+        write_all(fd, cmd2.data, cmd2.len);
+        read_exact(fd, reply2.len, reply2.data);
+    }
     bench_report(&a, &t0, &t1);
     close(fd);
     free(cmd.data);
     free(reply.data);
+    free(cmd2.data);
+    free(reply2.data);
     return 0;
 }

@@ -1,10 +1,13 @@
 /* bench_hiredis.c — the workloads through hiredis's blocking API, the way a
  * hiredis user writes them: redisCommandArgv for one round trip,
  * redisAppendCommandArgv + redisGetReply for a pipeline. Built by run.sh
- * against Debian's hiredis, never by Bazel. */
+ * against Debian's hiredis, never by Bazel. json_set_get does by hand what a
+ * hiredis user does with Jansson: json_dumps, JSON.SET, JSON.GET, json_loadb. */
 #include "bench_common.h"
 
 #include <hiredis/hiredis.h>
+#include <jansson.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,8 +53,32 @@ static void run_lrange(redisContext *c, uint64_t n) {
     }
 }
 
+static json_t *json_doc;
+
+static void run_json(redisContext *c, uint64_t n) {
+    for (uint64_t i = 0; i < n; i++) {
+        char *text = json_dumps(json_doc, JSON_COMPACT);
+        if (text == NULL) bench_fail("hiredis: json_dumps failed");
+        const char *set[] = {"JSON.SET", BENCH_JSON_KEY, "$", text};
+        size_t set_len[] = {8, strlen(BENCH_JSON_KEY), 1, strlen(text)};
+        redisReply *r = redisCommandArgv(c, 4, set, set_len);
+        free(text);
+        if (r == NULL || r->type != REDIS_REPLY_STATUS) bench_fail("hiredis: JSON.SET failed");
+        freeReplyObject(r);
+        const char *get[] = {"JSON.GET", BENCH_JSON_KEY};
+        size_t get_len[] = {8, strlen(BENCH_JSON_KEY)};
+        r = redisCommandArgv(c, 2, get, get_len);
+        if (r == NULL || r->type != REDIS_REPLY_STRING) bench_fail("hiredis: JSON.GET failed");
+        json_t *v = json_loadb(r->str, r->len, 0, NULL);
+        freeReplyObject(r);
+        if (json_object_size(v) != 4) bench_fail("hiredis: unexpected JSON document");
+        json_decref(v);
+    }
+}
+
 static void run(const bench_args *a, redisContext *c, uint64_t n) {
     switch (a->workload) {
+    case BENCH_JSON_SET_GET: run_json(c, n); break;
     case BENCH_GET_SYNC: run_get_sync(c, n); break;
     case BENCH_GET_PIPELINE: run_get_pipeline(c, n); break;
     case BENCH_LRANGE: run_lrange(c, n); break;
@@ -72,6 +99,11 @@ int main(int argc, char **argv) {
     check_value(r);
     if (memcmp(r->str, value, BENCH_VALUE_LEN) != 0) bench_fail("hiredis: wrong value");
     freeReplyObject(r);
+
+    char text[BENCH_JSON_DOC_MAX];
+    size_t tlen = bench_json_doc(text);
+    json_doc = json_loadb(text, tlen, 0, NULL);
+    if (json_doc == NULL) bench_fail("hiredis: bad JSON document");
 
     run(&a, c, a.warmup);
     bench_clock t0, t1;

@@ -1,9 +1,11 @@
 /* bench_rsdk.c — the workloads through rsdk's sync client, written the way a
  * user would: rsdk_client_command_argv for one round trip, an rsdk_pipeline
  * (append_argv, exec) for batches. Each reply is checked, as in the hiredis
- * driver, so both do the same work per operation. */
+ * driver, so both do the same work per operation. json_set_get goes through
+ * the JSON module's json_t calls (rjson_set, rjson_get). */
 #include "bench_common.h"
 
+#include "rsdk/json_value.h"
 #include "rsdk/rsdk.h"
 
 #include <stdio.h>
@@ -56,8 +58,22 @@ static void run_lrange(rsdk_client *c, uint64_t n) {
     }
 }
 
+static json_t *json_doc;
+
+/* JSON.SET key $ <doc> from the json_t, JSON.GET key back into a json_t. */
+static void run_json(rsdk_client *c, uint64_t n) {
+    for (uint64_t i = 0; i < n; i++) {
+        if (rjson_set(c, BENCH_JSON_KEY, "$", json_doc, NULL, NULL) != RSDK_OK) fail_status(c, "JSON.SET failed");
+        json_t *v = NULL;
+        if (rjson_get(c, BENCH_JSON_KEY, (rsdk_str){0}, &v) != RSDK_OK) fail_status(c, "JSON.GET failed");
+        if (json_object_size(v) != 4) bench_fail("rsdk: unexpected JSON document");
+        json_decref(v);
+    }
+}
+
 static void run(const bench_args *a, rsdk_client *c, rsdk_pipeline *p, uint64_t n) {
     switch (a->workload) {
+    case BENCH_JSON_SET_GET: run_json(c, n); break;
     case BENCH_GET_SYNC: run_get_sync(c, n); break;
     case BENCH_GET_PIPELINE: run_get_pipeline(c, p, n); break;
     case BENCH_LRANGE: run_lrange(c, n); break;
@@ -91,12 +107,18 @@ int main(int argc, char **argv) {
     if (memcmp(r->str, value, BENCH_VALUE_LEN) != 0) bench_fail("rsdk: wrong value");
     rsdk_reply_free(r);
 
+    char text[BENCH_JSON_DOC_MAX];
+    size_t tlen = bench_json_doc(text);
+    json_doc = json_loadb(text, tlen, 0, NULL);
+    if (json_doc == NULL) bench_fail("rsdk: bad JSON document");
+
     run(&a, c, p, a.warmup);
     bench_clock t0, t1;
     bench_clock_now(&t0);
     run(&a, c, p, a.ops);
     bench_clock_now(&t1);
     bench_report(&a, &t0, &t1);
+    json_decref(json_doc);
     rsdk_pipeline_free(p);
     rsdk_client_close(c);
     return 0;

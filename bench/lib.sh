@@ -68,7 +68,7 @@ build() {
       lib=$(find "$hiredis_root/lib" -name libhiredis.a | head -n 1)
       "${CC:-gcc}" -std=c11 -O2 -DNDEBUG "${cflags[@]}" -Wall -Wextra -Werror \
         -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$hiredis_root/include" \
-        "$here/bench_hiredis.c" "$here/bench_common.c" "$lib" -o "$bindir/bench_hiredis"
+        "$here/bench_hiredis.c" "$here/bench_common.c" "$lib" -ljansson -o "$bindir/bench_hiredis"
       "${CC:-gcc}" -std=c11 -O2 -DNDEBUG "${cflags[@]}" -Wall -Wextra -Werror \
         -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$hiredis_root/include" \
         "$here/bench_search_hiredis.c" "$here/bench_search_common.c" "$here/bench_common.c" "$lib" \
@@ -105,9 +105,11 @@ if [ "$BENCH_NICE" != 0 ] && nice -n "$BENCH_NICE" true 2>/dev/null &&
 fi
 tmp=
 server_pid=
+json_pid=
 search_pid=
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$json_pid" ]; then kill "$json_pid" 2>/dev/null || true; wait "$json_pid" 2>/dev/null || true; fi
   if [ -n "$search_pid" ]; then kill "$search_pid" 2>/dev/null || true; wait "$search_pid" 2>/dev/null || true; fi
   if [ -n "$tmp" ]; then rm -rf "$tmp"; fi
 }
@@ -129,6 +131,25 @@ start_server() {
   exit 1
 }
 
+
+# The json_set_get workload needs a JSON module: a second throwaway server
+# (Valkey with valkey-json from third_party/server_modules), same placement.
+start_json_server() {
+  local srv=${BENCH_JSON_SERVER:-${RSDK_SERVERS_DIR:-/tmp/rsdk-servers}/valkey-9.1-sid/redis-server}
+  local mod=$root/third_party/server_modules/valkey-json/libjson.so
+  [ -x "$srv" ] || { echo "run.sh: json_set_get needs $srv (tools/servers.sh) or BENCH_JSON_SERVER" >&2; exit 1; }
+  jsock=$tmp/json.sock
+  "${pin_server[@]}" "$srv" --port 0 --unixsocket "$jsock" --unixsocketperm 700 --save '' \
+    --appendonly no --dir "$tmp" --logfile "$tmp/json.log" --loadmodule "$mod" &
+  json_pid=$!
+  for _ in $(seq 100); do
+    if [ -S "$jsock" ] && "$bindir/bench_floor" setup "$jsock" 2>/dev/null; then return; fi
+    sleep 0.1
+  done
+  echo "run.sh: the JSON server did not come up" >&2
+  cat "$tmp/json.log" >&2 || true
+  exit 1
+}
 
 # ---- search server -----------------------------------------------------------
 # search_knn_10 needs RediSearch, which Debian's redis-server cannot load

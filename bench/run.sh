@@ -14,8 +14,11 @@
 #                     needs root to raise)
 #   BENCH_CLIENTS     clients to run (default "rsdk hiredis floor")
 #   BENCH_WORKLOADS   workloads to run (default "get_sync get_pipeline100 lrange1000
-#                     search_knn_10"); search_knn_10 runs on a second server,
-#                     Redis 8.0 with RediSearch (SEARCH_SERVER, lib.sh)
+#                     search_knn_10 json_set_get"); search_knn_10 runs on a second
+#                     server, Redis 8.0 with RediSearch (SEARCH_SERVER, lib.sh)
+#   BENCH_JSON_SERVER server for json_set_get, which loads valkey-json from
+#                     third_party/server_modules (default: valkey-9.1-sid from
+#                     tools/servers.sh under ${RSDK_SERVERS_DIR:-/tmp/rsdk-servers})
 #   BENCH_STRICT=1    exit 1 when a target is missed
 #   BAZEL             bazel command (default bazel); BAZEL_STARTUP_OPTS e.g.
 #                     --output_base=... to keep off another build's server
@@ -46,6 +49,7 @@ bench_lock
 measure() { # $1 = workload; appends "workload client run ops wall_ns cpu_ns user_ns sys_ns" to raw
   local w=$1 r c line drv=bench_ s=$sock
   if [ "$w" = search_knn_10 ]; then drv=bench_search_ s=$search_sock; fi
+  if [ "$w" = json_set_get ]; then s=$jsock; fi
   for r in $(seq "$RUNS"); do
     for c in $BENCH_CLIENTS; do
       local d=$drv$c
@@ -112,6 +116,14 @@ report() {
       if (("lrange1000", "floor") in CPU && ("lrange1000", "hiredis") in CPU && CPU["lrange1000", "hiredis"] > CPU["lrange1000", "floor"])
         t_note[nt] = sprintf(" (floor cpu %.0f ns/op; cpu above the floor rsdk/hiredis=%.2f)", CPU["lrange1000", "floor"],
           (CPU["lrange1000", "rsdk"] - CPU["lrange1000", "floor"]) / (CPU["lrange1000", "hiredis"] - CPU["lrange1000", "floor"]))
+      # JSON: client CPU per set+get through json_t against hiredis + Jansson
+      # by hand; the floor sends the same bytes and parses nothing.
+      if (("json_set_get", "rsdk") in CPU) {
+        t_name[++nt] = "json_set_get cpu rsdk/hiredis"; t_op[nt] = "<="; t_goal[nt] = 1.00
+        t_val[nt] = (("json_set_get", "hiredis") in CPU) ? CPU["json_set_get", "rsdk"] / CPU["json_set_get", "hiredis"] : ""
+        if (("json_set_get", "floor") in CPU)
+          t_note[nt] = sprintf(" (floor cpu %.0f ns/op)", CPU["json_set_get", "floor"])
+      }
       t_name[++nt] = "search_knn_10 cpu rsdk/hiredis"; t_op[nt] = "<="; t_goal[nt] = 0.50
       t_val[nt] = (("search_knn_10", "rsdk") in CPU && ("search_knn_10", "hiredis") in CPU) ? CPU["search_knn_10", "rsdk"] / CPU["search_knn_10", "hiredis"] : ""
       # The kernel time of one blocking round trip is most of it: above the
@@ -148,8 +160,9 @@ start_server
   echo "# placement: server '${pin_server[*]:-default}', clients '${pin_client[*]:-default}'; runs: $RUNS, best kept"
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on these cores adds noise)"
 } >&2
-for w in ${BENCH_WORKLOADS:-get_sync get_pipeline100 lrange1000 search_knn_10}; do
+for w in ${BENCH_WORKLOADS:-get_sync get_pipeline100 lrange1000 search_knn_10 json_set_get}; do
   if [ "$w" = search_knn_10 ] && [ -z "$search_pid" ]; then start_search_server || continue; fi
+  if [ "$w" = json_set_get ] && [ -z "$json_pid" ]; then start_json_server; fi
   measure "$w"
 done
 rc=0

@@ -2,6 +2,11 @@
 """Builds spec/core/*.json from the upstream Redis command specs.
 
 Usage: codegen/import_specref.py SPECREF_CORE_DIR OUT_DIR
+       codegen/import_specref.py --module NAME SPECREF_COMMANDS_JSON OUT_FILE
+
+The second form imports a module's commands.json (one file mapping full
+names to descriptors) and completes it from codegen/specref_modules/NAME.py
+(see import_module below).
 
 Copies every upstream file (Redis's own command-JSON schema, one command per
 file) and adds the "rsdk" extension objects described in spec/SCHEMA.md:
@@ -235,7 +240,66 @@ def convert(key, desc, containers):
     return desc
 
 
+def import_module(name, src, out):
+    """Module specs lack arity, key positions and reply schemas upstream;
+    codegen/specref_modules/<name>.py states them (COMPLETE), and may repair
+    shapes the generator refuses (REPAIR). Every completion goes into the
+    "rsdk" objects, so the upstream facts stay as they are; repairs change
+    the upstream tree and are listed in that file with their reason. Argument
+    names with "_" become "-" (the generator's C names turn "-" back into
+    "_"), the one repair every module needs."""
+    import importlib.util
+    tables = os.path.join(os.path.dirname(os.path.abspath(__file__)), "specref_modules")
+    sys.path.insert(0, tables)  # their shared building blocks (common.py)
+    sys.dont_write_bytecode = True
+    path = os.path.join(tables, name + ".py")
+    spec = importlib.util.spec_from_file_location("specref_" + name, path)
+    table = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(table)
+    with open(src, encoding="utf-8") as f:
+        doc = json.load(f)
+
+    def dash_names(args):
+        for a in args:
+            if "name" in a:
+                a["name"] = a["name"].replace("_", "-")
+            dash_names(a.get("arguments", []))
+
+    for cmd, desc in doc.items():
+        if cmd in getattr(table, "REPAIR", {}):
+            table.REPAIR[cmd](desc)
+        dash_names(desc.get("arguments", []))
+        done = table.COMPLETE.get(cmd)
+        if done is None:
+            sys.exit(f"{cmd}: not in codegen/specref_modules/{name}.py")
+        rsdk = ext(desc)
+        for k in ("skip", "name", "reply", "pairs_option", "simple_string"):
+            if k in done:
+                rsdk[k] = done[k]
+        for k in ("arity", "reply_schema"):
+            if k in done and k not in desc:
+                rsdk[k] = done[k]
+        if "keys" in done and "key_specs" not in desc:
+            rsdk["key_specs"] = [spec for _, spec in done["keys"]]
+            for i, (path, _) in enumerate(done["keys"]):
+                ext(find_arg(desc["arguments"], path))["key_spec_index"] = i
+        for path, hints in done.get("args", {}).items():
+            ext(find_arg(desc["arguments"], path)).update(hints)
+        if not rsdk:
+            del desc["rsdk"]
+    unknown = set(table.COMPLETE) - set(doc)
+    if unknown:
+        sys.exit(f"codegen/specref_modules/{name}.py completes unknown commands: {sorted(unknown)}")
+    os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=4, ensure_ascii=False)
+        f.write("\n")
+
+
 def main():
+    if len(sys.argv) == 5 and sys.argv[1] == "--module":
+        import_module(sys.argv[2], sys.argv[3], sys.argv[4])
+        return
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     src, out = sys.argv[1], sys.argv[2]

@@ -19,7 +19,9 @@ script reports the symbol too.
 Prints each circle, then "circles: N" (N counts groups, not edges). With
 --allow, a circle listed there (one group per line, its modules separated by
 spaces, in any order) is known and reported as such; the exit status is 1
-when some circle is not listed (or a layer uses one above it), else 0.
+when some circle is not listed, a listed one is gone (take it off the list)
+a layer uses one above it, or a file includes another folder's
+<group>_state.h (a group's state is reached through its calls); else 0.
 """
 import argparse
 import os
@@ -70,8 +72,10 @@ def include_edges(files, modules):
         with open(f, encoding="utf-8") as fh:
             text = fh.read()
         for inc in INCLUDE.findall(text):
-            target = by_name.get(os.path.basename(inc))
-            if target is None:  # public (rsdk/...) or system header
+            # Internal headers are included by their bare names; a path
+            # (rsdk/reply.h) is a public header.
+            target = None if "/" in inc else by_name.get(inc)
+            if target is None:
                 continue
             a, b = node[f], node[target]
             if a != b:
@@ -146,7 +150,7 @@ def main():
     ap.add_argument("--lib", action="append", default=[],
                     help="folder holding the layer libraries (lib*.a); default: beside --src, then bazel-bin/runtime/src")
     ap.add_argument("--allow", help="known circles, one group a line")
-    ap.add_argument("--layers", default="base protocol net auth client sessions",
+    ap.add_argument("--layers", default="base protocol net auth client sessions cluster",
                     help="the layers, lowest first")
     args = ap.parse_args()
 
@@ -180,6 +184,19 @@ def main():
                 print(f"upward: {a} ({la}) uses {b} ({lb})")
                 bad += 1
 
+    # A group's state header (<group>_state.h) is for the files of its own
+    # folder: other layers go through the group's calls.
+    for f in files:
+        with open(f, encoding="utf-8") as fh:
+            incs = INCLUDE.findall(fh.read())
+        for inc in incs:
+            if "/" in inc or not inc.endswith("_state.h"):
+                continue
+            owner = layer_of.get(stem(inc))
+            if owner and owner != layer_of[stem(f)]:
+                print(f"private: {os.path.basename(f)} ({layer_of[stem(f)]}) includes {inc} ({owner})")
+                bad += 1
+
     allowed = set()
     if args.allow:
         with open(args.allow, encoding="utf-8") as fh:
@@ -193,6 +210,9 @@ def main():
         inside = " ".join(f"{m} -> {','.join(sorted(edges[m] & set(group)))}" for m in group)
         print(f"circle{' (known)' if known else ''}: {inside}")
         bad += 0 if known else 1
+    for group in sorted(allowed - {frozenset(g) for g in found}, key=sorted):
+        print(f"gone: {' '.join(sorted(group))} (listed as known: take it off the list)")
+        bad += 1
     print(f"circles: {len(found)}")
     return 1 if bad else 0
 

@@ -52,8 +52,10 @@ PRELUDE = """\
 MODULE_HEADERS = [
     ("rbloom_", "rsdk/bloom.h"),
     ("rentra_", "rsdk/auth_entra.h"),
+    ("rjson_", "rsdk/json_value.h"),
     ("rsearch_", "rsdk/search.h"),
     ("rts_", "rsdk/timeseries.h"),
+    ("rvset_", "rsdk/vectorset_floats.h"),
 ]
 
 FRAGMENT = re.compile(r"^fragment\s+([A-Za-z_]\w*)\s*\((.*)\)\s*$")

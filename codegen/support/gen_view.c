@@ -221,7 +221,8 @@ static rsdk_status locate(int kind, const rsdk_reply *r, const rsdk_gen_expect *
         v->item = r; /* the pair itself */
         v->count = 1;
     } else if (r->type == RSDK_REPLY_MAP) {
-        if (kind != V_PAIRS && kind != V_STREAMS) return rsdk__gen_refuse(r, &(rsdk_gen_expect){x->command, 0, x->expected, NULL, 0}, err);
+        /* pairs, streams, and scored members as a map member -> score (VSIM) */
+        if (kind != V_PAIRS && kind != V_STREAMS && kind != V_SCORED) return rsdk__gen_refuse(r, &(rsdk_gen_expect){x->command, 0, x->expected, NULL, 0}, err);
         v->item = e;
         v->count = r->elements / 2;
         v->flat = true;

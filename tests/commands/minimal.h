@@ -30,6 +30,8 @@
 #define MC_KEY_GEO "mc:geo"
 #define MC_KEY_HLL "mc:hll"
 #define MC_KEY_DEST "mc:dst" /* destinations: never a fixture */
+#define MC_KEY_JSON "mc:json"    /* modules: a JSON document (valkey-json, RedisJSON) */
+#define MC_KEY_VSET "mc:vset"    /* a vector set of dimension 1 (Redis 8) */
 /* Keys of the module fixtures (tests/modules). */
 #define MC_KEY_TS "mc:ts"
 #define MC_KEY_TS2 "mc:ts2"

@@ -92,6 +92,39 @@ static const mc_override OVERRIDES[] = {
     V("ZREMRANGEBYLEX", "max", "+"),
     V("ZREVRANGEBYLEX", "max", "+"),
     V("ZREVRANGEBYLEX", "min", "-"),
+    /* modules. JSON: values are JSON text, paths JSONPath; the fixture
+     * document is {"s":"x","n":1,"a":[1],"o":{"k":1},"b":true} */
+    V("JSON.SET", "path", "$"),
+    V("JSON.SET", "value", "{\"s\":\"x\",\"n\":1,\"a\":[1],\"o\":{\"k\":1},\"b\":true}"),
+    V("JSON.MSET", "triplet.path", "$"),
+    V("JSON.MSET", "triplet.value", "{\"s\":\"x\",\"n\":1,\"a\":[1],\"o\":{\"k\":1},\"b\":true}"),
+    V("JSON.MERGE", "path", "$"),
+    V("JSON.MERGE", "value", "{\"m\":1}"),
+    V("JSON.MGET", "path", "$"),
+    V("JSON.NUMINCRBY", "path", "$.n"),
+    V("JSON.NUMMULTBY", "path", "$.n"),
+    V("JSON.STRAPPEND", "value", "\"y\""),
+    V("JSON.TOGGLE", "path", "$.b"),
+    V("JSON.ARRAPPEND", "path", "$.a"),
+    V("JSON.ARRAPPEND", "value", "1"),
+    V("JSON.ARRINDEX", "value", "1"),
+    V("JSON.ARRINSERT", "value", "1"),
+    V("JSON.ARRINDEX", "path", "$.a"),
+    V("JSON.ARRINSERT", "path", "$.a"),
+    V("JSON.ARRINSERT", "index", "0"),
+    V("JSON.ARRTRIM", "path", "$.a"),
+    V("JSON.ARRTRIM", "start", "0"),
+    V("JSON.ARRTRIM", "stop", "0"),
+    /* vector sets: the fixture holds element "x" = [1] */
+    V("VADD", "element", "y"),
+    CHOICE("VADD", "vector", 1), /* VALUES 1 1 */
+    V("VEMB", "element", "x"),
+    V("VLINKS", "element", "x"),
+    V("VREM", "element", "x"),
+    V("VSETATTR", "element", "x"),
+    V("VSETATTR", "json", "{\"a\":1}"),
+    V("VGETATTR", "element", "x"),
+    V("VSIM", "query.ele", "x"),
     /* a list element that exists */
     V("LINSERT", "pivot", "1"),
     V("LPOS", "element", "1"),
@@ -174,7 +207,8 @@ static const char *group_key(const char *group) {
         {"list", MC_KEY_LIST},    {"hash", MC_KEY_HASH},     {"set", MC_KEY_SET},
         {"sorted_set", MC_KEY_ZSET}, {"stream", MC_KEY_STREAM}, {"geo", MC_KEY_GEO},
         {"hyperloglog", MC_KEY_HLL},
-        /* modules (tests/modules) */
+        /* modules (tests/modules, and JSON and vector sets in tests/commands) */
+        {"json", MC_KEY_JSON}, {"vector_set", MC_KEY_VSET},
         {"timeseries", MC_KEY_TS}, {"bf", MC_KEY_BF}, {"cf", MC_KEY_CF}, {"cms", MC_KEY_CMS},
         {"topk", MC_KEY_TOPK}, {"tdigest", MC_KEY_TDIGEST},
     };

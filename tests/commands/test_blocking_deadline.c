@@ -20,7 +20,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "runtime/src/client/client_impl.h" /* rsdk__blocking_known / _name */
+#include "runtime/src/client/client_blocking.h" /* rsdk__blocking_known / _name */
 #include "rsdk/command_meta.h"
 #include "rsdk/core.h"
 #include "support/live.h"

@@ -13,17 +13,6 @@
 #include "rsdk/txn.h"
 #include "typed_common.h"
 
-static int64_t commands_processed(rsdk_client *observer) {
-    rsdk_string info;
-    rsdk_client *c = observer;
-    OK(rcore_info(c, &(rcore_info_opts){(rsdk_str[]){RSDK_S("stats")}, 1}, &info));
-    const char *p = strstr(info.ptr, "total_commands_processed:");
-    assert_non_null(p);
-    int64_t n = strtoll(p + strlen("total_commands_processed:"), NULL, 10);
-    rsdk_string_deinit(&info);
-    return n;
-}
-
 #define BAD(call, want)                                                            \
     do {                                                                              \
         FAILS(RSDK_ERR_INVALID_ARG, call);                                            \
@@ -36,7 +25,7 @@ static int64_t commands_processed(rsdk_client *observer) {
 static void sync_calls(rsdk_client *c, int proto) {
     rsdk_client *observer = rsdk_test_client(tc_server(), proto, false);
     OK(rcore_set(c, "b:k", "v", NULL, NULL));
-    int64_t before = commands_processed(observer);
+    int64_t before = tc_commands_processed(observer);
     size_t bad = 0;
     rsdk_string v = {"untouched", 9, false, NULL};
     int64_t n = 77;
@@ -75,7 +64,7 @@ static void sync_calls(rsdk_client *c, int proto) {
     assert_int_equal(za.integer, 77);
     assert_int_equal(xs.count, 77);
     /* nothing reached the server: only the observer's own INFO counted */
-    int64_t after = commands_processed(observer);
+    int64_t after = tc_commands_processed(observer);
     assert_int_equal(after - before, 1);
     printf("RESP%d: %zu bad calls, server commands processed meanwhile: %lld (the observer's INFO)\n", proto, bad,
            (long long)(after - before));

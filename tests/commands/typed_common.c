@@ -164,3 +164,14 @@ bool tc_unknown_command(rsdk_client *c, rsdk_status st, const char *what) {
     printf("SKIP %s: redis %s answers \"%s\"\n", what, tc_server_version(c), msg);
     return true;
 }
+
+int64_t tc_commands_processed(rsdk_client *observer) {
+    rsdk_string info;
+    rsdk_client *c = observer;
+    OK(rcore_info(c, &(rcore_info_opts){(rsdk_str[]){RSDK_S("stats")}, 1}, &info));
+    const char *p = strstr(info.ptr, "total_commands_processed:");
+    assert_non_null(p);
+    int64_t n = strtoll(p + strlen("total_commands_processed:"), NULL, 10);
+    rsdk_string_deinit(&info);
+    return n;
+}

@@ -29,6 +29,22 @@
                      rsdk_status_name(want), rsdk_client_error(c)->message);                  \
     } while (0)
 
+/* Expects `call` to be refused as bad input with exactly `want`, the
+ * connection intact. */
+#define TC_BAD(call, want)                                                \
+    do {                                                                  \
+        FAILS(RSDK_ERR_INVALID_ARG, call);                                \
+        assert_string_equal(rsdk_client_error(c)->message, want);        \
+        assert_false(rsdk_client_broken(c));                              \
+    } while (0)
+
+/* Defines fn_both(state): `fn` as a test body on both protocols. */
+#define TC_BOTH(fn)                                  \
+    static void fn##_both(void **state) {            \
+        RSDK_TEST_NEED_SERVER(state);                \
+        tc_each_protocol(state, fn);                 \
+    }
+
 typedef void (*tc_body)(rsdk_client *c, int proto);
 
 /* Runs `body` on RESP2, then RESP3, each time after FLUSHALL. */
@@ -73,6 +89,11 @@ void tc_assert_string(const rsdk_string *s, const char *want);
 /* A number from a reply node: INTEGER, DOUBLE, or a string holding one
  * (RESP2 sends scores as bulk strings). */
 double tc_num(const rsdk_reply *r);
+
+/* The server's total_commands_processed (INFO stats), read on `observer`:
+ * a bad-input test reads it before and after, and only the reading itself
+ * may count. */
+int64_t tc_commands_processed(rsdk_client *observer);
 
 /* Prints (and returns true) when a command is unknown to this server:
  * the status is RSDK_ERR_UNKNOWN_COMMAND. Used to skip newer commands with

@@ -26,7 +26,7 @@
 #include "rsdk/core.h"
 #include "rsdk/reader.h"
 #include "rsdk/reply_shape.h"
-#include "runtime/src/protocol/reader_internal.h"
+#include "runtime/src/protocol/reply_arena.h"
 #include "tests/fuzz/fuzz_tree.h"
 
 /* ---- the decoders, in the order of rcore_commands ------------------------ */
@@ -321,6 +321,7 @@ static rsdk_status call(const decoder *d, const rsdk_reply *r, result *out, rsdk
     case RESULT_OF_##kind: return d->fn.kind(r, &out->kind, err);
         VIEWS(VIEW_CALL)
 #undef VIEW_CALL
+    case RSDK_RESULT_MODULE: break; /* module glue types: no core command has one */
     }
     fuzz_check(0, "unknown result kind");
     return RSDK_ERR_INVALID_ARG;

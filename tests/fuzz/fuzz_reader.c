@@ -13,7 +13,8 @@
 #include <string.h>
 
 #include "rsdk/reader.h"
-#include "runtime/src/protocol/reader_internal.h"
+#include "runtime/src/protocol/reader_spare.h"
+#include "runtime/src/protocol/reply_arena.h"
 #include "tests/fuzz/fuzz_tree.h"
 
 #define MAX_KEEP 64

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "tests/unit/resp_fixture.h"
+#include "support/resp_fixture.h"
 
 rsdk_reply *vec_load(const char *dir, int proto, const char *name) {
     char path[512];

@@ -3,7 +3,7 @@
  * subscribed, after SELECT, broken, or with a reply still on its way. A
  * clean one — also after a complete transaction — is reused. Each release
  * event says whether the connection was discarded. */
-#include "runtime/src/client/client_impl.h" /* rsdk__client_write: a request whose reply is never read */
+#include "runtime/src/client/client_io.h" /* rsdk__client_write: a request whose reply is never read */
 #include "resil.h"
 
 typedef struct fixture {

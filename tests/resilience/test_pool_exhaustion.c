@@ -70,8 +70,10 @@ static void test_release_wakes_waiter(void **state) {
     assert_int_equal(rsdk_pool_acquire(p, &a, NULL), RSDK_OK);
     release_later rl = {p, a, 100, -1};
     pthread_t t;
-    assert_int_equal(pthread_create(&t, NULL, do_release_later, &rl), 0);
+    /* The clock starts before the releasing thread does: its 100 ms sleep
+     * cannot have begun earlier, however late this thread runs on. */
     long long t0 = rsdk_test_now_ms();
+    assert_int_equal(pthread_create(&t, NULL, do_release_later, &rl), 0);
     assert_int_equal(rsdk_pool_acquire(p, &b, NULL), RSDK_OK);
     long long dt = rsdk_test_now_ms() - t0;
     pthread_join(t, NULL);

@@ -6,6 +6,7 @@
 #include "rsdk/backoff.h"
 #include "rsdk/buf.h"
 #include "rsdk/client.h"
+#include "rsdk/cluster.h"
 #include "rsdk/common.h"
 #include "rsdk/credentials.h"
 #include "rsdk/error.h"

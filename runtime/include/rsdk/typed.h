@@ -175,7 +175,8 @@ typedef struct rsdk_scored_member {
  * without WITHSCORES, ZRANDMEMBER, ZPOPMIN/ZPOPMAX (one [member, score]
  * without COUNT), ZMPOP/BZMPOP ([key, [[member, score], ...]]) and
  * BZPOPMIN/BZPOPMAX ([key, member, score]): there `key` is the sorted set
- * popped from, elsewhere {NULL, 0}. A nil reply is empty with `nil` set.
+ * popped from, elsewhere {NULL, 0}; and VSIM WITHSCORES's map member ->
+ * score (`flat`). A nil reply is empty with `nil` set.
  * A decoder given RESP2's flat WITHSCORES list itself (not through a sync
  * call or queue wrapper, which regroup it) reads every element as a member
  * without a score (docs/codegen.md). */

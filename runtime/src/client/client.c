@@ -1,8 +1,13 @@
 /* The sync client: options, open/close, connection state, the reply loop.
  * Command entry points are in client_cmd.c. */
-#include "client_impl.h"
+#include "client_state.h"
 
 #include "alloc.h"
+#include "client_events.h"
+#include "client_internal.h"
+#include "client_io.h"
+#include "client_session.h"
+#include "clock.h"
 #include "tls.h"
 
 void rsdk_client_opts_init(rsdk_client_opts *o) {
@@ -118,7 +123,7 @@ rsdk_status rsdk_client_open(const rsdk_client_opts *o, rsdk_client **out, rsdk_
             client_free(c);
             return s;
         }
-        rsdk__tls_ctx_keep_opts(tls, &c->opts);
+        c->opts.tls = rsdk__tls_ctx_opts(tls); /* not the caller's memory */
         c->upgrade = rsdk__tls_upgrade;
         c->upgrade_arg = tls;
     }
@@ -152,15 +157,6 @@ void rsdk_client_set_push_handler(rsdk_client *c, rsdk_client_push_fn fn, void *
     c->push_ud = ud;
 }
 
-rsdk_status rsdk__client_break(rsdk_client *c, rsdk_status s) {
-    if (c->conn) rsdk__client_on_close(c, s);
-    rsdk_reply_free(c->held); /* the old stream's */
-    c->held = NULL;
-    rsdk__conn_free(c->conn);
-    c->conn = NULL;
-    return s;
-}
-
 rsdk_status rsdk__client_connect(rsdk_client *c) {
     rsdk__client_break(c, RSDK_OK);
     /* A fresh reader per connection: bytes of the old stream must not leak
@@ -187,20 +183,20 @@ rsdk_status rsdk__client_connect(rsdk_client *c) {
         .upgrade_arg = c->upgrade_arg,
     };
     rsdk_credentials cr = {0}; /* from the credentials provider, if any */
-    rsdk__auth_save saved;
-    rsdk_status s = rsdk__client_connect_begin(c, &cr, &saved);
+    rsdk__login login;
+    rsdk_status s = rsdk__client_connect_begin(c, &cr, &login);
     if (s == RSDK_OK) s = rsdk__conn_open(&co, &c->conn, &c->err);
     if (s == RSDK_OK) {
         c->io_timeout_ms = connect_ms;
         c->handshaking = true;
-        s = rsdk__handshake(c);
+        s = rsdk__handshake(c, &login);
         c->handshaking = false;
         c->io_timeout_ms = c->opts.command_timeout_ms;
         c->request_sent = false; /* handshake bytes are not the caller's request */
         if (s) rsdk__client_break(c, s);
     }
     c->deadline_ms = call_deadline;
-    rsdk__client_connect_end(c, &cr, &saved, s);
+    rsdk__client_connect_end(c, &cr, s);
     if (s) return s;
     c->connects++;
     return RSDK_OK;
@@ -208,7 +204,7 @@ rsdk_status rsdk__client_connect(rsdk_client *c) {
 
 rsdk_status rsdk__client_ready(rsdk_client *c) {
     if (c->conn) return rsdk__client_reauth_if_stale(c); /* rotated credentials */
-    if (c->in_multi) /* a new connection would run the rest outside MULTI */
+    if (c->txn.in_multi) /* a new connection would run the rest outside MULTI */
         return rsdk_error_set(&c->err, RSDK_ERR_BROKEN, 0,
                               "connection lost inside MULTI: the transaction is gone "
                               "(end it with rsdk_txn_discard)");
@@ -216,97 +212,4 @@ rsdk_status rsdk__client_ready(rsdk_client *c) {
         return rsdk_error_set(&c->err, RSDK_ERR_BROKEN, 0,
                               "connection broken by an earlier failure (reconnect is off)");
     return rsdk__client_connect(c);
-}
-
-/* One wait of a read or write: what is left of the deadline when a call
- * (or the handshake) set one, else the per-wait timeout. */
-static int io_wait_ms(const rsdk_client *c) {
-    if (c->deadline_ms == 0 || (c->handshaking && c->deadline_ms < 0)) return c->io_timeout_ms;
-    if (c->deadline_ms < 0) return 0; /* a call without a deadline */
-    return rsdk__deadline_wait_ms(c, c->handshaking ? c->io_timeout_ms : 0);
-}
-
-static rsdk_status timed_out(rsdk_client *c, rsdk_status s) {
-    return c->handshaking ? s : rsdk__deadline_timeout(c, s);
-}
-
-rsdk_status rsdk__client_write(rsdk_client *c, const char *p, size_t len) {
-    size_t sent = 0;
-    rsdk_status s = rsdk__conn_write(c->conn, p, len, io_wait_ms(c), &sent, &c->err);
-    c->request_sent = sent > 0;
-    return s ? rsdk__client_break(c, timed_out(c, s)) : RSDK_OK;
-}
-
-/* A RESP3 push outside pub/sub: the push hook (pub/sub, tracking) may take
- * it over, else the push handler gets it, else it is dropped. */
-static void deliver_push(rsdk_client *c, rsdk_reply *push) {
-    rsdk__client_on_push(c, push);
-    if (c->push_hook && c->push_hook(c, push)) return;
-    if (c->push_fn)
-        c->push_fn(c, push, c->push_ud);
-    else
-        rsdk_reply_free(push);
-}
-
-/* After the last reply a call owes: hands pushes that are already buffered
- * to deliver_push before the call returns, without waiting for more bytes.
- * Servers may write a push right behind a reply (Redis 8.0's DEBUG PROTOCOL
- * push, every server's invalidation for a key the connection itself just
- * changed). The reader cannot peek, so a whole non-push reply read here is
- * held in c->held and is the next reply read, as if still unread. Not in
- * pub/sub (pushes are replies there) nor on RESP2 (no pushes). */
-static void drain_pushes(rsdk_client *c) {
-    if (c->protocol != 3 || c->push_as_reply || c->pending != 1) return;
-    while (!c->held && rsdk_reader_pending(c->reader) > 0) {
-        rsdk_reply *r = NULL;
-        if (rsdk_reader_get(c->reader, &r) != RSDK_OK || !r) return; /* the next read reports */
-        if (r->type == RSDK_REPLY_PUSH)
-            deliver_push(c, r);
-        else
-            c->held = r;
-    }
-}
-
-rsdk_status rsdk__client_read_reply(rsdk_client *c, rsdk_reply **out) {
-    if (c->held) {
-        *out = c->held;
-        c->held = NULL;
-        drain_pushes(c);
-        return RSDK_OK;
-    }
-    for (;;) {
-        rsdk_reply *r = NULL;
-        rsdk_status gs = rsdk_reader_get(c->reader, &r);
-        if (gs) {
-            /* Protocol error (reader dead) or no memory mid-reply: either
-             * way the stream position is lost. */
-            const rsdk_error *re = rsdk_reader_error(c->reader);
-            if (re->code)
-                c->err = *re;
-            else
-                rsdk_error_set(&c->err, gs, 0, NULL);
-            c->err.code = gs;
-            return rsdk__client_break(c, gs);
-        }
-        if (r) {
-            if (r->type == RSDK_REPLY_PUSH && !c->push_as_reply) {
-                /* Out-of-band: never the answer to the command in flight. */
-                deliver_push(c, r);
-                continue;
-            }
-            *out = r;
-            drain_pushes(c);
-            return RSDK_OK;
-        }
-        char *area;
-        size_t avail, n = 0;
-        rsdk_status s = rsdk_reader_space(c->reader, RSDK__READ_CHUNK, &area, &avail);
-        if (s) {
-            rsdk_error_set(&c->err, s, 0, "no memory for the reply");
-            return rsdk__client_break(c, s);
-        }
-        s = rsdk__conn_read(c->conn, area, avail, &n, io_wait_ms(c), &c->err);
-        if (s) return rsdk__client_break(c, timed_out(c, s));
-        rsdk_reader_commit(c->reader, n);
-    }
 }

@@ -4,7 +4,9 @@
  * BLOCKING; a test checks it against the generated metadata. */
 #include <strings.h>
 
-#include "client_impl.h"
+#include "client_blocking.h"
+#include "client_cmdview.h"
+#include "client_state.h"
 
 /* Where the timeout is and what unit it counts in. */
 enum where { LAST, ARG1, ARG5, BLOCK_TOKEN };

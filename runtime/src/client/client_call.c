@@ -7,7 +7,12 @@
 #include <strings.h>
 #include <time.h>
 
-#include "client_impl.h"
+#include "client_blocking.h"
+#include "client_call.h"
+#include "client_cmdview.h"
+#include "client_internal.h"
+#include "client_io.h"
+#include "client_state.h"
 
 static long long now_us(void) {
     struct timespec ts;
@@ -175,7 +180,7 @@ rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size
         /* Session state dies with a broken connection: a command that ran
          * inside MULTI, under WATCH or in pub/sub must not be repeated on a
          * fresh connection where it would mean something else. */
-        bool had_state = c->state != 0 || c->in_multi || c->watching;
+        bool had_state = c->state != 0 || c->txn.in_multi || c->txn.watching;
         s = rsdk__client_ready(c); /* reconnects, or re-AUTHs stale credentials */
         if (s == RSDK_OK) {
             s = rsdk__client_write(c, data, len);

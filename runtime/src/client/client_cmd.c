@@ -4,7 +4,8 @@
 #include <stdarg.h>
 
 #include "alloc.h"
-#include "client_impl.h"
+#include "client_call.h"
+#include "client_state.h"
 #include "rsdk/writer.h"
 
 /* After a command: give back an oversized write buffer, wiping nothing

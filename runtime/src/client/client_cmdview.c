@@ -1,7 +1,8 @@
 /* Reading back the commands the client is about to send: their name, first
  * arguments and last argument, for session tracking, the retry decision and
  * the deadline of blocking commands. */
-#include "client_impl.h"
+#include "client_cmdview.h"
+#include "client_state.h"
 
 /* "<digits>\r\n" at *q (before end) into *v, moving *q past it; at most
  * 12 digits, which every length rsdk can send fits in. */

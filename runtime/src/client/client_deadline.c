@@ -6,7 +6,9 @@
  * Blocking commands get their own block time on top (docs/connections.md). */
 #include <limits.h>
 
-#include "client_impl.h"
+#include "client_blocking.h"
+#include "client_state.h"
+#include "clock.h"
 
 void rsdk__deadline_start(rsdk_client *c, const char *data, size_t len, size_t ncmds) {
     long long budget = c->opts.command_timeout_ms;

@@ -1,6 +1,7 @@
 /* The client's error record, written from outside the client's own calls
  * (generated command wrappers reject bad arguments before sending). */
-#include "client_impl.h"
+#include "client_io.h"
+#include "client_state.h"
 
 rsdk_status rsdk_client_set_error(rsdk_client *c, const rsdk_error *e) {
     if (c == NULL || e == NULL) return RSDK_ERR_INVALID_ARG;

@@ -3,7 +3,8 @@
  * rsdk_client_opts and rsdk_tls_opts is listed in string_fields(); a new
  * string field must be added there. */
 #include "alloc.h"
-#include "client_impl.h"
+#include "client_opts.h"
+#include "client_state.h"
 
 #define NFIELDS 14
 

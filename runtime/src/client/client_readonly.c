@@ -7,7 +7,7 @@
  * JSON, search and time-series modules. A command not on the list counts as
  * a write, which is the safe side of the write guarantee: it is retried only
  * when none of its bytes left (docs/retries.md). */
-#include "client_impl.h"
+#include "client_state.h"
 
 /* Sorted (strcmp order, upper case) for the binary search below. */
 static const char *const readonly_cmds[] = {

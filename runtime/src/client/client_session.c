@@ -5,17 +5,11 @@
 #include <stdio.h>
 
 #include "alloc.h"
-#include "client_impl.h"
+#include "client_events.h"
+#include "client_io.h"
+#include "client_session.h"
+#include "client_state.h"
 #include "rsdk/writer.h"
-
-static void emit(rsdk_client *c, rsdk_event *ev) {
-    ev->source = c;
-    rsdk_events_emit(c->events, ev);
-}
-
-static bool wants(const rsdk_client *c, rsdk_event_type t) {
-    return c->events && rsdk_events_wants(c->events, t);
-}
 
 rsdk_status rsdk__client_session_init(rsdk_client *c, const rsdk_client_opts *o, rsdk_error *err) {
     c->events = o->events;
@@ -48,7 +42,7 @@ void rsdk__client_state_set(rsdk_client *c, unsigned bits, bool on) {
 }
 
 bool rsdk__client_dirty(const rsdk_client *c) {
-    return c->state != 0 || c->in_multi || c->watching || c->pending != 0 || c->push_as_reply ||
+    return c->state != 0 || c->txn.in_multi || c->txn.watching || c->pending != 0 || c->push_as_reply ||
            c->push_hook != NULL || c->held != NULL ||
            (c->reader && rsdk_reader_pending(c->reader) > 0);
 }
@@ -77,17 +71,17 @@ bool rsdk__client_idle_ok(rsdk_client *c) {
 /* True when the len bytes at s hold a NUL: the handshake sends C strings. */
 static bool has_nul(const char *s, size_t len) { return s && memchr(s, '\0', len) != NULL; }
 
-rsdk_status rsdk__client_connect_begin(rsdk_client *c, rsdk_credentials *cr, rsdk__auth_save *saved) {
-    saved->username = c->opts.username;
-    saved->password = c->opts.password;
+rsdk_status rsdk__client_connect_begin(rsdk_client *c, rsdk_credentials *cr, rsdk__login *login) {
+    login->username = c->opts.username;
+    login->password = c->opts.password;
     if (c->opened) {
         if (c->reconnect_attempts < UINT32_MAX) c->reconnect_attempts++;
-        if (wants(c, RSDK_EVENT_RECONNECT_ATTEMPT)) {
+        if (rsdk__client_wants(c, RSDK_EVENT_RECONNECT_ATTEMPT)) {
             rsdk_event ev = {.type = RSDK_EVENT_RECONNECT_ATTEMPT};
             ev.reconnect.endpoint = c->endpoint;
             ev.reconnect.attempt = c->reconnect_attempts;
             ev.reconnect.delay_ms = c->next_delay_ms;
-            emit(c, &ev);
+            rsdk__client_emit(c, &ev);
         }
     }
     c->next_delay_ms = 0;
@@ -105,50 +99,26 @@ rsdk_status rsdk__client_connect_begin(rsdk_client *c, rsdk_credentials *cr, rsd
         return rsdk_error_set(&c->err, RSDK_ERR_CREDENTIALS, 0,
                               "credentials hold a NUL byte, which the handshake cannot send");
     }
-    c->opts.username = cr->username;
-    c->opts.password = cr->password;
+    login->username = cr->username;
+    login->password = cr->password;
     return RSDK_OK;
 }
 
-void rsdk__client_connect_end(rsdk_client *c, rsdk_credentials *cr, const rsdk__auth_save *saved,
-                              rsdk_status s) {
-    c->opts.username = saved->username;
-    c->opts.password = saved->password;
+void rsdk__client_connect_end(rsdk_client *c, rsdk_credentials *cr, rsdk_status s) {
     if (s == RSDK_OK) {
         c->auth_gen = cr->generation;
         c->reauth_failed_gen = 0;
         c->opened = true;
         c->reconnect_attempts = 0;
         c->announced = true;
-        if (wants(c, RSDK_EVENT_CONNECTED)) {
+        if (rsdk__client_wants(c, RSDK_EVENT_CONNECTED)) {
             rsdk_event ev = {.type = RSDK_EVENT_CONNECTED};
             ev.connected.endpoint = c->endpoint;
             ev.connected.protocol = c->protocol;
-            emit(c, &ev);
+            rsdk__client_emit(c, &ev);
         }
     }
     rsdk_credentials_deinit(cr);
-}
-
-void rsdk__client_on_close(rsdk_client *c, rsdk_status cause) {
-    c->state = 0;
-    c->pending = 0;
-    if (!c->announced) return;
-    c->announced = false;
-    if (wants(c, RSDK_EVENT_DISCONNECTED)) {
-        rsdk_event ev = {.type = RSDK_EVENT_DISCONNECTED};
-        ev.disconnected.endpoint = c->endpoint;
-        ev.disconnected.cause = cause;
-        ev.disconnected.message = cause && c->err.code == cause ? c->err.message : NULL;
-        emit(c, &ev);
-    }
-}
-
-void rsdk__client_on_push(rsdk_client *c, const rsdk_reply *push) {
-    if (!wants(c, RSDK_EVENT_PUSH)) return;
-    rsdk_event ev = {.type = RSDK_EVENT_PUSH};
-    ev.push.reply = push;
-    emit(c, &ev);
 }
 
 /* ---- re-AUTH -------------------------------------------------------------- */
@@ -197,6 +167,16 @@ static rsdk_status send_auth(rsdk_client *c, const rsdk_credentials *cr, rsdk_re
     return s;
 }
 
+bool rsdk__client_creds_stale(const rsdk_client *c, uint64_t gen) {
+    return gen > c->auth_gen && gen != c->reauth_failed_gen;
+}
+
+void rsdk__client_creds_failed(rsdk_client *c, uint64_t gen) { c->reauth_failed_gen = gen; }
+
+uint64_t rsdk__client_creds_gen(const rsdk_client *c) {
+    return c->cred ? rsdk_credentials_provider_generation(c->cred) : 0;
+}
+
 rsdk_status rsdk__client_reauth_if_stale(rsdk_client *c) {
     return rsdk__client_reauth_as(c, c->events, c);
 }
@@ -205,12 +185,12 @@ rsdk_status rsdk__client_reauth_as(rsdk_client *c, rsdk_events *events, const vo
     const reauth_sink to = {events, source};
     if (!c->cred || !c->conn) return RSDK_OK;
     uint64_t gen = rsdk_credentials_provider_generation(c->cred);
-    if (gen <= c->auth_gen || gen == c->reauth_failed_gen) return RSDK_OK;
+    if (!rsdk__client_creds_stale(c, gen)) return RSDK_OK;
     /* Inside MULTI an AUTH would be queued; in RESP2 pub/sub it is refused
      * and its answer could come after a message; MONITOR streams no
      * replies. The connection keeps its (still valid) login until then. */
     bool resp2_pubsub = c->protocol == 2 && (c->push_hook || (c->state & RSDK__STATE_SUBSCRIBED));
-    if ((c->state & (RSDK__STATE_MULTI | RSDK__STATE_MONITOR)) || c->in_multi ||
+    if ((c->state & (RSDK__STATE_MULTI | RSDK__STATE_MONITOR)) || c->txn.in_multi ||
         c->push_as_reply || resp2_pubsub)
         return RSDK_OK;
     emit_reauth(&to, RSDK_EVENT_REAUTH_REQUIRED, gen, RSDK_OK, NULL);
@@ -219,7 +199,7 @@ rsdk_status rsdk__client_reauth_as(rsdk_client *c, rsdk_events *events, const vo
     rsdk_error_clear(&e);
     rsdk_status s = rsdk_credentials_provider_get(c->cred, &cr, &e);
     if (s) {
-        c->reauth_failed_gen = gen;
+        rsdk__client_creds_failed(c, gen);
         emit_reauth(&to, RSDK_EVENT_REAUTH_FAILED, gen, s, e.message);
         return RSDK_OK;
     }
@@ -234,7 +214,7 @@ rsdk_status rsdk__client_reauth_as(rsdk_client *c, rsdk_events *events, const vo
     if (r->type == RSDK_REPLY_ERROR) {
         rsdk_status code = rsdk_error_from_server(&e, r->str, r->len);
         rsdk_reply_free(r);
-        c->reauth_failed_gen = gen;
+        rsdk__client_creds_failed(c, gen);
         emit_reauth(&to, RSDK_EVENT_REAUTH_FAILED, gen, code, e.message);
         return RSDK_OK;
     }

@@ -1,5 +1,5 @@
 /* Opening a client from a URL string: parse, map onto options, open. */
-#include "client_impl.h"
+#include "client_state.h"
 
 rsdk_status rsdk_client_open_url(const char *url, rsdk_client **out, rsdk_error *err) {
     if (!url || !out) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "NULL URL or result");

@@ -3,7 +3,9 @@
  * (one write) so a connect costs one or two round trips. The encoded AUTH
  * holds the password: that buffer is wiped before it is freed. */
 #include "alloc.h"
-#include "client_impl.h"
+#include "client_io.h"
+#include "client_state.h"
+#include "handshake.h"
 #include "rsdk/writer.h"
 
 /* Encoded commands of one step and how many replies they expect. */
@@ -21,9 +23,9 @@ static void step_add(step *st, int argc, const char *const *argv) {
  * the password was written would leave an unwiped copy in the block it
  * moved out of. Beyond the three strings, at most 12 arguments (25 bytes of
  * header each), two array headers and the fixed words fit in 512. */
-static void step_reserve(step *st, const rsdk_client_opts *o) {
+static void step_reserve(step *st, const rsdk__login *login, const char *client_name) {
     size_t total = 512;
-    const char *strs[] = {o->username, o->password, o->client_name};
+    const char *strs[] = {login->username, login->password, client_name};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
         size_t n = strs[i] ? strlen(strs[i]) : 0;
         if (n > SIZE_MAX - total) {
@@ -78,18 +80,18 @@ static void add_select(rsdk_client *c, step *st, char *num) {
 }
 
 /* RESP2: AUTH, CLIENT SETNAME, SELECT as needed, in one write. */
-static rsdk_status handshake_resp2(rsdk_client *c) {
+static rsdk_status handshake_resp2(rsdk_client *c, const rsdk__login *login) {
     const rsdk_client_opts *o = &c->opts;
     step st = {.n = 0};
     rsdk_buf_init(&st.buf);
-    step_reserve(&st, o);
+    step_reserve(&st, login, o->client_name);
     char num[24];
-    if (o->password) {
-        if (o->username) {
-            const char *argv[] = {"AUTH", o->username, o->password};
+    if (login->password) {
+        if (login->username) {
+            const char *argv[] = {"AUTH", login->username, login->password};
             step_add(&st, 3, argv);
         } else {
-            const char *argv[] = {"AUTH", o->password};
+            const char *argv[] = {"AUTH", login->password};
             step_add(&st, 2, argv);
         }
     }
@@ -113,24 +115,24 @@ static rsdk_status handshake_resp2(rsdk_client *c) {
  * carries AUTH authenticates or fails with WRONGPASS, so NOAUTH means the
  * server checks authentication before it looks the command up, as Valkey
  * 9 does, and answers NOAUTH where others say "unknown command". */
-static bool hello_refused_unread(const rsdk_client_opts *o, const rsdk_reply *hello) {
-    return o->password && hello->len >= 7 && memcmp(hello->str, "NOAUTH ", 7) == 0;
+static bool hello_refused_unread(const rsdk__login *login, const rsdk_reply *hello) {
+    return login->password && hello->len >= 7 && memcmp(hello->str, "NOAUTH ", 7) == 0;
 }
 
 /* HELLO 3 [AUTH user pass] [SETNAME name], then SELECT, in one write. */
-static rsdk_status handshake_resp3(rsdk_client *c, bool *fallback) {
+static rsdk_status handshake_resp3(rsdk_client *c, const rsdk__login *login, bool *fallback) {
     const rsdk_client_opts *o = &c->opts;
     step st = {.n = 0};
     rsdk_buf_init(&st.buf);
-    step_reserve(&st, o);
+    step_reserve(&st, login, o->client_name);
     const char *argv[7];
     int argc = 0;
     argv[argc++] = "HELLO";
     argv[argc++] = "3";
-    if (o->password) {
+    if (login->password) {
         argv[argc++] = "AUTH";
-        argv[argc++] = o->username ? o->username : "default";
-        argv[argc++] = o->password;
+        argv[argc++] = login->username ? login->username : "default";
+        argv[argc++] = login->password;
     }
     if (o->client_name) {
         argv[argc++] = "SETNAME";
@@ -147,7 +149,7 @@ static rsdk_status handshake_resp3(rsdk_client *c, bool *fallback) {
     if (hello->type == RSDK_REPLY_ERROR) {
         rsdk_status code = rsdk_status_from_server(hello->str, hello->len);
         if (code == RSDK_ERR_UNKNOWN_COMMAND || code == RSDK_ERR_NOPROTO ||
-            hello_refused_unread(o, hello)) {
+            hello_refused_unread(login, hello)) {
             /* A server before 6.0 (or one with HELLO renamed away): whatever
              * SELECT answered does not matter, RESP2 redoes it all. */
             for (size_t i = 0; i < st.n; i++) rsdk_reply_free(replies[i]);
@@ -160,11 +162,11 @@ static rsdk_status handshake_resp3(rsdk_client *c, bool *fallback) {
     return s;
 }
 
-rsdk_status rsdk__handshake(rsdk_client *c) {
+rsdk_status rsdk__handshake(rsdk_client *c, const rsdk__login *login) {
     if (c->opts.protocol != 2) {
         bool fallback = false;
-        rsdk_status s = handshake_resp3(c, &fallback);
+        rsdk_status s = handshake_resp3(c, login, &fallback);
         if (s || !fallback) return s;
     }
-    return handshake_resp2(c);
+    return handshake_resp2(c, login);
 }

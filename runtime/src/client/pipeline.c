@@ -1,8 +1,13 @@
 /* Pipelines: commands queued in one buffer, sent in one write, replies read
  * in order into slots the pipeline owns. */
 #include "alloc.h"
-#include "client_impl.h"
-#include "reader_internal.h"
+#include "client_blocking.h"
+#include "client_call.h"
+#include "client_cmdview.h"
+#include "client_state.h"
+#include "pipeline.h"
+#include "reader_spare.h"
+#include "reply_arena.h"
 #include "rsdk/writer.h"
 
 rsdk_status rsdk_pipeline_new(rsdk_client *c, rsdk_pipeline **out) {

@@ -12,18 +12,11 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "alloc.h"
-
-extern const rsdk__transport_ops rsdk__plain_ops;
-
-long long rsdk__now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "clock.h"
+#include "conn_plain.h"
 
 /* Milliseconds left before `deadline` (-1: no deadline), at least 0. */
 static int left_ms(long long deadline) {

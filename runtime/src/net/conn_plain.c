@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "conn.h"
+#include "conn_plain.h"
 
 static rsdk__io plain_fail(const char *what, int e, rsdk_error *err) {
     rsdk_error_set(err, e == ECONNRESET || e == EPIPE ? RSDK_ERR_EOF : RSDK_ERR_IO, e, "%s: %s",

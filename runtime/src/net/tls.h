@@ -28,7 +28,7 @@ typedef struct rsdk__tls_ctx {
      * stored options never point at the caller's memory. */
     char *ca_file, *ca_dir, *cert_file, *key_file, *server_name;
     char *min_version, *ciphers, *ciphersuites;
-    rsdk_tls_opts kept;     /* the options over those copies (keep_opts) */
+    rsdk_tls_opts kept;     /* the options over those copies (rsdk__tls_ctx_opts) */
 } rsdk__tls_ctx;
 
 /* Builds a context from `o`. Files are read now, so a missing or bad CA, certificate or
@@ -42,9 +42,9 @@ rsdk_status rsdk__tls_ctx_new(const rsdk_tls_opts *o, rsdk__tls_ctx **out, rsdk_
  * (they share its BIO method). Accepts NULL. */
 void rsdk__tls_ctx_free(rsdk__tls_ctx *t);
 
-/* Points o->tls at TLS options over the context's own copies, so `o` stays
- * valid for as long as the context lives. */
-void rsdk__tls_ctx_keep_opts(rsdk__tls_ctx *t, rsdk_client_opts *o);
+/* TLS options over the context's own copies of the strings, valid for as
+ * long as the context lives: what a client keeps instead of the caller's. */
+const rsdk_tls_opts *rsdk__tls_ctx_opts(rsdk__tls_ctx *t);
 
 /* The conn.h upgrade hook; `arg` is an rsdk__tls_ctx. Switches the socket
  * to O_NONBLOCK, sends SNI (unless the name is an IP literal), checks the

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "clock.h"
 #include "tls.h"
 
 typedef struct tls_conn {

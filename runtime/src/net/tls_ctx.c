@@ -249,7 +249,7 @@ void rsdk__tls_ctx_free(rsdk__tls_ctx *t) {
     rsdk__free(t);
 }
 
-void rsdk__tls_ctx_keep_opts(rsdk__tls_ctx *t, rsdk_client_opts *o) {
+const rsdk_tls_opts *rsdk__tls_ctx_opts(rsdk__tls_ctx *t) {
     t->kept = (rsdk_tls_opts){
         .verify = t->verify,
         .ca_file = t->ca_file,
@@ -261,5 +261,5 @@ void rsdk__tls_ctx_keep_opts(rsdk__tls_ctx *t, rsdk_client_opts *o) {
         .ciphers = t->ciphers,
         .ciphersuites = t->ciphersuites,
     };
-    o->tls = &t->kept;
+    return &t->kept;
 }

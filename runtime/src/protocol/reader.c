@@ -6,7 +6,11 @@
 #include "rsdk/reader.h"
 
 #include "alloc.h"
-#include "reader_internal.h"
+#include "reader_build.h"
+#include "reader_fast.h"
+#include "reader_scan.h"
+#include "reader_spare.h"
+#include "reader_state.h"
 
 #define DEFAULT_BULK ((size_t)512 * 1024 * 1024)
 #define DEFAULT_ELEMENTS ((size_t)1 << 27)

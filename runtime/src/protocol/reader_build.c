@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reader_internal.h"
+#include "reader_build.h"
+#include "reader_spare.h"
+#include "reader_state.h"
 
 /* The number after the type byte at *pp; moves *pp past its CRLF. */
 static inline int64_t trusted_num(const char *b, size_t *pp) {

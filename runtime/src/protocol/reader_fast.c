@@ -5,7 +5,9 @@
  * every error message, so the fast path cannot change a verdict. */
 #include <string.h>
 
-#include "reader_internal.h"
+#include "reader_fast.h"
+#include "reader_spare.h"
+#include "reader_state.h"
 
 static inline rsdk_reply *one_node(rsdk_reader *r, rsdk_reply_type type, const char *s, size_t n) {
     char *sp;

@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "reader_internal.h"
+#include "reader_scan.h"
+#include "reader_state.h"
 
 /* Longest numeric line (lengths, integers) we wait for: a valid one has at
  * most 20 digits and a sign, so anything longer is garbage. */

@@ -11,7 +11,8 @@
  * is gone. The cache is bounded in count and block size, and freed with
  * the reader. */
 #include "alloc.h"
-#include "reader_internal.h"
+#include "reader_spare.h"
+#include "reader_state.h"
 
 rsdk_reply *rsdk__reader_arena(rsdk_reader *r, size_t nodes, size_t strbytes, char **strings) {
     if (r->nspare) {

@@ -7,7 +7,7 @@
 #include <locale.h>
 #include <stdlib.h>
 
-#include "reader_internal.h"
+#include "reply_arena.h"
 #include "rsdk/error.h"
 
 /* ---- numbers ------------------------------------------------------------- */

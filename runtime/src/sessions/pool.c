@@ -6,7 +6,12 @@
 #include <time.h>
 
 #include "alloc.h"
-#include "pool_impl.h"
+#include "client_opts.h"
+#include "client_session.h"
+#include "clock.h"
+#include "pool_auth.h"
+#include "pool_slot.h"
+#include "pool_state.h"
 
 void rsdk_pool_opts_init(rsdk_pool_opts *o) {
     if (!o) return;
@@ -39,26 +44,6 @@ static void emit_release(rsdk_pool *p, long long held_ms, bool discarded) {
 
 /* ---- slots -------------------------------------------------------------- */
 
-static void all_unlink(rsdk_pool *p, rsdk__pool_slot *sl) {
-    if (sl->all_prev)
-        sl->all_prev->all_next = sl->all_next;
-    else
-        p->all = sl->all_next;
-    if (sl->all_next) sl->all_next->all_prev = sl->all_prev;
-    sl->all_prev = sl->all_next = NULL;
-}
-
-void rsdk__pool_close_slot(rsdk_pool *p, rsdk__pool_slot *sl, bool discarded) {
-    pthread_mutex_lock(&p->mu);
-    all_unlink(p, sl);
-    p->open--;
-    if (discarded) p->st.discarded++;
-    pthread_cond_signal(&p->cv); /* room to open a new one */
-    pthread_mutex_unlock(&p->mu);
-    rsdk_client_close(sl->c);
-    rsdk__free(sl);
-}
-
 /* Opens a connection for a slot already counted in p->open. On success the
  * slot is linked into `all`, marked out, and returned. */
 static rsdk_status open_slot(rsdk_pool *p, rsdk__pool_slot **out, rsdk_error *err) {
@@ -70,7 +55,7 @@ static rsdk_status open_slot(rsdk_pool *p, rsdk__pool_slot **out, rsdk_error *er
         return s;
     }
     sl->pool = p;
-    sl->c->pool_slot = sl;
+    rsdk__client_set_pooled(sl->c, sl);
     sl->out = true;
     sl->since_ms = rsdk__now_ms();
     pthread_mutex_lock(&p->mu);
@@ -328,7 +313,7 @@ rsdk_status rsdk_pool_release(rsdk_pool *p, rsdk_client *c) {
     long long now = rsdk__now_ms();
     long long held = now - sl->since_ms;
     bool keep = !rsdk_client_broken(c) && !rsdk__client_dirty(c);
-    if (keep && c->cred && rsdk_credentials_provider_generation(c->cred) > c->auth_gen) {
+    if (keep && rsdk__client_creds_stale(c, rsdk__client_creds_gen(c))) {
         /* Stale credentials: re-AUTH now, before anyone else can take it. */
         (void)rsdk__client_reauth_if_stale(c);
         keep = !rsdk_client_broken(c);

@@ -4,14 +4,18 @@
  * connections are handled when they are released (pool.c), and a client
  * re-AUTHs by itself before its next command anyway, so nothing depends on
  * this pass winning a race; it only keeps the cost off the request path. */
-#include "pool_impl.h"
+#include "pool_auth.h"
+
+#include "client_session.h"
+#include "pool_slot.h"
+#include "pool_state.h"
 
 /* Takes one idle connection whose credentials are older than `gen` and not
  * yet tried in this pass; NULL when none is left. Under the lock. */
 static rsdk__pool_slot *take_stale_locked(rsdk_pool *p, uint64_t gen) {
     for (rsdk__pool_slot **pp = &p->idle; *pp; pp = &(*pp)->next) {
         rsdk__pool_slot *sl = *pp;
-        if (sl->c->auth_gen >= gen || sl->c->reauth_failed_gen == gen) continue;
+        if (!rsdk__client_creds_stale(sl->c, gen)) continue;
         *pp = sl->next;
         p->nidle--;
         sl->out = true;
@@ -33,9 +37,9 @@ void rsdk__pool_on_credentials(const rsdk_event *ev, void *ud) {
         if (!sl) return;
         bool ok = rsdk__client_idle_ok(sl->c) && rsdk__client_reauth_if_stale(sl->c) == RSDK_OK &&
                   !rsdk_client_broken(sl->c);
-        if (ok && sl->c->auth_gen < gen && sl->c->reauth_failed_gen != gen) {
+        if (ok && rsdk__client_creds_stale(sl->c, gen)) {
             /* Neither moved nor failed (e.g. could not run): do not spin. */
-            sl->c->reauth_failed_gen = gen;
+            rsdk__client_creds_failed(sl->c, gen);
         }
         if (!ok) {
             rsdk__pool_close_slot(p, sl, true);

@@ -5,7 +5,8 @@
 #include <time.h>
 
 #include "alloc.h"
-#include "pool_impl.h"
+#include "clock.h"
+#include "pool_state.h"
 
 static void sleep_ms(uint32_t ms) {
     struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
@@ -41,9 +42,10 @@ rsdk_status rsdk_pool_command_argv(rsdk_pool *p, size_t argc, const char *const 
     if (s) return s;
     /* The command's deadline counts from the start of this call, so the
      * wait for a connection is part of it (docs/connections.md). */
-    if (p->copts.command_timeout_ms > 0) c->outer_deadline_ms = start + p->copts.command_timeout_ms;
+    if (p->copts.command_timeout_ms > 0)
+        rsdk__client_set_outer_deadline(c, start + p->copts.command_timeout_ms);
     s = rsdk_client_command_argv(c, argc, argv, argvlen, out);
-    c->outer_deadline_ms = 0; /* also when the call never started */
+    rsdk__client_set_outer_deadline(c, 0); /* also when the call never started */
     if (s && err) *err = *rsdk_client_error(c);
     rsdk_pool_release(p, c);
     return s;

@@ -4,7 +4,8 @@
 #include <stdio.h>
 
 #include "alloc.h"
-#include "pubsub_impl.h"
+#include "clock.h"
+#include "pubsub_state.h"
 
 void rsdk_pubsub_opts_init(rsdk_pubsub_opts *o) {
     memset(o, 0, sizeof *o);
@@ -71,8 +72,7 @@ rsdk_status rsdk_pubsub_new(const rsdk_pubsub_opts *o, rsdk_pubsub **out, rsdk_e
         rsdk__free(ps);
         return s;
     }
-    ps->c->push_hook = rsdk__ps_push_hook;
-    ps->c->push_hook_ud = ps;
+    rsdk__client_set_push_hook(ps->c, rsdk__ps_push_hook, ps);
     rsdk__ps_marker_init(ps);
     s = rsdk__ps_cred_watch(ps);
     const char *id_cmd[] = {"CLIENT", "ID"};
@@ -85,7 +85,7 @@ rsdk_status rsdk_pubsub_new(const rsdk_pubsub_opts *o, rsdk_pubsub **out, rsdk_e
     }
     ps->client_id = r->type == RSDK_REPLY_INTEGER ? r->integer : 0;
     rsdk_reply_free(r);
-    ps->synced_connects = ps->c->connects;
+    ps->synced_connects = rsdk__client_connects(ps->c);
     rsdk__ps_announce(ps);
     *out = ps;
     return RSDK_OK;
@@ -94,10 +94,10 @@ rsdk_status rsdk_pubsub_new(const rsdk_pubsub_opts *o, rsdk_pubsub **out, rsdk_e
 const rsdk_error *rsdk_pubsub_error(const rsdk_pubsub *ps) { return &ps->err; }
 
 rsdk_client *rsdk_pubsub_client(rsdk_pubsub *ps) {
-    return ps && ps->c->protocol == 3 ? ps->c : NULL;
+    return ps && rsdk_client_protocol(ps->c) == 3 ? ps->c : NULL;
 }
 
-int rsdk_pubsub_protocol(const rsdk_pubsub *ps) { return ps->c->protocol; }
+int rsdk_pubsub_protocol(const rsdk_pubsub *ps) { return rsdk_client_protocol(ps->c); }
 
 int64_t rsdk_pubsub_id(const rsdk_pubsub *ps) { return ps->client_id; }
 

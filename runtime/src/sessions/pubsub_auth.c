@@ -9,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pubsub_impl.h"
+#include "client_session.h"
+#include "clock.h"
+#include "pubsub_state.h"
 
 /* Runs on the notifying thread (a token manager's, say): one byte into
  * the pipe. A full pipe already holds a wake-up, so EAGAIN is fine. */
@@ -29,7 +31,7 @@ static bool set_flags(int fd) {
 }
 
 rsdk_status rsdk__ps_cred_watch(rsdk_pubsub *ps) {
-    rsdk_credentials_provider *p = ps->c->cred;
+    rsdk_credentials_provider *p = rsdk__client_creds_provider(ps->c);
     if (!p) return RSDK_OK;
     int fds[2];
     if (pipe(fds) != 0)
@@ -54,18 +56,12 @@ rsdk_status rsdk__ps_cred_watch(rsdk_pubsub *ps) {
 void rsdk__ps_cred_unwatch(rsdk_pubsub *ps) {
     if (ps->cred_listener) {
         /* After this returns the listener runs nowhere, so the pipe may go. */
-        (void)rsdk_credentials_provider_unsubscribe(ps->c->cred, ps->cred_listener);
+        (void)rsdk_credentials_provider_unsubscribe(rsdk__client_creds_provider(ps->c), ps->cred_listener);
         ps->cred_listener = 0;
     }
     for (int i = 0; i < 2; i++) {
         if (ps->wake[i] >= 0) close(ps->wake[i]);
         ps->wake[i] = -1;
-    }
-}
-
-void rsdk__ps_wake_drain(rsdk_pubsub *ps) {
-    char b[64];
-    while (ps->wake[0] >= 0 && read(ps->wake[0], b, sizeof b) > 0) {
     }
 }
 
@@ -76,16 +72,15 @@ static rsdk_status reauth_inband(rsdk_pubsub *ps) {
     rsdk_status s = rsdk__ps_settle(ps);
     if (s) return s;
     rsdk_client *c = ps->c;
-    int saved = c->io_timeout_ms;
-    c->io_timeout_ms = ps->reply_timeout_ms;
+    int saved = rsdk__client_set_io_timeout(c, ps->reply_timeout_ms);
     s = rsdk__client_reauth_as(c, ps->events, ps);
-    c->io_timeout_ms = saved;
+    rsdk__client_set_io_timeout(c, saved);
     if (s) {
-        ps->err = c->err;
+        ps->err = *rsdk_client_error(c);
         ps->err.code = s;
         /* Out of memory before AUTH went out: the connection is intact and
          * the next round tries again. */
-        if (c->conn) return RSDK_OK;
+        if (!rsdk_client_broken(c)) return RSDK_OK;
         return s;
     }
     ps->last_io_ms = rsdk__now_ms();
@@ -94,8 +89,8 @@ static rsdk_status reauth_inband(rsdk_pubsub *ps) {
 
 rsdk_status rsdk__ps_reauth(rsdk_pubsub *ps) {
     rsdk_client *c = ps->c;
-    if (!c->cred || !c->conn) return RSDK_OK;
-    uint64_t gen = rsdk_credentials_provider_generation(c->cred);
-    if (gen <= c->auth_gen || gen == c->reauth_failed_gen) return RSDK_OK;
-    return c->protocol == 3 ? reauth_inband(ps) : rsdk__ps_handover(ps, gen);
+    if (!rsdk__client_creds_provider(c) || rsdk_client_broken(c)) return RSDK_OK;
+    uint64_t gen = rsdk__client_creds_gen(c);
+    if (!rsdk__client_creds_stale(c, gen)) return RSDK_OK;
+    return rsdk_client_protocol(c) == 3 ? reauth_inband(ps) : rsdk__ps_handover(ps, gen);
 }

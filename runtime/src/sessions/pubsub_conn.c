@@ -3,7 +3,10 @@
  * anything else is read. */
 #include <poll.h>
 
-#include "pubsub_impl.h"
+#include "client_internal.h"
+#include "client_io.h"
+#include "clock.h"
+#include "pubsub_state.h"
 #include "rsdk/writer.h"
 
 static void emit(rsdk_pubsub *ps, rsdk_event *ev) {
@@ -25,6 +28,20 @@ void rsdk__ps_lost(rsdk_pubsub *ps, rsdk_status cause) {
         ev.disconnected.message = ps->err.code == cause ? ps->err.message : NULL;
         emit(ps, &ev);
     }
+}
+
+rsdk_status rsdk__ps_track_restore(rsdk_pubsub *ps) {
+    if (rsdk_client_protocol(ps->c) != 3) return RSDK_OK; /* RESP2: the channel is in the set */
+    size_t argc = ps->ntrack + 3;
+    if (argc > 64) return rsdk_error_set(&ps->err, RSDK_ERR_INVALID_ARG, 0, "too many tracking options");
+    const char *argv[64] = {"CLIENT", "TRACKING", "ON"};
+    for (size_t i = 0; i < ps->ntrack; i++) argv[3 + i] = ps->track_args[i];
+    rsdk_reply *r = NULL;
+    rsdk_status s = rsdk__ps_command(ps, argc, argv, &r);
+    if (s) return s;
+    if (r->type == RSDK_REPLY_ERROR) s = rsdk_error_from_server(&ps->err, r->str, r->len);
+    rsdk_reply_free(r);
+    return s;
 }
 
 /* Fresh connection: learn its id, turn tracking on again, subscribe to the
@@ -71,7 +88,7 @@ void rsdk__ps_announce(rsdk_pubsub *ps) {
     if (rsdk_events_wants(ps->events, RSDK_EVENT_CONNECTED)) {
         rsdk_event ev = {.type = RSDK_EVENT_CONNECTED};
         ev.connected.endpoint = ps->endpoint;
-        ev.connected.protocol = ps->c->protocol;
+        ev.connected.protocol = rsdk_client_protocol(ps->c);
         emit(ps, &ev);
     }
 }
@@ -81,28 +98,25 @@ void rsdk__ps_announce(rsdk_pubsub *ps) {
 static rsdk_status resync(rsdk_pubsub *ps) {
     rsdk_status s = restore(ps);
     if (s) {
-        if (ps->c->conn) rsdk__client_break(ps->c, s); /* try again from scratch */
+        if (!rsdk_client_broken(ps->c)) rsdk__client_break(ps->c, s); /* try again from scratch */
         rsdk__ps_lost(ps, s);
         ps->next_attempt_ms = rsdk__now_ms() + rsdk_backoff_next(&ps->backoff);
         return s;
     }
-    ps->synced_connects = ps->c->connects;
+    ps->synced_connects = rsdk__client_connects(ps->c);
     ps->attempts = 0;
     rsdk_backoff_reset(&ps->backoff);
     ps->stats.reconnects++;
     rsdk__ps_announce(ps);
     /* Invalidations sent while we were away are lost: drop everything. */
-    if (ps->tracking && ps->c->inval_fn) {
-        ps->stats.invalidations++;
-        ps->c->inval_fn(NULL, ps->c->inval_ud);
-    }
+    if (ps->tracking && rsdk__client_invalidate(ps->c, NULL)) ps->stats.invalidations++;
     return RSDK_OK;
 }
 
 rsdk_status rsdk__ps_ensure(rsdk_pubsub *ps, long long deadline_ms, bool force) {
     rsdk_client *c = ps->c;
-    if (c->conn && c->connects == ps->synced_connects) return RSDK_OK;
-    if (c->conn) { /* an ordinary command re-opened it */
+    if (!rsdk_client_broken(c) && rsdk__client_connects(c) == ps->synced_connects) return RSDK_OK;
+    if (!rsdk_client_broken(c)) { /* an ordinary command re-opened it */
         if (ps->announced) rsdk__ps_lost(ps, RSDK_ERR_BROKEN);
         return resync(ps);
     }
@@ -127,7 +141,7 @@ rsdk_status rsdk__ps_ensure(rsdk_pubsub *ps, long long deadline_ms, bool force) 
     }
     rsdk_status s = rsdk__client_connect(c);
     if (s) {
-        ps->err = c->err;
+        ps->err = *rsdk_client_error(c);
         ps->last_delay_ms = rsdk_backoff_next(&ps->backoff);
         ps->next_attempt_ms = rsdk__now_ms() + ps->last_delay_ms;
         return s;

@@ -22,7 +22,9 @@
 #include <stdio.h>
 
 #include "alloc.h"
-#include "pubsub_impl.h"
+#include "client_session.h"
+#include "clock.h"
+#include "pubsub_state.h"
 
 static void emit(rsdk_pubsub *ps, rsdk_event_type t, uint64_t gen, rsdk_status st,
                  const char *msg) {
@@ -35,43 +37,11 @@ static void emit(rsdk_pubsub *ps, rsdk_event_type t, uint64_t gen, rsdk_status s
     rsdk_events_emit(ps->events, &ev);
 }
 
-void rsdk__ps_marker_init(rsdk_pubsub *ps) {
-    int n = snprintf(ps->marker, sizeof ps->marker, "__rsdk__:handover:%016llx",
-                     (unsigned long long)rsdk_backoff_seed_auto());
-    ps->marker_len = n > 0 && (size_t)n < sizeof ps->marker ? (size_t)n : 0;
-}
-
-static bool str_is(const rsdk_reply *r, const char *p, size_t len) {
-    return (r->type == RSDK_REPLY_STRING || r->type == RSDK_REPLY_STATUS) && r->len == len &&
-           memcmp(r->str, p, len) == 0;
-}
-
-bool rsdk__ps_marker_take(rsdk_pubsub *ps, rsdk_reply *r) {
-    bool pmessage = r->elements == 4;
-    const rsdk_reply *ch = &r->element[pmessage ? 2 : 1];
-    if (ps->marker_len && str_is(ch, ps->marker, ps->marker_len)) {
-        /* Never the application's. A pattern of its own may bring a second
-         * copy, which only the first one counts for. */
-        if (ps->handover != PS_HO_NONE && !ps->marker_seen &&
-            str_is(&r->element[pmessage ? 3 : 2], ps->marker_seq, ps->marker_seq_len)) {
-            ps->marker_seen = true;
-            if (ps->handover == PS_HO_SKIP) ps->handover = PS_HO_NONE;
-        }
-        rsdk_reply_free(r);
-        return true;
-    }
-    if (ps->handover == PS_HO_SKIP || (ps->handover == PS_HO_DRAIN && ps->marker_seen)) {
-        rsdk_reply_free(r);
-        return true;
-    }
-    return false;
-}
-
 /* Opens a client with the subscriber's options (and so the provider's
  * current credentials). `quiet`: no events, no reconnect, no retries. */
 static rsdk_status open_like(rsdk_pubsub *ps, bool quiet, rsdk_client **out, rsdk_error *err) {
-    rsdk_client_opts o = ps->c->opts;
-    o.retry = &ps->c->retry; /* the caller's policy may be gone: use the copy */
+    rsdk_client_opts o;
+    rsdk__client_opts_of(ps->c, &o);
     if (quiet) {
         o.events = NULL;
         o.reconnect = false;
@@ -147,7 +117,7 @@ static void drain_old(rsdk_pubsub *ps) {
 /* A failed handover waits for the next generation (or a reconnect), but
  * running out of memory is worth another try at the next round. */
 static void give_up(rsdk_client *old, uint64_t gen, rsdk_status s) {
-    if (s != RSDK_ERR_NOMEM) old->reauth_failed_gen = gen;
+    if (s != RSDK_ERR_NOMEM) rsdk__client_creds_failed(old, gen);
 }
 
 rsdk_status rsdk__ps_handover(rsdk_pubsub *ps, uint64_t gen) {
@@ -158,7 +128,7 @@ rsdk_status rsdk__ps_handover(rsdk_pubsub *ps, uint64_t gen) {
         /* The old connection failed (the reconnect logs in afresh), or no
          * memory for the command (the next round tries again). */
         emit(ps, RSDK_EVENT_REAUTH_FAILED, gen, s, ps->err.message);
-        return old->conn ? RSDK_OK : s;
+        return !rsdk_client_broken(old) ? RSDK_OK : s;
     }
     bool lossless = s == RSDK_OK;
     rsdk_client *n = NULL;
@@ -170,12 +140,8 @@ rsdk_status rsdk__ps_handover(rsdk_pubsub *ps, uint64_t gen) {
         emit(ps, RSDK_EVENT_REAUTH_FAILED, gen, s, e.message);
         return RSDK_OK;
     }
-    n->push_hook = rsdk__ps_push_hook;
-    n->push_hook_ud = ps;
-    n->push_fn = old->push_fn;
-    n->push_ud = old->push_ud;
-    n->inval_fn = old->inval_fn;
-    n->inval_ud = old->inval_ud;
+    rsdk__client_set_push_hook(n, rsdk__ps_push_hook, ps);
+    rsdk__client_take_handlers(n, old);
     size_t queued = ps->qlen;
     unsigned pings_out = ps->pings_out;
     ps->c = n;
@@ -218,14 +184,11 @@ rsdk_status rsdk__ps_handover(rsdk_pubsub *ps, uint64_t gen) {
      * before its own (then some messages are lost, none repeated). */
     ps->handover = lossless ? PS_HO_SKIP : PS_HO_NONE;
     ps->client_id = id;
-    ps->synced_connects = n->connects;
+    ps->synced_connects = rsdk__client_connects(n);
     ps->last_io_ms = rsdk__now_ms();
     rsdk_client_close(old);
-    emit(ps, RSDK_EVENT_REAUTH_SUCCEEDED, n->auth_gen, RSDK_OK, NULL);
-    if (ps->tracking && n->inval_fn) {
-        /* Redirected invalidations went to the old id: drop everything. */
-        ps->stats.invalidations++;
-        n->inval_fn(NULL, n->inval_ud);
-    }
+    emit(ps, RSDK_EVENT_REAUTH_SUCCEEDED, rsdk__client_auth_gen(n), RSDK_OK, NULL);
+    /* Redirected invalidations went to the old id: drop everything. */
+    if (ps->tracking && rsdk__client_invalidate(n, NULL)) ps->stats.invalidations++;
     return RSDK_OK;
 }

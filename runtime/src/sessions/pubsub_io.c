@@ -1,12 +1,13 @@
 /* The subscriber's reading side: wait for and file replies (messages,
  * confirmations, PONGs, invalidations, errors), keepalive PINGs, and the
  * sync helpers operations use. Reconnecting is in pubsub_conn.c. */
-#include <errno.h>
-#include <poll.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alloc.h"
-#include "pubsub_impl.h"
+#include "client_io.h"
+#include "clock.h"
+#include "pubsub_state.h"
 #include "rsdk/writer.h"
 
 /* Equal to a lower-case protocol word (Redis sends these lower case). */
@@ -82,65 +83,55 @@ void rsdk__ps_take(rsdk_pubsub *ps, rsdk_reply *r) {
         return;
     }
     if (r->type == RSDK_REPLY_ERROR) rsdk_error_from_server(&ps->err, r->str, r->len);
-    if (r->type == RSDK_REPLY_PUSH && c->push_fn) {
-        c->push_fn(c, r, c->push_ud); /* a push we do not handle: the user's */
+    if (r->type == RSDK_REPLY_PUSH) {
+        rsdk__client_push_to_handler(c, r); /* a push we do not handle: the user's */
         return;
     }
     rsdk_reply_free(r);
 }
 
 bool rsdk__ps_push_hook(rsdk_client *c, rsdk_reply *push) {
-    rsdk_pubsub *ps = c->push_hook_ud;
+    rsdk_pubsub *ps = rsdk__client_push_hook_state(c);
     ps->last_io_ms = rsdk__now_ms();
     rsdk__ps_take(ps, push);
     return true;
 }
 
+/* Empties the wake pipe. */
+static void wake_drain(rsdk_pubsub *ps) {
+    char b[64];
+    while (ps->wake[0] >= 0 && read(ps->wake[0], b, sizeof b) > 0) {
+    }
+}
+
 /* Waits for the connection to be readable; with `wakeable` and a wake
  * pipe, a credentials change ends the wait too (RSDK_ERR_TIMEOUT). */
 static rsdk_status wait_readable(rsdk_pubsub *ps, int wait_ms, bool wakeable, rsdk_error *e) {
-    if (!wakeable || ps->wake[0] < 0) return rsdk__conn_wait(ps->c->conn, POLLIN, wait_ms, e);
-    struct pollfd p[2] = {{.fd = ps->c->conn->fd, .events = POLLIN, .revents = 0},
-                          {.fd = ps->wake[0], .events = POLLIN, .revents = 0}};
-    for (;;) {
-        int r = poll(p, 2, wait_ms);
-        if (r > 0 && p[0].revents) return RSDK_OK; /* errors surface in the read */
-        if (r > 0) {
-            rsdk__ps_wake_drain(ps);
-            return rsdk_error_set(e, RSDK_ERR_TIMEOUT, 0, "woken by a credentials change");
-        }
-        if (r == 0) return rsdk_error_set(e, RSDK_ERR_TIMEOUT, 0, "timed out after %d ms", wait_ms);
-        if (errno != EINTR)
-            return rsdk_error_set(e, RSDK_ERR_IO, errno, "poll: %s", strerror(errno));
-    }
+    bool woken = false;
+    rsdk_status s = rsdk__client_wait_readable(ps->c, wakeable ? ps->wake[0] : -1, wait_ms, &woken, e);
+    if (s || !woken) return s;
+    wake_drain(ps);
+    return rsdk_error_set(e, RSDK_ERR_TIMEOUT, 0, "woken by a credentials change");
 }
 
 static rsdk_status pump(rsdk_pubsub *ps, int wait_ms, bool wakeable) {
     rsdk_client *c = ps->c;
-    if (!c->conn) return rsdk_error_set(&ps->err, RSDK_ERR_BROKEN, 0, "not connected");
-    const rsdk__conn *cn = c->conn;
-    bool buffered = rsdk_reader_pending(c->reader) > 0 || (cn->ops->pending && cn->ops->pending(cn->ctx) > 0);
-    if (!buffered) {
+    if (rsdk_client_broken(c)) return rsdk_error_set(&ps->err, RSDK_ERR_BROKEN, 0, "not connected");
+    if (!rsdk__client_buffered(c)) {
         rsdk_error e;
         rsdk_status s = wait_readable(ps, wait_ms < 0 ? -1 : wait_ms, wakeable, &e);
         if (s == RSDK_ERR_TIMEOUT) return s;
         if (s) {
-            c->err = e;
             ps->err = e;
-            return rsdk__client_break(c, s);
+            return rsdk__client_break_with(c, &e);
         }
     }
     /* Something is there: read one whole reply, pushes included, allowing
      * the reply timeout for the rest of a reply that has started. */
-    int saved = c->io_timeout_ms;
-    c->io_timeout_ms = ps->reply_timeout_ms;
-    c->push_as_reply = true;
     rsdk_reply *r = NULL;
-    rsdk_status s = rsdk__client_read_reply(c, &r);
-    c->push_as_reply = false;
-    c->io_timeout_ms = saved;
+    rsdk_status s = rsdk__client_read_within(c, ps->reply_timeout_ms, true, &r);
     if (s) {
-        ps->err = c->err;
+        ps->err = *rsdk_client_error(c);
         return s;
     }
     ps->last_io_ms = rsdk__now_ms();
@@ -155,10 +146,10 @@ rsdk_status rsdk__ps_pump_wakeable(rsdk_pubsub *ps, int wait_ms) { return pump(p
 rsdk_status rsdk__ps_send(rsdk_pubsub *ps, const rsdk_buf *b) {
     rsdk_client *c = ps->c;
     if (b->failed) return rsdk_error_set(&ps->err, b->failed, 0, NULL);
-    if (!c->conn) return rsdk_error_set(&ps->err, RSDK_ERR_BROKEN, 0, "not connected");
+    if (rsdk_client_broken(c)) return rsdk_error_set(&ps->err, RSDK_ERR_BROKEN, 0, "not connected");
     rsdk_status s = rsdk__client_write(c, b->data, b->len);
     if (s) {
-        ps->err = c->err;
+        ps->err = *rsdk_client_error(c);
         return s;
     }
     ps->last_io_ms = rsdk__now_ms();
@@ -215,12 +206,11 @@ int rsdk__ps_keepalive_due(const rsdk_pubsub *ps) {
 }
 
 rsdk_status rsdk__ps_keepalive(rsdk_pubsub *ps) {
-    if (!ps->c->conn || rsdk__ps_keepalive_due(ps) != 0) return RSDK_OK;
+    if (rsdk_client_broken(ps->c) || rsdk__ps_keepalive_due(ps) != 0) return RSDK_OK;
     if (ps->pings_out) {
         rsdk_error_set(&ps->err, RSDK_ERR_TIMEOUT, 0, "keepalive PING unanswered for %d ms",
                        ps->reply_timeout_ms);
-        ps->c->err = ps->err;
-        return rsdk__client_break(ps->c, RSDK_ERR_TIMEOUT);
+        return rsdk__client_break_with(ps->c, &ps->err);
     }
     rsdk_buf b = {(char *)PING_CMD, sizeof PING_CMD - 1, sizeof PING_CMD - 1, RSDK_OK};
     rsdk_status s = rsdk__ps_send(ps, &b);
@@ -232,9 +222,9 @@ rsdk_status rsdk__ps_keepalive(rsdk_pubsub *ps) {
 }
 
 rsdk_status rsdk__ps_settle(rsdk_pubsub *ps) {
-    if (ps->c->protocol != 3) return RSDK_OK;
+    if (rsdk_client_protocol(ps->c) != 3) return RSDK_OK;
     long long deadline = ps->reply_timeout_ms > 0 ? ps->ping_sent_ms + ps->reply_timeout_ms : -1;
-    while (ps->pings_out && ps->c->conn) {
+    while (ps->pings_out && !rsdk_client_broken(ps->c)) {
         rsdk_status s = rsdk__ps_pump(ps, left(deadline));
         if (s == RSDK_ERR_TIMEOUT) {
             rsdk_error_set(&ps->err, s, 0, "keepalive PING unanswered for %d ms", ps->reply_timeout_ms);
@@ -283,13 +273,11 @@ rsdk_status rsdk__ps_command(rsdk_pubsub *ps, size_t argc, const char *const *ar
     rsdk_status s = rsdk__ps_send(ps, &b);
     rsdk_buf_deinit(&b);
     if (s) return s;
-    int saved = c->io_timeout_ms;
-    c->io_timeout_ms = ps->reply_timeout_ms;
     rsdk_reply *r = NULL;
-    s = rsdk__client_read_reply(c, &r); /* RESP3 pushes meanwhile go to the hook */
-    c->io_timeout_ms = saved;
+    /* RESP3 pushes meanwhile go to the hook. */
+    s = rsdk__client_read_within(c, ps->reply_timeout_ms, false, &r);
     if (s) {
-        ps->err = c->err;
+        ps->err = *rsdk_client_error(c);
         return s;
     }
     ps->last_io_ms = rsdk__now_ms();

@@ -2,7 +2,7 @@
  * subscribing to many channels stays linear. Deletion shifts the following
  * run back (no tombstones), so lookups never degrade. */
 #include "alloc.h"
-#include "pubsub_impl.h"
+#include "pubsub_state.h"
 
 static uint64_t fnv1a(const char *p, size_t len) {
     uint64_t h = 1469598103934665603ull;

@@ -2,7 +2,8 @@
  * is what a reconnect restores), then the command goes out and its
  * confirmations are awaited. */
 #include "alloc.h"
-#include "pubsub_impl.h"
+#include "client_io.h"
+#include "pubsub_state.h"
 
 static const char *const SUB[PS_KINDS] = {"SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE"};
 static const char *const UNSUB[PS_KINDS] = {"UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE"};
@@ -21,7 +22,7 @@ static rsdk_status check(rsdk_pubsub *ps, const char *cmd, const rsdk_str *names
 
 /* True when the connection is up and holds every subscription of the set. */
 static bool in_sync(const rsdk_pubsub *ps) {
-    return ps->c->conn && ps->c->connects == ps->synced_connects;
+    return !rsdk_client_broken(ps->c) && rsdk__client_connects(ps->c) == ps->synced_connects;
 }
 
 /* Sends `b` (carrying `want` confirmations) and waits for them. */
@@ -53,14 +54,14 @@ static rsdk_status send_chunks(rsdk_pubsub *ps, const char *cmd, const rsdk_str 
         if (!s) at += k;
         if (done) *done = at;
     }
-    if (s && rsdk_err_class(s) != RSDK_CLASS_RESPONSE && !ps->c->conn) rsdk__ps_lost(ps, s);
+    if (s && rsdk_err_class(s) != RSDK_CLASS_RESPONSE && rsdk_client_broken(ps->c)) rsdk__ps_lost(ps, s);
     return s;
 }
 
 /* After a failure that may leave the server with names the set lacks:
  * closes the connection, so that the reconnect restores exactly the set. */
 static void resync_later(rsdk_pubsub *ps, rsdk_status s) {
-    if (!ps->c->conn) return;
+    if (rsdk_client_broken(ps->c)) return;
     rsdk__client_break(ps->c, s);
     rsdk__ps_lost(ps, s);
 }

@@ -4,9 +4,13 @@
 #include <stdio.h>
 
 #include "alloc.h"
-#include "client_impl.h"
-#include "reader_internal.h"
-#include "txn_impl.h"
+#include "client_call.h"
+#include "client_io.h"
+#include "client_api.h"
+#include "pipeline.h"
+#include "reply_arena.h"
+#include "txn_exec.h"
+#include "txn_watch.h"
 
 static const char MULTI_CMD[] = "*1\r\n$5\r\nMULTI\r\n";
 static const char EXEC_CMD[] = "*1\r\n$4\r\nEXEC\r\n";
@@ -59,11 +63,7 @@ static void name_first_rejection(rsdk_pipeline *p, rsdk_error *e) {
 static void deliver_push(rsdk_client *c, const rsdk_reply *inner) {
     rsdk_reply *r = rsdk__reply_copy(inner);
     if (!r) return; /* out of memory: only this out-of-band notice is lost */
-    if (c->push_hook && c->push_hook(c, r)) return;
-    if (c->push_fn)
-        c->push_fn(c, r, c->push_ud);
-    else
-        rsdk_reply_free(r);
+    rsdk__client_deliver_push(c, r);
 }
 
 /* Redis before 7.2 writes a push that a command inside MULTI causes for its
@@ -106,7 +106,7 @@ rsdk_status rsdk__txn_repair_exec(rsdk_client *c, rsdk_reply **exec) {
     rsdk__free(items);
     if (s == RSDK_ERR_NOMEM) {
         /* The stream is out of step with the results: do not read on. */
-        rsdk_error_set(&c->err, s, 0, "no memory to reorder EXEC's reply");
+        rsdk_error_set(rsdk__client_err(c), s, 0, "no memory to reorder EXEC's reply");
         rsdk__client_break(c, s);
     }
     return s;
@@ -116,25 +116,26 @@ rsdk_status rsdk__txn_repair_exec(rsdk_client *c, rsdk_reply **exec) {
  * over; p->slots[0..n) hold the per-command acknowledgements. */
 static rsdk_status settle(rsdk_pipeline *p, rsdk_reply *multi, rsdk_reply *exec) {
     rsdk_client *c = p->c;
+    rsdk_error *err = rsdk__client_err(c);
     rsdk_status s = RSDK_OK;
     if (is_error(multi)) {
         /* MULTI itself was refused (ACL, ...): the commands ran one by one,
          * outside any transaction. Their replies are the results. */
-        s = rsdk_error_from_server(&c->err, multi->str, multi->len);
-        size_t used = strlen(c->err.message);
-        if (used + 1 < sizeof c->err.message)
-            snprintf(c->err.message + used, sizeof c->err.message - used,
+        s = rsdk_error_from_server(err, multi->str, multi->len);
+        size_t used = strlen(err->message);
+        if (used + 1 < sizeof err->message)
+            snprintf(err->message + used, sizeof err->message - used,
                      " (MULTI refused: the commands ran outside a transaction)");
         rsdk_reply_free(exec);
     } else if (exec->type == RSDK_REPLY_NIL) {
         free_all_slots(p);
-        s = rsdk_error_set(&c->err, RSDK_ERR_TXN_ABORTED, 0,
+        s = rsdk_error_set(err, RSDK_ERR_TXN_ABORTED, 0,
                            "EXEC answered nil: a watched key changed, nothing ran");
         rsdk_reply_free(exec);
     } else if (exec->type == RSDK_REPLY_ERROR) {
         keep_errors_only(p);
-        s = rsdk_error_from_server(&c->err, exec->str, exec->len);
-        name_first_rejection(p, &c->err);
+        s = rsdk_error_from_server(err, exec->str, exec->len);
+        name_first_rejection(p, err);
         rsdk_reply_free(exec);
     } else if (exec->type == RSDK_REPLY_ARRAY && exec->elements == p->nslots) {
         free_all_slots(p);
@@ -142,7 +143,7 @@ static rsdk_status settle(rsdk_pipeline *p, rsdk_reply *multi, rsdk_reply *exec)
         p->slots_owner = exec;
     } else {
         free_all_slots(p);
-        s = rsdk_error_set(&c->err, RSDK_ERR_UNEXPECTED_REPLY, 0,
+        s = rsdk_error_set(err, RSDK_ERR_UNEXPECTED_REPLY, 0,
                            "EXEC answered %s with %zu elements for %zu commands",
                            rsdk_reply_type_str(exec->type), exec->elements, p->nslots);
         rsdk_reply_free(exec);
@@ -153,17 +154,19 @@ static rsdk_status settle(rsdk_pipeline *p, rsdk_reply *multi, rsdk_reply *exec)
 
 rsdk_status rsdk__txn_exec(rsdk_pipeline *p) {
     rsdk_client *c = p->c;
+    rsdk_error *err = rsdk__client_err(c);
+    rsdk__txn_state *t = rsdk__client_txn(c);
     size_t n = p->count;
     if (p->buf.failed) {
         /* Nothing is sent, and the connection is still left without WATCH. */
         rsdk_status f = p->buf.failed;
         rsdk__pipeline_reset_queue(p);
-        if (!c->in_multi) rsdk__txn_unwatch_quietly(c);
-        return rsdk_error_set(&c->err, f, 0, "a queued command failed to encode");
+        if (!t->in_multi) rsdk__txn_unwatch_quietly(c);
+        return rsdk_error_set(err, f, 0, "a queued command failed to encode");
     }
-    if (c->in_multi) {
+    if (t->in_multi) {
         rsdk__pipeline_reset_queue(p);
-        return rsdk_error_set(&c->err, RSDK_ERR_INVALID_ARG, 0,
+        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
                               "client is inside MULTI (rsdk_txn_multi): EXEC or DISCARD it first");
     }
     /* The slots first receive all n + 2 replies: MULTI's, the n
@@ -171,27 +174,27 @@ rsdk_status rsdk__txn_exec(rsdk_pipeline *p) {
     if (n > SIZE_MAX - 2 || rsdk__pipeline_reserve_slots(p, n + 2) || wrap(&p->buf)) {
         rsdk__pipeline_reset_queue(p);
         rsdk__txn_unwatch_quietly(c);
-        return rsdk_error_set(&c->err, RSDK_ERR_NOMEM, 0, NULL);
+        return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, NULL);
     }
     for (size_t i = 0; i < n + 2; i++) p->slots[i] = NULL;
     p->nslots = n;
-    if (c->watching && (!c->conn || c->connects != c->watch_connects)) {
+    if (rsdk__txn_watch_lost(c)) {
         /* The WATCH died with its connection: a change to the keys could
          * not be seen, so running the commands would be unsafe. */
         rsdk__pipeline_reset_queue(p);
-        c->watching = false;
-        return rsdk_error_set(&c->err, RSDK_ERR_TXN_ABORTED, 0,
+        t->watching = false;
+        return rsdk_error_set(err, RSDK_ERR_TXN_ABORTED, 0,
                               "connection lost after WATCH: nothing ran");
     }
     /* One call: reconnect, re-AUTH, session-state tracking and events as
      * for any command; under WATCH it is never retried. */
-    c->call_may_block = 0; /* inside MULTI a blocking command does not block */
+    rsdk__client_next_call_never_blocks(c); /* inside MULTI nothing blocks */
     rsdk_status s = rsdk__client_call(c, p->buf.data, p->buf.len, n + 2, p->slots);
     rsdk__pipeline_reset_queue(p);
     rsdk_reply *multi = p->slots[0], *exec = p->slots[n + 1];
     memmove(p->slots, p->slots + 1, n * sizeof *p->slots);
     if (!s && exec->type == RSDK_REPLY_ARRAY) s = rsdk__txn_repair_exec(c, &exec);
-    c->watching = false; /* EXEC ended it, or the connection did */
+    t->watching = false; /* EXEC ended it, or the connection did */
     if (s) {
         /* The connection is broken (so the server dropped the transaction);
          * acknowledgements read so far are no results. */

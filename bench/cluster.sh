@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# bench/cluster.sh — cluster_get_pipeline100: 100 GETs per batch through the
+# cluster client across the 3 primaries of a throwaway cluster, against the
+# same batches through one sync client on one throwaway server (TCP on
+# 127.0.0.1 for both). Target: the cluster client's CPU per operation at
+# most 1.15 times the single-node client's. Also measured: the floor of the
+# cluster case (one plain client per primary, its GETs grouped before the
+# clock starts), which pays the per-node round trips and no routing.
+#
+#   bash bench/cluster.sh          # RUNS=5 runs each, alternating, best kept
+#
+# Environment: RUNS, RSDK_SERVER (server binary), REDIS_CLI, BAZEL,
+# BENCH_STRICT=1 (exit 1 when the target is missed).
+# Prints one "bench cluster_get_pipeline100 ..." line.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+RUNS=${RUNS:-5}
+BAZEL=${BAZEL:-bazel}
+server=${RSDK_SERVER:-redis-server}
+cli=${REDIS_CLI:-redis-cli}
+out=$here/out/cluster
+mkdir -p "$out"
+work=$(mktemp -d /tmp/rsdk-bench-cluster.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+(cd "$root" && "$BAZEL" build -c opt --symlink_prefix=/ //bench:bench_cluster) >"$out/build.log" 2>&1 ||
+  { tail -n 40 "$out/build.log" >&2; exit 1; }
+bin=$(cd "$root" && "$BAZEL" info -c opt bazel-bin 2>/dev/null)/bench/bench_cluster
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+port=0
+start() { # $1 = name, rest = extra args; sets $port
+  local name=$1; shift
+  port=$(free_port)
+  mkdir -p "$work/$name"
+  "$server" --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work/$name" \
+    --logfile "$work/$name/log" "$@" >/dev/null 2>&1 </dev/null &
+  pids+=($!)
+  for _ in $(seq 100); do "$cli" -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+}
+
+nodes=()
+for i in 1 2 3; do
+  start "n$i" --cluster-enabled yes --cluster-config-file nodes.conf --cluster-port "$(free_port)"
+  nodes+=("127.0.0.1:$port")
+done
+start single
+single=$port
+"$cli" --cluster create "${nodes[@]}" --cluster-yes >"$out/create.log" 2>&1 || { cat "$out/create.log" >&2; exit 1; }
+for _ in $(seq 200); do
+  "$cli" -p "${nodes[0]#*:}" cluster info | grep -q cluster_state:ok && break
+  sleep 0.05
+done
+
+best() { sort -n | head -n 1; }
+: >"$out/raw.txt"
+for r in $(seq "$RUNS"); do
+  for mode in cluster single split; do
+    addr=${nodes[0]}
+    [ "$mode" = single ] && addr=127.0.0.1:$single
+    line=$("$bin" "$mode" "$addr")
+    echo "$mode $r $line" >>"$out/raw.txt"
+  done
+done
+cpu() { # $1 = mode: best cpu ns per op
+  awk -v m="$1" '$1 == m { for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+                           printf "%.1f\n", v["cpu_ns"] / v["ops"] }' "$out/raw.txt" | best
+}
+ops() {
+  awk -v m="$1" '$1 == m { for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+                           printf "%.0f\n", v["ops"] / (v["wall_ns"] / 1e9) }' "$out/raw.txt" | sort -n | tail -n 1
+}
+c=$(cpu cluster); s=$(cpu single); f=$(cpu split)
+ratio=$(awk -v c="$c" -v s="$s" 'BEGIN { printf "%.2f", c / s }')
+verdict=$(awk -v r="$ratio" 'BEGIN { print (r <= 1.15 ? "ok" : "MISSED") }')
+floor=$(awk -v c="$c" -v f="$f" 'BEGIN { printf "%.2f", c / f }')
+echo "bench cluster_get_pipeline100 cluster_cpu_ns_op=$c single_cpu_ns_op=$s ratio=$ratio target<=1.15 $verdict" \
+  "split_floor_cpu_ns_op=$f cluster_vs_floor=$floor cluster_ops_s=$(ops cluster) single_ops_s=$(ops single)" \
+  "runs=$RUNS primaries=3"
+[ "${BENCH_STRICT:-0}" = 1 ] && [ "$verdict" != ok ] && exit 1
+exit 0

@@ -1,0 +1,78 @@
+/* client_api.h — the narrow calls the session layer (pool, transactions,
+ * pub/sub) uses instead of the client's fields (client_api.c); with
+ * client_io.h (write, read one reply, waits) and client_session.h
+ * (credentials, session state) it is all that layer needs of a client. */
+#ifndef RSDK_SRC_CLIENT_API_H
+#define RSDK_SRC_CLIENT_API_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rsdk/client.h"
+#include "rsdk/credentials.h"
+#include "txn_state.h"
+
+/* The client's transaction state, for the transaction code to keep. */
+rsdk__txn_state *rsdk__client_txn(rsdk_client *c);
+
+/* Successful connects so far: a change tells that subscriptions, WATCH
+ * and tracking were lost with the connection. */
+uint64_t rsdk__client_connects(const rsdk_client *c);
+
+/* The client's error record, for the session layer to fill (what
+ * rsdk_client_error then reports). */
+rsdk_error *rsdk__client_err(rsdk_client *c);
+
+/* Tells the next call that none of its commands blocks (a transaction:
+ * inside MULTI a blocking command does not block), so its deadline is the
+ * plain command timeout. */
+void rsdk__client_next_call_never_blocks(rsdk_client *c);
+
+/* Marks the client as one of a pool's connections (`slot`: the pool's
+ * record of it, NULL when it leaves): the client then tracks session
+ * state on every call, so the pool can tell a dirty connection. */
+void rsdk__client_set_pooled(rsdk_client *c, void *slot);
+
+/* A deadline (monotonic ms, rsdk__now_ms) the next calls keep instead of
+ * starting their own: a pool's command counts its wait for a connection.
+ * 0: none. */
+void rsdk__client_set_outer_deadline(rsdk_client *c, long long deadline_ms);
+
+/* Sets the limit of each wait outside a call's deadline (ms, <= 0: none)
+ * and returns the previous one, for the caller to put back. */
+int rsdk__client_set_io_timeout(rsdk_client *c, int timeout_ms);
+
+/* The client's credentials provider, or NULL. */
+rsdk_credentials_provider *rsdk__client_creds_provider(const rsdk_client *c);
+
+/* The provider generation the connection authenticated with (0: none). */
+uint64_t rsdk__client_auth_gen(const rsdk_client *c);
+
+/* The options the client was opened with (strings are the client's own
+ * copies, valid while it lives), with the retry policy pointing at the
+ * client's copy: for opening another client like it. */
+void rsdk__client_opts_of(const rsdk_client *c, rsdk_client_opts *o);
+
+/* A hook that sees each RESP3 push before the push handler; true when it
+ * took the push over (pub/sub messages, tracking invalidations). */
+typedef bool (*rsdk__push_hook_fn)(rsdk_client *c, rsdk_reply *push);
+
+/* Installs `hook` with its state (rsdk__client_push_hook_state gives it
+ * back); NULL removes the hook. */
+void rsdk__client_set_push_hook(rsdk_client *c, rsdk__push_hook_fn hook, void *state);
+
+/* True when `hook` is the hook installed. */
+bool rsdk__client_push_hook_is(const rsdk_client *c, rsdk__push_hook_fn hook);
+
+/* Sets the invalidation handler (an rsdk_invalidate_fn; NULL: none). */
+void rsdk__client_set_inval(rsdk_client *c, void (*fn)(const rsdk_reply *keys, void *ud), void *ud);
+
+/* Calls the invalidation handler with `keys` (NULL: every key); false
+ * when there is none. */
+bool rsdk__client_invalidate(rsdk_client *c, const rsdk_reply *keys);
+
+/* Gives `to` the push handler and the invalidation handler of `from` (a
+ * connection that replaces another). */
+void rsdk__client_take_handlers(rsdk_client *to, const rsdk_client *from);
+
+#endif

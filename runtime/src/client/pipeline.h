@@ -1,0 +1,46 @@
+/* pipeline.h — a pipeline's state (pipeline.c), which the exec of a
+ * transaction (sessions/txn_exec.c, the pipeline's exec_hook) fills too. */
+#ifndef RSDK_SRC_PIPELINE_H
+#define RSDK_SRC_PIPELINE_H
+
+#include "rsdk/buf.h"
+#include "rsdk/client.h"
+#include "rsdk/pipeline_internal.h"
+#include "rsdk/reply_shape.h"
+
+/* A pipeline (pipeline.c); transactions (txn*.c) run through exec_hook. */
+struct rsdk_pipeline {
+    rsdk_client *c;
+    rsdk_buf buf;       /* queued, encoded commands */
+    size_t count;       /* commands in buf */
+    size_t mark;        /* buf.len before the encode in progress */
+    bool may_block;     /* a queued command may be a blocking one */
+    bool may_state;     /* a queued command may leave session state */
+    rsdk_reply **slots; /* replies of the last exec */
+    size_t nslots, cap;
+    /* Set when the pipeline is a transaction: runs instead of the plain
+     * exec (slots already freed, queue still full). */
+    rsdk_status (*exec_hook)(rsdk_pipeline *p);
+    rsdk_reply *slots_owner; /* when set, slots point inside this reply
+                              * (EXEC's array) and only it is freed */
+    /* rsdk_pipeline_commit_shaped: shapes[i] is the form command i's reply
+     * is brought to after exec (NULL: as received); entries from nshapes
+     * on are NULL. Allocated when first needed. */
+    const rsdk_shape **shapes;
+    size_t nshapes, capshapes;
+    /* Reshaped replies that replaced slots pointing inside slots_owner (a
+     * transaction): freed with the slots. */
+    rsdk_reply **reshaped;
+    size_t nreshaped;
+};
+
+/* Frees the replies of the last exec (pipeline.c). */
+void rsdk__pipeline_free_slots(rsdk_pipeline *p);
+
+/* Empties the queue after an exec (pipeline.c). */
+void rsdk__pipeline_reset_queue(rsdk_pipeline *p);
+
+/* Grows the slot array to `n` entries. RSDK_OK or RSDK_ERR_NOMEM (pipeline.c). */
+rsdk_status rsdk__pipeline_reserve_slots(rsdk_pipeline *p, size_t n);
+
+#endif

@@ -1,0 +1,187 @@
+/* Cluster pipelines: the commands grouped by the node that owns their slot,
+ * one write per node, replies put back in the caller's order. A command
+ * answered MOVED/ASK/TRYAGAIN in a group (it did not run) is sent again
+ * alone through the redirect loop; the other replies stay as they are.
+ * Commands that fan out or split are run one by one after the groups.
+ * A MULTI ... EXEC block goes to one node in one piece and is never split
+ * or re-sent (a redirect inside it aborts the transaction: EXECABORT).
+ *
+ * The groups go one node after another over the sync pool API; an async
+ * client would send them all before reading (the seam is
+ * rsdk__cluster_send). */
+#include <stdio.h>
+#include <strings.h>
+
+#include "alloc.h"
+#include "cluster_types.h"
+
+typedef struct pitem {
+    rsdk__ccmd cmd;
+    rsdk__croute rt;
+    rsdk__cnode *node; /* NULL: not grouped (fan-out, split, or no owner) */
+    bool done;
+    bool txn;          /* inside MULTI ... EXEC: never sent alone */
+} pitem;
+
+static rsdk_status error_slot(rsdk_reply **slot, const rsdk_error *e) {
+    char text[300];
+    snprintf(text, sizeof text, "%s %s", rsdk_status_name(e->code), e->message);
+    return rsdk__reply_error(text, slot);
+}
+
+static bool redirected(const rsdk_reply *r) {
+    if (r == NULL || r->type != RSDK_REPLY_ERROR) return false;
+    rsdk_status c = rsdk_status_from_server(r->str, r->len);
+    return c == RSDK_ERR_MOVED || c == RSDK_ERR_ASK || c == RSDK_ERR_TRYAGAIN ||
+           c == RSDK_ERR_CLUSTERDOWN || c == RSDK_ERR_LOADING;
+}
+
+/* Sends the group of `node` (the items that route to it, in order). */
+static rsdk_status send_group(rsdk_cluster *cl, pitem *it, size_t n, rsdk__cnode *node,
+                              rsdk_reply **replies, rsdk_error *err) {
+    rsdk_buf b;
+    rsdk_buf_init(&b);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (it[i].node != node || it[i].done) continue;
+        rsdk_buf_append(&b, it[i].cmd.data, it[i].cmd.len);
+        k++;
+    }
+    rsdk_reply **got = b.failed ? NULL : rsdk__calloc(k, sizeof *got);
+    if (got == NULL) {
+        rsdk_buf_deinit(&b);
+        return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for a pipeline group");
+    }
+    rsdk_status s = rsdk__cluster_send(cl, node, b.data, b.len, k, got, err);
+    rsdk_buf_deinit(&b);
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (it[i].node != node || it[i].done) continue;
+        replies[i] = got[j++];
+        it[i].done = true;
+        /* A refused connect sent nothing: the command may still go alone. */
+        if (replies[i] == NULL && s == RSDK_ERR_CONNECT && !it[i].txn)
+            it[i].node = NULL, it[i].done = false;
+    }
+    rsdk__free(got);
+    return s;
+}
+
+static bool named(const rsdk__ccmd *c, const char *name) {
+    size_t n = strlen(name);
+    return c->argv[0].len == n && strncasecmp(c->argv[0].p, name, n) == 0;
+}
+
+/* MULTI ... EXEC (or DISCARD): one block for one node, in one piece. Its
+ * keyed commands must share one slot (keyless ones follow them); a block
+ * across slots, with a fan-out command or without its EXEC is refused:
+ * each of its commands gets the error in its slot and none is sent. */
+static rsdk_status bind_blocks(rsdk_cluster *cl, pitem *it, size_t n, rsdk_reply **replies) {
+    rsdk_status first = RSDK_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (!named(&it[i].cmd, "MULTI")) continue;
+        size_t j = i + 1;
+        while (j < n && !named(&it[j].cmd, "EXEC") && !named(&it[j].cmd, "DISCARD")) j++;
+        bool closed = j < n, ok = closed;
+        if (!closed) j = n - 1;
+        int slot = -1, other = -1;
+        for (size_t k = i; k <= j; k++) {
+            rsdk__croute_kind kind = it[k].rt.kind;
+            if (it[k].done || (kind != RSDK__ROUTE_SLOT && kind != RSDK__ROUTE_ANY)) ok = false;
+            else if (kind == RSDK__ROUTE_SLOT && slot < 0) slot = it[k].rt.slot;
+            else if (kind == RSDK__ROUTE_SLOT && it[k].rt.slot != slot) ok = false, other = it[k].rt.slot;
+        }
+        rsdk__cnode *node = ok ? rsdk__cluster_node_for(cl, slot) : NULL;
+        for (size_t k = i; k <= j; k++) {
+            it[k].txn = true;
+            it[k].node = node;
+            if (node != NULL || it[k].done) continue;
+            rsdk_error e;
+            if (!closed) rsdk_error_set(&e, RSDK_ERR_INVALID_ARG, 0, "MULTI without EXEC in the pipeline");
+            else if (other >= 0)
+                rsdk_error_set(&e, RSDK_ERR_CROSSSLOT, 0,
+                               "transaction across slots (%d, %d): use hash tags to keep its keys "
+                               "in one slot", slot, other);
+            else if (ok) rsdk_error_set(&e, RSDK_ERR_CLUSTERDOWN, 0, "slot %d has no known owner", slot);
+            else rsdk_error_set(&e, RSDK_ERR_CROSSSLOT, 0, "transaction with a command that goes to "
+                                "several nodes, or that cannot be routed");
+            it[k].done = true;
+            if (error_slot(&replies[k], &e) != RSDK_OK && first == RSDK_OK) first = RSDK_ERR_NOMEM;
+        }
+        i = j;
+    }
+    return first;
+}
+
+rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf *encoded, size_t ncmds,
+                                      rsdk_reply **replies, rsdk_error *err) {
+    if (cl == NULL || encoded == NULL || (ncmds > 0 && replies == NULL))
+        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "needs a cluster, commands and reply slots");
+    for (size_t i = 0; i < ncmds; i++) replies[i] = NULL;
+    pitem *it = rsdk__calloc(ncmds ? ncmds : 1, sizeof *it);
+    if (it == NULL) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for a pipeline");
+    rsdk_status first = RSDK_OK, group_failure = RSDK_OK, s;
+    size_t pos = 0, parsed = 0;
+    for (; parsed < ncmds; parsed++) {
+        if (!rsdk__ccmd_parse(encoded->data, encoded->len, &pos, &it[parsed].cmd, &s)) {
+            first = rsdk_error_set(err, s, 0, "command %zu of the pipeline is not a RESP array", parsed);
+            goto out;
+        }
+    }
+    /* Route every command; the unroutable get their error in place. The
+     * nodes are looked up together, under one lock. */
+    int *slots = rsdk__malloc((ncmds ? ncmds : 1) * sizeof *slots);
+    rsdk__cnode **nodes = rsdk__malloc((ncmds ? ncmds : 1) * sizeof *nodes);
+    if (slots == NULL || nodes == NULL) {
+        rsdk__free(slots);
+        rsdk__free(nodes);
+        first = rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for a pipeline");
+        goto out;
+    }
+    for (size_t i = 0; i < ncmds; i++) {
+        rsdk_error e;
+        slots[i] = -2;
+        s = rsdk__croute_of(cl, &it[i].cmd, &it[i].rt, &e);
+        if (s != RSDK_OK) {
+            if (error_slot(&replies[i], &e) != RSDK_OK && first == RSDK_OK)
+                first = rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for an error reply");
+            it[i].done = true;
+        } else if (it[i].rt.kind == RSDK__ROUTE_SLOT || it[i].rt.kind == RSDK__ROUTE_ANY) {
+            slots[i] = it[i].rt.slot;
+        }
+    }
+    rsdk__cluster_nodes_for(cl, slots, ncmds, nodes);
+    for (size_t i = 0; i < ncmds; i++) it[i].node = nodes[i];
+    rsdk__free(slots);
+    rsdk__free(nodes);
+    if (bind_blocks(cl, it, ncmds, replies) != RSDK_OK && first == RSDK_OK)
+        first = rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for an error reply");
+    for (size_t i = 0; i < ncmds; i++) {
+        if (it[i].done || it[i].node == NULL) continue;
+        s = send_group(cl, it, ncmds, it[i].node, replies, err);
+        if (s != RSDK_OK && s != RSDK_ERR_CONNECT && first == RSDK_OK) first = s;
+        if (s != RSDK_OK) group_failure = s;
+    }
+    /* Alone: what was redirected, what fans out, what had no owner. */
+    for (size_t i = 0; i < ncmds; i++) {
+        if ((it[i].done && !redirected(replies[i])) || it[i].txn) continue;
+        rsdk_reply_free(replies[i]);
+        replies[i] = NULL;
+        rsdk_error e;
+        s = rsdk__cluster_run(cl, &it[i].cmd, &replies[i], &e);
+        if (s != RSDK_OK && rsdk_err_class(s) != RSDK_CLASS_CONNECTION && s != RSDK_ERR_NOMEM)
+            s = error_slot(&replies[i], &e);
+        if (s != RSDK_OK && first == RSDK_OK) {
+            first = s;
+            if (err) *err = e;
+        }
+    }
+    /* A transaction whose connect was refused is not re-sent alone: its
+     * slots stay empty, and the call says why. */
+    for (size_t i = 0; first == RSDK_OK && i < ncmds; i++)
+        if (replies[i] == NULL) first = group_failure ? group_failure : RSDK_ERR_PROTOCOL;
+out:
+    for (size_t i = 0; i < parsed; i++) rsdk__ccmd_deinit(&it[i].cmd);
+    rsdk__free(it);
+    return first;
+}

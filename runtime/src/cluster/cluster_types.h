@@ -1,0 +1,212 @@
+/* Types the cluster files share (the node table, the slot map, routing
+ * info) and the declarations of their rsdk__ functions, each with the file
+ * that defines it. A header of its own, owned by no one file: the files
+ * form a chain (slot, resp, clock -> map -> keys, topology -> exec ->
+ * fanout -> pipeline, scan, cluster), never a circle. */
+#ifndef RSDK_SRC_CLUSTER_TYPES_H
+#define RSDK_SRC_CLUSTER_TYPES_H
+
+#include <pthread.h>
+
+#include "rsdk/cluster.h"
+#include "rsdk/command_meta.h"
+#include "rsdk/pool.h"
+
+#define RSDK__SLOTS 16384
+#define RSDK__NO_SHARD 0xFFFFu
+#define RSDK__MAX_ARGS_INLINE 8
+
+/* One node: its address and a pool opened on first use. Nodes are never
+ * removed while the cluster lives (a node that left keeps an idle pool), so
+ * a node pointer stays valid without reference counts. */
+typedef struct rsdk__cnode {
+    char *host;
+    int port;
+    rsdk_pool *pool;
+} rsdk__cnode;
+
+/* One shard of the slot map: a primary and its replicas (node indices). */
+typedef struct rsdk__cshard {
+    size_t primary;
+    size_t nreplicas;
+    size_t replicas[8];
+} rsdk__cshard;
+
+/* The slot map: slot -> shard index (RSDK__NO_SHARD: unowned). */
+typedef struct rsdk__cmap {
+    uint16_t slot[RSDK__SLOTS];
+    size_t nshards, capshards;
+    rsdk__cshard *shards;
+} rsdk__cmap;
+
+/* Command lookup: an open-addressing index over the registered tables. */
+typedef struct rsdk__cindex {
+    size_t cap; /* power of two */
+    const rsdk_command_meta **slots;
+} rsdk__cindex;
+
+struct rsdk_cluster {
+    rsdk_client_opts copts;     /* per-node template; strings below */
+    rsdk_tls_opts tls;          /* copts.tls points here when TLS is on */
+    char *username, *password, *client_name, *tls_ca_file, *tls_ca_dir, *tls_cert_file,
+        *tls_key_file, *tls_server_name, *tls_min_version, *tls_ciphers, *tls_ciphersuites;
+    rsdk_retry_policy node_retry; /* no retries inside a node call: the cluster decides */
+    rsdk_retry_policy retry;
+    int pool_max_size, refresh_interval_ms, max_redirects;
+    rsdk__cindex index;
+
+    pthread_mutex_t mu;         /* guards everything below */
+    pthread_cond_t refreshed;   /* a refresh finished */
+    rsdk__cnode **nodes;
+    size_t nnodes, capnodes;
+    rsdk__cmap *map;            /* never NULL after open */
+    bool refreshing;
+    uint64_t refresh_gen;
+    long long last_refresh_ms;
+    uint64_t rng;               /* xorshift state for random primaries */
+    rsdk_cluster_stats stats;
+};
+
+/* A view of one encoded command: its arguments point into the buffer. */
+typedef struct rsdk__carg {
+    const char *p;
+    size_t len;
+} rsdk__carg;
+
+typedef struct rsdk__ccmd {
+    const char *data; /* the command's bytes in the encoded buffer */
+    size_t len;
+    size_t argc;
+    rsdk__carg *argv;  /* inline[] or allocated */
+    rsdk__carg inline_argv[RSDK__MAX_ARGS_INLINE];
+} rsdk__ccmd;
+
+/* How a command is routed, from its metadata and arguments. */
+typedef enum rsdk__croute_kind {
+    RSDK__ROUTE_SLOT = 1,  /* to the slot's primary */
+    RSDK__ROUTE_ANY,       /* keyless: a random primary */
+    RSDK__ROUTE_SHARDS,    /* every primary (REQUEST_POLICY:ALL_SHARDS) */
+    RSDK__ROUTE_NODES,     /* every node (REQUEST_POLICY:ALL_NODES) */
+    RSDK__ROUTE_SPLIT,     /* keys in several slots, splittable (MULTI_SHARD) */
+} rsdk__croute_kind;
+
+typedef enum rsdk__cresp {
+    RSDK__RESP_DEFAULT = 0, /* none given: arrays concatenated, else all succeeded */
+    RSDK__RESP_AGG_SUM,
+    RSDK__RESP_AGG_MIN,
+    RSDK__RESP_AGG_MAX,
+    RSDK__RESP_AGG_AND,
+    RSDK__RESP_AGG_OR,
+    RSDK__RESP_ALL_SUCCEEDED,
+    RSDK__RESP_ONE_SUCCEEDED,
+    RSDK__RESP_SPECIAL,
+} rsdk__cresp;
+
+typedef struct rsdk__croute {
+    rsdk__croute_kind kind;
+    int slot;                      /* ROUTE_SLOT */
+    bool readonly;                 /* READONLY flag: safe to resend */
+    rsdk__cresp resp;
+    const rsdk_command_meta *meta;
+} rsdk__croute;
+
+/* ---- cluster_resp.c: encoded commands and reply bytes ---------------------- */
+
+/* Parses the command at data[*pos..len) into `cmd` (argv into the buffer).
+ * False on malformed input or no memory (`why` says which). */
+bool rsdk__ccmd_parse(const char *data, size_t len, size_t *pos, rsdk__ccmd *cmd,
+                      rsdk_status *why);
+void rsdk__ccmd_deinit(rsdk__ccmd *cmd);
+
+/* Appends `r` as RESP3 bytes. Sticky errors as rsdk_buf. */
+rsdk_status rsdk__reply_write(rsdk_buf *b, const rsdk_reply *r);
+
+/* Parses exactly one reply from `b`. */
+rsdk_status rsdk__reply_from_bytes(const rsdk_buf *b, rsdk_reply **out);
+
+/* An error reply with `text`, built as a server would send it. */
+rsdk_status rsdk__reply_error(const char *text, rsdk_reply **out);
+
+/* ---- cluster_keys.c: command lookup and key positions ---------------------- */
+
+rsdk_status rsdk__cindex_build(rsdk__cindex *ix, const rsdk_command_table *t, size_t n);
+void rsdk__cindex_free(rsdk__cindex *ix);
+
+/* The metadata for cmd (a subcommand's entry when there is one), or NULL. */
+const rsdk_command_meta *rsdk__cindex_find(const rsdk__cindex *ix, const rsdk__ccmd *cmd);
+
+/* Calls fn(ud, argv index) for every key position of `cmd` per `m`'s key
+ * specs (NOT_KEY specs only for pub/sub commands, whose channels route).
+ * Stops and returns false when fn does. */
+typedef bool (*rsdk__key_fn)(void *ud, size_t index);
+bool rsdk__ckeys_each(const rsdk_command_meta *m, const rsdk__ccmd *cmd, rsdk__key_fn fn,
+                      void *ud);
+
+/* Works out the route of `cmd`. RSDK_ERR_INVALID_ARG (unknown command) and
+ * RSDK_ERR_CROSSSLOT (keys in several slots, not splittable; the message
+ * names the slots) fill `err`. */
+rsdk_status rsdk__croute_of(const rsdk_cluster *cl, const rsdk__ccmd *cmd, rsdk__croute *rt,
+                            rsdk_error *err);
+
+/* ---- cluster_map.c: nodes and the slot map (callers hold cl->mu) ----------- */
+
+/* The node at host:port, added (without connecting) when new. NULL: no memory. */
+rsdk__cnode *rsdk__cnode_get(rsdk_cluster *cl, const char *host, int port, size_t *index);
+rsdk__cmap *rsdk__cmap_new(void);
+void rsdk__cmap_free(rsdk__cmap *m);
+/* Adds a shard with `primary`; its index, or RSDK__NO_SHARD on no memory. */
+size_t rsdk__cmap_add_shard(rsdk__cmap *m, size_t primary);
+/* Points `slot` at a shard whose primary is node `primary` (MOVED). */
+void rsdk__cmap_move(rsdk__cmap *m, unsigned slot, size_t primary);
+
+/* Picks a node: the slot's primary, or a random primary for slot < 0. NULL
+ * when the map has no owner. Takes cl->mu itself. */
+rsdk__cnode *rsdk__cluster_node_for(rsdk_cluster *cl, int slot);
+/* The same for n slots under one lock (-2: none wanted, out[i] = NULL). */
+void rsdk__cluster_nodes_for(rsdk_cluster *cl, const int *slots, size_t n, rsdk__cnode **out);
+/* The primaries (or every node with `all`), copied under the lock into a
+ * new array (caller frees with rsdk__free). */
+rsdk_status rsdk__cluster_targets(rsdk_cluster *cl, bool all, rsdk__cnode ***out, size_t *n);
+/* The pool of `node`, opened on first use. Takes cl->mu itself. */
+rsdk_status rsdk__cnode_pool(rsdk_cluster *cl, rsdk__cnode *node, rsdk_pool **out,
+                             rsdk_error *err);
+
+/* ---- cluster_topology.c ---------------------------------------------------- */
+
+/* Loads a new slot map from `node` (CLUSTER SHARDS, else CLUSTER SLOTS) and
+ * installs it. */
+rsdk_status rsdk__topology_load(rsdk_cluster *cl, rsdk__cnode *node, rsdk_error *err);
+
+/* A refresh unless one finished within `min_gap_ms` (collapsed with any
+ * running one). */
+rsdk_status rsdk__cluster_refresh_if_older(rsdk_cluster *cl, long long min_gap_ms,
+                                           rsdk_error *err);
+
+/* ---- cluster_exec.c: one command to one node, redirects and retries ------- */
+
+/* Runs the encoded command `cmd` routed by `rt` (a slot or a random
+ * primary), following MOVED/ASK and retrying within the deadline. On RSDK_OK
+ * *out is the reply, which may be an error reply (the caller decides). */
+rsdk_status rsdk__cluster_exec(rsdk_cluster *cl, const rsdk__ccmd *cmd, const rsdk__croute *rt,
+                               rsdk_reply **out, rsdk_error *err);
+
+/* Sends `data` (ncmds commands) to `node` in one write. */
+rsdk_status rsdk__cluster_send(rsdk_cluster *cl, rsdk__cnode *node, const char *data,
+                               size_t len, size_t ncmds, rsdk_reply **replies, rsdk_error *err);
+
+/* ---- cluster_fanout.c ------------------------------------------------------ */
+
+/* A command for several nodes or several slots: sends and aggregates. */
+rsdk_status rsdk__cluster_fanout(rsdk_cluster *cl, const rsdk__ccmd *cmd, const rsdk__croute *rt,
+                                 rsdk_reply **out, rsdk_error *err);
+
+/* Routes and runs one encoded command (any kind). *out may be an error reply. */
+rsdk_status rsdk__cluster_run(rsdk_cluster *cl, const rsdk__ccmd *cmd, rsdk_reply **out,
+                              rsdk_error *err);
+
+/* ---- cluster_clock.c --------------------------------------------------- */
+
+long long rsdk__cluster_now_ms(void);
+void rsdk__cluster_sleep_ms(uint32_t ms);
+
+#endif
