@@ -31,6 +31,8 @@ With `reference`, two more targets keep the committed reference current:
   <name>_update_reference  `bazel run` it to rewrite the committed file
 """
 
+load("//runtime:defs.bzl", "RUNTIME_COPTS")
+
 _SUPPORT = "//codegen:support"
 _RUNTIME = ["//runtime:base", "//runtime:reader", "//runtime:net"]
 
@@ -92,7 +94,7 @@ def rsdk_module(
         srcs = [gen_meta] + gen_srcs + srcs,
         hdrs = [gen_header] + gen_base + gen_groups + hdrs,
         strip_include_prefix = "include",
-        copts = ["-fvisibility=hidden"] + copts,
+        copts = RUNTIME_COPTS + copts,
         deps = [str(Label(_SUPPORT))] + [str(Label(d)) for d in _RUNTIME] + deps,
         visibility = visibility,
     )

@@ -11,6 +11,7 @@ pkgs=(
   libjansson-dev libssl-dev libcurl4-openssl-dev libcmocka-dev
   libevent-dev libuv1-dev redis-server redis-tools openssl ca-certificates
   python3 debian-archive-keyring libevent-2.1-7 libevent-pthreads-2.1-7
+  cmake pkg-config
 )
 # Node and npm for the auth_entra tests' OAuth2 server, unless this machine
 # already has them from elsewhere (Debian 12's nodejs is Node 18; 20 works too).

@@ -20,6 +20,7 @@
 #include "rsdk/retry.h"
 #include "rsdk/txn.h"
 #include "rsdk/url.h"
+#include "rsdk/version.h"
 #include "rsdk/writer.h"
 
 #endif

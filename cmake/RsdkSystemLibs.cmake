@@ -1,0 +1,45 @@
+# System libraries rsdk links, each behind one imported target
+# rsdk::sys_<name> (the names of third_party/BUILD): found through pkg-config,
+# except threads and libm. Used by the build and by the installed package,
+# which asks only for what the requested components link.
+include_guard(GLOBAL)
+
+# The pkg-config module behind each name ("" for threads and m).
+function(rsdk_system_pc name out)
+  set(_pc_openssl openssl)
+  set(_pc_jansson jansson)
+  set(_pc_curl libcurl)
+  set(_pc_libevent libevent)
+  set(_pc_libuv libuv)
+  set(_pc_cmocka cmocka)
+  if(name STREQUAL "threads" OR name STREQUAL "pthread" OR name STREQUAL "m")
+    set(${out} "" PARENT_SCOPE)
+  elseif(DEFINED _pc_${name})
+    set(${out} "${_pc_${name}}" PARENT_SCOPE)
+  else()
+    message(FATAL_ERROR "rsdk: unknown system library '${name}' (see cmake/RsdkSystemLibs.cmake)")
+  endif()
+endfunction()
+
+# Defines rsdk::sys_<name> once.
+function(rsdk_system_lib name)
+  if(name STREQUAL "pthread")
+    set(name threads)
+  endif()
+  if(TARGET rsdk::sys_${name})
+    return()
+  endif()
+  add_library(rsdk::sys_${name} INTERFACE IMPORTED GLOBAL)
+  if(name STREQUAL "threads")
+    set(THREADS_PREFER_PTHREAD_FLAG ON)
+    find_package(Threads REQUIRED)
+    set_property(TARGET rsdk::sys_${name} PROPERTY INTERFACE_LINK_LIBRARIES Threads::Threads)
+  elseif(name STREQUAL "m")
+    set_property(TARGET rsdk::sys_${name} PROPERTY INTERFACE_LINK_LIBRARIES m)
+  else()
+    rsdk_system_pc(${name} pc)
+    find_package(PkgConfig REQUIRED)
+    pkg_check_modules(RSDK_PC_${name} REQUIRED IMPORTED_TARGET GLOBAL ${pc})
+    set_property(TARGET rsdk::sys_${name} PROPERTY INTERFACE_LINK_LIBRARIES PkgConfig::RSDK_PC_${name})
+  endif()
+endfunction()
