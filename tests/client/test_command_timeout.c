@@ -90,7 +90,7 @@ static void test_slow_command_within_timeout(void **state) {
 static void *sleep_server(void *arg) {
     rsdk_client *c = arg;
     rsdk_reply *r = NULL;
-    if (rsdk_client_command(c, &r, "DEBUG", "SLEEP", "1", (const char *)NULL) == RSDK_OK)
+    if (rsdk_client_command(c, &r, "DEBUG", "SLEEP", "2", (const char *)NULL) == RSDK_OK)
         rsdk_reply_free(r);
     return NULL;
 }
@@ -106,18 +106,27 @@ static rsdk_client *open_probe(rsdk_test_server *srv) {
     return rsdk_test_client_open(&o);
 }
 
-/* Returns once the server is asleep (the probe's PING gets no answer in
- * time): on a loaded machine the sleeper thread's DEBUG SLEEP may take a
- * while to start. Closes the probe. */
-static void wait_until_asleep(rsdk_client *probe) {
-    for (int i = 0; i < 200; i++) {
+/* Returns once the server is asleep: on a loaded machine the sleeper
+ * thread's DEBUG SLEEP may take a while to start, and one PING answered
+ * late may only mean a busy machine. A probe that timed out is out of step
+ * and a new one cannot be opened while the server sleeps, so `n` probes are
+ * opened beforehand: the server counts as asleep when two probes in a row
+ * time out. Closes the probes. */
+static void wait_until_asleep(rsdk_client **probes, int n) {
+    int at = 0, timeouts = 0;
+    for (int i = 0; i < 400 && timeouts < 2 && at < n; i++) {
         rsdk_reply *r = NULL;
-        rsdk_status s = rsdk_client_command(probe, &r, "PING", (const char *)NULL);
+        rsdk_status s = rsdk_client_command(probes[at], &r, "PING", (const char *)NULL);
         rsdk_reply_free(r);
-        if (s == RSDK_ERR_TIMEOUT) break;
-        rsdk_test_sleep_ms(10);
+        if (s == RSDK_ERR_TIMEOUT) {
+            timeouts++;
+            at++;
+        } else {
+            timeouts = 0;
+            rsdk_test_sleep_ms(10);
+        }
     }
-    rsdk_client_close(probe);
+    for (int i = 0; i < n; i++) rsdk_client_close(probes[i]);
 }
 
 /* The write side times out too: while the server sleeps it reads nothing, so
@@ -126,10 +135,10 @@ static void test_write_timeout_breaks(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client *sleeper = rsdk_test_client(*state, 3, true);
     rsdk_client *c = open_with_timeout(*state, false, true, 3);
-    rsdk_client *probe = open_probe(*state);
+    rsdk_client *probes[3] = {open_probe(*state), open_probe(*state), open_probe(*state)};
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, sleep_server, sleeper), 0);
-    wait_until_asleep(probe);
+    wait_until_asleep(probes, 3);
     size_t len = (size_t)16 * 1024 * 1024;
     char *v = calloc(1, len);
     assert_non_null(v);
