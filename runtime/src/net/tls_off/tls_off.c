@@ -14,9 +14,10 @@ rsdk_status rsdk__tls_ctx_new(const rsdk_tls_opts *o, rsdk__tls_ctx **out, rsdk_
 
 void rsdk__tls_ctx_free(rsdk__tls_ctx *t) { (void)t; }
 
-void rsdk__tls_ctx_keep_opts(rsdk__tls_ctx *t, rsdk_client_opts *o) {
+/* Never reached: no context can be made. */
+const rsdk_tls_opts *rsdk__tls_ctx_opts(rsdk__tls_ctx *t) {
     (void)t;
-    (void)o;
+    return NULL;
 }
 
 rsdk_status rsdk__tls_upgrade(rsdk__conn *c, void *arg, const char *host, int timeout_ms,
