@@ -74,7 +74,24 @@ build() {
         -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$hiredis_root/include" \
         "$here/bench_search_hiredis.c" "$here/bench_search_common.c" "$here/bench_common.c" "$lib" \
         -o "$bindir/bench_search_hiredis"
+      # The async workloads: hiredis's async API on libevent through its own
+      # header-only adapter (hiredis/adapters/libevent.h, in the same package).
+      "${CC:-gcc}" -std=c11 -O2 -DNDEBUG "${cflags[@]}" -Wall -Wextra -Werror \
+        -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$hiredis_root/include" \
+        "$here/bench_hiredis_async.c" "$here/bench_common.c" "$lib" \
+        -levent -o "$bindir/bench_hiredis_async"
       ;;
+  esac
+}
+
+# The driver binary of client $1 for workload $2: async workloads have their
+# own (bench_<client>_async), the floor one for all.
+driver_of() {
+  case "$1:$2" in
+    floor:*) echo bench_floor ;;
+    *:async_*) echo "bench_$1_async" ;;
+    *:search_knn_10) echo "bench_search_$1" ;;
+    *) echo "bench_$1" ;;
   esac
 }
 
