@@ -1,6 +1,9 @@
-/* The libevent adapter: the client's one fd is one persistent event whose
- * flags follow the watch mask, its one timer an evtimer. Both are made on
- * first use, so an adapter that never watches costs one allocation. */
+/* The libevent adapter: the client's one fd is two persistent events, one
+ * for READ and one for WRITE, each added or deleted as the watch mask
+ * changes (so turning WRITE on and off, which the client does whenever it
+ * has bytes to send, is one change to the backend and never touches READ);
+ * its one timer is an evtimer. All are made on first use, so an adapter
+ * that never watches costs one allocation. */
 #include "rsdk/adapters/libevent.h"
 
 #include <event2/event.h>
@@ -10,20 +13,13 @@
 
 typedef struct libevent_adapter {
     struct event_base *base;
-    struct event *io;    /* NULL until the first watch with a mask */
-    struct event *timer; /* NULL until the first timer call */
-    int fd;              /* what io watches, -1 when nothing */
-    int events;          /* its RSDK_LOOP_* mask, 0 when not added */
+    struct event *rd, *wr; /* NULL until the first watch with a mask */
+    struct event *timer;   /* NULL until the first timer call */
+    int fd;                /* what rd and wr are assigned to, -1 when none */
+    int events;            /* which of them are added (RSDK_LOOP_*) */
     rsdk_loop_event_fn fn;
     void *ud;
 } libevent_adapter;
-
-static short to_libevent(int events) {
-    short flags = EV_PERSIST;
-    if (events & RSDK_LOOP_READ) flags |= EV_READ;
-    if (events & RSDK_LOOP_WRITE) flags |= EV_WRITE;
-    return flags;
-}
 
 /* `fn` may free the adapter (the client freed from its callback): nothing
  * of it is touched afterwards. */
@@ -43,28 +39,47 @@ static void on_timer(evutil_socket_t fd, short what, void *arg) {
     if (la->fn != NULL) la->fn(la->ud, 0);
 }
 
+/* Adds or deletes the event of one direction so that it matches `want`. */
+static int set_one(libevent_adapter *la, struct event *ev, int bit, int want) {
+    if ((la->events & bit) == (want & bit)) return 0;
+    if ((want & bit) ? event_add(ev, NULL) != 0 : event_del(ev) != 0) return -1;
+    la->events ^= bit;
+    return 0;
+}
+
+/* Points both events at `fd` (neither is pending when this is called:
+ * event_assign reuses their memory). */
+static int assign(libevent_adapter *la, int fd) {
+    if (la->rd == NULL) {
+        la->rd = event_new(la->base, fd, EV_READ | EV_PERSIST, on_io, la);
+        if (la->rd == NULL) return -1;
+    } else if (event_assign(la->rd, la->base, fd, EV_READ | EV_PERSIST, on_io, la) != 0) {
+        return -1;
+    }
+    if (la->wr == NULL) {
+        la->wr = event_new(la->base, fd, EV_WRITE | EV_PERSIST, on_io, la);
+        if (la->wr == NULL) return -1;
+    } else if (event_assign(la->wr, la->base, fd, EV_WRITE | EV_PERSIST, on_io, la) != 0) {
+        return -1;
+    }
+    la->fd = fd;
+    return 0;
+}
+
 static int le_watch(void *adapter, int fd, int events, rsdk_loop_event_fn fn, void *ud) {
     libevent_adapter *la = adapter;
     la->fn = fn;
     la->ud = ud;
     events &= RSDK_LOOP_READ | RSDK_LOOP_WRITE;
-    if (fd == la->fd && events == la->events) return 0;
-    if (la->io != NULL && la->events != 0 && event_del(la->io) != 0) return -1;
-    la->fd = -1;
-    la->events = 0;
-    if (events == 0) return 0;
-    if (fd < 0 || fn == NULL) return -1;
-    /* event_assign on an event that is not pending reuses its memory for
-     * the new fd and flags. */
-    if (la->io == NULL) {
-        la->io = event_new(la->base, fd, to_libevent(events), on_io, la);
-        if (la->io == NULL) return -1;
-    } else if (event_assign(la->io, la->base, fd, to_libevent(events), on_io, la) != 0) {
-        return -1;
+    if (events != 0 && (fd < 0 || fn == NULL)) return -1;
+    if (fd != la->fd || events == 0) {
+        if (set_one(la, la->rd, RSDK_LOOP_READ, 0) != 0 || set_one(la, la->wr, RSDK_LOOP_WRITE, 0) != 0)
+            return -1;
+        if (events == 0) return 0;
+        if (assign(la, fd) != 0) return -1;
     }
-    if (event_add(la->io, NULL) != 0) return -1;
-    la->fd = fd;
-    la->events = events;
+    if (set_one(la, la->rd, RSDK_LOOP_READ, events) != 0 || set_one(la, la->wr, RSDK_LOOP_WRITE, events) != 0)
+        return -1;
     return 0;
 }
 
@@ -84,7 +99,8 @@ static int le_timer(void *adapter, long long ms) {
 static void le_cleanup(void *adapter) {
     libevent_adapter *la = adapter;
     if (la == NULL) return;
-    if (la->io != NULL) event_free(la->io);
+    if (la->rd != NULL) event_free(la->rd);
+    if (la->wr != NULL) event_free(la->wr);
     if (la->timer != NULL) event_free(la->timer);
     rsdk__free(la);
 }
