@@ -7,6 +7,7 @@
 #include "rsdk/buf.h"
 #include "rsdk/client.h"
 #include "rsdk/cluster.h"
+#include "rsdk/cluster_pubsub.h"
 #include "rsdk/common.h"
 #include "rsdk/credentials.h"
 #include "rsdk/error.h"
