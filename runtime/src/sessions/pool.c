@@ -268,7 +268,7 @@ static rsdk_status open_counted(rsdk_pool *p, long long start, rsdk_client **out
 rsdk_status rsdk_pool_acquire(rsdk_pool *p, rsdk_client **out, rsdk_error *err) {
     if (!p || !out) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "NULL pool or result");
     long long start = rsdk__now_ms();
-    long long deadline = p->acquire_timeout_ms < 0 ? -1 : start + p->acquire_timeout_ms;
+    long long deadline = rsdk__deadline_after(start, p->acquire_timeout_ms);
     rsdk_status s;
     rsdk__pool_slot *victims = NULL;
     pthread_mutex_lock(&p->mu);
