@@ -20,10 +20,6 @@ bool rsdk_client_watching(const rsdk_client *c) { return c && c->txn.watching; }
 
 void rsdk__client_set_pooled(rsdk_client *c, void *slot) { c->pool_slot = slot; }
 
-void rsdk__client_set_outer_deadline(rsdk_client *c, long long deadline_ms) {
-    c->outer_deadline_ms = deadline_ms;
-}
-
 int rsdk__client_set_io_timeout(rsdk_client *c, int timeout_ms) {
     int old = c->io_timeout_ms;
     c->io_timeout_ms = timeout_ms;

@@ -203,7 +203,7 @@ static rsdk_status handshake_failed(SSL *ssl, int ssl_err, int sys, const rsdk__
 
 static rsdk_status handshake(rsdk__conn *c, SSL *ssl, const rsdk__tls_ctx *t, const char *name,
                              int timeout_ms, rsdk_error *err) {
-    long long deadline = timeout_ms >= 0 ? rsdk__now_ms() + timeout_ms : -1;
+    long long deadline = rsdk__deadline_after(rsdk__now_ms(), timeout_ms);
     for (;;) {
         ERR_clear_error();
         errno = 0;
@@ -218,11 +218,7 @@ static rsdk_status handshake(rsdk__conn *c, SSL *ssl, const rsdk__tls_ctx *t, co
             ev = POLLOUT;
         else
             return handshake_failed(ssl, e, sys, t, name, err);
-        int left = -1;
-        if (deadline >= 0) {
-            long long d = deadline - rsdk__now_ms();
-            left = d <= 0 ? 0 : d > 0x7fffffff ? 0x7fffffff : (int)d;
-        }
+        int left = rsdk__ms_left(deadline);
         rsdk_status s = left == 0 ? RSDK_ERR_TIMEOUT : rsdk__conn_wait(c, ev, left, err);
         if (s == RSDK_ERR_TIMEOUT)
             return rsdk_error_set(err, RSDK_ERR_TIMEOUT, 0,

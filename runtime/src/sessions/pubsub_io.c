@@ -175,17 +175,10 @@ rsdk_status rsdk__ps_send(rsdk_pubsub *ps, const rsdk_buf *b) {
     return RSDK_OK;
 }
 
-/* Milliseconds left before `deadline` (-1: none), at least 0. */
-static int left(long long deadline) {
-    if (deadline < 0) return -1;
-    long long d = deadline - rsdk__now_ms();
-    return d <= 0 ? 0 : d > 0x7fffffff ? 0x7fffffff : (int)d;
-}
-
 rsdk_status rsdk__ps_await(rsdk_pubsub *ps) {
-    long long deadline = ps->reply_timeout_ms > 0 ? rsdk__now_ms() + ps->reply_timeout_ms : -1;
+    long long deadline = rsdk__deadline_after(rsdk__now_ms(), rsdk__timeout_opt(ps->reply_timeout_ms));
     while (ps->confirms_wanted > 0) {
-        rsdk_status s = rsdk__ps_pump(ps, left(deadline));
+        rsdk_status s = rsdk__ps_pump(ps, rsdk__ms_left(deadline));
         if (s == RSDK_ERR_TIMEOUT) {
             /* Whatever is late would confuse every later count: start over
              * on a fresh connection (the subscription set is intact). */
@@ -244,7 +237,7 @@ rsdk_status rsdk__ps_settle(rsdk_pubsub *ps) {
     if (rsdk_client_protocol(ps->c) != 3) return RSDK_OK;
     long long deadline = ps->reply_timeout_ms > 0 ? ps->ping_sent_ms + ps->reply_timeout_ms : -1;
     while (ps->pings_out && !rsdk_client_broken(ps->c)) {
-        rsdk_status s = rsdk__ps_pump(ps, left(deadline));
+        rsdk_status s = rsdk__ps_pump(ps, rsdk__ms_left(deadline));
         if (s == RSDK_ERR_TIMEOUT) {
             rsdk_error_set(&ps->err, s, 0, "keepalive PING unanswered for %d ms", ps->reply_timeout_ms);
             return rsdk__client_break(ps->c, s);
