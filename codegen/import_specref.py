@@ -85,6 +85,7 @@ SIMPLE_STRINGS = [
     "REPLICAOF",           # +OK, +OK Already connected to specified master
     "SLAVEOF",
     "TYPE",                # +string, +hash, ...
+    "SENTINEL CKQUORUM",   # +OK 3 usable Sentinels. Quorum and failover authorization can be reached
 ]
 
 # Options that turn the reply into an array of [a, b] pairs, which RESP3
