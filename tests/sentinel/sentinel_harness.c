@@ -178,6 +178,38 @@ rsdk_client *sh_data_client(const sh_deploy *d, int i) {
     return rsdk_test_client_open(&o);
 }
 
+static char *info(rsdk_client *c, const char *section, rsdk_reply **r) {
+    if (rsdk_client_command(c, r, "INFO", section, (const char *)NULL) != RSDK_OK)
+        fail_msg("INFO %s: %s", section, rsdk_client_error(c)->message);
+    return (*r)->str;
+}
+
+bool sh_info_has(rsdk_client *c, const char *section, const char *text) {
+    rsdk_reply *r = NULL;
+    bool has = strstr(info(c, section, &r), text) != NULL;
+    rsdk_reply_free(r);
+    return has;
+}
+
+long long sh_info_int(rsdk_client *c, const char *section, const char *field) {
+    rsdk_reply *r = NULL;
+    const char *p = strstr(info(c, section, &r), field);
+    if (p == NULL || p[strlen(field)] != ':') fail_msg("INFO %s has no %s", section, field);
+    long long v = atoll(p + strlen(field) + 1);
+    rsdk_reply_free(r);
+    return v;
+}
+
+void sh_wait_link_up(const sh_deploy *d, int i, long timeout_ms) {
+    long long end = rsdk_test_now_ms() + timeout_ms;
+    rsdk_client *c = sh_data_client(d, i);
+    while (!sh_info_has(c, "replication", "master_link_status:up")) {
+        if (rsdk_test_now_ms() > end) fail_msg("data node %d: replication link not up", i);
+        rsdk_test_sleep_ms(50);
+    }
+    rsdk_client_close(c);
+}
+
 int sh_data_by_port(const sh_deploy *d, int port) {
     for (int i = 0; i < 2; i++)
         if (d->data[i].port == port) return i;

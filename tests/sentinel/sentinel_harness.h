@@ -51,6 +51,18 @@ rsdk_client *sh_sentinel_client(const sh_deploy *d, int i);
 /* A plain client to data node i (Unix socket); fails the test on error. */
 rsdk_client *sh_data_client(const sh_deploy *d, int i);
 
+/* True when INFO `section` of `c` contains `text`; fails the test when
+ * INFO fails. */
+bool sh_info_has(rsdk_client *c, const char *section, const char *text);
+
+/* The integer INFO field `field` ("total_connections_received") of
+ * `section`; fails the test when missing. */
+long long sh_info_int(rsdk_client *c, const char *section, const char *field);
+
+/* Waits up to `timeout_ms` until data node i's replication link is up;
+ * fails the test on timeout. */
+void sh_wait_link_up(const sh_deploy *d, int i, long timeout_ms);
+
 /* The data node listening on `port`, or -1. */
 int sh_data_by_port(const sh_deploy *d, int port);
 

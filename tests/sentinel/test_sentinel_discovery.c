@@ -89,17 +89,7 @@ static void a_primary_that_says_replica_is_not_used(void **state) {
     rsdk_sentinel_close(s);
     rsdk_test_server_stop(&x);
     /* Let the replica resync from the primary before the next test. */
-    long long end = rsdk_test_now_ms() + 10000;
-    rsdk_client *rep = sh_data_client(d, 1);
-    for (;;) {
-        assert_int_equal(rsdk_client_command(rep, &r, "INFO", "replication", (const char *)NULL), RSDK_OK);
-        bool up = strstr(r->str, "master_link_status:up") != NULL;
-        rsdk_reply_free(r);
-        if (up) break;
-        assert_true(rsdk_test_now_ms() < end);
-        rsdk_test_sleep_ms(50);
-    }
-    rsdk_client_close(rep);
+    sh_wait_link_up(d, 1, 10000);
 }
 
 static void a_sentinel_that_is_down_is_skipped(void **state) {
@@ -151,12 +141,7 @@ static void all_sentinels_down_is_connect_naming_them(void **state) {
  * open; their PINGs would make a command count move). */
 static long long sentinel_connections(const sh_deploy *d, int i) {
     rsdk_client *c = sh_sentinel_client(d, i);
-    rsdk_reply *r = NULL;
-    assert_int_equal(rsdk_client_command(c, &r, "INFO", "stats", (const char *)NULL), RSDK_OK);
-    const char *p = strstr(r->str, "total_connections_received:");
-    assert_non_null(p);
-    long long n = atoll(p + strlen("total_connections_received:"));
-    rsdk_reply_free(r);
+    long long n = sh_info_int(c, "stats", "total_connections_received");
     rsdk_client_close(c);
     return n;
 }

@@ -79,13 +79,10 @@ static void wait_replica(const sh_deploy *d, int i, long timeout_ms) {
     char port[8];
     snprintf(port, sizeof port, "%d", d->data[i].port);
     for (;;) {
-        int ok = 0;
         rsdk_client *c = sh_data_client(d, i);
-        rsdk_reply *r = NULL;
-        assert_int_equal(rsdk_client_command(c, &r, "INFO", "replication", (const char *)NULL), RSDK_OK);
-        ok += strstr(r->str, "master_link_status:up") != NULL;
-        rsdk_reply_free(r);
+        int ok = sh_info_has(c, "replication", "master_link_status:up");
         rsdk_client_close(c);
+        rsdk_reply *r = NULL;
         for (int k = 0; ok && k < SH_SENTINELS; k++) {
             rsdk_client *sc = sh_sentinel_client(d, k);
             assert_int_equal(rsent_replicas(sc, SH_MASTER, &r), RSDK_OK);

@@ -1,7 +1,6 @@
 /* rsdk_sentinel: options, open and close, and the small public calls over
  * discovery (sentinel_discover.c), calls with failover (sentinel_call.c)
  * and the watch thread (sentinel_watch.c). */
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,14 +69,11 @@ rsdk_status rsdk_sentinel_open(const rsdk_sentinel_opts *o, rsdk_sentinel **out,
     if (out == NULL) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "no result pointer");
     rsdk_sentinel *s = rsdk__calloc(1, sizeof *s);
     if (s == NULL) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for a sentinel client");
-    if (pthread_mutex_init(&s->mu, NULL) != 0) {
+    bool mu = pthread_mutex_init(&s->mu, NULL) == 0;
+    if (!mu || pthread_cond_init(&s->changed, NULL) != 0) {
+        if (mu) pthread_mutex_destroy(&s->mu);
         rsdk__free(s);
-        return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "cannot create a mutex");
-    }
-    if (pthread_cond_init(&s->changed, NULL) != 0) {
-        pthread_mutex_destroy(&s->mu);
-        rsdk__free(s);
-        return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "cannot create a condition variable");
+        return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "cannot create a mutex or condition variable");
     }
     if ((st = setup(s, o, err)) != RSDK_OK) {
         rsdk_sentinel_close(s);
@@ -134,18 +130,23 @@ void rsdk_sentinel_stats_get(rsdk_sentinel *s, rsdk_sentinel_stats *out) {
 rsdk_status rsdk_sentinel_command(rsdk_sentinel *s, rsdk_reply **out, rsdk_error *err,
                                   const char *arg0, ...) {
     if (arg0 == NULL) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "command needs arguments");
-    va_list ap;
+    va_list ap, count;
+    va_start(ap, arg0);
+    va_copy(count, ap);
     size_t n = 1;
-    va_start(ap, arg0);
-    while (va_arg(ap, const char *)) n++;
+    while (va_arg(count, const char *) != NULL) n++;
+    va_end(count);
+    /* Most commands fit on the stack. */
+    const char *small[16], **argv = n <= 16 ? small : rsdk__malloc(n * sizeof *argv);
+    rsdk_status st = RSDK_ERR_NOMEM;
+    if (argv != NULL) {
+        argv[0] = arg0;
+        for (size_t i = 1; i < n; i++) argv[i] = va_arg(ap, const char *);
+        st = rsdk_sentinel_command_argv(s, RSDK_SENTINEL_PRIMARY, n, argv, NULL, out, err);
+        if (argv != small) rsdk__free(argv);
+    } else {
+        rsdk_error_set(err, st, 0, "no memory for arguments");
+    }
     va_end(ap);
-    const char **argv = rsdk__malloc(n * sizeof *argv);
-    if (argv == NULL) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for arguments");
-    argv[0] = arg0;
-    va_start(ap, arg0);
-    for (size_t i = 1; i < n; i++) argv[i] = va_arg(ap, const char *);
-    va_end(ap);
-    rsdk_status st = rsdk_sentinel_command_argv(s, RSDK_SENTINEL_PRIMARY, n, argv, NULL, out, err);
-    rsdk__free(argv);
     return st;
 }
