@@ -11,7 +11,9 @@
 static void note(char *tried, size_t size, const rsdk__saddr *a, const char *why) {
     size_t used = strlen(tried);
     if (used + 1 >= size) return;
-    snprintf(tried + used, size - used, "%s%s:%d (%s)", used ? ", " : "", a->host, a->port, why);
+    /* Cut to size when long: the error message holds 256 bytes anyway. */
+    if (snprintf(tried + used, size - used, "%s%s:%d (%s)", used ? ", " : "", a->host, a->port, why) < 0)
+        tried[used] = '\0';
 }
 
 /* One sentinel: RSDK_OK with a useful reply, RSDK_ERR_MASTERDOWN when it
@@ -60,7 +62,10 @@ rsdk_status rsdk__sentinel_ask(rsdk_sentinel *s, const char *sub, rsdk_reply **o
         }
         if (st == RSDK_ERR_NOMEM) break;
         answered |= st == RSDK_ERR_MASTERDOWN;
-        note(tried, sizeof tried, &order[i], e.message[0] ? e.message : rsdk_status_str(st));
+        /* A refused connect says "could not connect"; the address is
+         * already in the list. */
+        note(tried, sizeof tried, &order[i],
+             st == RSDK_ERR_CONNECT || !e.message[0] ? rsdk_status_str(st) : e.message);
     }
     rsdk__free(order);
     if (st == RSDK_OK) return RSDK_OK;
