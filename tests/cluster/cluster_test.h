@@ -18,9 +18,10 @@
 #include "rsdk/rsdk.h"
 #include "support/cluster.h"
 
-/* Opens a cluster handle on `c` (seed: node 0) with the core table and the
- * given per-command timeout; fails the test on error. */
-static inline rsdk_cluster *ct_open(const rsdk_test_cluster *c, int timeout_ms) {
+/* Opens a cluster handle on `c` (seed: node 0) with the core table, the
+ * given per-command timeout and where reads go; fails the test on error. */
+static inline rsdk_cluster *ct_open_reading(const rsdk_test_cluster *c, int timeout_ms,
+                                            rsdk_read_from read_from) {
     static const char *seeds[1];
     seeds[0] = c->seed;
     static rsdk_command_table tables[1];
@@ -36,11 +37,17 @@ static inline rsdk_cluster *ct_open(const rsdk_test_cluster *c, int timeout_ms) 
     o.client = &co;
     o.tables = tables;
     o.ntables = 1;
+    o.read_from = read_from;
     rsdk_cluster *cl = NULL;
     rsdk_error err;
     rsdk_status s = rsdk_cluster_open(&o, &cl, &err);
     if (s != RSDK_OK) fail_msg("cluster open: %s: %s", rsdk_status_name(s), err.message);
     return cl;
+}
+
+/* The same, reading from primaries. */
+static inline rsdk_cluster *ct_open(const rsdk_test_cluster *c, int timeout_ms) {
+    return ct_open_reading(c, timeout_ms, RSDK_READ_PRIMARY);
 }
 
 /* Runs a command through the cluster and returns its integer reply. */

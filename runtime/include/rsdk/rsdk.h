@@ -19,6 +19,7 @@
 #include "rsdk/reply_shape.h"
 #include "rsdk/typed.h"
 #include "rsdk/retry.h"
+#include "rsdk/sentinel.h"
 #include "rsdk/txn.h"
 #include "rsdk/url.h"
 #include "rsdk/version.h"
