@@ -64,9 +64,11 @@ static void dispatch_all(rsdk_async *a) {
     const rsdk__conn *conn = a->conn;
     while (a->conn == conn && !rsdk__async_stopped(a)) {
         rsdk_reply *r = NULL;
-        if (rsdk_reader_get(a->reader, &r) != RSDK_OK) {
+        rsdk_status st = rsdk_reader_get(a->reader, &r);
+        if (st != RSDK_OK) {
             rsdk_error e = *rsdk_reader_error(a->reader);
-            if (!e.code) rsdk_error_set(&e, RSDK_ERR_PROTOCOL, 0, "malformed reply");
+            if (!e.code)
+                rsdk_error_set(&e, st, 0, st == RSDK_ERR_NOMEM ? "no memory for a reply" : "malformed reply");
             rsdk__async_break(a, &e);
             return;
         }
