@@ -78,9 +78,13 @@ rsdk_status rsdk_async_new(const rsdk_async_opts *o, rsdk_async **out, rsdk_erro
     a->copt.retry = &a->retry;
     if (a->copt.protocol == 0) a->copt.protocol = 3;
     if (co->tls) {
-        s = rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "TLS is not supported by the async client yet");
-        rsdk__async_release(a);
-        return s;
+        rsdk__tls_ctx *tls = NULL;
+        s = rsdk__tls_ctx_new(co->tls, &tls, err);
+        if (s) {
+            rsdk__async_release(a);
+            return s;
+        }
+        a->tls = tls;
     }
     s = rsdk_retry_backoff_init(&a->retry, &a->backoff, co->backoff_seed);
     if (s) {
