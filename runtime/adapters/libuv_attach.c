@@ -4,11 +4,12 @@
 
 #include <stddef.h>
 
+#include "attach.h"
+
 rsdk_status rsdk_async_attach_libuv(rsdk_async *a, uv_loop_t *loop) {
-    if (a == NULL || loop == NULL) return RSDK_ERR_INVALID_ARG;
+    if (a == NULL) return RSDK_ERR_INVALID_ARG;
     const rsdk_loop_ops *ops = NULL;
     void *adapter = NULL;
-    rsdk_status st = rsdk_libuv_adapter(loop, &ops, &adapter);
-    if (st != RSDK_OK) return st;
-    return rsdk_async_attach(a, ops, adapter);
+    rsdk_status made = rsdk_libuv_adapter(loop, &ops, &adapter);
+    return rsdk__adapter_attach(a, "libuv", made, ops, adapter);
 }

@@ -1,7 +1,7 @@
 /* rsdk/adapters/libevent.h — run an async client on a libevent loop.
  *
  * Link //runtime/adapters:libevent (CMake: rsdk::libevent; pkg-config:
- * rsdk_libevent) and libevent itself. A program that does not use libevent
+ * rsdk-libevent) and libevent itself. A program that does not use libevent
  * links none of this.
  *
  * Threads: everything here, like the client itself, runs on the thread that
@@ -22,8 +22,8 @@ struct event_base;
 /* Attaches `a` to `base` (borrowed: it must outlive `a`) and starts
  * connecting; the client's socket and timer become libevent events of
  * `base`, freed by rsdk_async_free. Returns RSDK_OK, RSDK_ERR_INVALID_ARG
- * (NULL `a` or `base`; or `a` already attached, as rsdk_async_error then
- * says), or RSDK_ERR_NOMEM. */
+ * (NULL `a`; or a NULL `base`, or `a` already attached) or RSDK_ERR_NOMEM;
+ * rsdk_async_error(a) says which, and on failure `a` stays unattached. */
 RSDK_API rsdk_status rsdk_async_attach_libevent(rsdk_async *a, struct event_base *base);
 
 /* The lower level under rsdk_async_attach_libevent: a new adapter instance

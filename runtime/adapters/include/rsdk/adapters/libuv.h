@@ -1,6 +1,6 @@
 /* rsdk/adapters/libuv.h — run an async client on a libuv loop.
  *
- * Link //runtime/adapters:libuv (CMake: rsdk::libuv; pkg-config: rsdk_libuv)
+ * Link //runtime/adapters:libuv (CMake: rsdk::libuv; pkg-config: rsdk-libuv)
  * and libuv itself. A program that does not use libuv links none of this.
  *
  * Threads: everything here, like the client itself, runs on the thread that
@@ -25,8 +25,9 @@ extern "C" {
 #endif
 
 /* Attaches `a` to `loop` (borrowed: it must outlive `a`) and starts
- * connecting. Returns RSDK_OK, RSDK_ERR_INVALID_ARG (NULL `a` or `loop`; or `a`
- * already attached, as rsdk_async_error then says), or RSDK_ERR_NOMEM. */
+ * connecting. Returns RSDK_OK, RSDK_ERR_INVALID_ARG (NULL `a`; or a NULL
+ * `loop`, or `a` already attached) or RSDK_ERR_NOMEM; rsdk_async_error(a)
+ * says which, and on failure `a` stays unattached. */
 RSDK_API rsdk_status rsdk_async_attach_libuv(rsdk_async *a, uv_loop_t *loop);
 
 /* The lower level under rsdk_async_attach_libuv: a new adapter instance for
