@@ -2,21 +2,25 @@
  * client, over a socketpair: read and write readiness, a changed mask, a
  * new fd in place of the old, the one-shot timer (0 ms fires on the next
  * turn, arming again replaces, a negative time disarms), cleanup releasing
- * everything (also from inside a callback and with allocations failing).
- * Built once per loop (tests/adapters/BUILD): libevent, libuv, built-in. */
+ * everything (also from inside a callback and with allocations failing);
+ * and the loop's attach call refusing bad input.
+ * Built once per loop (rsdk_loop_tests): built-in, libevent, libuv, each
+ * taken from the loop factory of the async tests (support/async_loop.h). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "loop_driver.h"
+#include "rsdk/async.h"
+#include "support/async_loop.h"
 #include "support/fail_alloc.h"
+#include "support/server.h"
 
 /* What the callbacks of one watch saw. */
 typedef struct record {
@@ -49,16 +53,25 @@ static void on_event(void *ud, int events) {
 }
 
 typedef struct fixture {
-    test_loop *loop;
+    rsdk_test_loop *loop;
     const rsdk_loop_ops *ops;
     void *adapter;
     int sv[2]; /* sv[0] watched, sv[1] the peer that writes */
 } fixture;
 
+/* The adapter constructor of the loop under test, on its loop. */
+static rsdk_status adapter_new(fixture *f, const rsdk_loop_ops **ops, void **adapter) {
+    return f->loop->impl->adapter(f->loop->state, ops, adapter);
+}
+
+static void turn(fixture *f, int wait_ms) {
+    f->loop->impl->run_once(f->loop->state, wait_ms);
+}
+
 static int setup(void **state) {
     fixture *f = test_calloc(1, sizeof *f);
-    f->loop = test_loop_new();
-    assert_int_equal(test_loop_adapter(f->loop, &f->ops, &f->adapter), RSDK_OK);
+    f->loop = rsdk_test_loop_open(rsdk_test_loop_kind_from_env());
+    assert_int_equal(adapter_new(f, &f->ops, &f->adapter), RSDK_OK);
     assert_non_null(f->ops);
     assert_non_null(f->adapter);
     assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, f->sv), 0);
@@ -71,29 +84,31 @@ static int teardown(void **state) {
     if (f->adapter != NULL) f->ops->cleanup(f->adapter);
     close(f->sv[0]);
     close(f->sv[1]);
-    test_loop_free(f->loop);
+    rsdk_test_loop_close(f->loop);
     test_free(f);
     return 0;
 }
 
-static long long now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+typedef struct count_goal {
+    const int *counter;
+    int want;
+} count_goal;
+
+static bool reached(void *ud) {
+    const count_goal *g = ud;
+    return *g->counter >= g->want;
 }
 
-/* Turns the loop until *counter reaches `want` or `limit_ms` pass. */
+/* Turns the loop until *counter reaches `want`; fails after `limit_ms`. */
 static void run_until(fixture *f, const int *counter, int want, int limit_ms) {
-    long long end = now_ms() + limit_ms;
-    while (*counter < want && now_ms() < end) test_loop_turn(f->loop, 10);
-    if (*counter < want)
-        fail_msg("%s: %d of %d events after %d ms", test_loop_kind(), *counter, want, limit_ms);
+    count_goal g = {counter, want};
+    if (!rsdk_test_loop_run_until(f->loop, reached, &g, limit_ms))
+        fail_msg("%s: %d of %d events after %d ms", f->loop->impl->name, *counter, want, limit_ms);
 }
 
 /* Turns the loop for about `ms` whatever happens. */
 static void run_for(fixture *f, int ms) {
-    long long end = now_ms() + ms;
-    while (now_ms() < end) test_loop_turn(f->loop, 5);
+    rsdk_test_loop_run_for(f->loop, ms);
 }
 
 static void send_byte(int fd) {
@@ -129,7 +144,7 @@ static void write_ready_only_while_asked(void **state) {
     /* Dropping WRITE from the mask stops the (always writable) socket's
      * calls; READ still works. */
     assert_int_equal(f->ops->watch(f->adapter, f->sv[0], RSDK_LOOP_READ, on_event, &r), 0);
-    test_loop_turn(f->loop, 0);
+    turn(f, 0);
     int seen = r.writes;
     run_for(f, 30);
     assert_int_equal(r.writes, seen);
@@ -199,7 +214,7 @@ static void timer_zero_fires_on_next_turn_once(void **state) {
     assert_int_equal(f->ops->watch(f->adapter, f->sv[0], 0, on_event, &r), 0);
     assert_int_equal(f->ops->timer(f->adapter, 0), 0);
     assert_int_equal(r.timers, 0); /* never from inside the call */
-    test_loop_turn(f->loop, 0);
+    turn(f, 0);
     assert_int_equal(r.timers, 1);
     run_for(f, 50);
     assert_int_equal(r.timers, 1);
@@ -210,10 +225,10 @@ static void timer_fires_after_its_time(void **state) {
     fixture *f = *state;
     record r = {.fd = f->sv[0]};
     assert_int_equal(f->ops->watch(f->adapter, f->sv[0], 0, on_event, &r), 0);
-    long long start = now_ms();
+    long long start = rsdk_test_now_ms();
     assert_int_equal(f->ops->timer(f->adapter, 60), 0);
     run_until(f, &r.timers, 1, 3000);
-    assert_true(now_ms() - start >= 55); /* clocks of the loops round to ms */
+    assert_true(rsdk_test_now_ms() - start >= 55); /* clocks of the loops round to ms */
     run_for(f, 100);
     assert_int_equal(r.timers, 1);
 }
@@ -259,7 +274,7 @@ static void cleanup_with_everything_armed(void **state) {
     f->adapter = NULL;
     run_for(f, 30);
     assert_int_equal(r.reads + r.writes + r.timers, 0);
-    /* teardown's test_loop_free checks that nothing is left on the loop. */
+    /* teardown: closing the loop fails when something is left on it. */
 }
 
 static void cleanup_from_inside_a_callback(void **state) {
@@ -281,24 +296,53 @@ static void cleanup_of_an_unused_adapter(void **state) {
     fixture *f = *state;
     f->ops->cleanup(f->adapter);
     f->adapter = NULL;
-    test_loop_turn(f->loop, 0);
+    turn(f, 0);
 }
 
 static void bad_arguments_fail_cleanly(void **state) {
     fixture *f = *state;
     const rsdk_loop_ops *ops = NULL;
     void *adapter = NULL;
-    assert_int_equal(test_loop_adapter(NULL, &ops, &adapter), RSDK_ERR_INVALID_ARG);
-    assert_int_equal(test_loop_adapter(f->loop, NULL, &adapter), RSDK_ERR_INVALID_ARG);
-    assert_int_equal(test_loop_adapter(f->loop, &ops, NULL), RSDK_ERR_INVALID_ARG);
+    assert_int_equal(f->loop->impl->adapter(NULL, &ops, &adapter), RSDK_ERR_INVALID_ARG);
+    assert_int_equal(adapter_new(f, NULL, &adapter), RSDK_ERR_INVALID_ARG);
+    assert_int_equal(adapter_new(f, &ops, NULL), RSDK_ERR_INVALID_ARG);
     assert_null(ops);
     assert_null(adapter);
     record r = {.fd = f->sv[0]};
-    assert_int_equal(f->ops->watch(f->adapter, -1, RSDK_LOOP_READ, on_event, &r), -1);
-    /* The adapter is still usable after a refused watch. */
+    /* No fd to watch: libevent and libuv refuse it (-1); the built-in
+     * adapter takes fd -1 as "nothing to watch" whatever the mask (0). */
+    int rc = f->ops->watch(f->adapter, -1, RSDK_LOOP_READ, on_event, &r);
+    if (strcmp(f->loop->impl->name, "builtin") == 0) assert_true(rc == 0 || rc == -1);
+    else assert_int_equal(rc, -1);
+    run_for(f, 20);
+    assert_int_equal(r.reads + r.writes + r.timers, 0);
+    /* The adapter is still usable after it. */
     assert_int_equal(f->ops->watch(f->adapter, f->sv[0], RSDK_LOOP_READ, on_event, &r), 0);
     send_byte(f->sv[1]);
     run_until(f, &r.reads, 1, 2000);
+}
+
+/* The attach call of the loop (rsdk_async_attach_libevent, ...): a NULL
+ * loop and a second attach are refused with a message, and nothing leaks. */
+static void attach_refuses_bad_input(void **state) {
+    fixture *f = *state;
+    rsdk_client_opts co;
+    rsdk_client_opts_init(&co);
+    co.unix_path = "/nonexistent/rsdk-adapter-test.sock";
+    rsdk_async_opts o;
+    rsdk_async_opts_init(&o);
+    o.client = &co;
+    o.reconnect = false;
+    rsdk_async *a = NULL;
+    rsdk_error err;
+    assert_int_equal(rsdk_async_new(&o, &a, &err), RSDK_OK);
+    assert_int_equal(f->loop->impl->attach(NULL, a), RSDK_ERR_INVALID_ARG);
+    assert_non_null(strstr(rsdk_async_error(a)->message, "NULL"));
+    assert_int_equal(f->loop->impl->attach(f->loop->state, a), RSDK_OK);
+    assert_int_equal(f->loop->impl->attach(f->loop->state, a), RSDK_ERR_INVALID_ARG);
+    assert_non_null(strstr(rsdk_async_error(a)->message, "already"));
+    rsdk_async_free(a);
+    run_for(f, 20); /* what the adapter closed is released on a turn */
 }
 
 /* Every rsdk allocation of the adapter's life refused in turn: the call
@@ -308,23 +352,23 @@ static void every_allocation_failing_in_turn(void **state) {
     fixture *f = *state;
     f->ops->cleanup(f->adapter);
     f->adapter = NULL;
-    test_loop_turn(f->loop, 0);
+    turn(f, 0);
     for (size_t n = 1;; n++) {
         rsdk_test_alloc_install();
         rsdk_test_alloc_fail_nth(n);
         const rsdk_loop_ops *ops = NULL;
         void *adapter = NULL;
         record r = {.fd = f->sv[0]};
-        rsdk_status st = test_loop_adapter(f->loop, &ops, &adapter);
+        rsdk_status st = adapter_new(f, &ops, &adapter);
         if (st == RSDK_OK) {
             if (ops->watch(adapter, f->sv[0], RSDK_LOOP_READ | RSDK_LOOP_WRITE, on_event, &r) == 0)
-                test_loop_turn(f->loop, 0);
-            if (ops->timer(adapter, 0) == 0) test_loop_turn(f->loop, 0);
+                turn(f, 0);
+            if (ops->timer(adapter, 0) == 0) turn(f, 0);
             ops->cleanup(adapter);
         } else {
             assert_int_equal(st, RSDK_ERR_NOMEM);
         }
-        test_loop_turn(f->loop, 0); /* libuv frees closed handles here */
+        turn(f, 0); /* libuv frees closed handles here */
         size_t refused = rsdk_test_alloc_refused();
         rsdk_test_alloc_stats s = rsdk_test_alloc_stats_get();
         rsdk_test_alloc_remove();
@@ -347,7 +391,9 @@ int main(void) {
         cmocka_unit_test_setup_teardown(cleanup_from_inside_a_callback, setup, teardown),
         cmocka_unit_test_setup_teardown(cleanup_of_an_unused_adapter, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_arguments_fail_cleanly, setup, teardown),
+        cmocka_unit_test_setup_teardown(attach_refuses_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(every_allocation_failing_in_turn, setup, teardown),
     };
-    return cmocka_run_group_tests_name(test_loop_kind(), tests, NULL, NULL);
+    return cmocka_run_group_tests_name(getenv("RSDK_TEST_LOOP") ? getenv("RSDK_TEST_LOOP") : "builtin", tests,
+                                       NULL, NULL);
 }

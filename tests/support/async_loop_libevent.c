@@ -38,7 +38,7 @@ static bool open_libevent(void **state) {
 }
 
 static rsdk_status attach_libevent(void *state, rsdk_async *a) {
-    return rsdk_async_attach_libevent(a, ((libevent_loop *)state)->base);
+    return rsdk_async_attach_libevent(a, state ? ((libevent_loop *)state)->base : NULL);
 }
 
 static rsdk_status adapter_libevent(void *state, const rsdk_loop_ops **ops, void **adapter) {
