@@ -54,7 +54,7 @@ fetch_hiredis() {
 build() {
   local targets=(//bench:bench_floor) bflags=() cflags=()
   if [ "${BENCH_DEBUG:-0}" = 1 ]; then bflags=(--copt=-g --strip=never); cflags=(-g); fi
-  case " $BENCH_CLIENTS " in *" rsdk "*) targets+=(//bench:bench_rsdk //bench:bench_search_rsdk) ;; esac
+  case " $BENCH_CLIENTS " in *" rsdk "*) targets+=(//bench:bench_rsdk //bench:bench_search_rsdk //bench:bench_rsdk_async) ;; esac
   (cd "$root" && "$BAZEL" "${bazel_startup[@]}" build -c opt "${bflags[@]}" --symlink_prefix=/ "${targets[@]}" 9>&-) \
     >"$out/build.log" 2>&1 || { tail -n 40 "$out/build.log" >&2; exit 1; }
   local bin

@@ -79,10 +79,6 @@ for w in "${workloads[@]}"; do
   line="profile $w"
   for c in $BENCH_CLIENTS; do
     f=$out/profile/$w-$c
-    if [[ $w == async_* ]] && [ ! -x "$bindir/$(driver_of "$c" "$w")" ]; then
-      line="$line ${c}_ir_op=na"
-      continue
-    fi
     i1=$(instructions "$c" "$w" "$n" "$f.1.out")
     i2=$(instructions "$c" "$w" $((2 * n)) "$f.2.out")
     # Each run also does a tenth of its operations as warm-up.

@@ -63,11 +63,6 @@ measure() { # $1 = workload; appends "workload client run ops wall_ns cpu_ns use
     for c in $BENCH_CLIENTS; do
       local d
       d=$(driver_of "$c" "$w")
-      # The rsdk async driver exists once the async client does.
-      if [[ $w == async_* ]] && [ ! -x "$bindir/$d" ]; then
-        [ "$r" = 1 ] && echo "# $w: no $d here, $c skipped" >&2
-        continue
-      fi
       line=$("${pin_client[@]}" "$bindir/$d" "$w" "$s") ||
         { echo "run.sh: bench_$c $w failed" >&2; exit 1; }
       echo "$line" | awk -v c="$c" -v r="$r" '
