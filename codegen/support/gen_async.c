@@ -13,18 +13,24 @@ rsdk_buf *rsdk_gen_async_begin(rsdk_gen_async *k, rsdk_async *a) {
     return &k->buf;
 }
 
-rsdk_status rsdk_gen_async_end(rsdk_gen_async *k, rsdk_status encoded, rsdk_gen_async_done_fn done,
-                               rsdk_gen_any_fn cb, void *ud, bool readonly) {
+rsdk_status rsdk_gen_async_end(rsdk_gen_async *k, rsdk_status encoded, rsdk_async_decode_fn decode,
+                               const rsdk_gen_async_arg *arg, rsdk_async_typed_fn cb, void *ud,
+                               unsigned flags) {
     rsdk_status s = encoded;
     if (s == RSDK_OK && k->a == NULL)
         s = rsdk_error_set(&k->err, RSDK_ERR_INVALID_ARG, 0, "NULL async client");
     if (s == RSDK_OK) {
-        s = rsdk__gen_async_send(k->a, &k->buf, cb != NULL ? done : NULL, cb, ud, readonly);
+        rsdk_async_call call = {decode, cb, arg, ud, flags};
+        s = rsdk__gen_async_send(k->a, &k->buf, &call);
     } else if (k->a != NULL) {
         rsdk__gen_async_record(k->a, &k->err);
     }
     rsdk_buf_deinit(&k->buf);
     return s;
+}
+
+static const rsdk_gen_async_arg *arg_of(const rsdk_async_call *call) {
+    return (const rsdk_gen_async_arg *)call->decode_arg;
 }
 
 /* The failure a completion reports when there is no reply. */
@@ -35,22 +41,25 @@ static rsdk_status no_reply(const rsdk_error *err, rsdk_error *e) {
 }
 
 void rsdk_gen_async_status(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
-                           const rsdk_gen_expect *x, rsdk_gen_any_fn cb, void *ud) {
+                           const rsdk_async_call *call) {
+    if (call->fn == NULL) return;
     rsdk_error e;
-    rsdk_status s = r != NULL ? rsdk_gen_decode_status(r, x, &e) : no_reply(err, &e);
-    if (cb != NULL) ((rsdk_async_status_cb)cb)(a, s, s == RSDK_OK ? NULL : &e, ud);
+    rsdk_status s = r != NULL ? rsdk_gen_decode_status(r, arg_of(call)->x, &e) : no_reply(err, &e);
+    ((rsdk_async_status_cb)call->fn)(a, s, s == RSDK_OK ? NULL : &e, call->ud);
 }
 
 /* Scalars: decoded into a local, handed over by value. */
 #define ASYNC_SCALAR(KIND, T, ...)                                                                 \
     void rsdk_gen_async_##KIND(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,                \
-                               const rsdk_gen_expect *x, rsdk_gen_any_fn cb, void *ud) {           \
+                               const rsdk_async_call *call) {                                      \
         static const T empty = __VA_ARGS__;                                                        \
+        if (call->fn == NULL) return;                                                              \
         T v = empty;                                                                               \
         rsdk_error e;                                                                              \
-        rsdk_status s = r != NULL ? rsdk_gen_decode_##KIND(r, x, &v, &e) : no_reply(err, &e);      \
+        rsdk_status s = r != NULL ? rsdk_gen_decode_##KIND(r, arg_of(call)->x, &v, &e)             \
+                                  : no_reply(err, &e);                                             \
         if (s != RSDK_OK) v = empty;                                                               \
-        if (cb != NULL) ((rsdk_async_##KIND##_cb)cb)(a, s, v, s == RSDK_OK ? NULL : &e, ud);       \
+        ((rsdk_async_##KIND##_cb)call->fn)(a, s, v, s == RSDK_OK ? NULL : &e, call->ud);           \
     }
 
 ASYNC_SCALAR(int, int64_t, 0)
@@ -60,29 +69,30 @@ ASYNC_SCALAR(double, double, 0.0)
 ASYNC_SCALAR(double_or_nil, rsdk_double_or_nil, {0.0, true})
 
 void rsdk_gen_async_string(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
-                           const rsdk_gen_expect *x, rsdk_gen_any_fn cb, void *ud) {
+                           const rsdk_async_call *call) {
+    if (call->fn == NULL) return;
     rsdk_string v = {NULL, 0, true, NULL};
     rsdk_error e;
-    rsdk_status s = r != NULL ? rsdk_gen_decode_string(r, x, &v, &e) : no_reply(err, &e);
+    rsdk_status s = r != NULL ? rsdk_gen_decode_string(r, arg_of(call)->x, &v, &e) : no_reply(err, &e);
     if (s != RSDK_OK) v = (rsdk_string){NULL, 0, true, NULL};
     else v.owner = r; /* as a sync call's: the callback may move it out */
-    if (cb != NULL) ((rsdk_async_string_cb)cb)(a, s, &v, s == RSDK_OK ? NULL : &e, ud);
+    ((rsdk_async_string_cb)call->fn)(a, s, &v, s == RSDK_OK ? NULL : &e, call->ud);
     if (s == RSDK_OK && v.owner == NULL) rsdk__gen_async_keep(a, r);
 }
 
 rsdk_status rsdk_gen_async_tree_open(rsdk_gen_async_tree *t, rsdk_reply *r, const rsdk_error *err,
-                                     const rsdk_gen_expect *x, const rsdk_shape *table) {
+                                     const rsdk_gen_async_arg *arg) {
     t->r = r;
     t->tree = NULL;
     t->rebuilt = NULL;
     if (r == NULL) return no_reply(err, &t->err);
-    if (!rsdk__gen_accepts(r, x)) return rsdk__gen_refuse(r, x, &t->err);
-    /* The same step as the sync call (rsdk__gen_take_tree): normalised in
-     * place, rebuilt where RESP2's layout differs. */
-    rsdk_status s = rsdk_reply_reshape(r, table, 1, &t->rebuilt);
+    if (!rsdk__gen_accepts(r, arg->x)) return rsdk__gen_refuse(r, arg->x, &t->err);
+    /* The sync call's step (rsdk__gen_take_tree): normalised in place,
+     * rebuilt where RESP2's layout differs. */
+    rsdk_status s = rsdk_reply_reshape(r, arg->table, 1, &t->rebuilt);
     if (s != RSDK_OK)
         return rsdk_error_set(&t->err, s, 0, "%s: no memory to bring the reply to its RESP3 form",
-                              x->command);
+                              arg->x->command);
     t->tree = t->rebuilt != NULL ? t->rebuilt : r;
     return RSDK_OK;
 }
@@ -94,45 +104,47 @@ void rsdk_gen_async_tree_close(rsdk_gen_async_tree *t, rsdk_async *a, bool kept)
 }
 
 void rsdk_gen_async_reply(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
-                          const rsdk_gen_expect *x, const rsdk_shape *table, rsdk_gen_any_fn cb,
-                          void *ud) {
+                          const rsdk_async_call *call) {
+    if (call->fn == NULL) return;
     rsdk_gen_async_tree t;
-    rsdk_status s = rsdk_gen_async_tree_open(&t, r, err, x, table);
-    if (cb != NULL) ((rsdk_async_reply_cb)cb)(a, s, t.tree, s == RSDK_OK ? NULL : &t.err, ud);
+    rsdk_status s = rsdk_gen_async_tree_open(&t, r, err, arg_of(call));
+    ((rsdk_async_reply_cb)call->fn)(a, s, t.tree, s == RSDK_OK ? NULL : &t.err, call->ud);
     rsdk_gen_async_tree_close(&t, a, false);
 }
 
-/* Scalars read from a small tree (ZRANK WITHSCORE, ZADD INCR). */
+/* The tree kinds' first step: the tree in its RESP3 form read by the
+ * kind's decoder into `v` (zeroed on failure). */
+#define TREE_DECODE(KIND)                                                                          \
+    if (call->fn == NULL) return;                                                                  \
+    const rsdk_gen_async_arg *arg = arg_of(call);                                                  \
+    rsdk_gen_async_tree t;                                                                         \
+    memset(&v, 0, sizeof v);                                                                       \
+    rsdk_status s = rsdk_gen_async_tree_open(&t, r, err, arg);                                     \
+    if (s == RSDK_OK) s = rsdk_gen_decode_##KIND(t.tree, arg->x, arg->table, &v, &t.err);          \
+    if (s != RSDK_OK) memset(&v, 0, sizeof v);                                                     \
+    const rsdk_error *why = s == RSDK_OK ? NULL : &t.err
+
+/* Scalars read from a small tree (ZRANK WITHSCORE, ZADD INCR): by value. */
 #define ASYNC_TREE_SCALAR(KIND, T)                                                                 \
     void rsdk_gen_async_##KIND(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,                \
-                               const rsdk_gen_expect *x, const rsdk_shape *table,                  \
-                               rsdk_gen_any_fn cb, void *ud) {                                     \
-        rsdk_gen_async_tree t;                                                                     \
+                               const rsdk_async_call *call) {                                      \
         T v;                                                                                       \
-        memset(&v, 0, sizeof v);                                                                   \
-        rsdk_status s = rsdk_gen_async_tree_open(&t, r, err, x, table);                            \
-        if (s == RSDK_OK) s = rsdk_gen_decode_##KIND(t.tree, x, table, &v, &t.err);                \
-        if (s != RSDK_OK) memset(&v, 0, sizeof v);                                                 \
-        if (cb != NULL) ((rsdk_async_##KIND##_cb)cb)(a, s, v, s == RSDK_OK ? NULL : &t.err, ud);   \
+        TREE_DECODE(KIND);                                                                         \
+        ((rsdk_async_##KIND##_cb)call->fn)(a, s, v, why, call->ud);                                \
         rsdk_gen_async_tree_close(&t, a, false);                                                   \
     }
 
 ASYNC_TREE_SCALAR(rank, rsdk_rank)
 ASYNC_TREE_SCALAR(int_or_double, rsdk_int_or_double)
 
-/* Views: read from the RESP3 tree, which they own during the callback. */
+/* Views own the tree during the callback, which may move them out. */
 #define ASYNC_VIEW(KIND, T)                                                                        \
     void rsdk_gen_async_##KIND(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,                \
-                               const rsdk_gen_expect *x, const rsdk_shape *table,                  \
-                               rsdk_gen_any_fn cb, void *ud) {                                     \
-        rsdk_gen_async_tree t;                                                                     \
+                               const rsdk_async_call *call) {                                      \
         T v;                                                                                       \
-        memset(&v, 0, sizeof v);                                                                   \
-        rsdk_status s = rsdk_gen_async_tree_open(&t, r, err, x, table);                            \
-        if (s == RSDK_OK) s = rsdk_gen_decode_##KIND(t.tree, x, table, &v, &t.err);                \
-        if (s != RSDK_OK) memset(&v, 0, sizeof v);                                                 \
-        else v.owner = t.tree;                                                                     \
-        if (cb != NULL) ((rsdk_async_##KIND##_cb)cb)(a, s, &v, s == RSDK_OK ? NULL : &t.err, ud);  \
+        TREE_DECODE(KIND);                                                                         \
+        if (s == RSDK_OK) v.owner = t.tree;                                                        \
+        ((rsdk_async_##KIND##_cb)call->fn)(a, s, &v, why, call->ud);                               \
         rsdk_gen_async_tree_close(&t, a, s == RSDK_OK && v.owner == NULL);                         \
     }
 
