@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "rsdk/common.h"
+#include "rsdk/error.h"
 
 #ifdef __cplusplus
 extern "C" {
