@@ -3,9 +3,11 @@
  * rsdk_async_reply_take (rsdk/async.h). */
 #include "gen_async_core.h"
 
-/* Weak until the async client is part of every program that links a
- * module: without it an _async call fails with RSDK_ERR_INVALID_ARG
- * instead of the program failing to link. */
+/* Weak references: a module's library does not pull the async client into
+ * every program that links the module (a program without an rsdk_async
+ * never makes an _async call that gets this far: it has no client to pass).
+ * A program that made its client with rsdk_async_new links async.c, which
+ * defines both. Without it an _async call fails with RSDK_ERR_INVALID_ARG. */
 #pragma weak rsdk_async_send_encoded
 #pragma weak rsdk_async_reply_take
 
