@@ -18,7 +18,7 @@ rsdk_status rsdk_gen_call_run(rsdk_gen_call *k, rsdk_status encoded, rsdk_reply 
         return s;
     }
     rsdk_reply *r = NULL;
-    s = rsdk_client_send_encoded(k->c, &k->buf, 1, &r); /* records its own failures */
+    s = rsdk_client_send_counted(k->c, &k->buf, 1, &r); /* records its own failures */
     rsdk_buf_deinit(&k->buf);
     if (s != RSDK_OK) {
         rsdk_reply_free(r);

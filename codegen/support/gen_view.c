@@ -31,7 +31,19 @@ static const uint32_t ITEM[] = {
     [V_SCAN] = TEXT,
 };
 
+/* An item the view cannot hold. A server error in the item's place (a
+ * per-item refusal: CF.INSERT into a full filter) is the server's error,
+ * mapped as a whole reply's would be, its message naming the item. */
 static rsdk_status bad_item(const rsdk_gen_expect *x, const rsdk_reply *n, size_t i, rsdk_error *err) {
+    if (n->type == RSDK_REPLY_ERROR) {
+        rsdk_error e;
+        rsdk_status s = rsdk_error_from_server(&e, n->str ? n->str : "", n->str ? n->len : 0);
+        if (!err) return s;
+        rsdk_error_set(err, s, 0, "%s: item %zu: %.*s", x->command, i, n->str ? (int)n->len : 0,
+                       n->str ? n->str : "");
+        memcpy(err->prefix, e.prefix, sizeof err->prefix);
+        return s;
+    }
     return rsdk_error_set(err, RSDK_ERR_UNEXPECTED_REPLY, 0, "%s: unexpected %s at item %zu (expected %s)",
                           x->command, rsdk_reply_type_str(n->type), i, x->expected);
 }

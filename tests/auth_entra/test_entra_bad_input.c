@@ -27,6 +27,7 @@ static void test_options_are_checked(void **state) {
         {"ratio", "refresh_ratio"},                 {"flow", "flow is not"},
         {"mi_id", "mi_id is required"},             {"identity_header", "identity_header is required"},
         {"imds", "imds_endpoint is not"},           {"cert", "certificate_path is required"},
+        {"connect_timeout", "timeout_ms must be"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *f = cases[i].field;
@@ -38,6 +39,7 @@ static void test_options_are_checked(void **state) {
         if (!strcmp(f, "authority")) o.authority = "ftp://login.example";
         if (!strcmp(f, "token_endpoint")) o.token_endpoint = "https://idp.example/token?x=1";
         if (!strcmp(f, "timeout")) o.timeout_ms = 0;
+        if (!strcmp(f, "connect_timeout")) o.connect_timeout_ms = -1;
         if (!strcmp(f, "max_response")) o.max_response_bytes = 10;
         if (!strcmp(f, "ratio")) o.refresh_ratio = 1.5;
         if (!strcmp(f, "flow")) o.flow = (rentra_flow)42;

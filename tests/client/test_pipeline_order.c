@@ -132,6 +132,20 @@ static void test_send_encoded(void **state) {
     assert_int_equal(replies[2]->type, RSDK_REPLY_ERROR);
     for (int i = 0; i < 3; i++) rsdk_reply_free(replies[i]);
     assert_int_equal(rsdk_client_send_encoded(c, &b, 0, replies), RSDK_ERR_INVALID_ARG);
+    /* A count that does not match the bytes: refused, nothing sent (a
+     * mismatch would hand the extra replies to later commands). */
+    rsdk_buf_clear(&b);
+    const char *set2[] = {"SET", "enc:k2", "v2"};
+    rsdk_write_command(&b, 3, set2, NULL);
+    rsdk_write_command(&b, 2, get, NULL);
+    assert_int_equal(rsdk_client_send_encoded(c, &b, 1, replies), RSDK_ERR_INVALID_ARG);
+    assert_non_null(strstr(rsdk_client_error(c)->message, "holds 2 commands, not 1"));
+    assert_int_equal(rsdk_client_send_encoded(c, &b, 3, replies), RSDK_ERR_INVALID_ARG);
+    rsdk_buf_clear(&b);
+    rsdk_buf_append(&b, "PING\r\n", 6);
+    assert_int_equal(rsdk_client_send_encoded(c, &b, 1, replies), RSDK_ERR_INVALID_ARG);
+    assert_false(rsdk_client_broken(c));
+    CMD_INT(c, 0, "EXISTS", "enc:k2");
     rsdk_buf_deinit(&b);
     CMD_STR(c, "PONG", "PING");
     rsdk_client_close(c);

@@ -33,6 +33,14 @@ static void bloom_filters(rsdk_client *c, int proto) {
     OK(rbloom_bf_insert(c, "bf2", ask, 2, &(rbloom_bf_insert_opts){.has_capacity = true, .capacity = 50}, &b));
     assert_int_equal(b.count, 2);
     rsdk_bools_deinit(&b);
+    /* A full non-scaling filter refuses items one by one: the reply is
+     * [1, 1, error]; the call returns the server's error naming the item. */
+    OK(rbloom_bf_reserve(c, "tiny", 0.01, 2, &(rbloom_bf_reserve_opts){.nonscaling = true}));
+    rsdk_str many[] = {RSDK_S("a"), RSDK_S("b"), RSDK_S("c"), RSDK_S("d"), RSDK_S("e"), RSDK_S("f")};
+    assert_int_equal(rbloom_bf_insert(c, "tiny", many, 6, NULL, &b), RSDK_ERR_RESPONSE);
+    assert_non_null(strstr(rsdk_client_error(c)->message, "BF.INSERT: item "));
+    assert_non_null(strstr(rsdk_client_error(c)->message, "non scaling filter is full"));
+    assert_false(rsdk_client_broken(c));
     int64_t card = 0;
     OK(rbloom_bf_card(c, "bf", &card));
     assert_int_equal(card, 3);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "rsdk/writer.h"
@@ -97,6 +98,40 @@ static void failure_is_sticky(void **st) {
     rsdk_buf_deinit(&b);
 }
 
+/* rsdk_encoded_count: whole commands counted; anything else refused. */
+static void encoded_commands_are_counted(void **st) {
+    (void)st;
+    rsdk_buf b;
+    rsdk_buf_init(&b);
+    size_t n = 99;
+    assert_true(rsdk_encoded_count(b.data, b.len, &n));
+    assert_int_equal(n, 0);
+    const char *set[] = {"SET", "k", "v\r\n*1"};
+    const char *ping[] = {"PING"};
+    rsdk_write_command(&b, 3, set, NULL);
+    size_t first = b.len;
+    rsdk_write_command(&b, 1, ping, NULL);
+    assert_true(rsdk_encoded_count(b.data, b.len, &n));
+    assert_int_equal(n, 2);
+    for (size_t cut = 1; cut < b.len; cut++) /* every cut-off prefix but whole commands */
+        if (cut != first) assert_false(rsdk_encoded_count(b.data, cut, &n));
+    assert_true(rsdk_encoded_count(b.data, first, &n));
+    assert_int_equal(n, 1);
+    static const char *const bad[] = {
+        "PING\r\n",                   /* inline command */
+        "*0\r\n",                     /* empty array */
+        "*1\r\n:1\r\n",             /* not a blob string */
+        "*1\r\n$-1\r\n",            /* nil argument */
+        "*1\r\n$4\r\nPINGxx",       /* no CRLF after the payload */
+        "*1\r\n$99999999999999999999999\r\n", /* length overflow */
+        "*1\r\n$18446744073709551615\r\nPING\r\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_false(rsdk_encoded_count(bad[i], strlen(bad[i]), &n));
+    assert_false(rsdk_encoded_count(NULL, 3, &n));
+    rsdk_buf_deinit(&b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(command_is_resp_array_of_blobs),
@@ -105,6 +140,7 @@ int main(void) {
         cmocka_unit_test(doubles_round_trip),
         cmocka_unit_test(int_and_double_args),
         cmocka_unit_test(failure_is_sticky),
+        cmocka_unit_test(encoded_commands_are_counted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

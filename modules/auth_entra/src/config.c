@@ -110,7 +110,7 @@ static rsdk_status managed_identity_url(rentra__cfg *c, const rentra_opts *o, rs
 }
 
 static rsdk_status check_numbers(const rentra_opts *o, rsdk_error *err) {
-    if (!o->connect_timeout_ms || !o->timeout_ms)
+    if (o->connect_timeout_ms <= 0 || o->timeout_ms <= 0)
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "connect_timeout_ms and timeout_ms must be > 0");
     if (o->max_response_bytes < 64)
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "max_response_bytes must be at least 64");

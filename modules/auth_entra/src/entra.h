@@ -53,7 +53,7 @@ typedef struct rentra__cfg {
     char *ca_file, *ca_path;
     EVP_PKEY *key;          /* certificate flow */
     char *x5t, *x5t_s256;   /* certificate thumbprints, base64url */
-    uint32_t connect_timeout_ms, timeout_ms;
+    int connect_timeout_ms, timeout_ms;
     size_t max_response_bytes;
 } rentra__cfg;
 

@@ -177,7 +177,9 @@ RSDK_API rsdk_status rsdk_client_command(rsdk_client *c, rsdk_reply **out, const
 
 /* Sends `ncmds` commands already encoded in `encoded` (RESP arrays, e.g. from
  * rsdk_write_command or generated encoders) in one write, and reads `ncmds`
- * replies into replies[0..ncmds). Server errors stay in the array as
+ * replies into replies[0..ncmds). The buffer must hold exactly `ncmds` whole
+ * commands (rsdk_encoded_count): otherwise RSDK_ERR_INVALID_ARG and nothing
+ * is sent. Server errors stay in the array as
  * RSDK_REPLY_ERROR nodes. On a connection failure every slot not yet answered
  * is NULL, the failure code is returned, and the connection is broken. The
  * caller frees each non-NULL reply. */

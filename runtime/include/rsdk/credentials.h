@@ -173,7 +173,11 @@ RSDK_API rsdk_status rsdk_token_manager_new(const rsdk_token_opts *o, rsdk_token
 /* Fetches the first token on the calling thread, then starts the refresh
  * thread. On failure (the fetch's code, RSDK_ERR_CREDENTIALS for a token that
  * is already expired, RSDK_ERR_INVALID_ARG when already started) no thread
- * runs and start may be called again. Emits TOKEN_REFRESHED on success. */
+ * runs and start may be called again. Emits TOKEN_REFRESHED on success.
+ * When the token was fetched but the thread could not be created
+ * (RSDK_ERR_NOMEM, "could not start the token refresh thread"), that token
+ * is installed and announced (clients may use it until it expires) but
+ * nothing refreshes it: call start again, which fetches anew. */
 RSDK_API rsdk_status rsdk_token_manager_start(rsdk_token_manager *tm, rsdk_error *err);
 
 /* Stops the refresh thread: it wakes at once, and stop returns as soon as a

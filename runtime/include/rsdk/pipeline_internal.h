@@ -30,6 +30,12 @@ RSDK_API void rsdk_pipeline_rollback(rsdk_pipeline *p);
  * rsdk_pipeline_rollback); RSDK_ERR_INVALID_ARG for a NULL `p`. */
 RSDK_API rsdk_status rsdk_pipeline_commit_shaped(rsdk_pipeline *p, const rsdk_shape *table);
 
+/* As rsdk_client_send_encoded, for encoders that count what they write
+ * (generated calls, pipelines, transactions, the cluster): the bytes are not
+ * walked to check that they hold `ncmds` commands. */
+RSDK_API rsdk_status rsdk_client_send_counted(rsdk_client *c, const rsdk_buf *encoded,
+                                              size_t ncmds, rsdk_reply **replies);
+
 #ifdef __cplusplus
 }
 #endif

@@ -40,6 +40,12 @@ RSDK_API size_t rsdk_format_double(char *dst, double v);
 /* Formats `v` into `dst` (at least 21 bytes) in decimal; returns the length. */
 RSDK_API size_t rsdk_format_int(char *dst, int64_t v);
 
+/* Counts the commands in data[0..len): true, with *ncmds set, when the bytes
+ * are whole commands as this writer makes them (arrays of one or more blob
+ * strings, back to back); false for anything else (a cut-off command, an
+ * inline command, stray bytes). Walks the headers, not the payloads. */
+RSDK_API bool rsdk_encoded_count(const char *data, size_t len, size_t *ncmds);
+
 #ifdef __cplusplus
 }
 #endif

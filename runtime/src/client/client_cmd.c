@@ -6,6 +6,7 @@
 #include "alloc.h"
 #include "client_call.h"
 #include "client_state.h"
+#include "rsdk/pipeline_internal.h"
 #include "rsdk/writer.h"
 
 /* After a command: give back an oversized write buffer, wiping nothing
@@ -69,6 +70,21 @@ rsdk_status rsdk_client_command(rsdk_client *c, rsdk_reply **out, const char *ar
 }
 
 rsdk_status rsdk_client_send_encoded(rsdk_client *c, const rsdk_buf *encoded, size_t ncmds,
+                                     rsdk_reply **replies) {
+    if (!c) return RSDK_ERR_INVALID_ARG;
+    /* A count that does not match the bytes would leave replies on the
+     * connection for later commands: refused before anything is sent. */
+    size_t have = 0;
+    if (encoded && !encoded->failed && !rsdk_encoded_count(encoded->data, encoded->len, &have))
+        return rsdk_error_set(&c->err, RSDK_ERR_INVALID_ARG, 0,
+                              "the buffer does not hold whole RESP commands");
+    if (encoded && !encoded->failed && have != ncmds)
+        return rsdk_error_set(&c->err, RSDK_ERR_INVALID_ARG, 0,
+                              "the buffer holds %zu commands, not %zu", have, ncmds);
+    return rsdk_client_send_counted(c, encoded, ncmds, replies);
+}
+
+rsdk_status rsdk_client_send_counted(rsdk_client *c, const rsdk_buf *encoded, size_t ncmds,
                                      rsdk_reply **replies) {
     if (!c) return RSDK_ERR_INVALID_ARG;
     if (!encoded || (ncmds && !replies))

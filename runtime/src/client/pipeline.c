@@ -189,7 +189,7 @@ rsdk_status rsdk_pipeline_exec(rsdk_pipeline *p) {
         /* Spares the deadline and the session tracking a walk over the queue. */
         p->c->call_may_block = p->may_block;
         p->c->call_may_track = p->may_state;
-        s = rsdk_client_send_encoded(p->c, &p->buf, n, p->slots);
+        s = rsdk_client_send_counted(p->c, &p->buf, n, p->slots);
         p->c->call_may_block = p->c->call_may_track = -1;
         p->nslots = n;
         rsdk__pipeline_reset_queue(p);

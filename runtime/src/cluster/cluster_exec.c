@@ -15,6 +15,7 @@
 
 #include "alloc.h"
 #include "cluster_types.h"
+#include "rsdk/pipeline_internal.h"
 
 rsdk_status rsdk__cluster_send(rsdk_cluster *cl, rsdk__cnode *node, const char *data,
                                size_t len, size_t ncmds, rsdk_reply **replies, rsdk_error *err) {
@@ -25,7 +26,7 @@ rsdk_status rsdk__cluster_send(rsdk_cluster *cl, rsdk__cnode *node, const char *
     s = rsdk_pool_acquire(pool, &c, err);
     if (s) return s;
     rsdk_buf view = {(char *)data, len, len, RSDK_OK};
-    s = rsdk_client_send_encoded(c, &view, ncmds, replies);
+    s = rsdk_client_send_counted(c, &view, ncmds, replies);
     if (s && err) *err = *rsdk_client_error(c);
     rsdk_pool_release(pool, c);
     return s;

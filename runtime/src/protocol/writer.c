@@ -188,3 +188,38 @@ rsdk_status rsdk_write_command(rsdk_buf *out, size_t argc, const char *const *ar
     out->len = (size_t)(w - out->data);
     return RSDK_OK;
 }
+
+/* A decimal length at *p, ended by CRLF; advances past the CRLF. */
+static bool read_len(const char **p, const char *end, size_t *out) {
+    const char *q = *p;
+    size_t v = 0;
+    if (q == end || *q < '0' || *q > '9') return false;
+    for (; q < end && *q >= '0' && *q <= '9'; q++) {
+        if (v > (SIZE_MAX - 9) / 10) return false;
+        v = v * 10 + (size_t)(*q - '0');
+    }
+    if (end - q < 2 || q[0] != '\r' || q[1] != '\n') return false;
+    *p = q + 2;
+    *out = v;
+    return true;
+}
+
+bool rsdk_encoded_count(const char *data, size_t len, size_t *ncmds) {
+    if (len && !data) return false;
+    const char *p = data, *end = data + len;
+    size_t n = 0;
+    while (p < end) {
+        size_t argc, alen;
+        if (*p++ != '*' || !read_len(&p, end, &argc) || argc == 0) return false;
+        for (size_t i = 0; i < argc; i++) {
+            if (p == end || *p++ != '$' || !read_len(&p, end, &alen)) return false;
+            if (alen > (size_t)(end - p) || (size_t)(end - p) - alen < 2 || p[alen] != '\r' ||
+                p[alen + 1] != '\n')
+                return false;
+            p += alen + 2;
+        }
+        n++;
+    }
+    if (ncmds) *ncmds = n;
+    return true;
+}

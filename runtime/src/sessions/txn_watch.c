@@ -5,6 +5,7 @@
 #include "client_api.h"
 #include "client_io.h"
 #include "rsdk/txn.h"
+#include "rsdk/pipeline_internal.h"
 #include "rsdk/writer.h"
 
 bool rsdk__txn_watch_lost(rsdk_client *c) {
@@ -40,7 +41,7 @@ rsdk_status rsdk_txn_watch(rsdk_client *c, const rsdk_str *keys, size_t nkeys) {
         return rsdk_error_set(err, s, 0, "WATCH key is NULL with a non-zero length");
     }
     rsdk_reply *r = NULL;
-    s = rsdk_client_send_encoded(c, &b, 1, &r);
+    s = rsdk_client_send_counted(c, &b, 1, &r);
     rsdk_buf_deinit(&b);
     if (!s && r->type == RSDK_REPLY_ERROR) s = rsdk_error_from_server(err, r->str, r->len);
     rsdk_reply_free(r);

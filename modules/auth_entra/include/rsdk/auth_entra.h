@@ -75,8 +75,8 @@ typedef struct rentra_opts {
     /* HTTP */
     const char *ca_file;            /* CA bundle for the IdP; NULL: system store */
     const char *ca_path;            /* CA directory; NULL: system default */
-    uint32_t connect_timeout_ms;    /* default 5000 */
-    uint32_t timeout_ms;            /* whole request; default 15000 */
+    int connect_timeout_ms;         /* default 5000; must be > 0 (docs/abi.md) */
+    int timeout_ms;                 /* whole request; default 15000; must be > 0 */
     size_t max_response_bytes;      /* default 65536; larger answers are refused */
     /* refresh (passed to the token manager, see rsdk_token_opts) */
     double refresh_ratio;           /* default 0.7 */
