@@ -2,6 +2,16 @@
 
 #include <stdio.h>
 
+rsdk_test_loop *at_loop(void) { return rsdk_test_loop_open(rsdk_test_loop_kind_from_env()); }
+
+void at_never(rsdk_async *a, rsdk_reply *reply, const rsdk_error *err, void *ud) {
+    (void)a;
+    (void)reply;
+    (void)err;
+    (void)ud;
+    fail_msg("the callback of a refused or cancelled command ran");
+}
+
 void at_cb(rsdk_async *a, rsdk_reply *reply, const rsdk_error *err, void *ud) {
     (void)a;
     at_tally *t = ud;

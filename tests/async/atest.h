@@ -18,6 +18,13 @@
 #include "support/async_loop.h"
 #include "support/server.h"
 
+/* The loop RSDK_TEST_LOOP names (rsdk_test_loop_kind_from_env). */
+rsdk_test_loop *at_loop(void);
+
+/* An rsdk_async_fn that fails the test when called: for commands that were
+ * refused or cancelled. */
+void at_never(rsdk_async *a, rsdk_reply *reply, const rsdk_error *err, void *ud);
+
 /* Counts the completions of a set of commands. */
 typedef struct at_tally {
     size_t want;      /* completions awaited (at_done) */

@@ -7,10 +7,8 @@
 
 #include "atest.h"
 
-static rsdk_test_loop *loop_open(void) { return rsdk_test_loop_open(rsdk_test_loop_kind_from_env()); }
-
 static void run_roundtrip(rsdk_test_server *srv, int protocol, bool use_unix) {
-    rsdk_test_loop *l = loop_open();
+    rsdk_test_loop *l = at_loop();
     rsdk_async *a = at_open_default(l, srv, protocol, use_unix);
     at_tally set = {.want = 1}, get = {.want = 1};
     assert_int_equal(rsdk_async_command(a, at_cb, &set, "SET", "async:k", "v1", NULL), RSDK_OK);
@@ -71,7 +69,7 @@ static bool order_done(void *ud) { return ((order *)ud)->next >= N_ORDER; }
 static void test_ordering_100k_in_flight(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_test_server *srv = *state;
-    rsdk_test_loop *l = loop_open();
+    rsdk_test_loop *l = at_loop();
     rsdk_client_opts co;
     rsdk_async_opts o;
     at_opts(srv, &co, &o, 3, false);
@@ -117,7 +115,7 @@ static void test_handshake_login_db_name(void **state) {
                      RSDK_OK);
     rsdk_reply_free(r);
     for (int protocol = 2; protocol <= 3; protocol++) {
-        rsdk_test_loop *l = loop_open();
+        rsdk_test_loop *l = at_loop();
         rsdk_client_opts co;
         rsdk_async_opts o;
         at_opts(srv, &co, &o, protocol, false);
@@ -164,7 +162,7 @@ static void on_connect_cb(rsdk_async *a, rsdk_status st, const rsdk_error *err, 
 static void test_wrong_password(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_test_server *srv = *state;
-    rsdk_test_loop *l = loop_open();
+    rsdk_test_loop *l = at_loop();
     rsdk_client_opts co;
     rsdk_async_opts o;
     at_opts(srv, &co, &o, 3, false);
@@ -189,32 +187,24 @@ static void test_wrong_password(void **state) {
     rsdk_test_loop_close(l);
 }
 
-static void never_called(rsdk_async *a, rsdk_reply *r, const rsdk_error *err, void *ud) {
-    (void)a;
-    (void)r;
-    (void)err;
-    (void)ud;
-    fail_msg("a refused command's callback ran");
-}
-
 static void test_bad_input(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_test_server *srv = *state;
-    rsdk_test_loop *l = loop_open();
+    rsdk_test_loop *l = at_loop();
     rsdk_client_opts co;
     rsdk_async_opts o;
     at_opts(srv, &co, &o, 3, false);
     o.max_queued_bytes = 1024;
     rsdk_async *a = at_open(l, &o);
     /* No arguments. */
-    assert_int_equal(rsdk_async_command_argv(a, 0, NULL, NULL, never_called, NULL, NULL),
+    assert_int_equal(rsdk_async_command_argv(a, 0, NULL, NULL, at_never, NULL, NULL),
                      RSDK_ERR_INVALID_ARG);
     assert_non_null(strstr(rsdk_async_error(a)->message, "empty"));
     /* A command larger than the client may queue. */
     char *big = malloc(4096);
     memset(big, 'x', 4095);
     big[4095] = '\0';
-    assert_int_equal(rsdk_async_command(a, never_called, NULL, "SET", "k", big, NULL),
+    assert_int_equal(rsdk_async_command(a, at_never, NULL, "SET", "k", big, NULL),
                      RSDK_ERR_INVALID_ARG);
     assert_non_null(strstr(rsdk_async_error(a)->message, "max_queued_bytes"));
     free(big);
@@ -230,7 +220,7 @@ static void test_bad_input(void **state) {
     /* Cancel of an id that was never issued. */
     assert_int_equal(rsdk_async_cancel(a, 12345), RSDK_ERR_INVALID_ARG);
     /* A NULL client. */
-    assert_int_equal(rsdk_async_command(NULL, never_called, NULL, "PING", NULL), RSDK_ERR_INVALID_ARG);
+    assert_int_equal(rsdk_async_command(NULL, at_never, NULL, "PING", NULL), RSDK_ERR_INVALID_ARG);
     assert_int_equal(rsdk_async_pending(a), 0);
     /* Fire-and-forget (NULL callback) is allowed: the reply is dropped. */
     assert_int_equal(rsdk_async_command(a, NULL, NULL, "SET", "async:ff", "1", NULL), RSDK_OK);
@@ -240,7 +230,7 @@ static void test_bad_input(void **state) {
     assert_string_equal(get.last_str, "1");
     /* Use after close: CLOSED, nothing queued. */
     rsdk_async_close(a);
-    assert_int_equal(rsdk_async_command(a, never_called, NULL, "PING", NULL), RSDK_ERR_CLOSED);
+    assert_int_equal(rsdk_async_command(a, at_never, NULL, "PING", NULL), RSDK_ERR_CLOSED);
     assert_non_null(strstr(rsdk_async_error(a)->message, "closed"));
     assert_int_equal(rsdk_async_protocol(a), 0);
     rsdk_async_free(a);
@@ -262,7 +252,7 @@ static void test_url(void **state) {
     rsdk_async *a = NULL;
     rsdk_error err;
     assert_int_equal(rsdk_async_new_url(url, &a, &err), RSDK_OK);
-    rsdk_test_loop *l = loop_open();
+    rsdk_test_loop *l = at_loop();
     rsdk_test_loop_attach(l, a);
     at_tally t = {.want = 1};
     assert_int_equal(rsdk_async_command(a, at_cb, &t, "PING", NULL), RSDK_OK);

@@ -3,6 +3,7 @@
 #define RSDK_RSDK_H
 
 #include "rsdk/alloc.h"
+#include "rsdk/async.h"
 #include "rsdk/backoff.h"
 #include "rsdk/buf.h"
 #include "rsdk/client.h"
@@ -11,6 +12,7 @@
 #include "rsdk/credentials.h"
 #include "rsdk/error.h"
 #include "rsdk/events.h"
+#include "rsdk/loop.h"
 #include "rsdk/pool.h"
 #include "rsdk/pubsub.h"
 #include "rsdk/reader.h"

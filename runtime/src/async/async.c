@@ -78,9 +78,13 @@ rsdk_status rsdk_async_new(const rsdk_async_opts *o, rsdk_async **out, rsdk_erro
     a->copt.retry = &a->retry;
     if (a->copt.protocol == 0) a->copt.protocol = 3;
     if (co->tls) {
-        s = rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "TLS is not supported by the async client yet");
-        rsdk__async_release(a);
-        return s;
+        rsdk__tls_ctx *tls = NULL;
+        s = rsdk__tls_ctx_new(co->tls, &tls, err);
+        if (s) {
+            rsdk__async_release(a);
+            return s;
+        }
+        a->tls = tls;
     }
     s = rsdk_retry_backoff_init(&a->retry, &a->backoff, co->backoff_seed);
     if (s) {
@@ -123,6 +127,13 @@ rsdk_status rsdk_async_attach(rsdk_async *a, const rsdk_loop_ops *ops, void *ada
     a->ops = ops;
     a->adapter = adapter;
     a->event_fn = rsdk__async_on_event;
+    /* The timer calls what the last watch call named: name it now, before
+     * any fd (a failed first connect arms the timer without one). */
+    if (ops->watch(adapter, -1, 0, a->event_fn, a) != 0) {
+        a->ops = NULL;
+        ops->cleanup(adapter);
+        return rsdk_error_set(&a->err, RSDK_ERR_IO, 0, "the loop refused the client");
+    }
     a->depth++;
     rsdk__async_connect(a);
     a->depth--;
@@ -149,7 +160,7 @@ void rsdk_async_on_connect(rsdk_async *a, rsdk_async_connect_fn fn, void *ud) {
 }
 
 /* Why a command cannot be queued now (RSDK_OK: it can). */
-static rsdk_status refuse(rsdk_async *a, size_t extra_bytes) {
+static rsdk_status refuse(rsdk_async *a, size_t unsent, size_t extra_bytes) {
     if (a->state == RSDK__A_CLOSED || a->free_pending)
         return rsdk_error_set(&a->err, RSDK_ERR_CLOSED, 0, "the client is closed");
     if (a->state == RSDK__A_BROKEN)
@@ -158,8 +169,8 @@ static rsdk_status refuse(rsdk_async *a, size_t extra_bytes) {
     if (a->count >= a->opts.max_in_flight)
         return rsdk_error_set(&a->err, RSDK_ERR_QUEUE_FULL, 0,
                               "%zu commands in flight: the max_in_flight bound", a->count);
-    size_t unsent = a->out.len - a->osent;
-    if (extra_bytes > a->opts.max_queued_bytes - (unsent < a->opts.max_queued_bytes ? unsent : a->opts.max_queued_bytes))
+    size_t max = a->opts.max_queued_bytes;
+    if (unsent > max || extra_bytes > max - unsent)
         return rsdk_error_set(&a->err, RSDK_ERR_QUEUE_FULL, 0,
                               "%zu bytes wait to be written: the max_queued_bytes bound", unsent);
     return RSDK_OK;
@@ -181,7 +192,7 @@ static rsdk_status queue(rsdk_async *a, size_t start, size_t ncmds, const rsdk_a
                               "command of %zu bytes is over max_queued_bytes (%zu)", len,
                               a->opts.max_queued_bytes);
     }
-    rsdk_status s = refuse(a, len);
+    rsdk_status s = refuse(a, start - a->osent, len);
     if (s) {
         a->out.len = start;
         return s;
@@ -203,7 +214,7 @@ rsdk_status rsdk_async_send_encoded(rsdk_async *a, const rsdk_buf *encoded, size
     if (encoded->failed || encoded->len == 0)
         return rsdk_error_set(&a->err, RSDK_ERR_INVALID_ARG, 0,
                               encoded->failed ? "the command's encoding failed" : "empty command");
-    rsdk_status s = refuse(a, encoded->len);
+    rsdk_status s = refuse(a, a->out.len - a->osent, encoded->len);
     if (s) return s;
     size_t start = a->out.len;
     if (rsdk_buf_append(&a->out, encoded->data, encoded->len) != RSDK_OK) {
@@ -226,7 +237,7 @@ rsdk_status rsdk_async_command_argv(rsdk_async *a, size_t argc, const char *cons
     if (!a) return RSDK_ERR_INVALID_ARG;
     if (argc == 0 || !argv)
         return rsdk_error_set(&a->err, RSDK_ERR_INVALID_ARG, 0, "empty command");
-    rsdk_status s = refuse(a, 0);
+    rsdk_status s = refuse(a, a->out.len - a->osent, 0);
     if (s) return s;
     size_t start = a->out.len;
     s = rsdk_write_command(&a->out, argc, argv, argvlen);

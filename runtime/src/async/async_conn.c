@@ -5,6 +5,7 @@
  * backoff. */
 #include "async_conn.h"
 
+#include <poll.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -14,6 +15,7 @@
 #include "clock.h"
 #include "handshake_cmds.h"
 #include "rsdk/events.h"
+#include "tls.h"
 
 static void emit(rsdk_async *a, rsdk_event *ev) {
     if (!a->copt.events || !rsdk_events_wants(a->copt.events, ev->type)) return;
@@ -210,7 +212,33 @@ void rsdk__async_connected(rsdk_async *a) {
         (void)fail_attempt(a, &e);
         return;
     }
-    start_hello(a, a->copt.protocol == 2 ? 2 : 3);
+    if (!a->tls) {
+        start_hello(a, a->copt.protocol == 2 ? 2 : 3);
+        return;
+    }
+    const char *host = a->conn->is_unix ? NULL : a->conn_opts.host;
+    if (rsdk__tls_begin(a->conn, a->tls, host, &e) != RSDK_OK) {
+        (void)fail_attempt(a, &e);
+        return;
+    }
+    a->state = RSDK__A_TLS;
+    rsdk__async_tls_step(a);
+}
+
+void rsdk__async_tls_step(rsdk_async *a) {
+    rsdk_error e;
+    rsdk_error_clear(&e);
+    switch (rsdk__tls_step(a->conn, &e)) {
+    case RSDK__IO_DONE:
+        a->tls_wants_write = false;
+        start_hello(a, a->copt.protocol == 2 ? 2 : 3);
+        return;
+    case RSDK__IO_AGAIN:
+        a->tls_wants_write = a->conn->ops->want_events(a->conn->ctx) == POLLOUT;
+        return;
+    default:
+        (void)fail_attempt(a, &e);
+    }
 }
 
 void rsdk__async_hello_write(rsdk_async *a) {

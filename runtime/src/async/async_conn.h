@@ -12,6 +12,9 @@ void rsdk__async_connect(rsdk_async *a);
  * the handshake, or tries the next address, or fails the attempt. */
 void rsdk__async_connected(rsdk_async *a);
 
+/* One step of the TLS handshake (TLS state); the HELLO follows it. */
+void rsdk__async_tls_step(rsdk_async *a);
+
 /* One handshake reply (HELLO state); takes `r`. */
 void rsdk__async_hello_reply(rsdk_async *a, rsdk_reply *r);
 

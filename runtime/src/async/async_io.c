@@ -64,9 +64,11 @@ static void dispatch_all(rsdk_async *a) {
     const rsdk__conn *conn = a->conn;
     while (a->conn == conn && !rsdk__async_stopped(a)) {
         rsdk_reply *r = NULL;
-        if (rsdk_reader_get(a->reader, &r) != RSDK_OK) {
+        rsdk_status st = rsdk_reader_get(a->reader, &r);
+        if (st != RSDK_OK) {
             rsdk_error e = *rsdk_reader_error(a->reader);
-            if (!e.code) rsdk_error_set(&e, RSDK_ERR_PROTOCOL, 0, "malformed reply");
+            if (!e.code)
+                rsdk_error_set(&e, st, 0, st == RSDK_ERR_NOMEM ? "no memory for a reply" : "malformed reply");
             rsdk__async_break(a, &e);
             return;
         }
@@ -77,7 +79,11 @@ static void dispatch_all(rsdk_async *a) {
 
 static void do_read(rsdk_async *a) {
     const rsdk__conn *conn = a->conn;
-    for (int round = 0; round < READ_ROUNDS && a->conn == conn && !rsdk__async_stopped(a); round++) {
+    /* Bytes TLS holds decrypted are no readable event: they are read to
+     * the end, beyond the rounds. */
+    bool buffered = false;
+    for (int round = 0; (round < READ_ROUNDS || buffered) && a->conn == conn && !rsdk__async_stopped(a);
+         round++) {
         char *area;
         size_t avail, n = 0;
         if (rsdk_reader_space(a->reader, READ_CHUNK, &area, &avail) != RSDK_OK) {
@@ -98,7 +104,7 @@ static void do_read(rsdk_async *a) {
         }
         rsdk_reader_commit(a->reader, n);
         dispatch_all(a);
-        bool buffered = a->conn == conn && conn->ops->pending && conn->ops->pending(conn->ctx) > 0;
+        buffered = a->conn == conn && conn->ops->pending && conn->ops->pending(conn->ctx) > 0;
         if (n < avail && !buffered) return;
     }
 }
@@ -143,6 +149,8 @@ void rsdk__async_on_event(void *ud, int events) {
         expire(a, now);
     } else if (a->state == RSDK__A_CONNECTING) {
         if (events & RSDK_LOOP_WRITE) rsdk__async_connected(a);
+    } else if (a->state == RSDK__A_TLS) {
+        rsdk__async_tls_step(a);
     } else {
         if ((events & RSDK_LOOP_READ) && a->conn) do_read(a);
         if (a->state == RSDK__A_HELLO) rsdk__async_hello_write(a);
