@@ -20,11 +20,15 @@ static const struct {
     {"lrange1000", BENCH_LRANGE, 1000},
     {"json_set_get", BENCH_JSON_SET_GET, 20000},
     {"pipe_set_1k", BENCH_PIPE_SET, 200000},
+    {"lrange1000_typed", BENCH_LRANGE_TYPED, 1000},
+    {"hgetall100", BENCH_HGETALL, 20000},
+    {"hgetall100_typed", BENCH_HGETALL_TYPED, 20000},
     {"mem", BENCH_MEM, 1000},
 };
 
 static int usage(void) {
     fprintf(stderr, "usage: bench_<client> get_sync|get_pipeline100|lrange1000|json_set_get|pipe_set_1k|"
+                    "lrange1000_typed|hgetall100|hgetall100_typed (rsdk)|"
                     "mem|connect_<unix|tcp>_resp<2|3>|threads<T>_<client|pool|halfpool|pool<N>>|"
                     "poolops<N> <unix-socket> [ops]\n");
     return -1;
