@@ -10,6 +10,8 @@ uint64_t rsdk__client_connects(const rsdk_client *c) { return c->connects; }
 
 rsdk_error *rsdk__client_err(rsdk_client *c) { return &c->err; }
 
+int rsdk__client_fd(const rsdk_client *c) { return c->conn ? c->conn->fd : -1; }
+
 void rsdk__client_next_call_never_blocks(rsdk_client *c) { c->call_may_block = 0; }
 
 bool rsdk_client_in_multi(const rsdk_client *c) { return c && c->txn.in_multi; }

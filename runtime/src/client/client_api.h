@@ -44,6 +44,10 @@ void rsdk__client_start_clock(rsdk_client *c, long long start_ms);
  * and returns the previous one, for the caller to put back. */
 int rsdk__client_set_io_timeout(rsdk_client *c, int timeout_ms);
 
+/* The connection's file descriptor, for waiting on several connections at
+ * once; -1 while not connected (or broken). */
+int rsdk__client_fd(const rsdk_client *c);
+
 /* The client's credentials provider, or NULL. */
 rsdk_credentials_provider *rsdk__client_creds_provider(const rsdk_client *c);
 

@@ -178,6 +178,77 @@ rsdk_status rsdk__conn_open(const rsdk__conn_opts *o, rsdk__conn **out, rsdk_err
     return RSDK_OK;
 }
 
+/* The index-th address to connect to: a Unix path (index 0) or a resolved
+ * TCP address copied into *sa. */
+static rsdk_status pick_addr(const rsdk__conn_opts *o, unsigned index, struct sockaddr_storage *sa,
+                             socklen_t *salen, bool *more, rsdk_error *err) {
+    *more = false;
+    if (o->unix_path && *o->unix_path) {
+        struct sockaddr_un *un = (struct sockaddr_un *)sa;
+        size_t n = strlen(o->unix_path);
+        if (n >= sizeof un->sun_path)
+            return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
+                                  "Unix socket path is longer than %zu bytes", sizeof un->sun_path - 1);
+        if (index > 0) return rsdk_error_set(err, RSDK_ERR_CONNECT, 0, "no address left");
+        memset(un, 0, sizeof *un);
+        un->sun_family = AF_UNIX;
+        memcpy(un->sun_path, o->unix_path, n);
+        *salen = sizeof *un;
+        return RSDK_OK;
+    }
+    const char *host = o->host && *o->host ? o->host : "127.0.0.1";
+    if (o->port <= 0 || o->port > 65535)
+        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "TCP port %d out of range", o->port);
+    rsdk__addrs addrs;
+    rsdk_status s = rsdk__resolve(host, o->port, &addrs, err);
+    if (s) return s;
+    const struct sockaddr *found;
+    socklen_t len;
+    if (!rsdk__addrs_get(&addrs, index, &found, &len)) {
+        rsdk__addrs_free(&addrs);
+        return rsdk_error_set(err, RSDK_ERR_CONNECT, 0, "no address left for %s", host);
+    }
+    memcpy(sa, found, len);
+    *salen = len;
+    *more = rsdk__addrs_get(&addrs, index + 1, &found, &len);
+    rsdk__addrs_free(&addrs);
+    return RSDK_OK;
+}
+
+rsdk_status rsdk__conn_start(const rsdk__conn_opts *o, unsigned index, rsdk__conn **out,
+                             bool *more, rsdk_error *err) {
+    struct sockaddr_storage sa;
+    socklen_t salen = 0;
+    rsdk_status s = pick_addr(o, index, &sa, &salen, more, err);
+    if (s) return s;
+    rsdk__conn *c = rsdk__calloc(1, sizeof *c);
+    if (!c) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, NULL);
+    c->is_unix = sa.ss_family == AF_UNIX;
+    c->fd = socket(sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (c->fd < 0 || (connect(c->fd, (struct sockaddr *)&sa, salen) < 0 && errno != EINPROGRESS)) {
+        int e = errno;
+        if (c->fd >= 0) close(c->fd);
+        rsdk__free(c);
+        return rsdk_error_set(err, RSDK_ERR_CONNECT, e, "connect to %s: %s",
+                              o->unix_path && *o->unix_path ? o->unix_path : o->host, strerror(e));
+    }
+    c->ops = &rsdk__plain_ops;
+    c->ctx = c;
+    *out = c;
+    return RSDK_OK;
+}
+
+rsdk_status rsdk__conn_finish(rsdk__conn *c, const rsdk__conn_opts *o, rsdk_error *err) {
+    int soerr = 0;
+    socklen_t len = sizeof soerr;
+    if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0) soerr = errno;
+    if (soerr)
+        return rsdk_error_set(err, RSDK_ERR_CONNECT, soerr, "connect to %s: %s",
+                              c->is_unix ? o->unix_path : o->host, strerror(soerr));
+    if (!c->is_unix) tcp_options(c->fd, o);
+    return RSDK_OK;
+}
+
 void rsdk__conn_free(rsdk__conn *c) {
     if (!c) return;
     if (c->ops && c->ops->close) c->ops->close(c->ctx);

@@ -35,6 +35,7 @@ void rsdk_pubsub_free(rsdk_pubsub *ps) {
     rsdk__ps_cred_unwatch(ps); /* the listener is done once this returns */
     rsdk_client_close(ps->c);
     for (int k = 0; k < PS_KINDS; k++) rsdk__psset_free(&ps->sets[k]);
+    rsdk__psset_free(&ps->moved);
     for (size_t i = 0; i < ps->qlen; i++) rsdk_reply_free(ps->q[(ps->qhead + i) % ps->qcap]);
     rsdk__free(ps->q);
     rsdk_reply_free(ps->op_error);

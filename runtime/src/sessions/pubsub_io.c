@@ -43,6 +43,20 @@ static bool is_confirmation(const rsdk_reply *w) {
     return false;
 }
 
+/* The server unsubscribed a shard channel on its own: its slot moved to
+ * another node (Redis 7+, Valkey), where it must be subscribed again. The
+ * set forgets it, so a reconnect here does not bring it back; the cluster
+ * subscriber (cluster_pubsub.c) picks it up from `moved`. */
+static void shard_dropped(rsdk_pubsub *ps, rsdk_reply *r) {
+    const rsdk_reply *ch = &r->element[1];
+    if (rsdk_reply_has_str(ch) && ch->str) {
+        rsdk__psset_remove(&ps->sets[PS_SHARD], ch->str, ch->len);
+        if (rsdk__psset_add(&ps->moved, ch->str, ch->len) < 0) ps->stats.dropped++;
+        ps->stats.shard_moved++;
+    }
+    rsdk_reply_free(r);
+}
+
 void rsdk__ps_take(rsdk_pubsub *ps, rsdk_reply *r) {
     rsdk_client *c = ps->c;
     bool aggregate = r->type == RSDK_REPLY_PUSH || r->type == RSDK_REPLY_ARRAY;
@@ -61,7 +75,12 @@ void rsdk__ps_take(rsdk_pubsub *ps, rsdk_reply *r) {
         }
         return;
     }
+    if (w && word_is(w, "sunsubscribe") && !ps->sunsub_wanted && r->elements >= 2) {
+        shard_dropped(ps, r); /* not asked for: the slot moved */
+        return;
+    }
     if (w && is_confirmation(w)) {
+        if (word_is(w, "sunsubscribe")) ps->sunsub_wanted--;
         if (ps->confirms_wanted) ps->confirms_wanted--;
         rsdk_reply_free(r);
         return;
