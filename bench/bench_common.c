@@ -24,12 +24,16 @@ static const struct {
     {"async_get_w1000", BENCH_ASYNC_GET, 500000, 1000, 1},
     {"async_get_w1000_c4", BENCH_ASYNC_GET, 500000, 1000, 4},
     {"async_set_1k_w100", BENCH_ASYNC_SET, 200000, 100, 1},
+    {"lrange1000_typed", BENCH_LRANGE_TYPED, 1000, 0, 0},
+    {"hgetall100", BENCH_HGETALL, 20000, 0, 0},
+    {"hgetall100_typed", BENCH_HGETALL_TYPED, 20000, 0, 0},
     {"mem", BENCH_MEM, 1000, 0, 0},
 };
 
 static int usage(void) {
     fprintf(stderr, "usage: bench_<client> get_sync|get_pipeline100|lrange1000|json_set_get|pipe_set_1k|"
                     "async_get_w1000|async_get_w1000_c4|async_set_1k_w100|"
+                    "lrange1000_typed|hgetall100|hgetall100_typed (rsdk)|"
                     "mem|connect_<unix|tcp>_resp<2|3>|threads<T>_<client|pool|halfpool|pool<N>>|"
                     "poolops<N> <unix-socket> [ops]\n");
     return -1;

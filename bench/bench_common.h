@@ -39,6 +39,10 @@ typedef enum bench_workload {
      * lets one more command go. */
     BENCH_ASYNC_GET,     /* async_get_w1000, async_get_w1000_c4 */
     BENCH_ASYNC_SET,     /* async_set_1k_w100: SET of a 1 KiB value */
+    /* Typed results against the raw tree (rsdk only, bench_rsdk.c): */
+    BENCH_LRANGE_TYPED,  /* lrange1000 through rcore_lrange (an rsdk_strings view) */
+    BENCH_HGETALL,       /* HGETALL of a 100-field hash, the raw reply walked */
+    BENCH_HGETALL_TYPED, /* the same through rcore_hgetall (an rsdk_pairs view) */
     /* Scale workloads (rsdk and hiredis only, bench_*_scale.c): */
     BENCH_MEM,           /* open `ops` connections (RESP3), measure memory per idle one */
     BENCH_CONNECT,       /* `ops` sequential connect + handshake + close */
@@ -52,6 +56,11 @@ typedef enum bench_workload {
  * listen queue, where a Unix connect fails with EAGAIN. Same for both
  * clients; it adds a 1/32 of a round trip to each connect. */
 #define BENCH_CONNECT_PACE 32u
+
+/* The hash of hgetall100: BENCH_HASH_LEN fields "f<i>", each holding the
+ * 63-byte value; bench_rsdk writes it before its hgetall runs. */
+#define BENCH_HASH_KEY "rsdk:bench:hash"
+#define BENCH_HASH_LEN 100u
 
 /* Value size of pipe_set_1k and the key its SETs write. */
 #define BENCH_SET_VALUE_LEN 1024u

@@ -2,9 +2,13 @@
  * user would: rsdk_client_command_argv for one round trip, an rsdk_pipeline
  * (append_argv, exec) for batches. Each reply is checked, as in the hiredis
  * driver, so both do the same work per operation. json_set_get goes through
- * the JSON module's json_t calls (rjson_set, rjson_get). */
+ * the JSON module's json_t calls (rjson_set, rjson_get). The _typed
+ * workloads read the same replies through the generated typed calls
+ * (rcore_lrange, rcore_hgetall), checking the same things, so their cost
+ * against the raw-tree walk is the typed layer's. */
 #include "bench_common.h"
 
+#include "rsdk/core.h"
 #include "rsdk/json_value.h"
 #include "rsdk/rsdk.h"
 
@@ -74,6 +78,69 @@ static void run_lrange(rsdk_client *c, uint64_t n) {
     }
 }
 
+static void run_lrange_typed(rsdk_client *c, uint64_t n) {
+    for (uint64_t i = 0; i < n; i++) {
+        rsdk_strings l;
+        if (rcore_lrange(c, rsdk_str_c(BENCH_LIST_KEY), 0, -1, &l) != RSDK_OK) fail_status(c, "LRANGE failed");
+        if (l.count != BENCH_LIST_LEN) bench_fail("rsdk: unexpected LRANGE reply");
+        for (size_t j = 0; j < l.count; j++)
+            if (rsdk_strings_at(&l, j).len != BENCH_VALUE_LEN) bench_fail("rsdk: unexpected reply");
+        rsdk_strings_deinit(&l);
+    }
+}
+
+static const char *const HGETALL_ARGV[] = {"HGETALL", BENCH_HASH_KEY};
+static const size_t HGETALL_LEN[] = {7, sizeof BENCH_HASH_KEY - 1};
+
+/* The raw walk: a RESP3 map (key, value, key, value ...). */
+static void run_hgetall(rsdk_client *c, uint64_t n) {
+    for (uint64_t i = 0; i < n; i++) {
+        rsdk_reply *r = NULL;
+        if (rsdk_client_command_argv(c, 2, HGETALL_ARGV, HGETALL_LEN, &r) != RSDK_OK)
+            fail_status(c, "HGETALL failed");
+        if (r->type != RSDK_REPLY_MAP || r->elements != 2 * BENCH_HASH_LEN)
+            bench_fail("rsdk: unexpected HGETALL reply");
+        for (size_t j = 0; j < r->elements; j += 2) {
+            if (r->element[j].type != RSDK_REPLY_STRING || r->element[j].len < 2) bench_fail("rsdk: bad field");
+            check_value(&r->element[j + 1]);
+        }
+        rsdk_reply_free(r);
+    }
+}
+
+static void run_hgetall_typed(rsdk_client *c, uint64_t n) {
+    for (uint64_t i = 0; i < n; i++) {
+        rsdk_pairs h;
+        if (rcore_hgetall(c, rsdk_str_c(BENCH_HASH_KEY), &h) != RSDK_OK) fail_status(c, "HGETALL failed");
+        if (h.count != BENCH_HASH_LEN) bench_fail("rsdk: unexpected HGETALL reply");
+        for (size_t j = 0; j < h.count; j++) {
+            rsdk_pair p = rsdk_pairs_at(&h, j);
+            if (p.key.len < 2 || p.value.len != BENCH_VALUE_LEN) bench_fail("rsdk: bad pair");
+        }
+        rsdk_pairs_deinit(&h);
+    }
+}
+
+/* Writes hgetall100's hash: DEL, then one HSET of all its fields. */
+static void setup_hash(rsdk_client *c, const char *value) {
+    const char *argv[2 + 2 * BENCH_HASH_LEN];
+    size_t len[2 + 2 * BENCH_HASH_LEN];
+    char names[BENCH_HASH_LEN][8];
+    rsdk_reply *r = NULL;
+    if (rsdk_client_command(c, &r, "DEL", BENCH_HASH_KEY, (const char *)NULL) != RSDK_OK) fail_status(c, "DEL failed");
+    rsdk_reply_free(r);
+    argv[0] = "HSET", len[0] = 4;
+    argv[1] = BENCH_HASH_KEY, len[1] = sizeof BENCH_HASH_KEY - 1;
+    for (unsigned i = 0; i < BENCH_HASH_LEN; i++) {
+        int k = snprintf(names[i], sizeof names[i], "f%u", i);
+        argv[2 + 2 * i] = names[i], len[2 + 2 * i] = (size_t)k;
+        argv[3 + 2 * i] = value, len[3 + 2 * i] = BENCH_VALUE_LEN;
+    }
+    if (rsdk_client_command_argv(c, 2 + 2 * BENCH_HASH_LEN, argv, len, &r) != RSDK_OK) fail_status(c, "HSET failed");
+    if (r->type != RSDK_REPLY_INTEGER || r->integer != BENCH_HASH_LEN) bench_fail("rsdk: HSET did not add every field");
+    rsdk_reply_free(r);
+}
+
 static json_t *json_doc;
 
 /* JSON.SET key $ <doc> from the json_t, JSON.GET key back into a json_t. */
@@ -94,6 +161,9 @@ static void run(const bench_args *a, rsdk_client *c, rsdk_pipeline *p, uint64_t 
     case BENCH_GET_PIPELINE: run_get_pipeline(c, p, n); break;
     case BENCH_LRANGE: run_lrange(c, n); break;
     case BENCH_PIPE_SET: run_pipe_set(c, p, n); break;
+    case BENCH_LRANGE_TYPED: run_lrange_typed(c, n); break;
+    case BENCH_HGETALL: run_hgetall(c, n); break;
+    case BENCH_HGETALL_TYPED: run_hgetall_typed(c, n); break;
     default: bench_fail("not a client workload");
     }
 }
@@ -131,6 +201,7 @@ int main(int argc, char **argv) {
     check_value(r);
     if (memcmp(r->str, value, BENCH_VALUE_LEN) != 0) bench_fail("rsdk: wrong value");
     rsdk_reply_free(r);
+    if (a.workload == BENCH_HGETALL || a.workload == BENCH_HGETALL_TYPED) setup_hash(c, value);
 
     char text[BENCH_JSON_DOC_MAX];
     size_t tlen = bench_json_doc(text);

@@ -5,6 +5,11 @@
 # are noisy, but blind to the kernel (system calls count as one instruction).
 #
 #   bash bench/profile.sh [get_sync|get_pipeline100|lrange1000|search_knn_10|async_get_w1000 ...]
+#   BENCH_CLIENTS=rsdk bash bench/profile.sh lrange1000 lrange1000_typed hgetall100 hgetall100_typed
+#
+# The _typed workloads and hgetall100 are rsdk's alone (the typed call
+# against the raw-tree walk of the same reply): run them with
+# BENCH_CLIENTS=rsdk; a "typed" line then gives typed over raw.
 #
 # Each client runs twice (N and 2N operations) and the difference is divided
 # by the extra operations, so start-up and connection cost cancel out.
@@ -36,7 +41,8 @@ base_ops() {
   case "$1" in
     get_sync) echo 2000 ;;
     get_pipeline100) echo 20000 ;;
-    lrange1000) echo 50 ;;
+    lrange1000 | lrange1000_typed) echo 50 ;;
+    hgetall100 | hgetall100_typed) echo 1000 ;;
     search_knn_10) echo 40 ;;
     async_get_w1000) echo 20000 ;;
     *) echo "profile.sh: unknown workload $1" >&2; exit 2 ;;
@@ -72,7 +78,7 @@ per_function() { # $1 = file prefix, $2 = extra operations
 build
 start_server
 case " ${workloads[*]} " in *" search_knn_10 "*) start_search_server || exit 1 ;; esac
-declare -A ir
+declare -A ir typed raw
 for w in "${workloads[@]}"; do
   n=$(base_ops "$w")
   ir=()
@@ -91,4 +97,9 @@ for w in "${workloads[@]}"; do
     line="$line ratio=$(awk -v a="${ir[rsdk]}" -v b="${ir[hiredis]}" 'BEGIN { printf "%.3f", a / b }')"
   fi
   echo "$line"
+  case "$w" in *_typed) typed[${w%_typed}]=${ir[rsdk]:-} ;; *) raw[$w]=${ir[rsdk]:-} ;; esac
+done
+for w in "${!typed[@]}"; do
+  [ -n "${raw[$w]:-}" ] && [ -n "${typed[$w]}" ] || continue
+  echo "typed $w raw_ir_op=${raw[$w]} typed_ir_op=${typed[$w]} ratio=$(awk -v a="${typed[$w]}" -v b="${raw[$w]}" 'BEGIN { printf "%.3f", a / b }')"
 done

@@ -3,7 +3,7 @@
  * arrived, and the releasing thread cannot take the connection back ahead
  * of them by acquiring again at once. Ordered by waiting for the pool's
  * `waiting` count, never by sleeping. */
-#include "resilience/resil.h"
+#include "tests/resilience/resil.h"
 
 #define WAITERS 3
 

@@ -7,7 +7,7 @@
  * newest token. */
 #include <time.h>
 
-#include "resilience/resil.h"
+#include "tests/resilience/resil.h"
 
 typedef struct idp {
     pthread_mutex_t mu;

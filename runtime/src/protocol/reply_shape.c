@@ -121,7 +121,28 @@ static const rsdk_shape *child_shape(const rsdk_reply *r, size_t i, const rsdk_s
 
 /* ---- in place -------------------------------------------------------------- */
 
-static void normalize(rsdk_reply *r, const rsdk_shape *t, const rsdk_shape *s);
+/* The walk below also says whether the RESP3 layout differs from the
+ * tree's own anywhere (so a reshape must rebuild it): one pass over the
+ * tree for both. Children it can leave alone are passed over by a type
+ * test on a bit mask, with no call: a scalar only changes when it is a
+ * verbatim string or its shape converts it (text to DOUBLE, 0/1 to BOOL),
+ * and only an aggregate can hold a layout to rebuild. So an LRANGE of a
+ * thousand strings costs a few instructions per string here. */
+
+#define TBIT(t) (1u << (unsigned)(t))
+#define AGGREGATE_BITS                                                                      \
+    (TBIT(RSDK_REPLY_ARRAY) | TBIT(RSDK_REPLY_MAP) | TBIT(RSDK_REPLY_SET) |                \
+     TBIT(RSDK_REPLY_PUSH))
+
+/* The types of a child under shape `cs` that the walk has to visit. */
+static unsigned visit_bits(const rsdk_shape *cs) {
+    unsigned m = AGGREGATE_BITS | TBIT(RSDK_REPLY_VERB);
+    if (cs != NULL && cs->kind == RSDK_SHAPE_DOUBLE) m |= TBIT(RSDK_REPLY_STRING) | TBIT(RSDK_REPLY_STATUS);
+    if (cs != NULL && cs->kind == RSDK_SHAPE_BOOL) m |= TBIT(RSDK_REPLY_INTEGER);
+    return m;
+}
+
+static bool normalize(rsdk_reply *r, const rsdk_shape *t, const rsdk_shape *s);
 
 /* A RESP2 [key, value] pair standing for one entry of a map. */
 static void normalize_pair(rsdk_reply *p, const rsdk_shape *t, const rsdk_shape *map) {
@@ -130,7 +151,71 @@ static void normalize_pair(rsdk_reply *p, const rsdk_shape *t, const rsdk_shape 
     normalize(&p->element[1], t, map_value_shape(t, map, &p->element[0]));
 }
 
-static void normalize(rsdk_reply *r, const rsdk_shape *t, const rsdk_shape *s) {
+/* Whether every child of `r` (already retagged) has a shape that does not
+ * depend on its value: with no shape, an ARRAY shape, or a map of no named
+ * keys. Then cs[0] is the shape of the even children, cs[1] of the odd. */
+static bool uniform_children(const rsdk_reply *r, const rsdk_shape *t, const rsdk_shape *s,
+                             const rsdk_shape *cs[2]) {
+    if (s == NULL) {
+        cs[0] = cs[1] = NULL;
+        return true;
+    }
+    if (s->kind == RSDK_SHAPE_ARRAY) {
+        cs[0] = cs[1] = at(t, s->other);
+        return true;
+    }
+    if (s->kind == RSDK_SHAPE_MAP && r->type == RSDK_REPLY_MAP && s->count == 0) {
+        cs[0] = NULL;
+        cs[1] = at(t, s->other);
+        return true;
+    }
+    return false;
+}
+
+/* The type bits of the `n` nodes at `e`, OR-ed: four at a time, so a
+ * long list of strings costs about three instructions a node. */
+static unsigned type_bits(const rsdk_reply *e, size_t n) {
+    unsigned seen = 0;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        seen |= TBIT(e[i].type) | TBIT(e[i + 1].type) | TBIT(e[i + 2].type) | TBIT(e[i + 3].type);
+    for (; i < n; i++) seen |= TBIT(e[i].type);
+    return seen;
+}
+
+/* The children of an aggregate `r` under shape `s`; true when one of
+ * them needs a rebuild. */
+static bool normalize_children(rsdk_reply *r, const rsdk_shape *t, const rsdk_shape *s) {
+    bool need = false;
+    const rsdk_shape *cs[2];
+    rsdk_reply *e = r->element;
+    if (uniform_children(r, t, s, cs)) {
+        const unsigned m[2] = {visit_bits(cs[0]), visit_bits(cs[1])};
+        /* The common case, a list of plain strings or numbers: nothing to
+         * visit, found in one tight pass. */
+        if ((type_bits(e, r->elements) & (m[0] | m[1])) == 0) return false;
+        for (size_t i = 0; i < r->elements; i++)
+            if (TBIT(e[i].type) & m[i & 1]) need |= normalize(&e[i], t, cs[i & 1]);
+        return need;
+    }
+    bool pair_list = s->kind == RSDK_SHAPE_MAP && r->type == RSDK_REPLY_ARRAY;
+    for (size_t i = 0; i < r->elements; i++) {
+        if (pair_list && pair_node(&e[i])) {
+            normalize_pair(&e[i], t, s); /* a pair has no shape: nothing to rebuild below */
+            continue;
+        }
+        const rsdk_shape *c = child_shape(r, i, t, s);
+        if (TBIT(e[i].type) & visit_bits(c)) need |= normalize(&e[i], t, c);
+    }
+    return need;
+}
+
+static int regroup(const rsdk_reply *r, const rsdk_shape *s);
+enum { KEEP, FLAT_TO_PAIRS, PAIRS_TO_MAP };
+
+/* Retags `r` and its subtree in place; true when the RESP3 layout differs
+ * from the tree's own somewhere in it (what rsdk_reply_reshape rebuilds). */
+static bool normalize(rsdk_reply *r, const rsdk_shape *t, const rsdk_shape *s) {
     /* RESP2 has no set and no verbatim string: bring RESP3 down to the
      * common form. */
     if (r->type == RSDK_REPLY_SET) r->type = RSDK_REPLY_ARRAY;
@@ -159,24 +244,16 @@ static void normalize(rsdk_reply *r, const rsdk_shape *t, const rsdk_shape *s) {
         }
     }
     if (r->type != RSDK_REPLY_ARRAY && r->type != RSDK_REPLY_MAP && r->type != RSDK_REPLY_PUSH)
-        return;
-    bool pair_list = s != NULL && s->kind == RSDK_SHAPE_MAP && r->type == RSDK_REPLY_ARRAY;
-    for (size_t i = 0; i < r->elements; i++) {
-        rsdk_reply *e = &r->element[i];
-        if (pair_list && pair_node(e))
-            normalize_pair(e, t, s);
-        else
-            normalize(e, t, child_shape(r, i, t, s));
-    }
+        return false;
+    bool need = normalize_children(r, t, s);
+    return need || regroup(r, s) != KEEP;
 }
 
 void rsdk_reply_normalize(rsdk_reply *r, const rsdk_shape *table, uint16_t index) {
-    if (r != NULL) normalize(r, table, at(table, index));
+    if (r != NULL) (void)normalize(r, table, at(table, index));
 }
 
 /* ---- rebuilding ------------------------------------------------------------ */
-
-enum { KEEP, FLAT_TO_PAIRS, PAIRS_TO_MAP };
 
 /* How the RESP3 layout of `r` differs from its own, at this node. */
 static int regroup(const rsdk_reply *r, const rsdk_shape *s) {
@@ -186,14 +263,6 @@ static int regroup(const rsdk_reply *r, const rsdk_shape *s) {
     for (size_t i = 0; i < r->elements; i++)
         if (!pair_node(&r->element[i])) return KEEP;
     return PAIRS_TO_MAP;
-}
-
-static bool needs_rebuild(const rsdk_reply *r, const rsdk_shape *t, const rsdk_shape *s) {
-    if (regroup(r, s) != KEEP) return true;
-    if (!rsdk_reply_is_aggregate(r)) return false;
-    for (size_t i = 0; i < r->elements; i++)
-        if (needs_rebuild(&r->element[i], t, child_shape(r, i, t, s))) return true;
-    return false;
 }
 
 /* The copy runs twice, like the encoders: counting nodes and string bytes,
@@ -321,8 +390,7 @@ rsdk_status rsdk_reply_reshape(rsdk_reply *r, const rsdk_shape *table, uint16_t 
                                rsdk_reply **out) {
     if (r == NULL || out == NULL) return RSDK_ERR_INVALID_ARG;
     const rsdk_shape *s = at(table, index);
-    normalize(r, table, s);
-    if (!needs_rebuild(r, table, s)) {
+    if (!normalize(r, table, s)) {
         *out = NULL;
         return RSDK_OK;
     }

@@ -205,7 +205,7 @@ rsdk_status rsdk__ps_await(rsdk_pubsub *ps) {
 static const char PING_CMD[] = "*1\r\n$4\r\nPING\r\n";
 
 int rsdk__ps_keepalive_due(const rsdk_pubsub *ps) {
-    long long now = rsdk__now_ms(), due;
+    long long due;
     if (ps->pings_out) {
         if (ps->reply_timeout_ms <= 0) return -1;
         due = ps->ping_sent_ms + ps->reply_timeout_ms;
@@ -213,8 +213,7 @@ int rsdk__ps_keepalive_due(const rsdk_pubsub *ps) {
         if (ps->ping_interval_ms <= 0) return -1;
         due = ps->last_io_ms + ps->ping_interval_ms;
     }
-    long long d = due - now;
-    return d <= 0 ? 0 : d > 0x7fffffff ? 0x7fffffff : (int)d;
+    return rsdk__ms_left(due);
 }
 
 rsdk_status rsdk__ps_keepalive(rsdk_pubsub *ps) {
