@@ -96,7 +96,7 @@ static bool may_retry(rsdk_cluster *cl, lazy_backoff *lb, rsdk_status code, int 
     }
     if (!rsdk_retry_should(&cl->retry, &lb->b, code, attempt, maybe_ran, readonly, &delay))
         return false;
-    if (deadline > 0 && rsdk__cluster_now_ms() + delay >= deadline) return false;
+    if (deadline != RSDK__NEVER && rsdk__now_ms() + delay >= deadline) return false;
     rsdk__cluster_sleep_ms(delay);
     pthread_mutex_lock(&cl->mu);
     cl->stats.retries++;
@@ -107,7 +107,7 @@ static bool may_retry(rsdk_cluster *cl, lazy_backoff *lb, rsdk_status code, int 
 static void periodic_refresh(rsdk_cluster *cl) {
     if (cl->refresh_interval_ms <= 0) return;
     pthread_mutex_lock(&cl->mu);
-    bool due = rsdk__cluster_now_ms() - cl->last_refresh_ms >= cl->refresh_interval_ms;
+    bool due = rsdk__now_ms() - cl->last_refresh_ms >= cl->refresh_interval_ms;
     pthread_mutex_unlock(&cl->mu);
     if (due) rsdk__cluster_refresh_if_older(cl, cl->refresh_interval_ms, NULL);
 }
@@ -140,8 +140,8 @@ static rsdk_status send_after(rsdk_cluster *cl, rsdk__cnode *node, const char *f
 
 rsdk_status rsdk__cluster_exec(rsdk_cluster *cl, const rsdk__ccmd *cmd, const rsdk__croute *rt,
                                rsdk_reply **out, rsdk_error *err) {
-    long long timeout = cl->copts.command_timeout_ms;
-    long long deadline = timeout > 0 ? rsdk__cluster_now_ms() + timeout : 0;
+    long long deadline =
+        rsdk__deadline_after(rsdk__now_ms(), rsdk__timeout_opt(cl->copts.command_timeout_ms));
     lazy_backoff b = {.seeded = false};
     rsdk__cnode *node = NULL, *ask = NULL;
     int redirects = 0;

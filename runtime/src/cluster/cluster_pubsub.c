@@ -305,15 +305,14 @@ static void wait_any(rsdk_cluster_pubsub *cps, int ms) {
 rsdk_status rsdk_cluster_pubsub_next(rsdk_cluster_pubsub *cps, rsdk_pubsub_msg *out,
                                      int timeout_ms, rsdk_error *err) {
     if (!cps || !out) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "NULL subscriber or message");
-    long long deadline = timeout_ms < 0 ? -1 : rsdk__now_ms() + timeout_ms;
+    long long deadline = rsdk__deadline_after(rsdk__now_ms(), timeout_ms);
     for (;;) {
         if (take_one(cps, out)) return RSDK_OK;
         if (cps->replace) replace_all(cps);
-        long long now = rsdk__now_ms();
-        if (deadline >= 0 && now >= deadline)
+        int left = rsdk__ms_left(deadline);
+        if (left == 0)
             return rsdk_error_set(err, RSDK_ERR_TIMEOUT, 0, "no message within %d ms", timeout_ms);
-        long long left = deadline < 0 ? WAIT_SLICE_MS : deadline - now;
-        wait_any(cps, (int)(left < WAIT_SLICE_MS ? left : WAIT_SLICE_MS));
+        wait_any(cps, left < 0 || left > WAIT_SLICE_MS ? WAIT_SLICE_MS : left);
     }
 }
 

@@ -203,7 +203,7 @@ rsdk_status rsdk__cluster_refresh_if_older(rsdk_cluster *cl, long long min_gap_m
         pthread_mutex_unlock(&cl->mu);
         return RSDK_OK;
     }
-    if (min_gap_ms > 0 && rsdk__cluster_now_ms() - cl->last_refresh_ms < min_gap_ms) {
+    if (min_gap_ms > 0 && rsdk__now_ms() - cl->last_refresh_ms < min_gap_ms) {
         pthread_mutex_unlock(&cl->mu);
         return RSDK_OK;
     }
@@ -213,7 +213,7 @@ rsdk_status rsdk__cluster_refresh_if_older(rsdk_cluster *cl, long long min_gap_m
     pthread_mutex_lock(&cl->mu);
     cl->refreshing = false;
     cl->refresh_gen++;
-    cl->last_refresh_ms = rsdk__cluster_now_ms();
+    cl->last_refresh_ms = rsdk__now_ms();
     pthread_cond_broadcast(&cl->refreshed);
     pthread_mutex_unlock(&cl->mu);
     return s;

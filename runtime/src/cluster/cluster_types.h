@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 
+#include "clock.h"
 #include "rsdk/cluster.h"
 #include "rsdk/command_meta.h"
 #include "rsdk/pool.h"
@@ -211,7 +212,6 @@ rsdk_status rsdk__cluster_run(rsdk_cluster *cl, const rsdk__ccmd *cmd, rsdk_repl
 
 /* ---- cluster_clock.c --------------------------------------------------- */
 
-long long rsdk__cluster_now_ms(void);
 void rsdk__cluster_sleep_ms(uint32_t ms);
 
 #endif
