@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "async_arm.h"
 #include "async_complete.h"
+#include "async_pubsub.h"
 #include "async_ring.h"
 #include "clock.h"
 #include "handshake_cmds.h"
@@ -141,6 +142,29 @@ static void ready(rsdk_async *a, int protocol) {
     }
 }
 
+/* Logged in: the subscriptions are restored before the connection is
+ * ready (and queued commands leave). */
+static void logged_in(rsdk_async *a, int protocol) {
+    drop_hello(a);
+    rsdk_buf_init(&a->hs);
+    a->protocol = protocol; /* how pushes look (async_pubsub.c) */
+    a->hs_n = rsdk__asub_encode_all(a, &a->hs);
+    if (a->hs.failed) {
+        rsdk_error e;
+        rsdk_error_set(&e, RSDK_ERR_NOMEM, 0, NULL);
+        (void)fail_attempt(a, &e);
+        return;
+    }
+    if (a->hs_n == 0) {
+        ready(a, protocol);
+        return;
+    }
+    a->hs_proto = 1;
+    a->hs_final = protocol;
+    a->state = RSDK__A_HELLO;
+    rsdk__async_hello_write(a);
+}
+
 /* Encodes one handshake step; with nothing to send, the connection is
  * ready. */
 static void hello_step(rsdk_async *a, int protocol, const rsdk__login *login) {
@@ -157,7 +181,7 @@ static void hello_step(rsdk_async *a, int protocol, const rsdk__login *login) {
         return;
     }
     if (a->hs_n == 0) {
-        ready(a, protocol);
+        logged_in(a, protocol);
         return;
     }
     a->state = RSDK__A_HELLO;
@@ -259,6 +283,15 @@ void rsdk__async_hello_write(rsdk_async *a) {
 }
 
 void rsdk__async_hello_reply(rsdk_async *a, rsdk_reply *r) {
+    if (a->hs_proto == 1) { /* a confirmation of a restored subscription */
+        rsdk_error e;
+        bool failed = r->type == RSDK_REPLY_ERROR;
+        if (failed) rsdk_error_from_server(&e, r->str, r->len);
+        rsdk_reply_free(r);
+        if (failed) (void)fail_attempt(a, &e);
+        else if (--a->hs_n == 0) ready(a, a->hs_final);
+        return;
+    }
     a->hs_replies[a->hs_got++] = r;
     if (a->hs_got < a->hs_n) return;
     rsdk__login login = {.username = NULL, .password = a->hs_auth ? "" : NULL};
@@ -274,7 +307,7 @@ void rsdk__async_hello_reply(rsdk_async *a, rsdk_reply *r) {
         (void)fail_attempt(a, &e);
         return;
     }
-    ready(a, a->hs_proto);
+    logged_in(a, a->hs_proto);
 }
 
 void rsdk__async_conn_timer(rsdk_async *a, long long now) {
