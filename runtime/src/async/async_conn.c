@@ -18,12 +18,6 @@
 #include "rsdk/events.h"
 #include "tls.h"
 
-static void emit(rsdk_async *a, rsdk_event *ev) {
-    if (!a->copt.events || !rsdk_events_wants(a->copt.events, ev->type)) return;
-    ev->source = a;
-    rsdk_events_emit(a->copt.events, ev);
-}
-
 static void drop_hello(rsdk_async *a) {
     for (size_t i = 0; i < a->hs_got; i++) rsdk_reply_free(a->hs_replies[i]);
     a->hs_got = a->hs_n = a->hs_sent = 0;
@@ -71,7 +65,7 @@ void rsdk__async_break(rsdk_async *a, const rsdk_error *err) {
         ev.disconnected.endpoint = a->endpoint;
         ev.disconnected.cause = e.code;
         ev.disconnected.message = e.message;
-        emit(a, &ev);
+        rsdk__async_emit(a, &ev);
     } else if (a->on_connect) {
         a->depth++;
         a->on_connect(a, e.code, &e, a->on_connect_ud);
@@ -98,7 +92,7 @@ void rsdk__async_connect(rsdk_async *a) {
         ev.reconnect.endpoint = a->endpoint;
         ev.reconnect.attempt = a->attempts;
         ev.reconnect.delay_ms = a->next_delay_ms;
-        emit(a, &ev);
+        rsdk__async_emit(a, &ev);
     }
     a->next_delay_ms = 0;
     rsdk_reader_free(a->reader); /* a fresh stream needs a fresh reader */
@@ -134,7 +128,7 @@ static void ready(rsdk_async *a, int protocol) {
     rsdk_event ev = {.type = RSDK_EVENT_CONNECTED};
     ev.connected.endpoint = a->endpoint;
     ev.connected.protocol = protocol;
-    emit(a, &ev);
+    rsdk__async_emit(a, &ev);
     if (a->on_connect) {
         a->depth++;
         a->on_connect(a, RSDK_OK, NULL, a->on_connect_ud);

@@ -94,7 +94,10 @@ struct rsdk_async {
     int hs_final;                /* the protocol once the steps are done */
     bool hs_auth;                /* the step logs in (AUTH) */
     rsdk_reply *hs_replies[3];
-    uint64_t auth_gen;           /* provider generation logged in with */
+    uint64_t auth_gen;           /* provider generation logged in with (or
+                                  * re-AUTH queued for) */
+    uint64_t reauth_failed_gen;  /* generation whose re-AUTH failed: not
+                                  * tried again until it moves */
 
     /* The command records: a ring in issue order; the record of id
      * head_id + i is ring[(head + i) & mask]. */
