@@ -4,7 +4,7 @@
  * delivered to the wrong caller or the wrong slot. Failures are connection
  * errors, the slots without a reply are NULL, and once the server is back
  * the pool serves every thread again. */
-#include "resil.h"
+#include "resilience/resil.h"
 
 #define PIPE 40
 

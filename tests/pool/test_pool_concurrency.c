@@ -4,7 +4,7 @@
  * duplicated (the server's counters match), the pool never opens more than
  * max_size connections and ends with all of them idle. Run under ASan it
  * also shows that nothing leaks. */
-#include "resil.h"
+#include "resilience/resil.h"
 
 #define THREADS 8
 #define COMMANDS 10000

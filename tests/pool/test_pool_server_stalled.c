@@ -5,8 +5,8 @@
  * never taken as the answer to a later command (every ECHO carries a
  * unique tag), and when the stall ends the pool serves every thread again
  * without help. */
-#include "fault_proxy.h"
-#include "resil.h"
+#include "resilience/fault_proxy.h"
+#include "resilience/resil.h"
 
 typedef void (*stall_fn)(void *arg);
 

@@ -4,7 +4,7 @@
  * clean one — also after a complete transaction — is reused. Each release
  * event says whether the connection was discarded. */
 #include "runtime/src/client/client_io.h" /* rsdk__client_write: a request whose reply is never read */
-#include "resil.h"
+#include "resilience/resil.h"
 
 typedef struct fixture {
     rs_recorder rec;

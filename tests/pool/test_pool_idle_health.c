@@ -4,7 +4,7 @@
  * once it has been idle a second (the probe threshold), and fails one call
  * if it was used just before;
  * idle connections older than max_idle_ms are closed, keeping min_idle. */
-#include "resil.h"
+#include "resilience/resil.h"
 
 static rsdk_pool *make_pool(rsdk_test_server *srv, int health_ms, int max_idle_ms, int min_idle,
                             rs_recorder *rec) {

@@ -3,7 +3,7 @@
  * the new one on the server, update the provider, remove the old one). Not
  * one command fails. Idle connections re-AUTH during the notify itself;
  * a connection that was out re-AUTHs as it is released. */
-#include "resil.h"
+#include "resilience/resil.h"
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static char current[32] = "pw-0";

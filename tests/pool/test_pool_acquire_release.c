@@ -2,7 +2,7 @@
  * front, a released connection is reused, misuse of release is refused,
  * rsdk_pool_command reports server errors with their detail, and every
  * acquire and release is an event. */
-#include "resil.h"
+#include "resilience/resil.h"
 
 static void pool_opts(rsdk_test_server *srv, rsdk_pool_opts *o, rsdk_client_opts *client) {
     rs_pool_opts(srv, o, client, true);

@@ -3,7 +3,7 @@
  * credentials change, releasing — is RSDK_ERR_NOMEM to the caller (or, for
  * a re-AUTH, a REAUTH_FAILED event), never a crash, a leak (ASan) or a
  * connection lost track of: each allocation is made to fail in turn. */
-#include "resil.h"
+#include "resilience/resil.h"
 #include "support/fail_alloc.h"
 
 static int setup(void **state) {

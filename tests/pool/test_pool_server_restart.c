@@ -4,7 +4,7 @@
  * succeeds; while the server is down calls fail fast with a connection
  * error; a connection that was out during the restart fails its command
  * (connection class), is discarded on release, and the pool goes on. */
-#include "resil.h"
+#include "resilience/resil.h"
 
 static rsdk_pool *make_pool(rsdk_test_server *srv, int min_idle, rs_recorder *rec) {
     rsdk_pool_opts o;

@@ -3,7 +3,7 @@
  * during the wait hands the connection to the waiter; timeout 0 fails at
  * once; -1 waits as long as it takes; rsdk_pool_command retries an
  * exhausted acquire when the retry policy says so. */
-#include "resil.h"
+#include "resilience/resil.h"
 
 static rsdk_pool *make_pool(rsdk_test_server *srv, int max, int timeout_ms, rs_recorder *rec,
                             const rsdk_retry_policy *pol) {

@@ -10,7 +10,7 @@
 #include <sys/resource.h>
 
 #include "pool_state.h"
-#include "resil.h"
+#include "resilience/resil.h"
 
 #define THREADS 4
 #define ROUNDS 2000

@@ -7,7 +7,7 @@
  * newest token. */
 #include <time.h>
 
-#include "resil.h"
+#include "resilience/resil.h"
 
 typedef struct idp {
     pthread_mutex_t mu;
