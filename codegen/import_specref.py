@@ -2,7 +2,11 @@
 """Builds spec/core/*.json from the upstream Redis command specs.
 
 Usage: codegen/import_specref.py SPECREF_CORE_DIR OUT_DIR
+       codegen/import_specref.py --sentinel SPECREF_CORE_DIR OUT_DIR
        codegen/import_specref.py --module NAME SPECREF_COMMANDS_JSON OUT_FILE
+
+The --sentinel form writes the SENTINEL command and its subcommands (group
+"sentinel", skipped in core) for the sentinel module, without that skip.
 
 The second form imports a module's commands.json (one file mapping full
 names to descriptors) and completes it from codegen/specref_modules/NAME.py
@@ -23,6 +27,9 @@ import sys
 
 SENTINEL_REASON = ("runs only on Redis Sentinel, not on a data node; belongs to a "
                    "sentinel module")
+SIMULATE_FAILURE_REASON = ("a fault injector for Sentinel's own tests (it makes the "
+                           "sentinel crash at a failover step), and its arity (-3) "
+                           "contradicts its arguments (every mode optional)")
 EXPERIMENTAL_REASON = ("flagged EXPERIMENTAL upstream: syntax and reply may still "
                        "change, so no stable binding is offered")
 UNDOCUMENTED_REASON = ("upstream documents none of its arguments although every call "
@@ -78,6 +85,7 @@ SIMPLE_STRINGS = [
     "REPLICAOF",           # +OK, +OK Already connected to specified master
     "SLAVEOF",
     "TYPE",                # +string, +hash, ...
+    "SENTINEL CKQUORUM",   # +OK 3 usable Sentinels. Quorum and failover authorization can be reached
 ]
 
 # Options that turn the reply into an array of [a, b] pairs, which RESP3
@@ -200,7 +208,7 @@ def fix_tokens(args, fixes):
         fix_tokens(a.get("arguments", []), fixes)
 
 
-def convert(key, desc, containers):
+def convert(key, desc, containers, sentinel=False):
     name = full_name(key, desc)
     flags = desc.get("command_flags", [])
     # DEBUG: arity -2 but no argument in the spec, and not a container whose
@@ -209,7 +217,9 @@ def convert(key, desc, containers):
     if (name not in containers and not desc.get("arguments")
             and abs(desc.get("arity", 0)) > words):
         ext(desc)["skip"] = UNDOCUMENTED_REASON.format(arity=desc["arity"])
-    if "ONLY_SENTINEL" in flags or desc.get("group") == "sentinel":
+    if sentinel and name == "SENTINEL SIMULATE-FAILURE":
+        ext(desc)["skip"] = SIMULATE_FAILURE_REASON
+    elif not sentinel and ("ONLY_SENTINEL" in flags or desc.get("group") == "sentinel"):
         ext(desc)["skip"] = SENTINEL_REASON
     if "EXPERIMENTAL" in flags:
         ext(desc)["skip"] = EXPERIMENTAL_REASON
@@ -300,9 +310,10 @@ def main():
     if len(sys.argv) == 5 and sys.argv[1] == "--module":
         import_module(sys.argv[2], sys.argv[3], sys.argv[4])
         return
-    if len(sys.argv) != 3:
+    sentinel = len(sys.argv) == 4 and sys.argv[1] == "--sentinel"
+    if len(sys.argv) != 3 and not sentinel:
         sys.exit(__doc__)
-    src, out = sys.argv[1], sys.argv[2]
+    src, out = sys.argv[-2], sys.argv[-1]
     os.makedirs(out, exist_ok=True)
     docs = {}
     for fn in sorted(os.listdir(src)):
@@ -313,7 +324,9 @@ def main():
     containers = {d["container"].upper() for doc in docs.values() for d in doc.values()
                   if "container" in d}
     for fn, doc in docs.items():
-        doc = {k: convert(k, v, containers) for k, v in doc.items()}
+        if sentinel and any(d.get("group") != "sentinel" for d in doc.values()):
+            continue
+        doc = {k: convert(k, v, containers, sentinel) for k, v in doc.items()}
         with open(os.path.join(out, fn), "w", encoding="utf-8") as f:
             json.dump(doc, f, indent=4, ensure_ascii=False)
             f.write("\n")

@@ -25,6 +25,12 @@ rsdk_test_loop *rsdk_test_loop_open(rsdk_test_loop_kind kind) {
     case RSDK_TEST_LOOP_BUILTIN:
         impl = &rsdk_test_loop_builtin_impl;
         break;
+    case RSDK_TEST_LOOP_LIBEVENT:
+        impl = &rsdk_test_loop_libevent_impl;
+        break;
+    case RSDK_TEST_LOOP_LIBUV:
+        impl = &rsdk_test_loop_libuv_impl;
+        break;
     default:
         fail_msg("loop kind %d is not built into this test", (int)kind);
     }

@@ -12,6 +12,10 @@ static rsdk_status attach_builtin(void *state, rsdk_async *a) {
     return rsdk_async_attach_loop(a, state);
 }
 
+static rsdk_status adapter_builtin(void *state, const rsdk_loop_ops **ops, void **adapter) {
+    return rsdk_loop_adapter(state, ops, adapter);
+}
+
 static void run_once_builtin(void *state, int timeout_ms) {
     (void)rsdk_loop_run_once(state, timeout_ms);
 }
@@ -24,6 +28,7 @@ const rsdk_test_loop_impl rsdk_test_loop_builtin_impl = {
     .name = "builtin",
     .open = open_builtin,
     .attach = attach_builtin,
+    .adapter = adapter_builtin,
     .run_once = run_once_builtin,
     .builtin = builtin_of,
     .close = close_builtin,

@@ -40,9 +40,16 @@ typedef struct rsdk_command_table {
     size_t count;
 } rsdk_command_table;
 
-/* Where read-only commands go (docs/cluster.md). */
+/* Where read-only commands go (docs/cluster.md). A command is a read when
+ * its generated metadata carries the READONLY flag; every other command
+ * goes to the slot's primary. Replica connections get READONLY in the same
+ * write as each read, so a reconnected one needs nothing else. Pipelines,
+ * fan-out and rsdk_cluster_acquire always use primaries. */
 typedef enum rsdk_read_from {
-    RSDK_READ_PRIMARY = 0, /* every command to the slot's primary (default) */
+    RSDK_READ_PRIMARY = 0,    /* every command to the slot's primary (default) */
+    RSDK_READ_PREFER_REPLICA, /* reads to one of the slot's replicas (chosen at
+                               * random), to the primary when it has none */
+    RSDK_READ_ROUND_ROBIN,    /* reads to the slot's primary and replicas in turn */
 } rsdk_read_from;
 
 /* Cluster configuration. Initialise with rsdk_cluster_opts_init(); borrowed

@@ -158,9 +158,8 @@ rsdk_status rsdk__client_connect(rsdk_client *c) {
         return rsdk_error_set(&c->err, RSDK_ERR_NOMEM, 0, NULL);
     /* The connect and handshake get the connect timeout, and no more than
      * what is left of the call's deadline. */
-    long long call_deadline = c->deadline_ms;
-    int connect_ms = rsdk__deadline_wait_ms(c, c->opts.connect_timeout_ms);
-    c->deadline_ms = connect_ms > 0 ? rsdk__now_ms() + connect_ms : 0;
+    long long call_deadline;
+    int connect_ms = rsdk__deadline_connect_begin(c, &call_deadline);
     rsdk__conn_opts co = {
         .host = c->opts.host,
         .port = c->opts.port,
@@ -178,15 +177,13 @@ rsdk_status rsdk__client_connect(rsdk_client *c) {
     rsdk_status s = rsdk__client_connect_begin(c, &cr, &login);
     if (s == RSDK_OK) s = rsdk__conn_open(&co, &c->conn, &c->err);
     if (s == RSDK_OK) {
-        c->io_timeout_ms = connect_ms;
         c->handshaking = true;
         s = rsdk__handshake(c, &login);
         c->handshaking = false;
-        c->io_timeout_ms = c->opts.command_timeout_ms;
         c->request_sent = false; /* handshake bytes are not the caller's request */
         if (s) rsdk__client_break(c, s);
     }
-    c->deadline_ms = call_deadline;
+    rsdk__deadline_connect_end(c, call_deadline);
     rsdk__client_connect_end(c, &cr, s);
     if (s) return s;
     c->connects++;

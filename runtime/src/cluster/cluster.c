@@ -97,6 +97,7 @@ static rsdk_status setup(rsdk_cluster *cl, const rsdk_cluster_opts *o, rsdk_erro
     cl->pool_max_size = o->pool_max_size;
     cl->refresh_interval_ms = o->refresh_interval_ms;
     cl->max_redirects = o->max_redirects;
+    cl->read_from = o->read_from;
     cl->rng = rsdk_backoff_seed_auto() | 1;
     if ((s = rsdk__cindex_build(&cl->index, o->tables, o->ntables)) != RSDK_OK)
         return rsdk_error_set(err, s, 0, "bad or too large command tables");
@@ -108,10 +109,10 @@ static rsdk_status setup(rsdk_cluster *cl, const rsdk_cluster_opts *o, rsdk_erro
 rsdk_status rsdk_cluster_open(const rsdk_cluster_opts *o, rsdk_cluster **out, rsdk_error *err) {
     if (o == NULL || out == NULL || o->nseeds == 0 || o->seeds == NULL ||
         (o->ntables > 0 && o->tables == NULL) || o->pool_max_size < 1 || o->max_redirects < 0 ||
-        o->refresh_interval_ms < 0)
+        o->refresh_interval_ms < 0 || (unsigned)o->read_from > RSDK_READ_ROUND_ROBIN)
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
-                              "cluster options need seeds, a pool size >= 1 and no negative "
-                              "counts");
+                              "cluster options need seeds, a pool size >= 1, no negative "
+                              "counts and a known read_from");
     rsdk_cluster *cl = rsdk__calloc(1, sizeof *cl);
     if (cl == NULL) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for a cluster");
     if (pthread_mutex_init(&cl->mu, NULL) != 0) {

@@ -113,18 +113,21 @@ static void periodic_refresh(rsdk_cluster *cl) {
 }
 
 static const char asking_cmd[] = "*1\r\n$6\r\nASKING\r\n";
+static const char readonly_cmd[] = "*1\r\n$8\r\nREADONLY\r\n";
 
-/* ASKING and the command in one write to the importing node; the command's
- * reply is the second. */
-static rsdk_status send_asking(rsdk_cluster *cl, rsdk__cnode *node, const rsdk__ccmd *cmd,
-                               rsdk_reply **out, rsdk_error *err) {
+/* `first` (ASKING before a command for an importing node, READONLY before
+ * a read on a replica) and the command in one write; the command's reply
+ * is the second. */
+static rsdk_status send_after(rsdk_cluster *cl, rsdk__cnode *node, const char *first,
+                              size_t first_len, const rsdk__ccmd *cmd, rsdk_reply **out,
+                              rsdk_error *err) {
     rsdk_buf b;
     rsdk_buf_init(&b);
-    rsdk_buf_append(&b, asking_cmd, sizeof asking_cmd - 1);
+    rsdk_buf_append(&b, first, first_len);
     rsdk_buf_append(&b, cmd->data, cmd->len);
     if (b.failed) {
         rsdk_buf_deinit(&b);
-        return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for ASKING");
+        return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for a command");
     }
     rsdk_reply *r[2] = {NULL, NULL};
     rsdk_status s = rsdk__cluster_send(cl, node, b.data, b.len, 2, r, err);
@@ -142,9 +145,14 @@ rsdk_status rsdk__cluster_exec(rsdk_cluster *cl, const rsdk__ccmd *cmd, const rs
     lazy_backoff b = {.seeded = false};
     rsdk__cnode *node = NULL, *ask = NULL;
     int redirects = 0;
+    /* Reads may go to a replica (cl->read_from); a redirect goes to the
+     * node named, as a command for its primary. */
+    bool reads = rt->readonly && rt->kind == RSDK__ROUTE_SLOT, replica = false;
     for (int attempt = 1;; attempt++) {
         periodic_refresh(cl);
-        if (ask == NULL && node == NULL) node = rsdk__cluster_node_for(cl, rt->slot);
+        if (ask == NULL && node == NULL)
+            node = reads ? rsdk__cluster_read_node_for(cl, rt->slot, &replica)
+                         : rsdk__cluster_node_for(cl, rt->slot);
         if (ask == NULL && node == NULL) {
             rsdk__cluster_refresh_if_older(cl, 100, NULL);
             rsdk_error_set(err, RSDK_ERR_CLUSTERDOWN, 0, "slot %d has no known owner", rt->slot);
@@ -154,8 +162,10 @@ rsdk_status rsdk__cluster_exec(rsdk_cluster *cl, const rsdk__ccmd *cmd, const rs
         }
         rsdk__cnode *target = ask ? ask : node;
         rsdk_reply *r = NULL;
-        rsdk_status s = ask ? send_asking(cl, ask, cmd, &r, err)
-                            : rsdk__cluster_send(cl, node, cmd->data, cmd->len, 1, &r, err);
+        rsdk_status s =
+            ask       ? send_after(cl, ask, asking_cmd, sizeof asking_cmd - 1, cmd, &r, err)
+            : replica ? send_after(cl, node, readonly_cmd, sizeof readonly_cmd - 1, cmd, &r, err)
+                      : rsdk__cluster_send(cl, node, cmd->data, cmd->len, 1, &r, err);
         ask = NULL;
         if (s != RSDK_OK) {
             rsdk_reply_free(r);
@@ -174,6 +184,7 @@ rsdk_status rsdk__cluster_exec(rsdk_cluster *cl, const rsdk__ccmd *cmd, const rs
         rsdk_status code = rsdk_status_from_server(r->str, r->len);
         if ((code == RSDK_ERR_MOVED || code == RSDK_ERR_ASK) && redirects < cl->max_redirects) {
             rsdk__cnode *to;
+            replica = false;
             if (code == RSDK_ERR_MOVED) {
                 to = follow_moved(cl, r, target);
                 node = to;

@@ -96,6 +96,25 @@ rsdk__cnode *rsdk__cluster_node_for(rsdk_cluster *cl, int slot) {
     return node;
 }
 
+rsdk__cnode *rsdk__cluster_read_node_for(rsdk_cluster *cl, int slot, bool *replica) {
+    *replica = false;
+    if (slot < 0 || slot >= RSDK__SLOTS || cl->read_from == RSDK_READ_PRIMARY)
+        return rsdk__cluster_node_for(cl, slot);
+    rsdk__cnode *node = NULL;
+    pthread_mutex_lock(&cl->mu);
+    uint16_t s = cl->map->slot[slot];
+    if (s != RSDK__NO_SHARD) {
+        const rsdk__cshard *sh = &cl->map->shards[s];
+        size_t n = sh->nreplicas, pick = n; /* n: the primary */
+        if (cl->read_from == RSDK_READ_PREFER_REPLICA && n > 0) pick = next_rand(&cl->rng) % n;
+        else if (cl->read_from == RSDK_READ_ROUND_ROBIN) pick = cl->read_turn++ % (n + 1);
+        *replica = pick < n;
+        node = cl->nodes[pick < n ? sh->replicas[pick] : sh->primary];
+    }
+    pthread_mutex_unlock(&cl->mu);
+    return node;
+}
+
 void rsdk__cluster_nodes_for(rsdk_cluster *cl, const int *slots, size_t n, rsdk__cnode **out) {
     pthread_mutex_lock(&cl->mu);
     const rsdk__cmap *m = cl->map;

@@ -53,6 +53,7 @@ struct rsdk_cluster {
     rsdk_retry_policy node_retry; /* no retries inside a node call: the cluster decides */
     rsdk_retry_policy retry;
     int pool_max_size, refresh_interval_ms, max_redirects;
+    rsdk_read_from read_from;
     rsdk__cindex index;
 
     pthread_mutex_t mu;         /* guards everything below */
@@ -64,6 +65,7 @@ struct rsdk_cluster {
     uint64_t refresh_gen;
     long long last_refresh_ms;
     uint64_t rng;               /* xorshift state for random primaries */
+    uint64_t read_turn;         /* RSDK_READ_ROUND_ROBIN's counter */
     rsdk_cluster_stats stats;
 };
 
@@ -162,6 +164,9 @@ void rsdk__cmap_move(rsdk__cmap *m, unsigned slot, size_t primary);
 /* Picks a node: the slot's primary, or a random primary for slot < 0. NULL
  * when the map has no owner. Takes cl->mu itself. */
 rsdk__cnode *rsdk__cluster_node_for(rsdk_cluster *cl, int slot);
+/* The node a read of `slot` goes to under cl->read_from: a replica
+ * (*replica set: send READONLY first) or the primary. Takes cl->mu. */
+rsdk__cnode *rsdk__cluster_read_node_for(rsdk_cluster *cl, int slot, bool *replica);
 /* The same for n slots under one lock (-2: none wanted, out[i] = NULL). */
 void rsdk__cluster_nodes_for(rsdk_cluster *cl, const int *slots, size_t n, rsdk__cnode **out);
 /* The primaries (or every node with `all`), copied under the lock into a

@@ -223,16 +223,12 @@ rsdk__io rsdk__tls_step(rsdk__conn *c, rsdk_error *err) {
 /* The blocking handshake: steps, waiting for what each asks, within the
  * connect timeout. */
 static rsdk_status handshake(rsdk__conn *c, int timeout_ms, rsdk_error *err) {
-    long long deadline = timeout_ms >= 0 ? rsdk__now_ms() + timeout_ms : -1;
+    long long deadline = rsdk__deadline_after(rsdk__now_ms(), timeout_ms);
     for (;;) {
         rsdk__io io = rsdk__tls_step(c, err);
         if (io == RSDK__IO_DONE) return RSDK_OK;
         if (io != RSDK__IO_AGAIN) return err ? err->code : RSDK_ERR_TLS;
-        int left = -1;
-        if (deadline >= 0) {
-            long long d = deadline - rsdk__now_ms();
-            left = d <= 0 ? 0 : d > 0x7fffffff ? 0x7fffffff : (int)d;
-        }
+        int left = rsdk__ms_left(deadline);
         rsdk_status s = left == 0 ? RSDK_ERR_TIMEOUT
                                   : rsdk__conn_wait(c, tls_want_events(c->ctx), left, err);
         if (s == RSDK_ERR_TIMEOUT)
