@@ -26,6 +26,7 @@
 #include "rsdk/common.h"
 #include "rsdk/error.h"
 #include "rsdk/loop.h"
+#include "rsdk/pubsub.h"
 #include "rsdk/reply.h"
 
 #ifdef __cplusplus
@@ -134,6 +135,48 @@ RSDK_API const rsdk_error *rsdk_async_error(const rsdk_async *a);
 
 /* The protocol of the current connection (2 or 3), 0 while not connected. */
 RSDK_API int rsdk_async_protocol(const rsdk_async *a);
+
+/* ---- pub/sub and pushes --------------------------------------------------- */
+
+/* A message of a subscription: `msg` and everything it points into are
+ * the client's, valid during the call only. */
+typedef void (*rsdk_async_message_fn)(rsdk_async *a, const rsdk_pubsub_msg *msg, void *ud);
+
+/* Installs the callback every subscription's messages go to (NULL: they
+ * are dropped). */
+RSDK_API void rsdk_async_on_message(rsdk_async *a, rsdk_async_message_fn fn, void *ud);
+
+/* A RESP3 push that is no pub/sub message: client-side caching
+ * invalidations (">2 invalidate [keys]"), and whatever else the server
+ * pushes. `push` is the client's, valid during the call only. */
+typedef void (*rsdk_async_push_fn)(rsdk_async *a, const rsdk_reply *push, void *ud);
+
+/* Installs the push callback (NULL: pushes are dropped). */
+RSDK_API void rsdk_async_on_push(rsdk_async *a, rsdk_async_push_fn fn, void *ud);
+
+/* Subscribes to `n` (>= 1) channels (kind RSDK_PUBSUB_MESSAGE: SUBSCRIBE),
+ * patterns (RSDK_PUBSUB_PMESSAGE: PSUBSCRIBE) or shard channels
+ * (RSDK_PUBSUB_SMESSAGE: SSUBSCRIBE), in one command queued like any
+ * other. `done` (may be NULL) is called once the server confirmed every
+ * name (with the last confirmation), or with the failure. Messages go to
+ * the rsdk_async_on_message callback. The subscriptions are the client's:
+ * after a reconnect they are made again before any queued command leaves.
+ * On RESP3 the connection keeps serving commands; on RESP2 the server
+ * allows only (un)subscribe and PING on a subscribed connection, so use a
+ * client of its own for pub/sub there (docs/async.md). Returns as
+ * rsdk_async_command_argv (RSDK_ERR_INVALID_ARG for n 0, a NULL or empty
+ * name, an unknown kind). */
+RSDK_API rsdk_status rsdk_async_subscribe(rsdk_async *a, rsdk_pubsub_kind kind,
+                                          const rsdk_str *names, size_t n, rsdk_async_fn done,
+                                          void *ud);
+
+/* Unsubscribes from `n` (>= 1) names of `kind`, as rsdk_async_subscribe. */
+RSDK_API rsdk_status rsdk_async_unsubscribe(rsdk_async *a, rsdk_pubsub_kind kind,
+                                            const rsdk_str *names, size_t n, rsdk_async_fn done,
+                                            void *ud);
+
+/* Names subscribed to (all kinds), as the client will restore them. */
+RSDK_API size_t rsdk_async_subscriptions(const rsdk_async *a);
 
 /* Commands queued or awaiting their reply. */
 RSDK_API size_t rsdk_async_pending(const rsdk_async *a);

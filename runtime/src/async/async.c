@@ -7,6 +7,7 @@
 
 #include "alloc.h"
 #include "async_arm.h"
+#include "async_auth.h"
 #include "async_complete.h"
 #include "async_conn.h"
 #include "async_io.h"
@@ -216,6 +217,7 @@ rsdk_status rsdk_async_send_encoded(rsdk_async *a, const rsdk_buf *encoded, size
                               encoded->failed ? "the command's encoding failed" : "empty command");
     rsdk_status s = refuse(a, a->out.len - a->osent, encoded->len);
     if (s) return s;
+    rsdk__async_reauth_if_stale(a);
     size_t start = a->out.len;
     if (rsdk_buf_append(&a->out, encoded->data, encoded->len) != RSDK_OK) {
         a->out.failed = RSDK_OK;
@@ -239,6 +241,7 @@ rsdk_status rsdk_async_command_argv(rsdk_async *a, size_t argc, const char *cons
         return rsdk_error_set(&a->err, RSDK_ERR_INVALID_ARG, 0, "empty command");
     rsdk_status s = refuse(a, a->out.len - a->osent, 0);
     if (s) return s;
+    rsdk__async_reauth_if_stale(a);
     size_t start = a->out.len;
     s = rsdk_write_command(&a->out, argc, argv, argvlen);
     if (s) {

@@ -23,3 +23,9 @@ void rsdk__async_fail_id(rsdk_async *a, uint64_t id, const rsdk_error *err) {
     rsdk__aring_kill(a, (size_t)(id - a->head_id));
     rsdk__async_complete(a, &call, NULL, err);
 }
+
+void rsdk__async_emit(rsdk_async *a, rsdk_event *ev) {
+    if (!a->copt.events || !rsdk_events_wants(a->copt.events, ev->type)) return;
+    ev->source = a;
+    rsdk_events_emit(a->copt.events, ev);
+}

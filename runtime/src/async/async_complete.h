@@ -3,6 +3,7 @@
 #define RSDK_SRC_ASYNC_COMPLETE_H
 
 #include "async_state.h"
+#include "rsdk/events.h"
 
 /* Calls call->decode with `reply` (owned: freed afterwards unless the
  * callback took it) or `err`. The callback may re-enter the client. */
@@ -12,6 +13,10 @@ void rsdk__async_complete(rsdk_async *a, const rsdk_async_call *call, rsdk_reply
 /* Completes the live record `id` (if it still is) with `err`: marks it
  * dead first, so it completes once. */
 void rsdk__async_fail_id(rsdk_async *a, uint64_t id, const rsdk_error *err);
+
+/* Emits `ev` (source: the client) to the events of the options, if any
+ * listener wants it. */
+void rsdk__async_emit(rsdk_async *a, rsdk_event *ev);
 
 /* True once the running entry must stop touching the connection: the
  * client was closed or is being freed from a callback. */

@@ -11,17 +11,12 @@
 #include "alloc.h"
 #include "async_arm.h"
 #include "async_complete.h"
+#include "async_pubsub.h"
 #include "async_ring.h"
 #include "clock.h"
 #include "handshake_cmds.h"
 #include "rsdk/events.h"
 #include "tls.h"
-
-static void emit(rsdk_async *a, rsdk_event *ev) {
-    if (!a->copt.events || !rsdk_events_wants(a->copt.events, ev->type)) return;
-    ev->source = a;
-    rsdk_events_emit(a->copt.events, ev);
-}
 
 static void drop_hello(rsdk_async *a) {
     for (size_t i = 0; i < a->hs_got; i++) rsdk_reply_free(a->hs_replies[i]);
@@ -70,7 +65,7 @@ void rsdk__async_break(rsdk_async *a, const rsdk_error *err) {
         ev.disconnected.endpoint = a->endpoint;
         ev.disconnected.cause = e.code;
         ev.disconnected.message = e.message;
-        emit(a, &ev);
+        rsdk__async_emit(a, &ev);
     } else if (a->on_connect) {
         a->depth++;
         a->on_connect(a, e.code, &e, a->on_connect_ud);
@@ -97,7 +92,7 @@ void rsdk__async_connect(rsdk_async *a) {
         ev.reconnect.endpoint = a->endpoint;
         ev.reconnect.attempt = a->attempts;
         ev.reconnect.delay_ms = a->next_delay_ms;
-        emit(a, &ev);
+        rsdk__async_emit(a, &ev);
     }
     a->next_delay_ms = 0;
     rsdk_reader_free(a->reader); /* a fresh stream needs a fresh reader */
@@ -133,12 +128,35 @@ static void ready(rsdk_async *a, int protocol) {
     rsdk_event ev = {.type = RSDK_EVENT_CONNECTED};
     ev.connected.endpoint = a->endpoint;
     ev.connected.protocol = protocol;
-    emit(a, &ev);
+    rsdk__async_emit(a, &ev);
     if (a->on_connect) {
         a->depth++;
         a->on_connect(a, RSDK_OK, NULL, a->on_connect_ud);
         a->depth--;
     }
+}
+
+/* Logged in: the subscriptions are restored before the connection is
+ * ready (and queued commands leave). */
+static void logged_in(rsdk_async *a, int protocol) {
+    drop_hello(a);
+    rsdk_buf_init(&a->hs);
+    a->protocol = protocol; /* how pushes look (async_pubsub.c) */
+    a->hs_n = rsdk__asub_encode_all(a, &a->hs);
+    if (a->hs.failed) {
+        rsdk_error e;
+        rsdk_error_set(&e, RSDK_ERR_NOMEM, 0, NULL);
+        (void)fail_attempt(a, &e);
+        return;
+    }
+    if (a->hs_n == 0) {
+        ready(a, protocol);
+        return;
+    }
+    a->hs_proto = 1;
+    a->hs_final = protocol;
+    a->state = RSDK__A_HELLO;
+    rsdk__async_hello_write(a);
 }
 
 /* Encodes one handshake step; with nothing to send, the connection is
@@ -157,7 +175,7 @@ static void hello_step(rsdk_async *a, int protocol, const rsdk__login *login) {
         return;
     }
     if (a->hs_n == 0) {
-        ready(a, protocol);
+        logged_in(a, protocol);
         return;
     }
     a->state = RSDK__A_HELLO;
@@ -259,6 +277,15 @@ void rsdk__async_hello_write(rsdk_async *a) {
 }
 
 void rsdk__async_hello_reply(rsdk_async *a, rsdk_reply *r) {
+    if (a->hs_proto == 1) { /* a confirmation of a restored subscription */
+        rsdk_error e;
+        bool failed = r->type == RSDK_REPLY_ERROR;
+        if (failed) rsdk_error_from_server(&e, r->str, r->len);
+        rsdk_reply_free(r);
+        if (failed) (void)fail_attempt(a, &e);
+        else if (--a->hs_n == 0) ready(a, a->hs_final);
+        return;
+    }
     a->hs_replies[a->hs_got++] = r;
     if (a->hs_got < a->hs_n) return;
     rsdk__login login = {.username = NULL, .password = a->hs_auth ? "" : NULL};
@@ -274,7 +301,7 @@ void rsdk__async_hello_reply(rsdk_async *a, rsdk_reply *r) {
         (void)fail_attempt(a, &e);
         return;
     }
-    ready(a, a->hs_proto);
+    logged_in(a, a->hs_proto);
 }
 
 void rsdk__async_conn_timer(rsdk_async *a, long long now) {

@@ -10,6 +10,7 @@
 #include "async_arm.h"
 #include "async_complete.h"
 #include "async_conn.h"
+#include "async_pubsub.h"
 #include "async_ring.h"
 #include "client_opts.h"
 #include "clock.h"
@@ -27,9 +28,15 @@ static void break_with(rsdk_async *a, rsdk_status code, const char *msg) {
     rsdk__async_break(a, &e);
 }
 
+/* True when the record at the head (written) is an (un)subscribe. */
+static bool head_subscribes(rsdk_async *a) {
+    return a->nsent > 0 && (rsdk__aring_at(a, 0)->call.flags & RSDK__ASYNC_SUB);
+}
+
 static void dispatch(rsdk_async *a, rsdk_reply *r) {
-    if (r->type == RSDK_REPLY_PUSH) { /* not an answer to any command */
-        rsdk_reply_free(r);
+    rsdk__pushkind kind = rsdk__asub_classify(a, r);
+    if (kind == RSDK__PUSH_MESSAGE) {
+        rsdk__asub_deliver(a, r);
         return;
     }
     if (a->state == RSDK__A_HELLO) {
@@ -37,6 +44,13 @@ static void dispatch(rsdk_async *a, rsdk_reply *r) {
         return;
     }
     rsdk__aring_pop_zombies(a);
+    bool confirms = kind == RSDK__PUSH_CONFIRM && head_subscribes(a);
+    if (r->type == RSDK_REPLY_PUSH && !confirms) { /* not an answer to any command */
+        rsdk__asub_push(a, r);
+        return;
+    }
+    if (r->type == RSDK_REPLY_ERROR && head_subscribes(a))
+        rsdk__aring_at(a, 0)->replies = 1; /* refused whole: one error, not one per name */
     if (a->nsent == 0) {
         rsdk_reply_free(r);
         break_with(a, RSDK_ERR_PROTOCOL, "a reply came with no command waiting for it");
@@ -167,6 +181,7 @@ void rsdk__async_release(rsdk_async *a) {
     rsdk__conn_free(a->conn);
     rsdk_reader_free(a->reader);
     rsdk__aring_free(a);
+    rsdk__asub_free(a);
     for (size_t i = 0; i < a->hs_got; i++) rsdk_reply_free(a->hs_replies[i]);
     rsdk__hs_buf_free(&a->hs);
     rsdk__tls_ctx_free(a->tls);

@@ -31,6 +31,17 @@ typedef struct rsdk__acmd {
                          * with the connection error (async_conn.c) */
 } rsdk__acmd;
 
+/* A record's call.flags bit: an (un)subscribe, whose replies are the
+ * server's confirmations, one per name (pushes on RESP3). */
+#define RSDK__ASYNC_SUB 0x40000000u
+
+/* One name the client is subscribed to, restored after a reconnect. */
+typedef struct rsdk__asub {
+    rsdk_pubsub_kind kind;
+    char *name;
+    size_t len;
+} rsdk__asub;
+
 /* Where the connection is. */
 typedef enum rsdk__astate {
     RSDK__A_IDLE = 0,   /* not attached yet */
@@ -78,10 +89,15 @@ struct rsdk_async {
     rsdk_buf hs;                 /* its commands (wiped: may hold a password) */
     size_t hs_sent;
     size_t hs_n, hs_got;         /* replies expected, read */
-    int hs_proto;                /* 3: HELLO step, 2: RESP2 step */
+    int hs_proto;                /* 3: HELLO step, 2: RESP2 step, 1: the
+                                  * resubscribe step after either */
+    int hs_final;                /* the protocol once the steps are done */
     bool hs_auth;                /* the step logs in (AUTH) */
     rsdk_reply *hs_replies[3];
-    uint64_t auth_gen;           /* provider generation logged in with */
+    uint64_t auth_gen;           /* provider generation logged in with (or
+                                  * re-AUTH queued for) */
+    uint64_t reauth_failed_gen;  /* generation whose re-AUTH failed: not
+                                  * tried again until it moves */
 
     /* The command records: a ring in issue order; the record of id
      * head_id + i is ring[(head + i) & mask]. */
@@ -99,6 +115,14 @@ struct rsdk_async {
     rsdk_buf out;
     size_t ostart, osent;
     size_t wnext;                /* offset where record `nsent` starts */
+
+    /* Pub/sub (async_pubsub.c). */
+    rsdk__asub *subs;
+    size_t nsubs, subs_cap;
+    rsdk_async_message_fn on_message;
+    void *on_message_ud;
+    rsdk_async_push_fn on_push;
+    void *on_push_ud;
 
     /* Callbacks. */
     rsdk_async_connect_fn on_connect;
