@@ -263,6 +263,51 @@ static void test_url(void **state) {
     rsdk_test_loop_close(l);
 }
 
+typedef struct exec_result {
+    int calls;
+    bool shaped; /* an array of "OK" and 6 */
+} exec_result;
+
+static void exec_decode(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
+                        const rsdk_async_call *call) {
+    (void)a;
+    (void)err;
+    exec_result *x = call->ud;
+    x->calls++;
+    x->shaped = r && r->type == RSDK_REPLY_ARRAY && r->elements == 2 &&
+                r->element[0].type == RSDK_REPLY_STATUS && r->element[1].type == RSDK_REPLY_INTEGER &&
+                r->element[1].integer == 6;
+}
+
+static bool exec_done(void *ud) { return ((exec_result *)ud)->calls > 0; }
+
+/* MULTI, the commands and EXEC as one queued unit: one completion, with
+ * EXEC's reply (the QUEUED replies are read and dropped). */
+static void test_multi_exec_unit(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    rsdk_test_loop *l = at_loop();
+    rsdk_async *a = at_open_default(l, *state, 3, false);
+    rsdk_buf b;
+    rsdk_buf_init(&b);
+    assert_int_equal(rsdk_write_command(&b, 1, (const char *[]){"MULTI"}, NULL), RSDK_OK);
+    assert_int_equal(rsdk_write_command(&b, 3, (const char *[]){"SET", "async:tx", "5"}, NULL), RSDK_OK);
+    assert_int_equal(rsdk_write_command(&b, 2, (const char *[]){"INCR", "async:tx"}, NULL), RSDK_OK);
+    assert_int_equal(rsdk_write_command(&b, 1, (const char *[]){"EXEC"}, NULL), RSDK_OK);
+    exec_result x = {0};
+    rsdk_async_call call = {.decode = exec_decode, .ud = &x};
+    at_tally after = {.want = 1};
+    assert_int_equal(rsdk_async_send_encoded(a, &b, 4, &call, NULL), RSDK_OK);
+    assert_int_equal(rsdk_async_command(a, at_cb, &after, "GET", "async:tx", NULL), RSDK_OK);
+    rsdk_buf_deinit(&b);
+    assert_true(rsdk_test_loop_run_until(l, at_done, &after, 5000));
+    assert_true(exec_done(&x));
+    assert_int_equal(x.calls, 1);
+    assert_true(x.shaped);
+    assert_string_equal(after.last_str, "6");
+    rsdk_async_free(a);
+    rsdk_test_loop_close(l);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tcp_resp3),
@@ -273,6 +318,7 @@ int main(void) {
         cmocka_unit_test(test_wrong_password),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_url),
+        cmocka_unit_test(test_multi_exec_unit),
     };
     return cmocka_run_group_tests(tests, rsdk_test_server_group_setup, rsdk_test_server_group_teardown);
 }

@@ -177,9 +177,13 @@ static rsdk_status refuse(rsdk_async *a, size_t unsent, size_t extra_bytes) {
     return RSDK_OK;
 }
 
+/* Inside a loop event the clock read at its start serves every command
+ * it issues (a deadline at most the event's length early, never late):
+ * one clock read per event, not per command. */
 static long long deadline_now(const rsdk_async *a) {
     int ms = a->copt.command_timeout_ms;
-    return ms > 0 ? rsdk__now_ms() + ms : 0;
+    if (ms <= 0) return 0;
+    return (a->event_ms ? a->event_ms : rsdk__now_ms()) + ms;
 }
 
 /* Queues the bytes encoded at a->out from `start`: the record, then a

@@ -155,10 +155,12 @@ static void expire(rsdk_async *a, long long now) {
 
 void rsdk__async_on_event(void *ud, int events) {
     rsdk_async *a = ud;
+    bool outer = a->depth == 0;
     a->depth++;
+    long long now = rsdk__now_ms();
+    if (outer) a->event_ms = now;
     if (events == 0) {
         a->timer_at = -1; /* the timer fires once */
-        long long now = rsdk__now_ms();
         rsdk__async_conn_timer(a, now);
         expire(a, now);
     } else if (a->state == RSDK__A_CONNECTING) {
@@ -172,6 +174,7 @@ void rsdk__async_on_event(void *ud, int events) {
     /* Commands issued while reading leave now: the socket is almost always
      * writable, and this saves the loop a turn. */
     if (!rsdk__async_stopped(a)) rsdk__async_flush(a);
+    if (outer) a->event_ms = 0;
     a->depth--;
     rsdk__async_leave(a);
 }

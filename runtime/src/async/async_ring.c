@@ -13,6 +13,11 @@
  * moved out of the buffer. */
 #define FRONT_KEEP ((size_t)64 * 1024)
 
+/* An empty byte buffer larger than this, or an empty ring of more records,
+ * is released: one burst does not pin its memory for the client's life. */
+#define OUT_KEEP ((size_t)1024 * 1024)
+#define RING_KEEP ((size_t)4096)
+
 rsdk__acmd *rsdk__aring_find(rsdk_async *a, uint64_t id) {
     if (id < a->head_id || id - a->head_id >= a->count) return NULL;
     return rsdk__aring_at(a, (size_t)(id - a->head_id));
@@ -64,6 +69,11 @@ void rsdk__aring_kill(rsdk_async *a, size_t index) {
 static void trim_front(rsdk_async *a) {
     if (a->ostart == a->out.len) {
         a->out.len = a->ostart = a->osent = a->wnext = 0;
+        if (a->out.cap > OUT_KEEP) { /* wiped: it may have held an AUTH */
+            rsdk__wipe(a->out.data, a->out.cap);
+            rsdk_buf_deinit(&a->out);
+            rsdk_buf_init(&a->out);
+        }
         return;
     }
     if (a->ostart < FRONT_KEEP || a->ostart < a->out.len - a->ostart) return;
@@ -87,6 +97,11 @@ void rsdk__aring_pop(rsdk_async *a) {
     a->head = (a->head + 1) & (a->cap - 1);
     a->count--;
     a->head_id++;
+    if (a->count == 0 && a->cap > RING_KEEP) {
+        rsdk__free(a->ring);
+        a->ring = NULL;
+        a->cap = a->head = 0;
+    }
     trim_front(a);
 }
 

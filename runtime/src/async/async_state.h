@@ -128,6 +128,9 @@ struct rsdk_async {
     rsdk_async_connect_fn on_connect;
     void *on_connect_ud;
     unsigned depth;              /* callbacks running (reentrancy) */
+    long long event_ms;          /* the clock when the running loop event
+                                  * began (0 outside one): the deadline
+                                  * base of commands issued during it */
     bool free_pending;           /* rsdk_async_free inside a callback */
     rsdk_reply *cur_reply;       /* the reply of the running callback */
     rsdk_error err;              /* the last call's failure */
