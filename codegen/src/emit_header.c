@@ -273,13 +273,13 @@ static void emit_intro(sb *b, const module *m) {
               "/* %s — typed bindings for the %s commands.\n"
               " * generated from %s by rsdkgen — do not edit.\n"
               " *\n"
-              " * Every command X gets four functions (docs/codegen.md has the details):\n"
+              " * Every command X gets five functions (docs/codegen.md has the details):\n"
               " *   %sX_encode(out, args..., [opts], err)  appends the RESP command to `out`;\n"
               " *   %sX_decode(reply, [result], err)       reads a reply into the typed result;\n"
               " *   %sX(c, args..., [opts], [result])       sends on a client and waits;\n"
               " *   %sX_queue(p, args..., [opts], err)      queues on a pipeline or transaction;\n"
-              " *   %sX_async(a, args..., [opts], cb, ud)   queues on an async client; `cb` gets the\n"
-              " *                                          decoded result (rsdk/async_typed.h).\n"
+              " *   %sX_async(a, args..., [opts], cb, ud)   queues on an async client, and `cb`\n"
+              " *       gets the result decoded as %sX decodes it (rsdk/async_typed.h).\n"
               " * Required arguments are parameters; optional ones sit in an X_opts struct\n"
               " * (NULL or zeros: none). All return rsdk_status (RSDK_OK = 0). A bad\n"
               " * argument (NULL data with a non-zero length, an empty required array, a\n"
@@ -297,7 +297,7 @@ static void emit_intro(sb *b, const module *m) {
               " * calls the functions with rsdk_str). Wrap a compound literal given to a\n"
               " * macro parameter in parentheses.",
               m->header_path, m->name, m->spec_label, m->prefix, m->prefix, m->prefix, m->prefix,
-              m->prefix, U);
+              m->prefix, m->prefix, U);
     if (m->ngroups > 0) {
         sb_printf(b, "\n *\n * The commands are declared one header per command group, %s/<group>.h\n"
                      " * (%s/string.h, ...); this header includes them all.",

@@ -230,6 +230,29 @@ static void views(ag_env *e) {
     ag_slot_deinit(&s);
 }
 
+/* The keep rule's other side: a callback may release the value itself
+ * (its _deinit), and rsdk then releases nothing twice (ASan checks). */
+static void deinit_inside(rsdk_async *a, rsdk_status st, rsdk_scored *v, const rsdk_error *err,
+                          void *ud) {
+    (void)a, (void)err;
+    assert_int_equal(st, RSDK_OK);
+    assert_non_null(v->owner);
+    ++*(int *)ud;
+    rsdk_scored_deinit(v);
+}
+
+static void release_inside_the_callback(ag_env *e) {
+    int calls = 0;
+    const rcore_zrange_opts ws = {.withscores = true}; /* RESP2: a rebuilt tree */
+    OK(rcore_zrange_async(e->a, "z", "0", "-1", &ws, deinit_inside, &calls));
+    OK(rcore_zrange_async(e->a, "z", "0", "-1", NULL, deinit_inside, &calls));
+    ag_slot s = {0};
+    OK(rcore_ping_async(e->a, NULL, ag_string, &s)); /* after both */
+    ag_wait(e, &s);
+    assert_int_equal(calls, 2);
+    ag_slot_deinit(&s);
+}
+
 /* A server error, a nil where the kind has none, a reply of the wrong
  * type: the sync call's status, an empty value, one call. */
 static void failures(ag_env *e) {
@@ -262,6 +285,7 @@ static void run(rsdk_test_server *srv, int protocol) {
     strings_and_trees(&e);
     views(&e);
     failures(&e);
+    release_inside_the_callback(&e);
     scalars(&e); /* last: it flushes */
     ag_close(&e);
 }

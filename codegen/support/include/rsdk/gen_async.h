@@ -58,31 +58,48 @@ RSDK_API rsdk_status rsdk_gen_async_end(rsdk_gen_async *k, rsdk_status encoded,
 /* Completions per result kind (rsdk_async_decode_fn): decode the reply
  * with call->decode_arg (an rsdk_gen_async_arg) as the sync call does,
  * call call->fn (the kind's rsdk_async_<kind>_cb) once, release. */
-#define RSDK_GEN_ASYNC_KIND(kind)                                                            \
-    RSDK_API void rsdk_gen_async_##kind(rsdk_async *a, rsdk_reply *r, const rsdk_error *err, \
+RSDK_API void rsdk_gen_async_status(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
+                                    const rsdk_async_call *call);
+RSDK_API void rsdk_gen_async_int(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
+                                 const rsdk_async_call *call);
+RSDK_API void rsdk_gen_async_int_or_nil(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
                                         const rsdk_async_call *call);
-RSDK_GEN_ASYNC_KIND(status)
-RSDK_GEN_ASYNC_KIND(int)
-RSDK_GEN_ASYNC_KIND(int_or_nil)
-RSDK_GEN_ASYNC_KIND(bool)
-RSDK_GEN_ASYNC_KIND(double)
-RSDK_GEN_ASYNC_KIND(double_or_nil)
-RSDK_GEN_ASYNC_KIND(string)
-RSDK_GEN_ASYNC_KIND(reply)
-RSDK_GEN_ASYNC_KIND(rank)
-RSDK_GEN_ASYNC_KIND(int_or_double)
-RSDK_GEN_ASYNC_KIND(strings)
-RSDK_GEN_ASYNC_KIND(pairs)
-RSDK_GEN_ASYNC_KIND(scored)
-RSDK_GEN_ASYNC_KIND(ints)
-RSDK_GEN_ASYNC_KIND(doubles)
-RSDK_GEN_ASYNC_KIND(bools)
-RSDK_GEN_ASYNC_KIND(scan_page)
-RSDK_GEN_ASYNC_KIND(stream_entries)
-RSDK_GEN_ASYNC_KIND(streams)
-RSDK_GEN_ASYNC_KIND(geo)
-RSDK_GEN_ASYNC_KIND(pending)
-#undef RSDK_GEN_ASYNC_KIND
+RSDK_API void rsdk_gen_async_bool(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
+                                  const rsdk_async_call *call);
+RSDK_API void rsdk_gen_async_double(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
+                                    const rsdk_async_call *call);
+RSDK_API void rsdk_gen_async_double_or_nil(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
+                                           const rsdk_async_call *call);
+RSDK_API void rsdk_gen_async_string(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
+                                    const rsdk_async_call *call);
+RSDK_API void rsdk_gen_async_reply(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
+                                   const rsdk_async_call *call);
+RSDK_API void rsdk_gen_async_rank(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
+                                  const rsdk_async_call *call);
+RSDK_API void rsdk_gen_async_int_or_double(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
+                                           const rsdk_async_call *call);
+RSDK_API void rsdk_gen_async_strings(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
+                                     const rsdk_async_call *call);
+RSDK_API void rsdk_gen_async_pairs(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
+                                   const rsdk_async_call *call);
+RSDK_API void rsdk_gen_async_scored(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
+                                    const rsdk_async_call *call);
+RSDK_API void rsdk_gen_async_ints(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
+                                  const rsdk_async_call *call);
+RSDK_API void rsdk_gen_async_doubles(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
+                                     const rsdk_async_call *call);
+RSDK_API void rsdk_gen_async_bools(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
+                                   const rsdk_async_call *call);
+RSDK_API void rsdk_gen_async_scan_page(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
+                                       const rsdk_async_call *call);
+RSDK_API void rsdk_gen_async_stream_entries(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
+                                            const rsdk_async_call *call);
+RSDK_API void rsdk_gen_async_streams(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
+                                     const rsdk_async_call *call);
+RSDK_API void rsdk_gen_async_geo(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
+                                 const rsdk_async_call *call);
+RSDK_API void rsdk_gen_async_pending(rsdk_async *a, rsdk_reply *r, const rsdk_error *err,
+                                     const rsdk_async_call *call);
 
 /* For module result types: the reply checked against `x` and brought to
  * its RESP3 form as the sync call brings it (a rebuilt tree where RESP2's
