@@ -29,10 +29,13 @@ typedef struct rsdk__snode {
     int refs; /* under the handle's mu */
 } rsdk__snode;
 
-/* A client handed out by rsdk_sentinel_acquire and the node it came from. */
+/* A client handed out by rsdk_sentinel_acquire, the node it came from, and
+ * its error record then (the record is sticky: only a change tells of a
+ * failure during the loan). */
 typedef struct rsdk__sout {
     rsdk_client *c;
     rsdk__snode *node;
+    rsdk_error at_acquire;
 } rsdk__sout;
 
 struct rsdk_sentinel {
