@@ -111,7 +111,8 @@ void rsdk__snode_free(rsdk__snode *n);
  * gives a non-nil, non-error reply (*out; caller frees), and moves that one
  * to the front. RSDK_ERR_CONNECT when none answered (the message names
  * each sentinel and why), RSDK_ERR_MASTERDOWN when some answered but none
- * knew the master. */
+ * knew the master, RSDK_ERR_AUTH when none answered and one refused the
+ * login. */
 rsdk_status rsdk__sentinel_ask(rsdk_sentinel *s, const char *sub, rsdk_reply **out,
                                rsdk_error *err);
 
