@@ -14,17 +14,22 @@ static const struct {
     const char *name;
     bench_workload workload;
     uint64_t ops;
+    unsigned window, conns; /* async workloads */
 } WORKLOADS[] = {
-    {"get_sync", BENCH_GET_SYNC, 100000},
-    {"get_pipeline100", BENCH_GET_PIPELINE, 1000000},
-    {"lrange1000", BENCH_LRANGE, 1000},
-    {"json_set_get", BENCH_JSON_SET_GET, 20000},
-    {"pipe_set_1k", BENCH_PIPE_SET, 200000},
-    {"mem", BENCH_MEM, 1000},
+    {"get_sync", BENCH_GET_SYNC, 100000, 0, 0},
+    {"get_pipeline100", BENCH_GET_PIPELINE, 1000000, 0, 0},
+    {"lrange1000", BENCH_LRANGE, 1000, 0, 0},
+    {"json_set_get", BENCH_JSON_SET_GET, 20000, 0, 0},
+    {"pipe_set_1k", BENCH_PIPE_SET, 200000, 0, 0},
+    {"async_get_w1000", BENCH_ASYNC_GET, 500000, 1000, 1},
+    {"async_get_w1000_c4", BENCH_ASYNC_GET, 500000, 1000, 4},
+    {"async_set_1k_w100", BENCH_ASYNC_SET, 200000, 100, 1},
+    {"mem", BENCH_MEM, 1000, 0, 0},
 };
 
 static int usage(void) {
     fprintf(stderr, "usage: bench_<client> get_sync|get_pipeline100|lrange1000|json_set_get|pipe_set_1k|"
+                    "async_get_w1000|async_get_w1000_c4|async_set_1k_w100|"
                     "mem|connect_<unix|tcp>_resp<2|3>|threads<T>_<client|pool|halfpool|pool<N>>|"
                     "poolops<N> <unix-socket> [ops]\n");
     return -1;
@@ -101,6 +106,8 @@ int bench_parse_args(int argc, char **argv, bench_args *out) {
     if (i < sizeof WORKLOADS / sizeof WORKLOADS[0]) {
         a.workload = WORKLOADS[i].workload;
         a.ops = WORKLOADS[i].ops;
+        a.window = WORKLOADS[i].window;
+        a.conns = WORKLOADS[i].conns;
     } else if (parse_scale(argv[1], &a) != 0) {
         return usage();
     }

@@ -34,6 +34,11 @@ typedef enum bench_workload {
                           * each through the client's JSON values (needs a
                           * server with a JSON module) */
     BENCH_PIPE_SET,      /* 100 SETs of a 1 KiB value in one write, then 100 replies */
+    /* Async workloads (bench_*_async.c, and the floor): `window` commands
+     * in flight at all times, spread over `conns` connections; each reply
+     * lets one more command go. */
+    BENCH_ASYNC_GET,     /* async_get_w1000, async_get_w1000_c4 */
+    BENCH_ASYNC_SET,     /* async_set_1k_w100: SET of a 1 KiB value */
     /* Scale workloads (rsdk and hiredis only, bench_*_scale.c): */
     BENCH_MEM,           /* open `ops` connections (RESP3), measure memory per idle one */
     BENCH_CONNECT,       /* `ops` sequential connect + handshake + close */
@@ -65,10 +70,13 @@ typedef struct bench_args {
     int protocol;     /* 2 or 3 */
     int threads;      /* threads of a threads workload */
     int pool;         /* pool size (threads, poolops); 0 = a client per thread */
+    unsigned window;  /* async workloads: commands in flight in all */
+    unsigned conns;   /* async workloads: connections sharing them */
 } bench_args;
 
 /* Parses "<workload> <unix-socket> [ops]" (workloads: get_sync,
- * get_pipeline100, lrange1000, pipe_set_1k, mem, connect_*, threads*,
+ * get_pipeline100, lrange1000, pipe_set_1k, async_get_w1000,
+ * async_get_w1000_c4, async_set_1k_w100, mem, connect_*, threads*,
  * poolops*). Prints usage and returns -1 on
  * bad input. ops defaults per workload (100k, 1M, 1000); warm-up is a tenth,
  * rounded to whole pipeline batches. */

@@ -8,6 +8,7 @@
 #include "bench_search_common.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,12 +179,118 @@ static int search_floor(int argc, char **argv) {
     return 0;
 }
 
+/* ---- async workloads: a window of commands in flight ----------------------
+ * `window` commands in flight over `conns` sockets (an equal share each),
+ * each reply letting one more command go, as an async client keeps them.
+ * Replies are counted by their line ends (`nl` per reply: a 63-byte blob
+ * has two, +OK one), never parsed; what the replies allow is written as
+ * one write of pre-encoded commands. */
+typedef struct window_conn {
+    int fd;
+    uint64_t share;  /* commands this socket sends in the run */
+    uint64_t issued, done;
+    unsigned lines;  /* line ends of a reply not yet complete */
+} window_conn;
+
+/* Sends up to `n` more of c's share (copies of one command of `one` bytes
+ * in `cmds`, which holds at least a window's worth). */
+static void window_send(window_conn *c, const wire *cmds, size_t one, uint64_t n) {
+    if (n > c->share - c->issued) n = c->share - c->issued;
+    if (n == 0) return;
+    write_all(c->fd, cmds->data, (size_t)n * one);
+    c->issued += n;
+}
+
+/* Reads what `c` has and counts the replies in it. */
+static void window_read(window_conn *c, unsigned nl, const wire *cmds, size_t one) {
+    ssize_t k = read(c->fd, rbuf, sizeof rbuf);
+    if (k < 0 && errno == EINTR) return;
+    if (k <= 0) bench_fail("floor: read failed or server closed");
+    uint64_t lines = c->lines;
+    for (const char *p = rbuf, *end = rbuf + k; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+        lines++;
+    uint64_t replies = lines / nl;
+    c->lines = (unsigned)(lines % nl);
+    c->done += replies;
+    if (c->done > c->issued) bench_fail("floor: more replies than commands");
+    window_send(c, cmds, one, replies);
+}
+
+static void window_run(window_conn *cs, unsigned nconn, unsigned per_conn, uint64_t total,
+                       unsigned nl, const wire *cmds, size_t one) {
+    for (unsigned i = 0; i < nconn; i++) {
+        cs[i].share = total / nconn + (i < total % nconn ? 1 : 0);
+        cs[i].issued = cs[i].done = 0;
+        window_send(&cs[i], cmds, one, per_conn);
+    }
+    struct pollfd pfd[64];
+    for (;;) {
+        unsigned open = 0;
+        for (unsigned i = 0; i < nconn; i++)
+            if (cs[i].done < cs[i].share) pfd[open].fd = cs[i].fd, pfd[open++].events = POLLIN;
+        if (open == 0) return;
+        /* One socket needs no poll: a blocking read is the least a client
+         * can do. */
+        if (nconn > 1 && poll(pfd, open, -1) < 0 && errno != EINTR) bench_fail("floor: poll failed");
+        for (unsigned i = 0, j = 0; i < nconn; i++) {
+            if (cs[i].done >= cs[i].share) continue;
+            if (nconn == 1 || (pfd[j].revents & (POLLIN | POLLHUP | POLLERR)))
+                window_read(&cs[i], nl, cmds, one);
+            j++;
+        }
+    }
+}
+
+static int window_floor(const bench_args *a) {
+    if (a->conns == 0 || a->conns > 64 || a->window < a->conns) bench_fail("floor: bad window");
+    unsigned per_conn = a->window / a->conns;
+    char value[BENCH_VALUE_LEN];
+    bench_value(value);
+    static char big[BENCH_SET_VALUE_LEN];
+    bench_set_value(big);
+    wire cmds = {0}, check = {0}, expect = {0};
+    unsigned nl = 2;
+    const char *get[] = {"GET", BENCH_GET_KEY};
+    size_t get_len[] = {3, strlen(BENCH_GET_KEY)};
+    const char *set[] = {"SET", BENCH_SET_KEY, big};
+    size_t set_len[] = {3, strlen(BENCH_SET_KEY), BENCH_SET_VALUE_LEN};
+    for (unsigned i = 0; i < per_conn; i++) {
+        if (a->workload == BENCH_ASYNC_SET) encode_argv(&cmds, 3, set, set_len);
+        else encode_argv(&cmds, 2, get, get_len);
+    }
+    if (a->workload == BENCH_ASYNC_SET) nl = 1;
+    size_t one = cmds.len / per_conn;
+    encode_argv(&check, 2, get, get_len);
+    wire_blob(&expect, value, BENCH_VALUE_LEN);
+
+    window_conn cs[64];
+    memset(cs, 0, sizeof cs);
+    for (unsigned i = 0; i < a->conns; i++) cs[i].fd = connect_unix(a->socket_path);
+    window_run(cs, a->conns, per_conn, a->warmup, nl, &cmds, one);
+    bench_clock t0, t1;
+    bench_clock_now(&t0);
+    window_run(cs, a->conns, per_conn, a->ops, nl, &cmds, one);
+    bench_clock_now(&t1);
+    /* Every stream still in step: a GET answers with the value. */
+    for (unsigned i = 0; i < a->conns; i++) {
+        write_all(cs[i].fd, check.data, check.len);
+        read_exact(cs[i].fd, expect.len, expect.data);
+        close(cs[i].fd);
+    }
+    bench_report(a, &t0, &t1);
+    free(cmds.data);
+    free(check.data);
+    free(expect.data);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[1], "setup") == 0) return setup(argv[2]);
     if (argc >= 3 && strcmp(argv[1], "search_knn_10") == 0) return search_floor(argc, argv);
     bench_args a;
     if (bench_parse_args(argc, argv, &a) != 0) return 2;
     if (a.workload >= BENCH_MEM) bench_fail("floor: scale workloads are rsdk's and hiredis's");
+    if (a.workload == BENCH_ASYNC_GET || a.workload == BENCH_ASYNC_SET) return window_floor(&a);
 
     char value[BENCH_VALUE_LEN];
     bench_value(value);

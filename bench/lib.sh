@@ -54,7 +54,7 @@ fetch_hiredis() {
 build() {
   local targets=(//bench:bench_floor) bflags=() cflags=()
   if [ "${BENCH_DEBUG:-0}" = 1 ]; then bflags=(--copt=-g --strip=never); cflags=(-g); fi
-  case " $BENCH_CLIENTS " in *" rsdk "*) targets+=(//bench:bench_rsdk //bench:bench_search_rsdk) ;; esac
+  case " $BENCH_CLIENTS " in *" rsdk "*) targets+=(//bench:bench_rsdk //bench:bench_search_rsdk //bench:bench_rsdk_async) ;; esac
   (cd "$root" && "$BAZEL" "${bazel_startup[@]}" build -c opt "${bflags[@]}" --symlink_prefix=/ "${targets[@]}" 9>&-) \
     >"$out/build.log" 2>&1 || { tail -n 40 "$out/build.log" >&2; exit 1; }
   local bin
@@ -74,7 +74,24 @@ build() {
         -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$hiredis_root/include" \
         "$here/bench_search_hiredis.c" "$here/bench_search_common.c" "$here/bench_common.c" "$lib" \
         -o "$bindir/bench_search_hiredis"
+      # The async workloads: hiredis's async API on libevent through its own
+      # header-only adapter (hiredis/adapters/libevent.h, in the same package).
+      "${CC:-gcc}" -std=c11 -O2 -DNDEBUG "${cflags[@]}" -Wall -Wextra -Werror \
+        -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$hiredis_root/include" \
+        "$here/bench_hiredis_async.c" "$here/bench_common.c" "$lib" \
+        -levent -o "$bindir/bench_hiredis_async"
       ;;
+  esac
+}
+
+# The driver binary of client $1 for workload $2: async workloads have their
+# own (bench_<client>_async), the floor one for all.
+driver_of() {
+  case "$1:$2" in
+    floor:*) echo bench_floor ;;
+    *:async_*) echo "bench_$1_async" ;;
+    *:search_knn_10) echo "bench_search_$1" ;;
+    *) echo "bench_$1" ;;
   esac
 }
 

@@ -4,7 +4,7 @@
 # the functions that cost rsdk the most. Deterministic where run.sh's clocks
 # are noisy, but blind to the kernel (system calls count as one instruction).
 #
-#   bash bench/profile.sh [get_sync|get_pipeline100|lrange1000|search_knn_10 ...]
+#   bash bench/profile.sh [get_sync|get_pipeline100|lrange1000|search_knn_10|async_get_w1000 ...]
 #
 # Each client runs twice (N and 2N operations) and the difference is divided
 # by the extra operations, so start-up and connection cost cancel out.
@@ -38,13 +38,15 @@ base_ops() {
     get_pipeline100) echo 20000 ;;
     lrange1000) echo 50 ;;
     search_knn_10) echo 40 ;;
+    async_get_w1000) echo 20000 ;;
     *) echo "profile.sh: unknown workload $1" >&2; exit 2 ;;
   esac
 }
 
 instructions() { # $1 = client, $2 = workload, $3 = ops, $4 = output file
-  local drv=bench_$1 s=$sock
-  if [ "$2" = search_knn_10 ]; then s=$search_sock; [ "$1" = floor ] || drv=bench_search_$1; fi
+  local drv s=$sock
+  drv=$(driver_of "$1" "$2")
+  if [ "$2" = search_knn_10 ]; then s=$search_sock; fi
   valgrind --tool=callgrind --callgrind-out-file="$4" "$bindir/$drv" "$2" "$s" "$3" \
     >/dev/null 2>"$4.log" || { cat "$4.log" >&2; exit 1; }
   awk '/^(summary|totals):/ {print $2; exit}' "$4"

@@ -14,8 +14,12 @@
 #                     needs root to raise)
 #   BENCH_CLIENTS     clients to run (default "rsdk hiredis floor")
 #   BENCH_WORKLOADS   workloads to run (default "get_sync get_pipeline100 lrange1000
-#                     search_knn_10 json_set_get pipe_set_1k"); search_knn_10 runs on a
-#                     second server, Redis 8.0 with RediSearch (SEARCH_SERVER, lib.sh)
+#                     search_knn_10 json_set_get pipe_set_1k async_get_w1000
+#                     async_get_w1000_c4 async_set_1k_w100"); search_knn_10 runs on a
+#                     second server, Redis 8.0 with RediSearch (SEARCH_SERVER, lib.sh);
+#                     async_*: 1000 GETs in flight on 1 and on 4 connections, 100
+#                     SETs of 1 KiB in flight, through rsdk_async on its built-in
+#                     loop, hiredis async on libevent, and the floor
 #   BENCH_JSON_SERVER server for json_set_get, which loads valkey-json from
 #                     third_party/server_modules (default: valkey-9.1-sid from
 #                     tools/servers.sh under ${RSDK_SERVERS_DIR:-/tmp/rsdk-servers})
@@ -52,13 +56,13 @@ bench_lock
 # One process per client and run; clients take turns within each round so
 # drift on the shared machine spreads over all of them.
 measure() { # $1 = workload; appends "workload client run ops wall_ns cpu_ns user_ns sys_ns" to raw
-  local w=$1 r c line drv=bench_ s=$sock
-  if [ "$w" = search_knn_10 ]; then drv=bench_search_ s=$search_sock; fi
+  local w=$1 r c line s=$sock
+  if [ "$w" = search_knn_10 ]; then s=$search_sock; fi
   if [ "$w" = json_set_get ]; then s=$jsock; fi
   for r in $(seq "$RUNS"); do
     for c in $BENCH_CLIENTS; do
-      local d=$drv$c
-      [ "$c" = floor ] && d=bench_floor # one floor driver for every workload
+      local d
+      d=$(driver_of "$c" "$w")
       line=$("${pin_client[@]}" "$bindir/$d" "$w" "$s") ||
         { echo "run.sh: bench_$c $w failed" >&2; exit 1; }
       echo "$line" | awk -v c="$c" -v r="$r" '
@@ -136,6 +140,17 @@ report() {
       if (("search_knn_10", "floor") in CPU && ("search_knn_10", "hiredis") in CPU && CPU["search_knn_10", "hiredis"] > CPU["search_knn_10", "floor"])
         t_note[nt] = sprintf(" (floor cpu %.0f ns/op; cpu above the floor rsdk/hiredis=%.2f)", CPU["search_knn_10", "floor"],
           (CPU["search_knn_10", "rsdk"] - CPU["search_knn_10", "floor"]) / (CPU["search_knn_10", "hiredis"] - CPU["search_knn_10", "floor"]))
+      # Async: 1000 GETs in flight on one connection, against hiredis async
+      # on libevent and against the floor keeping the same window.
+      if (("async_get_w1000", "floor") in OPS) {
+        w = "async_get_w1000"
+        t_name[++nt] = w " ops rsdk/hiredis"; t_op[nt] = ">="; t_goal[nt] = 1.30
+        t_val[nt] = ((w, "rsdk") in OPS && (w, "hiredis") in OPS) ? OPS[w, "rsdk"] / OPS[w, "hiredis"] : ""
+        if ((w, "hiredis") in OPS)
+          t_note[nt] = sprintf(" (ceiling floor/hiredis=%.2f)", OPS[w, "floor"] / OPS[w, "hiredis"])
+        t_name[++nt] = w " ops rsdk/floor"; t_op[nt] = ">="; t_goal[nt] = 0.90
+        t_val[nt] = ((w, "rsdk") in OPS) ? OPS[w, "rsdk"] / OPS[w, "floor"] : ""
+      }
       t_name[++nt] = "get_sync ops rsdk/floor"; t_op[nt] = ">="; t_goal[nt] = 0.98
       t_val[nt] = (("get_sync", "rsdk") in OPS && ("get_sync", "floor") in OPS) ? OPS["get_sync", "rsdk"] / OPS["get_sync", "floor"] : ""
       line = "summary"; pass = 0; known = 0
@@ -165,7 +180,7 @@ start_server
   echo "# placement: server '${pin_server[*]:-default}', clients '${pin_client[*]:-default}'; runs: $RUNS, best kept"
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on these cores adds noise)"
 } >&2
-for w in ${BENCH_WORKLOADS-get_sync get_pipeline100 lrange1000 search_knn_10 json_set_get pipe_set_1k}; do
+for w in ${BENCH_WORKLOADS-get_sync get_pipeline100 lrange1000 search_knn_10 json_set_get pipe_set_1k async_get_w1000 async_get_w1000_c4 async_set_1k_w100}; do
   if [ "$w" = search_knn_10 ] && [ -z "$search_pid" ]; then start_search_server || continue; fi
   if [ "$w" = json_set_get ] && [ -z "$json_pid" ]; then start_json_server; fi
   measure "$w"

@@ -29,3 +29,33 @@ def rsdk_c_tests(names, deps = [], size = "small", **kwargs):
     """rsdk_c_test for each of `names`, all with the same attributes."""
     for name in names:
         rsdk_c_test(name = name, deps = deps, size = size, **kwargs)
+
+# The event loops of the async tests (tests/support/async_loop.h).
+LOOP_KINDS = ["builtin", "libevent", "libuv"]
+
+def rsdk_loop_tests(names, loops = LOOP_KINDS, deps = [], size = "small", tags = [], **kwargs):
+    """Each test of `names` once per event loop: <name>_<loop>.
+
+    The same source, built once per loop, run with RSDK_TEST_LOOP=<loop>
+    (what the loop factory's rsdk_test_loop_kind_from_env reads) and tagged
+    loop_<loop>, so one suite covers every loop without a copy.
+
+    Args:
+      names: the tests; each is built from <name>.c.
+      loops: the loop kinds.
+      deps: the tests' dependencies.
+      size: the Bazel test size.
+      tags: tags of every target (loop_<loop> is added).
+      **kwargs: any other cc_test attribute.
+    """
+    for name in names:
+        for loop in loops:
+            rsdk_c_test(
+                name = name + "_" + loop,
+                srcs = [name + ".c"],
+                deps = deps,
+                size = size,
+                env = {"RSDK_TEST_LOOP": loop},
+                tags = tags + ["loop_" + loop],
+                **kwargs
+            )

@@ -150,7 +150,7 @@ def main():
     ap.add_argument("--lib", action="append", default=[],
                     help="folder holding the layer libraries (lib*.a); default: beside --src, then bazel-bin/runtime/src")
     ap.add_argument("--allow", help="known circles, one group a line")
-    ap.add_argument("--layers", default="base protocol net auth client sessions cluster sentinel",
+    ap.add_argument("--layers", default="base protocol net loop auth client sessions async cluster sentinel",
                     help="the layers, lowest first")
     args = ap.parse_args()
 

@@ -9,6 +9,7 @@ bash tools/deps.sh
 
 examples=(hello)
 [ -f examples/typed.c ] && examples+=(typed)
+[ -f examples/async_demo.c ] && examples+=(async_demo)
 targets=()
 for e in "${examples[@]}"; do targets+=("//examples:$e"); done
 bazel build "${targets[@]}"

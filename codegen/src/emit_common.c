@@ -78,8 +78,16 @@ char *gen_proto(const module *m, const command *c, int which) {
     case PROTO_QUEUE:
         return gen_printf("rsdk_status %s_queue(rsdk_pipeline *p%s%s, %srsdk_error *err)", c->fname,
                           sep, params, opts);
+    case PROTO_ASYNC:
+        return gen_printf("rsdk_status %s_async(rsdk_async *a%s%s, %s%s cb, void *ud)", c->fname, sep,
+                          params, opts, gen_async_cb_type(c));
     }
     return gen_strdup("?");
+}
+
+const char *gen_async_cb_type(const command *c) {
+    if (c->glue_type) return gen_printf("%s_async_cb", c->glue_type);
+    return gen_printf("rsdk_async_%s_cb", gen_result_info(c->result)->kind);
 }
 
 /* ---- usage line ------------------------------------------------------------------ */

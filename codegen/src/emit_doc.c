@@ -49,8 +49,8 @@ static const char *md_cell(const char *s) {
 
 static void emit_entry(sb *b, const module *m, const command *c) {
     sb_printf(b, "### %s\n\n`%s`\n\n```c\n", c->name, gen_syntax(c));
-    static const int order[] = {PROTO_SYNC, PROTO_ENCODE, PROTO_DECODE, PROTO_QUEUE};
-    for (size_t i = 0; i < 4; i++) sb_printf(b, "%s\n", gen_wrap("", gen_proto(m, c, order[i]), ";", 100));
+    static const int order[] = {PROTO_SYNC, PROTO_ENCODE, PROTO_DECODE, PROTO_QUEUE, PROTO_ASYNC};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) sb_printf(b, "%s\n", gen_wrap("", gen_proto(m, c, order[i]), ";", 100));
     sb_put(b, "```\n\n");
     sb types = {0};
     sb_put(&types, "");

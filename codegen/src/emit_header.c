@@ -199,7 +199,7 @@ static void emit_command(sb *b, const module *m, const command *c) {
     sb_put(b, "\n");
     gen_emit_arg_types(b, c);
     const char *dep = (c->flags & RSDK_CMD(DEPRECATED)) ? gen_printf("%sDEPRECATED ", m->upper_prefix) : "";
-    for (int w = PROTO_ENCODE; w <= PROTO_QUEUE; w++)
+    for (int w = PROTO_ENCODE; w <= PROTO_ASYNC; w++)
         sb_printf(b, "%s\n", gen_wrap(gen_printf("RSDK_API %s", dep), gen_proto(m, c, w), ";", WIDTH));
     sb_put(b, "#ifdef ");
     sb_printf(b, "%sSTRING_MACROS\n", m->upper_prefix);
@@ -207,6 +207,7 @@ static void emit_command(sb *b, const module *m, const command *c) {
     emit_macro(b, c, gen_printf("%s_encode", c->fname), "out", true);
     emit_macro(b, c, c->fname, "c", c->has_opts || c->result != RSDK_RESULT_STATUS);
     emit_macro(b, c, gen_printf("%s_queue", c->fname), "p", true);
+    emit_macro(b, c, gen_printf("%s_async", c->fname), "a", true);
     if (b->len == mark) {
         /* No string parameters: drop the empty #ifdef. */
         b->len -= strlen("#ifdef ") + strlen(m->upper_prefix) + strlen("STRING_MACROS\n");
@@ -276,7 +277,9 @@ static void emit_intro(sb *b, const module *m) {
               " *   %sX_encode(out, args..., [opts], err)  appends the RESP command to `out`;\n"
               " *   %sX_decode(reply, [result], err)       reads a reply into the typed result;\n"
               " *   %sX(c, args..., [opts], [result])       sends on a client and waits;\n"
-              " *   %sX_queue(p, args..., [opts], err)      queues on a pipeline or transaction.\n"
+              " *   %sX_queue(p, args..., [opts], err)      queues on a pipeline or transaction;\n"
+              " *   %sX_async(a, args..., [opts], cb, ud)   queues on an async client; `cb` gets the\n"
+              " *                                          decoded result (rsdk/async_typed.h).\n"
               " * Required arguments are parameters; optional ones sit in an X_opts struct\n"
               " * (NULL or zeros: none). All return rsdk_status (RSDK_OK = 0). A bad\n"
               " * argument (NULL data with a non-zero length, an empty required array, a\n"
@@ -293,7 +296,8 @@ static void emit_intro(sb *b, const module *m) {
               " * macros of the same names (define %sNO_MACROS to turn them off; C++\n"
               " * calls the functions with rsdk_str). Wrap a compound literal given to a\n"
               " * macro parameter in parentheses.",
-              m->header_path, m->name, m->spec_label, m->prefix, m->prefix, m->prefix, m->prefix, U);
+              m->header_path, m->name, m->spec_label, m->prefix, m->prefix, m->prefix, m->prefix,
+              m->prefix, U);
     if (m->ngroups > 0) {
         sb_printf(b, "\n *\n * The commands are declared one header per command group, %s/<group>.h\n"
                      " * (%s/string.h, ...); this header includes them all.",
@@ -302,13 +306,34 @@ static void emit_intro(sb *b, const module *m) {
     sb_put(b, " */\n");
 }
 
+/* The typed callback of each module result type the commands return
+ * (rsdk/async_typed.h has the rules), once per type, in command order. */
+static void emit_glue_callbacks(sb *b, const module *m) {
+    const char **seen = gen_alloc(sizeof(char *) * (m->ncmds + 1));
+    size_t n = 0;
+    for (size_t i = 0; i < m->ncmds; i++) {
+        const command *c = &m->cmds[i];
+        if (!gen_is_generated(c) || c->glue_type == NULL) continue;
+        bool dup = false;
+        for (size_t k = 0; k < n && !dup; k++) dup = strcmp(seen[k], c->glue_type) == 0;
+        if (dup) continue;
+        seen[n++] = c->glue_type;
+        const char *t = c->glue_type;
+        sb_printf(b, "/* Typed callback of the _async calls that answer %s (rsdk/async_typed.h):\n"
+                     " * the value owns its reply during the callback, as a sync call's does. */\n", t);
+        sb_printf(b, "typedef void (*%s_async_cb)(rsdk_async *a, rsdk_status st, %s *v,\n", t, t);
+        sb_printf(b, "%*sconst rsdk_error *err, void *ud);\n", (int)strlen(t) + 26, "");
+    }
+    if (n > 0) sb_put(b, "\n");
+}
+
 /* Includes, the macro switches and the metadata table: once per module. */
 static void emit_common(sb *b, const module *m) {
     const char *U = m->upper_prefix;
     sb_printf(b,
               "#include \"rsdk/buf.h\"\n#include \"rsdk/client.h\"\n#include \"rsdk/command_meta.h\"\n"
               "#include \"rsdk/common.h\"\n#include \"rsdk/error.h\"\n#include \"rsdk/reply.h\"\n"
-              "#include \"rsdk/typed.h\"\n\n"
+              "#include \"rsdk/typed.h\"\n#include \"rsdk/async_typed.h\"\n\n"
               "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
               "#if !defined(__cplusplus) && !defined(%sNO_MACROS)\n#define %sSTRING_MACROS 1\n#endif\n\n"
               "/* Deprecated commands warn only when RSDK_WARN_DEPRECATED is defined. */\n"
@@ -318,9 +343,11 @@ static void emit_common(sb *b, const module *m) {
               "RSDK_API extern const rsdk_command_meta %scommands[];\n"
               "RSDK_API extern const size_t %scommands_count;\n\n",
               U, U, U, U, m->prefix, m->prefix);
-    if (gen_module_has_glue(m))
+    if (gen_module_has_glue(m)) {
         sb_printf(b, "/* The module's own result types (TS samples, ...) and their readers. */\n"
                      "#include \"%s\"\n\n", gen_glue_header(m));
+        emit_glue_callbacks(b, m);
+    }
 }
 
 /* The commands of `group` (NULL: all), in name order. */

@@ -373,6 +373,58 @@ static void emit_glue_take(sb *b, const command *c, const char *x, const char *c
     sb_printf(b, "    v.owner = t;\n    if (out != NULL) *out = v;\n    else %s_deinit(&v);\n    return RSDK_OK;\n}\n\n", t);
 }
 
+/* The completion of a command whose result is a module type (rsdk glue):
+ * the module's reader between the tree steps (rsdk/gen_async.h); the value
+ * owns the tree during the callback, as a sync call's does. */
+static void emit_glue_async_done(sb *b, const command *c, const char *name) {
+    const char *t = c->glue_type;
+    const char *proto = gen_printf("%s(rsdk_async *a, rsdk_reply *r, const rsdk_error *err, "
+                                   "const rsdk_async_call *call)", name);
+    sb_printf(b, "%s\n", gen_wrap("static void ", proto, " {", 100));
+    sb_printf(b, "    if (call->fn == NULL) return;\n    rsdk_gen_async_tree t;\n    %s v;\n", t);
+    sb_put(b, "    memset(&v, 0, sizeof v);\n");
+    sb_put(b, "    rsdk_status st = rsdk_gen_async_tree_open(&t, r, err, call->decode_arg);\n");
+    sb_printf(b, "    if (st == RSDK_OK) st = %s_read(t.tree, &v, &t.err);\n", t);
+    sb_put(b, "    if (st == RSDK_OK) v.owner = t.tree;\n    else memset(&v, 0, sizeof v);\n");
+    sb_printf(b, "    ((%s_async_cb)call->fn)(a, st, &v, st == RSDK_OK ? NULL : &t.err, call->ud);\n", t);
+    sb_put(b, "    bool kept = st == RSDK_OK && v.owner == NULL; /* moved out by the callback */\n");
+    sb_printf(b, "    if (st == RSDK_OK && !kept) {\n        v.owner = NULL;\n        %s_deinit(&v);\n    }\n", t);
+    sb_put(b, "    rsdk_gen_async_tree_close(&t, a, kept);\n}\n\n");
+}
+
+/* The _async call: one encode into the call's buffer, one hand-over to the
+ * client with the completion of the result kind and what it decodes with
+ * (the table that matches the call's options). */
+static void emit_async(sb *b, const module *m, const command *c, const char *x, const char *table,
+                       const char *pn, const char *on) {
+    const char *arg = gen_printf("%s_async_arg", c->fname);
+    const char *pairs_arg = gen_printf("%s_async_pairs_arg", c->fname);
+    bool pairs = c->pairs.root != NULL && gen_result_is_tree(c->result);
+    sb_printf(b, "static const rsdk_gen_async_arg %s = {%s, %s};\n", arg, x, table);
+    if (pairs)
+        sb_printf(b, "static const rsdk_gen_async_arg %s = {%s, %s_pairs_shape};\n", pairs_arg, x, c->fname);
+    sb_put(b, "\n");
+    const char *done = gen_printf("rsdk_gen_async_%s", gen_result_info(c->result)->kind);
+    if (c->glue_type) {
+        done = gen_printf("%s_async_done", c->fname);
+        emit_glue_async_done(b, c, done);
+    }
+    sb_printf(b, "%s\n", gen_wrap("RSDK_API ", gen_proto(m, c, PROTO_ASYNC), " {", 100));
+    sb_printf(b, "    rsdk_gen_async k;\n");
+    if (pairs) {
+        sb_printf(b, "    const rsdk_gen_async_arg *arg = &%s;\n", arg);
+        sb_printf(b, "    if (%s_form(opts) == %s_pairs_shape) arg = &%s;\n", c->fname, c->fname, pairs_arg);
+        arg = "arg";
+    } else {
+        arg = gen_printf("&%s", arg);
+    }
+    sb_printf(b, "    rsdk_status st = %s_encode(rsdk_gen_async_begin(&k, a)%s%s, &k.err);\n", c->fname, pn, on);
+    const char *flags = (c->flags & RSDK_CMD(READONLY)) ? "RSDK_ASYNC_READONLY" : "0";
+    sb_printf(b, "%s\n", gen_wrap("    return ", gen_printf("rsdk_gen_async_end(&k, st, %s, %s, (rsdk_async_typed_fn)cb, "
+                                                         "ud, %s)", done, arg, flags), ";", 100));
+    sb_put(b, "}\n\n");
+}
+
 static void emit_command(sb *b, const module *m, const command *c) {
     wctx w = {b, c, 0};
     sb_printf(b, "/* ---- %s (generated from %s) */\n\n", c->name, gen_comment_text(c->file, 400));
@@ -424,6 +476,7 @@ static void emit_command(sb *b, const module *m, const command *c) {
         sb_printf(b, "    return rsdk_gen_queue_done_shaped(p, st, err, %s, %s);\n}\n\n", lit, call_table);
     else
         sb_printf(b, "    return rsdk_gen_queue_done(p, st, err, %s);\n}\n\n", lit);
+    emit_async(b, m, c, x, table, pn, on);
 }
 
 bool gen_emit_sources(const module *m, size_t shard, size_t nshards, sb *b) {
@@ -433,8 +486,8 @@ bool gen_emit_sources(const module *m, size_t shard, size_t nshards, sb *b) {
     size_t lo = shard * per, hi = lo + per;
     sb_printf(b, "/* generated from %s by rsdkgen — do not edit.\n * Part %zu of %zu of the %s bindings. */\n",
               m->spec_label, shard + 1, nshards, m->name);
-    sb_printf(b, "#define %sNO_MACROS 1\n#include \"%s\"\n#include \"rsdk/gen.h\"\n\n", m->upper_prefix,
-              m->header_path);
+    sb_printf(b, "#define %sNO_MACROS 1\n#include <string.h>\n\n#include \"%s\"\n#include \"rsdk/gen.h\"\n"
+                 "#include \"rsdk/gen_async.h\"\n\n", m->upper_prefix, m->header_path);
     size_t at = 0;
     for (size_t i = 0; i < m->ncmds; i++) {
         const command *c = &m->cmds[i];

@@ -25,7 +25,7 @@ static const char *const RESERVED[] = {
     "wchar_t", "while", "xor", "xor_eq", "_Alignas", "_Alignof", "_Atomic", "_Bool", "_Complex",
     "_Generic", "_Imaginary", "_Noreturn", "_Static_assert", "_Thread_local",
     /* generated code's own names */
-    "c", "p", "e", "k", "r", "st", "out", "opts", "err", "i0", "i1", "i2", "i3", "i4", "i5",
+    "a", "c", "p", "e", "k", "r", "st", "out", "opts", "err", "cb", "ud", "i0", "i1", "i2", "i3", "i4", "i5",
     "i6", "i7", "NULL", "errno", "kind", NULL};
 
 static bool reserved(const char *s) {
@@ -243,7 +243,7 @@ static const char *function_name(const module *m, const command *c) {
 static void model_command(module *m, command *c) {
     c->fname = function_name(m, c);
     c->upper = gen_upper(c->fname);
-    static const char *const SUFFIX[] = {"", "_encode", "_decode", "_queue", "_opts", NULL};
+    static const char *const SUFFIX[] = {"", "_encode", "_decode", "_queue", "_async", "_opts", NULL};
     for (size_t i = 0; SUFFIX[i]; i++) claim(c, gen_printf("%s%s", c->fname, SUFFIX[i]));
     model_args(m, c, c->args, c->nargs, c->fname, NULL, true);
     for (size_t i = 0; i < c->nargs; i++) {

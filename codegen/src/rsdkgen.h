@@ -232,7 +232,10 @@ bool gen_arg_is_stringish(const arg *a);
 char *gen_syntax(const command *c);
 /* C prototype text of each generated function (without RSDK_API and ';'). */
 char *gen_proto(const module *m, const command *c, int which);
-enum { PROTO_ENCODE, PROTO_DECODE, PROTO_SYNC, PROTO_QUEUE };
+enum { PROTO_ENCODE, PROTO_DECODE, PROTO_SYNC, PROTO_QUEUE, PROTO_ASYNC };
+/* The typed callback type of a command's _async call (rsdk/async_typed.h,
+ * or <glue type>_async_cb for a module's own result type). */
+const char *gen_async_cb_type(const command *c);
 
 /* The module's header: everything, or with groups the umbrella that
  * includes the base header and one header per group. */

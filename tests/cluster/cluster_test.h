@@ -91,4 +91,61 @@ static inline void ct_cmdstat(const rsdk_test_cluster *c, int i, const char *cmd
     rsdk_client_close(cl);
 }
 
+/* Runs argv on node `node` (a fresh plain client); fails the test on error. */
+static inline rsdk_reply *ct_node_cmd(rsdk_test_cluster *tc, int node, int argc, const char **argv) {
+    rsdk_client *c = rsdk_test_cluster_client(tc, node);
+    rsdk_reply *r = NULL;
+    rsdk_status s = rsdk_client_command_argv(c, argc, argv, NULL, &r);
+    if (s != RSDK_OK) fail_msg("%s %s on node %d: %s", argv[0], argc > 1 ? argv[1] : "", node,
+                               rsdk_client_error(c)->message);
+    rsdk_client_close(c);
+    return r;
+}
+
+/* Moves `slot` from node `from` to node `to`, keys and all. */
+static inline void ct_migrate_slot(rsdk_test_cluster *tc, unsigned slot, int from, int to) {
+    char sl[16], from_id[64], to_id[64], port[16];
+    snprintf(sl, sizeof sl, "%u", slot);
+    snprintf(port, sizeof port, "%d", tc->node[to].port);
+    rsdk_test_cluster_node_id(tc, from, from_id, sizeof from_id);
+    rsdk_test_cluster_node_id(tc, to, to_id, sizeof to_id);
+    const char *imp[] = {"CLUSTER", "SETSLOT", sl, "IMPORTING", from_id};
+    rsdk_reply_free(ct_node_cmd(tc, to, 5, imp));
+    const char *mig[] = {"CLUSTER", "SETSLOT", sl, "MIGRATING", to_id};
+    rsdk_reply_free(ct_node_cmd(tc, from, 5, mig));
+    for (int round = 0; round < 1000; round++) {
+        /* A few keys at a time, so the clients meet ASK for a while. */
+        const char *get[] = {"CLUSTER", "GETKEYSINSLOT", sl, "2"};
+        rsdk_reply *keys = ct_node_cmd(tc, from, 4, get);
+        size_t n = keys->elements;
+        if (n == 0) {
+            rsdk_reply_free(keys);
+            break;
+        }
+        const char *argv[16] = {"MIGRATE", "127.0.0.1", port, "", "0", "5000", "KEYS"};
+        for (size_t i = 0; i < n; i++) argv[7 + i] = keys->element[i].str;
+        rsdk_reply_free(ct_node_cmd(tc, from, 7 + (int)n, argv));
+        rsdk_reply_free(keys);
+        rsdk_test_sleep_ms(20);
+    }
+    const char *own[] = {"CLUSTER", "SETSLOT", sl, "NODE", to_id};
+    rsdk_reply_free(ct_node_cmd(tc, to, 5, own));
+    rsdk_reply_free(ct_node_cmd(tc, from, 5, own));
+    for (int i = 0; i < RSDK_TEST_CLUSTER_NODES; i++) {
+        if (i == from || i == to) continue;
+        rsdk_client *c = rsdk_test_cluster_client(tc, i);
+        rsdk_reply *r = NULL;
+        /* Replicas refuse SETSLOT on some servers; gossip tells them. */
+        if (rsdk_client_command_argv(c, 5, own, NULL, &r) == RSDK_OK) rsdk_reply_free(r);
+        rsdk_client_close(c);
+    }
+}
+
+/* The harness index of the node the cluster handle thinks owns `slot`. */
+static inline int ct_owner_node(rsdk_test_cluster *tc, rsdk_cluster *cl, unsigned slot) {
+    char o[64];
+    assert_int_equal(rsdk_cluster_slot_owner(cl, slot, o, sizeof o), RSDK_OK);
+    return rsdk_test_cluster_node_by_port(tc, atoi(strrchr(o, ':') + 1));
+}
+
 #endif

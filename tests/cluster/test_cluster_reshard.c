@@ -49,61 +49,6 @@ static void *worker(void *arg) {
     return NULL;
 }
 
-static rsdk_reply *node_cmd(rsdk_test_cluster *tc, int node, int argc, const char **argv) {
-    rsdk_client *c = rsdk_test_cluster_client(tc, node);
-    rsdk_reply *r = NULL;
-    rsdk_status s = rsdk_client_command_argv(c, argc, argv, NULL, &r);
-    if (s != RSDK_OK) fail_msg("%s %s on node %d: %s", argv[0], argc > 1 ? argv[1] : "", node,
-                               rsdk_client_error(c)->message);
-    rsdk_client_close(c);
-    return r;
-}
-
-/* Moves `slot` from node `from` to node `to`, keys and all. */
-static void migrate_slot(rsdk_test_cluster *tc, unsigned slot, int from, int to) {
-    char sl[16], from_id[64], to_id[64], port[16];
-    snprintf(sl, sizeof sl, "%u", slot);
-    snprintf(port, sizeof port, "%d", tc->node[to].port);
-    rsdk_test_cluster_node_id(tc, from, from_id, sizeof from_id);
-    rsdk_test_cluster_node_id(tc, to, to_id, sizeof to_id);
-    const char *imp[] = {"CLUSTER", "SETSLOT", sl, "IMPORTING", from_id};
-    rsdk_reply_free(node_cmd(tc, to, 5, imp));
-    const char *mig[] = {"CLUSTER", "SETSLOT", sl, "MIGRATING", to_id};
-    rsdk_reply_free(node_cmd(tc, from, 5, mig));
-    for (int round = 0; round < 1000; round++) {
-        /* A few keys at a time, so the clients meet ASK for a while. */
-        const char *get[] = {"CLUSTER", "GETKEYSINSLOT", sl, "2"};
-        rsdk_reply *keys = node_cmd(tc, from, 4, get);
-        size_t n = keys->elements;
-        if (n == 0) {
-            rsdk_reply_free(keys);
-            break;
-        }
-        const char *argv[16] = {"MIGRATE", "127.0.0.1", port, "", "0", "5000", "KEYS"};
-        for (size_t i = 0; i < n; i++) argv[7 + i] = keys->element[i].str;
-        rsdk_reply_free(node_cmd(tc, from, 7 + (int)n, argv));
-        rsdk_reply_free(keys);
-        rsdk_test_sleep_ms(20);
-    }
-    const char *own[] = {"CLUSTER", "SETSLOT", sl, "NODE", to_id};
-    rsdk_reply_free(node_cmd(tc, to, 5, own));
-    rsdk_reply_free(node_cmd(tc, from, 5, own));
-    for (int i = 0; i < RSDK_TEST_CLUSTER_NODES; i++) {
-        if (i == from || i == to) continue;
-        rsdk_client *c = rsdk_test_cluster_client(tc, i);
-        rsdk_reply *r = NULL;
-        /* Replicas refuse SETSLOT on some servers; gossip tells them. */
-        if (rsdk_client_command_argv(c, 5, own, NULL, &r) == RSDK_OK) rsdk_reply_free(r);
-        rsdk_client_close(c);
-    }
-}
-
-static int owner_node(rsdk_test_cluster *tc, rsdk_cluster *cl, unsigned slot) {
-    char o[64];
-    assert_int_equal(rsdk_cluster_slot_owner(cl, slot, o, sizeof o), RSDK_OK);
-    return rsdk_test_cluster_node_by_port(tc, atoi(strrchr(o, ':') + 1));
-}
-
 static void slot_moves_under_load_without_a_failed_or_doubled_command(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_test_cluster *tc = *state;
@@ -113,9 +58,9 @@ static void slot_moves_under_load_without_a_failed_or_doubled_command(void **sta
     sh->cl = ct_open(tc, 10000);
     for (int k = 0; k < NKEYS; k++) snprintf(sh->keys[k], sizeof sh->keys[k], "{rs}%d", k);
     unsigned slot = rsdk_cluster_keyslot("{rs}", 4);
-    int a = owner_node(tc, sh->cl, slot), b = -1;
+    int a = ct_owner_node(tc, sh->cl, slot), b = -1;
     for (unsigned s = 0; s < 16384 && b < 0; s += 101) {
-        int n = owner_node(tc, sh->cl, s);
+        int n = ct_owner_node(tc, sh->cl, s);
         if (n != a) b = n;
     }
     assert_true(a >= 0 && b >= 0);
@@ -124,9 +69,9 @@ static void slot_moves_under_load_without_a_failed_or_doubled_command(void **sta
     for (int i = 0; i < NTHREADS; i++) assert_int_equal(pthread_create(&th[i], NULL, worker, sh), 0);
     rsdk_test_sleep_ms(300);
     long long t0 = rsdk_test_now_ms();
-    migrate_slot(tc, slot, a, b);
+    ct_migrate_slot(tc, slot, a, b);
     rsdk_test_sleep_ms(300);
-    migrate_slot(tc, slot, b, a);
+    ct_migrate_slot(tc, slot, b, a);
     long long t1 = rsdk_test_now_ms();
     rsdk_test_sleep_ms(300);
     atomic_store(&sh->stop, true);

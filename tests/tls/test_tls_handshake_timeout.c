@@ -12,23 +12,6 @@
 
 #include "tls_server.h"
 
-/* A socket listening on 127.0.0.1 that never accepts; the kernel still
- * completes TCP connects into its backlog. Returns the fd, port in *port. */
-static int silent_listener(int *port) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(fd >= 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(fd, 8), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    *port = ntohs(a.sin_port);
-    return fd;
-}
-
 /* Options for a TLS client of the silent listener at `port`: nothing to
  * verify, no certificate ever comes. */
 static void silent_peer_opts(rsdk_client_opts *o, rsdk_tls_opts *tls, int port,
@@ -45,7 +28,7 @@ static void silent_peer_opts(rsdk_client_opts *o, rsdk_tls_opts *tls, int port,
 static void test_silent_peer_times_out_within_connect_timeout(void **state) {
     (void)state;
     int port = 0;
-    int fd = silent_listener(&port);
+    int fd = tls_silent_listener(&port);
     rsdk_client_opts o;
     rsdk_tls_opts tls;
     silent_peer_opts(&o, &tls, port, 300);
@@ -59,7 +42,7 @@ static void test_silent_peer_times_out_within_connect_timeout(void **state) {
 static void test_peer_closing_during_handshake_is_a_tls_error(void **state) {
     (void)state;
     int port = 0;
-    int fd = silent_listener(&port);
+    int fd = tls_silent_listener(&port);
     rsdk_client_opts o;
     rsdk_tls_opts tls;
     silent_peer_opts(&o, &tls, port, 3000);

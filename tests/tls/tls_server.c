@@ -1,9 +1,12 @@
 /* A redis-server with TLS for the tests in this directory. */
 #include "tls_server.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 /* Whether the server binary knows the TLS options. A build without TLS
  * rejects "tls-port" as an unknown directive at start-up; a build with it
@@ -163,4 +166,21 @@ void tls_open_fails(const rsdk_client_opts *o, rsdk_status code, const char *tex
     if (s != code || err.code != code || !strstr(err.message, text))
         fail_msg("expected %s containing \"%s\", got %s: \"%s\"", rsdk_status_name(code), text,
                  rsdk_status_name(s), err.message);
+}
+
+/* A socket listening on 127.0.0.1 that never accepts; the kernel still
+ * completes TCP connects into its backlog. Returns the fd, port in *port. */
+int tls_silent_listener(int *port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(fd, 8), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    *port = ntohs(a.sin_port);
+    return fd;
 }

@@ -59,4 +59,9 @@ rsdk_client *tls_client(const tls_server *t);
  * that contains `text`; returns nothing (the test fails otherwise). */
 void tls_open_fails(const rsdk_client_opts *o, rsdk_status code, const char *text);
 
+/* A socket listening on 127.0.0.1 that never accepts; the kernel still
+ * completes TCP connects into its backlog, so a TLS handshake is never
+ * answered. Returns the fd, its port in *port. */
+int tls_silent_listener(int *port);
+
 #endif

@@ -61,7 +61,8 @@ typedef enum rsdk_errclass {
     X(ERR_TXN_ABORTED, 32, RESPONSE, "transaction aborted by WATCH")              \
     X(ERR_NIL, 33, RESPONSE, "nil reply where a value was required")             \
     X(ERR_UNEXPECTED_REPLY, 34, PROTOCOL, "reply has an unexpected type")         \
-    X(ERR_CREDENTIALS, 35, RESPONSE, "credentials unavailable")
+    X(ERR_CREDENTIALS, 35, RESPONSE, "credentials unavailable")                  \
+    X(ERR_QUEUE_FULL, 36, RESOURCE, "too many commands in flight")
 
 typedef enum rsdk_status_code {
 #define RSDK__X(name, num, cls, text) RSDK_##name = num,

@@ -94,6 +94,9 @@ typedef struct rsdk_pubsub_stats {
     uint64_t reconnects;    /* successful reconnects (each with resubscribe) */
     uint64_t dropped;       /* messages lost for lack of memory */
     uint64_t invalidations; /* invalidation notices given to the handler */
+    uint64_t shard_moved;   /* shard channels the server unsubscribed on its
+                             * own (their slot moved to another node); they
+                             * leave the subscription set (docs/pubsub.md) */
 } rsdk_pubsub_stats;
 
 /* Sets every default (client options included). */

@@ -3,14 +3,17 @@
 #define RSDK_RSDK_H
 
 #include "rsdk/alloc.h"
+#include "rsdk/async.h"
 #include "rsdk/backoff.h"
 #include "rsdk/buf.h"
 #include "rsdk/client.h"
 #include "rsdk/cluster.h"
+#include "rsdk/cluster_pubsub.h"
 #include "rsdk/common.h"
 #include "rsdk/credentials.h"
 #include "rsdk/error.h"
 #include "rsdk/events.h"
+#include "rsdk/loop.h"
 #include "rsdk/pool.h"
 #include "rsdk/pubsub.h"
 #include "rsdk/reader.h"

@@ -6,6 +6,7 @@
 #include "client_events.h"
 #include "client_internal.h"
 #include "client_io.h"
+#include "client_opts.h"
 #include "client_session.h"
 #include "clock.h"
 #include "tls.h"
@@ -84,19 +85,9 @@ static bool dup_opt(const char *src, char **dst) {
     return *dst != NULL;
 }
 
-static rsdk_status check_opts(const rsdk_client_opts *o, rsdk_error *err) {
-    if (o->protocol != 0 && o->protocol != 2 && o->protocol != 3)
-        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "protocol must be 2 or 3, not %d",
-                              o->protocol);
-    if (o->db < 0) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "db must not be negative");
-    if (!(o->unix_path && *o->unix_path) && (o->port <= 0 || o->port > 65535))
-        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "TCP port %d out of range", o->port);
-    return RSDK_OK;
-}
-
 rsdk_status rsdk_client_open(const rsdk_client_opts *o, rsdk_client **out, rsdk_error *err) {
     if (!o || !out) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "NULL options or result");
-    rsdk_status s = check_opts(o, err);
+    rsdk_status s = rsdk__client_opts_check(o, err);
     if (s) return s;
     rsdk_client *c = rsdk__calloc(1, sizeof *c);
     if (!c) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, NULL);
@@ -167,9 +158,8 @@ rsdk_status rsdk__client_connect(rsdk_client *c) {
         return rsdk_error_set(&c->err, RSDK_ERR_NOMEM, 0, NULL);
     /* The connect and handshake get the connect timeout, and no more than
      * what is left of the call's deadline. */
-    long long call_deadline = c->deadline_ms;
-    int connect_ms = rsdk__deadline_wait_ms(c, c->opts.connect_timeout_ms);
-    c->deadline_ms = connect_ms > 0 ? rsdk__now_ms() + connect_ms : 0;
+    long long call_deadline;
+    int connect_ms = rsdk__deadline_connect_begin(c, &call_deadline);
     rsdk__conn_opts co = {
         .host = c->opts.host,
         .port = c->opts.port,
@@ -187,15 +177,13 @@ rsdk_status rsdk__client_connect(rsdk_client *c) {
     rsdk_status s = rsdk__client_connect_begin(c, &cr, &login);
     if (s == RSDK_OK) s = rsdk__conn_open(&co, &c->conn, &c->err);
     if (s == RSDK_OK) {
-        c->io_timeout_ms = connect_ms;
         c->handshaking = true;
         s = rsdk__handshake(c, &login);
         c->handshaking = false;
-        c->io_timeout_ms = c->opts.command_timeout_ms;
         c->request_sent = false; /* handshake bytes are not the caller's request */
         if (s) rsdk__client_break(c, s);
     }
-    c->deadline_ms = call_deadline;
+    rsdk__deadline_connect_end(c, call_deadline);
     rsdk__client_connect_end(c, &cr, s);
     if (s) return s;
     c->connects++;

@@ -10,6 +10,8 @@ uint64_t rsdk__client_connects(const rsdk_client *c) { return c->connects; }
 
 rsdk_error *rsdk__client_err(rsdk_client *c) { return &c->err; }
 
+int rsdk__client_fd(const rsdk_client *c) { return c->conn ? c->conn->fd : -1; }
+
 void rsdk__client_next_call_never_blocks(rsdk_client *c) { c->call_may_block = 0; }
 
 bool rsdk_client_in_multi(const rsdk_client *c) { return c && c->txn.in_multi; }
@@ -17,10 +19,6 @@ bool rsdk_client_in_multi(const rsdk_client *c) { return c && c->txn.in_multi; }
 bool rsdk_client_watching(const rsdk_client *c) { return c && c->txn.watching; }
 
 void rsdk__client_set_pooled(rsdk_client *c, void *slot) { c->pool_slot = slot; }
-
-void rsdk__client_set_outer_deadline(rsdk_client *c, long long deadline_ms) {
-    c->outer_deadline_ms = deadline_ms;
-}
 
 int rsdk__client_set_io_timeout(rsdk_client *c, int timeout_ms) {
     int old = c->io_timeout_ms;

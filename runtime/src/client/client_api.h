@@ -33,14 +33,20 @@ void rsdk__client_next_call_never_blocks(rsdk_client *c);
  * state on every call, so the pool can tell a dirty connection. */
 void rsdk__client_set_pooled(rsdk_client *c, void *slot);
 
-/* A deadline (monotonic ms, rsdk__now_ms) the next calls keep instead of
- * starting their own: a pool's command counts its wait for a connection.
- * 0: none. */
-void rsdk__client_set_outer_deadline(rsdk_client *c, long long deadline_ms);
+/* Starts the next call's clock at `start_ms` (monotonic ms, rsdk__now_ms)
+ * instead of at the call itself: a pool's command counts its wait for a
+ * connection into the command timeout. The deadline is computed with the
+ * client's other deadlines (client_deadline.c); the call that follows
+ * uses it for its first attempt. 0: none. */
+void rsdk__client_start_clock(rsdk_client *c, long long start_ms);
 
 /* Sets the limit of each wait outside a call's deadline (ms, <= 0: none)
  * and returns the previous one, for the caller to put back. */
 int rsdk__client_set_io_timeout(rsdk_client *c, int timeout_ms);
+
+/* The connection's file descriptor, for waiting on several connections at
+ * once; -1 while not connected (or broken). */
+int rsdk__client_fd(const rsdk_client *c);
 
 /* The client's credentials provider, or NULL. */
 rsdk_credentials_provider *rsdk__client_creds_provider(const rsdk_client *c);

@@ -1,14 +1,33 @@
-/* The whole-call deadline: command_timeout_ms bounds an attempt of a call
- * from its start to its last reply — the reconnect and handshake it may
- * need, the write, every read — not each wait on its own, so a server that
- * drips a byte at a time cannot hold a call for longer. A retry (by the
- * policy) is a new attempt with a new deadline.
- * Blocking commands get their own block time on top (docs/connections.md). */
+/* Every deadline of a client's call, computed here and nowhere else, from
+ * the three timeouts that bound it (docs/connections.md, "Which timeout
+ * bounds what"):
+ *
+ * - command_timeout_ms bounds an attempt of a call from its start to its
+ *   last reply — the reconnect and handshake it may need, the write, every
+ *   read — not each wait on its own, so a server that drips a byte at a
+ *   time cannot hold a call for longer. A retry (by the policy) is a new
+ *   attempt with a new deadline. A pool's command starts the clock before
+ *   it waits for a connection (rsdk__client_start_clock).
+ * - a blocking command's own timeout argument is added on top
+ *   (client_blocking.c reads it); 0 there (block until served) means no
+ *   deadline at all.
+ * - connect_timeout_ms bounds each connect + handshake, and inside a call
+ *   no more than what is left of the call's deadline.
+ *
+ * Outside a call each wait is bounded by io_timeout_ms (the connect
+ * timeout during a handshake, the command timeout otherwise, the
+ * subscriber's reply timeout while pub/sub reads). */
 #include <limits.h>
 
+#include "client_api.h"
 #include "client_blocking.h"
 #include "client_state.h"
 #include "clock.h"
+
+void rsdk__client_start_clock(rsdk_client *c, long long start_ms) {
+    int budget = c->opts.command_timeout_ms;
+    c->outer_deadline_ms = start_ms && budget > 0 ? start_ms + budget : 0;
+}
 
 void rsdk__deadline_start(rsdk_client *c, const char *data, size_t len, size_t ncmds) {
     long long budget = c->opts.command_timeout_ms;
@@ -38,6 +57,25 @@ int rsdk__deadline_wait_ms(const rsdk_client *c, int cap_ms) {
     int left = rsdk__deadline_left_ms(c);
     if (left < 1) left = 1; /* one short poll: what already arrived is read */
     return cap_ms > 0 && cap_ms < left ? cap_ms : left;
+}
+
+int rsdk__deadline_connect_begin(rsdk_client *c, long long *call_deadline) {
+    *call_deadline = c->deadline_ms;
+    int connect_ms = rsdk__deadline_wait_ms(c, c->opts.connect_timeout_ms);
+    c->deadline_ms = connect_ms > 0 ? rsdk__now_ms() + connect_ms : 0;
+    c->io_timeout_ms = connect_ms;
+    return connect_ms;
+}
+
+void rsdk__deadline_connect_end(rsdk_client *c, long long call_deadline) {
+    c->deadline_ms = call_deadline;
+    c->io_timeout_ms = c->opts.command_timeout_ms;
+}
+
+int rsdk__deadline_io_wait_ms(const rsdk_client *c) {
+    if (c->deadline_ms == 0 || (c->handshaking && c->deadline_ms < 0)) return c->io_timeout_ms;
+    if (c->deadline_ms < 0) return 0; /* a call without a deadline */
+    return rsdk__deadline_wait_ms(c, c->handshaking ? c->io_timeout_ms : 0);
 }
 
 rsdk_status rsdk__deadline_timeout(rsdk_client *c, rsdk_status s) {

@@ -19,21 +19,13 @@ rsdk_status rsdk__client_break(rsdk_client *c, rsdk_status s) {
     return s;
 }
 
-/* One wait of a read or write: what is left of the deadline when a call
- * (or the handshake) set one, else the per-wait timeout. */
-static int io_wait_ms(const rsdk_client *c) {
-    if (c->deadline_ms == 0 || (c->handshaking && c->deadline_ms < 0)) return c->io_timeout_ms;
-    if (c->deadline_ms < 0) return 0; /* a call without a deadline */
-    return rsdk__deadline_wait_ms(c, c->handshaking ? c->io_timeout_ms : 0);
-}
-
 static rsdk_status timed_out(rsdk_client *c, rsdk_status s) {
     return c->handshaking ? s : rsdk__deadline_timeout(c, s);
 }
 
 rsdk_status rsdk__client_write(rsdk_client *c, const char *p, size_t len) {
     size_t sent = 0;
-    rsdk_status s = rsdk__conn_write(c->conn, p, len, io_wait_ms(c), &sent, &c->err);
+    rsdk_status s = rsdk__conn_write(c->conn, p, len, rsdk__deadline_io_wait_ms(c), &sent, &c->err);
     c->request_sent = sent > 0;
     return s ? rsdk__client_break(c, timed_out(c, s)) : RSDK_OK;
 }
@@ -106,7 +98,7 @@ rsdk_status rsdk__client_read_reply(rsdk_client *c, rsdk_reply **out) {
             rsdk_error_set(&c->err, s, 0, "no memory for the reply");
             return rsdk__client_break(c, s);
         }
-        s = rsdk__conn_read(c->conn, area, avail, &n, io_wait_ms(c), &c->err);
+        s = rsdk__conn_read(c->conn, area, avail, &n, rsdk__deadline_io_wait_ms(c), &c->err);
         if (s) return rsdk__client_break(c, timed_out(c, s));
         rsdk_reader_commit(c->reader, n);
     }

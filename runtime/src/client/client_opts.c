@@ -65,3 +65,13 @@ rsdk_status rsdk__client_opts_copy(rsdk_client_opts *dst, rsdk_retry_policy *ret
     *dst = tmp;
     return RSDK_OK;
 }
+
+rsdk_status rsdk__client_opts_check(const rsdk_client_opts *o, rsdk_error *err) {
+    if (o->protocol != 0 && o->protocol != 2 && o->protocol != 3)
+        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "protocol must be 2 or 3, not %d",
+                              o->protocol);
+    if (o->db < 0) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "db must not be negative");
+    if (!(o->unix_path && *o->unix_path) && (o->port <= 0 || o->port > 65535))
+        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "TCP port %d out of range", o->port);
+    return RSDK_OK;
+}

@@ -15,4 +15,8 @@ rsdk_status rsdk__client_opts_copy(rsdk_client_opts *dst, rsdk_retry_policy *ret
                                    rsdk_tls_opts *tls, const rsdk_client_opts *src);
 void rsdk__client_opts_free(rsdk_client_opts *o, rsdk_tls_opts *tls);
 
+/* Checks the values a client cannot open with (protocol, db, TCP port):
+ * RSDK_OK or RSDK_ERR_INVALID_ARG with `err` naming the option. */
+rsdk_status rsdk__client_opts_check(const rsdk_client_opts *o, rsdk_error *err);
+
 #endif

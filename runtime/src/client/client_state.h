@@ -137,6 +137,20 @@ int rsdk__deadline_wait_ms(const rsdk_client *c, int cap_ms);
  * has passed). */
 int rsdk__deadline_left_ms(const rsdk_client *c);
 
+/* The connect + handshake of rsdk__client_connect: _begin saves the call's
+ * deadline in *call_deadline and gives the connect its own — the connect
+ * timeout, no more than what is left of the call's deadline — as the
+ * deadline and as the limit of each wait, and returns it (ms, <= 0: none);
+ * _end puts the call's deadline back and the command timeout as the limit
+ * of each wait. */
+int rsdk__deadline_connect_begin(rsdk_client *c, long long *call_deadline);
+void rsdk__deadline_connect_end(rsdk_client *c, long long call_deadline);
+
+/* What one read or write wait may take now: what is left of the deadline
+ * when a call (or the handshake) set one, 0 (no limit) inside a call
+ * without one, else io_timeout_ms. */
+int rsdk__deadline_io_wait_ms(const rsdk_client *c);
+
 /* After a wait timed out under a deadline: says so in c->err. Returns s. */
 rsdk_status rsdk__deadline_timeout(rsdk_client *c, rsdk_status s);
 

@@ -2,14 +2,8 @@
 #ifndef RSDK_SRC_HANDSHAKE_H
 #define RSDK_SRC_HANDSHAKE_H
 
+#include "handshake_cmds.h"
 #include "rsdk/client.h"
-
-/* Who the handshake authenticates as. The strings are borrowed for the
- * handshake alone (credentials from a provider are wiped after it). */
-typedef struct rsdk__login {
-    const char *username; /* NULL: the default user */
-    const char *password; /* NULL: no AUTH */
-} rsdk__login;
 
 /* The handshake on a fresh connection (handshake.c): HELLO or the RESP2
  * sequence, then SELECT, authenticating with `login` (the

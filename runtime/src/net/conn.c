@@ -18,14 +18,6 @@
 #include "conn_plain.h"
 #include "resolve.h"
 
-/* Milliseconds left before `deadline` (-1: no deadline), at least 0. */
-static int left_ms(long long deadline) {
-    if (deadline < 0) return -1;
-    long long d = deadline - rsdk__now_ms();
-    if (d < 0) return 0;
-    return d > 0x7fffffff ? 0x7fffffff : (int)d;
-}
-
 static rsdk_status set_fl(int fd, bool nonblock) {
     int fl = fcntl(fd, F_GETFL);
     if (fl < 0) return RSDK_ERR_IO;
@@ -43,9 +35,9 @@ rsdk_status rsdk__conn_wait(rsdk__conn *c, short events, int timeout_ms, rsdk_er
     struct pollfd p = {.fd = c->fd, .events = events, .revents = 0};
     /* A signal ends poll early; waiting the whole timeout again after each
      * one would let a steady stream of them (SIGPROF) postpone it forever. */
-    long long deadline = timeout_ms >= 0 ? rsdk__now_ms() + timeout_ms : -1;
+    long long deadline = rsdk__deadline_after(rsdk__now_ms(), timeout_ms);
     for (;;) {
-        int r = poll(&p, 1, left_ms(deadline));
+        int r = poll(&p, 1, rsdk__ms_left(deadline));
         if (r > 0) return RSDK_OK; /* errors/hangups surface in the next read/write */
         if (r == 0) return rsdk_error_set(err, RSDK_ERR_TIMEOUT, 0, "timed out after %d ms", timeout_ms);
         if (errno != EINTR) return rsdk_error_set(err, RSDK_ERR_IO, errno, "poll: %s", strerror(errno));
@@ -70,7 +62,7 @@ static int connect_one(int family, const struct sockaddr *sa, socklen_t salen, l
         if (errno != EINPROGRESS && errno != EINTR) goto fail;
         struct pollfd p = {.fd = fd, .events = POLLOUT, .revents = 0};
         for (;;) {
-            int r = poll(&p, 1, left_ms(deadline));
+            int r = poll(&p, 1, rsdk__ms_left(deadline));
             if (r > 0) break;
             if (r == 0) {
                 errno = ETIMEDOUT;
@@ -153,7 +145,7 @@ static rsdk_status open_tcp(const rsdk__conn_opts *o, long long deadline, int *f
             return RSDK_OK;
         }
         e = errno;
-        if (e == ETIMEDOUT && left_ms(deadline) == 0) break;
+        if (e == ETIMEDOUT && rsdk__ms_left(deadline) == 0) break;
     }
     rsdk__addrs_free(&addrs);
     return rsdk_error_set(err, e == ETIMEDOUT ? RSDK_ERR_TIMEOUT : RSDK_ERR_CONNECT, e,
@@ -161,7 +153,7 @@ static rsdk_status open_tcp(const rsdk__conn_opts *o, long long deadline, int *f
 }
 
 rsdk_status rsdk__conn_open(const rsdk__conn_opts *o, rsdk__conn **out, rsdk_error *err) {
-    long long deadline = o->connect_timeout_ms > 0 ? rsdk__now_ms() + o->connect_timeout_ms : -1;
+    long long deadline = rsdk__deadline_after(rsdk__now_ms(), rsdk__timeout_opt(o->connect_timeout_ms));
     rsdk__conn *c = rsdk__calloc(1, sizeof *c);
     if (!c) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, NULL);
     int fd = -1;
@@ -176,13 +168,84 @@ rsdk_status rsdk__conn_open(const rsdk__conn_opts *o, rsdk__conn **out, rsdk_err
     c->ops = &rsdk__plain_ops;
     c->ctx = c;
     if (o->upgrade) {
-        s = o->upgrade(c, o->upgrade_arg, is_unix ? NULL : o->host, left_ms(deadline), err);
+        s = o->upgrade(c, o->upgrade_arg, is_unix ? NULL : o->host, rsdk__ms_left(deadline), err);
         if (s) {
             rsdk__conn_free(c);
             return s;
         }
     }
     *out = c;
+    return RSDK_OK;
+}
+
+/* The index-th address to connect to: a Unix path (index 0) or a resolved
+ * TCP address copied into *sa. */
+static rsdk_status pick_addr(const rsdk__conn_opts *o, unsigned index, struct sockaddr_storage *sa,
+                             socklen_t *salen, bool *more, rsdk_error *err) {
+    *more = false;
+    if (o->unix_path && *o->unix_path) {
+        struct sockaddr_un *un = (struct sockaddr_un *)sa;
+        size_t n = strlen(o->unix_path);
+        if (n >= sizeof un->sun_path)
+            return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
+                                  "Unix socket path is longer than %zu bytes", sizeof un->sun_path - 1);
+        if (index > 0) return rsdk_error_set(err, RSDK_ERR_CONNECT, 0, "no address left");
+        memset(un, 0, sizeof *un);
+        un->sun_family = AF_UNIX;
+        memcpy(un->sun_path, o->unix_path, n);
+        *salen = sizeof *un;
+        return RSDK_OK;
+    }
+    const char *host = o->host && *o->host ? o->host : "127.0.0.1";
+    if (o->port <= 0 || o->port > 65535)
+        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "TCP port %d out of range", o->port);
+    rsdk__addrs addrs;
+    rsdk_status s = rsdk__resolve(host, o->port, &addrs, err);
+    if (s) return s;
+    const struct sockaddr *found;
+    socklen_t len;
+    if (!rsdk__addrs_get(&addrs, index, &found, &len)) {
+        rsdk__addrs_free(&addrs);
+        return rsdk_error_set(err, RSDK_ERR_CONNECT, 0, "no address left for %s", host);
+    }
+    memcpy(sa, found, len);
+    *salen = len;
+    *more = rsdk__addrs_get(&addrs, index + 1, &found, &len);
+    rsdk__addrs_free(&addrs);
+    return RSDK_OK;
+}
+
+rsdk_status rsdk__conn_start(const rsdk__conn_opts *o, unsigned index, rsdk__conn **out,
+                             bool *more, rsdk_error *err) {
+    struct sockaddr_storage sa;
+    socklen_t salen = 0;
+    rsdk_status s = pick_addr(o, index, &sa, &salen, more, err);
+    if (s) return s;
+    rsdk__conn *c = rsdk__calloc(1, sizeof *c);
+    if (!c) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, NULL);
+    c->is_unix = sa.ss_family == AF_UNIX;
+    c->fd = socket(sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (c->fd < 0 || (connect(c->fd, (struct sockaddr *)&sa, salen) < 0 && errno != EINPROGRESS)) {
+        int e = errno;
+        if (c->fd >= 0) close(c->fd);
+        rsdk__free(c);
+        return rsdk_error_set(err, RSDK_ERR_CONNECT, e, "connect to %s: %s",
+                              o->unix_path && *o->unix_path ? o->unix_path : o->host, strerror(e));
+    }
+    c->ops = &rsdk__plain_ops;
+    c->ctx = c;
+    *out = c;
+    return RSDK_OK;
+}
+
+rsdk_status rsdk__conn_finish(rsdk__conn *c, const rsdk__conn_opts *o, rsdk_error *err) {
+    int soerr = 0;
+    socklen_t len = sizeof soerr;
+    if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0) soerr = errno;
+    if (soerr)
+        return rsdk_error_set(err, RSDK_ERR_CONNECT, soerr, "connect to %s: %s",
+                              c->is_unix ? o->unix_path : o->host, strerror(soerr));
+    if (!c->is_unix) tcp_options(c->fd, o);
     return RSDK_OK;
 }
 

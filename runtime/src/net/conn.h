@@ -57,6 +57,22 @@ typedef struct rsdk__conn_opts {
  * or whatever upgrade returned. */
 rsdk_status rsdk__conn_open(const rsdk__conn_opts *o, rsdk__conn **out, rsdk_error *err);
 
+/* Non-blocking connect, for an event loop (the async client): starts
+ * connecting to the `index`-th address of o->host (from 0; a Unix socket
+ * has index 0 alone) and returns at once with *out holding a non-blocking
+ * socket whose connect is under way, *more telling whether another address
+ * follows. Watch it for writability, then call rsdk__conn_finish. The host
+ * name is resolved on every call (getaddrinfo blocks for a name that is
+ * not a literal or localhost). o->upgrade is not run. Failures as
+ * rsdk__conn_open, RSDK_ERR_CONNECT also past the last address. */
+rsdk_status rsdk__conn_start(const rsdk__conn_opts *o, unsigned index, rsdk__conn **out,
+                             bool *more, rsdk_error *err);
+
+/* After the socket of rsdk__conn_start turned writable: RSDK_OK when the
+ * connect succeeded (the TCP options of `o` are then set; the fd stays
+ * non-blocking), else RSDK_ERR_CONNECT with the reason. */
+rsdk_status rsdk__conn_finish(rsdk__conn *c, const rsdk__conn_opts *o, rsdk_error *err);
+
 /* Closes the transport and the fd, frees the connection. Accepts NULL. */
 void rsdk__conn_free(rsdk__conn *c);
 

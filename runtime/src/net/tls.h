@@ -56,6 +56,20 @@ const rsdk_tls_opts *rsdk__tls_ctx_opts(rsdk__tls_ctx *t);
 rsdk_status rsdk__tls_upgrade(rsdk__conn *c, void *arg, const char *host, int timeout_ms,
                               rsdk_error *err);
 
+/* Non-blocking TLS, for event loops (the async client): sets TLS up on `c`
+ * (the socket made non-blocking, SNI and the name to verify as in
+ * rsdk__tls_upgrade) and installs the TLS transport, with the handshake
+ * still to do: call rsdk__tls_step until it is done. `host` is borrowed
+ * for the life of the connection. Failures as rsdk__tls_upgrade (no
+ * timeout: the caller keeps the connect deadline). */
+rsdk_status rsdk__tls_begin(rsdk__conn *c, void *arg, const char *host, rsdk_error *err);
+
+/* One step of the handshake on a connection of rsdk__tls_begin:
+ * RSDK__IO_DONE when it is complete, RSDK__IO_AGAIN when it waits for the
+ * socket (c->ops->want_events says which way), RSDK__IO_FAIL with `err`
+ * ("TLS: certificate verify failed: ...", RSDK_ERR_TLS). */
+rsdk__io rsdk__tls_step(rsdk__conn *c, rsdk_error *err);
+
 /* Fills `err` with `code` and "TLS: <what>: <OpenSSL's first queued error>"
  * (or "<fallback>" when the queue is empty), then clears the queue.
  * Returns `code`. */

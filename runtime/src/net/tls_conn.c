@@ -23,6 +23,8 @@ typedef struct tls_conn {
     SSL *ssl;
     short want;  /* events to wait for after AGAIN */
     bool failed; /* fatal error seen: no close_notify may be sent */
+    const rsdk__tls_ctx *t; /* for the handshake's messages */
+    const char *name;       /* the name verified (borrowed), or NULL */
 } tls_conn;
 
 static void tls_close(void *ctx) {
@@ -201,29 +203,34 @@ static rsdk_status handshake_failed(SSL *ssl, int ssl_err, int sys, const rsdk__
     return rsdk__tls_error(err, RSDK_ERR_TLS, "handshake failed", NULL);
 }
 
-static rsdk_status handshake(rsdk__conn *c, SSL *ssl, const rsdk__tls_ctx *t, const char *name,
-                             int timeout_ms, rsdk_error *err) {
-    long long deadline = timeout_ms >= 0 ? rsdk__now_ms() + timeout_ms : -1;
+rsdk__io rsdk__tls_step(rsdk__conn *c, rsdk_error *err) {
+    tls_conn *tc = c->ctx;
+    ERR_clear_error();
+    errno = 0;
+    int r = SSL_connect(tc->ssl);
+    if (r == 1) return RSDK__IO_DONE;
+    int sys = errno;
+    int e = SSL_get_error(tc->ssl, r);
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+        tc->want = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+        return RSDK__IO_AGAIN;
+    }
+    tc->failed = true;
+    (void)handshake_failed(tc->ssl, e, sys, tc->t, tc->name, err);
+    return RSDK__IO_FAIL;
+}
+
+/* The blocking handshake: steps, waiting for what each asks, within the
+ * connect timeout. */
+static rsdk_status handshake(rsdk__conn *c, int timeout_ms, rsdk_error *err) {
+    long long deadline = rsdk__deadline_after(rsdk__now_ms(), timeout_ms);
     for (;;) {
-        ERR_clear_error();
-        errno = 0;
-        int r = SSL_connect(ssl);
-        if (r == 1) return RSDK_OK;
-        int sys = errno;
-        int e = SSL_get_error(ssl, r);
-        short ev;
-        if (e == SSL_ERROR_WANT_READ)
-            ev = POLLIN;
-        else if (e == SSL_ERROR_WANT_WRITE)
-            ev = POLLOUT;
-        else
-            return handshake_failed(ssl, e, sys, t, name, err);
-        int left = -1;
-        if (deadline >= 0) {
-            long long d = deadline - rsdk__now_ms();
-            left = d <= 0 ? 0 : d > 0x7fffffff ? 0x7fffffff : (int)d;
-        }
-        rsdk_status s = left == 0 ? RSDK_ERR_TIMEOUT : rsdk__conn_wait(c, ev, left, err);
+        rsdk__io io = rsdk__tls_step(c, err);
+        if (io == RSDK__IO_DONE) return RSDK_OK;
+        if (io != RSDK__IO_AGAIN) return err ? err->code : RSDK_ERR_TLS;
+        int left = rsdk__ms_left(deadline);
+        rsdk_status s = left == 0 ? RSDK_ERR_TIMEOUT
+                                  : rsdk__conn_wait(c, tls_want_events(c->ctx), left, err);
         if (s == RSDK_ERR_TIMEOUT)
             return rsdk_error_set(err, RSDK_ERR_TIMEOUT, 0,
                                   "TLS handshake timed out (connect timeout); "
@@ -232,8 +239,7 @@ static rsdk_status handshake(rsdk__conn *c, SSL *ssl, const rsdk__tls_ctx *t, co
     }
 }
 
-rsdk_status rsdk__tls_upgrade(rsdk__conn *c, void *arg, const char *host, int timeout_ms,
-                              rsdk_error *err) {
+rsdk_status rsdk__tls_begin(rsdk__conn *c, void *arg, const char *host, rsdk_error *err) {
     const rsdk__tls_ctx *t = arg;
     const char *name = t->server_name ? t->server_name : host;
     if (!name || !*name) {
@@ -248,6 +254,8 @@ rsdk_status rsdk__tls_upgrade(rsdk__conn *c, void *arg, const char *host, int ti
     ERR_clear_error();
     tls_conn *tc = rsdk__calloc(1, sizeof *tc);
     if (!tc) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, NULL);
+    tc->t = t;
+    tc->name = name;
     tc->ssl = SSL_new(t->ssl_ctx);
     BIO *bio = tc->ssl ? BIO_new(t->bio_method) : NULL;
     if (!bio) {
@@ -259,7 +267,6 @@ rsdk_status rsdk__tls_upgrade(rsdk__conn *c, void *arg, const char *host, int ti
     BIO_set_data(bio, c);
     SSL_set_bio(tc->ssl, bio, bio); /* the SSL owns the BIO from here */
     s = name ? set_peer_name(tc->ssl, name, t->verify, err) : RSDK_OK;
-    if (!s) s = handshake(c, tc->ssl, t, name, timeout_ms, err);
     if (s) {
         tc->failed = true;
         tls_close(tc);
@@ -267,4 +274,13 @@ rsdk_status rsdk__tls_upgrade(rsdk__conn *c, void *arg, const char *host, int ti
     }
     rsdk__conn_set_transport(c, &tls_ops, tc);
     return RSDK_OK;
+}
+
+rsdk_status rsdk__tls_upgrade(rsdk__conn *c, void *arg, const char *host, int timeout_ms,
+                              rsdk_error *err) {
+    rsdk_status s = rsdk__tls_begin(c, arg, host, err);
+    if (s) return s;
+    s = handshake(c, timeout_ms, err);
+    if (s) ((tls_conn *)c->ctx)->failed = true; /* closed with c: no close_notify */
+    return s;
 }

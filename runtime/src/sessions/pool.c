@@ -211,21 +211,6 @@ static bool usable(rsdk_pool *p, rsdk__pool_slot *sl, long long idle_ms, bool pr
     return !rsdk_client_broken(sl->c) && !rsdk__client_dirty(sl->c);
 }
 
-/* Unlinks `w`, still queued, from the wait queue. Under the lock. */
-static void unqueue(rsdk_pool *p, rsdk__pool_waiter *w) {
-    rsdk__pool_waiter *prev = NULL;
-    for (rsdk__pool_waiter *q = p->wait_head; q; prev = q, q = q->next) {
-        if (q != w) continue;
-        if (prev) prev->next = w->next;
-        else p->wait_head = w->next;
-        if (p->wait_tail == w) p->wait_tail = prev;
-        w->next = NULL;
-        w->queued = false;
-        p->waiting--;
-        return;
-    }
-}
-
 /* Waits for `w`'s semaphore until `deadline` (monotonic ms; -1: none).
  * 0 when posted, -1 when the deadline passed (or waiting failed). */
 static int sem_wait_until(rsdk__pool_waiter *w, long long deadline) {
@@ -243,20 +228,13 @@ static int sem_wait_until(rsdk__pool_waiter *w, long long deadline) {
  * Returns without the lock; w->slot / w->may_open say what it got (neither:
  * closed, or *timed_out). */
 static void wait_turn(rsdk_pool *p, rsdk__pool_waiter *w, long long deadline, bool *timed_out) {
-    w->slot = NULL;
-    w->may_open = false;
-    w->queued = true;
-    w->next = NULL;
-    if (p->wait_tail) p->wait_tail->next = w;
-    else p->wait_head = w;
-    p->wait_tail = w;
-    p->waiting++;
+    rsdk__pool_queue_waiter(p, w);
     pthread_mutex_unlock(&p->mu);
     *timed_out = false;
     if (sem_wait_until(w, deadline) == 0) return;
     pthread_mutex_lock(&p->mu);
     bool still = w->queued;
-    if (still) unqueue(p, w);
+    if (still) rsdk__pool_unqueue_waiter(p, w);
     pthread_mutex_unlock(&p->mu);
     if (still) {
         *timed_out = true;
@@ -290,7 +268,7 @@ static rsdk_status open_counted(rsdk_pool *p, long long start, rsdk_client **out
 rsdk_status rsdk_pool_acquire(rsdk_pool *p, rsdk_client **out, rsdk_error *err) {
     if (!p || !out) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "NULL pool or result");
     long long start = rsdk__now_ms();
-    long long deadline = p->acquire_timeout_ms < 0 ? -1 : start + p->acquire_timeout_ms;
+    long long deadline = rsdk__deadline_after(start, p->acquire_timeout_ms);
     rsdk_status s;
     rsdk__pool_slot *victims = NULL;
     pthread_mutex_lock(&p->mu);

@@ -42,10 +42,9 @@ rsdk_status rsdk_pool_command_argv(rsdk_pool *p, size_t argc, const char *const 
     if (s) return s;
     /* The command's deadline counts from the start of this call, so the
      * wait for a connection is part of it (docs/connections.md). */
-    if (p->copts.command_timeout_ms > 0)
-        rsdk__client_set_outer_deadline(c, start + p->copts.command_timeout_ms);
+    rsdk__client_start_clock(c, start);
     s = rsdk_client_command_argv(c, argc, argv, argvlen, out);
-    rsdk__client_set_outer_deadline(c, 0); /* also when the call never started */
+    rsdk__client_start_clock(c, 0); /* also when the call never started */
     if (s && err) *err = *rsdk_client_error(c);
     rsdk_pool_release(p, c);
     return s;

@@ -13,15 +13,31 @@ void rsdk__pool_idle_unlink(rsdk_pool *p, rsdk__pool_slot *sl) {
     p->nidle--;
 }
 
+void rsdk__pool_queue_waiter(rsdk_pool *p, rsdk__pool_waiter *w) {
+    w->slot = NULL;
+    w->may_open = false;
+    w->queued = true;
+    w->next = NULL;
+    w->prev = p->wait_tail;
+    if (p->wait_tail) p->wait_tail->next = w;
+    else p->wait_head = w;
+    p->wait_tail = w;
+    p->waiting++;
+}
+
+void rsdk__pool_unqueue_waiter(rsdk_pool *p, rsdk__pool_waiter *w) {
+    if (w->prev) w->prev->next = w->next;
+    else p->wait_head = w->next;
+    if (w->next) w->next->prev = w->prev;
+    else p->wait_tail = w->prev;
+    w->prev = w->next = NULL;
+    w->queued = false;
+    p->waiting--;
+}
+
 rsdk__pool_waiter *rsdk__pool_pop_waiter(rsdk_pool *p) {
     rsdk__pool_waiter *w = p->wait_head;
-    if (w) {
-        p->wait_head = w->next;
-        if (!p->wait_head) p->wait_tail = NULL;
-        w->next = NULL;
-        w->queued = false;
-        p->waiting--;
-    }
+    if (w) rsdk__pool_unqueue_waiter(p, w);
     return w;
 }
 

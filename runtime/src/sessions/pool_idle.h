@@ -16,6 +16,14 @@ rsdk__pool_waiter *rsdk__pool_put_locked(rsdk_pool *p, rsdk__pool_slot *sl);
  * for it) and is returned, to be woken as above. */
 rsdk__pool_waiter *rsdk__pool_room_locked(rsdk_pool *p);
 
+/* Puts `w` at the tail of the wait queue, with nothing handed over yet.
+ * Under the lock. */
+void rsdk__pool_queue_waiter(rsdk_pool *p, rsdk__pool_waiter *w);
+
+/* Takes `w`, still queued, off the wait queue wherever it is. Under the
+ * lock. */
+void rsdk__pool_unqueue_waiter(rsdk_pool *p, rsdk__pool_waiter *w);
+
 /* Takes the first waiter off the queue (NULL: none). Under the lock. */
 rsdk__pool_waiter *rsdk__pool_pop_waiter(rsdk_pool *p);
 

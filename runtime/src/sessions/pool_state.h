@@ -41,12 +41,14 @@ typedef struct rsdk__pool_slot {
  * record lives on the waiter's stack; it is taken off the queue under the
  * lock, and its semaphore is posted after the lock is let go, so the woken
  * thread never has to wait for the lock its waker still holds. Taken off
- * with neither set: the pool is closing. */
+ * with neither set: the pool is closing. The queue is doubly linked so a
+ * waiter whose time ran out leaves it from anywhere in O(1). */
 typedef struct rsdk__pool_waiter {
     sem_t sem;
     rsdk__pool_slot *slot;
     bool may_open;
     bool queued;
+    struct rsdk__pool_waiter *prev;
     struct rsdk__pool_waiter *next;
 } rsdk__pool_waiter;
 

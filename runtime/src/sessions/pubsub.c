@@ -35,6 +35,7 @@ void rsdk_pubsub_free(rsdk_pubsub *ps) {
     rsdk__ps_cred_unwatch(ps); /* the listener is done once this returns */
     rsdk_client_close(ps->c);
     for (int k = 0; k < PS_KINDS; k++) rsdk__psset_free(&ps->sets[k]);
+    rsdk__psset_free(&ps->moved);
     for (size_t i = 0; i < ps->qlen; i++) rsdk_reply_free(ps->q[(ps->qhead + i) % ps->qcap]);
     rsdk__free(ps->q);
     rsdk_reply_free(ps->op_error);
@@ -151,7 +152,7 @@ static int min_wait(int a, int b) {
 rsdk_status rsdk_pubsub_next(rsdk_pubsub *ps, rsdk_pubsub_msg *out, int timeout_ms) {
     if (!ps) return RSDK_ERR_INVALID_ARG;
     if (!out) return rsdk_error_set(&ps->err, RSDK_ERR_INVALID_ARG, 0, "NULL message");
-    long long deadline = timeout_ms < 0 ? -1 : rsdk__now_ms() + timeout_ms;
+    long long deadline = rsdk__deadline_after(rsdk__now_ms(), timeout_ms);
     rsdk_status s;
     for (;;) {
         if (ps->qlen) {
@@ -165,9 +166,7 @@ rsdk_status rsdk_pubsub_next(rsdk_pubsub *ps, rsdk_pubsub_msg *out, int timeout_
         s = rsdk__ps_reauth(ps); /* rotated credentials, before waiting */
         if (s == RSDK_OK && ps->qlen) continue; /* arrived during the re-AUTH */
         if (s == RSDK_OK) {
-            long long now = rsdk__now_ms();
-            int wait = deadline < 0 ? -1 : (deadline > now ? (int)(deadline - now) : 0);
-            s = rsdk__ps_pump_wakeable(ps, min_wait(wait, rsdk__ps_keepalive_due(ps)));
+            s = rsdk__ps_pump_wakeable(ps, min_wait(rsdk__ms_left(deadline), rsdk__ps_keepalive_due(ps)));
             if (s == RSDK_OK) continue;
             if (s == RSDK_ERR_TIMEOUT) { /* the wait ended, or a change woke it */
                 s = rsdk__ps_keepalive(ps);

@@ -104,13 +104,12 @@ static void unqueue_after(rsdk_pubsub *ps, size_t keep) {
 /* Reads the old connection up to the marker, within the reply timeout.
  * When it fails first, what it had not delivered is lost. */
 static void drain_old(rsdk_pubsub *ps) {
-    long long deadline = ps->reply_timeout_ms > 0 ? rsdk__now_ms() + ps->reply_timeout_ms : -1;
+    long long deadline = rsdk__deadline_after(rsdk__now_ms(), rsdk__timeout_opt(ps->reply_timeout_ms));
     ps->handover = PS_HO_DRAIN;
     ps->marker_seen = false;
     while (!ps->marker_seen) {
-        long long left = deadline < 0 ? -1 : deadline - rsdk__now_ms();
-        if (deadline >= 0 && left <= 0) break;
-        if (rsdk__ps_pump(ps, left > 0x7fffffff ? 0x7fffffff : (int)left)) break;
+        int left = rsdk__ms_left(deadline);
+        if (left == 0 || rsdk__ps_pump(ps, left)) break;
     }
 }
 

@@ -43,6 +43,20 @@ static bool is_confirmation(const rsdk_reply *w) {
     return false;
 }
 
+/* The server unsubscribed a shard channel on its own: its slot moved to
+ * another node (Redis 7+, Valkey), where it must be subscribed again. The
+ * set forgets it, so a reconnect here does not bring it back; the cluster
+ * subscriber (cluster_pubsub.c) picks it up from `moved`. */
+static void shard_dropped(rsdk_pubsub *ps, rsdk_reply *r) {
+    const rsdk_reply *ch = &r->element[1];
+    if (rsdk_reply_has_str(ch) && ch->str) {
+        rsdk__psset_remove(&ps->sets[PS_SHARD], ch->str, ch->len);
+        if (rsdk__psset_add(&ps->moved, ch->str, ch->len) < 0) ps->stats.dropped++;
+        ps->stats.shard_moved++;
+    }
+    rsdk_reply_free(r);
+}
+
 void rsdk__ps_take(rsdk_pubsub *ps, rsdk_reply *r) {
     rsdk_client *c = ps->c;
     bool aggregate = r->type == RSDK_REPLY_PUSH || r->type == RSDK_REPLY_ARRAY;
@@ -61,7 +75,12 @@ void rsdk__ps_take(rsdk_pubsub *ps, rsdk_reply *r) {
         }
         return;
     }
+    if (w && word_is(w, "sunsubscribe") && !ps->sunsub_wanted && r->elements >= 2) {
+        shard_dropped(ps, r); /* not asked for: the slot moved */
+        return;
+    }
     if (w && is_confirmation(w)) {
+        if (word_is(w, "sunsubscribe")) ps->sunsub_wanted--;
         if (ps->confirms_wanted) ps->confirms_wanted--;
         rsdk_reply_free(r);
         return;
@@ -156,17 +175,10 @@ rsdk_status rsdk__ps_send(rsdk_pubsub *ps, const rsdk_buf *b) {
     return RSDK_OK;
 }
 
-/* Milliseconds left before `deadline` (-1: none), at least 0. */
-static int left(long long deadline) {
-    if (deadline < 0) return -1;
-    long long d = deadline - rsdk__now_ms();
-    return d <= 0 ? 0 : d > 0x7fffffff ? 0x7fffffff : (int)d;
-}
-
 rsdk_status rsdk__ps_await(rsdk_pubsub *ps) {
-    long long deadline = ps->reply_timeout_ms > 0 ? rsdk__now_ms() + ps->reply_timeout_ms : -1;
+    long long deadline = rsdk__deadline_after(rsdk__now_ms(), rsdk__timeout_opt(ps->reply_timeout_ms));
     while (ps->confirms_wanted > 0) {
-        rsdk_status s = rsdk__ps_pump(ps, left(deadline));
+        rsdk_status s = rsdk__ps_pump(ps, rsdk__ms_left(deadline));
         if (s == RSDK_ERR_TIMEOUT) {
             /* Whatever is late would confuse every later count: start over
              * on a fresh connection (the subscription set is intact). */
@@ -225,7 +237,7 @@ rsdk_status rsdk__ps_settle(rsdk_pubsub *ps) {
     if (rsdk_client_protocol(ps->c) != 3) return RSDK_OK;
     long long deadline = ps->reply_timeout_ms > 0 ? ps->ping_sent_ms + ps->reply_timeout_ms : -1;
     while (ps->pings_out && !rsdk_client_broken(ps->c)) {
-        rsdk_status s = rsdk__ps_pump(ps, left(deadline));
+        rsdk_status s = rsdk__ps_pump(ps, rsdk__ms_left(deadline));
         if (s == RSDK_ERR_TIMEOUT) {
             rsdk_error_set(&ps->err, s, 0, "keepalive PING unanswered for %d ms", ps->reply_timeout_ms);
             return rsdk__client_break(ps->c, s);

@@ -57,6 +57,10 @@ struct rsdk_pubsub {
     long long ping_sent_ms;
     unsigned pings_out;       /* PINGs not yet answered */
     size_t confirms_wanted;   /* confirmations owed to the operation running */
+    size_t sunsub_wanted;     /* of those, SUNSUBSCRIBE confirmations: any
+                               * other "sunsubscribe" is the server's own */
+    rsdk__psset moved;        /* shard channels the server dropped (slot
+                               * moved), for rsdk__pubsub_pop_moved */
     rsdk_reply *op_error;     /* error reply that ended that operation */
     int64_t client_id;
 

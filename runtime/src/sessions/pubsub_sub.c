@@ -49,7 +49,9 @@ static rsdk_status send_chunks(rsdk_pubsub *ps, const char *cmd, const rsdk_str 
         rsdk_buf b;
         rsdk_buf_init(&b);
         rsdk__ps_encode(&b, cmd, names + at, k);
+        ps->sunsub_wanted = strcmp(cmd, UNSUB[PS_SHARD]) == 0 ? k : 0;
         s = run(ps, &b, k);
+        ps->sunsub_wanted = 0;
         rsdk_buf_deinit(&b);
         if (!s) at += k;
         if (done) *done = at;

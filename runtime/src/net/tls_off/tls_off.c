@@ -29,6 +29,20 @@ rsdk_status rsdk__tls_upgrade(rsdk__conn *c, void *arg, const char *host, int ti
     return rsdk__tls_error(err, RSDK_ERR_TLS, "upgrade", NO_TLS);
 }
 
+rsdk_status rsdk__tls_begin(rsdk__conn *c, void *arg, const char *host, rsdk_error *err) {
+    (void)c;
+    (void)arg;
+    (void)host;
+    return rsdk__tls_error(err, RSDK_ERR_TLS, "upgrade", NO_TLS);
+}
+
+/* Never reached: rsdk__tls_begin fails. */
+rsdk__io rsdk__tls_step(rsdk__conn *c, rsdk_error *err) {
+    (void)c;
+    rsdk__tls_error(err, RSDK_ERR_TLS, "upgrade", NO_TLS);
+    return RSDK__IO_FAIL;
+}
+
 rsdk_status rsdk__tls_error(rsdk_error *err, rsdk_status code, const char *what,
                             const char *fallback) {
     return rsdk_error_set(err, code, 0, "%s (%s)", fallback, what);
