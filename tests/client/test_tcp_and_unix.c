@@ -91,13 +91,16 @@ static void test_connect_refused(void **state) {
     assert_int_equal(rsdk_client_open(&o, &c, &err), RSDK_ERR_CONNECT);
     assert_null(c);
     assert_int_equal(err.code, RSDK_ERR_CONNECT);
-    assert_true(err.sys_errno != 0);
+    assert_int_equal(err.sys_errno, ECONNREFUSED);
+    /* The system's text for the errno (strerror_r, not strerror's shared buffer). */
+    assert_non_null(strstr(err.message, "Connection refused"));
 
     char path[512];
     snprintf(path, sizeof path, "%s/missing.sock", srv->dir);
     o.unix_path = path;
     assert_int_equal(rsdk_client_open(&o, &c, &err), RSDK_ERR_CONNECT);
     assert_non_null(strstr(err.message, "missing.sock"));
+    assert_non_null(strstr(err.message, "No such file or directory"));
 }
 
 static void test_bad_options_refused(void **state) {

@@ -9,6 +9,7 @@
 
 #include "client_events.h"
 #include "client_state.h"
+#include "syserr.h"
 
 rsdk_status rsdk__client_break(rsdk_client *c, rsdk_status s) {
     if (c->conn) rsdk__client_on_close(c, s);
@@ -130,7 +131,7 @@ rsdk_status rsdk__client_wait_readable(rsdk_client *c, int wake_fd, int wait_ms,
             return RSDK_OK;
         }
         if (r == 0) return rsdk_error_set(e, RSDK_ERR_TIMEOUT, 0, "timed out after %d ms", wait_ms);
-        if (errno != EINTR) return rsdk_error_set(e, RSDK_ERR_IO, errno, "poll: %s", strerror(errno));
+        if (errno != EINTR) return rsdk_error_set(e, RSDK_ERR_IO, errno, "poll: %s", RSDK__STRERROR(errno));
     }
 }
 

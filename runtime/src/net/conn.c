@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "conn_plain.h"
 #include "resolve.h"
+#include "syserr.h"
 
 static rsdk_status set_fl(int fd, bool nonblock) {
     int fl = fcntl(fd, F_GETFL);
@@ -27,7 +28,7 @@ static rsdk_status set_fl(int fd, bool nonblock) {
 }
 
 rsdk_status rsdk__conn_set_nonblock(rsdk__conn *c, bool on, rsdk_error *err) {
-    if (set_fl(c->fd, on)) return rsdk_error_set(err, RSDK_ERR_IO, errno, "fcntl: %s", strerror(errno));
+    if (set_fl(c->fd, on)) return rsdk_error_set(err, RSDK_ERR_IO, errno, "fcntl: %s", RSDK__STRERROR(errno));
     return RSDK_OK;
 }
 
@@ -40,7 +41,7 @@ rsdk_status rsdk__conn_wait(rsdk__conn *c, short events, int timeout_ms, rsdk_er
         int r = poll(&p, 1, rsdk__ms_left(deadline));
         if (r > 0) return RSDK_OK; /* errors/hangups surface in the next read/write */
         if (r == 0) return rsdk_error_set(err, RSDK_ERR_TIMEOUT, 0, "timed out after %d ms", timeout_ms);
-        if (errno != EINTR) return rsdk_error_set(err, RSDK_ERR_IO, errno, "poll: %s", strerror(errno));
+        if (errno != EINTR) return rsdk_error_set(err, RSDK_ERR_IO, errno, "poll: %s", RSDK__STRERROR(errno));
     }
 }
 
@@ -124,7 +125,7 @@ static rsdk_status open_unix(const rsdk__conn_opts *o, long long deadline, int *
     if (*fd >= 0) return RSDK_OK;
     int e = errno;
     return rsdk_error_set(err, e == ETIMEDOUT ? RSDK_ERR_TIMEOUT : RSDK_ERR_CONNECT, e,
-                          "connect to unix:%s: %s", o->unix_path, strerror(e));
+                          "connect to unix:%s: %s", o->unix_path, RSDK__STRERROR(e));
 }
 
 static rsdk_status open_tcp(const rsdk__conn_opts *o, long long deadline, int *fd, rsdk_error *err) {
@@ -149,7 +150,7 @@ static rsdk_status open_tcp(const rsdk__conn_opts *o, long long deadline, int *f
     }
     rsdk__addrs_free(&addrs);
     return rsdk_error_set(err, e == ETIMEDOUT ? RSDK_ERR_TIMEOUT : RSDK_ERR_CONNECT, e,
-                          "connect to %s:%d: %s", host, o->port, strerror(e));
+                          "connect to %s:%d: %s", host, o->port, RSDK__STRERROR(e));
 }
 
 rsdk_status rsdk__conn_open(const rsdk__conn_opts *o, rsdk__conn **out, rsdk_error *err) {
@@ -230,7 +231,7 @@ rsdk_status rsdk__conn_start(const rsdk__conn_opts *o, unsigned index, rsdk__con
         if (c->fd >= 0) close(c->fd);
         rsdk__free(c);
         return rsdk_error_set(err, RSDK_ERR_CONNECT, e, "connect to %s: %s",
-                              o->unix_path && *o->unix_path ? o->unix_path : o->host, strerror(e));
+                              o->unix_path && *o->unix_path ? o->unix_path : o->host, RSDK__STRERROR(e));
     }
     c->ops = &rsdk__plain_ops;
     c->ctx = c;
@@ -244,7 +245,7 @@ rsdk_status rsdk__conn_finish(rsdk__conn *c, const rsdk__conn_opts *o, rsdk_erro
     if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0) soerr = errno;
     if (soerr)
         return rsdk_error_set(err, RSDK_ERR_CONNECT, soerr, "connect to %s: %s",
-                              c->is_unix ? o->unix_path : o->host, strerror(soerr));
+                              c->is_unix ? o->unix_path : o->host, RSDK__STRERROR(soerr));
     if (!c->is_unix) tcp_options(c->fd, o);
     return RSDK_OK;
 }
@@ -318,7 +319,7 @@ static rsdk_status plain_read_timed(rsdk__conn *c, char *buf, size_t len, size_t
         if (!first) left = deadline - rsdk__now_ms(); /* a wait ended early */
         if (left <= 0) return rsdk_error_set(err, RSDK_ERR_TIMEOUT, 0, "timed out after %d ms", timeout_ms);
         int step = left >= RCVTIMEO_STEP_MS ? (int)(left - left % RCVTIMEO_STEP_MS) : (int)left;
-        if (!set_rcvtimeo(c, step)) return rsdk_error_set(err, RSDK_ERR_IO, errno, "setsockopt: %s", strerror(errno));
+        if (!set_rcvtimeo(c, step)) return rsdk_error_set(err, RSDK_ERR_IO, errno, "setsockopt: %s", RSDK__STRERROR(errno));
         ssize_t r = recv(c->fd, buf, len, 0);
         if (r > 0) {
             *n = (size_t)r;
@@ -327,7 +328,7 @@ static rsdk_status plain_read_timed(rsdk__conn *c, char *buf, size_t len, size_t
         if (r == 0) return rsdk_error_set(err, RSDK_ERR_EOF, 0, "connection closed by the server");
         int e = errno;
         if (e != EINTR && e != EAGAIN && e != EWOULDBLOCK)
-            return rsdk_error_set(err, e == ECONNRESET ? RSDK_ERR_EOF : RSDK_ERR_IO, e, "read: %s", strerror(e));
+            return rsdk_error_set(err, e == ECONNRESET ? RSDK_ERR_EOF : RSDK_ERR_IO, e, "read: %s", RSDK__STRERROR(e));
     }
 }
 
@@ -336,7 +337,7 @@ rsdk_status rsdk__conn_read(rsdk__conn *c, char *buf, size_t len, size_t *n, int
     if (c->ops == &rsdk__plain_ops) {
         if (timeout_ms > 0) return plain_read_timed(c, buf, len, n, timeout_ms, err);
         if (c->rcvtimeo_ms && !set_rcvtimeo(c, 0)) /* an untimed read blocks for good */
-            return rsdk_error_set(err, RSDK_ERR_IO, errno, "setsockopt: %s", strerror(errno));
+            return rsdk_error_set(err, RSDK_ERR_IO, errno, "setsockopt: %s", RSDK__STRERROR(errno));
     }
     bool block = timeout_ms <= 0;
     for (;;) {

@@ -8,10 +8,11 @@
 #include <sys/socket.h>
 
 #include "conn_plain.h"
+#include "syserr.h"
 
 static rsdk__io plain_fail(const char *what, int e, rsdk_error *err) {
     rsdk_error_set(err, e == ECONNRESET || e == EPIPE ? RSDK_ERR_EOF : RSDK_ERR_IO, e, "%s: %s",
-                   what, strerror(e));
+                   what, RSDK__STRERROR(e));
     return RSDK__IO_FAIL;
 }
 

@@ -17,6 +17,7 @@
 
 #include "alloc.h"
 #include "clock.h"
+#include "syserr.h"
 #include "tls.h"
 
 typedef struct tls_conn {
@@ -81,7 +82,7 @@ static rsdk__io io_result(tls_conn *tc, int r, int sys, bool reading, rsdk_error
                 rsdk_error_set(err, RSDK_ERR_EOF, 0, "TLS write: connection closed by the server");
             } else {
                 rsdk_error_set(err, sys == ECONNRESET || sys == EPIPE ? RSDK_ERR_EOF : RSDK_ERR_IO,
-                               sys, "TLS %s: %s", what, strerror(sys));
+                               sys, "TLS %s: %s", what, RSDK__STRERROR(sys));
             }
             return RSDK__IO_FAIL;
         }
@@ -193,7 +194,7 @@ static rsdk_status handshake_failed(SSL *ssl, int ssl_err, int sys, const rsdk__
     unsigned long e = ERR_peek_error();
     if (e == 0) {
         if (ssl_err == SSL_ERROR_SYSCALL && sys != 0)
-            return rsdk_error_set(err, RSDK_ERR_TLS, sys, "TLS: handshake failed: %s", strerror(sys));
+            return rsdk_error_set(err, RSDK_ERR_TLS, sys, "TLS: handshake failed: %s", RSDK__STRERROR(sys));
         return rsdk_error_set(err, RSDK_ERR_TLS, 0,
                               "TLS: handshake failed: connection closed by the server");
     }

@@ -12,6 +12,7 @@
 #include "client_session.h"
 #include "clock.h"
 #include "pubsub_state.h"
+#include "syserr.h"
 
 /* Runs on the notifying thread (a token manager's, say): one byte into
  * the pipe. A full pipe already holds a wake-up, so EAGAIN is fine. */
@@ -36,12 +37,12 @@ rsdk_status rsdk__ps_cred_watch(rsdk_pubsub *ps) {
     int fds[2];
     if (pipe(fds) != 0)
         return rsdk_error_set(&ps->err, RSDK_ERR_IO, errno, "credentials wake-up pipe: %s",
-                              strerror(errno));
+                              RSDK__STRERROR(errno));
     ps->wake[0] = fds[0];
     ps->wake[1] = fds[1];
     if (!set_flags(fds[0]) || !set_flags(fds[1])) {
         rsdk_status s = rsdk_error_set(&ps->err, RSDK_ERR_IO, errno,
-                                       "credentials wake-up pipe: %s", strerror(errno));
+                                       "credentials wake-up pipe: %s", RSDK__STRERROR(errno));
         rsdk__ps_cred_unwatch(ps);
         return s;
     }
