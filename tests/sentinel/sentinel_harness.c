@@ -32,14 +32,23 @@ static bool write_conf(const sh_deploy *d, const sh_sentinel *s) {
             "sentinel failover-timeout %s 4000\n"
             "sentinel parallel-syncs %s 1\n",
             s->port, s->dir, s->dir, SH_MASTER, d->data[0].port, SH_MASTER, SH_MASTER, SH_MASTER);
+    if (d->data_pass) fprintf(f, "sentinel auth-pass %s %s\n", SH_MASTER, d->data_pass);
+    if (d->sentinel_pass)
+        fprintf(f, "requirepass %s\nsentinel sentinel-pass %s\n", d->sentinel_pass, d->sentinel_pass);
     return fclose(f) == 0;
 }
 
-/* Answers PING on its TCP port. */
-static bool answers(int port) {
+/* Options for a client of sentinel i. */
+static void sentinel_opts(const sh_deploy *d, int i, rsdk_client_opts *o) {
+    rsdk_client_opts_init(o);
+    o->port = d->sen[i].port;
+    o->password = d->sentinel_pass;
+}
+
+/* Sentinel i answers PING. */
+static bool answers(const sh_deploy *d, int i) {
     rsdk_client_opts o;
-    rsdk_client_opts_init(&o);
-    o.port = port;
+    sentinel_opts(d, i, &o);
     o.connect_timeout_ms = 500;
     o.command_timeout_ms = 500;
     rsdk_test_no_retry(&o);
@@ -52,12 +61,15 @@ static bool answers(int port) {
     return ok;
 }
 
-static rsdk_test_server_result start_sentinel(sh_deploy *d, sh_sentinel *s) {
+static rsdk_test_server_result start_sentinel(sh_deploy *d, int i) {
+    sh_sentinel *s = &d->sen[i];
     const char *tmp = getenv("TEST_TMPDIR");
     if (!tmp || !*tmp || strlen(tmp) > 60) tmp = "/tmp";
     snprintf(s->dir, sizeof s->dir, "%s/rsdk-sen-XXXXXX", tmp);
     if (!mkdtemp(s->dir)) return RSDK_TEST_SERVER_FAIL;
-    snprintf(s->conf, sizeof s->conf, "%s/sentinel.conf", s->dir);
+    char conf[sizeof s->conf];
+    snprintf(conf, sizeof conf, "%s/sentinel.conf", s->dir);
+    memcpy(s->conf, conf, sizeof conf);
     s->port = rsdk_test_free_port();
     snprintf(s->addr, sizeof s->addr, "127.0.0.1:%d", s->port);
     if (s->port <= 0 || !write_conf(d, s)) return RSDK_TEST_SERVER_FAIL;
@@ -73,14 +85,14 @@ static rsdk_test_server_result start_sentinel(sh_deploy *d, sh_sentinel *s) {
         _exit(127);
     }
     s->pid = pid;
-    for (int i = 0; i < 500; i++) {
+    for (int tries = 0; tries < 500; tries++) {
         int st;
         if (waitpid(pid, &st, WNOHANG) == pid) {
             s->pid = 0;
             fprintf(stderr, "sentinel exited at start; see %s/sentinel.log\n", s->dir);
             return RSDK_TEST_SERVER_FAIL;
         }
-        if (answers(s->port)) return RSDK_TEST_SERVER_OK;
+        if (answers(d, i)) return RSDK_TEST_SERVER_OK;
         rsdk_test_sleep_ms(20);
     }
     return RSDK_TEST_SERVER_FAIL;
@@ -89,8 +101,7 @@ static rsdk_test_server_result start_sentinel(sh_deploy *d, sh_sentinel *s) {
 /* Sentinel i sees the replica with its link up and both other sentinels. */
 static bool sentinel_ready(const sh_deploy *d, int i) {
     rsdk_client_opts o;
-    rsdk_client_opts_init(&o);
-    o.port = d->sen[i].port;
+    sentinel_opts(d, i, &o);
     rsdk_test_no_retry(&o);
     rsdk_client *c;
     if (rsdk_client_open(&o, &c, NULL) != RSDK_OK) return false;
@@ -109,20 +120,46 @@ static bool sentinel_ready(const sh_deploy *d, int i) {
     return ok;
 }
 
+/* Arguments of data node i: its password, and for the replica the
+ * primary to follow. */
+static void data_args(sh_deploy *d, int i) {
+    const char **a = d->data_args[i];
+    int n = 0;
+    if (d->data_pass) {
+        a[n++] = "--requirepass";
+        a[n++] = d->data_pass;
+        a[n++] = "--masterauth";
+        a[n++] = d->data_pass;
+    }
+    if (i == 1) {
+        a[n++] = "--replicaof";
+        a[n++] = "127.0.0.1";
+        a[n++] = d->primary_port;
+    }
+    a[n] = NULL;
+}
+
 rsdk_test_server_result sh_start(sh_deploy *d, const char *server) {
+    return sh_start_auth(d, server, NULL, NULL);
+}
+
+rsdk_test_server_result sh_start_auth(sh_deploy *d, const char *server, const char *data_pass,
+                                      const char *sentinel_pass) {
     memset(d, 0, sizeof *d);
-    rsdk_test_server_result r = rsdk_test_server_start_module(&d->data[0], server, NULL, NULL);
+    d->data_pass = data_pass;
+    d->sentinel_pass = sentinel_pass;
+    data_args(d, 0);
+    rsdk_test_server_result r = rsdk_test_server_start_module(&d->data[0], server, NULL, d->data_args[0]);
     if (r != RSDK_TEST_SERVER_OK) return r;
     snprintf(d->binary, sizeof d->binary, "%s", d->data[0].binary);
     snprintf(d->primary_port, sizeof d->primary_port, "%d", d->data[0].port);
-    const char *args[] = {"--replicaof", "127.0.0.1", d->primary_port, NULL};
-    memcpy(d->replica_args, args, sizeof args);
-    if ((r = rsdk_test_server_start_module(&d->data[1], server, NULL, d->replica_args)) != RSDK_TEST_SERVER_OK) {
+    data_args(d, 1);
+    if ((r = rsdk_test_server_start_module(&d->data[1], server, NULL, d->data_args[1])) != RSDK_TEST_SERVER_OK) {
         sh_stop(d);
         return r;
     }
     for (int i = 0; i < SH_SENTINELS; i++) {
-        if ((r = start_sentinel(d, &d->sen[i])) != RSDK_TEST_SERVER_OK) {
+        if ((r = start_sentinel(d, i)) != RSDK_TEST_SERVER_OK) {
             sh_stop(d);
             return r;
         }
@@ -167,14 +204,14 @@ void sh_stop(sh_deploy *d) {
 
 rsdk_client *sh_sentinel_client(const sh_deploy *d, int i) {
     rsdk_client_opts o;
-    rsdk_client_opts_init(&o);
-    o.port = d->sen[i].port;
+    sentinel_opts(d, i, &o);
     return rsdk_test_client_open(&o);
 }
 
 rsdk_client *sh_data_client(const sh_deploy *d, int i) {
     rsdk_client_opts o;
     rsdk_test_server_client_opts(&d->data[i], &o, true);
+    o.password = d->data_pass;
     return rsdk_test_client_open(&o);
 }
 

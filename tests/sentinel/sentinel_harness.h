@@ -28,7 +28,9 @@ typedef struct sh_sentinel {
 
 typedef struct sh_deploy {
     rsdk_test_server data[2]; /* 0: the first primary, 1: its replica */
-    const char *replica_args[4];
+    const char *data_args[2][8];
+    const char *data_pass;     /* requirepass and masterauth of the data nodes, or NULL */
+    const char *sentinel_pass; /* requirepass of the sentinels, or NULL */
     char primary_port[8];
     char binary[512];
     sh_sentinel sen[SH_SENTINELS];
@@ -39,16 +41,24 @@ typedef struct sh_deploy {
  * through the primary's hello channel). */
 rsdk_test_server_result sh_start(sh_deploy *d, const char *server);
 
+/* The same with passwords (static strings, or NULL for none): the data
+ * nodes' (requirepass, masterauth; the sentinels get auth-pass) and the
+ * sentinels' own (requirepass, sentinel-pass between them). */
+rsdk_test_server_result sh_start_auth(sh_deploy *d, const char *server, const char *data_pass,
+                                      const char *sentinel_pass);
+
 /* Kills every process and removes their files. Safe to call twice. */
 void sh_stop(sh_deploy *d);
 
 /* Kills sentinel i (SIGKILL). */
 void sh_kill_sentinel(sh_deploy *d, int i);
 
-/* A plain client to sentinel i (TCP); fails the test on error. */
+/* A plain client to sentinel i (TCP, with the sentinels' password); fails
+ * the test on error. */
 rsdk_client *sh_sentinel_client(const sh_deploy *d, int i);
 
-/* A plain client to data node i (Unix socket); fails the test on error. */
+/* A plain client to data node i (Unix socket, with the data password);
+ * fails the test on error. */
 rsdk_client *sh_data_client(const sh_deploy *d, int i);
 
 /* True when INFO `section` of `c` contains `text`; fails the test when

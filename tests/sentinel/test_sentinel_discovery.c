@@ -55,6 +55,46 @@ static void replica_role_reads_from_the_replica(void **state) {
     rsdk_sentinel_close(s);
 }
 
+static uint64_t discoveries(rsdk_sentinel *s) {
+    rsdk_sentinel_stats st;
+    rsdk_sentinel_stats_get(s, &st);
+    return st.discoveries;
+}
+
+/* A connection failure during a loan makes the next call ask the
+ * sentinels; a loan without one does not. */
+static void a_failure_on_an_acquired_connection_asks_again(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    sh_deploy *d = *state;
+    rsdk_sentinel *s = st_open(d, 2000, false);
+    assert_int_equal(discoveries(s), 1);
+    rsdk_client *c = NULL;
+    rsdk_error err;
+    rsdk_reply *r = NULL;
+    assert_int_equal(rsdk_sentinel_acquire(s, RSDK_SENTINEL_PRIMARY, &c, &err), RSDK_OK);
+    assert_int_equal(rsdk_client_command(c, &r, "CLIENT", "ID", (const char *)NULL), RSDK_OK);
+    char id[32];
+    snprintf(id, sizeof id, "%lld", (long long)r->integer);
+    rsdk_reply_free(r);
+    rsdk_client *killer = sh_data_client(d, 0);
+    assert_int_equal(rsdk_client_command(killer, &r, "CLIENT", "KILL", "ID", id, (const char *)NULL), RSDK_OK);
+    rsdk_reply_free(r);
+    rsdk_client_close(killer);
+    assert_int_not_equal(rsdk_client_command(c, &r, "PING", (const char *)NULL), RSDK_OK);
+    assert_int_equal(rsdk_sentinel_release(s, c), RSDK_OK);
+    assert_int_equal(rsdk_sentinel_command(s, &r, &err, "PING", (const char *)NULL), RSDK_OK);
+    rsdk_reply_free(r);
+    assert_int_equal(discoveries(s), 2);
+    assert_int_equal(rsdk_sentinel_acquire(s, RSDK_SENTINEL_PRIMARY, &c, &err), RSDK_OK);
+    assert_int_equal(rsdk_client_command(c, &r, "PING", (const char *)NULL), RSDK_OK);
+    rsdk_reply_free(r);
+    assert_int_equal(rsdk_sentinel_release(s, c), RSDK_OK);
+    assert_int_equal(rsdk_sentinel_command(s, &r, &err, "PING", (const char *)NULL), RSDK_OK);
+    rsdk_reply_free(r);
+    assert_int_equal(discoveries(s), 2);
+    rsdk_sentinel_close(s);
+}
+
 /* The primary is made a replica of a third server behind the sentinels'
  * backs: the client sees READONLY, asks again, is told the same node, and
  * ROLE says it is no primary, so the call fails with MASTERDOWN at its
@@ -282,6 +322,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(finds_the_primary_and_runs_commands),
         cmocka_unit_test(replica_role_reads_from_the_replica),
+        cmocka_unit_test(a_failure_on_an_acquired_connection_asks_again),
         cmocka_unit_test(a_sentinel_that_is_down_is_skipped),
         cmocka_unit_test(all_sentinels_down_is_connect_naming_them),
         cmocka_unit_test(bad_input_is_invalid_arg_and_sends_nothing),

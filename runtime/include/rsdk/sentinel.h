@@ -83,9 +83,11 @@ RSDK_API void rsdk_sentinel_opts_init(rsdk_sentinel_opts *o);
  * `err` (may be NULL) says why: RSDK_ERR_INVALID_ARG (no sentinels, a NULL
  * or empty master name, a malformed "host:port", bad sizes; nothing is
  * sent), RSDK_ERR_NOMEM, RSDK_ERR_CONNECT (no sentinel answered; the
- * message names the sentinels tried), RSDK_ERR_MASTERDOWN (sentinels
- * answered but none named a primary that says it is one), or the
- * primary's connection failure. */
+ * message names the sentinels tried), RSDK_ERR_AUTH (no sentinel answered
+ * and one refused the sentinel_client login; or the primary refused the
+ * client login: the message names the node), RSDK_ERR_MASTERDOWN
+ * (sentinels answered but none named a primary that says it is one), or
+ * the primary's connection failure. */
 RSDK_API rsdk_status rsdk_sentinel_open(const rsdk_sentinel_opts *o, rsdk_sentinel **out,
                                         rsdk_error *err);
 

@@ -47,7 +47,7 @@ rsdk_status rsdk__sentinel_ask(rsdk_sentinel *s, const char *sub, rsdk_reply **o
     if (rsdk__sentinel_order(s, &order, &n) != RSDK_OK)
         return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory to ask the sentinels");
     char tried[200] = "";
-    bool answered = false;
+    bool answered = false, refused_login = false;
     rsdk_status st = RSDK_ERR_CONNECT;
     for (size_t i = 0; i < n; i++) {
         rsdk_error e;
@@ -62,10 +62,12 @@ rsdk_status rsdk__sentinel_ask(rsdk_sentinel *s, const char *sub, rsdk_reply **o
         }
         if (st == RSDK_ERR_NOMEM) break;
         answered |= st == RSDK_ERR_MASTERDOWN;
-        /* A refused connect says "could not connect"; the address is
-         * already in the list. */
-        note(tried, sizeof tried, &order[i],
-             st == RSDK_ERR_CONNECT || !e.message[0] ? rsdk_status_str(st) : e.message);
+        refused_login |= st == RSDK_ERR_AUTH || st == RSDK_ERR_NOPERM;
+        /* Short reasons for the common failures, so that every sentinel
+         * fits in the message (256 bytes). */
+        bool common = st == RSDK_ERR_CONNECT || st == RSDK_ERR_TIMEOUT || st == RSDK_ERR_AUTH ||
+                      st == RSDK_ERR_NOPERM || !e.message[0];
+        note(tried, sizeof tried, &order[i], common ? rsdk_status_str(st) : e.message);
     }
     rsdk__free(order);
     if (st == RSDK_OK) return RSDK_OK;
@@ -73,6 +75,9 @@ rsdk_status rsdk__sentinel_ask(rsdk_sentinel *s, const char *sub, rsdk_reply **o
     if (answered)
         return rsdk_error_set(err, RSDK_ERR_MASTERDOWN, 0, "no sentinel names a primary for '%s': %s",
                               s->name, tried);
+    if (refused_login)
+        return rsdk_error_set(err, RSDK_ERR_AUTH, 0, "no sentinel accepted the sentinel_client login for "
+                              "'%s'; tried %s", s->name, tried);
     return rsdk_error_set(err, RSDK_ERR_CONNECT, 0, "no sentinel answered for '%s'; tried %s",
                           s->name, tried);
 }

@@ -173,7 +173,7 @@ static rsdk_status remember(rsdk_sentinel *s, rsdk_client *c, rsdk__snode *n) {
         }
     }
     if (st == RSDK_OK) {
-        s->out[s->nout++] = (rsdk__sout){c, n};
+        s->out[s->nout++] = (rsdk__sout){c, n, *rsdk_client_error(c)};
         n->refs++;
     }
     pthread_mutex_unlock(&s->mu);
@@ -205,17 +205,22 @@ rsdk_status rsdk_sentinel_release(rsdk_sentinel *s, rsdk_client *c) {
     if (c == NULL) return RSDK_OK;
     if (s == NULL) return RSDK_ERR_INVALID_ARG;
     rsdk__snode *n = NULL;
+    rsdk_error before;
     pthread_mutex_lock(&s->mu);
     for (size_t i = 0; n == NULL && i < s->nout; i++) {
         if (s->out[i].c != c) continue;
         n = s->out[i].node;
+        before = s->out[i].at_acquire;
         s->out[i] = s->out[--s->nout];
     }
     pthread_mutex_unlock(&s->mu);
     if (n == NULL) return RSDK_ERR_INVALID_ARG;
     const rsdk_error *e = rsdk_client_error(c);
-    /* A failed call on it says what a failed call of ours would. */
-    if (e->code != RSDK_OK && failover_sign(RSDK_SENTINEL_PRIMARY, e)) rsdk__sentinel_suspect(s, n);
+    /* A call that failed during the loan says what a failed call of ours
+     * would. */
+    if (e->code != RSDK_OK && memcmp(e, &before, sizeof before) != 0 &&
+        failover_sign(RSDK_SENTINEL_PRIMARY, e))
+        rsdk__sentinel_suspect(s, n);
     rsdk_pool_release(n->pool, c);
     drop(s, n);
     return RSDK_OK;

@@ -43,8 +43,18 @@ rsdk_status rsdk__snode_open(rsdk_sentinel *s, const char *host, int port, bool 
     rsdk_pool_opts_init(&po);
     po.client = &co;
     po.max_size = s->pool_max_size;
-    rsdk_status st = rsdk_pool_new(&po, &n->pool, err);
-    if (st == RSDK_OK) st = rsdk__snode_check(s, n, replica, err);
+    rsdk_error e;
+    rsdk_error_clear(&e);
+    rsdk_status st = rsdk_pool_new(&po, &n->pool, &e);
+    if (st == RSDK_OK) st = rsdk__snode_check(s, n, replica, &e);
+    if (st == RSDK_ERR_MASTERDOWN || st == RSDK_ERR_NOMEM) {
+        if (err) *err = e;
+    } else if (st) {
+        /* Say which node: the connection's own text may not. */
+        rsdk_error_set(err, st, e.sys_errno, "%s %s:%d of '%s': %s", replica ? "replica" : "primary",
+                       host, port, s->name, e.message);
+        if (err) memcpy(err->prefix, e.prefix, sizeof e.prefix);
+    }
     if (st) {
         rsdk__snode_free(n);
         return st;

@@ -29,10 +29,13 @@ typedef struct rsdk__snode {
     int refs; /* under the handle's mu */
 } rsdk__snode;
 
-/* A client handed out by rsdk_sentinel_acquire and the node it came from. */
+/* A client handed out by rsdk_sentinel_acquire, the node it came from, and
+ * its error record then (the record is sticky: only a change tells of a
+ * failure during the loan). */
 typedef struct rsdk__sout {
     rsdk_client *c;
     rsdk__snode *node;
+    rsdk_error at_acquire;
 } rsdk__sout;
 
 struct rsdk_sentinel {
@@ -108,7 +111,8 @@ void rsdk__snode_free(rsdk__snode *n);
  * gives a non-nil, non-error reply (*out; caller frees), and moves that one
  * to the front. RSDK_ERR_CONNECT when none answered (the message names
  * each sentinel and why), RSDK_ERR_MASTERDOWN when some answered but none
- * knew the master. */
+ * knew the master, RSDK_ERR_AUTH when none answered and one refused the
+ * login. */
 rsdk_status rsdk__sentinel_ask(rsdk_sentinel *s, const char *sub, rsdk_reply **out,
                                rsdk_error *err);
 
