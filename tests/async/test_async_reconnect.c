@@ -8,8 +8,8 @@
 #include <stdio.h>
 
 #include "atest.h"
-#include "resilience/fault_proxy.h"
-#include "resilience/resil.h"
+#include "tests/resilience/fault_proxy.h"
+#include "tests/resilience/resil.h"
 
 #define N_KILL 10000
 
