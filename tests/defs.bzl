@@ -59,3 +59,26 @@ def rsdk_loop_tests(names, loops = LOOP_KINDS, deps = [], size = "small", tags =
                 tags = tags + ["loop_" + loop],
                 **kwargs
             )
+
+# The servers a multi-process suite (cluster, sentinel) runs on: the default
+# redis-server and Valkey 9.1 from the matrix.
+SERVER_PAIR = {
+    "": "",
+    "_valkey": "valkey-9.1-sid",
+}
+
+def rsdk_server_pair_tests(tests, env_var, tags, deps = []):
+    """Each test of `tests` (name -> extra deps) on both servers of
+    SERVER_PAIR: <name> and <name>_valkey, the server named to the test in
+    `env_var`. Medium size; `tags` as given (these suites start their own
+    servers, so they are tagged to run once, not per matrix server)."""
+    for name, extra in tests.items():
+        for suffix, server in SERVER_PAIR.items():
+            rsdk_c_test(
+                name = name + suffix,
+                size = "medium",
+                srcs = [name + ".c"],
+                env = {env_var: server},
+                tags = tags,
+                deps = deps + extra,
+            )
