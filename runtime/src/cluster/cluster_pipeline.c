@@ -6,9 +6,8 @@
  * A MULTI ... EXEC block goes to one node in one piece and is never split
  * or re-sent (a redirect inside it aborts the transaction: EXECABORT).
  *
- * The groups go one node after another over the sync pool API; an async
- * client would send them all before reading (the seam is
- * rsdk__cluster_send). */
+ * The groups are all in flight at once (cluster_batch.c): a pipeline takes
+ * the time of its slowest node, not the sum of them. */
 #include <stdio.h>
 #include <strings.h>
 
@@ -36,35 +35,78 @@ static bool redirected(const rsdk_reply *r) {
            c == RSDK_ERR_CLUSTERDOWN || c == RSDK_ERR_LOADING;
 }
 
-/* Sends the group of `node` (the items that route to it, in order). */
-static rsdk_status send_group(rsdk_cluster *cl, pitem *it, size_t n, rsdk__cnode *node,
-                              rsdk_reply **replies, rsdk_error *err) {
-    rsdk_buf b;
-    rsdk_buf_init(&b);
-    size_t k = 0;
+/* The groups: one batch per node, the commands that route to it in the
+ * caller's order, all in flight at once (cluster_batch.c). Each reply goes
+ * back to its command's slot. */
+static rsdk_status send_groups(rsdk_cluster *cl, pitem *it, size_t n, rsdk_reply **replies,
+                               rsdk_status *group_failure, rsdk_error *err) {
+    /* Nodes are never removed: every node routed to is among these. */
+    pthread_mutex_lock(&cl->mu);
+    size_t ng = 0, cap = cl->nnodes ? cl->nnodes : 1;
+    pthread_mutex_unlock(&cl->mu);
+    rsdk__cbatch *g = rsdk__calloc(cap, sizeof *g);
+    rsdk_buf *bufs = rsdk__calloc(cap, sizeof *bufs);
+    size_t *group = rsdk__malloc((n ? n : 1) * sizeof *group);
+    rsdk_reply **got = rsdk__malloc((n ? n : 1) * sizeof *got);
+    rsdk_status first = RSDK_OK;
+    if (g == NULL || bufs == NULL || group == NULL || got == NULL) goto nomem;
     for (size_t i = 0; i < n; i++) {
-        if (it[i].node != node || it[i].done) continue;
-        rsdk_buf_append(&b, it[i].cmd.data, it[i].cmd.len);
-        k++;
+        group[i] = SIZE_MAX;
+        if (it[i].done || it[i].node == NULL) continue;
+        size_t k = 0;
+        while (k < ng && g[k].node != it[i].node) k++;
+        if (k == ng) {
+            if (ng == cap) continue; /* cannot be (see above): sent alone */
+            g[ng].node = it[i].node;
+            rsdk_buf_init(&bufs[ng]);
+            ng++;
+        }
+        rsdk_buf_append(&bufs[k], it[i].cmd.data, it[i].cmd.len);
+        g[k].ncmds++;
+        group[i] = k;
     }
-    rsdk_reply **got = b.failed ? NULL : rsdk__calloc(k, sizeof *got);
-    if (got == NULL) {
-        rsdk_buf_deinit(&b);
-        return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for a pipeline group");
+    size_t at = 0;
+    for (size_t k = 0; k < ng; k++) {
+        if (bufs[k].failed) goto nomem;
+        g[k].data = bufs[k].data;
+        g[k].len = bufs[k].len;
+        g[k].replies = got + at;
+        at += g[k].ncmds;
     }
-    rsdk_status s = rsdk__cluster_send(cl, node, b.data, b.len, k, got, err);
-    rsdk_buf_deinit(&b);
-    size_t j = 0;
+    rsdk__cluster_send_batches(cl, g, ng);
+    size_t *next = rsdk__calloc(ng ? ng : 1, sizeof *next);
+    if (next == NULL) { /* the replies are freed: nothing was handed out */
+        for (size_t i = 0; i < at; i++) rsdk_reply_free(got[i]);
+        goto nomem;
+    }
     for (size_t i = 0; i < n; i++) {
-        if (it[i].node != node || it[i].done) continue;
-        replies[i] = got[j++];
+        if (group[i] == SIZE_MAX) continue;
+        rsdk__cbatch *b = &g[group[i]];
+        replies[i] = b->replies[next[group[i]]++];
         it[i].done = true;
         /* A refused connect sent nothing: the command may still go alone. */
-        if (replies[i] == NULL && s == RSDK_ERR_CONNECT && !it[i].txn)
+        if (replies[i] == NULL && b->status == RSDK_ERR_CONNECT && !it[i].txn)
             it[i].node = NULL, it[i].done = false;
     }
+    rsdk__free(next);
+    for (size_t k = 0; k < ng; k++) {
+        rsdk_status s = g[k].status;
+        if (s != RSDK_OK && s != RSDK_ERR_CONNECT && first == RSDK_OK) {
+            first = s;
+            if (err) *err = g[k].err;
+        }
+        if (s != RSDK_OK) *group_failure = s;
+    }
+    goto out;
+nomem:
+    first = rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for the pipeline's groups");
+out:
+    for (size_t k = 0; k < ng; k++) rsdk_buf_deinit(&bufs[k]);
+    rsdk__free(g);
+    rsdk__free(bufs);
+    rsdk__free(group);
     rsdk__free(got);
-    return s;
+    return first;
 }
 
 static bool named(const rsdk__ccmd *c, const char *name) {
@@ -156,12 +198,8 @@ rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf *encoded,
     rsdk__free(nodes);
     if (bind_blocks(cl, it, ncmds, replies) != RSDK_OK && first == RSDK_OK)
         first = rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for an error reply");
-    for (size_t i = 0; i < ncmds; i++) {
-        if (it[i].done || it[i].node == NULL) continue;
-        s = send_group(cl, it, ncmds, it[i].node, replies, err);
-        if (s != RSDK_OK && s != RSDK_ERR_CONNECT && first == RSDK_OK) first = s;
-        if (s != RSDK_OK) group_failure = s;
-    }
+    s = send_groups(cl, it, ncmds, replies, &group_failure, err);
+    if (s != RSDK_OK && first == RSDK_OK) first = s;
     /* Alone: what was redirected, what fans out, what had no owner. */
     for (size_t i = 0; i < ncmds; i++) {
         if ((it[i].done && !redirected(replies[i])) || it[i].txn) continue;

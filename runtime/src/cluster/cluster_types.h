@@ -200,6 +200,27 @@ rsdk_status rsdk__cluster_exec(rsdk_cluster *cl, const rsdk__ccmd *cmd, const rs
 rsdk_status rsdk__cluster_send(rsdk_cluster *cl, rsdk__cnode *node, const char *data,
                                size_t len, size_t ncmds, rsdk_reply **replies, rsdk_error *err);
 
+/* ---- cluster_batch.c: several nodes' batches in flight at once ---------- */
+
+/* One node's part: `ncmds` encoded commands in data[0..len), replies[]
+ * filled in order (NULL past a failure). `status`/`err` say how it went;
+ * RSDK_ERR_CONNECT (or a pool that could not be had) means nothing was
+ * sent. The other fields are the sender's. */
+typedef struct rsdk__cbatch {
+    rsdk__cnode *node;
+    const char *data;
+    size_t len, ncmds;
+    rsdk_reply **replies;
+    rsdk_status status;
+    rsdk_error err;
+    size_t off, got;
+    rsdk_pool *pool;
+    rsdk_client *c;
+} rsdk__cbatch;
+
+/* Writes every batch before reading any to the end, then reads them all. */
+void rsdk__cluster_send_batches(rsdk_cluster *cl, rsdk__cbatch *b, size_t n);
+
 /* ---- cluster_fanout.c ------------------------------------------------------ */
 
 /* A command for several nodes or several slots: sends and aggregates. */

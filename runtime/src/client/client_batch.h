@@ -1,0 +1,43 @@
+/* client_batch.h — one call split in its halves (client_batch.c), for a
+ * caller that writes to several connections before it reads from any (the
+ * cluster's pipelines: one batch per node, all in flight at once). The
+ * order is begin, write and read without waiting until every byte left,
+ * read the rest, end. Never retries: the caller owns that decision (a
+ * pool's client has one attempt anyway). */
+#ifndef RSDK_SRC_CLIENT_BATCH_H
+#define RSDK_SRC_CLIENT_BATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rsdk/client.h"
+
+/* Starts a call that will send the `ncmds` commands in data[0..len):
+ * starts its deadline (command_timeout_ms), reconnects or re-AUTHs as a
+ * call does, records the session state the commands leave. Writes
+ * nothing. A failure is in rsdk_client_error(c); RSDK_ERR_CONNECT means
+ * nothing was sent. */
+rsdk_status rsdk__client_batch_begin(rsdk_client *c, const char *data, size_t len, size_t ncmds);
+
+/* Writes what the connection takes of p[0..len) now: *n bytes, 0 when it
+ * would block. */
+rsdk_status rsdk__client_batch_write(rsdk_client *c, const char *p, size_t len, size_t *n);
+
+/* The next reply. With `wait`, waits within the call's deadline; without,
+ * *out is NULL when no whole reply is there yet. */
+rsdk_status rsdk__client_batch_read(rsdk_client *c, bool wait, rsdk_reply **out);
+
+/* For poll(2): the descriptor and events to wait for (`writing`: bytes are
+ * left to write), and what the wait may take: what is left of the call's
+ * deadline in ms (0: it passed, or bytes wait in the transport), -1
+ * without one. */
+short rsdk__client_batch_events(const rsdk_client *c, bool writing, int *fd, int *wait_ms);
+
+/* The deadline passed while bytes were still to be written: breaks the
+ * connection with RSDK_ERR_TIMEOUT (its message in rsdk_client_error). */
+rsdk_status rsdk__client_batch_timeout(rsdk_client *c);
+
+/* Ends the call (the deadline is cleared). */
+void rsdk__client_batch_end(rsdk_client *c);
+
+#endif
