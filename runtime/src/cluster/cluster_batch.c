@@ -33,13 +33,15 @@ static void fail(rsdk__cbatch *b, rsdk_status s) {
     b->err = *rsdk_client_error(b->c);
 }
 
-/* Writes what the socket takes, then reads the replies already there. */
+/* Writes what the socket takes; while bytes are left, reads the replies
+ * already there (a batch written whole reads nothing yet: the replies are
+ * read after every batch is out, without a read that finds nothing). */
 static void step(rsdk__cbatch *b) {
     size_t n = 0;
     rsdk_status s = rsdk__client_batch_write(b->c, b->data + b->off, b->len - b->off, &n);
     if (s) return fail(b, s);
     b->off += n;
-    while (b->got < b->ncmds) {
+    while (b->off < b->len && b->got < b->ncmds) {
         rsdk_reply *r = NULL;
         s = rsdk__client_batch_read(b->c, false, &r);
         if (s) return fail(b, s);
