@@ -16,6 +16,10 @@
 # adds (routing, grouping, reassembly).
 #
 #   bash bench/cluster.sh          # RUNS=5 runs each, alternating, best kept
+#   CLUSTER_PROFILE=1 bash bench/cluster.sh
+#       # instead: callgrind's user-space instructions per operation of each
+#       # case (20k and 40k operations, the difference), and each one's
+#       # hottest functions in bench/out/cluster/profile-<case>.txt
 #
 # Environment: RUNS, RSDK_SERVER (server binary), REDIS_CLI, BAZEL,
 # BENCH_STRICT=1 (exit 1 when the target is missed).
@@ -45,11 +49,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-(cd "$root" && "$BAZEL" build -c opt --symlink_prefix=/ //bench:bench_cluster) >"$out/build.log" 2>&1 ||
+bflags=()
+if [ "${CLUSTER_PROFILE:-0}" = 1 ]; then BENCH_DEBUG=1 bflags=(--copt=-g --strip=never); fi
+(cd "$root" && "$BAZEL" build -c opt "${bflags[@]}" --symlink_prefix=/ //bench:bench_cluster) >"$out/build.log" 2>&1 ||
   { tail -n 40 "$out/build.log" >&2; exit 1; }
-bin=$(cd "$root" && "$BAZEL" info -c opt bazel-bin 2>/dev/null)/bench/bench_cluster
+bin=$(cd "$root" && "$BAZEL" info -c opt "${bflags[@]}" bazel-bin 2>/dev/null)/bench/bench_cluster
 fetch_hiredis
 hiredis_cc "$out/bench_hiredis_cluster" "" "$here/bench_hiredis_cluster.c" "$here/bench_common.c"
+ops_arg=
 hbin=$out/bench_hiredis_cluster
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -78,17 +85,40 @@ for _ in $(seq 200); do
   sleep 0.05
 done
 
+modes=(cluster single split hiredis_single hiredis_split)
+run_mode() { # $1 = mode, rest: a wrapper and its arguments (may be none)
+  local mode=$1 addr=${nodes[0]}
+  shift
+  case $mode in *single) addr=127.0.0.1:$single ;; esac
+  case $mode in
+    hiredis_*) "$@" "$hbin" "${mode#hiredis_}" "$addr" ${ops_arg:+"$ops_arg"} ;;
+    *) "$@" "$bin" "$mode" "$addr" ${ops_arg:+"$ops_arg"} ;;
+  esac
+}
+
+if [ "${CLUSTER_PROFILE:-0}" = 1 ]; then
+  command -v valgrind >/dev/null || { echo "cluster.sh: valgrind is not installed" >&2; exit 1; }
+  n=20000 line="profile cluster_get_pipeline100"
+  for mode in "${modes[@]}"; do
+    f=$out/profile-$mode
+    for k in 1 2; do
+      ops_arg=$((k * n))
+      run_mode "$mode" valgrind --tool=callgrind --callgrind-out-file="$f.$k.out" >/dev/null 2>"$f.$k.log" ||
+        { cat "$f.$k.log" >&2; exit 1; }
+    done
+    ir=$(( $(awk '/^(summary|totals):/ {print $2; exit}' "$f.2.out") - $(awk '/^(summary|totals):/ {print $2; exit}' "$f.1.out") ))
+    line="$line ${mode}_ir_op=$((ir / n))"
+    per_function "$f" "$n" >"$f.txt"
+  done
+  echo "$line"
+  exit 0
+fi
+
 best() { sort -n | head -n 1; }
 : >"$out/raw.txt"
 for r in $(seq "$RUNS"); do
-  for mode in cluster single split hiredis_single hiredis_split; do
-    addr=${nodes[0]}
-    case $mode in *single) addr=127.0.0.1:$single ;; esac
-    case $mode in
-      hiredis_*) line=$("$hbin" "${mode#hiredis_}" "$addr") ;;
-      *) line=$("$bin" "$mode" "$addr") ;;
-    esac
-    echo "$mode $r $line" >>"$out/raw.txt"
+  for mode in "${modes[@]}"; do
+    echo "$mode $r $(run_mode "$mode")" >>"$out/raw.txt"
   done
 done
 per_op() { # $1 = mode, $2 = field (cpu_ns, user_ns): best ns per op

@@ -35,6 +35,13 @@ static bool redirected(const rsdk_reply *r) {
            c == RSDK_ERR_CLUSTERDOWN || c == RSDK_ERR_LOADING;
 }
 
+/* What a group needs besides its batch: its bytes, and the next of its
+ * replies to hand out. */
+typedef struct gside {
+    rsdk_buf buf;
+    size_t bytes, next;
+} gside;
+
 /* The groups: one batch per node, the commands that route to it in the
  * caller's order, all in flight at once (cluster_batch.c). Each reply goes
  * back to its command's slot. */
@@ -45,11 +52,11 @@ static rsdk_status send_groups(rsdk_cluster *cl, pitem *it, size_t n, rsdk_reply
     size_t ng = 0, cap = cl->nnodes ? cl->nnodes : 1;
     pthread_mutex_unlock(&cl->mu);
     rsdk__cbatch *g = rsdk__calloc(cap, sizeof *g);
-    rsdk_buf *bufs = rsdk__calloc(cap, sizeof *bufs);
-    size_t *group = rsdk__malloc((n ? n : 1) * sizeof *group);
-    rsdk_reply **got = rsdk__malloc((n ? n : 1) * sizeof *got);
+    gside *side = rsdk__calloc(cap, sizeof *side);
+    size_t *group = rsdk__malloc((n ? n : 1) * (sizeof *group + sizeof(rsdk_reply *)));
+    rsdk_reply **got = (rsdk_reply **)(group + (n ? n : 1));
     rsdk_status first = RSDK_OK;
-    if (g == NULL || bufs == NULL || group == NULL || got == NULL) goto nomem;
+    if (g == NULL || side == NULL || group == NULL) goto nomem;
     for (size_t i = 0; i < n; i++) {
         group[i] = SIZE_MAX;
         if (it[i].done || it[i].node == NULL) continue;
@@ -57,38 +64,42 @@ static rsdk_status send_groups(rsdk_cluster *cl, pitem *it, size_t n, rsdk_reply
         while (k < ng && g[k].node != it[i].node) k++;
         if (k == ng) {
             if (ng == cap) continue; /* cannot be (see above): sent alone */
-            g[ng].node = it[i].node;
-            rsdk_buf_init(&bufs[ng]);
-            ng++;
+            g[ng++].node = it[i].node;
         }
-        rsdk_buf_append(&bufs[k], it[i].cmd.data, it[i].cmd.len);
+        side[k].bytes += it[i].cmd.len;
         g[k].ncmds++;
         group[i] = k;
     }
-    size_t at = 0;
-    for (size_t k = 0; k < ng; k++) {
-        if (bufs[k].failed) goto nomem;
-        g[k].data = bufs[k].data;
-        g[k].len = bufs[k].len;
+    if (ng == 1 && g[0].ncmds == n) {
+        /* All for one node: the caller's bytes go as they are. */
+        g[0].data = it[0].cmd.data;
+        g[0].len = side[0].bytes;
+    } else {
+        for (size_t k = 0; k < ng; k++) {
+            rsdk_buf_init(&side[k].buf);
+            if (rsdk_buf_reserve(&side[k].buf, side[k].bytes) != RSDK_OK) goto nomem;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (group[i] != SIZE_MAX) rsdk_buf_append(&side[group[i]].buf, it[i].cmd.data, it[i].cmd.len);
+        for (size_t k = 0; k < ng; k++) {
+            g[k].data = side[k].buf.data;
+            g[k].len = side[k].buf.len;
+        }
+    }
+    for (size_t k = 0, at = 0; k < ng; k++) {
         g[k].replies = got + at;
         at += g[k].ncmds;
     }
     rsdk__cluster_send_batches(cl, g, ng);
-    size_t *next = rsdk__calloc(ng ? ng : 1, sizeof *next);
-    if (next == NULL) { /* the replies are freed: nothing was handed out */
-        for (size_t i = 0; i < at; i++) rsdk_reply_free(got[i]);
-        goto nomem;
-    }
     for (size_t i = 0; i < n; i++) {
         if (group[i] == SIZE_MAX) continue;
         rsdk__cbatch *b = &g[group[i]];
-        replies[i] = b->replies[next[group[i]]++];
+        replies[i] = b->replies[side[group[i]].next++];
         it[i].done = true;
         /* A refused connect sent nothing: the command may still go alone. */
         if (replies[i] == NULL && b->status == RSDK_ERR_CONNECT && !it[i].txn)
             it[i].node = NULL, it[i].done = false;
     }
-    rsdk__free(next);
     for (size_t k = 0; k < ng; k++) {
         rsdk_status s = g[k].status;
         if (s != RSDK_OK && s != RSDK_ERR_CONNECT && first == RSDK_OK) {
@@ -101,11 +112,10 @@ static rsdk_status send_groups(rsdk_cluster *cl, pitem *it, size_t n, rsdk_reply
 nomem:
     first = rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for the pipeline's groups");
 out:
-    for (size_t k = 0; k < ng; k++) rsdk_buf_deinit(&bufs[k]);
+    for (size_t k = 0; side != NULL && k < ng; k++) rsdk_buf_deinit(&side[k].buf);
     rsdk__free(g);
-    rsdk__free(bufs);
+    rsdk__free(side);
     rsdk__free(group);
-    rsdk__free(got);
     return first;
 }
 
@@ -160,8 +170,13 @@ rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf *encoded,
     if (cl == NULL || encoded == NULL || (ncmds > 0 && replies == NULL))
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "needs a cluster, commands and reply slots");
     for (size_t i = 0; i < ncmds; i++) replies[i] = NULL;
-    pitem *it = rsdk__calloc(ncmds ? ncmds : 1, sizeof *it);
+    /* The items, then the slots and nodes looked up for them: one block
+     * (uninitialised: the parse and the routing fill every field). */
+    size_t n1 = ncmds ? ncmds : 1;
+    pitem *it = rsdk__malloc(n1 * (sizeof *it + sizeof(rsdk__cnode *) + sizeof(int)));
     if (it == NULL) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for a pipeline");
+    rsdk__cnode **nodes = (rsdk__cnode **)(it + n1);
+    int *slots = (int *)(nodes + n1);
     rsdk_status first = RSDK_OK, group_failure = RSDK_OK, s;
     size_t pos = 0, parsed = 0;
     for (; parsed < ncmds; parsed++) {
@@ -170,20 +185,25 @@ rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf *encoded,
             goto out;
         }
     }
-    /* Route every command; the unroutable get their error in place. The
-     * nodes are looked up together, under one lock. */
-    int *slots = rsdk__malloc((ncmds ? ncmds : 1) * sizeof *slots);
-    rsdk__cnode **nodes = rsdk__malloc((ncmds ? ncmds : 1) * sizeof *nodes);
-    if (slots == NULL || nodes == NULL) {
-        rsdk__free(slots);
-        rsdk__free(nodes);
-        first = rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for a pipeline");
-        goto out;
-    }
+    /* Route every command; the unroutable get their error in place. A
+     * pipeline mostly repeats a few commands: one with the name of the
+     * command before it has its metadata (a name found alone, not as a
+     * container's subcommand, always finds the same). The nodes are looked
+     * up together, under one lock. */
+    const rsdk_command_meta *last = NULL; /* reusable for the next command */
+    const rsdk__carg *last_name = NULL;
     for (size_t i = 0; i < ncmds; i++) {
         rsdk_error e;
+        const rsdk__carg *name = &it[i].cmd.argv[0];
+        const rsdk_command_meta *m = last;
+        if (m == NULL || name->len != last_name->len || memcmp(name->p, last_name->p, name->len) != 0) {
+            m = rsdk__cindex_find(&cl->index, &it[i].cmd);
+            last = m != NULL && strchr(m->name, ' ') == NULL ? m : NULL;
+            last_name = name;
+        }
+        it[i].done = it[i].txn = false;
         slots[i] = -2;
-        s = rsdk__croute_of(cl, &it[i].cmd, &it[i].rt, &e);
+        s = rsdk__croute_by(m, &it[i].cmd, &it[i].rt, &e);
         if (s != RSDK_OK) {
             if (error_slot(&replies[i], &e) != RSDK_OK && first == RSDK_OK)
                 first = rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for an error reply");
@@ -194,8 +214,6 @@ rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf *encoded,
     }
     rsdk__cluster_nodes_for(cl, slots, ncmds, nodes);
     for (size_t i = 0; i < ncmds; i++) it[i].node = nodes[i];
-    rsdk__free(slots);
-    rsdk__free(nodes);
     if (bind_blocks(cl, it, ncmds, replies) != RSDK_OK && first == RSDK_OK)
         first = rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for an error reply");
     s = send_groups(cl, it, ncmds, replies, &group_failure, err);

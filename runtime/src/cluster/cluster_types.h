@@ -151,6 +151,11 @@ bool rsdk__ckeys_each(const rsdk_command_meta *m, const rsdk__ccmd *cmd, rsdk__k
 rsdk_status rsdk__croute_of(const rsdk_cluster *cl, const rsdk__ccmd *cmd, rsdk__croute *rt,
                             rsdk_error *err);
 
+/* The same with the metadata already found (rsdk__cindex_find; NULL: the
+ * command is unknown, RSDK_ERR_INVALID_ARG). */
+rsdk_status rsdk__croute_by(const rsdk_command_meta *m, const rsdk__ccmd *cmd, rsdk__croute *rt,
+                            rsdk_error *err);
+
 /* ---- cluster_map.c: nodes and the slot map (callers hold cl->mu) ----------- */
 
 /* The node at host:port, added (without connecting) when new. NULL: no memory. */
