@@ -219,7 +219,7 @@ rsdk_status rsdk__croute_by(const rsdk_command_meta *m, const rsdk__ccmd *cmd, r
     }
     rt->meta = m;
     rt->readonly = (m->flags & RSDK_CMD(READONLY)) != 0;
-    rt->resp = response_policy(m);
+    rt->resp = m->ntips ? response_policy(m) : RSDK__RESP_DEFAULT; /* most commands have no tips */
     rt->slot = -1;
     slot_scan sc = {.cmd = cmd, .first = -1};
     rsdk__ckeys_each(m, cmd, on_key, &sc);

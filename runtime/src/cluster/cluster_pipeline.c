@@ -22,6 +22,36 @@ typedef struct pitem {
     bool txn;          /* inside MULTI ... EXEC: never sent alone */
 } pitem;
 
+/* A pipeline's work area, carved from one block (cluster->scratch when
+ * it fits): per command its item, node, reply from its group and group
+ * index, its slot, and room for the groups' bytes (at most the caller's). */
+typedef struct work {
+    pitem *it;
+    rsdk__cnode **nodes;
+    rsdk_reply **got;
+    size_t *group;
+    int *slots;
+    char *bytes;
+} work;
+
+static size_t work_size(size_t n, size_t bytes) {
+    return n * (sizeof(pitem) + sizeof(rsdk__cnode *) + sizeof(rsdk_reply *) + sizeof(size_t) +
+                sizeof(int)) + bytes;
+}
+
+/* Lays the work area out in `block` (work_size(n, ...) bytes), the most
+ * aligned first. */
+static work work_at(void *block, size_t n) {
+    work w;
+    w.it = block;
+    w.nodes = (rsdk__cnode **)(w.it + n);
+    w.got = (rsdk_reply **)(w.nodes + n);
+    w.group = (size_t *)(w.got + n);
+    w.slots = (int *)(w.group + n);
+    w.bytes = (char *)(w.slots + n);
+    return w;
+}
+
 static rsdk_status error_slot(rsdk_reply **slot, const rsdk_error *e) {
     char text[300];
     snprintf(text, sizeof text, "%s %s", rsdk_status_name(e->code), e->message);
@@ -35,28 +65,42 @@ static bool redirected(const rsdk_reply *r) {
            c == RSDK_ERR_CLUSTERDOWN || c == RSDK_ERR_LOADING;
 }
 
-/* What a group needs besides its batch: its bytes, and the next of its
- * replies to hand out. */
+#define LOCAL_GROUPS 16
+
+/* What a group needs besides its batch: where its bytes go, how many,
+ * and the next of its replies to hand out. */
 typedef struct gside {
-    rsdk_buf buf;
+    char *at;
     size_t bytes, next;
 } gside;
 
 /* The groups: one batch per node, the commands that route to it in the
  * caller's order, all in flight at once (cluster_batch.c). Each reply goes
  * back to its command's slot. */
-static rsdk_status send_groups(rsdk_cluster *cl, pitem *it, size_t n, rsdk_reply **replies,
+static rsdk_status send_groups(rsdk_cluster *cl, const work *w, size_t n, rsdk_reply **replies,
                                rsdk_status *group_failure, rsdk_error *err) {
-    /* Nodes are never removed: every node routed to is among these. */
+    pitem *it = w->it;
+    size_t *group = w->group;
+    /* Nodes are never removed: every node routed to is among these. Up to
+     * LOCAL_GROUPS of them the groups live on the stack (a batch carries
+     * an rsdk_error: a heap block for a few of them is a large one). */
     pthread_mutex_lock(&cl->mu);
     size_t ng = 0, cap = cl->nnodes ? cl->nnodes : 1;
     pthread_mutex_unlock(&cl->mu);
-    rsdk__cbatch *g = rsdk__calloc(cap, sizeof *g);
-    gside *side = rsdk__calloc(cap, sizeof *side);
-    size_t *group = rsdk__malloc((n ? n : 1) * (sizeof *group + sizeof(rsdk_reply *)));
-    rsdk_reply **got = (rsdk_reply **)(group + (n ? n : 1));
-    rsdk_status first = RSDK_OK;
-    if (g == NULL || side == NULL || group == NULL) goto nomem;
+    rsdk__cbatch local_g[LOCAL_GROUPS];
+    gside local_side[LOCAL_GROUPS];
+    bool heap = cap > LOCAL_GROUPS;
+    rsdk__cbatch *g = heap ? rsdk__calloc(cap, sizeof *g) : local_g;
+    gside *side = heap ? rsdk__calloc(cap, sizeof *side) : local_side;
+    if (g == NULL || side == NULL) {
+        rsdk__free(g);
+        rsdk__free(side);
+        return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for the pipeline's groups");
+    }
+    if (!heap) {
+        memset(g, 0, cap * sizeof *g);
+        memset(side, 0, cap * sizeof *side);
+    }
     for (size_t i = 0; i < n; i++) {
         group[i] = SIZE_MAX;
         if (it[i].done || it[i].node == NULL) continue;
@@ -75,22 +119,24 @@ static rsdk_status send_groups(rsdk_cluster *cl, pitem *it, size_t n, rsdk_reply
         g[0].data = it[0].cmd.data;
         g[0].len = side[0].bytes;
     } else {
+        char *at = w->bytes;
         for (size_t k = 0; k < ng; k++) {
-            rsdk_buf_init(&side[k].buf);
-            if (rsdk_buf_reserve(&side[k].buf, side[k].bytes) != RSDK_OK) goto nomem;
+            g[k].data = side[k].at = at;
+            g[k].len = side[k].bytes;
+            at += side[k].bytes;
         }
-        for (size_t i = 0; i < n; i++)
-            if (group[i] != SIZE_MAX) rsdk_buf_append(&side[group[i]].buf, it[i].cmd.data, it[i].cmd.len);
-        for (size_t k = 0; k < ng; k++) {
-            g[k].data = side[k].buf.data;
-            g[k].len = side[k].buf.len;
+        for (size_t i = 0; i < n; i++) {
+            if (group[i] == SIZE_MAX) continue;
+            memcpy(side[group[i]].at, it[i].cmd.data, it[i].cmd.len);
+            side[group[i]].at += it[i].cmd.len;
         }
     }
     for (size_t k = 0, at = 0; k < ng; k++) {
-        g[k].replies = got + at;
+        g[k].replies = w->got + at;
         at += g[k].ncmds;
     }
     rsdk__cluster_send_batches(cl, g, ng);
+    rsdk_status first = RSDK_OK;
     for (size_t i = 0; i < n; i++) {
         if (group[i] == SIZE_MAX) continue;
         rsdk__cbatch *b = &g[group[i]];
@@ -108,14 +154,10 @@ static rsdk_status send_groups(rsdk_cluster *cl, pitem *it, size_t n, rsdk_reply
         }
         if (s != RSDK_OK) *group_failure = s;
     }
-    goto out;
-nomem:
-    first = rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for the pipeline's groups");
-out:
-    for (size_t k = 0; side != NULL && k < ng; k++) rsdk_buf_deinit(&side[k].buf);
-    rsdk__free(g);
-    rsdk__free(side);
-    rsdk__free(group);
+    if (heap) {
+        rsdk__free(g);
+        rsdk__free(side);
+    }
     return first;
 }
 
@@ -165,18 +207,51 @@ static rsdk_status bind_blocks(rsdk_cluster *cl, pitem *it, size_t n, rsdk_reply
     return first;
 }
 
+/* Pipelines up to this size (~300 commands) keep their work area for the
+ * next one: a block of this size, allocated and freed for every batch,
+ * costs more than the routing of a small batch (the allocator consolidates
+ * its free lists for it). */
+#define SCRATCH_KEEP (64 * 1024)
+
+/* A work area of `size` bytes: up to SCRATCH_KEEP, the kept one when it
+ * is free (another thread's pipeline may hold it) or a new one of that
+ * size; above, a block of its own. */
+static void *take_scratch(rsdk_cluster *cl, size_t size) {
+    if (size > SCRATCH_KEEP) return rsdk__malloc(size);
+    pthread_mutex_lock(&cl->mu);
+    void *p = cl->scratch;
+    cl->scratch = NULL;
+    pthread_mutex_unlock(&cl->mu);
+    return p ? p : rsdk__malloc(SCRATCH_KEEP);
+}
+
+/* Gives back what take_scratch gave for `size`: kept when it is a
+ * SCRATCH_KEEP block and none is kept, else freed. */
+static void give_scratch(rsdk_cluster *cl, void *p, size_t size) {
+    if (size <= SCRATCH_KEEP) {
+        pthread_mutex_lock(&cl->mu);
+        if (cl->scratch == NULL) {
+            cl->scratch = p;
+            p = NULL;
+        }
+        pthread_mutex_unlock(&cl->mu);
+    }
+    rsdk__free(p);
+}
+
 rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf *encoded, size_t ncmds,
                                       rsdk_reply **replies, rsdk_error *err) {
     if (cl == NULL || encoded == NULL || (ncmds > 0 && replies == NULL))
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "needs a cluster, commands and reply slots");
     for (size_t i = 0; i < ncmds; i++) replies[i] = NULL;
-    /* The items, then the slots and nodes looked up for them: one block
-     * (uninitialised: the parse and the routing fill every field). */
-    size_t n1 = ncmds ? ncmds : 1;
-    pitem *it = rsdk__malloc(n1 * (sizeof *it + sizeof(rsdk__cnode *) + sizeof(int)));
-    if (it == NULL) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for a pipeline");
-    rsdk__cnode **nodes = (rsdk__cnode **)(it + n1);
-    int *slots = (int *)(nodes + n1);
+    /* Uninitialised: the parse and the routing fill every field. */
+    size_t size = work_size(ncmds, encoded->len);
+    void *block = take_scratch(cl, size);
+    if (block == NULL) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for a pipeline");
+    work w = work_at(block, ncmds);
+    pitem *it = w.it;
+    rsdk__cnode **nodes = w.nodes;
+    int *slots = w.slots;
     rsdk_status first = RSDK_OK, group_failure = RSDK_OK, s;
     size_t pos = 0, parsed = 0;
     for (; parsed < ncmds; parsed++) {
@@ -216,7 +291,7 @@ rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf *encoded,
     for (size_t i = 0; i < ncmds; i++) it[i].node = nodes[i];
     if (bind_blocks(cl, it, ncmds, replies) != RSDK_OK && first == RSDK_OK)
         first = rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for an error reply");
-    s = send_groups(cl, it, ncmds, replies, &group_failure, err);
+    s = send_groups(cl, &w, ncmds, replies, &group_failure, err);
     if (s != RSDK_OK && first == RSDK_OK) first = s;
     /* Alone: what was redirected, what fans out, what had no owner. */
     for (size_t i = 0; i < ncmds; i++) {
@@ -238,6 +313,6 @@ rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf *encoded,
         if (replies[i] == NULL) first = group_failure ? group_failure : RSDK_ERR_PROTOCOL;
 out:
     for (size_t i = 0; i < parsed; i++) rsdk__ccmd_deinit(&it[i].cmd);
-    rsdk__free(it);
+    give_scratch(cl, block, size);
     return first;
 }

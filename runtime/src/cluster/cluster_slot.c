@@ -37,30 +37,23 @@ static const uint16_t crc16_table[256] = {
     0x6e17, 0x7e36, 0x4e55, 0x5e74, 0x2e93, 0x3eb2, 0x0ed1, 0x1ef0,
 };
 
-static uint16_t crc16_step(uint16_t crc, char c) {
-    return (uint16_t)((crc << 8) ^ crc16_table[((crc >> 8) ^ (uint8_t)c) & 0xff]);
-}
-
 static uint16_t crc16(const char *p, size_t len) {
     uint16_t crc = 0;
-    for (size_t i = 0; i < len; i++) crc = crc16_step(crc, p[i]);
+    for (size_t i = 0; i < len; i++)
+        crc = (uint16_t)((crc << 8) ^ crc16_table[((crc >> 8) ^ (uint8_t)p[i]) & 0xff]);
     return crc;
 }
 
 unsigned rsdk_cluster_keyslot(const char *key, size_t len) {
     if (key == NULL) len = 0;
     /* A hash tag is the part between the first '{' and the first '}' after
-     * it, when that part is not empty; otherwise the whole key hashes. One
-     * pass: the CRC runs while the '{' is looked for. */
-    uint16_t crc = 0;
-    size_t i = 0;
-    for (; i < len && key[i] != '{'; i++) crc = crc16_step(crc, key[i]);
-    if (i < len) {
-        size_t from = i + 1;
+     * it, when that part is not empty; otherwise the whole key hashes. */
+    const char *open = len ? memchr(key, '{', len) : NULL;
+    if (open != NULL) {
+        size_t from = (size_t)(open - key) + 1;
         const char *close = memchr(key + from, '}', len - from);
         if (close != NULL && close > key + from)
             return crc16(key + from, (size_t)(close - (key + from))) & (RSDK__SLOTS - 1);
-        for (; i < len; i++) crc = crc16_step(crc, key[i]);
     }
-    return crc & (RSDK__SLOTS - 1);
+    return crc16(key, len) & (RSDK__SLOTS - 1);
 }

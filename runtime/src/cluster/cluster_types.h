@@ -68,6 +68,8 @@ struct rsdk_cluster {
     uint64_t rng;               /* xorshift state for random primaries */
     uint64_t read_turn;         /* RSDK_READ_ROUND_ROBIN's counter */
     rsdk_cluster_stats stats;
+    void *scratch;              /* a pipeline's work area, kept for the next
+                                 * (cluster_pipeline.c) */
 };
 
 /* A view of one encoded command: its arguments point into the buffer. */
