@@ -21,7 +21,7 @@
 #       # case (20k and 40k operations, the difference), and each one's
 #       # hottest functions in bench/out/cluster/profile-<case>.txt
 #
-# Environment: RUNS, RSDK_SERVER (server binary), REDIS_CLI, BAZEL,
+# Environment: RUNS, OPS (GETs per run, default 1000000), RSDK_SERVER (server binary), REDIS_CLI, BAZEL,
 # BENCH_STRICT=1 (exit 1 when the target is missed).
 # Prints one "bench cluster_get_pipeline100 ..." line: ratio (cluster /
 # single, the target), user_ratio, the split floor, hiredis's own 3-node /
@@ -56,7 +56,9 @@ if [ "${CLUSTER_PROFILE:-0}" = 1 ]; then BENCH_DEBUG=1 bflags=(--copt=-g --strip
 bin=$(cd "$root" && "$BAZEL" info -c opt "${bflags[@]}" bazel-bin 2>/dev/null)/bench/bench_cluster
 fetch_hiredis
 hiredis_cc "$out/bench_hiredis_cluster" "" "$here/bench_hiredis_cluster.c" "$here/bench_common.c"
-ops_arg=
+# A million GETs a run: getrusage's user/system split is sampled at the
+# scheduler's tick, so a run needs a second or so for it to settle.
+ops_arg=${OPS:-1000000}
 hbin=$out/bench_hiredis_cluster
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
