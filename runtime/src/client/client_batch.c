@@ -8,6 +8,7 @@
 #include "client_internal.h"
 #include "client_io.h"
 #include "client_state.h"
+#include "syserr.h"
 
 rsdk_status rsdk__client_batch_begin(rsdk_client *c, const char *data, size_t len, size_t ncmds) {
     bool tracking = rsdk__client_wants_tracking(c, data, len, ncmds);
@@ -46,6 +47,16 @@ rsdk_status rsdk__client_batch_timeout(rsdk_client *c) {
     rsdk_error e;
     rsdk_error_set(&e, RSDK_ERR_TIMEOUT, 0, "command deadline passed (command_timeout_ms %d)",
                    c->opts.command_timeout_ms);
+    return rsdk__client_break_with(c, &e);
+}
+
+bool rsdk__client_batch_expired(const rsdk_client *c) {
+    return c->deadline_ms > 0 && rsdk__deadline_left_ms(c) == 0;
+}
+
+rsdk_status rsdk__client_batch_abort(rsdk_client *c, int errnum) {
+    rsdk_error e;
+    rsdk_error_set(&e, RSDK_ERR_IO, errnum, "poll: %s", RSDK__STRERROR(errnum));
     return rsdk__client_break_with(c, &e);
 }
 

@@ -37,6 +37,13 @@ short rsdk__client_batch_events(const rsdk_client *c, bool writing, int *fd, int
  * connection with RSDK_ERR_TIMEOUT (its message in rsdk_client_error). */
 rsdk_status rsdk__client_batch_timeout(rsdk_client *c);
 
+/* True once the call's deadline passed. */
+bool rsdk__client_batch_expired(const rsdk_client *c);
+
+/* The wait for the connection failed (poll's `errno`): breaks it with
+ * RSDK_ERR_IO. */
+rsdk_status rsdk__client_batch_abort(rsdk_client *c, int errnum);
+
 /* Ends the call (the deadline is cleared). */
 void rsdk__client_batch_end(rsdk_client *c);
 

@@ -9,6 +9,7 @@
  * reading would then wait forever). poll(2) waits for any of them, within
  * the earliest deadline of the batches still writing. Then each batch's
  * remaining replies are read, in order, within its own deadline. */
+#include <errno.h>
 #include <poll.h>
 
 #include "alloc.h"
@@ -52,13 +53,17 @@ static void step(rsdk__cbatch *b) {
 
 static bool writing(const rsdk__cbatch *b) { return b->status == RSDK_OK && b->off < b->len; }
 
-/* Until every batch is written (or failed). */
+/* Until every batch is written (or failed). Up to LOCAL_POLL batches wait
+ * in arrays on the stack. */
+#define LOCAL_POLL 16
 static rsdk_status write_all(rsdk__cbatch *b, size_t n) {
-    struct pollfd *pf = rsdk__malloc((n ? n : 1) * sizeof *pf);
-    size_t *of = rsdk__malloc((n ? n : 1) * sizeof *of);
+    struct pollfd local_pf[LOCAL_POLL];
+    size_t local_of[LOCAL_POLL];
+    bool heap = n > LOCAL_POLL;
+    struct pollfd *pf = heap ? rsdk__malloc(n * sizeof *pf) : local_pf;
+    size_t *of = heap ? rsdk__malloc(n * sizeof *of) : local_of;
     if (pf == NULL || of == NULL) {
-        rsdk__free(pf);
-        rsdk__free(of);
+        if (heap) rsdk__free(pf), rsdk__free(of);
         return RSDK_ERR_NOMEM;
     }
     for (;;) {
@@ -76,16 +81,17 @@ static rsdk_status write_all(rsdk__cbatch *b, size_t n) {
         }
         if (np == 0) break;
         int r = poll(pf, np, wait);
-        if (r != 0) continue; /* an error (EINTR...) shows in the next step */
-        /* Timed out: the batches whose deadline passed fail. */
-        for (size_t k = 0; k < np; k++) {
-            int fd, w;
-            rsdk__client_batch_events(b[of[k]].c, true, &fd, &w);
-            if (w == 0) fail(&b[of[k]], rsdk__client_batch_timeout(b[of[k]].c));
+        if (r < 0 && errno != EINTR) { /* cannot wait: the batches still writing fail */
+            int why = errno;
+            for (size_t k = 0; k < np; k++) fail(&b[of[k]], rsdk__client_batch_abort(b[of[k]].c, why));
+            break;
         }
+        /* The batches whose deadline passed fail; the others go on (what
+         * woke poll shows in the next step). */
+        for (size_t k = 0; r == 0 && k < np; k++)
+            if (rsdk__client_batch_expired(b[of[k]].c)) fail(&b[of[k]], rsdk__client_batch_timeout(b[of[k]].c));
     }
-    rsdk__free(pf);
-    rsdk__free(of);
+    if (heap) rsdk__free(pf), rsdk__free(of);
     return RSDK_OK;
 }
 
