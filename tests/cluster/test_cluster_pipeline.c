@@ -2,10 +2,12 @@
  * primaries are in flight at the same time (a pipeline takes its slowest
  * node's time, not the sum), and a pipeline far bigger than the socket
  * buffers, whose replies are read while it is still being written,
- * completes with every reply in its place. */
+ * completes with every reply in its place; and every allocation of a
+ * pipeline failing in turn is RSDK_ERR_NOMEM, never a crash or a leak. */
 #include <time.h>
 
 #include "cluster_test.h"
+#include "support/fail_alloc.h"
 
 static double now_s(void) {
     struct timespec ts;
@@ -126,10 +128,71 @@ static void big_pipeline_completes_in_order(void **state) {
     rsdk_cluster_close(cl);
 }
 
+/* 30 SETs then 30 GETs over the three primaries. */
+static void encode_mixed(rsdk_buf *b) {
+    rsdk_buf_clear(b);
+    char key[32];
+    for (int i = 0; i < 30; i++) {
+        snprintf(key, sizeof key, "oom:%d", i);
+        const char *argv[] = {"SET", key, key};
+        rsdk_write_command(b, 3, argv, NULL);
+    }
+    for (int i = 0; i < 30; i++) {
+        snprintf(key, sizeof key, "oom:%d", i);
+        const char *argv[] = {"GET", key};
+        rsdk_write_command(b, 2, argv, NULL);
+    }
+}
+
+static void every_allocation_failing_is_nomem(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    rsdk_cluster *cl = ct_open(*state, 5000);
+    rsdk_buf b;
+    rsdk_buf_init(&b);
+    encode_mixed(&b);
+    rsdk_reply *rep[60];
+    rsdk_error err;
+    /* Once whole, so that every node's connection is open. */
+    assert_int_equal(rsdk_cluster_send_encoded(cl, &b, 60, rep, &err), RSDK_OK);
+    for (int i = 0; i < 60; i++) rsdk_reply_free(rep[i]);
+    rsdk_test_alloc_install();
+    size_t n, nomem = 0;
+    for (n = 1; n < 2000; n++) {
+        rsdk_test_alloc_fail_nth(n);
+        rsdk_status s = rsdk_cluster_send_encoded(cl, &b, 60, rep, &err);
+        size_t refused = rsdk_test_alloc_refused();
+        rsdk_test_alloc_fail_nth(0);
+        /* A reply whose allocation failed breaks its connection: its
+         * node's slots from there on are empty and the call says why. */
+        for (int i = 0; i < 60; i++) rsdk_reply_free(rep[i]);
+        if (refused == 0) {
+            assert_int_equal(s, RSDK_OK);
+            break;
+        }
+        if (s != RSDK_OK) {
+            if (s != RSDK_ERR_NOMEM) fail_msg("allocation %zu: %s: %s", n, rsdk_status_name(s), err.message);
+            nomem++;
+        }
+    }
+    rsdk_test_alloc_remove();
+    printf("pipeline of 60: %zu allocations, each failed once (%zu calls failed)\n", n - 1, nomem);
+    assert_true(n > 60);
+    /* Whatever failed, the next pipeline is whole. */
+    assert_int_equal(rsdk_cluster_send_encoded(cl, &b, 60, rep, &err), RSDK_OK);
+    for (int i = 0; i < 30; i++) {
+        assert_int_equal(rep[30 + i]->type, RSDK_REPLY_STRING);
+        rsdk_reply_free(rep[i]);
+        rsdk_reply_free(rep[30 + i]);
+    }
+    rsdk_buf_deinit(&b);
+    rsdk_cluster_close(cl);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(groups_are_in_flight_together),
         cmocka_unit_test(big_pipeline_completes_in_order),
+        cmocka_unit_test(every_allocation_failing_is_nomem),
     };
     return cmocka_run_group_tests(tests, rsdk_test_cluster_group_setup, rsdk_test_cluster_group_teardown);
 }
