@@ -68,6 +68,41 @@ static void groups_are_in_flight_together(void **state) {
     rsdk_cluster_close(cl);
 }
 
+/* Counts the COMMAND_COMPLETED events of pipelines (several commands). */
+static void on_completed(const rsdk_event *ev, void *ud) {
+    if (ev->command.name && strcmp(ev->command.name, "PIPELINE") == 0 && ev->command.status == RSDK_OK)
+        (*(int *)ud)++;
+}
+
+static void each_group_reports_its_completion(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    rsdk_events *events = NULL;
+    assert_int_equal(rsdk_events_new(&events), RSDK_OK);
+    int pipelines = 0;
+    assert_int_equal(rsdk_events_subscribe(events, RSDK_EVENT_MASK(RSDK_EVENT_COMMAND_COMPLETED),
+                                           on_completed, &pipelines, NULL),
+                     RSDK_OK);
+    rsdk_cluster *cl = ct_open_full(*state, 5000, RSDK_READ_PRIMARY, events);
+    char keys[3][32];
+    key_per_primary(cl, keys);
+    rsdk_buf b;
+    rsdk_buf_init(&b);
+    for (int i = 0; i < 3; i++) {
+        const char *set[] = {"SET", keys[i], "v"}, *get[] = {"GET", keys[i]};
+        rsdk_write_command(&b, 3, set, NULL);
+        rsdk_write_command(&b, 2, get, NULL);
+    }
+    rsdk_reply *rep[6];
+    rsdk_error err;
+    assert_int_equal(rsdk_cluster_send_encoded(cl, &b, 6, rep, &err), RSDK_OK);
+    for (int i = 0; i < 6; i++) rsdk_reply_free(rep[i]);
+    /* One event per node's group, as a pipeline on each node would give. */
+    assert_int_equal(pipelines, 3);
+    rsdk_buf_deinit(&b);
+    rsdk_cluster_close(cl);
+    rsdk_events_free(events);
+}
+
 enum { BIG = 20000, VALUE = 1024 };
 
 /* The value of key i: its number, then filler, VALUE bytes. */
@@ -191,6 +226,7 @@ static void every_allocation_failing_is_nomem(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(groups_are_in_flight_together),
+        cmocka_unit_test(each_group_reports_its_completion),
         cmocka_unit_test(big_pipeline_completes_in_order),
         cmocka_unit_test(every_allocation_failing_is_nomem),
     };

@@ -1,6 +1,6 @@
 /* A call in halves: begin, write and read without waiting, read the rest,
- * end. What rsdk__client_call does in one go, minus the retry loop and the
- * COMMAND_COMPLETED event, so that a caller can keep several connections'
+ * end. What rsdk__client_call does in one go (COMMAND_COMPLETED included),
+ * minus the retry loop, so that a caller can keep several connections'
  * requests in flight at once. */
 #include "client_batch.h"
 
@@ -11,13 +11,15 @@
 #include "syserr.h"
 
 rsdk_status rsdk__client_batch_begin(rsdk_client *c, const char *data, size_t len, size_t ncmds) {
+    bool timed = c->events && rsdk_events_wants(c->events, RSDK_EVENT_COMMAND_COMPLETED);
+    c->batch_t0_us = timed ? rsdk__client_now_us() : 0;
     bool tracking = rsdk__client_wants_tracking(c, data, len, ncmds);
     rsdk__deadline_start(c, data, len, ncmds);
     c->outer_deadline_ms = 0;
     c->request_sent = false;
     rsdk_status s = rsdk__client_ready(c);
     if (s) {
-        c->deadline_ms = 0;
+        rsdk__client_batch_end(c, data, len, ncmds, s);
         return s;
     }
     /* Recorded before the bytes leave: should the write fail, the
@@ -60,4 +62,9 @@ rsdk_status rsdk__client_batch_abort(rsdk_client *c, int errnum) {
     return rsdk__client_break_with(c, &e);
 }
 
-void rsdk__client_batch_end(rsdk_client *c) { c->deadline_ms = 0; }
+void rsdk__client_batch_end(rsdk_client *c, const char *data, size_t len, size_t ncmds,
+                            rsdk_status st) {
+    c->deadline_ms = 0;
+    if (c->batch_t0_us) rsdk__client_emit_completed(c, data, len, ncmds, c->batch_t0_us, st);
+    c->batch_t0_us = 0;
+}

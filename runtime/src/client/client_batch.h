@@ -15,7 +15,8 @@
 /* Starts a call that will send the `ncmds` commands in data[0..len):
  * starts its deadline (command_timeout_ms), reconnects or re-AUTHs as a
  * call does, records the session state the commands leave. Writes
- * nothing. A failure is in rsdk_client_error(c); RSDK_ERR_CONNECT means
+ * nothing. A failure is in rsdk_client_error(c), and ends the call
+ * (rsdk__client_batch_end is not called again); RSDK_ERR_CONNECT means
  * nothing was sent. */
 rsdk_status rsdk__client_batch_begin(rsdk_client *c, const char *data, size_t len, size_t ncmds);
 
@@ -44,7 +45,10 @@ bool rsdk__client_batch_expired(const rsdk_client *c);
  * RSDK_ERR_IO. */
 rsdk_status rsdk__client_batch_abort(rsdk_client *c, int errnum);
 
-/* Ends the call (the deadline is cleared). */
-void rsdk__client_batch_end(rsdk_client *c);
+/* Ends the call begun for data[0..len) (`ncmds` commands) with outcome
+ * `st`: clears the deadline, emits COMMAND_COMPLETED (when the client's
+ * events want it). */
+void rsdk__client_batch_end(rsdk_client *c, const char *data, size_t len, size_t ncmds,
+                            rsdk_status st);
 
 #endif

@@ -14,7 +14,7 @@
 #include "client_io.h"
 #include "client_state.h"
 
-static long long now_us(void) {
+long long rsdk__client_now_us(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
@@ -111,9 +111,7 @@ static bool all_readonly(const char *data, size_t len) {
     return true;
 }
 
-/* COMMAND_COMPLETED for the call: the command's name (upper case, cut at
- * 31 bytes) or "PIPELINE" for several commands. */
-static void emit_completed(rsdk_client *c, const char *data, size_t len, size_t ncmds,
+void rsdk__client_emit_completed(rsdk_client *c, const char *data, size_t len, size_t ncmds,
                            long long t0, rsdk_status st) {
     char name[32] = "PIPELINE";
     if (ncmds == 1) {
@@ -130,7 +128,7 @@ static void emit_completed(rsdk_client *c, const char *data, size_t len, size_t 
             memcpy(name, "?", 2);
         }
     }
-    long long dt = now_us() - t0;
+    long long dt = rsdk__client_now_us() - t0;
     rsdk_event ev = {.type = RSDK_EVENT_COMMAND_COMPLETED, .source = c};
     ev.command.name = name;
     ev.command.latency_us = dt > 0 ? (uint64_t)dt : 0;
@@ -174,7 +172,7 @@ bool rsdk__client_wants_tracking(rsdk_client *c, const char *data, size_t len, s
 rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size_t ncmds,
                               rsdk_reply **replies) {
     bool timed = c->events && rsdk_events_wants(c->events, RSDK_EVENT_COMMAND_COMPLETED);
-    long long t0 = timed ? now_us() : 0;
+    long long t0 = timed ? rsdk__client_now_us() : 0;
     bool may_retry = rsdk__client_may_retry(c);
     bool tracking = rsdk__client_wants_tracking(c, data, len, ncmds);
     int readonly = -1; /* not looked at yet */
@@ -217,6 +215,6 @@ rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size
     }
     c->next_delay_ms = 0;
     c->deadline_ms = 0;
-    if (timed) emit_completed(c, data, len, ncmds, t0, outcome);
+    if (timed) rsdk__client_emit_completed(c, data, len, ncmds, t0, outcome);
     return s;
 }

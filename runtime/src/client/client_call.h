@@ -35,4 +35,13 @@ bool rsdk__client_wants_tracking(rsdk_client *c, const char *data, size_t len, s
  * connection (after they were written). */
 void rsdk__client_track_all(rsdk_client *c, const char *data, size_t len, size_t ncmds);
 
+/* Monotonic microseconds, for timing calls. */
+long long rsdk__client_now_us(void);
+
+/* Emits COMMAND_COMPLETED for a call of `ncmds` commands in data[0..len)
+ * that started at `t0` (rsdk__client_now_us) and ended with `st`: the
+ * command's name (upper case, cut at 31 bytes) or "PIPELINE" for several. */
+void rsdk__client_emit_completed(rsdk_client *c, const char *data, size_t len, size_t ncmds,
+                                 long long t0, rsdk_status st);
+
 #endif

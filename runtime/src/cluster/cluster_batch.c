@@ -16,6 +16,11 @@
 #include "client_batch.h"
 #include "cluster_types.h"
 
+static void fail(rsdk__cbatch *b, rsdk_status s) {
+    b->status = s;
+    b->err = *rsdk_client_error(b->c);
+}
+
 /* Acquires the node's connection and begins the call. */
 static void start(rsdk_cluster *cl, rsdk__cbatch *b) {
     b->c = NULL;
@@ -26,12 +31,9 @@ static void start(rsdk_cluster *cl, rsdk__cbatch *b) {
         b->c = NULL;
         return;
     }
-    b->status = rsdk__client_batch_begin(b->c, b->data, b->len, b->ncmds);
-}
-
-static void fail(rsdk__cbatch *b, rsdk_status s) {
-    b->status = s;
-    b->err = *rsdk_client_error(b->c);
+    rsdk_status s = rsdk__client_batch_begin(b->c, b->data, b->len, b->ncmds);
+    b->begun = s == RSDK_OK; /* a failed begin ended the call itself */
+    if (s) fail(b, s);
 }
 
 /* Writes what the socket takes; while bytes are left, reads the replies
@@ -116,7 +118,7 @@ void rsdk__cluster_send_batches(rsdk_cluster *cl, rsdk__cbatch *b, size_t n) {
             else b[i].replies[b[i].got++] = r;
         }
         if (b[i].c == NULL) continue;
-        rsdk__client_batch_end(b[i].c);
+        if (b[i].begun) rsdk__client_batch_end(b[i].c, b[i].data, b[i].len, b[i].ncmds, b[i].status);
         rsdk_pool_release(b[i].pool, b[i].c);
         b[i].c = NULL;
     }

@@ -223,6 +223,7 @@ typedef struct rsdk__cbatch {
     size_t off, got;
     rsdk_pool *pool;
     rsdk_client *c;
+    bool begun;
 } rsdk__cbatch;
 
 /* Writes every batch before reading any to the end, then reads them all. */
