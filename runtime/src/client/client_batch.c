@@ -10,9 +10,12 @@
 #include "client_state.h"
 #include "syserr.h"
 
-rsdk_status rsdk__client_batch_begin(rsdk_client *c, const char *data, size_t len, size_t ncmds) {
+rsdk_status rsdk__client_batch_begin(rsdk_client *c, const char *data, size_t len, size_t ncmds,
+                                     int may_block, int may_track) {
     bool timed = c->events && rsdk_events_wants(c->events, RSDK_EVENT_COMMAND_COMPLETED);
     c->batch_t0_us = timed ? rsdk__client_now_us() : 0;
+    c->call_may_block = (signed char)(may_block < 0 ? -1 : may_block > 0);
+    c->call_may_track = (signed char)(may_track < 0 ? -1 : may_track > 0);
     bool tracking = rsdk__client_wants_tracking(c, data, len, ncmds);
     rsdk__deadline_start(c, data, len, ncmds);
     c->outer_deadline_ms = 0;

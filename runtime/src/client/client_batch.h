@@ -13,12 +13,16 @@
 #include "rsdk/client.h"
 
 /* Starts a call that will send the `ncmds` commands in data[0..len):
- * starts its deadline (command_timeout_ms), reconnects or re-AUTHs as a
- * call does, records the session state the commands leave. Writes
+ * starts its deadline (command_timeout_ms, plus the block time of blocking
+ * commands), reconnects or re-AUTHs as a call does, records the session
+ * state the commands leave. `may_block` / `may_track`: what the caller
+ * knows of the commands' names — 0 none blocks / leaves session state (the
+ * commands are then not walked for it), 1 some may, -1 unknown. Writes
  * nothing. A failure is in rsdk_client_error(c), and ends the call
  * (rsdk__client_batch_end is not called again); RSDK_ERR_CONNECT means
  * nothing was sent. */
-rsdk_status rsdk__client_batch_begin(rsdk_client *c, const char *data, size_t len, size_t ncmds);
+rsdk_status rsdk__client_batch_begin(rsdk_client *c, const char *data, size_t len, size_t ncmds,
+                                     int may_block, int may_track);
 
 /* Writes what the connection takes of p[0..len) now: *n bytes, 0 when it
  * would block. */

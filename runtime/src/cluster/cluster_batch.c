@@ -31,7 +31,7 @@ static void start(rsdk_cluster *cl, rsdk__cbatch *b) {
         b->c = NULL;
         return;
     }
-    rsdk_status s = rsdk__client_batch_begin(b->c, b->data, b->len, b->ncmds);
+    rsdk_status s = rsdk__client_batch_begin(b->c, b->data, b->len, b->ncmds, b->may_block, b->may_track);
     b->begun = s == RSDK_OK; /* a failed begin ended the call itself */
     if (s) fail(b, s);
 }

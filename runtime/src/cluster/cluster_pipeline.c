@@ -12,6 +12,8 @@
 #include <strings.h>
 
 #include "alloc.h"
+#include "client_blocking.h"
+#include "client_call.h"
 #include "cluster_types.h"
 
 typedef struct pitem {
@@ -20,6 +22,8 @@ typedef struct pitem {
     rsdk__cnode *node; /* NULL: not grouped (fan-out, split, or no owner) */
     bool done;
     bool txn;          /* inside MULTI ... EXEC: never sent alone */
+    bool blocks;       /* its name is a blocking command's */
+    bool tracks;       /* its name may leave session state */
 } pitem;
 
 /* A pipeline's work area, carved from one block (cluster->scratch when
@@ -112,6 +116,8 @@ static rsdk_status send_groups(rsdk_cluster *cl, const work *w, size_t n, rsdk_r
         }
         side[k].bytes += it[i].cmd.len;
         g[k].ncmds++;
+        g[k].may_block |= it[i].blocks;
+        g[k].may_track |= it[i].tracks;
         group[i] = k;
     }
     if (ng == 1 && g[0].ncmds == n) {
@@ -267,6 +273,7 @@ rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf *encoded,
      * up together, under one lock. */
     const rsdk_command_meta *last = NULL; /* reusable for the next command */
     const rsdk__carg *last_name = NULL;
+    bool blocks = false, tracks = false;  /* what the last name found says */
     for (size_t i = 0; i < ncmds; i++) {
         rsdk_error e;
         const rsdk__carg *name = &it[i].cmd.argv[0];
@@ -275,7 +282,14 @@ rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf *encoded,
             m = rsdk__cindex_find(&cl->index, &it[i].cmd);
             last = m != NULL && strchr(m->name, ' ') == NULL ? m : NULL;
             last_name = name;
+            /* For the node's client, which need not walk the commands for
+             * these when none of a group's names says so. */
+            rsdk__arg a = {name->p, name->len};
+            blocks = rsdk__name_may_block(&a);
+            tracks = rsdk__name_may_change_state(&a);
         }
+        it[i].blocks = blocks;
+        it[i].tracks = tracks;
         it[i].done = it[i].txn = false;
         slots[i] = -2;
         s = rsdk__croute_by(m, &it[i].cmd, &it[i].rt, &e);

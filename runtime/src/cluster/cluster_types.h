@@ -210,7 +210,9 @@ rsdk_status rsdk__cluster_send(rsdk_cluster *cl, rsdk__cnode *node, const char *
 /* ---- cluster_batch.c: several nodes' batches in flight at once ---------- */
 
 /* One node's part: `ncmds` encoded commands in data[0..len), replies[]
- * filled in order (NULL past a failure). `status`/`err` say how it went;
+ * filled in order (NULL past a failure); `may_block` / `may_track`: some
+ * command may block / leave session state, from their names (false: the
+ * node's client need not walk them for it). `status`/`err` say how it went;
  * RSDK_ERR_CONNECT (or a pool that could not be had) means nothing was
  * sent. The other fields are the sender's. */
 typedef struct rsdk__cbatch {
@@ -218,6 +220,7 @@ typedef struct rsdk__cbatch {
     const char *data;
     size_t len, ncmds;
     rsdk_reply **replies;
+    bool may_block, may_track;
     rsdk_status status;
     rsdk_error err;
     size_t off, got;
