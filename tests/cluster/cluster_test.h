@@ -81,6 +81,24 @@ static inline long ct_counter(rsdk_cluster *cl, const char *key) {
     return v;
 }
 
+/* A key per primary: keys[i] is owned by a different primary for each i. */
+static inline void ct_key_per_primary(rsdk_cluster *cl, char keys[3][32]) {
+    char owners[3][64];
+    int found = 0;
+    for (int i = 0; found < 3 && i < 10000; i++) {
+        char k[32], o[64];
+        snprintf(k, sizeof k, "par:%d", i);
+        assert_int_equal(rsdk_cluster_slot_owner(cl, rsdk_cluster_keyslot(k, strlen(k)), o, sizeof o),
+                         RSDK_OK);
+        bool seen = false;
+        for (int j = 0; j < found; j++) seen |= strcmp(owners[j], o) == 0;
+        if (seen) continue;
+        snprintf(owners[found], sizeof owners[found], "%s", o);
+        snprintf(keys[found++], 32, "%s", k);
+    }
+    assert_int_equal(found, 3);
+}
+
 /* The INFO commandstats line of `cmd` (lower case) on node i, copied into
  * buf ("" when the node never saw the command). */
 static inline void ct_cmdstat(const rsdk_test_cluster *c, int i, const char *cmd, char *buf,

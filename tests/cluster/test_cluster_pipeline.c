@@ -15,29 +15,11 @@ static double now_s(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A key per primary: keys[i] is owned by a different primary for each i. */
-static void key_per_primary(rsdk_cluster *cl, char keys[3][32]) {
-    char owners[3][64];
-    int found = 0;
-    for (int i = 0; found < 3 && i < 10000; i++) {
-        char k[32], o[64];
-        snprintf(k, sizeof k, "par:%d", i);
-        assert_int_equal(rsdk_cluster_slot_owner(cl, rsdk_cluster_keyslot(k, strlen(k)), o, sizeof o),
-                         RSDK_OK);
-        bool seen = false;
-        for (int j = 0; j < found; j++) seen |= strcmp(owners[j], o) == 0;
-        if (seen) continue;
-        snprintf(owners[found], sizeof owners[found], "%s", o);
-        snprintf(keys[found++], 32, "%s", k);
-    }
-    assert_int_equal(found, 3);
-}
-
 static void groups_are_in_flight_together(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_cluster *cl = ct_open(*state, 5000);
     char keys[3][32];
-    key_per_primary(cl, keys);
+    ct_key_per_primary(cl, keys);
     /* BLPOP on an empty list with a 0.3 s timeout holds its node for 0.3 s
      * and answers nil. One on each primary: sent node after node, the
      * pipeline would take ~0.9 s; with the groups in flight together it
@@ -84,7 +66,7 @@ static void each_group_reports_its_completion(void **state) {
                      RSDK_OK);
     rsdk_cluster *cl = ct_open_full(*state, 5000, RSDK_READ_PRIMARY, events);
     char keys[3][32];
-    key_per_primary(cl, keys);
+    ct_key_per_primary(cl, keys);
     rsdk_buf b;
     rsdk_buf_init(&b);
     for (int i = 0; i < 3; i++) {

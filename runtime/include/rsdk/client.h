@@ -221,6 +221,11 @@ RSDK_API const rsdk_reply *rsdk_pipeline_reply(const rsdk_pipeline *p, size_t i)
 /* Number of reply slots of the last exec. */
 RSDK_API size_t rsdk_pipeline_reply_count(const rsdk_pipeline *p);
 
+/* Where the pipeline's failures are described: its client's error
+ * (rsdk_client_error), or for a pipeline without one (a cluster's,
+ * rsdk/cluster.h) its own. Borrowed; NULL for a NULL `p`. */
+RSDK_API const rsdk_error *rsdk_pipeline_error(const rsdk_pipeline *p);
+
 #ifdef __cplusplus
 }
 #endif

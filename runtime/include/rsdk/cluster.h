@@ -149,6 +149,23 @@ RSDK_API rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf 
                                                size_t ncmds, rsdk_reply **replies,
                                                rsdk_error *err);
 
+/* A pipeline object on the cluster, as a client's (rsdk/client.h): queue
+ * with the generated <prefix>X_queue functions of any module or
+ * rsdk_pipeline_append_argv, then rsdk_pipeline_exec, rsdk_pipeline_reply,
+ * rsdk_pipeline_reply_count, rsdk_pipeline_free. An exec sends the queue
+ * as rsdk_cluster_send_encoded does (same grouping, order, redirects and
+ * MULTI/EXEC rules; docs/cluster.md "Pipelines") and empties it for the
+ * next; an exec of an empty queue is RSDK_OK with no replies. The
+ * pipeline has no client: its failures are described by
+ * rsdk_pipeline_error(p). It cannot be put in transaction mode
+ * (rsdk_pipeline_set_transaction refuses it): queue MULTI ... EXEC on keys
+ * of one slot instead. `cl` is borrowed and must outlive the pipeline; one
+ * pipeline is used by one thread at a time (several pipelines may share
+ * `cl`). RSDK_ERR_INVALID_ARG for a NULL `cl` or `out`, RSDK_ERR_NOMEM;
+ * on failure *out is untouched and `err` (may be NULL) says why. */
+RSDK_API rsdk_status rsdk_cluster_pipeline_new(rsdk_cluster *cl, rsdk_pipeline **out,
+                                               rsdk_error *err);
+
 /* The slot a command routes by: RSDK_OK with *slot in 0..16383, or -1 for a
  * command without keys; RSDK_ERR_CROSSSLOT (the message names the keys'
  * slots) when its keys span slots; RSDK_ERR_INVALID_ARG for an unknown

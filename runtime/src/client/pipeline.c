@@ -15,10 +15,25 @@ rsdk_status rsdk_pipeline_new(rsdk_client *c, rsdk_pipeline **out) {
     rsdk_pipeline *p = rsdk__calloc(1, sizeof *p);
     if (!p) return RSDK_ERR_NOMEM;
     p->c = c;
+    p->err = &c->err;
     rsdk_buf_init(&p->buf);
     *out = p;
     return RSDK_OK;
 }
+
+rsdk_status rsdk__pipeline_new_hooked(rsdk_status (*exec)(rsdk_pipeline *p), void *ctx,
+                                      rsdk_pipeline **out) {
+    rsdk_pipeline *p = rsdk__calloc(1, sizeof *p);
+    if (!p) return RSDK_ERR_NOMEM;
+    p->err = &p->own_err;
+    p->exec_hook = exec;
+    p->hook_ctx = ctx;
+    rsdk_buf_init(&p->buf);
+    *out = p;
+    return RSDK_OK;
+}
+
+const rsdk_error *rsdk_pipeline_error(const rsdk_pipeline *p) { return p ? p->err : NULL; }
 
 void rsdk__pipeline_free_slots(rsdk_pipeline *p) {
     if (p->slots_owner) {
@@ -53,7 +68,7 @@ rsdk_status rsdk_pipeline_append_argv(rsdk_pipeline *p, size_t argc, const char 
         /* Drop the partial command; an earlier queue stays intact. */
         p->buf.len = start;
         p->buf.failed = RSDK_OK;
-        return rsdk_error_set(&p->c->err, s, 0,
+        return rsdk_error_set(p->err, s, 0,
                               s == RSDK_ERR_NOMEM ? NULL : "bad pipeline command arguments");
     }
     p->mark = start;
@@ -94,7 +109,7 @@ rsdk_status rsdk_pipeline_commit_shaped(rsdk_pipeline *p, const rsdk_shape *tabl
         const rsdk_shape **grown = cap > i ? rsdk__realloc(p->shapes, cap * sizeof *grown) : NULL;
         if (!grown) {
             rsdk_pipeline_rollback(p);
-            return rsdk_error_set(&p->c->err, RSDK_ERR_NOMEM, 0, NULL);
+            return rsdk_error_set(p->err, RSDK_ERR_NOMEM, 0, NULL);
         }
         p->shapes = grown;
         p->capshapes = cap;
@@ -162,7 +177,7 @@ static size_t reshape_slots(rsdk_pipeline *p, size_t nshapes) {
  * borrowed them, so nobody else holds them. Last first, so the next batch
  * takes them back in slot order and a repeated batch finds its sizes. */
 static void recycle_slots(rsdk_pipeline *p) {
-    if (!p->slots_owner && p->c->reader) {
+    if (!p->slots_owner && p->c && p->c->reader) {
         for (size_t i = p->nslots; i-- > 0;) rsdk__reader_recycle(p->c->reader, p->slots[i]);
         p->nslots = 0;
     }
@@ -174,18 +189,18 @@ rsdk_status rsdk_pipeline_exec(rsdk_pipeline *p) {
     recycle_slots(p);
     size_t n = p->count;
     size_t nshapes = p->nshapes; /* the exec empties the queue */
-    if (p->buf.failed && !p->exec_hook) { /* a transaction's exec also unwatches */
+    if (p->buf.failed && !p->exec_hook) { /* a hook sees to it (a transaction's also unwatches) */
         rsdk_status f = p->buf.failed;
         rsdk__pipeline_reset_queue(p);
-        return rsdk_error_set(&p->c->err, f, 0, "a queued command failed to encode");
+        return rsdk_error_set(p->err, f, 0, "a queued command failed to encode");
     }
     rsdk_status s;
     if (p->exec_hook) {
-        s = p->exec_hook(p); /* a transaction (txn_exec.c) */
+        s = p->exec_hook(p); /* a transaction (txn_exec.c), a cluster's (cluster_pipe.c) */
     } else {
         if (rsdk__pipeline_reserve_slots(p, n)) {
             rsdk__pipeline_reset_queue(p);
-            return rsdk_error_set(&p->c->err, RSDK_ERR_NOMEM, 0, NULL);
+            return rsdk_error_set(p->err, RSDK_ERR_NOMEM, 0, NULL);
         }
         /* Spares the deadline and the session tracking a walk over the queue. */
         p->c->call_may_block = p->may_block;
@@ -197,7 +212,7 @@ rsdk_status rsdk_pipeline_exec(rsdk_pipeline *p) {
     }
     size_t failed = reshape_slots(p, nshapes);
     if (s == RSDK_OK && failed != SIZE_MAX)
-        s = rsdk_error_set(&p->c->err, RSDK_ERR_NOMEM, 0,
+        s = rsdk_error_set(p->err, RSDK_ERR_NOMEM, 0,
                            "no memory to bring reply %zu to its RESP3 form", failed);
     return s;
 }

@@ -10,7 +10,9 @@
 
 /* A pipeline (pipeline.c); transactions (txn*.c) run through exec_hook. */
 struct rsdk_pipeline {
-    rsdk_client *c;
+    rsdk_client *c;     /* NULL for a pipeline with an exec_hook of its own
+                         * (a cluster's: runtime/src/cluster/cluster_pipe.c) */
+    rsdk_error *err;    /* where failures are told: &c->err, else own_err */
     rsdk_buf buf;       /* queued, encoded commands */
     size_t count;       /* commands in buf */
     size_t mark;        /* buf.len before the encode in progress */
@@ -21,6 +23,7 @@ struct rsdk_pipeline {
     /* Set when the pipeline is a transaction: runs instead of the plain
      * exec (slots already freed, queue still full). */
     rsdk_status (*exec_hook)(rsdk_pipeline *p);
+    void *hook_ctx;      /* a clientless pipeline's exec_hook state */
     rsdk_reply *slots_owner; /* when set, slots point inside this reply
                               * (EXEC's array) and only it is freed */
     /* rsdk_pipeline_commit_shaped: shapes[i] is the form command i's reply
@@ -32,7 +35,15 @@ struct rsdk_pipeline {
      * transaction): freed with the slots. */
     rsdk_reply **reshaped;
     size_t nreshaped;
+    rsdk_error own_err; /* the error sink of a pipeline without a client */
 };
+
+/* A pipeline without a client: every exec runs `exec` (which sends the
+ * queue, fills slots/nslots and empties the queue) with hook_ctx = `ctx`;
+ * failures go to the pipeline's own error (rsdk_pipeline_error).
+ * RSDK_OK or RSDK_ERR_NOMEM (pipeline.c). */
+rsdk_status rsdk__pipeline_new_hooked(rsdk_status (*exec)(rsdk_pipeline *p), void *ctx,
+                                      rsdk_pipeline **out);
 
 /* Frees the replies of the last exec (pipeline.c). */
 void rsdk__pipeline_free_slots(rsdk_pipeline *p);

@@ -10,11 +10,18 @@
 
 rsdk_status rsdk_pipeline_set_transaction(rsdk_pipeline *p, bool on) {
     if (!p) return RSDK_ERR_INVALID_ARG;
+    if (!p->c) /* its exec_hook is its own (a cluster's) */
+        return on ? rsdk_error_set(p->err, RSDK_ERR_INVALID_ARG, 0,
+                                   "a cluster pipeline cannot be a transaction: queue MULTI ... EXEC "
+                                   "on keys of one slot in it, or use rsdk_cluster_acquire")
+                  : RSDK_OK;
     p->exec_hook = on ? rsdk__txn_exec : NULL;
     return RSDK_OK;
 }
 
-bool rsdk_pipeline_is_transaction(const rsdk_pipeline *p) { return p && p->exec_hook != NULL; }
+bool rsdk_pipeline_is_transaction(const rsdk_pipeline *p) {
+    return p && p->exec_hook == rsdk__txn_exec;
+}
 
 void rsdk_pipeline_discard(rsdk_pipeline *p) {
     if (p) rsdk__pipeline_reset_queue(p);
@@ -26,6 +33,9 @@ rsdk_status rsdk_txn_watch_run(rsdk_pipeline *txn, const rsdk_str *keys, size_t 
     if (attempts) *attempts = 0;
     if (!txn) return RSDK_ERR_INVALID_ARG;
     rsdk_client *c = txn->c;
+    if (!c)
+        return rsdk_error_set(txn->err, RSDK_ERR_INVALID_ARG, 0,
+                              "watch_run needs a client's pipeline, not a cluster's");
     if (!fn || max_attempts == 0)
         return rsdk_error_set(rsdk__client_err(c), RSDK_ERR_INVALID_ARG, 0,
                               "watch_run needs a function and max_attempts >= 1");
