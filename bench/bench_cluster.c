@@ -8,13 +8,16 @@
  *   bench_cluster single <host:port> [ops]
  *   bench_cluster split <host:port of a node> [ops]
  *   bench_cluster pipeline <host:port> [ops]
+ *   bench_cluster cluster_pipeline <host:port of a node> [ops]
  *
  * `split` is the floor of the cluster case: one plain client per primary,
  * each sent the GETs of its own keys (grouped once, before timing), so it
  * pays the per-node round trips without any routing. `pipeline` is the
  * single-node case through an rsdk_pipeline (rsdk_pipeline_append_argv,
  * as bench_rsdk's get_pipeline100), which does not walk its commands again
- * before sending them as rsdk_client_send_encoded does.
+ * before sending them as rsdk_client_send_encoded does. `cluster_pipeline`
+ * is the cluster case through the cluster's rsdk_pipeline
+ * (rsdk_cluster_pipeline_new), queued as `pipeline` queues.
  *
  * Prints the "result ..." line bench/run.sh reads (workload
  * cluster_get_pipeline100). */
@@ -38,7 +41,7 @@ static void check_value(const rsdk_reply *r) {
 
 typedef struct target {
     rsdk_client *c;
-    rsdk_pipeline *p; /* pipeline: the single client's */
+    rsdk_pipeline *p; /* pipeline: the single client's; cluster_pipeline: the cluster's */
     rsdk_cluster *cl;
     rsdk_client *node[8]; /* split: one client per primary */
     size_t nnodes;
@@ -106,9 +109,10 @@ static void run(target *t, rsdk_buf *b, uint64_t n) {
 
 int main(int argc, char **argv) {
     bool pipeline = argc >= 2 && strcmp(argv[1], "pipeline") == 0;
+    bool cluster_pipeline = argc >= 2 && strcmp(argv[1], "cluster_pipeline") == 0;
     if (argc < 3 || (strcmp(argv[1], "cluster") != 0 && strcmp(argv[1], "single") != 0 &&
-                     strcmp(argv[1], "split") != 0 && !pipeline)) {
-        fprintf(stderr, "usage: bench_cluster cluster|single|split|pipeline <host:port> [ops]\n");
+                     strcmp(argv[1], "split") != 0 && !pipeline && !cluster_pipeline)) {
+        fprintf(stderr, "usage: bench_cluster cluster|single|split|pipeline|cluster_pipeline <host:port> [ops]\n");
         return 2;
     }
     bench_args a = {.workload = BENCH_GET_PIPELINE, .workload_name = "cluster_get_pipeline100",
@@ -170,6 +174,7 @@ int main(int argc, char **argv) {
         t.cl = NULL;
     }
     if (pipeline && rsdk_pipeline_new(t.c, &t.p) != RSDK_OK) bench_fail("pipeline");
+    if (cluster_pipeline && rsdk_cluster_pipeline_new(t.cl, &t.p, &err) != RSDK_OK) bench_fail("cluster pipeline");
     rsdk_buf b;
     rsdk_buf_init(&b);
     run(&t, &b, a.warmup);

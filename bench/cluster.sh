@@ -7,7 +7,9 @@
 # cluster case (one plain client per primary, its GETs grouped before the
 # clock starts), which pays the per-node round trips and no routing; the
 # single-node case through an rsdk_pipeline (which, unlike
-# rsdk_client_send_encoded, does not walk its commands before sending); and
+# rsdk_client_send_encoded, does not walk its commands before sending); the
+# cluster case through the cluster's rsdk_pipeline (rsdk_cluster_pipeline_new,
+# queued as the single-node pipeline is), compared with that one; and
 # hiredis doing the same (bench_hiredis_cluster.c: one context on the one
 # server, and one context per primary with the keys grouped by hand).
 #
@@ -89,7 +91,7 @@ for _ in $(seq 200); do
   sleep 0.05
 done
 
-modes=(cluster single pipeline split hiredis_single hiredis_split)
+modes=(cluster single pipeline cluster_pipeline split hiredis_single hiredis_split)
 run_mode() { # $1 = mode, rest: a wrapper and its arguments (may be none)
   local mode=$1 addr=${nodes[0]}
   shift
@@ -137,6 +139,7 @@ div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 c=$(per_op cluster cpu_ns); s=$(per_op single cpu_ns); f=$(per_op split cpu_ns)
 hs=$(per_op hiredis_single cpu_ns); h3=$(per_op hiredis_split cpu_ns)
 p=$(per_op pipeline cpu_ns); pu=$(per_op pipeline user_ns)
+cp=$(per_op cluster_pipeline cpu_ns); cpu_=$(per_op cluster_pipeline user_ns)
 cu=$(per_op cluster user_ns); su=$(per_op single user_ns); fu=$(per_op split user_ns)
 hsu=$(per_op hiredis_single user_ns); h3u=$(per_op hiredis_split user_ns)
 ratio=$(div "$c" "$s")
@@ -144,6 +147,8 @@ verdict=$(awk -v r="$ratio" 'BEGIN { print (r <= 1.15 ? "ok" : "MISSED") }')
 echo "bench cluster_get_pipeline100 cluster_cpu_ns_op=$c single_cpu_ns_op=$s ratio=$ratio target<=1.15 $verdict" \
   "cluster_user_ns_op=$cu single_user_ns_op=$su user_ratio=$(div "$cu" "$su")" \
   "pipeline_cpu_ns_op=$p pipeline_user_ns_op=$pu cluster_vs_pipeline=$(div "$c" "$p") cluster_vs_pipeline_user=$(div "$cu" "$pu")" \
+  "cluster_pipeline_cpu_ns_op=$cp cluster_pipeline_user_ns_op=$cpu_ cluster_pipeline_vs_pipeline=$(div "$cp" "$p")" \
+  "cluster_pipeline_vs_pipeline_user=$(div "$cpu_" "$pu")" \
   "split_floor_cpu_ns_op=$f cluster_vs_floor=$(div "$c" "$f") split_floor_user_ns_op=$fu cluster_vs_floor_user=$(div "$cu" "$fu")" \
   "hiredis_single_cpu_ns_op=$hs hiredis_3ctx_cpu_ns_op=$h3 hiredis_ratio=$(div "$h3" "$hs")" \
   "hiredis_single_user_ns_op=$hsu hiredis_3ctx_user_ns_op=$h3u hiredis_user_ratio=$(div "$h3u" "$hsu")" \

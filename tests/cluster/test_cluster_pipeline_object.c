@@ -32,7 +32,7 @@ static void assert_get(const rsdk_reply *r, const char *want) {
 static void typed_queue_over_three_primaries_in_order(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_cluster *cl = ct_open(*state, 5000);
-    char keys[3][32], ctr[3][40], hash[3][40];
+    char keys[3][32], ctr[3][128], hash[3][128];
     ct_key_per_primary(cl, keys);
     rsdk_pipeline *p = new_pipe(cl);
     for (int i = 0; i < 3; i++) {
