@@ -8,6 +8,7 @@
 #include "client_internal.h"
 #include "client_io.h"
 #include "client_state.h"
+#include "reader_spare.h"
 #include "syserr.h"
 
 rsdk_status rsdk__client_batch_begin(rsdk_client *c, const char *data, size_t len, size_t ncmds,
@@ -71,3 +72,5 @@ void rsdk__client_batch_end(rsdk_client *c, const char *data, size_t len, size_t
     if (c->batch_t0_us) rsdk__client_emit_completed(c, data, len, ncmds, c->batch_t0_us, st);
     c->batch_t0_us = 0;
 }
+
+void rsdk__client_batch_recycle(rsdk_client *c, rsdk_reply *reply) { rsdk__reader_recycle(c->reader, reply); }

@@ -49,6 +49,11 @@ bool rsdk__client_batch_expired(const rsdk_client *c);
  * RSDK_ERR_IO. */
 rsdk_status rsdk__client_batch_abort(rsdk_client *c, int errnum);
 
+/* Takes over `reply` (a root) and keeps its block for the replies `c`
+ * reads next (reader_spare.c), or frees it. For a caller that holds `c`
+ * alone and recycles replies it never handed out. */
+void rsdk__client_batch_recycle(rsdk_client *c, rsdk_reply *reply);
+
 /* Ends the call begun for data[0..len) (`ncmds` commands) with outcome
  * `st`: clears the deadline, emits COMMAND_COMPLETED (when the client's
  * events want it). */

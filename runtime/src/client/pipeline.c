@@ -53,6 +53,7 @@ void rsdk_pipeline_free(rsdk_pipeline *p) {
     if (!p) return;
     rsdk__pipeline_free_slots(p);
     rsdk__free(p->slots);
+    rsdk__free(p->prev);
     rsdk__free(p->shapes);
     rsdk_buf_deinit(&p->buf);
     rsdk__free(p);
@@ -175,8 +176,10 @@ static size_t reshape_slots(rsdk_pipeline *p, size_t nshapes) {
 /* Frees the last exec's replies, handing the blocks of plain slots to the
  * reader for the replies about to be read (reader_spare.c): the caller only
  * borrowed them, so nobody else holds them. Last first, so the next batch
- * takes them back in slot order and a repeated batch finds its sizes. */
+ * takes them back in slot order and a repeated batch finds its sizes. A
+ * pipeline without a client leaves them to its exec_hook. */
 static void recycle_slots(rsdk_pipeline *p) {
+    if (!p->c && !p->slots_owner) return; /* its exec_hook recycles them */
     if (!p->slots_owner && p->c && p->c->reader) {
         for (size_t i = p->nslots; i-- > 0;) rsdk__reader_recycle(p->c->reader, p->slots[i]);
         p->nslots = 0;

@@ -24,6 +24,11 @@ struct rsdk_pipeline {
      * exec (slots already freed, queue still full). */
     rsdk_status (*exec_hook)(rsdk_pipeline *p);
     void *hook_ctx;      /* a clientless pipeline's exec_hook state */
+    /* A clientless pipeline: the last exec's replies stay in slots for its
+     * exec_hook, which recycles them (cluster_pipe.c) and may swap this
+     * array (prevcap entries) with slots for it. */
+    rsdk_reply **prev;
+    size_t prevcap;
     rsdk_reply *slots_owner; /* when set, slots point inside this reply
                               * (EXEC's array) and only it is freed */
     /* rsdk_pipeline_commit_shaped: shapes[i] is the form command i's reply

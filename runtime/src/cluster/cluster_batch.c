@@ -102,6 +102,12 @@ void rsdk__cluster_send_batches(rsdk_cluster *cl, rsdk__cbatch *b, size_t n) {
         b[i].off = b[i].got = 0;
         for (size_t k = 0; k < b[i].ncmds; k++) b[i].replies[k] = NULL;
         start(cl, &b[i]);
+        /* Last first: the reader takes them back in order. */
+        for (size_t k = b[i].nspare; k-- > 0;) {
+            if (b[i].c) rsdk__client_batch_recycle(b[i].c, b[i].spare[k]);
+            else rsdk_reply_free(b[i].spare[k]);
+        }
+        b[i].nspare = 0;
     }
     /* Without memory to wait on them, the batches fail (their connections,
      * with replies owed, are not kept by the pools). */

@@ -82,7 +82,8 @@ typedef struct gside {
  * caller's order, all in flight at once (cluster_batch.c). Each reply goes
  * back to its command's slot. */
 static rsdk_status send_groups(rsdk_cluster *cl, const work *w, size_t n, rsdk_reply **replies,
-                               rsdk_status *group_failure, rsdk_error *err) {
+                               rsdk_reply **spare, size_t *nspare, rsdk_status *group_failure,
+                               rsdk_error *err) {
     pitem *it = w->it;
     size_t *group = w->group;
     /* Nodes are never removed: every node routed to is among these. Up to
@@ -140,6 +141,11 @@ static rsdk_status send_groups(rsdk_cluster *cl, const work *w, size_t n, rsdk_r
     for (size_t k = 0, at = 0; k < ng; k++) {
         g[k].replies = w->got + at;
         at += g[k].ncmds;
+        /* Each group takes as many spares as it has commands, while they last. */
+        g[k].spare = spare;
+        g[k].nspare = *nspare < g[k].ncmds ? *nspare : g[k].ncmds;
+        spare += g[k].nspare;
+        *nspare -= g[k].nspare;
     }
     rsdk__cluster_send_batches(cl, g, ng);
     rsdk_status first = RSDK_OK;
@@ -247,13 +253,30 @@ static void give_scratch(rsdk_cluster *cl, void *p, size_t size) {
 
 rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf *encoded, size_t ncmds,
                                       rsdk_reply **replies, rsdk_error *err) {
-    if (cl == NULL || encoded == NULL || (ncmds > 0 && replies == NULL))
+    return rsdk__cluster_send_spared(cl, encoded, ncmds, replies, NULL, 0, err);
+}
+
+/* Frees the spares left over (more than the groups took, or no groups). */
+static void free_spares(rsdk_reply **spare, size_t nspare, size_t left) {
+    for (size_t i = nspare - left; i < nspare; i++) rsdk_reply_free(spare[i]);
+}
+
+rsdk_status rsdk__cluster_send_spared(rsdk_cluster *cl, const rsdk_buf *encoded, size_t ncmds,
+                                      rsdk_reply **replies, rsdk_reply **spare, size_t nspare,
+                                      rsdk_error *err) {
+    size_t left = nspare; /* spares not handed to a group yet */
+    if (cl == NULL || encoded == NULL || (ncmds > 0 && replies == NULL)) {
+        free_spares(spare, nspare, left);
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "needs a cluster, commands and reply slots");
+    }
     for (size_t i = 0; i < ncmds; i++) replies[i] = NULL;
     /* Uninitialised: the parse and the routing fill every field. */
     size_t size = work_size(ncmds, encoded->len);
     void *block = take_scratch(cl, size);
-    if (block == NULL) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for a pipeline");
+    if (block == NULL) {
+        free_spares(spare, nspare, left);
+        return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for a pipeline");
+    }
     work w = work_at(block, ncmds);
     pitem *it = w.it;
     rsdk__cnode **nodes = w.nodes;
@@ -305,7 +328,7 @@ rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf *encoded,
     for (size_t i = 0; i < ncmds; i++) it[i].node = nodes[i];
     if (bind_blocks(cl, it, ncmds, replies) != RSDK_OK && first == RSDK_OK)
         first = rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for an error reply");
-    s = send_groups(cl, &w, ncmds, replies, &group_failure, err);
+    s = send_groups(cl, &w, ncmds, replies, spare, &left, &group_failure, err);
     if (s != RSDK_OK && first == RSDK_OK) first = s;
     /* Alone: what was redirected, what fans out, what had no owner. */
     for (size_t i = 0; i < ncmds; i++) {
@@ -326,6 +349,7 @@ rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf *encoded,
     for (size_t i = 0; first == RSDK_OK && i < ncmds; i++)
         if (replies[i] == NULL) first = group_failure ? group_failure : RSDK_ERR_PROTOCOL;
 out:
+    free_spares(spare, nspare, left);
     for (size_t i = 0; i < parsed; i++) rsdk__ccmd_deinit(&it[i].cmd);
     give_scratch(cl, block, size);
     return first;

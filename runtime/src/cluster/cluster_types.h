@@ -227,10 +227,23 @@ typedef struct rsdk__cbatch {
     rsdk_pool *pool;
     rsdk_client *c;
     bool begun;
+    /* Replies of an earlier batch, taken over: their blocks go to the
+     * connection's reader for this batch's replies (freed when it has none). */
+    rsdk_reply **spare;
+    size_t nspare;
 } rsdk__cbatch;
 
 /* Writes every batch before reading any to the end, then reads them all. */
 void rsdk__cluster_send_batches(rsdk_cluster *cl, rsdk__cbatch *b, size_t n);
+
+/* ---- cluster_pipeline.c ------------------------------------------------- */
+
+/* rsdk_cluster_send_encoded, taking over spare[0..nspare) (replies of an
+ * earlier pipeline, never handed out): their blocks are recycled for the
+ * replies of the node groups, or freed. */
+rsdk_status rsdk__cluster_send_spared(rsdk_cluster *cl, const rsdk_buf *encoded, size_t ncmds,
+                                      rsdk_reply **replies, rsdk_reply **spare, size_t nspare,
+                                      rsdk_error *err);
 
 /* ---- cluster_fanout.c ------------------------------------------------------ */
 
