@@ -60,7 +60,8 @@ static rsdk_status read_int_or_double(const rsdk_reply *r, const rsdk_gen_expect
                                      const rsdk_shape *table, T *out) {                         \
         T v;                                                                                    \
         rsdk_error e;                                                                           \
-        rsdk_status s = rsdk__gen_take_tree(c, &r, x, table);                                   \
+        uint32_t below;                                                                         \
+        rsdk_status s = rsdk__gen_take_tree(c, &r, x, table, &below);                           \
         if (s != RSDK_OK) return s;                                                             \
         s = read_##KIND(r, x, &v, &e);                                                          \
         if (s != RSDK_OK) return rsdk__gen_take_failed(c, r, &e);                               \

@@ -250,7 +250,9 @@ RSDK_API rsdk_status rsdk_gen_glue_fields(const rsdk_reply *map, const rsdk_gen_
 
 /* ---- sync calls and queueing --------------------------------------------- */
 
-/* One sync call: a per-call encode buffer and the encoder's error record. */
+/* One sync call: the encode buffer (the client's own, lent by
+ * rsdk_gen_call_init and given back by rsdk_gen_call_run, so a call
+ * allocates nothing for it) and the encoder's error record. */
 typedef struct rsdk_gen_call {
     rsdk_client *c;
     rsdk_buf buf;
