@@ -55,6 +55,7 @@ typedef struct sample {
 static const sample SAMPLES[] = {
     /* LRANGE: strings and a nil, no shape */
     {"*3\r\n$1\r\na\r\n$-1\r\n$2\r\nbc\r\n", NULL, BIT(STRING) | BIT(NIL)},
+    {"*2\r\n$-1\r\n$-1\r\n", NULL, BIT(NIL)}, /* a run of nils only */
     /* HGETALL on RESP3: already a map */
     {"%2\r\n$1\r\nf\r\n$1\r\nv\r\n$1\r\ng\r\n$0\r\n\r\n", MAP_ANY, BIT(STRING)},
     /* HGETALL on RESP2: a flat array retagged as a map */

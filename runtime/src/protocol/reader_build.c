@@ -53,8 +53,8 @@ static inline char *put_str(char *sp, const char *src, size_t len) {
  * a run only when none is pending, and an attribute's '|' ends it. Each
  * node is written with one store. The scan checked every byte, so this is
  * straight-line; a signed length other than "-1" ("$+5", "$-0") ends the
- * run for the general code. A nil adds its type bit to *seen (the caller
- * adds STRING's for the run). Returns the node after the last one filled. */
+ * run for the general code. Nils are counted in *nils (the caller records
+ * the run's types from that). Returns the node after the last one filled. */
 #if defined(__GNUC__) || defined(__clang__)
 #define NOINLINE __attribute__((noinline))
 #else
@@ -65,7 +65,7 @@ static inline char *put_str(char *sp, const char *src, size_t len) {
  * would be spilled around every memcpy call; on its own they stay in
  * registers. The call is paid once per run, not per string. */
 static NOINLINE rsdk_reply *bulk_run(const char **cp, rsdk_reply *n, rsdk_reply *nend, char **spp,
-                                     uint32_t *seen) {
+                                     size_t *nils) {
     const char *c = *cp;
     char *sp = *spp;
     while (n < nend && c[0] == '$') {
@@ -73,7 +73,7 @@ static NOINLINE rsdk_reply *bulk_run(const char **cp, rsdk_reply *n, rsdk_reply 
         if (len > 9) {
             if (c[1] != '-' || c[2] != '1' || c[3] != '\r') break; /* "$+5", "$-0" */
             *n++ = (rsdk_reply){.type = RSDK_REPLY_NIL};               /* "$-1\r\n" */
-            *seen |= TYPE_BIT(RSDK_REPLY_NIL);
+            ++*nils;
             c += 5;
             continue;
         }
@@ -123,9 +123,10 @@ rsdk_reply *rsdk__reader_build(rsdk_reader *r) {
         if (t == '$' && !st[top].pending) {
             const char *c = b + p;
             rsdk_reply *n0 = st[top].next;
-            size_t k = (size_t)(bulk_run(&c, n0, n0 + st[top].remaining, &sp, &seen) - n0);
+            size_t nils = 0;
+            size_t k = (size_t)(bulk_run(&c, n0, n0 + st[top].remaining, &sp, &nils) - n0);
             if (k) {
-                seen |= TYPE_BIT(RSDK_REPLY_STRING);
+                seen |= (nils ? TYPE_BIT(RSDK_REPLY_NIL) : 0) | (k > nils ? TYPE_BIT(RSDK_REPLY_STRING) : 0);
                 p = (size_t)(c - b);
                 st[top].next += k;
                 st[top].remaining -= k;
