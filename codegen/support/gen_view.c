@@ -273,12 +273,12 @@ static rsdk_status locate(int kind, const rsdk_reply *r, const rsdk_gen_expect *
     return check_items(kind, v, kids, x, err);
 }
 
-static rsdk_status decode(int kind, const rsdk_reply *r, const rsdk_gen_expect *x,
-                          const rsdk_shape *table, bool normalize, uint32_t below, view *v, rsdk_error *err) {
+static rsdk_status decode(int kind, rsdk_reply *r, const rsdk_gen_expect *x, const rsdk_shape *table,
+                          bool normalize, uint32_t below, view *v, rsdk_error *err) {
     if (!rsdk__gen_accepts(r, x)) return rsdk__gen_refuse(r, x, err);
     /* Only type tags and dval change (rsdk_reply_normalize); a sync call's
      * reply is already in its RESP3 form. */
-    if (normalize) rsdk_reply_normalize((rsdk_reply *)r, table, 1);
+    if (normalize) rsdk_reply_normalize(r, table, 1);
     return locate(kind, r, x, below, v, err);
 }
 
@@ -293,7 +293,7 @@ static rsdk_status decode(int kind, const rsdk_reply *r, const rsdk_gen_expect *
         o->count = v->count;                                                                    \
         FILL                                                                                    \
     }                                                                                           \
-    rsdk_status rsdk_gen_decode_##KIND(const rsdk_reply *r, const rsdk_gen_expect *x,           \
+    rsdk_status rsdk_gen_decode_##KIND(rsdk_reply *r, const rsdk_gen_expect *x,                 \
                                        const rsdk_shape *table, T *out, rsdk_error *err) {      \
         view v;                                                                                 \
         rsdk_status s = decode(KIND_##KIND, r, x, table, true, 0, &v, err);                     \
