@@ -14,11 +14,22 @@
  * treated as touching everything (the full walk decides). */
 enum { MAX_SHAPE_DEPTH = 8 };
 
+static uint32_t touched(const rsdk_shape *t, uint16_t i, unsigned depth);
+
+/* The shapes table[first .. first + count) of a MAP's named keys or a
+ * TUPLE's elements. Apart so that touched() itself has no call to make
+ * for the common shapes (a list, a map of anything) and inlines. */
+static uint32_t touched_each(const rsdk_shape *t, uint16_t first, uint16_t count, unsigned depth) {
+    uint32_t m = 0;
+    for (uint16_t k = 0; k < count; k++) m |= touched(t, (uint16_t)(first + k), depth);
+    return m;
+}
+
 /* The node types that shape table[i] (and the shapes under it) would
  * change: text under a DOUBLE, integers under a BOOL, arrays under a MAP
  * or PAIRS (RESP2's layouts of them). A chain of one child each (a list
  * of maps) is followed without a call. */
-static uint32_t touched(const rsdk_shape *t, uint16_t i, unsigned depth) {
+static inline uint32_t touched(const rsdk_shape *t, uint16_t i, unsigned depth) {
     uint32_t m = 0;
     for (; t != NULL && i != 0; i = t[i].other) {
         if (++depth > MAX_SHAPE_DEPTH) return UINT32_MAX;
@@ -26,12 +37,11 @@ static uint32_t touched(const rsdk_shape *t, uint16_t i, unsigned depth) {
         switch (s->kind) {
         case RSDK_SHAPE_DOUBLE: return m | TBIT(RSDK_REPLY_STRING) | TBIT(RSDK_REPLY_STATUS);
         case RSDK_SHAPE_BOOL: return m | TBIT(RSDK_REPLY_INTEGER);
-        case RSDK_SHAPE_PAIRS: m |= TBIT(RSDK_REPLY_ARRAY); break;
-        case RSDK_SHAPE_MAP:
+        case RSDK_SHAPE_MAP: m |= TBIT(RSDK_REPLY_ARRAY); /* fall through */
         case RSDK_SHAPE_TUPLE:
-            if (s->kind == RSDK_SHAPE_MAP) m |= TBIT(RSDK_REPLY_ARRAY);
-            for (uint16_t k = 0; k < s->count; k++) m |= touched(t, (uint16_t)(s->first + k), depth);
+            if (s->count != 0) m |= touched_each(t, s->first, s->count, depth);
             break;
+        case RSDK_SHAPE_PAIRS: m |= TBIT(RSDK_REPLY_ARRAY); break;
         case RSDK_SHAPE_ARRAY: break;
         default: return m;
         }
