@@ -14,7 +14,7 @@
 #include "client_io.h"
 #include "client_state.h"
 
-static long long now_us(void) {
+long long rsdk__now_us(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
@@ -113,8 +113,8 @@ static bool all_readonly(const char *data, size_t len) {
 
 /* COMMAND_COMPLETED for the call: the command's name (upper case, cut at
  * 31 bytes) or "PIPELINE" for several commands. */
-static void emit_completed(rsdk_client *c, const char *data, size_t len, size_t ncmds,
-                           long long t0, rsdk_status st) {
+void rsdk__client_emit_completed(rsdk_client *c, const char *data, size_t len, size_t ncmds,
+                                 long long t0, rsdk_status st) {
     char name[32] = "PIPELINE";
     if (ncmds == 1) {
         size_t pos = 0;
@@ -130,7 +130,7 @@ static void emit_completed(rsdk_client *c, const char *data, size_t len, size_t 
             memcpy(name, "?", 2);
         }
     }
-    long long dt = now_us() - t0;
+    long long dt = rsdk__now_us() - t0;
     rsdk_event ev = {.type = RSDK_EVENT_COMMAND_COMPLETED, .source = c};
     ev.command.name = name;
     ev.command.latency_us = dt > 0 ? (uint64_t)dt : 0;
@@ -155,7 +155,7 @@ static rsdk_status reply_status(size_t ncmds, rsdk_reply **replies) {
 rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size_t ncmds,
                               rsdk_reply **replies) {
     bool timed = c->events && rsdk_events_wants(c->events, RSDK_EVENT_COMMAND_COMPLETED);
-    long long t0 = timed ? now_us() : 0;
+    long long t0 = timed ? rsdk__now_us() : 0;
     bool may_retry = c->retry.max_attempts != 1 && c->retry.max_attempts != 0;
     /* Session state matters to pools (dirty), retries (not after state) and
      * re-AUTH (not inside MULTI). A plain client has none of them, so it
@@ -170,7 +170,11 @@ rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size
     c->call_may_track = -1;
     int readonly = -1; /* not looked at yet */
     rsdk_status s, outcome;
-    for (int attempt = 1;; attempt++) {
+    /* A pool's combined command that failed in another thread's batch
+     * comes here for its next attempt (rsdk__client_attempts_done). */
+    int first = 1 + c->attempts_done;
+    c->attempts_done = 0;
+    for (int attempt = first;; attempt++) {
         /* Each attempt has the whole deadline; a pool's clock (which counted
          * the wait for this connection) only bounds the first. */
         rsdk__deadline_start(c, data, len, ncmds);
@@ -197,7 +201,7 @@ rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size
         if (outcome == RSDK_OK || !may_retry || had_state || attempt == INT_MAX) break;
         if (!c->conn && !c->opts.reconnect) break; /* every retry would be BROKEN */
         if (readonly < 0) readonly = all_readonly(data, len);
-        if (attempt == 1) rsdk_backoff_reset(&c->backoff);
+        if (attempt == first) rsdk_backoff_reset(&c->backoff);
         uint32_t delay = 0;
         if (!rsdk_retry_should(&c->retry, &c->backoff, outcome, attempt, c->request_sent,
                                readonly == 1, &delay))
@@ -208,6 +212,6 @@ rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size
     }
     c->next_delay_ms = 0;
     c->deadline_ms = 0;
-    if (timed) emit_completed(c, data, len, ncmds, t0, outcome);
+    if (timed) rsdk__client_emit_completed(c, data, len, ncmds, t0, outcome);
     return s;
 }

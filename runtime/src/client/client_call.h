@@ -23,4 +23,13 @@ rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size
  * client tracks (client_call.c). */
 bool rsdk__name_may_change_state(const rsdk__arg *name);
 
+/* COMMAND_COMPLETED for `ncmds` commands encoded at data[0..len) that
+ * started at `t0` (rsdk__now_us) and ended with `st`: the command's name,
+ * or "PIPELINE" for several. */
+void rsdk__client_emit_completed(rsdk_client *c, const char *data, size_t len, size_t ncmds,
+                                 long long t0, rsdk_status st);
+
+/* Monotonic microseconds. */
+long long rsdk__now_us(void);
+
 #endif

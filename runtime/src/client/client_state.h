@@ -68,6 +68,9 @@ struct rsdk_client {
                                  * (default) unknown: the deadline looks */
     signed char call_may_track; /* likewise for session state: 0 none of the
                                  * commands leaves any, so they are not walked */
+    int attempts_done;          /* attempts the next call's command already
+                                 * had elsewhere (a pool's combined command):
+                                 * its retries count on from there */
     long long outer_deadline_ms;/* set by a caller that started the clock
                                  * before the call (a pool acquire): the call
                                  * keeps it instead of starting its own */

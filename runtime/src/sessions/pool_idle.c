@@ -1,7 +1,13 @@
 /* The pool's idle list and its queue of waiting threads: every operation
  * here is O(1), under the pool's lock. A connection that comes back goes to
  * the oldest waiter directly, so exactly one thread wakes for it. */
+#define _GNU_SOURCE /* sem_clockwait: a waiter's deadline on the monotonic clock */
 #include "pool_idle.h"
+
+#include <errno.h>
+#include <time.h>
+
+#include "pool_combine.h"
 
 void rsdk__pool_idle_unlink(rsdk_pool *p, rsdk__pool_slot *sl) {
     if (sl->prev) sl->prev->next = sl->next;
@@ -45,6 +51,7 @@ rsdk__pool_waiter *rsdk__pool_put_locked(rsdk_pool *p, rsdk__pool_slot *sl) {
     rsdk__pool_waiter *w = rsdk__pool_pop_waiter(p);
     if (w) {
         w->slot = sl; /* stays out: handed over */
+        if (w->cmd) rsdk__pool_open_batch_locked(p, sl, w);
         return w;
     }
     sl->out = false;
@@ -69,4 +76,18 @@ rsdk__pool_waiter *rsdk__pool_room_locked(rsdk_pool *p) {
 
 void rsdk__pool_wake(rsdk__pool_waiter *w) {
     if (w) sem_post(&w->sem);
+}
+
+int rsdk__pool_sem_wait_until(rsdk__pool_waiter *w, long long deadline) {
+    struct timespec ts = {(time_t)(deadline / 1000), (long)(deadline % 1000) * 1000000L};
+    for (;;) {
+        int r = deadline < 0 ? sem_wait(&w->sem) : sem_clockwait(&w->sem, CLOCK_MONOTONIC, &ts);
+        if (r == 0) return 0;
+        if (errno != EINTR) return -1;
+    }
+}
+
+void rsdk__pool_sem_wait_posted(rsdk__pool_waiter *w) {
+    while (sem_wait(&w->sem) != 0 && errno == EINTR) {
+    }
 }

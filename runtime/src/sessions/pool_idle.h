@@ -7,7 +7,8 @@
 
 /* Gives `sl` (out, usable) back under the lock: to the first waiter if one
  * is queued (returned: wake it with rsdk__pool_wake once the lock is let
- * go), else to the head of the idle list (NULL). `since_ms` is set by the
+ * go; a one-shot command leads a batch on it, pool_combine.c), else to
+ * the head of the idle list (NULL). `since_ms` is set by the
  * caller (idle since, or kept). */
 rsdk__pool_waiter *rsdk__pool_put_locked(rsdk_pool *p, rsdk__pool_slot *sl);
 
@@ -29,6 +30,15 @@ rsdk__pool_waiter *rsdk__pool_pop_waiter(rsdk_pool *p);
 
 /* Wakes a waiter taken off the queue; NULL is ignored. Outside the lock. */
 void rsdk__pool_wake(rsdk__pool_waiter *w);
+
+/* Waits for `w`'s semaphore until `deadline` (monotonic ms; -1: none).
+ * 0 when posted, -1 when the deadline passed (or waiting failed). */
+int rsdk__pool_sem_wait_until(rsdk__pool_waiter *w, long long deadline);
+
+/* Waits for a post known to be on its way (the waiter was taken off the
+ * queue, or its result delivered, just as its own wait ended): it must
+ * land before the semaphore goes away. */
+void rsdk__pool_sem_wait_posted(rsdk__pool_waiter *w);
 
 /* Takes `sl` off the idle list (marks it out). Under the lock. */
 void rsdk__pool_idle_unlink(rsdk_pool *p, rsdk__pool_slot *sl);

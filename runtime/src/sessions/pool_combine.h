@@ -1,0 +1,54 @@
+/* pool_combine.h — one-shot commands riding in another thread's write
+ * (pool_combine.c): when every connection is out, a one-shot command does
+ * not wait for a connection of its own; it is written with the command of
+ * the thread a connection is handed to next, and gets its own reply. */
+#ifndef RSDK_SRC_POOL_COMBINE_H
+#define RSDK_SRC_POOL_COMBINE_H
+
+#include "pool_state.h"
+
+/* rsdk_pool_acquire for a one-shot command `cmd` (NULL: a plain acquire).
+ * RSDK_OK with *out set: the caller runs the command on it — as the
+ * leader of a batch when cmd->lead is set (rsdk__pool_lead). RSDK_OK with
+ * *out NULL: the command rode in another thread's batch; what became of
+ * it is in cmd->res. Otherwise acquire's failure (pool.c). */
+rsdk_status rsdk__pool_acquire_for(rsdk_pool *p, rsdk__pool_cmd *cmd, rsdk_client **out, rsdk_error *err);
+
+/* Sets up the record of a one-shot command that starts at `start_ms`; its
+ * deadline is the pool's command timeout from there. Encodes nothing. */
+void rsdk__pool_cmd_init(rsdk_pool *p, rsdk__pool_cmd *cmd, size_t argc, const char *const *argv,
+                         const size_t *argvlen, long long start_ms);
+
+/* Encodes the command (outside the lock) and says whether it may be
+ * combined (rsdk__command_combinable, and small enough). */
+void rsdk__pool_cmd_encode(rsdk__pool_cmd *cmd);
+
+/* Frees what the record holds. */
+void rsdk__pool_cmd_free(rsdk__pool_cmd *cmd);
+
+/* Under the lock: `sl` was just handed to the one-shot command waiting in
+ * `w`, which will lead a batch on it: other one-shot commands queued may
+ * ride along (they are taken off the queue into it) and later ones may
+ * join until the leader writes. */
+void rsdk__pool_open_batch_locked(rsdk_pool *p, rsdk__pool_slot *sl, rsdk__pool_waiter *w);
+
+/* Under the lock: joins `w` (a one-shot command) to the open batch of
+ * another thread if there is one with room. */
+bool rsdk__pool_join_locked(rsdk_pool *p, rsdk__pool_waiter *w);
+
+/* Called under the lock for a one-shot command's waiter once it is queued
+ * (rsdk__pool_queue_waiter) or riding (rsdk__pool_join_locked); returns
+ * without the lock. Waits until it is handed a connection, room,
+ * the pool's close (as an acquire's wait does), or its batch's result
+ * (cmd->res). In the queue the wait ends at `acquire_deadline`
+ * (*timed_out); riding, at its command deadline: a command not written
+ * yet leaves the batch, a written one leaves its reply to be dropped;
+ * either way its result is RSDK_ERR_TIMEOUT. */
+void rsdk__pool_wait_cmd(rsdk_pool *p, rsdk__pool_waiter *w, long long acquire_deadline, bool *timed_out);
+
+/* The leader's part, outside the lock, on the slot it was handed: closes
+ * the batch, writes its command and the riders' in one write, reads the
+ * replies, hands each rider its own. Its own result goes to own->res. */
+void rsdk__pool_lead(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl);
+
+#endif
