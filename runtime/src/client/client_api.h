@@ -91,18 +91,25 @@ typedef struct rsdk__batch_item {
     bool retry;             /* out: the client's retry policy takes another
                              * attempt (the write guarantee included) ... */
     uint32_t delay_ms;      /* ... after this long */
+    long long t0_us;        /* when it was sent, for COMMAND_COMPLETED (0: not wanted) */
 } rsdk__batch_item;
 
-/* Sends `n` single commands of different callers, encoded one after the
- * other at data[0..len), in one write (reconnecting or re-AUTHing first,
- * as any call does) and reads their replies in order, each read bounded by
- * its item's own deadline. A failure of the connection (a deadline that
- * passed included: the connection is closed, as after any timed-out read)
- * fails the item it happened on and every later one; a server error stays
- * with its item. None of the commands may leave session state or block
- * (rsdk__command_combinable). Emits COMMAND_COMPLETED per command. */
-void rsdk__client_run_batch(rsdk_client *c, const char *data, size_t len, rsdk__batch_item *items,
-                            size_t n);
+/* A batch of `n` single commands of different callers, encoded one after
+ * the other at data[0..len), in two steps that may run on two threads
+ * (one after the other, never at once). _send reconnects or re-AUTHs
+ * first, as any call does, and writes them all in one write; it returns
+ * the failure of that, when nothing more is to be read. _recv (given that
+ * status) reads their replies in order, each read bounded by its item's
+ * own deadline. A failure of the connection (a deadline that passed
+ * included: the connection is closed, as after any timed-out read) fails
+ * the item it happened on and every later one; a server error stays with
+ * its item. None of the commands may leave session state or block
+ * (rsdk__command_combinable). _recv emits COMMAND_COMPLETED per command
+ * and says for each whether the retry policy takes it again. */
+rsdk_status rsdk__client_batch_send(rsdk_client *c, const char *data, size_t len, rsdk__batch_item *items,
+                                    size_t n);
+void rsdk__client_batch_recv(rsdk_client *c, const char *data, rsdk_status sent_status,
+                             rsdk__batch_item *items, size_t n);
 
 /* True when the lone command encoded at data[0..len) may share a write
  * with other callers' commands: it neither blocks (its metadata's

@@ -69,46 +69,51 @@ bool rsdk__retry_first(const rsdk_retry_policy *policy, const char *data, size_t
     return rsdk_retry_should(policy, &b, s, 1, sent, readonly, delay_ms);
 }
 
-void rsdk__client_run_batch(rsdk_client *c, const char *data, size_t len, rsdk__batch_item *it,
-                            size_t n) {
-    bool timed = c->events && rsdk_events_wants(c->events, RSDK_EVENT_COMMAND_COMPLETED);
-    long long t0 = timed ? rsdk__now_us() : 0;
+rsdk_status rsdk__client_batch_send(rsdk_client *c, const char *data, size_t len, rsdk__batch_item *it,
+                                    size_t n) {
+    long long t0 = c->events && rsdk_events_wants(c->events, RSDK_EVENT_COMMAND_COMPLETED) ? rsdk__now_us() : 0;
     for (size_t i = 0; i < n; i++) {
         it[i].reply = NULL;
         it[i].status = RSDK_OK;
         it[i].retry = false;
         it[i].delay_ms = 0;
+        it[i].t0_us = t0;
     }
     c->deadline_ms = earliest(it, n);
     c->request_sent = false;
     rsdk_status s = rsdk__client_ready(c); /* reconnects, or re-AUTHs stale credentials */
     if (s == RSDK_OK) s = rsdk__client_write(c, data, len);
-    bool sent = c->request_sent;
+    if (s == RSDK_OK) c->pending = n;
+    c->deadline_ms = 0;
+    return s;
+}
+
+void rsdk__client_batch_recv(rsdk_client *c, const char *data, rsdk_status sent_status,
+                             rsdk__batch_item *it, size_t n) {
+    rsdk_status s = sent_status;
     size_t i = 0;
-    if (s == RSDK_OK) {
-        c->pending = n;
-        for (; i < n; i++) {
-            c->deadline_ms = it[i].deadline_ms > 0 ? it[i].deadline_ms : RSDK__NO_DEADLINE;
-            rsdk_reply *r = NULL;
-            s = rsdk__client_read_reply(c, &r);
-            if (s) break;
-            c->pending--;
-            if (r->type == RSDK_REPLY_ERROR) {
-                it[i].status = rsdk_error_from_server(&it[i].err, r->str, r->len);
-                rsdk_reply_free(r);
-            } else {
-                it[i].reply = r;
-            }
+    for (; s == RSDK_OK && i < n; i++) {
+        c->deadline_ms = it[i].deadline_ms > 0 ? it[i].deadline_ms : RSDK__NO_DEADLINE;
+        rsdk_reply *r = NULL;
+        s = rsdk__client_read_reply(c, &r);
+        if (s) break;
+        c->pending--;
+        if (r->type == RSDK_REPLY_ERROR) {
+            it[i].status = rsdk_error_from_server(&it[i].err, r->str, r->len);
+            rsdk_reply_free(r);
+        } else {
+            it[i].reply = r;
         }
     }
     if (s) fail_from(c, it, i, n, s);
     c->deadline_ms = 0;
+    bool sent = c->request_sent;
     bool can_retry = c->conn || c->opts.reconnect; /* else every retry would be BROKEN */
     size_t off = 0;
     for (i = 0; i < n; i++) {
         it[i].retry = can_retry && rsdk__retry_first(&c->retry, data + off, it[i].len, it[i].status, sent,
                                                      &it[i].delay_ms);
-        if (timed) rsdk__client_emit_completed(c, data + off, it[i].len, 1, t0, it[i].status);
+        if (it[i].t0_us) rsdk__client_emit_completed(c, data + off, it[i].len, 1, it[i].t0_us, it[i].status);
         off += it[i].len;
     }
 }

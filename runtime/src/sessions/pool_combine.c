@@ -29,6 +29,8 @@ void rsdk__pool_cmd_init(rsdk_pool *p, rsdk__pool_cmd *cmd, size_t argc, const c
     int t = p->copts.command_timeout_ms;
     cmd->deadline = t > 0 ? start_ms + t : -1;
     cmd->lead = NULL;
+    cmd->written = false;
+    cmd->items = NULL;
 }
 
 void rsdk__pool_cmd_encode(rsdk__pool_cmd *cmd) {
@@ -144,11 +146,12 @@ void rsdk__pool_wait_cmd(rsdk_pool *p, rsdk__pool_waiter *w, long long acquire_d
 
 /* ---- leading ---------------------------------------------------------------- */
 
-/* Closes the batch of `sl` and appends the riders' commands to own->enc;
- * returns how many (into rw). With no memory for their bytes, the riders
- * are still taken, into *failed, and fail with RSDK_ERR_NOMEM unsent. */
+/* Closes the batch of `sl` and appends the riders' commands to own->enc,
+ * taking up to `cap` of them into rw (the batch is bounded, cap never
+ * binds in practice); returns how many. With no memory for their bytes,
+ * *failed is set and they are still taken, to fail unsent. */
 static size_t take_riders(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl, rsdk__pool_waiter **rw,
-                          bool *failed) {
+                          size_t cap, bool *failed) {
     *failed = false;
     pthread_mutex_lock(&p->mu);
     while (sl->rider_bytes > own->enc.cap - own->enc.len) {
@@ -164,7 +167,7 @@ static size_t take_riders(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl
     sl->batch_open = false;
     if (p->joinable == sl) p->joinable = NULL;
     size_t n = 0;
-    for (rsdk__pool_waiter *x = sl->riders; x; x = x->rnext) {
+    for (rsdk__pool_waiter *x = sl->riders; x && n < cap; x = x->rnext) {
         if (!*failed) rsdk_buf_append(&own->enc, x->cmd->enc.data, x->cmd->enc.len); /* room reserved */
         x->taken = true;
         rw[n++] = x;
@@ -200,18 +203,23 @@ static void fail_all(rsdk__batch_item *it, size_t n, rsdk_status s) {
         it[i].reply = NULL;
         it[i].status = s;
         it[i].retry = false;
+        it[i].t0_us = 0;
         rsdk_error_set(&it[i].err, s, 0, NULL);
     }
 }
 
-void rsdk__pool_lead(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl) {
+void rsdk__pool_batch_write(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl) {
     rsdk__pool_waiter *rw[RSDK__POOL_BATCH_MAX];
     size_t own_len = own->enc.len;
     bool failed;
-    size_t n = take_riders(p, own, sl, rw, &failed);
-    rsdk__batch_item small[8];
-    rsdk__batch_item *it = n + 1 <= sizeof small / sizeof small[0] ? small : rsdk__malloc((n + 1) * sizeof *it);
-    if (!it) {
+    size_t n = take_riders(p, own, sl, rw, RSDK__POOL_BATCH_MAX, &failed);
+    own->written = true;
+    /* One block: the items, then the riders. */
+    size_t isz = (n + 1) * sizeof(rsdk__batch_item);
+    char *block = rsdk__malloc(isz + n * sizeof *rw);
+    if (!block) {
+        own->items = NULL;
+        own->sent = RSDK_ERR_NOMEM;
         fail_all(&own->res, 1, RSDK_ERR_NOMEM);
         rsdk__batch_item one;
         for (size_t i = 0; i < n; i++) {
@@ -220,19 +228,34 @@ void rsdk__pool_lead(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl) {
         }
         return;
     }
+    rsdk__batch_item *it = (rsdk__batch_item *)(void *)block;
+    own->items = it;
+    own->rw = (rsdk__pool_waiter **)(void *)(block + isz);
+    own->nriders = n;
+    if (n) memcpy(own->rw, rw, n * sizeof *rw);
     it[0].len = own_len;
     it[0].deadline_ms = own->deadline;
     for (size_t i = 0; i < n; i++) {
         it[i + 1].len = rw[i]->cmd->enc.len;
         it[i + 1].deadline_ms = rw[i]->cmd->deadline;
     }
+    size_t count = failed ? 1 : n + 1; /* without memory for theirs: its own alone */
+    own->sent = rsdk__client_batch_send(sl->c, own->enc.data, failed ? own_len : own->enc.len, it, count);
     if (failed) {
-        rsdk__client_run_batch(sl->c, own->enc.data, own_len, it, 1);
         fail_all(it + 1, n, RSDK_ERR_NOMEM);
-    } else {
-        rsdk__client_run_batch(sl->c, own->enc.data, own->enc.len, it, n + 1);
+        deliver(p, own->rw, it + 1, n);
+        own->nriders = 0;
     }
+}
+
+void rsdk__pool_lead(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl) {
+    if (!own->written) rsdk__pool_batch_write(p, own, sl);
+    rsdk__batch_item *it = own->items;
+    if (!it) return; /* no memory: own->res says so */
+    size_t n = own->nriders;
+    rsdk__client_batch_recv(sl->c, own->enc.data, own->sent, it, n + 1);
     own->res = it[0];
-    deliver(p, rw, it + 1, n);
-    if (it != small) rsdk__free(it);
+    deliver(p, own->rw, it + 1, n);
+    rsdk__free(it);
+    own->items = NULL;
 }

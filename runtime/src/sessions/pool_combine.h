@@ -46,9 +46,15 @@ bool rsdk__pool_join_locked(rsdk_pool *p, rsdk__pool_waiter *w);
  * either way its result is RSDK_ERR_TIMEOUT. */
 void rsdk__pool_wait_cmd(rsdk_pool *p, rsdk__pool_waiter *w, long long acquire_deadline, bool *timed_out);
 
-/* The leader's part, outside the lock, on the slot it was handed: closes
- * the batch, writes its command and the riders' in one write, reads the
- * replies, hands each rider its own. Its own result goes to own->res. */
+/* The write of a batch, outside the lock, by the thread that hands `sl`
+ * to the leader `own` (before waking it) or by the leader itself: closes
+ * the batch and writes the leader's command and the riders' in one write.
+ * So the replies are on their way while the leader wakes up. */
+void rsdk__pool_batch_write(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl);
+
+/* The leader's part, outside the lock, on the slot it was handed: the
+ * write (unless done for it), then the replies read in order, each rider
+ * handed its own. Its own result goes to own->res. */
 void rsdk__pool_lead(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl);
 
 #endif

@@ -59,6 +59,11 @@ typedef struct rsdk__pool_cmd {
     bool combinable;      /* may share a write (rsdk__command_combinable) */
     long long deadline;   /* its command deadline (monotonic ms; -1 none) */
     rsdk__pool_slot *lead;/* handed a slot whose batch this command leads */
+    bool written;         /* its batch was sent (by the releasing thread) */
+    rsdk_status sent;     /* ... with this result */
+    rsdk__batch_item *items;         /* the batch: its own item, then the riders' */
+    struct rsdk__pool_waiter **rw;   /* the riders (one block with items) */
+    size_t nriders;
     rsdk__batch_item res; /* what became of it in a batch */
 } rsdk__pool_cmd;
 
