@@ -1,6 +1,6 @@
 """One cc_test per C test file, built the way every rsdk test binary is."""
 
-load("@rules_cc//cc:defs.bzl", "cc_test")
+load("@rules_cc//cc:defs.bzl", "cc_library", "cc_test")
 
 _CMOCKA = "//third_party:cmocka"
 
@@ -82,3 +82,23 @@ def rsdk_server_pair_tests(tests, env_var, tags, deps = []):
                 tags = tags,
                 deps = deps + extra,
             )
+
+def rsdk_support_library(name, srcs = None, deps = [], **kwargs):
+    """A test-support library `name` (name.c, name.h), included as support/name.h.
+
+    Args:
+      name: the target name; also the stem of its source and header.
+      srcs: the sources, when they are not just name + ".c" ([] for a header only).
+      deps: its dependencies.
+      **kwargs: any other cc_library attribute (linkopts ...).
+    """
+    cc_library(
+        name = name,
+        testonly = True,
+        srcs = srcs if srcs != None else [name + ".c"],
+        hdrs = [name + ".h"],
+        include_prefix = "support",
+        visibility = ["//visibility:public"],
+        deps = deps,
+        **kwargs
+    )
