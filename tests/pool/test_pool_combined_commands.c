@@ -10,24 +10,24 @@
 
 static bool is_conn_error(rsdk_status s) { return rsdk_err_class(s) == RSDK_CLASS_CONNECTION; }
 
-/* Waits (the test's timeout is the limit) until `n` threads are queued. */
-static void until_waiting(rsdk_pool *p, size_t n) {
-    for (;;) {
-        rsdk_pool_stats st;
-        rsdk_pool_stats_get(p, &st);
-        if (st.waiting == n) return;
-        rsdk_test_sleep_ms(1);
-    }
-}
+/* How a test's pool differs from rs_pool_opts's. */
+typedef struct setup {
+    int max_size;
+    int command_timeout_ms; /* 0: the default */
+    bool no_retry;          /* a policy of one attempt: failures reach the callers */
+    bool no_combine;
+    rsdk_events *events;
+} setup;
 
-static rsdk_pool *open_pool(rsdk_test_server *srv, int max_size, rsdk_client_opts *oc, bool no_retry,
-                            rsdk_events *events) {
+static rsdk_pool *open_pool(rsdk_test_server *srv, rsdk_client_opts *oc, setup su) {
     rsdk_pool_opts o;
     rs_pool_opts(srv, &o, oc, true);
-    o.max_size = max_size;
+    o.max_size = su.max_size;
     o.acquire_timeout_ms = -1;
-    if (no_retry) rsdk_test_no_retry(oc);
-    oc->events = events;
+    o.combine_commands = !su.no_combine;
+    if (su.command_timeout_ms) oc->command_timeout_ms = su.command_timeout_ms;
+    if (su.no_retry) rsdk_test_no_retry(oc);
+    oc->events = su.events;
     return rs_pool_open(&o);
 }
 
@@ -72,7 +72,7 @@ static void *count_up(void *arg) {
 static void test_every_thread_gets_its_own_replies(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client_opts oc;
-    rsdk_pool *p = open_pool(*state, 2, &oc, false, NULL);
+    rsdk_pool *p = open_pool(*state, &oc, (setup){.max_size = 2});
     counter cs[THREADS];
     for (int i = 0; i < THREADS; i++) {
         cs[i] = (counter){.p = p, .id = i};
@@ -123,7 +123,7 @@ static void queue_callers(rsdk_pool *p, caller *cs, int n) {
         cs[i].p = p;
         cs[i].r = NULL;
         assert_int_equal(pthread_create(&cs[i].t, NULL, call, &cs[i]), 0);
-        until_waiting(p, (size_t)i + 1);
+        rs_pool_until_waiting(p, (size_t)i + 1);
     }
 }
 
@@ -141,7 +141,7 @@ static void test_queued_commands_ride_with_the_first(void **state) {
     rs_recorder rec;
     rs_recorder_init(&rec, RSDK_EVENT_MASK(RSDK_EVENT_COMMAND_COMPLETED));
     rsdk_client_opts oc;
-    rsdk_pool *p = open_pool(*state, 1, &oc, false, rec.bus);
+    rsdk_pool *p = open_pool(*state, &oc, (setup){.max_size = 1, .events = rec.bus});
     rsdk_client *held = NULL;
     assert_int_equal(rsdk_pool_acquire(p, &held, NULL), RSDK_OK);
     caller cs[RIDERS];
@@ -185,7 +185,7 @@ static void test_server_error_stays_with_its_command(void **state) {
     rsdk_client *admin = rsdk_test_client(*state, 3, true);
     CMD_DO(admin, "SET", "cmb:err:str", "text");
     rsdk_client_opts oc;
-    rsdk_pool *p = open_pool(*state, 1, &oc, false, NULL);
+    rsdk_pool *p = open_pool(*state, &oc, (setup){.max_size = 1});
     rsdk_client *held = NULL;
     assert_int_equal(rsdk_pool_acquire(p, &held, NULL), RSDK_OK);
     caller cs[3] = {
@@ -218,7 +218,7 @@ static void test_server_error_stays_with_its_command(void **state) {
 static void test_blocking_and_stateful_commands_wait_their_turn(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client_opts oc;
-    rsdk_pool *p = open_pool(*state, 1, &oc, false, NULL);
+    rsdk_pool *p = open_pool(*state, &oc, (setup){.max_size = 1});
     rsdk_client *held = NULL;
     assert_int_equal(rsdk_pool_acquire(p, &held, NULL), RSDK_OK);
     caller cs[4] = {
@@ -252,13 +252,7 @@ static void test_blocking_and_stateful_commands_wait_their_turn(void **state) {
 static void test_deadline_passes_inside_a_batch(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client_opts oc;
-    rsdk_pool_opts o;
-    rs_pool_opts(*state, &o, &oc, true);
-    oc.command_timeout_ms = 400;
-    o.max_size = 1;
-    o.acquire_timeout_ms = -1;
-    rsdk_test_no_retry(&oc);
-    rsdk_pool *p = rs_pool_open(&o);
+    rsdk_pool *p = open_pool(*state, &oc, (setup){.max_size = 1, .command_timeout_ms = 400, .no_retry = true});
     rsdk_client *admin = rsdk_test_client(*state, 3, true);
     CMD_DO(admin, "SET", "cmb:dl:a", "first");
     rsdk_client *held = NULL;
@@ -301,7 +295,7 @@ static void test_deadline_passes_inside_a_batch(void **state) {
 static void test_connection_killed_under_a_batch(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client_opts oc;
-    rsdk_pool *p = open_pool(*state, 1, &oc, false, NULL); /* the default retry policy */
+    rsdk_pool *p = open_pool(*state, &oc, (setup){.max_size = 1}); /* the default retry policy */
     rsdk_client *held = NULL;
     assert_int_equal(rsdk_pool_acquire(p, &held, NULL), RSDK_OK);
     char id[24];
@@ -346,12 +340,7 @@ static void test_connection_killed_under_a_batch(void **state) {
 static void test_combining_can_be_turned_off(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_client_opts oc;
-    rsdk_pool_opts o;
-    rs_pool_opts(*state, &o, &oc, true);
-    o.max_size = 1;
-    o.acquire_timeout_ms = -1;
-    o.combine_commands = false;
-    rsdk_pool *p = rs_pool_open(&o);
+    rsdk_pool *p = open_pool(*state, &oc, (setup){.max_size = 1, .no_combine = true});
     rsdk_client *held = NULL;
     assert_int_equal(rsdk_pool_acquire(p, &held, NULL), RSDK_OK);
     caller cs[3] = {

@@ -313,7 +313,8 @@ rsdk_status rsdk__pool_acquire_for(rsdk_pool *p, rsdk__pool_cmd *cmd, rsdk_clien
         rsdk__pool_waiter w;
         w.cmd = cmd && p->combine && cmd->combinable ? cmd : NULL;
         w.ride = NULL;
-        w.taken = w.done = w.gone = false;
+        w.slot = NULL;
+        w.queued = w.may_open = w.taken = w.done = w.gone = false;
         if (p->acquire_timeout_ms == 0 || sem_init(&w.sem, 0, 0) != 0) {
             p->st.exhausted++;
             s = rsdk_error_set(err, RSDK_ERR_POOL_EXHAUSTED, 0, "no connection free within %d ms (max_size %d)",

@@ -44,62 +44,6 @@ void rsdk__pool_cmd_free(rsdk__pool_cmd *cmd) {
     if (cmd->enc.data) rsdk_buf_deinit(&cmd->enc);
 }
 
-/* ---- joining ---------------------------------------------------------------- */
-
-static bool fits(const rsdk__pool_slot *sl, const rsdk__pool_cmd *cmd) {
-    return sl->nriders + 1 < RSDK__POOL_BATCH_MAX && sl->rider_bytes + cmd->enc.len <= RSDK__POOL_BATCH_BYTES;
-}
-
-static void add_rider(rsdk__pool_slot *sl, rsdk__pool_waiter *w) {
-    w->ride = sl;
-    w->rnext = NULL;
-    if (sl->riders_tail) sl->riders_tail->rnext = w;
-    else sl->riders = w;
-    sl->riders_tail = w;
-    sl->nriders++;
-    sl->rider_bytes += w->cmd->enc.len;
-}
-
-/* A rider whose deadline passed before its bytes were taken leaves. */
-static void remove_rider(rsdk__pool_slot *sl, rsdk__pool_waiter *w) {
-    rsdk__pool_waiter *prev = NULL;
-    for (rsdk__pool_waiter *x = sl->riders; x; prev = x, x = x->rnext) {
-        if (x != w) continue;
-        if (prev) prev->rnext = x->rnext;
-        else sl->riders = x->rnext;
-        if (sl->riders_tail == x) sl->riders_tail = prev;
-        sl->nriders--;
-        sl->rider_bytes -= w->cmd->enc.len;
-        return;
-    }
-}
-
-void rsdk__pool_open_batch_locked(rsdk_pool *p, rsdk__pool_slot *sl, rsdk__pool_waiter *w) {
-    w->cmd->lead = sl;
-    sl->batch_open = true;
-    sl->riders = sl->riders_tail = NULL;
-    sl->nriders = sl->rider_bytes = 0;
-    p->joinable = sl;
-    /* The one-shot commands in line ride along (a look at as many waiters
-     * as a batch holds, so the hand-over stays cheap behind acquirers). */
-    rsdk__pool_waiter *x = p->wait_head;
-    for (int looked = 0; x && looked < RSDK__POOL_BATCH_MAX; looked++) {
-        rsdk__pool_waiter *next = x->next;
-        if (x->cmd && fits(sl, x->cmd)) {
-            rsdk__pool_unqueue_waiter(p, x);
-            add_rider(sl, x);
-        }
-        x = next;
-    }
-}
-
-bool rsdk__pool_join_locked(rsdk_pool *p, rsdk__pool_waiter *w) {
-    rsdk__pool_slot *sl = p->joinable;
-    if (!sl || !fits(sl, w->cmd)) return false;
-    add_rider(sl, w);
-    return true;
-}
-
 /* ---- waiting ---------------------------------------------------------------- */
 
 /* A rider's own deadline passed: RSDK_ERR_TIMEOUT, with the retry verdict
@@ -133,7 +77,7 @@ void rsdk__pool_wait_cmd(rsdk_pool *p, rsdk__pool_waiter *w, long long acquire_d
             if (w->taken)
                 w->gone = true; /* the leader drops its reply */
             else
-                remove_rider(w->ride, w);
+                rsdk__pool_remove_rider(w->ride, w);
             rider_timed_out(p, w, w->taken);
             pthread_mutex_unlock(&p->mu);
             return;

@@ -26,16 +26,6 @@ void rsdk__pool_cmd_encode(rsdk__pool_cmd *cmd);
 /* Frees what the record holds. */
 void rsdk__pool_cmd_free(rsdk__pool_cmd *cmd);
 
-/* Under the lock: `sl` was just handed to the one-shot command waiting in
- * `w`, which will lead a batch on it: other one-shot commands queued may
- * ride along (they are taken off the queue into it) and later ones may
- * join until the leader writes. */
-void rsdk__pool_open_batch_locked(rsdk_pool *p, rsdk__pool_slot *sl, rsdk__pool_waiter *w);
-
-/* Under the lock: joins `w` (a one-shot command) to the open batch of
- * another thread if there is one with room. */
-bool rsdk__pool_join_locked(rsdk_pool *p, rsdk__pool_waiter *w);
-
 /* Called under the lock for a one-shot command's waiter once it is queued
  * (rsdk__pool_queue_waiter) or riding (rsdk__pool_join_locked); returns
  * without the lock. Waits until it is handed a connection, room,
