@@ -131,6 +131,26 @@ static void join_callers(caller *cs, int n) {
     for (int i = 0; i < n; i++) pthread_join(cs[i].t, NULL);
 }
 
+/* A pool of one connection held by the test while `cs` queue, then
+ * released: every call must succeed. Returns stats.combined. */
+static uint64_t combined_after_queue(rsdk_test_server *srv, setup su, caller *cs, int n) {
+    rsdk_client_opts oc;
+    rsdk_pool *p = open_pool(srv, &oc, su);
+    rsdk_client *held = NULL;
+    assert_int_equal(rsdk_pool_acquire(p, &held, NULL), RSDK_OK);
+    queue_callers(p, cs, n);
+    assert_int_equal(rsdk_pool_release(p, held), RSDK_OK);
+    join_callers(cs, n);
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(cs[i].s, RSDK_OK);
+        rsdk_reply_free(cs[i].r);
+    }
+    rsdk_pool_stats st;
+    rsdk_pool_stats_get(p, &st);
+    rsdk_pool_free(p);
+    return st.combined;
+}
+
 #define RIDERS 5
 
 /* The connection released while one-shot commands wait goes to the first
@@ -217,27 +237,14 @@ static void test_server_error_stays_with_its_command(void **state) {
  * each waits for a connection of its own. */
 static void test_blocking_and_stateful_commands_wait_their_turn(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    rsdk_client_opts oc;
-    rsdk_pool *p = open_pool(*state, &oc, (setup){.max_size = 1});
-    rsdk_client *held = NULL;
-    assert_int_equal(rsdk_pool_acquire(p, &held, NULL), RSDK_OK);
     caller cs[4] = {
         {.argv = {"PING"}, .argc = 1},
         {.argv = {"BLPOP", "cmb:nolist", "0.05"}, .argc = 3},
         {.argv = {"SELECT", "0"}, .argc = 2},
         {.argv = {"PING"}, .argc = 1},
     };
-    queue_callers(p, cs, 4);
-    assert_int_equal(rsdk_pool_release(p, held), RSDK_OK);
-    join_callers(cs, 4);
-    for (int i = 0; i < 4; i++) {
-        assert_int_equal(cs[i].s, RSDK_OK);
-        rsdk_reply_free(cs[i].r);
-    }
-    rsdk_pool_stats st;
-    rsdk_pool_stats_get(p, &st);
-    assert_int_equal(st.combined, 1); /* the last PING rode with the first */
-    rsdk_pool_free(p);
+    /* The last PING rode with the first. */
+    assert_int_equal(combined_after_queue(*state, (setup){.max_size = 1}, cs, 4), 1);
 }
 
 /* ---- deadlines and failures ------------------------------------------------- */
@@ -339,26 +346,12 @@ static void test_connection_killed_under_a_batch(void **state) {
  * time, nothing rides. */
 static void test_combining_can_be_turned_off(void **state) {
     RSDK_TEST_NEED_SERVER(state);
-    rsdk_client_opts oc;
-    rsdk_pool *p = open_pool(*state, &oc, (setup){.max_size = 1, .no_combine = true});
-    rsdk_client *held = NULL;
-    assert_int_equal(rsdk_pool_acquire(p, &held, NULL), RSDK_OK);
     caller cs[3] = {
         {.argv = {"PING"}, .argc = 1},
         {.argv = {"PING"}, .argc = 1},
         {.argv = {"PING"}, .argc = 1},
     };
-    queue_callers(p, cs, 3);
-    assert_int_equal(rsdk_pool_release(p, held), RSDK_OK);
-    join_callers(cs, 3);
-    for (int i = 0; i < 3; i++) {
-        assert_int_equal(cs[i].s, RSDK_OK);
-        rsdk_reply_free(cs[i].r);
-    }
-    rsdk_pool_stats st;
-    rsdk_pool_stats_get(p, &st);
-    assert_int_equal(st.combined, 0);
-    rsdk_pool_free(p);
+    assert_int_equal(combined_after_queue(*state, (setup){.max_size = 1, .no_combine = true}, cs, 3), 0);
 }
 
 int main(void) {
