@@ -92,6 +92,7 @@ typedef struct rsdk__batch_item {
                              * attempt (the write guarantee included) ... */
     uint32_t delay_ms;      /* ... after this long */
     long long t0_us;        /* when it was sent, for COMMAND_COMPLETED (0: not wanted) */
+    bool sent;              /* some byte of its write reached the socket */
 } rsdk__batch_item;
 
 /* A batch of `n` single commands of different callers, encoded one after
@@ -108,6 +109,12 @@ typedef struct rsdk__batch_item {
  * and says for each whether the retry policy takes it again. */
 rsdk_status rsdk__client_batch_send(rsdk_client *c, const char *data, size_t len, rsdk__batch_item *items,
                                     size_t n);
+/* More commands written behind a batch sent and not read yet, without
+ * the reconnect or re-AUTH of _send (replies are owed): one write.
+ * RSDK_ERR_BROKEN, nothing written, when the connection broke. _recv then
+ * reads both batches' items as one array. */
+rsdk_status rsdk__client_batch_append(rsdk_client *c, const char *data, size_t len, rsdk__batch_item *items,
+                                      size_t n);
 void rsdk__client_batch_recv(rsdk_client *c, const char *data, rsdk_status sent_status,
                              rsdk__batch_item *items, size_t n);
 

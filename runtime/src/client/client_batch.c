@@ -69,23 +69,45 @@ bool rsdk__retry_first(const rsdk_retry_policy *policy, const char *data, size_t
     return rsdk_retry_should(policy, &b, s, 1, sent, readonly, delay_ms);
 }
 
-rsdk_status rsdk__client_batch_send(rsdk_client *c, const char *data, size_t len, rsdk__batch_item *it,
-                                    size_t n) {
+/* Sets the items up before anything is sent: no reply, no verdict, the
+ * start time for COMMAND_COMPLETED (0: nobody listens). */
+static void start_items(rsdk_client *c, rsdk__batch_item *it, size_t n) {
     long long t0 = c->events && rsdk_events_wants(c->events, RSDK_EVENT_COMMAND_COMPLETED) ? rsdk__now_us() : 0;
     for (size_t i = 0; i < n; i++) {
         it[i].reply = NULL;
         it[i].status = RSDK_OK;
         it[i].retry = false;
+        it[i].sent = false;
         it[i].delay_ms = 0;
         it[i].t0_us = t0;
     }
+}
+
+/* Writes the items' commands (after a successful _ready): one write. */
+static rsdk_status write_items(rsdk_client *c, const char *data, size_t len, rsdk__batch_item *it, size_t n) {
     c->deadline_ms = earliest(it, n);
     c->request_sent = false;
-    rsdk_status s = rsdk__client_ready(c); /* reconnects, or re-AUTHs stale credentials */
-    if (s == RSDK_OK) s = rsdk__client_write(c, data, len);
-    if (s == RSDK_OK) c->pending = n;
+    rsdk_status s = rsdk__client_write(c, data, len);
+    for (size_t i = 0; i < n; i++) it[i].sent = c->request_sent;
+    if (s == RSDK_OK) c->pending += n;
     c->deadline_ms = 0;
     return s;
+}
+
+rsdk_status rsdk__client_batch_send(rsdk_client *c, const char *data, size_t len, rsdk__batch_item *it,
+                                    size_t n) {
+    start_items(c, it, n);
+    c->deadline_ms = earliest(it, n);
+    rsdk_status s = rsdk__client_ready(c); /* reconnects, or re-AUTHs stale credentials */
+    c->deadline_ms = 0;
+    return s ? s : write_items(c, data, len, it, n);
+}
+
+rsdk_status rsdk__client_batch_append(rsdk_client *c, const char *data, size_t len, rsdk__batch_item *it,
+                                      size_t n) {
+    start_items(c, it, n);
+    if (!c->conn) return RSDK_ERR_BROKEN; /* broken under the first write: nothing more is sent */
+    return write_items(c, data, len, it, n);
 }
 
 void rsdk__client_batch_recv(rsdk_client *c, const char *data, rsdk_status sent_status,
@@ -107,12 +129,11 @@ void rsdk__client_batch_recv(rsdk_client *c, const char *data, rsdk_status sent_
     }
     if (s) fail_from(c, it, i, n, s);
     c->deadline_ms = 0;
-    bool sent = c->request_sent;
     bool can_retry = c->conn || c->opts.reconnect; /* else every retry would be BROKEN */
     size_t off = 0;
     for (i = 0; i < n; i++) {
-        it[i].retry = can_retry && rsdk__retry_first(&c->retry, data + off, it[i].len, it[i].status, sent,
-                                                     &it[i].delay_ms);
+        it[i].retry = can_retry && rsdk__retry_first(&c->retry, data + off, it[i].len, it[i].status,
+                                                     it[i].sent, &it[i].delay_ms);
         if (it[i].t0_us) rsdk__client_emit_completed(c, data + off, it[i].len, 1, it[i].t0_us, it[i].status);
         off += it[i].len;
     }

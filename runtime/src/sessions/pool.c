@@ -386,7 +386,7 @@ rsdk_status rsdk_pool_release(rsdk_pool *p, rsdk_client *c) {
         pthread_mutex_unlock(&p->mu);
         /* A one-shot command takes it: its batch is written now, so that
          * its replies are on their way while it wakes up. */
-        if (w && w->cmd && w->cmd->lead == sl) rsdk__pool_batch_write(p, w->cmd, sl);
+        if (w && w->cmd && w->cmd->lead == sl) rsdk__pool_batch_write(p, w->cmd, sl, true);
         rsdk__pool_wake(w);
     } else {
         pthread_mutex_unlock(&p->mu);

@@ -90,34 +90,42 @@ void rsdk__pool_wait_cmd(rsdk_pool *p, rsdk__pool_waiter *w, long long acquire_d
 
 /* ---- leading ---------------------------------------------------------------- */
 
-/* Closes the batch of `sl` and appends the riders' commands to own->enc,
- * taking up to `cap` of them into rw (the batch is bounded, cap never
- * binds in practice); returns how many. With no memory for their bytes,
- * *failed is set and they are still taken, to fail unsent. */
-static size_t take_riders(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl, rsdk__pool_waiter **rw,
-                          size_t cap, bool *failed) {
+/* Takes the riders of `sl` into rw (room for the batch's bound) and
+ * appends their commands to `enc`; returns how many. With no memory for
+ * their bytes, *failed is set and they are still taken, to fail unsent.
+ * With `reopen` the batch stays open for a second write by the leader
+ * (counting what is taken against its bounds), else it closes. */
+static size_t take_riders(rsdk_pool *p, rsdk_buf *enc, rsdk__pool_slot *sl, rsdk__pool_waiter **rw, bool reopen,
+                          bool *failed) {
     *failed = false;
     pthread_mutex_lock(&p->mu);
-    while (sl->rider_bytes > own->enc.cap - own->enc.len) {
-        size_t need = sl->rider_bytes;
+    for (;;) {
+        size_t need = 0;
+        for (rsdk__pool_waiter *x = sl->riders; x; x = x->rnext) need += x->cmd->enc.len;
+        if (need <= enc->cap - enc->len) break;
         pthread_mutex_unlock(&p->mu);
-        bool ok = rsdk_buf_reserve(&own->enc, need) == RSDK_OK;
+        bool ok = rsdk_buf_reserve(enc, need) == RSDK_OK;
         pthread_mutex_lock(&p->mu);
         if (!ok) {
             *failed = true;
             break;
         }
     }
-    sl->batch_open = false;
-    if (p->joinable == sl) p->joinable = NULL;
     size_t n = 0;
-    for (rsdk__pool_waiter *x = sl->riders; x && n < cap; x = x->rnext) {
-        if (!*failed) rsdk_buf_append(&own->enc, x->cmd->enc.data, x->cmd->enc.len); /* room reserved */
+    for (rsdk__pool_waiter *x = sl->riders; x; x = x->rnext) {
+        if (!*failed) rsdk_buf_append(enc, x->cmd->enc.data, x->cmd->enc.len); /* room reserved */
         x->taken = true;
         rw[n++] = x;
     }
     sl->riders = sl->riders_tail = NULL;
-    sl->nriders = sl->rider_bytes = 0;
+    if (reopen) {
+        sl->nriders = n + 1; /* the leader's and these count against the bounds */
+        sl->rider_bytes = enc->len;
+    } else {
+        sl->batch_open = false;
+        if (p->joinable == sl) p->joinable = NULL;
+        sl->nriders = sl->rider_bytes = 0;
+    }
     if (!*failed) p->st.combined += n;
     pthread_mutex_unlock(&p->mu);
     return n;
@@ -142,7 +150,8 @@ static void deliver(rsdk_pool *p, rsdk__pool_waiter **rw, rsdk__batch_item *it, 
     }
 }
 
-static void fail_all(rsdk__batch_item *it, size_t n, rsdk_status s) {
+/* Fails `n` riders, unsent, with `s`, and wakes them. */
+static void fail_riders(rsdk_pool *p, rsdk__pool_waiter **rw, rsdk__batch_item *it, size_t n, rsdk_status s) {
     for (size_t i = 0; i < n; i++) {
         it[i].reply = NULL;
         it[i].status = s;
@@ -150,54 +159,77 @@ static void fail_all(rsdk__batch_item *it, size_t n, rsdk_status s) {
         it[i].t0_us = 0;
         rsdk_error_set(&it[i].err, s, 0, NULL);
     }
+    deliver(p, rw, it, n);
 }
 
-void rsdk__pool_batch_write(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl) {
-    rsdk__pool_waiter *rw[RSDK__POOL_BATCH_MAX];
+/* The items of riders rw[0..n) (their lengths and deadlines) at `it`. */
+static void rider_items(rsdk__batch_item *it, rsdk__pool_waiter **rw, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        it[i].len = rw[i]->cmd->enc.len;
+        it[i].deadline_ms = rw[i]->cmd->deadline;
+    }
+}
+
+void rsdk__pool_batch_write(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl, bool reopen) {
     size_t own_len = own->enc.len;
-    bool failed;
-    size_t n = take_riders(p, own, sl, rw, RSDK__POOL_BATCH_MAX, &failed);
     own->written = true;
-    /* One block: the items, then the riders. */
-    size_t isz = (n + 1) * sizeof(rsdk__batch_item);
-    char *block = rsdk__malloc(isz + n * sizeof *rw);
+    /* One block, as large as a batch may grow: the items, then the riders. */
+    size_t isz = (RSDK__POOL_BATCH_MAX + 1) * sizeof(rsdk__batch_item);
+    char *block = rsdk__malloc(isz + RSDK__POOL_BATCH_MAX * sizeof(rsdk__pool_waiter *));
+    rsdk__pool_waiter *spare[RSDK__POOL_BATCH_MAX];
+    rsdk__pool_waiter **rw = block ? (rsdk__pool_waiter **)(void *)(block + isz) : spare;
+    bool failed;
+    size_t n = take_riders(p, &own->enc, sl, rw, reopen && block, &failed);
     if (!block) {
         own->items = NULL;
-        own->sent = RSDK_ERR_NOMEM;
-        fail_all(&own->res, 1, RSDK_ERR_NOMEM);
+        own->res.reply = NULL;
+        own->res.status = RSDK_ERR_NOMEM;
+        own->res.retry = false;
+        rsdk_error_set(&own->res.err, RSDK_ERR_NOMEM, 0, NULL);
         rsdk__batch_item one;
-        for (size_t i = 0; i < n; i++) {
-            fail_all(&one, 1, RSDK_ERR_NOMEM);
-            deliver(p, &rw[i], &one, 1);
-        }
+        for (size_t i = 0; i < n; i++) fail_riders(p, &rw[i], &one, 1, RSDK_ERR_NOMEM);
         return;
     }
     rsdk__batch_item *it = (rsdk__batch_item *)(void *)block;
     own->items = it;
-    own->rw = (rsdk__pool_waiter **)(void *)(block + isz);
+    own->rw = rw;
     own->nriders = n;
-    if (n) memcpy(own->rw, rw, n * sizeof *rw);
     it[0].len = own_len;
     it[0].deadline_ms = own->deadline;
-    for (size_t i = 0; i < n; i++) {
-        it[i + 1].len = rw[i]->cmd->enc.len;
-        it[i + 1].deadline_ms = rw[i]->cmd->deadline;
-    }
-    size_t count = failed ? 1 : n + 1; /* without memory for theirs: its own alone */
-    own->sent = rsdk__client_batch_send(sl->c, own->enc.data, failed ? own_len : own->enc.len, it, count);
-    if (failed) {
-        fail_all(it + 1, n, RSDK_ERR_NOMEM);
-        deliver(p, own->rw, it + 1, n);
+    rider_items(it + 1, rw, n);
+    if (failed) { /* without memory for theirs: its own alone */
+        own->sent = rsdk__client_batch_send(sl->c, own->enc.data, own_len, it, 1);
+        fail_riders(p, rw, it + 1, n, RSDK_ERR_NOMEM);
         own->nriders = 0;
+        return;
     }
+    own->sent = rsdk__client_batch_send(sl->c, own->enc.data, own->enc.len, it, n + 1);
 }
 
 void rsdk__pool_lead(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl) {
-    if (!own->written) rsdk__pool_batch_write(p, own, sl);
+    bool early = own->written; /* then the batch stayed open for a second write */
+    if (!early) rsdk__pool_batch_write(p, own, sl, false);
     rsdk__batch_item *it = own->items;
     if (!it) return; /* no memory: own->res says so */
     size_t n = own->nriders;
-    rsdk__client_batch_recv(sl->c, own->enc.data, own->sent, it, n + 1);
+    rsdk_status sent = own->sent;
+    if (early) {
+        /* Those that joined since: written behind the first write, read
+         * with it. */
+        size_t first = own->enc.len;
+        bool failed;
+        size_t k = take_riders(p, &own->enc, sl, own->rw + n, false, &failed);
+        rider_items(it + 1 + n, own->rw + n, k);
+        if (failed) {
+            fail_riders(p, own->rw + n, it + 1 + n, k, RSDK_ERR_NOMEM);
+        } else if (k) {
+            rsdk_status s2 = rsdk__client_batch_append(sl->c, own->enc.data + first, own->enc.len - first,
+                                                       it + 1 + n, k);
+            if (sent == RSDK_OK) sent = s2;
+            n += k;
+        }
+    }
+    rsdk__client_batch_recv(sl->c, own->enc.data, sent, it, n + 1);
     own->res = it[0];
     deliver(p, own->rw, it + 1, n);
     rsdk__free(it);

@@ -37,14 +37,17 @@ void rsdk__pool_cmd_free(rsdk__pool_cmd *cmd);
 void rsdk__pool_wait_cmd(rsdk_pool *p, rsdk__pool_waiter *w, long long acquire_deadline, bool *timed_out);
 
 /* The write of a batch, outside the lock, by the thread that hands `sl`
- * to the leader `own` (before waking it) or by the leader itself: closes
- * the batch and writes the leader's command and the riders' in one write.
- * So the replies are on their way while the leader wakes up. */
-void rsdk__pool_batch_write(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl);
+ * to the leader `own` (before waking it) or by the leader itself: takes
+ * the riders and writes the leader's command and theirs in one write, so
+ * the replies are on their way while the leader wakes up. With `reopen`
+ * (the hand-over) the batch stays open: commands arriving before the
+ * leader runs still join it, for a second write by the leader. */
+void rsdk__pool_batch_write(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl, bool reopen);
 
 /* The leader's part, outside the lock, on the slot it was handed: the
- * write (unless done for it), then the replies read in order, each rider
- * handed its own. Its own result goes to own->res. */
+ * write (unless done for it; then the commands that joined since are
+ * written behind it), the replies read in order, each rider handed its
+ * own. Its own result goes to own->res. */
 void rsdk__pool_lead(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl);
 
 #endif
