@@ -306,7 +306,7 @@ rsdk_status rsdk__pool_acquire_for(rsdk_pool *p, rsdk__pool_cmd *cmd, rsdk_clien
         if (cmd && p->combine && !cmd->encoded && p->acquire_timeout_ms != 0) {
             /* About to wait: encoded now, so that it may ride instead. */
             pthread_mutex_unlock(&p->mu);
-            rsdk__pool_cmd_encode(cmd);
+            rsdk__pool_cmd_encode(p, cmd);
             pthread_mutex_lock(&p->mu);
             continue;
         }

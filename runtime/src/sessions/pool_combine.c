@@ -18,23 +18,10 @@
 #include "pool_idle.h"
 #include "rsdk/writer.h"
 
-void rsdk__pool_cmd_init(rsdk_pool *p, rsdk__pool_cmd *cmd, size_t argc, const char *const *argv,
-                         const size_t *argvlen, long long start_ms) {
-    cmd->argc = argc;
-    cmd->argv = argv;
-    cmd->argvlen = argvlen;
-    rsdk_buf_init(&cmd->enc);
-    cmd->encoded = false;
-    cmd->combinable = false;
-    int t = p->copts.command_timeout_ms;
-    cmd->deadline = t > 0 ? start_ms + t : -1;
-    cmd->lead = NULL;
-    cmd->written = false;
-    cmd->items = NULL;
-}
-
-void rsdk__pool_cmd_encode(rsdk__pool_cmd *cmd) {
+void rsdk__pool_cmd_encode(rsdk_pool *p, rsdk__pool_cmd *cmd) {
     cmd->encoded = true;
+    int t = p->copts.command_timeout_ms;
+    cmd->deadline = t > 0 ? cmd->start + t : -1;
     rsdk_status s = rsdk_write_command(&cmd->enc, cmd->argc, cmd->argv, cmd->argvlen);
     cmd->combinable = s == RSDK_OK && cmd->enc.len <= RSDK__POOL_COMBINE_CMD_BYTES &&
                       rsdk__command_combinable(cmd->enc.data, cmd->enc.len);

@@ -14,14 +14,25 @@
  * it is in cmd->res. Otherwise acquire's failure (pool.c). */
 rsdk_status rsdk__pool_acquire_for(rsdk_pool *p, rsdk__pool_cmd *cmd, rsdk_client **out, rsdk_error *err);
 
-/* Sets up the record of a one-shot command that starts at `start_ms`; its
- * deadline is the pool's command timeout from there. Encodes nothing. */
-void rsdk__pool_cmd_init(rsdk_pool *p, rsdk__pool_cmd *cmd, size_t argc, const char *const *argv,
-                         const size_t *argvlen, long long start_ms);
+/* Sets up the record of a one-shot command that starts at `start_ms`:
+ * a few stores, nothing encoded (the uncontended path pays no more). */
+static inline void rsdk__pool_cmd_start(rsdk__pool_cmd *cmd, size_t argc, const char *const *argv,
+                                        const size_t *argvlen, long long start_ms) {
+    cmd->argc = argc;
+    cmd->argv = argv;
+    cmd->argvlen = argvlen;
+    cmd->start = start_ms;
+    cmd->enc = (rsdk_buf){0};
+    cmd->encoded = false;
+    cmd->lead = NULL;
+    cmd->written = false;
+    cmd->items = NULL;
+}
 
-/* Encodes the command (outside the lock) and says whether it may be
- * combined (rsdk__command_combinable, and small enough). */
-void rsdk__pool_cmd_encode(rsdk__pool_cmd *cmd);
+/* Encodes the command (outside the lock), says whether it may be combined
+ * (rsdk__command_combinable, and small enough) and sets its deadline: the
+ * pool's command timeout from its start. */
+void rsdk__pool_cmd_encode(rsdk_pool *p, rsdk__pool_cmd *cmd);
 
 /* Frees what the record holds. */
 void rsdk__pool_cmd_free(rsdk__pool_cmd *cmd);

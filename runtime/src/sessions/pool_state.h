@@ -54,6 +54,7 @@ typedef struct rsdk__pool_cmd {
     size_t argc;
     const char *const *argv;
     const size_t *argvlen;
+    long long start;      /* when its call started (monotonic ms) */
     rsdk_buf enc;         /* the encoded command; empty until needed */
     bool encoded;         /* enc holds it (or its encoding failed) */
     bool combinable;      /* may share a write (rsdk__command_combinable) */
