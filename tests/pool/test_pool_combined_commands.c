@@ -295,6 +295,42 @@ static void test_deadline_passes_inside_a_batch(void **state) {
     rsdk_pool_free(p);
 }
 
+/* The first of the line waited past its own deadline: it is not written
+ * (it fails with RSDK_ERR_TIMEOUT, unsent) and does not take the command
+ * riding with it down; that one, still in time, gets its reply on a
+ * connection that stays in the pool. */
+static void test_late_leader_is_left_out(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    rsdk_client_opts oc;
+    rsdk_pool *p = open_pool(*state, &oc, (setup){.max_size = 1, .command_timeout_ms = 400, .no_retry = true});
+    rsdk_client *held = NULL;
+    assert_int_equal(rsdk_pool_acquire(p, &held, NULL), RSDK_OK);
+    caller cs[2] = {
+        {.argv = {"INCR", "cmb:late:a"}, .argc = 2},
+        {.argv = {"INCR", "cmb:late:b"}, .argc = 2},
+    };
+    queue_callers(p, cs, 1);
+    rsdk_test_sleep_ms(300);
+    cs[1].p = p;
+    assert_int_equal(pthread_create(&cs[1].t, NULL, call, &cs[1]), 0);
+    rs_pool_until_waiting(p, 2);
+    rsdk_test_sleep_ms(200);     /* the first's 400 ms are over, not the second's */
+    assert_int_equal(rsdk_pool_release(p, held), RSDK_OK);
+    join_callers(cs, 2);
+    assert_int_equal(cs[0].s, RSDK_ERR_TIMEOUT);
+    assert_non_null(strstr(cs[0].err.message, "before its turn"));
+    assert_int_equal(cs[1].s, RSDK_OK);
+    assert_int_equal(cs[1].r->integer, 1);
+    rsdk_reply_free(cs[1].r);
+    rsdk_pool_stats st;
+    rsdk_pool_stats_get(p, &st);
+    assert_int_equal(st.discarded, 0);
+    rsdk_client *admin = rsdk_test_client(*state, 3, true);
+    assert_int_equal(live_get_int(admin, "cmb:late:a"), 0); /* never sent */
+    rsdk_client_close(admin);
+    rsdk_pool_free(p);
+}
+
 /* The connection is killed while its batch waits behind CLIENT PAUSE: the
  * writes fail with a connection error and are not sent again (the counters
  * stay 0 after the pause); the read-only GET is retried by the default
@@ -361,6 +397,7 @@ int main(void) {
         cmocka_unit_test(test_server_error_stays_with_its_command),
         cmocka_unit_test(test_blocking_and_stateful_commands_wait_their_turn),
         cmocka_unit_test(test_deadline_passes_inside_a_batch),
+        cmocka_unit_test(test_late_leader_is_left_out),
         cmocka_unit_test(test_connection_killed_under_a_batch),
         cmocka_unit_test(test_combining_can_be_turned_off),
     };

@@ -87,7 +87,10 @@ rsdk_status rsdk_pool_command_argv(rsdk_pool *p, size_t argc, const char *const 
     rsdk__pool_cmd cmd;
     rsdk__pool_cmd_start(&cmd, argc, argv, argvlen, start);
     rsdk_status s = acquire(p, &cmd, &c, err);
-    if (s == RSDK_OK && c && !cmd.lead) return run_on(p, c, start, 0, argc, argv, argvlen, out, err);
+    if (s == RSDK_OK && c && !cmd.lead) { /* a connection of its own */
+        if (cmd.enc.data) rsdk__pool_cmd_free(&cmd); /* encoded to wait, then not needed */
+        return run_on(p, c, start, 0, argc, argv, argvlen, out, err);
+    }
     if (s == RSDK_OK && c) { /* led a batch */
         rsdk__pool_lead(p, &cmd, cmd.lead);
         rsdk_pool_release(p, c);

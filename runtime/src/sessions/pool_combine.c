@@ -33,18 +33,21 @@ void rsdk__pool_cmd_free(rsdk__pool_cmd *cmd) {
 
 /* ---- waiting ---------------------------------------------------------------- */
 
-/* A rider's own deadline passed: RSDK_ERR_TIMEOUT, with the retry verdict
- * of its first attempt (`sent`: its bytes were taken for the write). */
-static void rider_timed_out(rsdk_pool *p, rsdk__pool_waiter *w, bool sent) {
-    rsdk__batch_item *r = &w->cmd->res;
+/* A command's own deadline passed: RSDK_ERR_TIMEOUT, with the retry
+ * verdict of its first attempt (`sent`: its bytes were taken for the
+ * write). */
+static void deadline_passed(rsdk_pool *p, rsdk__pool_cmd *cmd, bool sent) {
+    rsdk__batch_item *r = &cmd->res;
     r->reply = NULL;
     r->status = RSDK_ERR_TIMEOUT;
     rsdk_error_set(&r->err, RSDK_ERR_TIMEOUT, 0, "command deadline passed (command_timeout_ms %d)%s",
                    p->copts.command_timeout_ms, sent ? "" : " before its turn to be written");
     r->delay_ms = 0;
-    r->retry = rsdk__retry_first(p->copts.retry, w->cmd->enc.data, w->cmd->enc.len, RSDK_ERR_TIMEOUT, sent,
+    r->retry = rsdk__retry_first(p->copts.retry, cmd->enc.data, cmd->enc.len, RSDK_ERR_TIMEOUT, sent,
                                  &r->delay_ms);
 }
+
+static bool past(const rsdk__pool_cmd *cmd, long long now) { return cmd->deadline > 0 && now >= cmd->deadline; }
 
 void rsdk__pool_wait_cmd(rsdk_pool *p, rsdk__pool_waiter *w, long long acquire_deadline, bool *timed_out) {
     *timed_out = false;
@@ -65,7 +68,7 @@ void rsdk__pool_wait_cmd(rsdk_pool *p, rsdk__pool_waiter *w, long long acquire_d
                 w->gone = true; /* the leader drops its reply */
             else
                 rsdk__pool_remove_rider(w->ride, w);
-            rider_timed_out(p, w, w->taken);
+            deadline_passed(p, w->cmd, w->taken);
             pthread_mutex_unlock(&p->mu);
             return;
         }
@@ -98,8 +101,16 @@ static size_t take_riders(rsdk_pool *p, rsdk_buf *enc, rsdk__pool_slot *sl, rsdk
             break;
         }
     }
-    size_t n = 0;
+    size_t n = 0, nlate = 0;
+    rsdk__pool_waiter *late[RSDK__POOL_BATCH_MAX];
+    long long now = rsdk__now_ms();
     for (rsdk__pool_waiter *x = sl->riders; x; x = x->rnext) {
+        if (past(x->cmd, now)) { /* would only time out the connection: not written */
+            deadline_passed(p, x->cmd, false);
+            x->done = true;
+            late[nlate++] = x;
+            continue;
+        }
         if (!*failed) rsdk_buf_append(enc, x->cmd->enc.data, x->cmd->enc.len); /* room reserved */
         x->taken = true;
         rw[n++] = x;
@@ -115,6 +126,7 @@ static size_t take_riders(rsdk_pool *p, rsdk_buf *enc, rsdk__pool_slot *sl, rsdk
     }
     if (!*failed) p->st.combined += n;
     pthread_mutex_unlock(&p->mu);
+    for (size_t i = 0; i < nlate; i++) rsdk__pool_wake(late[i]);
     return n;
 }
 
@@ -160,6 +172,14 @@ static void rider_items(rsdk__batch_item *it, rsdk__pool_waiter **rw, size_t n) 
 void rsdk__pool_batch_write(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl, bool reopen) {
     size_t own_len = own->enc.len;
     own->written = true;
+    /* A leader whose deadline passed while it waited in line is not
+     * written (it would only time the connection out under the others):
+     * the riders go without it. */
+    own->skip = past(own, rsdk__now_ms());
+    if (own->skip) {
+        deadline_passed(p, own, false);
+        reopen = false;
+    }
     /* One block, as large as a batch may grow: the items, then the riders. */
     size_t isz = (RSDK__POOL_BATCH_MAX + 1) * sizeof(rsdk__batch_item);
     char *block = rsdk__malloc(isz + RSDK__POOL_BATCH_MAX * sizeof(rsdk__pool_waiter *));
@@ -167,14 +187,17 @@ void rsdk__pool_batch_write(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *
     rsdk__pool_waiter **rw = block ? (rsdk__pool_waiter **)(void *)(block + isz) : spare;
     bool failed;
     size_t n = take_riders(p, &own->enc, sl, rw, reopen && block, &failed);
-    if (!block) {
+    if (!block || (own->skip && n == 0)) {
         own->items = NULL;
-        own->res.reply = NULL;
-        own->res.status = RSDK_ERR_NOMEM;
-        own->res.retry = false;
-        rsdk_error_set(&own->res.err, RSDK_ERR_NOMEM, 0, NULL);
+        if (!own->skip) {
+            own->res.reply = NULL;
+            own->res.status = RSDK_ERR_NOMEM;
+            own->res.retry = false;
+            rsdk_error_set(&own->res.err, RSDK_ERR_NOMEM, 0, NULL);
+        }
         rsdk__batch_item one;
         for (size_t i = 0; i < n; i++) fail_riders(p, &rw[i], &one, 1, RSDK_ERR_NOMEM);
+        rsdk__free(block);
         return;
     }
     rsdk__batch_item *it = (rsdk__batch_item *)(void *)block;
@@ -184,13 +207,21 @@ void rsdk__pool_batch_write(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *
     it[0].len = own_len;
     it[0].deadline_ms = own->deadline;
     rider_items(it + 1, rw, n);
+    own->own_len = own_len;
     if (failed) { /* without memory for theirs: its own alone */
-        own->sent = rsdk__client_batch_send(sl->c, own->enc.data, own_len, it, 1);
         fail_riders(p, rw, it + 1, n, RSDK_ERR_NOMEM);
         own->nriders = 0;
+        if (own->skip) { /* nothing left to write */
+            own->items = NULL;
+            rsdk__free(block);
+            return;
+        }
+        own->sent = rsdk__client_batch_send(sl->c, own->enc.data, own_len, it, 1);
         return;
     }
-    own->sent = rsdk__client_batch_send(sl->c, own->enc.data, own->enc.len, it, n + 1);
+    size_t skip = own->skip ? 1 : 0;
+    own->sent = rsdk__client_batch_send(sl->c, own->enc.data + skip * own_len, own->enc.len - skip * own_len,
+                                        it + skip, n + 1 - skip);
 }
 
 void rsdk__pool_lead(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl) {
@@ -200,7 +231,7 @@ void rsdk__pool_lead(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl) {
     if (!it) return; /* no memory: own->res says so */
     size_t n = own->nriders;
     rsdk_status sent = own->sent;
-    if (early) {
+    if (early && !own->skip) {
         /* Those that joined since: written behind the first write, read
          * with it. */
         size_t first = own->enc.len;
@@ -216,8 +247,9 @@ void rsdk__pool_lead(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl) {
             n += k;
         }
     }
-    rsdk__client_batch_recv(sl->c, own->enc.data, sent, it, n + 1);
-    own->res = it[0];
+    size_t skip = own->skip ? 1 : 0; /* not written: own->res says why */
+    rsdk__client_batch_recv(sl->c, own->enc.data + skip * own->own_len, sent, it + skip, n + 1 - skip);
+    if (!skip) own->res = it[0];
     deliver(p, own->rw, it + 1, n);
     rsdk__free(it);
     own->items = NULL;

@@ -61,6 +61,8 @@ typedef struct rsdk__pool_cmd {
     long long deadline;   /* its command deadline (monotonic ms; -1 none) */
     rsdk__pool_slot *lead;/* handed a slot whose batch this command leads */
     bool written;         /* its batch was sent (by the releasing thread) */
+    bool skip;            /* its deadline had passed: left out of it */
+    size_t own_len;       /* its own bytes, first in enc */
     rsdk_status sent;     /* ... with this result */
     rsdk__batch_item *items;         /* the batch: its own item, then the riders' */
     struct rsdk__pool_waiter **rw;   /* the riders (one block with items) */
