@@ -7,10 +7,14 @@
  *   bench_cluster cluster <host:port of a node> [ops]
  *   bench_cluster single <host:port> [ops]
  *   bench_cluster split <host:port of a node> [ops]
+ *   bench_cluster pipeline <host:port> [ops]
  *
  * `split` is the floor of the cluster case: one plain client per primary,
  * each sent the GETs of its own keys (grouped once, before timing), so it
- * pays the per-node round trips without any routing.
+ * pays the per-node round trips without any routing. `pipeline` is the
+ * single-node case through an rsdk_pipeline (rsdk_pipeline_append_argv,
+ * as bench_rsdk's get_pipeline100), which does not walk its commands again
+ * before sending them as rsdk_client_send_encoded does.
  *
  * Prints the "result ..." line bench/run.sh reads (workload
  * cluster_get_pipeline100). */
@@ -19,6 +23,7 @@
 #include "rsdk/core.h"
 #include "rsdk/rsdk.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +38,7 @@ static void check_value(const rsdk_reply *r) {
 
 typedef struct target {
     rsdk_client *c;
+    rsdk_pipeline *p; /* pipeline: the single client's */
     rsdk_cluster *cl;
     rsdk_client *node[8]; /* split: one client per primary */
     size_t nnodes;
@@ -74,6 +80,17 @@ static void run(target *t, rsdk_buf *b, uint64_t n) {
         run_split(t, b, n);
         return;
     }
+    if (t->p) {
+        for (uint64_t done = 0; done < n; done += BENCH_PIPELINE_BATCH) {
+            for (unsigned i = 0; i < BENCH_PIPELINE_BATCH; i++) {
+                const char *argv[2] = {"GET", keys[i]};
+                if (rsdk_pipeline_append_argv(t->p, 2, argv, NULL) != RSDK_OK) bench_fail("append");
+            }
+            if (rsdk_pipeline_exec(t->p) != RSDK_OK) bench_fail("pipeline failed");
+            for (unsigned i = 0; i < BENCH_PIPELINE_BATCH; i++) check_value(rsdk_pipeline_reply(t->p, i));
+        }
+        return;
+    }
     for (uint64_t done = 0; done < n; done += BENCH_PIPELINE_BATCH) {
         encode_batch(b);
         rsdk_error err;
@@ -88,9 +105,10 @@ static void run(target *t, rsdk_buf *b, uint64_t n) {
 }
 
 int main(int argc, char **argv) {
+    bool pipeline = argc >= 2 && strcmp(argv[1], "pipeline") == 0;
     if (argc < 3 || (strcmp(argv[1], "cluster") != 0 && strcmp(argv[1], "single") != 0 &&
-                     strcmp(argv[1], "split") != 0)) {
-        fprintf(stderr, "usage: bench_cluster cluster|single|split <host:port> [ops]\n");
+                     strcmp(argv[1], "split") != 0 && !pipeline)) {
+        fprintf(stderr, "usage: bench_cluster cluster|single|split|pipeline <host:port> [ops]\n");
         return 2;
     }
     bench_args a = {.workload = BENCH_GET_PIPELINE, .workload_name = "cluster_get_pipeline100",
@@ -102,7 +120,7 @@ int main(int argc, char **argv) {
 
     target t = {0};
     rsdk_error err;
-    if (strcmp(argv[1], "single") != 0) {
+    if (strcmp(argv[1], "single") != 0 && !pipeline) {
         const char *seeds[] = {url};
         rsdk_cluster_opts o;
         rsdk_cluster_opts_init(&o);
@@ -151,6 +169,7 @@ int main(int argc, char **argv) {
         rsdk_cluster_close(t.cl);
         t.cl = NULL;
     }
+    if (pipeline && rsdk_pipeline_new(t.c, &t.p) != RSDK_OK) bench_fail("pipeline");
     rsdk_buf b;
     rsdk_buf_init(&b);
     run(&t, &b, a.warmup);
@@ -160,6 +179,7 @@ int main(int argc, char **argv) {
     bench_clock_now(&t1);
     bench_report(&a, &t0, &t1);
     rsdk_buf_deinit(&b);
+    rsdk_pipeline_free(t.p);
     rsdk_cluster_close(t.cl);
     rsdk_client_close(t.c);
     for (size_t k = 0; k < t.nnodes; k++) rsdk_client_close(t.node[k]);

@@ -52,8 +52,8 @@ fetch_hiredis() {
 # libhiredis.a (Debian's own -O2 build), so both sides link statically.
 # BENCH_DEBUG=1 adds -g on both sides (profile.sh), nothing else changes.
 build() {
-  local targets=(//bench:bench_floor) bflags=() cflags=()
-  if [ "${BENCH_DEBUG:-0}" = 1 ]; then bflags=(--copt=-g --strip=never); cflags=(-g); fi
+  local targets=(//bench:bench_floor) bflags=()
+  if [ "${BENCH_DEBUG:-0}" = 1 ]; then bflags=(--copt=-g --strip=never); fi
   case " $BENCH_CLIENTS " in *" rsdk "*) targets+=(//bench:bench_rsdk //bench:bench_search_rsdk //bench:bench_rsdk_async) ;; esac
   (cd "$root" && "$BAZEL" "${bazel_startup[@]}" build -c opt "${bflags[@]}" --symlink_prefix=/ "${targets[@]}" 9>&-) \
     >"$out/build.log" 2>&1 || { tail -n 40 "$out/build.log" >&2; exit 1; }
@@ -64,24 +64,47 @@ build() {
   case " $BENCH_CLIENTS " in
     *" hiredis "*)
       fetch_hiredis
-      local lib
-      lib=$(find "$hiredis_root/lib" -name libhiredis.a | head -n 1)
-      "${CC:-gcc}" -std=c11 -O2 -DNDEBUG "${cflags[@]}" -Wall -Wextra -Werror \
-        -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$hiredis_root/include" \
-        "$here/bench_hiredis.c" "$here/bench_hiredis_scale.c" "$here/bench_common.c" "$lib" \
-        -ljansson -lpthread -o "$bindir/bench_hiredis"
-      "${CC:-gcc}" -std=c11 -O2 -DNDEBUG "${cflags[@]}" -Wall -Wextra -Werror \
-        -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$hiredis_root/include" \
-        "$here/bench_search_hiredis.c" "$here/bench_search_common.c" "$here/bench_common.c" "$lib" \
-        -o "$bindir/bench_search_hiredis"
+      hiredis_cc "$bindir/bench_hiredis" "-ljansson -lpthread" \
+        "$here/bench_hiredis.c" "$here/bench_hiredis_scale.c" "$here/bench_common.c"
+      hiredis_cc "$bindir/bench_search_hiredis" "" \
+        "$here/bench_search_hiredis.c" "$here/bench_search_common.c" "$here/bench_common.c"
       # The async workloads: hiredis's async API on libevent through its own
       # header-only adapter (hiredis/adapters/libevent.h, in the same package).
-      "${CC:-gcc}" -std=c11 -O2 -DNDEBUG "${cflags[@]}" -Wall -Wextra -Werror \
-        -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$hiredis_root/include" \
-        "$here/bench_hiredis_async.c" "$here/bench_common.c" "$lib" \
-        -levent -o "$bindir/bench_hiredis_async"
+      hiredis_cc "$bindir/bench_hiredis_async" "-levent" "$here/bench_hiredis_async.c" "$here/bench_common.c"
       ;;
   esac
+}
+
+# A hiredis driver: $1 = output, $2 = libraries after hiredis (one string),
+# the rest its sources; the same compiler and -O2 -DNDEBUG as rsdk's -c opt,
+# against Debian's static libhiredis.a (fetch_hiredis first).
+hiredis_cc() {
+  local o=$1 libs=$2 lib cflags=()
+  shift 2
+  if [ "${BENCH_DEBUG:-0}" = 1 ]; then cflags=(-g); fi
+  lib=$(find "$hiredis_root/lib" -name libhiredis.a | head -n 1)
+  # shellcheck disable=SC2086 # $libs is a list of -l flags
+  "${CC:-gcc}" -std=c11 -O2 -DNDEBUG "${cflags[@]}" -Wall -Wextra -Werror \
+    -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$hiredis_root/include" "$@" "$lib" $libs -o "$o"
+}
+
+# ---- callgrind ---------------------------------------------------------------
+# Instructions per operation of each function (self cost), from callgrind
+# outputs $1.1.out (N operations) and $1.2.out (more): run 2 minus run 1
+# over the extra operations, so start-up (the dynamic loader, connect) drops
+# out. Top 15, with each one's share of the per-operation total.
+per_function() { # $1 = file prefix, $2 = extra operations
+  local k
+  for k in 1 2; do
+    callgrind_annotate --inclusive=no --threshold=100 --auto=no "$1.$k.out" 2>/dev/null |
+      awk -v k="$k" '/file:function/ { table = 1; next }
+        table && /^ *[0-9,]+ +\( *[0-9.]+%\)/ { ir = $1; gsub(",", "", ir)
+          sub(/^ *[0-9,]+ +\( *[0-9.]+%\) +/, ""); sub(/ \[.*\]$/, ""); print k "\t" ir "\t" $0 }'
+  done | awk -F'\t' -v extra="$2" '
+    { cost[$3] += ($1 == 2 ? $2 : -$2) }
+    END { for (f in cost) if (cost[f] > 0) total += cost[f]
+          for (f in cost) if (cost[f] > 0) printf "%10.1f %5.1f%%  %s\n", cost[f] / extra, 100 * cost[f] / total, f }' |
+    sort -rn | awk 'NR <= 15' | sed 's#/proc/self/cwd/##'
 }
 
 # The driver binary of client $1 for workload $2: async workloads have their

@@ -58,23 +58,6 @@ instructions() { # $1 = client, $2 = workload, $3 = ops, $4 = output file
   awk '/^(summary|totals):/ {print $2; exit}' "$4"
 }
 
-# Instructions per operation of each function (self cost): run 2 minus run 1
-# over the extra operations, so start-up (the dynamic loader, connect) drops
-# out. Top 15, with each one's share of the per-operation total.
-per_function() { # $1 = file prefix, $2 = extra operations
-  local k
-  for k in 1 2; do
-    callgrind_annotate --inclusive=no --threshold=100 --auto=no "$1.$k.out" 2>/dev/null |
-      awk -v k="$k" '/file:function/ { table = 1; next }
-        table && /^ *[0-9,]+ +\( *[0-9.]+%\)/ { ir = $1; gsub(",", "", ir)
-          sub(/^ *[0-9,]+ +\( *[0-9.]+%\) +/, ""); sub(/ \[.*\]$/, ""); print k "\t" ir "\t" $0 }'
-  done | awk -F'\t' -v extra="$2" '
-    { cost[$3] += ($1 == 2 ? $2 : -$2) }
-    END { for (f in cost) if (cost[f] > 0) total += cost[f]
-          for (f in cost) if (cost[f] > 0) printf "%10.1f %5.1f%%  %s\n", cost[f] / extra, 100 * cost[f] / total, f }' |
-    sort -rn | awk 'NR <= 15' | sed 's#/proc/self/cwd/##'
-}
-
 build
 start_server
 case " ${workloads[*]} " in *" search_knn_10 "*) start_search_server || exit 1 ;; esac

@@ -19,9 +19,10 @@
 #include "support/cluster.h"
 
 /* Opens a cluster handle on `c` (seed: node 0) with the core table, the
- * given per-command timeout and where reads go; fails the test on error. */
-static inline rsdk_cluster *ct_open_reading(const rsdk_test_cluster *c, int timeout_ms,
-                                            rsdk_read_from read_from) {
+ * given per-command timeout, where reads go and the node clients' events
+ * (may be NULL); fails the test on error. */
+static inline rsdk_cluster *ct_open_full(const rsdk_test_cluster *c, int timeout_ms,
+                                         rsdk_read_from read_from, rsdk_events *events) {
     static const char *seeds[1];
     seeds[0] = c->seed;
     static rsdk_command_table tables[1];
@@ -30,6 +31,7 @@ static inline rsdk_cluster *ct_open_reading(const rsdk_test_cluster *c, int time
     rsdk_client_opts_init(&co);
     co.command_timeout_ms = timeout_ms;
     co.connect_timeout_ms = timeout_ms;
+    co.events = events;
     rsdk_cluster_opts o;
     rsdk_cluster_opts_init(&o);
     o.seeds = seeds;
@@ -43,6 +45,12 @@ static inline rsdk_cluster *ct_open_reading(const rsdk_test_cluster *c, int time
     rsdk_status s = rsdk_cluster_open(&o, &cl, &err);
     if (s != RSDK_OK) fail_msg("cluster open: %s: %s", rsdk_status_name(s), err.message);
     return cl;
+}
+
+/* The same without events. */
+static inline rsdk_cluster *ct_open_reading(const rsdk_test_cluster *c, int timeout_ms,
+                                            rsdk_read_from read_from) {
+    return ct_open_full(c, timeout_ms, read_from, NULL);
 }
 
 /* The same, reading from primaries. */

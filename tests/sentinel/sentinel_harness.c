@@ -31,10 +31,18 @@ static bool write_conf(const sh_deploy *d, const sh_sentinel *s) {
             "sentinel down-after-milliseconds %s 1000\n"
             "sentinel failover-timeout %s 4000\n"
             "sentinel parallel-syncs %s 1\n",
-            s->port, s->dir, s->dir, SH_MASTER, d->data[0].port, SH_MASTER, SH_MASTER, SH_MASTER);
+            d->tls ? 0 : s->port, s->dir, s->dir, SH_MASTER, sh_data_port(d, 0), SH_MASTER, SH_MASTER,
+            SH_MASTER);
     if (d->data_pass) fprintf(f, "sentinel auth-pass %s %s\n", SH_MASTER, d->data_pass);
     if (d->sentinel_pass)
         fprintf(f, "requirepass %s\nsentinel sentinel-pass %s\n", d->sentinel_pass, d->sentinel_pass);
+    /* TLS only; tls-replication: to the data nodes and to one another too
+     * (the port a sentinel announces is then its TLS port). */
+    if (d->tls)
+        fprintf(f,
+                "port 0\ntls-port %d\ntls-cert-file %s\ntls-key-file %s\ntls-ca-cert-file %s\n"
+                "tls-auth-clients no\ntls-replication yes\n",
+                s->port, d->tls->cert_file, d->tls->key_file, d->tls->ca_file);
     return fclose(f) == 0;
 }
 
@@ -43,6 +51,7 @@ static void sentinel_opts(const sh_deploy *d, int i, rsdk_client_opts *o) {
     rsdk_client_opts_init(o);
     o->port = d->sen[i].port;
     o->password = d->sentinel_pass;
+    o->tls = d->tls ? d->tls->client : NULL;
 }
 
 /* Sentinel i answers PING. */
@@ -125,6 +134,14 @@ static bool sentinel_ready(const sh_deploy *d, int i) {
 static void data_args(sh_deploy *d, int i) {
     const char **a = d->data_args[i];
     int n = 0;
+    if (d->tls) {
+        snprintf(d->tls_port_arg[i], sizeof d->tls_port_arg[i], "%d", d->tls_port[i]);
+        const char *t[] = {"--tls-port", d->tls_port_arg[i], "--port", "0", "--tls-cert-file",
+                           d->tls->cert_file, "--tls-key-file", d->tls->key_file,
+                           "--tls-ca-cert-file", d->tls->ca_file, "--tls-auth-clients", "no",
+                           "--tls-replication", "yes"};
+        for (size_t k = 0; k < sizeof t / sizeof t[0]; k++) a[n++] = t[k];
+    }
     if (d->data_pass) {
         a[n++] = "--requirepass";
         a[n++] = d->data_pass;
@@ -139,6 +156,9 @@ static void data_args(sh_deploy *d, int i) {
     a[n] = NULL;
 }
 
+static rsdk_test_server_result start(sh_deploy *d, const char *server, const char *data_pass,
+                                     const char *sentinel_pass, const sh_tls *tls);
+
 rsdk_test_server_result sh_start(sh_deploy *d, const char *server) {
     return sh_start_auth(d, server, NULL, NULL);
 }
@@ -146,13 +166,27 @@ rsdk_test_server_result sh_start(sh_deploy *d, const char *server) {
 rsdk_test_server_result sh_start_auth(sh_deploy *d, const char *server, const char *data_pass,
                                       const char *sentinel_pass) {
     memset(d, 0, sizeof *d);
+    return start(d, server, data_pass, sentinel_pass, NULL);
+}
+
+rsdk_test_server_result sh_start_tls(sh_deploy *d, const char *server, const sh_tls *tls) {
+    memset(d, 0, sizeof *d);
+    return start(d, server, NULL, NULL, tls);
+}
+
+int sh_data_port(const sh_deploy *d, int i) { return d->tls ? d->tls_port[i] : d->data[i].port; }
+
+static rsdk_test_server_result start(sh_deploy *d, const char *server, const char *data_pass,
+                                     const char *sentinel_pass, const sh_tls *tls) {
     d->data_pass = data_pass;
     d->sentinel_pass = sentinel_pass;
+    d->tls = tls;
+    for (int i = 0; i < 2 && tls; i++) d->tls_port[i] = rsdk_test_free_port();
     data_args(d, 0);
     rsdk_test_server_result r = rsdk_test_server_start_module(&d->data[0], server, NULL, d->data_args[0]);
     if (r != RSDK_TEST_SERVER_OK) return r;
     snprintf(d->binary, sizeof d->binary, "%s", d->data[0].binary);
-    snprintf(d->primary_port, sizeof d->primary_port, "%d", d->data[0].port);
+    snprintf(d->primary_port, sizeof d->primary_port, "%d", sh_data_port(d, 0));
     data_args(d, 1);
     if ((r = rsdk_test_server_start_module(&d->data[1], server, NULL, d->data_args[1])) != RSDK_TEST_SERVER_OK) {
         sh_stop(d);
@@ -249,7 +283,7 @@ void sh_wait_link_up(const sh_deploy *d, int i, long timeout_ms) {
 
 int sh_data_by_port(const sh_deploy *d, int port) {
     for (int i = 0; i < 2; i++)
-        if (d->data[i].port == port) return i;
+        if (sh_data_port(d, i) == port) return i;
     return -1;
 }
 

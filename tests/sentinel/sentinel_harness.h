@@ -26,9 +26,22 @@ typedef struct sh_sentinel {
     char addr[32]; /* "127.0.0.1:<port>" */
 } sh_sentinel;
 
+/* A deployment over TLS: every node (data and sentinel) listens on a TLS
+ * port only (no plain TCP port; the harness still reaches the data nodes
+ * over their Unix sockets), replication and the sentinels' links use TLS,
+ * clients need no certificate. `client` is what the harness's own clients
+ * of the sentinels use (at least ca_file). */
+typedef struct sh_tls {
+    const char *cert_file, *key_file, *ca_file; /* the servers' (PEM) */
+    const rsdk_tls_opts *client;
+} sh_tls;
+
 typedef struct sh_deploy {
     rsdk_test_server data[2]; /* 0: the first primary, 1: its replica */
-    const char *data_args[2][8];
+    const char *data_args[2][24];
+    const sh_tls *tls;        /* NULL: plain TCP */
+    int tls_port[2];          /* the data nodes' TLS ports, with `tls` */
+    char tls_port_arg[2][8];
     const char *data_pass;     /* requirepass and masterauth of the data nodes, or NULL */
     const char *sentinel_pass; /* requirepass of the sentinels, or NULL */
     char primary_port[8];
@@ -46,6 +59,13 @@ rsdk_test_server_result sh_start(sh_deploy *d, const char *server);
  * sentinels' own (requirepass, sentinel-pass between them). */
 rsdk_test_server_result sh_start_auth(sh_deploy *d, const char *server, const char *data_pass,
                                       const char *sentinel_pass);
+
+/* The same over TLS (`tls` must outlive the deployment); no passwords. */
+rsdk_test_server_result sh_start_tls(sh_deploy *d, const char *server, const sh_tls *tls);
+
+/* The port data node i is known by to the sentinels (its TLS port with
+ * TLS). */
+int sh_data_port(const sh_deploy *d, int i);
 
 /* Kills every process and removes their files. Safe to call twice. */
 void sh_stop(sh_deploy *d);

@@ -78,9 +78,9 @@ void rsdk__client_set_inval(rsdk_client *c, void (*fn)(const rsdk_reply *keys, v
  * when there is none. */
 bool rsdk__client_invalidate(rsdk_client *c, const rsdk_reply *keys);
 
-/* One command of a batch (rsdk__client_run_batch): what the caller says
- * of it, and what became of it. */
-typedef struct rsdk__batch_item {
+/* One of a pool's combined commands (rsdk__client_combined_*, in
+ * client_combine.c): what the caller says of it, and what became of it. */
+typedef struct rsdk__combined_item {
     size_t len;             /* its bytes, following the previous item's */
     long long deadline_ms;  /* monotonic ms by which its reply must be
                              * read; -1: no limit */
@@ -93,9 +93,9 @@ typedef struct rsdk__batch_item {
     uint32_t delay_ms;      /* ... after this long */
     long long t0_us;        /* when it was sent, for COMMAND_COMPLETED (0: not wanted) */
     bool sent;              /* some byte of its write reached the socket */
-} rsdk__batch_item;
+} rsdk__combined_item;
 
-/* A batch of `n` single commands of different callers, encoded one after
+/* `n` single commands of different callers, encoded one after
  * the other at data[0..len), in two steps that may run on two threads
  * (one after the other, never at once). _send reconnects or re-AUTHs
  * first, as any call does, and writes them all in one write; it returns
@@ -107,16 +107,16 @@ typedef struct rsdk__batch_item {
  * its item. None of the commands may leave session state or block
  * (rsdk__command_combinable). _recv emits COMMAND_COMPLETED per command
  * and says for each whether the retry policy takes it again. */
-rsdk_status rsdk__client_batch_send(rsdk_client *c, const char *data, size_t len, rsdk__batch_item *items,
-                                    size_t n);
+rsdk_status rsdk__client_combined_send(rsdk_client *c, const char *data, size_t len,
+                                       rsdk__combined_item *items, size_t n);
 /* More commands written behind a batch sent and not read yet, without
  * the reconnect or re-AUTH of _send (replies are owed): one write.
  * RSDK_ERR_BROKEN, nothing written, when the connection broke. _recv then
  * reads both batches' items as one array. */
-rsdk_status rsdk__client_batch_append(rsdk_client *c, const char *data, size_t len, rsdk__batch_item *items,
-                                      size_t n);
-void rsdk__client_batch_recv(rsdk_client *c, const char *data, rsdk_status sent_status,
-                             rsdk__batch_item *items, size_t n);
+rsdk_status rsdk__client_combined_append(rsdk_client *c, const char *data, size_t len,
+                                         rsdk__combined_item *items, size_t n);
+void rsdk__client_combined_recv(rsdk_client *c, const char *data, rsdk_status sent_status,
+                                rsdk__combined_item *items, size_t n);
 
 /* True when the lone command encoded at data[0..len) may share a write
  * with other callers' commands: it neither blocks (its metadata's

@@ -14,7 +14,7 @@
 #include "client_io.h"
 #include "client_state.h"
 
-long long rsdk__now_us(void) {
+long long rsdk__client_now_us(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
@@ -83,7 +83,7 @@ static void track(rsdk_client *c, const rsdk__cmd_view *v) {
 
 /* After a successful write: the state the commands leave. Bytes that are
  * not well-formed commands leave an unknown state, so the worst is assumed. */
-static void track_all(rsdk_client *c, const char *data, size_t len, size_t ncmds) {
+void rsdk__client_track_all(rsdk_client *c, const char *data, size_t len, size_t ncmds) {
     size_t pos = 0;
     rsdk__cmd_view v;
     if (ncmds == 1) { /* a lone command: its name and first argument are enough */
@@ -111,10 +111,8 @@ static bool all_readonly(const char *data, size_t len) {
     return true;
 }
 
-/* COMMAND_COMPLETED for the call: the command's name (upper case, cut at
- * 31 bytes) or "PIPELINE" for several commands. */
 void rsdk__client_emit_completed(rsdk_client *c, const char *data, size_t len, size_t ncmds,
-                                 long long t0, rsdk_status st) {
+                           long long t0, rsdk_status st) {
     char name[32] = "PIPELINE";
     if (ncmds == 1) {
         size_t pos = 0;
@@ -130,7 +128,7 @@ void rsdk__client_emit_completed(rsdk_client *c, const char *data, size_t len, s
             memcpy(name, "?", 2);
         }
     }
-    long long dt = rsdk__now_us() - t0;
+    long long dt = rsdk__client_now_us() - t0;
     rsdk_event ev = {.type = RSDK_EVENT_COMMAND_COMPLETED, .source = c};
     ev.command.name = name;
     ev.command.latency_us = dt > 0 ? (uint64_t)dt : 0;
@@ -152,11 +150,11 @@ static rsdk_status reply_status(size_t ncmds, rsdk_reply **replies) {
     return rsdk_status_from_server(replies[0]->str, replies[0]->len);
 }
 
-rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size_t ncmds,
-                              rsdk_reply **replies) {
-    bool timed = c->events && rsdk_events_wants(c->events, RSDK_EVENT_COMMAND_COMPLETED);
-    long long t0 = timed ? rsdk__now_us() : 0;
-    bool may_retry = c->retry.max_attempts != 1 && c->retry.max_attempts != 0;
+bool rsdk__client_may_retry(const rsdk_client *c) {
+    return c->retry.max_attempts != 1 && c->retry.max_attempts != 0;
+}
+
+bool rsdk__client_wants_tracking(rsdk_client *c, const char *data, size_t len, size_t ncmds) {
     /* Session state matters to pools (dirty), retries (not after state) and
      * re-AUTH (not inside MULTI). A plain client has none of them, so it
      * skips the walk over the request (~10 ns a command). */
@@ -166,8 +164,17 @@ rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size
         c->call_may_track = rsdk__name_may_change_state(&name);
         c->call_may_block = rsdk__name_may_block(&name);
     }
-    bool tracking = (c->pool_slot || may_retry || c->cred) && c->call_may_track != 0;
+    bool tracking = (c->pool_slot || rsdk__client_may_retry(c) || c->cred) && c->call_may_track != 0;
     c->call_may_track = -1;
+    return tracking;
+}
+
+rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size_t ncmds,
+                              rsdk_reply **replies) {
+    bool timed = c->events && rsdk_events_wants(c->events, RSDK_EVENT_COMMAND_COMPLETED);
+    long long t0 = timed ? rsdk__client_now_us() : 0;
+    bool may_retry = rsdk__client_may_retry(c);
+    bool tracking = rsdk__client_wants_tracking(c, data, len, ncmds);
     int readonly = -1; /* not looked at yet */
     rsdk_status s, outcome;
     /* A pool's combined command that failed in another thread's batch
@@ -189,7 +196,7 @@ rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size
         if (s == RSDK_OK) {
             s = rsdk__client_write(c, data, len);
             if (s == RSDK_OK) {
-                if (tracking) track_all(c, data, len, ncmds);
+                if (tracking) rsdk__client_track_all(c, data, len, ncmds);
                 c->pending = ncmds;
             }
         }

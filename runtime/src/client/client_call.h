@@ -23,13 +23,25 @@ rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size
  * client tracks (client_call.c). */
 bool rsdk__name_may_change_state(const rsdk__arg *name);
 
-/* COMMAND_COMPLETED for `ncmds` commands encoded at data[0..len) that
- * started at `t0` (rsdk__now_us) and ended with `st`: the command's name,
- * or "PIPELINE" for several. */
+/* True when the client's retry policy allows more than one attempt. */
+bool rsdk__client_may_retry(const rsdk_client *c);
+
+/* Whether a call sending `ncmds` commands in data[0..len) must track the
+ * session state they leave (pools, retries and re-AUTH care; a plain
+ * client does not). Uses and resets c->call_may_track. */
+bool rsdk__client_wants_tracking(rsdk_client *c, const char *data, size_t len, size_t ncmds);
+
+/* Records the session state the commands in data[0..len) leave on the
+ * connection (after they were written). */
+void rsdk__client_track_all(rsdk_client *c, const char *data, size_t len, size_t ncmds);
+
+/* Monotonic microseconds, for timing calls. */
+long long rsdk__client_now_us(void);
+
+/* Emits COMMAND_COMPLETED for a call of `ncmds` commands in data[0..len)
+ * that started at `t0` (rsdk__client_now_us) and ended with `st`: the
+ * command's name (upper case, cut at 31 bytes) or "PIPELINE" for several. */
 void rsdk__client_emit_completed(rsdk_client *c, const char *data, size_t len, size_t ncmds,
                                  long long t0, rsdk_status st);
-
-/* Monotonic microseconds. */
-long long rsdk__now_us(void);
 
 #endif

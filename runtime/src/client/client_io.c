@@ -61,7 +61,10 @@ static void drain_pushes(rsdk_client *c) {
     }
 }
 
-rsdk_status rsdk__client_read_reply(rsdk_client *c, rsdk_reply **out) {
+/* The next reply; with `wait` false, *out is NULL (and the result RSDK_OK)
+ * when the transport has no more bytes without waiting. */
+static rsdk_status next_reply(rsdk_client *c, bool wait, rsdk_reply **out) {
+    *out = NULL;
     if (c->held) {
         *out = c->held;
         c->held = NULL;
@@ -92,6 +95,7 @@ rsdk_status rsdk__client_read_reply(rsdk_client *c, rsdk_reply **out) {
             drain_pushes(c);
             return RSDK_OK;
         }
+        if (!c->conn) return rsdk_error_set(&c->err, RSDK_ERR_BROKEN, 0, "not connected");
         char *area;
         size_t avail, n = 0;
         rsdk_status s = rsdk_reader_space(c->reader, RSDK__READ_CHUNK, &area, &avail);
@@ -99,10 +103,49 @@ rsdk_status rsdk__client_read_reply(rsdk_client *c, rsdk_reply **out) {
             rsdk_error_set(&c->err, s, 0, "no memory for the reply");
             return rsdk__client_break(c, s);
         }
-        s = rsdk__conn_read(c->conn, area, avail, &n, rsdk__deadline_io_wait_ms(c), &c->err);
-        if (s) return rsdk__client_break(c, timed_out(c, s));
+        if (wait) {
+            s = rsdk__conn_read(c->conn, area, avail, &n, rsdk__deadline_io_wait_ms(c), &c->err);
+            if (s) return rsdk__client_break(c, timed_out(c, s));
+        } else {
+            switch (c->conn->ops->read(c->conn->ctx, area, avail, &n, false, &c->err)) {
+            case RSDK__IO_DONE: break;
+            case RSDK__IO_AGAIN: return RSDK_OK;
+            case RSDK__IO_EOF: return rsdk__client_break(c, rsdk_error_set(&c->err, RSDK_ERR_EOF, 0, NULL));
+            case RSDK__IO_FAIL: return rsdk__client_break(c, c->err.code ? c->err.code : RSDK_ERR_IO);
+            }
+        }
         rsdk_reader_commit(c->reader, n);
     }
+}
+
+rsdk_status rsdk__client_read_reply(rsdk_client *c, rsdk_reply **out) {
+    return next_reply(c, true, out);
+}
+
+rsdk_status rsdk__client_read_nowait(rsdk_client *c, rsdk_reply **out) {
+    return next_reply(c, false, out);
+}
+
+rsdk_status rsdk__client_write_nowait(rsdk_client *c, const char *p, size_t len, size_t *n) {
+    *n = 0;
+    if (!c->conn) return rsdk_error_set(&c->err, RSDK_ERR_BROKEN, 0, "not connected");
+    if (len == 0) return RSDK_OK;
+    switch (c->conn->ops->write(c->conn->ctx, p, len, n, false, &c->err)) {
+    case RSDK__IO_DONE: break;
+    case RSDK__IO_AGAIN: *n = 0; break;
+    case RSDK__IO_EOF: return rsdk__client_break(c, rsdk_error_set(&c->err, RSDK_ERR_EOF, 0, NULL));
+    case RSDK__IO_FAIL: return rsdk__client_break(c, c->err.code ? c->err.code : RSDK_ERR_IO);
+    }
+    if (*n > 0) c->request_sent = true;
+    return RSDK_OK;
+}
+
+short rsdk__client_poll_events(const rsdk_client *c, bool writing, int *fd) {
+    *fd = c->conn ? c->conn->fd : -1;
+    if (!c->conn) return 0;
+    short ev = POLLIN | (writing ? POLLOUT : 0);
+    if (c->conn->ops->want_events) ev |= c->conn->ops->want_events(c->conn->ctx);
+    return ev;
 }
 
 rsdk_status rsdk__client_break_with(rsdk_client *c, const rsdk_error *e) {

@@ -20,6 +20,21 @@ rsdk_status rsdk__client_write(rsdk_client *c, const char *p, size_t len);
  * Breaks the connection on any failure. */
 rsdk_status rsdk__client_read_reply(rsdk_client *c, rsdk_reply **out);
 
+/* As rsdk__client_read_reply, but never waits: *out is NULL (RSDK_OK)
+ * when no whole reply can be had from what the transport holds now. */
+rsdk_status rsdk__client_read_nowait(rsdk_client *c, rsdk_reply **out);
+
+/* Writes what the transport takes of p[0..len) without waiting: *n bytes
+ * (0 when it would block). Sets c->request_sent once a byte left. Breaks
+ * the connection on failure. */
+rsdk_status rsdk__client_write_nowait(rsdk_client *c, const char *p, size_t len, size_t *n);
+
+/* For a caller that waits on several connections at once: the descriptor
+ * (*fd, -1 when broken) and the poll events to wait for — readable, also
+ * writable while `writing`, and what the transport asked for after it
+ * would have blocked (TLS). */
+short rsdk__client_poll_events(const rsdk_client *c, bool writing, int *fd);
+
 /* Breaks the connection with `e` as the client's error (a failure the
  * caller found on it, e.g. a keepalive left unanswered). Returns e->code. */
 rsdk_status rsdk__client_break_with(rsdk_client *c, const rsdk_error *e);

@@ -68,6 +68,8 @@ struct rsdk_client {
                                  * (default) unknown: the deadline looks */
     signed char call_may_track; /* likewise for session state: 0 none of the
                                  * commands leaves any, so they are not walked */
+    long long batch_t0_us;      /* when a timed call in halves began
+                                 * (client_batch.c); 0: not timed */
     int attempts_done;          /* attempts the next call's command already
                                  * had elsewhere (a pool's combined command):
                                  * its retries count on from there */

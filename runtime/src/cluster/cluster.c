@@ -143,6 +143,7 @@ void rsdk_cluster_close(rsdk_cluster *cl) {
     rsdk__free(cl->nodes);
     rsdk__cmap_free(cl->map);
     rsdk__cindex_free(&cl->index);
+    rsdk__free(cl->scratch);
     free_strings(cl);
     pthread_cond_destroy(&cl->refreshed);
     pthread_mutex_destroy(&cl->mu);

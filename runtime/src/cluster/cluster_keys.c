@@ -205,7 +205,11 @@ static bool splittable(const rsdk_command_meta *m) {
 
 rsdk_status rsdk__croute_of(const rsdk_cluster *cl, const rsdk__ccmd *cmd, rsdk__croute *rt,
                             rsdk_error *err) {
-    const rsdk_command_meta *m = rsdk__cindex_find(&cl->index, cmd);
+    return rsdk__croute_by(rsdk__cindex_find(&cl->index, cmd), cmd, rt, err);
+}
+
+rsdk_status rsdk__croute_by(const rsdk_command_meta *m, const rsdk__ccmd *cmd, rsdk__croute *rt,
+                            rsdk_error *err) {
     if (m == NULL) {
         int n = cmd->argv[0].len > 64 ? 64 : (int)cmd->argv[0].len;
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
@@ -215,7 +219,7 @@ rsdk_status rsdk__croute_of(const rsdk_cluster *cl, const rsdk__ccmd *cmd, rsdk_
     }
     rt->meta = m;
     rt->readonly = (m->flags & RSDK_CMD(READONLY)) != 0;
-    rt->resp = response_policy(m);
+    rt->resp = m->ntips ? response_policy(m) : RSDK__RESP_DEFAULT; /* most commands have no tips */
     rt->slot = -1;
     slot_scan sc = {.cmd = cmd, .first = -1};
     rsdk__ckeys_each(m, cmd, on_key, &sc);

@@ -9,16 +9,27 @@
 #include "rsdk/reader.h"
 #include "rsdk/writer.h"
 
-/* Reads "<digits>\r\n" at data[*pos]; false when malformed. */
-static bool read_len(const char *data, size_t len, size_t *pos, size_t *out) {
-    size_t v = 0, i = *pos, digits = 0;
-    while (i < len && data[i] >= '0' && data[i] <= '9') {
-        if (v > (SIZE_MAX - 9) / 10) return false;
-        v = v * 10 + (size_t)(data[i] - '0');
-        i++;
-        digits++;
+/* Reads "<digits>\r\n" at data[*pos]; false when malformed. At most 18
+ * digits, so the value cannot overflow. */
+static inline bool read_len(const char *data, size_t len, size_t *pos, size_t *out) {
+    size_t v = 0, i = *pos;
+    /* Most lengths in a command are one or two digits. */
+    if (i + 4 <= len) {
+        unsigned a = (unsigned char)(data[i] - '0'), b = (unsigned char)(data[i + 1] - '0');
+        if (a <= 9 && data[i + 1] == '\r' && data[i + 2] == '\n') {
+            *pos = i + 3;
+            *out = a;
+            return true;
+        }
+        if (a <= 9 && b <= 9 && data[i + 2] == '\r' && data[i + 3] == '\n') {
+            *pos = i + 4;
+            *out = a * 10 + b;
+            return true;
+        }
     }
-    if (digits == 0 || i + 1 >= len || data[i] != '\r' || data[i + 1] != '\n') return false;
+    while (i < len && (unsigned char)(data[i] - '0') <= 9) v = v * 10 + (size_t)(data[i++] - '0');
+    size_t digits = i - *pos;
+    if (digits == 0 || digits > 18 || i + 1 >= len || data[i] != '\r' || data[i + 1] != '\n') return false;
     *pos = i + 2;
     *out = v;
     return true;

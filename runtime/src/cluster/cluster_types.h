@@ -68,6 +68,8 @@ struct rsdk_cluster {
     uint64_t rng;               /* xorshift state for random primaries */
     uint64_t read_turn;         /* RSDK_READ_ROUND_ROBIN's counter */
     rsdk_cluster_stats stats;
+    void *scratch;              /* a pipeline's work area, kept for the next
+                                 * (cluster_pipeline.c) */
 };
 
 /* A view of one encoded command: its arguments point into the buffer. */
@@ -151,6 +153,11 @@ bool rsdk__ckeys_each(const rsdk_command_meta *m, const rsdk__ccmd *cmd, rsdk__k
 rsdk_status rsdk__croute_of(const rsdk_cluster *cl, const rsdk__ccmd *cmd, rsdk__croute *rt,
                             rsdk_error *err);
 
+/* The same with the metadata already found (rsdk__cindex_find; NULL: the
+ * command is unknown, RSDK_ERR_INVALID_ARG). */
+rsdk_status rsdk__croute_by(const rsdk_command_meta *m, const rsdk__ccmd *cmd, rsdk__croute *rt,
+                            rsdk_error *err);
+
 /* ---- cluster_map.c: nodes and the slot map (callers hold cl->mu) ----------- */
 
 /* The node at host:port, added (without connecting) when new. NULL: no memory. */
@@ -199,6 +206,31 @@ rsdk_status rsdk__cluster_exec(rsdk_cluster *cl, const rsdk__ccmd *cmd, const rs
 /* Sends `data` (ncmds commands) to `node` in one write. */
 rsdk_status rsdk__cluster_send(rsdk_cluster *cl, rsdk__cnode *node, const char *data,
                                size_t len, size_t ncmds, rsdk_reply **replies, rsdk_error *err);
+
+/* ---- cluster_batch.c: several nodes' batches in flight at once ---------- */
+
+/* One node's part: `ncmds` encoded commands in data[0..len), replies[]
+ * filled in order (NULL past a failure); `may_block` / `may_track`: some
+ * command may block / leave session state, from their names (false: the
+ * node's client need not walk them for it). `status`/`err` say how it went;
+ * RSDK_ERR_CONNECT (or a pool that could not be had) means nothing was
+ * sent. The other fields are the sender's. */
+typedef struct rsdk__cbatch {
+    rsdk__cnode *node;
+    const char *data;
+    size_t len, ncmds;
+    rsdk_reply **replies;
+    bool may_block, may_track;
+    rsdk_status status;
+    rsdk_error err;
+    size_t off, got;
+    rsdk_pool *pool;
+    rsdk_client *c;
+    bool begun;
+} rsdk__cbatch;
+
+/* Writes every batch before reading any to the end, then reads them all. */
+void rsdk__cluster_send_batches(rsdk_cluster *cl, rsdk__cbatch *b, size_t n);
 
 /* ---- cluster_fanout.c ------------------------------------------------------ */
 

@@ -48,6 +48,8 @@ rsdk_status rsdk__sentinel_ask(rsdk_sentinel *s, const char *sub, rsdk_reply **o
         return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory to ask the sentinels");
     char tried[200] = "";
     bool answered = false, refused_login = false;
+    size_t tls_failed = 0;
+    char tls_why[120] = ""; /* the first TLS failure's reason */
     rsdk_status st = RSDK_ERR_CONNECT;
     for (size_t i = 0; i < n; i++) {
         rsdk_error e;
@@ -63,10 +65,11 @@ rsdk_status rsdk__sentinel_ask(rsdk_sentinel *s, const char *sub, rsdk_reply **o
         if (st == RSDK_ERR_NOMEM) break;
         answered |= st == RSDK_ERR_MASTERDOWN;
         refused_login |= st == RSDK_ERR_AUTH || st == RSDK_ERR_NOPERM;
+        if (st == RSDK_ERR_TLS && tls_failed++ == 0) snprintf(tls_why, sizeof tls_why, "%.119s", e.message);
         /* Short reasons for the common failures, so that every sentinel
          * fits in the message (256 bytes). */
         bool common = st == RSDK_ERR_CONNECT || st == RSDK_ERR_TIMEOUT || st == RSDK_ERR_AUTH ||
-                      st == RSDK_ERR_NOPERM || !e.message[0];
+                      st == RSDK_ERR_NOPERM || st == RSDK_ERR_TLS || !e.message[0];
         note(tried, sizeof tried, &order[i], common ? rsdk_status_str(st) : e.message);
     }
     rsdk__free(order);
@@ -78,6 +81,12 @@ rsdk_status rsdk__sentinel_ask(rsdk_sentinel *s, const char *sub, rsdk_reply **o
     if (refused_login)
         return rsdk_error_set(err, RSDK_ERR_AUTH, 0, "no sentinel accepted the sentinel_client login for "
                               "'%s'; tried %s", s->name, tried);
+    /* Every sentinel failed its TLS handshake: the sentinel_client's TLS
+     * options (CA, name, versions) do not fit them, which a retry cannot
+     * fix. */
+    if (tls_failed == n)
+        return rsdk_error_set(err, RSDK_ERR_TLS, 0, "no sentinel passed the sentinel_client's TLS checks for "
+                              "'%s' (%s); tried %s", s->name, tls_why, tried);
     return rsdk_error_set(err, RSDK_ERR_CONNECT, 0, "no sentinel answered for '%s'; tried %s",
                           s->name, tried);
 }

@@ -62,7 +62,7 @@ static inline rsdk_status run_on(rsdk_pool *p, rsdk_client *c, long long start, 
  * or it is read-only) is tried again the ordinary way, as its second
  * attempt. */
 static rsdk_status batch_result(rsdk_pool *p, rsdk__pool_cmd *cmd, rsdk_reply **out, rsdk_error *err) {
-    rsdk__batch_item *r = &cmd->res;
+    rsdk__combined_item *r = &cmd->res;
     if (r->status == RSDK_OK) {
         *out = r->reply;
         return RSDK_OK;

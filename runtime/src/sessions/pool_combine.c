@@ -37,7 +37,7 @@ void rsdk__pool_cmd_free(rsdk__pool_cmd *cmd) {
  * verdict of its first attempt (`sent`: its bytes were taken for the
  * write). */
 static void deadline_passed(rsdk_pool *p, rsdk__pool_cmd *cmd, bool sent) {
-    rsdk__batch_item *r = &cmd->res;
+    rsdk__combined_item *r = &cmd->res;
     r->reply = NULL;
     r->status = RSDK_ERR_TIMEOUT;
     rsdk_error_set(&r->err, RSDK_ERR_TIMEOUT, 0, "command deadline passed (command_timeout_ms %d)%s",
@@ -132,7 +132,7 @@ static size_t take_riders(rsdk_pool *p, rsdk_buf *enc, rsdk__pool_slot *sl, rsdk
 
 /* Gives each rider its result and wakes it; a rider that left at its
  * deadline gets nothing (its reply is freed). */
-static void deliver(rsdk_pool *p, rsdk__pool_waiter **rw, rsdk__batch_item *it, size_t n) {
+static void deliver(rsdk_pool *p, rsdk__pool_waiter **rw, rsdk__combined_item *it, size_t n) {
     bool wake[RSDK__POOL_BATCH_MAX];
     pthread_mutex_lock(&p->mu);
     for (size_t i = 0; i < n; i++) {
@@ -150,7 +150,7 @@ static void deliver(rsdk_pool *p, rsdk__pool_waiter **rw, rsdk__batch_item *it, 
 }
 
 /* Fails `n` riders, unsent, with `s`, and wakes them. */
-static void fail_riders(rsdk_pool *p, rsdk__pool_waiter **rw, rsdk__batch_item *it, size_t n, rsdk_status s) {
+static void fail_riders(rsdk_pool *p, rsdk__pool_waiter **rw, rsdk__combined_item *it, size_t n, rsdk_status s) {
     for (size_t i = 0; i < n; i++) {
         it[i].reply = NULL;
         it[i].status = s;
@@ -162,7 +162,7 @@ static void fail_riders(rsdk_pool *p, rsdk__pool_waiter **rw, rsdk__batch_item *
 }
 
 /* The items of riders rw[0..n) (their lengths and deadlines) at `it`. */
-static void rider_items(rsdk__batch_item *it, rsdk__pool_waiter **rw, size_t n) {
+static void rider_items(rsdk__combined_item *it, rsdk__pool_waiter **rw, size_t n) {
     for (size_t i = 0; i < n; i++) {
         it[i].len = rw[i]->cmd->enc.len;
         it[i].deadline_ms = rw[i]->cmd->deadline;
@@ -181,7 +181,7 @@ void rsdk__pool_batch_write(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *
         reopen = false;
     }
     /* One block, as large as a batch may grow: the items, then the riders. */
-    size_t isz = (RSDK__POOL_BATCH_MAX + 1) * sizeof(rsdk__batch_item);
+    size_t isz = (RSDK__POOL_BATCH_MAX + 1) * sizeof(rsdk__combined_item);
     char *block = rsdk__malloc(isz + RSDK__POOL_BATCH_MAX * sizeof(rsdk__pool_waiter *));
     rsdk__pool_waiter *spare[RSDK__POOL_BATCH_MAX];
     rsdk__pool_waiter **rw = block ? (rsdk__pool_waiter **)(void *)(block + isz) : spare;
@@ -195,12 +195,12 @@ void rsdk__pool_batch_write(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *
             own->res.retry = false;
             rsdk_error_set(&own->res.err, RSDK_ERR_NOMEM, 0, NULL);
         }
-        rsdk__batch_item one;
+        rsdk__combined_item one;
         for (size_t i = 0; i < n; i++) fail_riders(p, &rw[i], &one, 1, RSDK_ERR_NOMEM);
         rsdk__free(block);
         return;
     }
-    rsdk__batch_item *it = (rsdk__batch_item *)(void *)block;
+    rsdk__combined_item *it = (rsdk__combined_item *)(void *)block;
     own->items = it;
     own->rw = rw;
     own->nriders = n;
@@ -216,18 +216,18 @@ void rsdk__pool_batch_write(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *
             rsdk__free(block);
             return;
         }
-        own->sent = rsdk__client_batch_send(sl->c, own->enc.data, own_len, it, 1);
+        own->sent = rsdk__client_combined_send(sl->c, own->enc.data, own_len, it, 1);
         return;
     }
     size_t skip = own->skip ? 1 : 0;
-    own->sent = rsdk__client_batch_send(sl->c, own->enc.data + skip * own_len, own->enc.len - skip * own_len,
+    own->sent = rsdk__client_combined_send(sl->c, own->enc.data + skip * own_len, own->enc.len - skip * own_len,
                                         it + skip, n + 1 - skip);
 }
 
 void rsdk__pool_lead(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl) {
     bool early = own->written; /* then the batch stayed open for a second write */
     if (!early) rsdk__pool_batch_write(p, own, sl, false);
-    rsdk__batch_item *it = own->items;
+    rsdk__combined_item *it = own->items;
     if (!it) return; /* no memory: own->res says so */
     size_t n = own->nriders;
     rsdk_status sent = own->sent;
@@ -241,14 +241,14 @@ void rsdk__pool_lead(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl) {
         if (failed) {
             fail_riders(p, own->rw + n, it + 1 + n, k, RSDK_ERR_NOMEM);
         } else if (k) {
-            rsdk_status s2 = rsdk__client_batch_append(sl->c, own->enc.data + first, own->enc.len - first,
+            rsdk_status s2 = rsdk__client_combined_append(sl->c, own->enc.data + first, own->enc.len - first,
                                                        it + 1 + n, k);
             if (sent == RSDK_OK) sent = s2;
             n += k;
         }
     }
     size_t skip = own->skip ? 1 : 0; /* not written: own->res says why */
-    rsdk__client_batch_recv(sl->c, own->enc.data + skip * own->own_len, sent, it + skip, n + 1 - skip);
+    rsdk__client_combined_recv(sl->c, own->enc.data + skip * own->own_len, sent, it + skip, n + 1 - skip);
     if (!skip) own->res = it[0];
     deliver(p, own->rw, it + 1, n);
     rsdk__free(it);

@@ -64,10 +64,10 @@ typedef struct rsdk__pool_cmd {
     bool skip;            /* its deadline had passed: left out of it */
     size_t own_len;       /* its own bytes, first in enc */
     rsdk_status sent;     /* ... with this result */
-    rsdk__batch_item *items;         /* the batch: its own item, then the riders' */
+    rsdk__combined_item *items;         /* the batch: its own item, then the riders' */
     struct rsdk__pool_waiter **rw;   /* the riders (one block with items) */
     size_t nriders;
-    rsdk__batch_item res; /* what became of it in a batch */
+    rsdk__combined_item res; /* what became of it in a batch */
 } rsdk__pool_cmd;
 
 /* A thread blocked in acquire, queued oldest first. A release hands its
