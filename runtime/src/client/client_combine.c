@@ -94,8 +94,8 @@ static rsdk_status write_items(rsdk_client *c, const char *data, size_t len, rsd
     return s;
 }
 
-rsdk_status rsdk__client_combined_send(rsdk_client *c, const char *data, size_t len, rsdk__combined_item *it,
-                                    size_t n) {
+rsdk_status rsdk__client_combined_send(rsdk_client *c, const char *data, size_t len,
+                                       rsdk__combined_item *it, size_t n) {
     start_items(c, it, n);
     c->deadline_ms = earliest(it, n);
     rsdk_status s = rsdk__client_ready(c); /* reconnects, or re-AUTHs stale credentials */
@@ -103,15 +103,15 @@ rsdk_status rsdk__client_combined_send(rsdk_client *c, const char *data, size_t 
     return s ? s : write_items(c, data, len, it, n);
 }
 
-rsdk_status rsdk__client_combined_append(rsdk_client *c, const char *data, size_t len, rsdk__combined_item *it,
-                                      size_t n) {
+rsdk_status rsdk__client_combined_append(rsdk_client *c, const char *data, size_t len,
+                                         rsdk__combined_item *it, size_t n) {
     start_items(c, it, n);
     if (!c->conn) return RSDK_ERR_BROKEN; /* broken under the first write: nothing more is sent */
     return write_items(c, data, len, it, n);
 }
 
 void rsdk__client_combined_recv(rsdk_client *c, const char *data, rsdk_status sent_status,
-                             rsdk__combined_item *it, size_t n) {
+                                rsdk__combined_item *it, size_t n) {
     rsdk_status s = sent_status;
     size_t i = 0;
     for (; s == RSDK_OK && i < n; i++) {
