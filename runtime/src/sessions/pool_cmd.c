@@ -94,6 +94,7 @@ rsdk_status rsdk_pool_command_argv(rsdk_pool *p, size_t argc, const char *const 
     if (s == RSDK_OK && c) { /* led a batch */
         rsdk__pool_lead(p, &cmd, cmd.lead);
         rsdk_pool_release(p, c);
+        rsdk__pool_lead_wake(&cmd);
     }
     if (s == RSDK_OK) s = batch_result(p, &cmd, out, err);
     rsdk__pool_cmd_free(&cmd);

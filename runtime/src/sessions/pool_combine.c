@@ -130,22 +130,24 @@ static size_t take_riders(rsdk_pool *p, rsdk_buf *enc, rsdk__pool_slot *sl, rsdk
     return n;
 }
 
-/* Gives each rider its result and wakes it; a rider that left at its
- * deadline gets nothing (its reply is freed). */
-static void deliver(rsdk_pool *p, rsdk__pool_waiter **rw, rsdk__combined_item *it, size_t n) {
-    bool wake[RSDK__POOL_BATCH_MAX];
+/* Gives each rider its result; a rider that left at its deadline gets
+ * nothing (its reply is freed, its place in rw cleared). Wakes them unless
+ * `later` (then rsdk__pool_lead_wake does, from rw). */
+static void deliver(rsdk_pool *p, rsdk__pool_waiter **rw, rsdk__combined_item *it, size_t n, bool later) {
     pthread_mutex_lock(&p->mu);
     for (size_t i = 0; i < n; i++) {
-        wake[i] = !rw[i]->gone;
-        if (!wake[i]) continue;
+        if (rw[i]->gone) {
+            rw[i] = NULL;
+            continue;
+        }
         rw[i]->cmd->res = it[i];
         it[i].reply = NULL; /* the rider's now */
         rw[i]->done = true;
     }
     pthread_mutex_unlock(&p->mu);
     for (size_t i = 0; i < n; i++) {
-        if (wake[i]) rsdk__pool_wake(rw[i]);
-        else rsdk_reply_free(it[i].reply);
+        if (!rw[i]) rsdk_reply_free(it[i].reply);
+        else if (!later) rsdk__pool_wake(rw[i]);
     }
 }
 
@@ -158,7 +160,7 @@ static void fail_riders(rsdk_pool *p, rsdk__pool_waiter **rw, rsdk__combined_ite
         it[i].t0_us = 0;
         rsdk_error_set(&it[i].err, s, 0, NULL);
     }
-    deliver(p, rw, it, n);
+    deliver(p, rw, it, n, false);
 }
 
 /* The items of riders rw[0..n) (their lengths and deadlines) at `it`. */
@@ -250,7 +252,14 @@ void rsdk__pool_lead(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl) {
     size_t skip = own->skip ? 1 : 0; /* not written: own->res says why */
     rsdk__client_combined_recv(sl->c, own->enc.data + skip * own->own_len, sent, it + skip, n + 1 - skip);
     if (!skip) own->res = it[0];
-    deliver(p, own->rw, it + 1, n);
-    rsdk__free(it);
+    own->nriders = n;
+    deliver(p, own->rw, it + 1, n, true);
+}
+
+void rsdk__pool_lead_wake(rsdk__pool_cmd *own) {
+    if (!own->items) return;
+    for (size_t i = 0; i < own->nriders; i++)
+        if (own->rw[i]) rsdk__pool_wake(own->rw[i]);
+    rsdk__free(own->items);
     own->items = NULL;
 }

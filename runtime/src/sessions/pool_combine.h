@@ -58,7 +58,12 @@ void rsdk__pool_batch_write(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *
 /* The leader's part, outside the lock, on the slot it was handed: the
  * write (unless done for it; then the commands that joined since are
  * written behind it), the replies read in order, each rider handed its
- * own. Its own result goes to own->res. */
+ * own. Its own result goes to own->res. The riders are woken by
+ * rsdk__pool_lead_wake, once the leader has released the connection: a
+ * woken rider that comes straight back finds it handed on (and may join
+ * the next batch) instead of still out, and the leader is not preempted
+ * while it holds the connection. */
 void rsdk__pool_lead(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl);
+void rsdk__pool_lead_wake(rsdk__pool_cmd *own);
 
 #endif
