@@ -7,9 +7,9 @@
  * a new blocking command in the specs cannot be missed.
  *
  * What each case returns: BLPOP 1 s, XREAD BLOCK 700, WAIT 1 600 and a
- * pipeline of two 0.5 s BLPOPs under a 300 ms timeout: RSDK_OK with their
- * empty answers (nil / 0); BLPOP 0 answered by a push 800 ms later: the
- * value; DEBUG SLEEP 0.6: RSDK_ERR_TIMEOUT at 300 ms. */
+ * pipeline of two 0.5 s BLPOPs under a 300 ms timeout (typed or raw argv):
+ * RSDK_OK with their empty answers (nil / 0); BLPOP 0 answered by a push
+ * 800 ms later: the value; DEBUG SLEEP 0.6: RSDK_ERR_TIMEOUT at 300 ms. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -98,6 +98,15 @@ static void test_block_time_extends_the_deadline(void **state) {
     assert_non_null(p);
     assert_int_equal(rcore_blpop_queue(p, &key, 1, 0.5, NULL), RSDK_OK);
     assert_int_equal(rcore_blpop_queue(p, &key, 1, 0.5, NULL), RSDK_OK);
+    t0 = now_ms();
+    assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
+    assert_true(now_ms() - t0 >= 950);
+    assert_int_equal(rsdk_pipeline_reply(p, 1)->type, RSDK_REPLY_NIL);
+
+    /* The same, queued as raw argv. */
+    const char *blpop[] = {"BLPOP", "bd:empty", "0.5"};
+    assert_int_equal(rsdk_pipeline_append_argv(p, 3, blpop, NULL), RSDK_OK);
+    assert_int_equal(rsdk_pipeline_append_argv(p, 3, blpop, NULL), RSDK_OK);
     t0 = now_ms();
     assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
     assert_true(now_ms() - t0 >= 950);

@@ -1,6 +1,7 @@
 /* Every way out of a transaction leaves a connection a pool can reuse:
  * EXEC, EXECABORT, a WATCH conflict, a failed body; a connection given
- * back inside MULTI or under WATCH is closed by the pool instead. */
+ * back inside MULTI (from the transaction API or a raw MULTI in a pipeline)
+ * or under WATCH is closed by the pool instead. */
 #include "support/tp.h"
 
 static rsdk_pool *pool_new(rsdk_test_server *srv) {
@@ -96,6 +97,22 @@ static void test_clean_after_every_outcome(void **state) {
     assert_int_equal(rsdk_txn_watch(c, keys, 1), RSDK_OK);
     assert_int_equal(rsdk_pool_release(pool, c), RSDK_OK);
     assert_int_equal(discarded(pool), 2);
+
+    /* MULTI queued in a plain pipeline as raw argv, given back: closed too. */
+    c = take(pool);
+    rsdk_pipeline *raw = NULL;
+    assert_int_equal(rsdk_pipeline_new(c, &raw), RSDK_OK);
+    const char *multi[] = {"MULTI"}, *set[] = {"SET", "tx:raw", "1"};
+    assert_int_equal(rsdk_pipeline_append_argv(raw, 1, multi, NULL), RSDK_OK);
+    assert_int_equal(rsdk_pipeline_append_argv(raw, 3, set, NULL), RSDK_OK);
+    assert_int_equal(rsdk_pipeline_exec(raw), RSDK_OK);
+    assert_string_equal(rsdk_pipeline_reply(raw, 1)->str, "QUEUED");
+    rsdk_pipeline_free(raw);
+    assert_int_equal(rsdk_pool_release(pool, c), RSDK_OK);
+    assert_int_equal(discarded(pool), 3);
+    c = take(pool);
+    CMD_STR(c, "PONG", "PING");
+    assert_int_equal(rsdk_pool_release(pool, c), RSDK_OK);
 
     rsdk_client_close(other);
     rsdk_pool_free(pool);

@@ -56,7 +56,8 @@ rsdk_status rsdk_pipeline_append_argv(rsdk_pipeline *p, size_t argc, const char 
         return rsdk_error_set(&p->c->err, s, 0,
                               s == RSDK_ERR_NOMEM ? NULL : "bad pipeline command arguments");
     }
-    p->count++;
+    p->mark = start;
+    rsdk_pipeline_commit(p); /* counts it, notes whether it blocks or changes state */
     return RSDK_OK;
 }
 
