@@ -67,9 +67,9 @@ char *gen_proto(const module *m, const command *c, int which) {
         return gen_printf("rsdk_status %s_encode(rsdk_buf *out%s%s, %srsdk_error *err)", c->fname,
                           sep, params, opts);
     case PROTO_DECODE:
-        return out ? gen_printf("rsdk_status %s_decode(const rsdk_reply *r, %sout, rsdk_error *err)",
+        return out ? gen_printf("rsdk_status %s_decode(rsdk_reply *r, %sout, rsdk_error *err)",
                                 c->fname, out)
-                   : gen_printf("rsdk_status %s_decode(const rsdk_reply *r, rsdk_error *err)", c->fname);
+                   : gen_printf("rsdk_status %s_decode(rsdk_reply *r, rsdk_error *err)", c->fname);
     case PROTO_SYNC: {
         const char *o = out ? gen_printf(", %sout", out) : "";
         const char *op = c->has_opts ? gen_printf(", const %s_opts *opts", c->fname) : "";

@@ -1,11 +1,11 @@
-/* Sync-call and queue plumbing for generated wrappers: encode into a
- * per-call buffer, send, map error replies, decode, and hand over or free
+/* Sync-call and queue plumbing for generated wrappers: encode into the
+ * client's buffer, send, map error replies, decode, and hand over or free
  * the reply. Every failure lands in the client's error record. */
 #include "gen_internal.h"
 
 void rsdk_gen_call_init(rsdk_gen_call *k, rsdk_client *c) {
     k->c = c;
-    rsdk_buf_init(&k->buf);
+    rsdk_client_buf_lend(c, &k->buf); /* no allocation per call */
     rsdk_error_clear(&k->err);
 }
 
@@ -13,13 +13,13 @@ rsdk_status rsdk_gen_call_run(rsdk_gen_call *k, rsdk_status encoded, rsdk_reply 
     rsdk_status s = encoded;
     if (k->c == NULL) s = RSDK_ERR_INVALID_ARG;
     if (s != RSDK_OK) {
-        rsdk_buf_deinit(&k->buf);
+        rsdk_client_buf_return(k->c, &k->buf);
         if (k->c != NULL) rsdk_client_set_error(k->c, &k->err);
         return s;
     }
     rsdk_reply *r = NULL;
     s = rsdk_client_send_counted(k->c, &k->buf, 1, &r); /* records its own failures */
-    rsdk_buf_deinit(&k->buf);
+    rsdk_client_buf_return(k->c, &k->buf);
     if (s != RSDK_OK) {
         rsdk_reply_free(r);
         return s;
@@ -87,7 +87,7 @@ rsdk_status rsdk_gen_take_string(rsdk_client *c, rsdk_reply *r, const rsdk_gen_e
 }
 
 rsdk_status rsdk__gen_take_tree(rsdk_client *c, rsdk_reply **r, const rsdk_gen_expect *x,
-                                const rsdk_shape *table) {
+                                const rsdk_shape *table, uint32_t *below) {
     rsdk_error e;
     if (!rsdk__gen_accepts(*r, x)) {
         rsdk__gen_refuse(*r, x, &e);
@@ -95,8 +95,10 @@ rsdk_status rsdk__gen_take_tree(rsdk_client *c, rsdk_reply **r, const rsdk_gen_e
     }
     rsdk_reply *rebuilt = NULL;
     /* The call owns `r`, so where RESP2's layout differs from RESP3's
-     * (flat pairs, XREAD's pair list) it can take a rebuilt tree instead. */
-    rsdk_status s = rsdk_reply_reshape(*r, table, 1, &rebuilt);
+     * (flat pairs, XREAD's pair list) it can take a rebuilt tree instead;
+     * and `r` comes straight from the reader, whose record of the tree's
+     * types spares the walk when nothing needs a change. */
+    rsdk_status s = rsdk_reply_reshape_fresh(*r, table, 1, &rebuilt, below);
     if (s != RSDK_OK) {
         rsdk_error_set(&e, s, 0, "%s: no memory to bring the reply to its RESP3 form", x->command);
         return rsdk__gen_take_failed(c, *r, &e);
@@ -110,7 +112,8 @@ rsdk_status rsdk__gen_take_tree(rsdk_client *c, rsdk_reply **r, const rsdk_gen_e
 
 rsdk_status rsdk_gen_take_reply(rsdk_client *c, rsdk_reply *r, const rsdk_gen_expect *x,
                                 const rsdk_shape *table, rsdk_reply **out) {
-    rsdk_status s = rsdk__gen_take_tree(c, &r, x, table);
+    uint32_t below;
+    rsdk_status s = rsdk__gen_take_tree(c, &r, x, table, &below);
     if (s != RSDK_OK) return s;
     if (out == NULL) {
         rsdk_reply_free(r);

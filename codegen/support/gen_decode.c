@@ -119,12 +119,12 @@ rsdk_status rsdk_gen_decode_string(const rsdk_reply *r, const rsdk_gen_expect *x
     return RSDK_OK;
 }
 
-rsdk_status rsdk_gen_decode_reply(const rsdk_reply *r, const rsdk_gen_expect *x,
+rsdk_status rsdk_gen_decode_reply(rsdk_reply *r, const rsdk_gen_expect *x,
                                   const rsdk_shape *table, const rsdk_reply **out, rsdk_error *err) {
     if (!rsdk__gen_accepts(r, x)) return rsdk__gen_refuse(r, x, err);
-    /* The tree is the caller's (pipeline slot or their own reply); only type
-     * tags change (rsdk_reply_normalize). */
-    rsdk_reply_normalize((rsdk_reply *)r, table, 1);
+    /* The tree is the caller's (pipeline slot or their own reply), handed
+     * over mutable for this: only type tags change (rsdk_reply_normalize). */
+    rsdk_reply_normalize(r, table, 1);
     if (out) *out = r;
     return RSDK_OK;
 }

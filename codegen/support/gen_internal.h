@@ -21,10 +21,12 @@ static inline bool rsdk__gen_accepts(const rsdk_reply *r, const rsdk_gen_expect 
 rsdk_status rsdk__gen_refuse(const rsdk_reply *r, const rsdk_gen_expect *x, rsdk_error *err);
 
 /* The sync-call step every tree result shares: checks `r` against `x` and
- * brings it to its RESP3 form (a rebuilt tree replaces it in *r). On
- * failure `r` is freed and the client's error says why. */
+ * brings it to its RESP3 form (a rebuilt tree replaces it in *r). *below
+ * gets the type bits of the nodes under the root when the reader's record
+ * of them still holds, else 0 (rsdk_reply_reshape_fresh). On failure `r`
+ * is freed and the client's error says why. */
 rsdk_status rsdk__gen_take_tree(rsdk_client *c, rsdk_reply **r, const rsdk_gen_expect *x,
-                                const rsdk_shape *table);
+                                const rsdk_shape *table, uint32_t *below);
 
 /* A decode failure of a reply a sync call owns: frees it and records `e`
  * in the client. */

@@ -47,11 +47,11 @@ static rsdk_status read_int_or_double(const rsdk_reply *r, const rsdk_gen_expect
 /* Per scalar type: the decoder (normalises `r` in place) and the sync-call
  * taker (reads, then frees the reply). */
 #define TREE_SCALAR(T, KIND)                                                                    \
-    rsdk_status rsdk_gen_decode_##KIND(const rsdk_reply *r, const rsdk_gen_expect *x,           \
+    rsdk_status rsdk_gen_decode_##KIND(rsdk_reply *r, const rsdk_gen_expect *x,                 \
                                        const rsdk_shape *table, T *out, rsdk_error *err) {      \
         T v;                                                                                    \
         if (!rsdk__gen_accepts(r, x)) return rsdk__gen_refuse(r, x, err);                       \
-        rsdk_reply_normalize((rsdk_reply *)r, table, 1);                                        \
+        rsdk_reply_normalize(r, table, 1);                                                      \
         rsdk_status s = read_##KIND(r, x, &v, err);                                             \
         if (s == RSDK_OK && out) *out = v;                                                      \
         return s;                                                                               \
@@ -60,7 +60,8 @@ static rsdk_status read_int_or_double(const rsdk_reply *r, const rsdk_gen_expect
                                      const rsdk_shape *table, T *out) {                         \
         T v;                                                                                    \
         rsdk_error e;                                                                           \
-        rsdk_status s = rsdk__gen_take_tree(c, &r, x, table);                                   \
+        uint32_t below;                                                                         \
+        rsdk_status s = rsdk__gen_take_tree(c, &r, x, table, &below);                           \
         if (s != RSDK_OK) return s;                                                             \
         s = read_##KIND(r, x, &v, &e);                                                          \
         if (s != RSDK_OK) return rsdk__gen_take_failed(c, r, &e);                               \

@@ -116,7 +116,26 @@ static bool pending_ok(const rsdk_reply *n, bool summary) {
                    : n->element[2].type == RSDK_REPLY_INTEGER && n->element[3].type == RSDK_REPLY_INTEGER;
 }
 
-static rsdk_status check_items(int kind, const view *v, const rsdk_gen_expect *x, rsdk_error *err) {
+/* Whether items whose nodes have only the types `kids` all fit the view:
+ * the plain lists, and pairs as a map whose keys and values are all text
+ * (HGETALL). */
+static bool all_fit(int kind, const view *v, uint32_t kids) {
+    switch (kind) {
+    case V_STRINGS:
+    case V_INTS:
+    case V_DOUBLES:
+    case V_BOOLS: return (kids & ~ITEM[kind]) == 0;
+    case V_PAIRS: return v->flat && (kids & ~(uint32_t)TEXT) == 0;
+    default: return false;
+    }
+}
+
+/* `kids`: the type bits of every node under the items' parent when they
+ * are known (the reader's record, rsdk_reply_reshape_fresh), else 0. When
+ * they show no type the view refuses, no item needs a look. */
+static rsdk_status check_items(int kind, const view *v, uint32_t kids, const rsdk_gen_expect *x,
+                               rsdk_error *err) {
+    if (kids != 0 && all_fit(kind, v, kids)) return RSDK_OK;
     if (kind == V_PENDING) {
         for (size_t i = 0; i < v->count; i++)
             if (!pending_ok(&v->item[i], v->summary)) return bad_item(x, &v->item[i], i, err);
@@ -182,8 +201,9 @@ static void list_of(const rsdk_reply *agg, view *v) {
     v->count = agg->elements;
 }
 
-/* Where the items of `r` (already accepted at the top) are. */
-static rsdk_status locate(int kind, const rsdk_reply *r, const rsdk_gen_expect *x, view *v,
+/* Where the items of `r` (already accepted at the top) are; `below` as
+ * check_items' `kids`, for the nodes under `r`. */
+static rsdk_status locate(int kind, const rsdk_reply *r, const rsdk_gen_expect *x, uint32_t below, view *v,
                           rsdk_error *err) {
     memset(v, 0, sizeof *v);
     v->positions = (x->form & RSDK_GEN_POSITIONS) != 0;
@@ -194,10 +214,11 @@ static rsdk_status locate(int kind, const rsdk_reply *r, const rsdk_gen_expect *
     if (!rsdk_reply_is_aggregate(r)) { /* one string or integer: a list of one */
         v->item = r;
         v->count = 1;
-        return RSDK_OK;
+        return check_items(kind, v, 0, x, err); /* the accessors trust what passed */
     }
     const rsdk_reply *e = r->element;
     bool two = r->elements == 2;
+    uint32_t kids = 0; /* below, where the items are r's children */
     if (kind == V_SCAN) {
         if (!two || !cursor_of(&e[0], &v->cursor) || !rsdk_reply_is_aggregate(&e[1]))
             return rsdk_error_set(err, RSDK_ERR_UNEXPECTED_REPLY, 0,
@@ -244,19 +265,21 @@ static rsdk_status locate(int kind, const rsdk_reply *r, const rsdk_gen_expect *
         v->item = e;
         v->count = r->elements / 2;
         v->flat = true;
+        kids = below;
     } else {
         list_of(r, v);
+        kids = below;
     }
-    return check_items(kind, v, x, err);
+    return check_items(kind, v, kids, x, err);
 }
 
-static rsdk_status decode(int kind, const rsdk_reply *r, const rsdk_gen_expect *x,
-                          const rsdk_shape *table, bool normalize, view *v, rsdk_error *err) {
+static rsdk_status decode(int kind, rsdk_reply *r, const rsdk_gen_expect *x, const rsdk_shape *table,
+                          bool normalize, uint32_t below, view *v, rsdk_error *err) {
     if (!rsdk__gen_accepts(r, x)) return rsdk__gen_refuse(r, x, err);
     /* Only type tags and dval change (rsdk_reply_normalize); a sync call's
      * reply is already in its RESP3 form. */
-    if (normalize) rsdk_reply_normalize((rsdk_reply *)r, table, 1);
-    return locate(kind, r, x, v, err);
+    if (normalize) rsdk_reply_normalize(r, table, 1);
+    return locate(kind, r, x, below, v, err);
 }
 
 /* Per view type: fill it from a `view`, and the decoder and sync-call
@@ -270,10 +293,10 @@ static rsdk_status decode(int kind, const rsdk_reply *r, const rsdk_gen_expect *
         o->count = v->count;                                                                    \
         FILL                                                                                    \
     }                                                                                           \
-    rsdk_status rsdk_gen_decode_##KIND(const rsdk_reply *r, const rsdk_gen_expect *x,           \
+    rsdk_status rsdk_gen_decode_##KIND(rsdk_reply *r, const rsdk_gen_expect *x,                 \
                                        const rsdk_shape *table, T *out, rsdk_error *err) {      \
         view v;                                                                                 \
-        rsdk_status s = decode(KIND_##KIND, r, x, table, true, &v, err);                        \
+        rsdk_status s = decode(KIND_##KIND, r, x, table, true, 0, &v, err);                     \
         if (s == RSDK_OK && out) T##_fill(out, r, NULL, &v);                                    \
         return s;                                                                               \
     }                                                                                           \
@@ -281,9 +304,10 @@ static rsdk_status decode(int kind, const rsdk_reply *r, const rsdk_gen_expect *
                                      const rsdk_shape *table, T *out) {                         \
         view v;                                                                                 \
         rsdk_error e;                                                                           \
-        rsdk_status s = rsdk__gen_take_tree(c, &r, x, table);                                   \
+        uint32_t below;                                                                         \
+        rsdk_status s = rsdk__gen_take_tree(c, &r, x, table, &below);                           \
         if (s != RSDK_OK) return s;                                                             \
-        s = decode(KIND_##KIND, r, x, table, false, &v, &e);                                    \
+        s = decode(KIND_##KIND, r, x, table, false, below, &v, &e);                             \
         if (s != RSDK_OK) return rsdk__gen_take_failed(c, r, &e);                               \
         if (out == NULL) {                                                                      \
             rsdk_reply_free(r);                                                                 \

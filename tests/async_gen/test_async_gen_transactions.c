@@ -22,7 +22,7 @@ typedef struct outcome {
     rsdk_status decode2; /* result 1's decode status when it is an error */
 } outcome;
 
-static void on_exec(rsdk_async *a, rsdk_status st, const rsdk_reply *res, size_t n,
+static void on_exec(rsdk_async *a, rsdk_status st, rsdk_reply *res, size_t n,
                     const rsdk_error *err, void *ud) {
     (void)a;
     outcome *o = ud;

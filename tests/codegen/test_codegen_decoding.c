@@ -32,26 +32,27 @@ static void doubles_agree_across_protocols(void **st) {
 
 static void nil_forms_give_nil(void **st) {
     (void)st;
+    rsdk_reply nil = rt_nil();
     rsdk_double_or_nil d = {1, false};
-    assert_int_equal(rfix_numk_decode(&RT_NIL, &d, NULL), RSDK_OK);
+    assert_int_equal(rfix_numk_decode(&nil, &d, NULL), RSDK_OK);
     assert_true(d.nil);
     rsdk_reply s2 = rt_str("1.25");
     assert_int_equal(rfix_numk_decode(&s2, &d, NULL), RSDK_OK);
     assert_false(d.nil);
     assert_true(d.value == 1.25);
     rsdk_int_or_nil i = {5, false};
-    assert_int_equal(rfix_pairs_decode(&RT_NIL, &i, NULL), RSDK_OK);
+    assert_int_equal(rfix_pairs_decode(&nil, &i, NULL), RSDK_OK);
     assert_true(i.nil);
     rsdk_reply n = rt_num(3);
     assert_int_equal(rfix_pairs_decode(&n, &i, NULL), RSDK_OK);
     assert_false(i.nil);
     assert_int_equal(i.value, 3);
     rsdk_string s = {0};
-    assert_int_equal(rfix_strs_decode(&RT_NIL, &s, NULL), RSDK_OK);
+    assert_int_equal(rfix_strs_decode(&nil, &s, NULL), RSDK_OK);
     assert_true(s.nil);
     assert_null(s.ptr);
     int64_t v = 0;
-    assert_int_equal(rfix_nums_decode(&RT_NIL, &v, NULL), RSDK_ERR_NIL);
+    assert_int_equal(rfix_nums_decode(&nil, &v, NULL), RSDK_ERR_NIL);
 }
 
 static void booleans_agree_across_protocols(void **st) {
@@ -172,7 +173,7 @@ static void reply_trees_take_the_resp3_form(void **st) {
 static void shape_free_trees_only_lose_sets_and_verbatim(void **st) {
     (void)st;
     rsdk_reply inner[] = {rt_typed(RSDK_REPLY_VERB, "w")};
-    rsdk_reply el[] = {rt_num(1), RT_NIL, rt_typed(RSDK_REPLY_VERB, "v"), rt_agg(RSDK_REPLY_SET, inner, 1)};
+    rsdk_reply el[] = {rt_num(1), rt_nil(), rt_typed(RSDK_REPLY_VERB, "v"), rt_agg(RSDK_REPLY_SET, inner, 1)};
     rsdk_reply root = rt_agg(RSDK_REPLY_ARRAY, el, 4);
     const rsdk_reply *out = NULL;
     assert_int_equal(rfix_ops_decode(&root, &out, NULL), RSDK_OK);

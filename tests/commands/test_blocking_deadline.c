@@ -71,7 +71,7 @@ static void test_block_time_extends_the_deadline(void **state) {
     assert_int_equal(rcore_blpop(c, &key, 1, 1.0, &r), RSDK_OK);
     assert_true(now_ms() - t0 >= 950);
     assert_true(r.nil);
-    assert_int_equal(rcore_blpop_decode(r.reply, &got, NULL), RSDK_OK);
+    assert_int_equal(rcore_blpop_decode(r.owner, &got, NULL), RSDK_OK); /* the same tree, the view's own */
     assert_true(got.nil && got.owner == NULL); /* a decoder borrows */
     rsdk_strings_deinit(&r);
     rsdk_streams x;

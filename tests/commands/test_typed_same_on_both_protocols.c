@@ -83,7 +83,7 @@ static void same_tree(const rsdk_reply *want, const rsdk_reply *got, const char 
         if (st == RSDK_OK) *out = v.owner;                                                    \
         return st;                                                                            \
     }                                                                                         \
-    static rsdk_status name##_view_decode(const rsdk_reply *r, const rsdk_reply **out,        \
+    static rsdk_status name##_view_decode(rsdk_reply *r, const rsdk_reply **out,              \
                                           rsdk_error *err) {                                  \
         T v;                                                                                  \
         rsdk_status st = fn##_decode(r, &v, err);                                             \
@@ -240,7 +240,7 @@ typedef struct tcase {
     rsdk_status (*sync)(rsdk_client *c, rsdk_reply **out);
     rsdk_status (*queue)(rsdk_pipeline *p, rsdk_error *err);
     rsdk_status (*raw)(rsdk_pipeline *p, rsdk_error *err);
-    rsdk_status (*decode)(const rsdk_reply *r, const rsdk_reply **out, rsdk_error *err);
+    rsdk_status (*decode)(rsdk_reply *r, const rsdk_reply **out, rsdk_error *err);
     form form;
     bool raw_same;
     int since_major, since_minor; /* 0: any server */

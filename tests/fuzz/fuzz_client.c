@@ -47,17 +47,17 @@
     X(pending, rsdk_pending)
 
 typedef union decode_fn {
-    rsdk_status (*status)(const rsdk_reply *r, rsdk_error *err);
-    rsdk_status (*int_)(const rsdk_reply *r, int64_t *out, rsdk_error *err);
-    rsdk_status (*int_or_nil)(const rsdk_reply *r, rsdk_int_or_nil *out, rsdk_error *err);
-    rsdk_status (*bool_)(const rsdk_reply *r, bool *out, rsdk_error *err);
-    rsdk_status (*double_)(const rsdk_reply *r, double *out, rsdk_error *err);
-    rsdk_status (*double_or_nil)(const rsdk_reply *r, rsdk_double_or_nil *out, rsdk_error *err);
-    rsdk_status (*string)(const rsdk_reply *r, rsdk_string *out, rsdk_error *err);
-    rsdk_status (*reply)(const rsdk_reply *r, const rsdk_reply **out, rsdk_error *err);
-    rsdk_status (*rank)(const rsdk_reply *r, rsdk_rank *out, rsdk_error *err);
-    rsdk_status (*int_or_double)(const rsdk_reply *r, rsdk_int_or_double *out, rsdk_error *err);
-#define VIEW_FN(kind, T) rsdk_status (*kind)(const rsdk_reply *r, T *out, rsdk_error *err);
+    rsdk_status (*status)(rsdk_reply *r, rsdk_error *err);
+    rsdk_status (*int_)(rsdk_reply *r, int64_t *out, rsdk_error *err);
+    rsdk_status (*int_or_nil)(rsdk_reply *r, rsdk_int_or_nil *out, rsdk_error *err);
+    rsdk_status (*bool_)(rsdk_reply *r, bool *out, rsdk_error *err);
+    rsdk_status (*double_)(rsdk_reply *r, double *out, rsdk_error *err);
+    rsdk_status (*double_or_nil)(rsdk_reply *r, rsdk_double_or_nil *out, rsdk_error *err);
+    rsdk_status (*string)(rsdk_reply *r, rsdk_string *out, rsdk_error *err);
+    rsdk_status (*reply)(rsdk_reply *r, const rsdk_reply **out, rsdk_error *err);
+    rsdk_status (*rank)(rsdk_reply *r, rsdk_rank *out, rsdk_error *err);
+    rsdk_status (*int_or_double)(rsdk_reply *r, rsdk_int_or_double *out, rsdk_error *err);
+#define VIEW_FN(kind, T) rsdk_status (*kind)(rsdk_reply *r, T *out, rsdk_error *err);
     VIEWS(VIEW_FN)
 #undef VIEW_FN
 } decode_fn;
@@ -305,7 +305,7 @@ typedef union result {
 #undef VIEW_MEMBER
 } result;
 
-static rsdk_status call(const decoder *d, const rsdk_reply *r, result *out, rsdk_error *err) {
+static rsdk_status call(const decoder *d, rsdk_reply *r, result *out, rsdk_error *err) {
     switch (d->kind) {
     case RSDK_RESULT_STATUS: return d->fn.status(r, err);
     case RSDK_RESULT_INT: return d->fn.int_(r, &out->i, err);
@@ -433,7 +433,7 @@ static bool holds_error(const rsdk_reply *r) {
     return false;
 }
 
-static void decode(const decoder *d, const rsdk_reply *r) {
+static void decode(const decoder *d, rsdk_reply *r) {
     result out, untouched;
     memset(&out, 0xa5, sizeof out);
     untouched = out;
@@ -458,14 +458,36 @@ static void decode(const decoder *d, const rsdk_reply *r) {
     fuzz_check(call(d, r, &again, NULL) == s, "decoding twice gives another verdict");
 }
 
-/* One reply through the client's path: reshaped (with a table), then
- * decoded as received and as reshaped; freed. */
+/* The type bits of every node under `r`, attributes included: what the
+ * reader records for rsdk_reply_reshape_fresh. */
+static uint32_t types_below(const rsdk_reply *r) {
+    uint32_t m = 0;
+    for (size_t i = 0; rsdk_reply_is_aggregate(r) && i < r->elements; i++) {
+        const rsdk_reply *e = &r->element[i];
+        m |= (UINT32_C(1) << (unsigned)e->type) | types_below(e);
+        if (e->attribute) m |= (UINT32_C(1) << RSDK_REPLY_MAP) | types_below(e->attribute);
+    }
+    return m;
+}
+
+/* One reply through the client's path: reshaped (with a table) as a sync
+ * call does, from the reader's record of its types, and checked against
+ * the plain reshape of a copy; then decoded as received and as reshaped;
+ * freed. */
 static void process(const decoder *d, const rsdk_shape *table, rsdk_reply *r) {
     fuzz_walk(r, 0);
     if (table) {
-        rsdk_reply *shaped = NULL;
-        rsdk_status s = rsdk_reply_reshape(r, table, 1, &shaped);
+        rsdk_reply *twin = rsdk__reply_copy(r), *twin_shaped = NULL, *shaped = NULL;
+        fuzz_check(twin != NULL, "copy");
+        uint32_t below = 0, want = types_below(r);
+        rsdk_status s = rsdk_reply_reshape_fresh(r, table, 1, &shaped, &below);
         fuzz_check(s == RSDK_OK || s == RSDK_ERR_NOMEM, "reshape failed");
+        fuzz_check(below == 0 || below == want, "the reader's record of the types under the root is wrong");
+        if (s == RSDK_OK && rsdk_reply_reshape(twin, table, 1, &twin_shaped) == RSDK_OK)
+            fuzz_check(fuzz_same(shaped ? shaped : r, twin_shaped ? twin_shaped : twin),
+                       "the fresh reshape differs from the plain one");
+        rsdk_reply_free(twin_shaped);
+        rsdk_reply_free(twin);
         /* r is normalised now; doing it again changes nothing. */
         rsdk_reply *copy = rsdk__reply_copy(r);
         fuzz_check(copy != NULL, "copy");

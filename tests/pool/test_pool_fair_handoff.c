@@ -38,17 +38,6 @@ static void *wait_then_log(void *arg) {
     return NULL;
 }
 
-/* Waits (without a time limit of its own: the test's timeout is the limit)
- * until `n` threads are blocked in acquire. */
-static void until_waiting(rsdk_pool *p, size_t n) {
-    for (;;) {
-        rsdk_pool_stats st;
-        rsdk_pool_stats_get(p, &st);
-        if (st.waiting == n) return;
-        rsdk_test_sleep_ms(1);
-    }
-}
-
 /* A pool of one connection, held by the test, and `n` threads queued for
  * it in the order 1..n (each waits until the one before is queued). */
 typedef struct fixture {
@@ -79,7 +68,7 @@ static void start(fixture *f, void *srv, int n) {
     for (int i = 0; i < n; i++) {
         f->w[i] = (waiter){.p = f->p, .log = &f->log, .id = i + 1};
         assert_int_equal(pthread_create(&f->w[i].t, NULL, wait_then_log, &f->w[i]), 0);
-        until_waiting(f->p, (size_t)i + 1);
+        rs_pool_until_waiting(f->p, (size_t)i + 1);
     }
 }
 
@@ -229,10 +218,10 @@ static void test_timed_out_head_leaves_the_queue(void **state) {
     pthread_mutex_init(&log.mu, NULL);
     waiter first = {.p = p, .log = &log, .id = 1}, second = {.p = p, .log = &log, .id = 2};
     assert_int_equal(pthread_create(&first.t, NULL, wait_then_log, &first), 0);
-    until_waiting(p, 1);
+    rs_pool_until_waiting(p, 1);
     rsdk_test_sleep_ms(750);
     assert_int_equal(pthread_create(&second.t, NULL, wait_then_log, &second), 0);
-    until_waiting(p, 2);
+    rs_pool_until_waiting(p, 2);
     pthread_join(first.t, NULL); /* its 1.5 s ran out first */
     assert_int_equal(first.s, RSDK_ERR_POOL_EXHAUSTED);
     rsdk_pool_stats st;

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "support/resp_fixture.h"
+#include "support/shapes.h"
 #include "rsdk/error.h"
 #include "rsdk/reply_shape.h"
 #include "support/fail_alloc.h"
@@ -22,15 +23,6 @@
 /* ZRANGE z 0 -1 WITHSCORES */
 static const char ZRANGE2[] = "*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$3\r\n2.5\r\n$1\r\nc\r\n$3\r\ninf\r\n";
 static const char ZRANGE3[] = "*3\r\n*2\r\n$1\r\na\r\n,1\r\n*2\r\n$1\r\nb\r\n,2.5\r\n*2\r\n$1\r\nc\r\n,inf\r\n";
-/* [[member, score], ...]: PAIRS of TUPLE(ANY, DOUBLE) */
-static const rsdk_shape SCORE_PAIRS[] = {
-    {RSDK_SHAPE_ANY, 0, 0, 0, NULL},
-    {RSDK_SHAPE_PAIRS, 0, 0, 2, NULL},
-    {RSDK_SHAPE_TUPLE, 2, 3, 0, NULL},
-    {RSDK_SHAPE_ANY, 0, 0, 0, NULL},
-    {RSDK_SHAPE_DOUBLE, 0, 0, 0, NULL},
-};
-
 /* XREAD STREAMS s t 0 0 */
 static const char XREAD2[] = "*2\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n"
                              "*2\r\n$1\r\nt\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$1\r\nb\r\n";
@@ -90,7 +82,7 @@ static void check_same(const char *wire2, const char *wire3, const rsdk_shape *t
 
 static void flat_pairs_are_regrouped_with_double_scores(void **st) {
     (void)st;
-    check_same(ZRANGE2, ZRANGE3, SCORE_PAIRS, "*[*[\"a\",,1],*[\"b\",,2.5],*[\"c\",,inf]]");
+    check_same(ZRANGE2, ZRANGE3, RT_SCORE_PAIRS, "*[*[\"a\",,1],*[\"b\",,2.5],*[\"c\",,inf]]");
 }
 
 static void a_pair_list_becomes_a_map(void **st) {
@@ -123,15 +115,15 @@ static void normalize_alone_only_retags(void **st) {
     rsdk_reply *r = parse(ZRANGE2);
     rsdk_test_alloc_install();
     rsdk_test_alloc_fail_after(0);
-    rsdk_reply_normalize(r, SCORE_PAIRS, 1);
+    rsdk_reply_normalize(r, RT_SCORE_PAIRS, 1);
     assert_int_equal(rsdk_test_alloc_stats_get().failed, 0); /* nothing even asked */
     rsdk_test_alloc_remove();
     char a[256];
     assert_string_equal(fx_dump(r, a, sizeof a), "*[\"a\",,1,\"b\",,2.5,\"c\",,inf]");
-    rsdk_reply_normalize(r, SCORE_PAIRS, 1); /* twice: the same */
+    rsdk_reply_normalize(r, RT_SCORE_PAIRS, 1); /* twice: the same */
     assert_string_equal(fx_dump(r, a, sizeof a), "*[\"a\",,1,\"b\",,2.5,\"c\",,inf]");
     rsdk_reply_free(r);
-    rsdk_reply_normalize(NULL, SCORE_PAIRS, 1);
+    rsdk_reply_normalize(NULL, RT_SCORE_PAIRS, 1);
 }
 
 static void without_memory_the_reply_stays_usable(void **st) {
@@ -163,7 +155,7 @@ static void other_layouts_stay_as_received(void **st) {
         "*2\r\n*2\r\n$1\r\nk\r\n$1\r\nv\r\n$1\r\nx\r\n",
         "*0\r\n",
     };
-    const rsdk_shape *tables[] = {SCORE_PAIRS, STREAMS, SCORE_PAIRS};
+    const rsdk_shape *tables[] = {RT_SCORE_PAIRS, STREAMS, RT_SCORE_PAIRS};
     for (size_t i = 0; i < 3; i++) {
         rsdk_reply *r = parse(wires[i]), *copy = parse(wires[i]), *out = (rsdk_reply *)1;
         assert_int_equal(rsdk_reply_reshape(r, tables[i], 1, &out), RSDK_OK);

@@ -117,6 +117,15 @@ rsdk_pool *rs_pool_open(const rsdk_pool_opts *o) {
     return p;
 }
 
+void rs_pool_until_waiting(rsdk_pool *p, size_t n) {
+    for (;;) {
+        rsdk_pool_stats st;
+        rsdk_pool_stats_get(p, &st);
+        if (st.waiting == n) return;
+        rsdk_test_sleep_ms(1);
+    }
+}
+
 void rs_crew_start(rs_crew *c, rsdk_pool *p, void *workers, size_t size, int n, void *(*fn)(void *)) {
     assert_true(n > 0 && n <= RS_CREW_MAX);
     c->phase = RS_PHASE_RUN;

@@ -46,6 +46,10 @@ void rs_pool_opts(const rsdk_test_server *s, rsdk_pool_opts *o, rsdk_client_opts
 /* Creates a pool with `o`; fails the test (with the error) unless it worked. */
 rsdk_pool *rs_pool_open(const rsdk_pool_opts *o);
 
+/* Waits (without a time limit of its own: the test's timeout is the limit)
+ * until `n` threads are queued in the pool's acquire. */
+void rs_pool_until_waiting(rsdk_pool *p, size_t n);
+
 /* Worker threads sharing a pool. A test's worker struct begins with an
  * rs_worker; the crew fills it, starts the threads and tells them, through
  * the phase, when the trouble is over and when to stop. */

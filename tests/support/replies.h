@@ -42,7 +42,10 @@ static inline rsdk_reply rt_agg(rsdk_reply_type t, rsdk_reply *el, size_t n) {
 }
 
 /* Nil. */
-static const rsdk_reply RT_NIL = {.type = RSDK_REPLY_NIL};
+static inline rsdk_reply rt_nil(void) {
+    rsdk_reply r = {.type = RSDK_REPLY_NIL};
+    return r;
+}
 
 /* One complete reply parsed from the RESP bytes `wire` with a default
  * reader (the caller frees it with rsdk_reply_free); fails the test when

@@ -19,7 +19,7 @@ static void run(rsdk_test_server *srv, int protocol) {
     assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
     assert_int_equal(rsdk_pipeline_reply_count(p), 5);
     live_assert_str(rsdk_pipeline_reply(p, 0), "OK");
-    const rsdk_reply *bad = rsdk_pipeline_reply(p, 1);
+    rsdk_reply *bad = rsdk_pipeline_reply(p, 1);
     assert_int_equal(bad->type, RSDK_REPLY_ERROR);
     assert_non_null(strstr(bad->str, "not an integer"));
     /* The generated decoder reports the slot's error as such. */

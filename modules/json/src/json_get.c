@@ -16,7 +16,7 @@ rsdk_status rjson__parse(const char *command, const rsdk_reply *n, json_t **out,
     return RSDK_OK;
 }
 
-rsdk_status rjson_get_decode(const rsdk_reply *r, json_t **out, rsdk_error *err) {
+rsdk_status rjson_get_decode(rsdk_reply *r, json_t **out, rsdk_error *err) {
     rsdk_string s;
     rsdk_status st = rjson_get_str_decode(r, &s, err);
     if (st != RSDK_OK) return st;
@@ -53,7 +53,7 @@ rsdk_status(rjson_get_paths)(rsdk_client *c, rsdk_str key, const rsdk_str *paths
     return get_run(c, key, &o, out);
 }
 
-rsdk_status rjson_mget_decode(const rsdk_reply *r, json_t **out, size_t nkeys, rsdk_error *err) {
+rsdk_status rjson_mget_decode(rsdk_reply *r, json_t **out, size_t nkeys, rsdk_error *err) {
     rsdk_strings l;
     rsdk_status st = rjson_mget_str_decode(r, &l, err);
     if (st != RSDK_OK) return st;

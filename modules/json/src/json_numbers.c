@@ -48,7 +48,7 @@ static rsdk_status alloc_items(rjson_numbers *o, size_t n, rsdk_error *err) {
     return RSDK_OK;
 }
 
-rsdk_status rjson_numbers_decode(const rsdk_reply *r, rjson_numbers *out, rsdk_error *err) {
+rsdk_status rjson_numbers_decode(rsdk_reply *r, rjson_numbers *out, rsdk_error *err) {
     rjson_numbers o = {NULL, 0, false};
     rsdk_status st = RSDK_OK;
     if (r == NULL) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "JSON.NUMINCRBY: NULL reply");

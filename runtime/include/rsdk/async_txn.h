@@ -55,9 +55,11 @@ typedef struct rsdk_async_txn rsdk_async_txn; /* opaque */
 
 /* Called exactly once per executed transaction: `results[0..n)` are the
  * commands' results (EXEC's array), owned by the client and valid during
- * the callback only; NULL and 0 on failure, when `err` says why. */
-typedef void (*rsdk_async_txn_cb)(rsdk_async *a, rsdk_status st, const rsdk_reply *results,
-                                  size_t n, const rsdk_error *err, void *ud);
+ * the callback only; NULL and 0 on failure, when `err` says why. They are
+ * mutable so that the generated decoders (which bring a reply to its RESP3
+ * form in place) can read them: rcore_incr_decode(&results[0], ...). */
+typedef void (*rsdk_async_txn_cb)(rsdk_async *a, rsdk_status st, rsdk_reply *results, size_t n,
+                                  const rsdk_error *err, void *ud);
 
 /* A new, empty transaction in *out. RSDK_OK, RSDK_ERR_NOMEM or
  * RSDK_ERR_INVALID_ARG (NULL out). */

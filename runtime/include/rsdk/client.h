@@ -215,8 +215,10 @@ RSDK_API size_t rsdk_pipeline_count(const rsdk_pipeline *p);
 RSDK_API rsdk_status rsdk_pipeline_exec(rsdk_pipeline *p);
 
 /* Reply `i` of the last exec (borrowed, owned by the pipeline until the next
- * exec or free), or NULL when it was not received. */
-RSDK_API const rsdk_reply *rsdk_pipeline_reply(const rsdk_pipeline *p, size_t i);
+ * exec or free), or NULL when it was not received. Mutable, so that a
+ * generated decoder (rcore_get_decode) can bring it to its RESP3 form in
+ * place; it stays the pipeline's to free. */
+RSDK_API rsdk_reply *rsdk_pipeline_reply(const rsdk_pipeline *p, size_t i);
 
 /* Number of reply slots of the last exec. */
 RSDK_API size_t rsdk_pipeline_reply_count(const rsdk_pipeline *p);

@@ -1,5 +1,5 @@
 /* rsdk/pipeline_internal.h — what generated code (and other encoders) use
- * to queue an encoded command on a pipeline: not part of the stable API
+ * to queue an encoded command on a pipeline or send it on a client: not part of the stable API
  * (docs/abi.md). Applications queue with the generated <prefix>X_queue
  * functions or rsdk_pipeline_append_argv (rsdk/client.h). */
 #ifndef RSDK_PIPELINE_INTERNAL_H
@@ -29,6 +29,19 @@ RSDK_API void rsdk_pipeline_rollback(rsdk_pipeline *p);
  * static). RSDK_ERR_NOMEM rolls the command back instead (as
  * rsdk_pipeline_rollback); RSDK_ERR_INVALID_ARG for a NULL `p`. */
 RSDK_API rsdk_status rsdk_pipeline_commit_shaped(rsdk_pipeline *p, const rsdk_shape *table);
+
+/* For generated sync calls: moves the client's reused encode buffer
+ * (emptied) into *b, so that encoding a command allocates nothing once the
+ * buffer has grown; rsdk_client_buf_return() gives it back once the bytes
+ * are sent. A NULL `c` gives an empty buffer. Not thread-safe (as the
+ * client). */
+RSDK_API void rsdk_client_buf_lend(rsdk_client *c, rsdk_buf *b);
+
+/* Takes back a buffer from rsdk_client_buf_lend() (its contents dropped) or
+ * frees it when the client has no use for it (a NULL `c`, a client that
+ * made itself a new one, a buffer grown too big to keep); *b is left
+ * empty. */
+RSDK_API void rsdk_client_buf_return(rsdk_client *c, rsdk_buf *b);
 
 /* As rsdk_client_send_encoded, for encoders that count what they write
  * (generated calls, pipelines, transactions, the cluster): the bytes are not

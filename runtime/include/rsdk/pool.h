@@ -43,6 +43,13 @@ typedef struct rsdk_pool_opts {
                                * (keeping min_idle); default 300000; 0 = never */
     rsdk_events *events;      /* borrowed, may be NULL: POOL_ACQUIRE and
                                * POOL_RELEASE go here; NULL = client->events */
+    bool combine_commands;    /* default true: a one-shot command
+                               * (rsdk_pool_command) that finds every
+                               * connection out rides in the write of
+                               * another one-shot command instead of
+                               * waiting for a connection of its own
+                               * (docs/pooling.md, "Combined commands");
+                               * false: it waits in line like an acquire */
 } rsdk_pool_opts;
 
 /* Counters, for monitoring and tests. A snapshot taken under the pool's lock. */
@@ -55,6 +62,8 @@ typedef struct rsdk_pool_stats {
     uint64_t discarded;      /* connections closed as broken, dirty or stale */
     uint64_t exhausted;      /* acquires that timed out */
     uint64_t reauths;        /* re-AUTHs the pool ran (idle or on release) */
+    uint64_t combined;       /* one-shot commands that rode in another
+                              * thread's write (combine_commands) */
 } rsdk_pool_stats;
 
 typedef struct rsdk_pool rsdk_pool; /* opaque */
@@ -97,7 +106,11 @@ RSDK_API rsdk_status rsdk_pool_acquire(rsdk_pool *p, rsdk_client **out, rsdk_err
  * then). A NULL `c` is RSDK_OK. Thread-safe. */
 RSDK_API rsdk_status rsdk_pool_release(rsdk_pool *p, rsdk_client *c);
 
-/* Acquire, one command, release. On RSDK_OK *out is the reply (caller
+/* Acquire, one command, release. When every connection is out and
+ * combine_commands is on, a command that neither blocks nor leaves session
+ * state instead joins the next write of another thread's one-shot command
+ * on its connection and gets its own reply from it (docs/pooling.md);
+ * what the caller sees is the same. On RSDK_OK *out is the reply (caller
  * frees). A server error reply is returned as its code with *out untouched;
  * `err` (may be NULL) gets the detail of any failure (acquire, connection,
  * server). Acquire failures that the retry policy of client.retry accepts

@@ -70,6 +70,20 @@ RSDK_API void rsdk_reply_normalize(rsdk_reply *r, const rsdk_shape *table, uint1
 RSDK_API rsdk_status rsdk_reply_reshape(rsdk_reply *r, const rsdk_shape *table, uint16_t index,
                                         rsdk_reply **out);
 
+/* As rsdk_reply_reshape, for a reply exactly as rsdk handed it out: the
+ * root of a tree from the client, a pipeline or the async client, not yet
+ * normalised, reshaped or changed (generated sync calls use it). The reader
+ * records which node types a tree holds, so when none of them is one the
+ * shape changes, nothing is walked: *out is set to NULL and *below to the
+ * type bits (1u << type) of every node under the root. Otherwise it is
+ * rsdk_reply_reshape itself and *below is set to 0 (not known); so it is
+ * for a tree rsdk did not make (a copy, a sub-tree: the types are not
+ * known), but never give it a tree built by hand, whose root has no arena
+ * before it. Failures as rsdk_reply_reshape's; RSDK_ERR_INVALID_ARG for a
+ * NULL `below` too. */
+RSDK_API rsdk_status rsdk_reply_reshape_fresh(rsdk_reply *r, const rsdk_shape *table, uint16_t index,
+                                              rsdk_reply **out, uint32_t *below);
+
 /* The number `r` holds: a DOUBLE, an INTEGER, or text (STRING, STATUS,
  * BIGNUM, VERB) that is entirely a number as Redis writes them ("3.5",
  * "-inf", "nan"; RESP2 sends doubles so), read independently of the C

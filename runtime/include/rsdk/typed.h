@@ -103,15 +103,12 @@ typedef struct rsdk_strings {
 } rsdk_strings;
 
 /* Item `i` (< v->count) as a borrowed rsdk_string (owner NULL; nil for a
- * nil item). */
+ * nil item). The decoder checked that every item is text or nil, so this
+ * reads the node's fields with no test but the nil one. */
 static inline rsdk_string rsdk_strings_at(const rsdk_strings *v, size_t i) {
     const rsdk_reply *n = &v->item[i];
-    rsdk_string s = {NULL, 0, true, NULL};
-    if (rsdk_reply_has_str(n)) {
-        s.ptr = n->str ? n->str : "";
-        s.len = n->str ? n->len : 0;
-        s.nil = false;
-    }
+    bool nil = n->type == RSDK_REPLY_NIL;
+    rsdk_string s = {nil ? NULL : n->str, nil ? 0 : n->len, nil, NULL};
     return s;
 }
 
@@ -138,25 +135,23 @@ typedef struct rsdk_pairs {
     bool flat; /* items alternate key, value (a map): pair i is item[2i], item[2i+1] */
 } rsdk_pairs;
 
-/* Pair `i` (< v->count), borrowed. */
+/* Pair `i` (< v->count), borrowed. The decoder checked that every key is
+ * text and every value text or nil, so this reads the nodes' fields with
+ * no test but the layout's and the nil one. */
 static inline rsdk_pair rsdk_pairs_at(const rsdk_pairs *v, size_t i) {
-    rsdk_pair p = {{NULL, 0}, {NULL, 0, true, NULL}};
-    const rsdk_reply *k, *val = NULL;
+    const rsdk_reply *k, *val;
     if (v->flat) {
         k = &v->item[2 * i];
-        val = &v->item[2 * i + 1];
-    } else if (rsdk_reply_is_aggregate(&v->item[i])) {
+        val = k + 1;
+    } else if (v->item[i].type == RSDK_REPLY_ARRAY) {
         k = &v->item[i].element[0];
-        val = &v->item[i].element[1];
+        val = k + 1;
     } else {
         k = &v->item[i];
+        val = NULL;
     }
-    if (rsdk_reply_has_str(k)) p.key = rsdk_str_n(k->str ? k->str : "", k->str ? k->len : 0);
-    if (val != NULL && rsdk_reply_has_str(val)) {
-        p.value.ptr = val->str ? val->str : "";
-        p.value.len = val->str ? val->len : 0;
-        p.value.nil = false;
-    }
+    bool nil = val == NULL || val->type == RSDK_REPLY_NIL;
+    rsdk_pair p = {rsdk_str_n(k->str, k->len), {nil ? NULL : val->str, nil ? 0 : val->len, nil, NULL}};
     return p;
 }
 

@@ -177,7 +177,11 @@ rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size
     bool tracking = rsdk__client_wants_tracking(c, data, len, ncmds);
     int readonly = -1; /* not looked at yet */
     rsdk_status s, outcome;
-    for (int attempt = 1;; attempt++) {
+    /* A pool's combined command that failed in another thread's batch
+     * comes here for its next attempt (rsdk__client_attempts_done). */
+    int first = 1 + c->attempts_done;
+    c->attempts_done = 0;
+    for (int attempt = first;; attempt++) {
         /* Each attempt has the whole deadline; a pool's clock (which counted
          * the wait for this connection) only bounds the first. */
         rsdk__deadline_start(c, data, len, ncmds);
@@ -204,7 +208,7 @@ rsdk_status rsdk__client_call(rsdk_client *c, const char *data, size_t len, size
         if (outcome == RSDK_OK || !may_retry || had_state || attempt == INT_MAX) break;
         if (!c->conn && !c->opts.reconnect) break; /* every retry would be BROKEN */
         if (readonly < 0) readonly = all_readonly(data, len);
-        if (attempt == 1) rsdk_backoff_reset(&c->backoff);
+        if (attempt == first) rsdk_backoff_reset(&c->backoff);
         uint32_t delay = 0;
         if (!rsdk_retry_should(&c->retry, &c->backoff, outcome, attempt, c->request_sent,
                                readonly == 1, &delay))

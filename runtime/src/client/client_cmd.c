@@ -102,3 +102,21 @@ rsdk_status rsdk_client_send_counted(rsdk_client *c, const rsdk_buf *encoded, si
      * slots stay NULL (the connection is broken, nothing more is read). */
     return rsdk__client_call(c, encoded->data, encoded->len, ncmds, replies);
 }
+
+void rsdk_client_buf_lend(rsdk_client *c, rsdk_buf *b) {
+    rsdk_buf_init(b);
+    if (!c) return;
+    *b = c->wbuf;
+    rsdk_buf_clear(b);
+    rsdk_buf_init(&c->wbuf);
+}
+
+void rsdk_client_buf_return(rsdk_client *c, rsdk_buf *b) {
+    if (!c || c->wbuf.cap != 0 || b->cap > RSDK__WBUF_KEEP) {
+        rsdk_buf_deinit(b);
+        return;
+    }
+    rsdk_buf_clear(b);
+    c->wbuf = *b;
+    rsdk_buf_init(b);
+}

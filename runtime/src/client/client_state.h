@@ -70,6 +70,9 @@ struct rsdk_client {
                                  * commands leaves any, so they are not walked */
     long long batch_t0_us;      /* when a timed call in halves began
                                  * (client_batch.c); 0: not timed */
+    int attempts_done;          /* attempts the next call's command already
+                                 * had elsewhere (a pool's combined command):
+                                 * its retries count on from there */
     long long outer_deadline_ms;/* set by a caller that started the clock
                                  * before the call (a pool acquire): the call
                                  * keeps it instead of starting its own */

@@ -220,7 +220,7 @@ rsdk_status rsdk_pipeline_exec(rsdk_pipeline *p) {
     return s;
 }
 
-const rsdk_reply *rsdk_pipeline_reply(const rsdk_pipeline *p, size_t i) {
+rsdk_reply *rsdk_pipeline_reply(const rsdk_pipeline *p, size_t i) {
     return p && i < p->nslots ? p->slots[i] : NULL;
 }
 

@@ -39,6 +39,8 @@ static double to_double(const char *s, size_t n) {
     return strtod(tmp, NULL);
 }
 
+#define TYPE_BIT(t) (UINT32_C(1) << (unsigned)(t))
+
 static inline char *put_str(char *sp, const char *src, size_t len) {
     memcpy(sp, src, len);
     sp[len] = '\0';
@@ -51,7 +53,8 @@ static inline char *put_str(char *sp, const char *src, size_t len) {
  * a run only when none is pending, and an attribute's '|' ends it. Each
  * node is written with one store. The scan checked every byte, so this is
  * straight-line; a signed length other than "-1" ("$+5", "$-0") ends the
- * run for the general code. Returns the node after the last one filled. */
+ * run for the general code. Nils are counted in *nils (the caller records
+ * the run's types from that). Returns the node after the last one filled. */
 #if defined(__GNUC__) || defined(__clang__)
 #define NOINLINE __attribute__((noinline))
 #else
@@ -61,7 +64,8 @@ static inline char *put_str(char *sp, const char *src, size_t len) {
 /* Not inlined on purpose: inside the general loop its few live values
  * would be spilled around every memcpy call; on its own they stay in
  * registers. The call is paid once per run, not per string. */
-static NOINLINE rsdk_reply *bulk_run(const char **cp, rsdk_reply *n, rsdk_reply *nend, char **spp) {
+static NOINLINE rsdk_reply *bulk_run(const char **cp, rsdk_reply *n, rsdk_reply *nend, char **spp,
+                                     size_t *nils) {
     const char *c = *cp;
     char *sp = *spp;
     while (n < nend && c[0] == '$') {
@@ -69,6 +73,7 @@ static NOINLINE rsdk_reply *bulk_run(const char **cp, rsdk_reply *n, rsdk_reply 
         if (len > 9) {
             if (c[1] != '-' || c[2] != '1' || c[3] != '\r') break; /* "$+5", "$-0" */
             *n++ = (rsdk_reply){.type = RSDK_REPLY_NIL};               /* "$-1\r\n" */
+            ++*nils;
             c += 5;
             continue;
         }
@@ -87,6 +92,16 @@ static NOINLINE rsdk_reply *bulk_run(const char **cp, rsdk_reply *n, rsdk_reply 
     return n;
 }
 
+/* The arena header's record of the node types under the root (reply_arena.h):
+ * gathered here at the cost of one OR per node outside the runs of blob
+ * strings and one per run, so that typed calls need not walk the tree to
+ * learn that it holds only strings. */
+static rsdk_reply *finish(rsdk_reply *root, uint32_t seen) {
+    bool below = rsdk_reply_is_aggregate(root) && root->elements != 0;
+    rsdk__arena_of(root)->types = RSDK__TYPES_KNOWN | (below ? seen : 0);
+    return root;
+}
+
 rsdk_reply *rsdk__reader_build(rsdk_reader *r) {
     char *sp = NULL;
     rsdk_reply *root = rsdk__reader_arena(r, r->nodes, r->strbytes, &sp);
@@ -101,14 +116,17 @@ rsdk_reply *rsdk__reader_build(rsdk_reader *r) {
     const char *b = r->buf;
     const size_t end = r->pos;
     size_t p = r->start;
+    uint32_t seen = 0; /* type bits of the nodes built after the root */
 
     for (;;) {
         const char t = b[p];
         if (t == '$' && !st[top].pending) {
             const char *c = b + p;
             rsdk_reply *n0 = st[top].next;
-            size_t k = (size_t)(bulk_run(&c, n0, n0 + st[top].remaining, &sp) - n0);
+            size_t nils = 0;
+            size_t k = (size_t)(bulk_run(&c, n0, n0 + st[top].remaining, &sp, &nils) - n0);
             if (k) {
+                seen |= (nils ? TYPE_BIT(RSDK_REPLY_NIL) : 0) | (k > nils ? TYPE_BIT(RSDK_REPLY_STRING) : 0);
                 p = (size_t)(c - b);
                 st[top].next += k;
                 st[top].remaining -= k;
@@ -120,6 +138,7 @@ rsdk_reply *rsdk__reader_build(rsdk_reader *r) {
             size_t cnt = (size_t)trusted_num(b, &p) * 2;
             rsdk_reply *m = pool++;
             *m = (rsdk_reply){.type = RSDK_REPLY_MAP, .elements = cnt, .element = cnt ? pool : NULL};
+            seen |= TYPE_BIT(RSDK_REPLY_MAP);
             if (!cnt) {
                 st[top].pending = m;
                 continue;
@@ -208,6 +227,8 @@ rsdk_reply *rsdk__reader_build(rsdk_reader *r) {
                               .element = cnt ? pool : NULL,
                               .attribute = attr};
             if (!cnt) break;
+            /* Below the root only: the root's own type is not counted. */
+            seen = n == root ? 0 : seen | TYPE_BIT(n->type);
             pool += cnt;
             top++;
             st[top].remaining = cnt;
@@ -217,10 +238,11 @@ rsdk_reply *rsdk__reader_build(rsdk_reader *r) {
             continue;
         }
         }
+        seen |= TYPE_BIT(n->type);
 
     close:
         while (st[top].remaining == 0) {
-            if (top == 0) return root;
+            if (top == 0) return finish(root, seen);
             rsdk_reply *done = st[top].attr_of;
             top--;
             if (done) {

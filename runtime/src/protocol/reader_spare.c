@@ -23,12 +23,15 @@ rsdk_reply *rsdk__reader_arena(rsdk_reader *r, size_t nodes, size_t strbytes, ch
         if (rsdk__reply_arena_size(nodes, strbytes, &total) && total <= h->size) {
             r->nspare--;
             h->magic = RSDK__ARENA_MAGIC;
+            h->types = RSDK__TYPES_KNOWN; /* nothing under the root until the build says */
             char *mem = (char *)(void *)h;
             *strings = mem + total - strbytes;
             return (rsdk_reply *)(void *)(mem + RSDK__ARENA_HDR_SIZE);
         }
     }
-    return rsdk__reply_arena_new(nodes, strbytes, strings);
+    rsdk_reply *root = rsdk__reply_arena_new(nodes, strbytes, strings);
+    if (root) rsdk__arena_of(root)->types = RSDK__TYPES_KNOWN; /* as above */
+    return root;
 }
 
 void rsdk__reader_recycle(rsdk_reader *r, rsdk_reply *reply) {

@@ -13,7 +13,8 @@ rsdk_reply *rsdk__reply_arena_new(size_t nodes, size_t strbytes, char **strings)
     if (!mem) return NULL;
     rsdk__arena_hdr *h = (rsdk__arena_hdr *)(void *)mem;
     h->magic = RSDK__ARENA_MAGIC;
-    h->size = total;
+    h->size = total > UINT32_MAX ? UINT32_MAX : (uint32_t)total;
+    h->types = 0;
     *strings = mem + total - strbytes;
     return (rsdk_reply *)(void *)(mem + RSDK__ARENA_HDR_SIZE);
 }

@@ -13,14 +13,29 @@
 /* A reply tree is one allocation: this header, then every node (the root
  * first, children arrays and attribute maps after it), then the string
  * bytes. rsdk_reply_free() finds the header just before the root. The size
- * is 16 so the root keeps malloc's alignment. */
+ * is 16 so the root keeps malloc's alignment.
+ *
+ * `size` is the block's size, saturated at UINT32_MAX (only blocks of at
+ * most RSDK__SPARE_BYTES are ever reused, so the exact size of a larger one
+ * is never needed). `types` is what the reader saw while building the tree
+ * (RSDK__TYPES_KNOWN plus the bit 1 << type of every node under the root),
+ * so that a typed call can skip walks that would find nothing; 0 (unknown)
+ * for every other arena (copies, rebuilt trees). */
 typedef struct rsdk__arena_hdr {
     uint64_t magic;
-    size_t size;
+    uint32_t size;
+    uint32_t types;
 } rsdk__arena_hdr;
+
+#define RSDK__TYPES_KNOWN (UINT32_C(1) << 31)
 
 #define RSDK__ARENA_MAGIC UINT64_C(0x7273646b52504c59) /* "rsdkRPLY" */
 #define RSDK__ARENA_HDR_SIZE ((size_t)16)
+
+/* The header of the arena whose root is `root`. */
+static inline rsdk__arena_hdr *rsdk__arena_of(rsdk_reply *root) {
+    return (rsdk__arena_hdr *)(void *)((char *)root - RSDK__ARENA_HDR_SIZE);
+}
 
 /* Allocates an arena for `nodes` nodes and `strbytes` string bytes and
  * returns its root (node 0, contents undefined); *strings points at the

@@ -6,15 +6,12 @@
  * (pool_idle.c). Connections are opened, checked (poll, PING), re-AUTHed
  * and closed outside the lock, so a slow server never blocks other
  * threads' acquires and releases for longer than a list operation. */
-#define _GNU_SOURCE /* sem_clockwait: a waiter's deadline on the monotonic clock */
-#include <errno.h>
-#include <time.h>
-
 #include "alloc.h"
 #include "client_opts.h"
 #include "client_session.h"
 #include "clock.h"
 #include "pool_auth.h"
+#include "pool_combine.h"
 #include "pool_idle.h"
 #include "pool_index.h"
 #include "pool_slot.h"
@@ -28,6 +25,7 @@ void rsdk_pool_opts_init(rsdk_pool_opts *o) {
     o->acquire_timeout_ms = 5000;
     o->health_check_idle_ms = 30000;
     o->max_idle_ms = 300000;
+    o->combine_commands = true;
 }
 
 /* ---- events ----------------------------------------------------------------- */
@@ -147,6 +145,7 @@ rsdk_status rsdk_pool_new(const rsdk_pool_opts *o, rsdk_pool **out, rsdk_error *
     p->health_ms = o->health_check_idle_ms;
     p->max_idle_ms = o->max_idle_ms;
     p->events = o->events ? o->events : co->events;
+    p->combine = o->combine_commands;
     for (int i = 0; i < p->min_idle; i++) {
         rsdk__pool_slot *sl = NULL;
         p->open++;
@@ -211,17 +210,6 @@ static bool usable(rsdk_pool *p, rsdk__pool_slot *sl, long long idle_ms, bool pr
     return !rsdk_client_broken(sl->c) && !rsdk__client_dirty(sl->c);
 }
 
-/* Waits for `w`'s semaphore until `deadline` (monotonic ms; -1: none).
- * 0 when posted, -1 when the deadline passed (or waiting failed). */
-static int sem_wait_until(rsdk__pool_waiter *w, long long deadline) {
-    struct timespec ts = {(time_t)(deadline / 1000), (long)(deadline % 1000) * 1000000L};
-    for (;;) {
-        int r = deadline < 0 ? sem_wait(&w->sem) : sem_clockwait(&w->sem, CLOCK_MONOTONIC, &ts);
-        if (r == 0) return 0;
-        if (errno != EINTR) return -1;
-    }
-}
-
 /* Called under the lock when nothing is free: queues the calling thread,
  * lets go of the lock and waits until a release hands it a connection, a
  * close gives it room to open one, the pool closes or `deadline` passes.
@@ -231,7 +219,7 @@ static void wait_turn(rsdk_pool *p, rsdk__pool_waiter *w, long long deadline, bo
     rsdk__pool_queue_waiter(p, w);
     pthread_mutex_unlock(&p->mu);
     *timed_out = false;
-    if (sem_wait_until(w, deadline) == 0) return;
+    if (rsdk__pool_sem_wait_until(w, deadline) == 0) return;
     pthread_mutex_lock(&p->mu);
     bool still = w->queued;
     if (still) rsdk__pool_unqueue_waiter(p, w);
@@ -242,8 +230,7 @@ static void wait_turn(rsdk_pool *p, rsdk__pool_waiter *w, long long deadline, bo
     }
     /* Taken off the queue just as the wait ended: the post is on its way
      * (and must land before the semaphore goes away). */
-    while (sem_wait(&w->sem) != 0 && errno == EINTR) {
-    }
+    rsdk__pool_sem_wait_posted(w);
 }
 
 /* Opens a connection in a place already counted in p->open; on failure the
@@ -265,8 +252,20 @@ static rsdk_status open_counted(rsdk_pool *p, long long start, rsdk_client **out
     return RSDK_OK;
 }
 
+/* Queues `w` for a one-shot command (cmd->combinable): it joins an open
+ * batch when there is one, else waits in line, where a hand-over may make
+ * it a leader or a rider. Under the lock; returns without it. */
+static void wait_cmd(rsdk_pool *p, rsdk__pool_waiter *w, long long deadline, bool *timed_out) {
+    if (!rsdk__pool_join_locked(p, w)) rsdk__pool_queue_waiter(p, w);
+    rsdk__pool_wait_cmd(p, w, deadline, timed_out);
+}
+
 rsdk_status rsdk_pool_acquire(rsdk_pool *p, rsdk_client **out, rsdk_error *err) {
     if (!p || !out) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "NULL pool or result");
+    return rsdk__pool_acquire_for(p, NULL, out, err);
+}
+
+rsdk_status rsdk__pool_acquire_for(rsdk_pool *p, rsdk__pool_cmd *cmd, rsdk_client **out, rsdk_error *err) {
     long long start = rsdk__now_ms();
     long long deadline = rsdk__deadline_after(start, p->acquire_timeout_ms);
     rsdk_status s;
@@ -304,7 +303,18 @@ rsdk_status rsdk_pool_acquire(rsdk_pool *p, rsdk_client **out, rsdk_error *err) 
             close_victims(p, victims);
             return open_counted(p, start, out, err);
         }
+        if (cmd && p->combine && !cmd->encoded && p->acquire_timeout_ms != 0) {
+            /* About to wait: encoded now, so that it may ride instead. */
+            pthread_mutex_unlock(&p->mu);
+            rsdk__pool_cmd_encode(p, cmd);
+            pthread_mutex_lock(&p->mu);
+            continue;
+        }
         rsdk__pool_waiter w;
+        w.cmd = cmd && p->combine && cmd->combinable ? cmd : NULL;
+        w.ride = NULL;
+        w.slot = NULL;
+        w.queued = w.may_open = w.taken = w.done = w.gone = false;
         if (p->acquire_timeout_ms == 0 || sem_init(&w.sem, 0, 0) != 0) {
             p->st.exhausted++;
             s = rsdk_error_set(err, RSDK_ERR_POOL_EXHAUSTED, 0, "no connection free within %d ms (max_size %d)",
@@ -312,10 +322,17 @@ rsdk_status rsdk_pool_acquire(rsdk_pool *p, rsdk_client **out, rsdk_error *err) 
             break;
         }
         bool timed_out;
-        wait_turn(p, &w, deadline, &timed_out); /* returns without the lock */
+        if (w.cmd)
+            wait_cmd(p, &w, deadline, &timed_out); /* returns without the lock */
+        else
+            wait_turn(p, &w, deadline, &timed_out);
         sem_destroy(&w.sem);
         close_victims(p, victims);
         victims = NULL;
+        if (w.ride) { /* rode in another's batch: the result is in cmd->res */
+            *out = NULL;
+            return RSDK_OK;
+        }
         if (w.slot) {
             /* Handed over by a release: in use a moment ago, no check. */
             w.slot->since_ms = rsdk__now_ms();
@@ -367,6 +384,9 @@ rsdk_status rsdk_pool_release(rsdk_pool *p, rsdk_client *c) {
         rsdk__pool_waiter *w = rsdk__pool_put_locked(p, sl);
         sweep_locked(p, now, &victims);
         pthread_mutex_unlock(&p->mu);
+        /* A one-shot command takes it: its batch is written now, so that
+         * its replies are on their way while it wakes up. */
+        if (w && w->cmd && w->cmd->lead == sl) rsdk__pool_batch_write(p, w->cmd, sl, true);
         rsdk__pool_wake(w);
     } else {
         pthread_mutex_unlock(&p->mu);

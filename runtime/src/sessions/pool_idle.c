@@ -1,7 +1,13 @@
-/* The pool's idle list and its queue of waiting threads: every operation
- * here is O(1), under the pool's lock. A connection that comes back goes to
- * the oldest waiter directly, so exactly one thread wakes for it. */
+/* The pool's idle list, its queue of waiting threads and the riders of a
+ * batch (pool_combine.c): every operation here is O(1) (or bounded by a
+ * batch's size), under the pool's lock. A connection that comes back goes
+ * to the oldest waiter directly, so exactly one thread wakes for it. */
+#define _GNU_SOURCE /* sem_clockwait: a waiter's deadline on the monotonic clock */
 #include "pool_idle.h"
+
+#include <errno.h>
+#include <time.h>
+
 
 void rsdk__pool_idle_unlink(rsdk_pool *p, rsdk__pool_slot *sl) {
     if (sl->prev) sl->prev->next = sl->next;
@@ -41,10 +47,65 @@ rsdk__pool_waiter *rsdk__pool_pop_waiter(rsdk_pool *p) {
     return w;
 }
 
+static bool fits(const rsdk__pool_slot *sl, const rsdk__pool_cmd *cmd) {
+    return sl->nriders + 1 < RSDK__POOL_BATCH_MAX && sl->rider_bytes + cmd->enc.len <= RSDK__POOL_BATCH_BYTES;
+}
+
+static void add_rider(rsdk__pool_slot *sl, rsdk__pool_waiter *w) {
+    w->ride = sl;
+    w->rnext = NULL;
+    if (sl->riders_tail) sl->riders_tail->rnext = w;
+    else sl->riders = w;
+    sl->riders_tail = w;
+    sl->nriders++;
+    sl->rider_bytes += w->cmd->enc.len;
+}
+
+/* A rider whose deadline passed before its bytes were taken leaves. */
+void rsdk__pool_remove_rider(rsdk__pool_slot *sl, rsdk__pool_waiter *w) {
+    rsdk__pool_waiter *prev = NULL;
+    for (rsdk__pool_waiter *x = sl->riders; x; prev = x, x = x->rnext) {
+        if (x != w) continue;
+        if (prev) prev->rnext = x->rnext;
+        else sl->riders = x->rnext;
+        if (sl->riders_tail == x) sl->riders_tail = prev;
+        sl->nriders--;
+        sl->rider_bytes -= w->cmd->enc.len;
+        return;
+    }
+}
+
+void rsdk__pool_open_batch_locked(rsdk_pool *p, rsdk__pool_slot *sl, rsdk__pool_waiter *w) {
+    w->cmd->lead = sl;
+    sl->batch_open = true;
+    sl->riders = sl->riders_tail = NULL;
+    sl->nriders = sl->rider_bytes = 0;
+    p->joinable = sl;
+    /* The one-shot commands in line ride along (a look at as many waiters
+     * as a batch holds, so the hand-over stays cheap behind acquirers). */
+    rsdk__pool_waiter *x = p->wait_head;
+    for (int looked = 0; x && looked < RSDK__POOL_BATCH_MAX; looked++) {
+        rsdk__pool_waiter *next = x->next;
+        if (x->cmd && fits(sl, x->cmd)) {
+            rsdk__pool_unqueue_waiter(p, x);
+            add_rider(sl, x);
+        }
+        x = next;
+    }
+}
+
+bool rsdk__pool_join_locked(rsdk_pool *p, rsdk__pool_waiter *w) {
+    rsdk__pool_slot *sl = p->joinable;
+    if (!sl || !fits(sl, w->cmd)) return false;
+    add_rider(sl, w);
+    return true;
+}
+
 rsdk__pool_waiter *rsdk__pool_put_locked(rsdk_pool *p, rsdk__pool_slot *sl) {
     rsdk__pool_waiter *w = rsdk__pool_pop_waiter(p);
     if (w) {
         w->slot = sl; /* stays out: handed over */
+        if (w->cmd) rsdk__pool_open_batch_locked(p, sl, w);
         return w;
     }
     sl->out = false;
@@ -69,4 +130,18 @@ rsdk__pool_waiter *rsdk__pool_room_locked(rsdk_pool *p) {
 
 void rsdk__pool_wake(rsdk__pool_waiter *w) {
     if (w) sem_post(&w->sem);
+}
+
+int rsdk__pool_sem_wait_until(rsdk__pool_waiter *w, long long deadline) {
+    struct timespec ts = {(time_t)(deadline / 1000), (long)(deadline % 1000) * 1000000L};
+    for (;;) {
+        int r = deadline < 0 ? sem_wait(&w->sem) : sem_clockwait(&w->sem, CLOCK_MONOTONIC, &ts);
+        if (r == 0) return 0;
+        if (errno != EINTR) return -1;
+    }
+}
+
+void rsdk__pool_sem_wait_posted(rsdk__pool_waiter *w) {
+    while (sem_wait(&w->sem) != 0 && errno == EINTR) {
+    }
 }

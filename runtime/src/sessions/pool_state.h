@@ -20,6 +20,14 @@
  * call. docs/connections.md says what that costs. */
 #define RSDK__POOL_PROBE_IDLE_MS 1000
 
+/* Bounds of a batch of combined commands (pool_combine.c): commands in
+ * one write, their bytes, and the largest command that joins one. */
+#define RSDK__POOL_BATCH_MAX 64
+#define RSDK__POOL_BATCH_BYTES ((size_t)64 * 1024)
+#define RSDK__POOL_COMBINE_CMD_BYTES ((size_t)16 * 1024)
+
+struct rsdk__pool_waiter;
+
 /* One pooled connection. Lives from its open to its close; the client
  * points back at it (client->pool_slot). */
 typedef struct rsdk__pool_slot {
@@ -32,7 +40,35 @@ typedef struct rsdk__pool_slot {
     struct rsdk__pool_slot *next;     /* oldest at the tail */
     struct rsdk__pool_slot *all_prev; /* every open slot, for free */
     struct rsdk__pool_slot *all_next;
+    /* Handed to a one-shot command that has not written yet: other
+     * one-shot commands ride along (pool_combine.c). */
+    bool batch_open;
+    struct rsdk__pool_waiter *riders, *riders_tail;
+    size_t nriders, rider_bytes;
 } rsdk__pool_slot;
+
+/* A one-shot command (rsdk_pool_command) while its thread waits: encoded
+ * once it has to wait, so that it can ride in another thread's batch
+ * (pool_combine.c). Lives on the caller's stack. */
+typedef struct rsdk__pool_cmd {
+    size_t argc;
+    const char *const *argv;
+    const size_t *argvlen;
+    long long start;      /* when its call started (monotonic ms) */
+    rsdk_buf enc;         /* the encoded command; empty until needed */
+    bool encoded;         /* enc holds it (or its encoding failed) */
+    bool combinable;      /* may share a write (rsdk__command_combinable) */
+    long long deadline;   /* its command deadline (monotonic ms; -1 none) */
+    rsdk__pool_slot *lead;/* handed a slot whose batch this command leads */
+    bool written;         /* its batch was sent (by the releasing thread) */
+    bool skip;            /* its deadline had passed: left out of it */
+    size_t own_len;       /* its own bytes, first in enc */
+    rsdk_status sent;     /* ... with this result */
+    rsdk__combined_item *items;         /* the batch: its own item, then the riders' */
+    struct rsdk__pool_waiter **rw;   /* the riders (one block with items) */
+    size_t nriders;
+    rsdk__combined_item res; /* what became of it in a batch */
+} rsdk__pool_cmd;
 
 /* A thread blocked in acquire, queued oldest first. A release hands its
  * connection to the head waiter alone (`slot`), a closed connection hands
@@ -50,6 +86,15 @@ typedef struct rsdk__pool_waiter {
     bool queued;
     struct rsdk__pool_waiter *prev;
     struct rsdk__pool_waiter *next;
+    /* A combinable one-shot command waiting (NULL: an acquire). It may be
+     * taken off the queue into the batch of a slot handed to another
+     * one-shot command (`ride`), or join one there (pool_combine.c). */
+    rsdk__pool_cmd *cmd;
+    rsdk__pool_slot *ride; /* the slot whose batch it rides in */
+    bool taken;            /* its bytes were copied for the write */
+    bool done;             /* its result is in cmd->res: posted */
+    bool gone;             /* left at its deadline: the reply is dropped */
+    struct rsdk__pool_waiter *rnext; /* next rider of the same slot */
 } rsdk__pool_waiter;
 
 struct rsdk_pool {
@@ -63,6 +108,8 @@ struct rsdk_pool {
     rsdk__pool_slot *idle, *idle_tail; /* LIFO: the oldest sink to the tail */
     rsdk__pool_slot *all;
     rsdk__pool_waiter *wait_head, *wait_tail;
+    rsdk__pool_slot *joinable; /* newest slot with an open batch, or NULL */
+    bool combine;              /* opts.combine_commands */
     size_t open, nidle, waiting;
     bool closed;
     uint64_t probe_gen;      /* moves when a connection is found broken */

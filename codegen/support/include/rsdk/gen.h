@@ -143,7 +143,7 @@ RSDK_API rsdk_status rsdk_gen_decode_string(const rsdk_reply *r, const rsdk_gen_
  * only, so RESP2 layouts that need new nodes stay as received) and hands it
  * back as *out. `table` may be NULL (the shape-free rules only). Only the
  * top node's type is checked against `x`. */
-RSDK_API rsdk_status rsdk_gen_decode_reply(const rsdk_reply *r, const rsdk_gen_expect *x,
+RSDK_API rsdk_status rsdk_gen_decode_reply(rsdk_reply *r, const rsdk_gen_expect *x,
                                            const rsdk_shape *table, const rsdk_reply **out,
                                            rsdk_error *err);
 
@@ -154,48 +154,48 @@ RSDK_API rsdk_status rsdk_gen_decode_reply(const rsdk_reply *r, const rsdk_gen_e
  * bools: integer or boolean; pairs and scored: text, or [text, value]
  * pairs; a scan page: [cursor, [text...]]); anything else gives
  * RSDK_ERR_UNEXPECTED_REPLY naming the item. */
-RSDK_API rsdk_status rsdk_gen_decode_strings(const rsdk_reply *r, const rsdk_gen_expect *x,
+RSDK_API rsdk_status rsdk_gen_decode_strings(rsdk_reply *r, const rsdk_gen_expect *x,
                                              const rsdk_shape *table, rsdk_strings *out,
                                              rsdk_error *err);
-RSDK_API rsdk_status rsdk_gen_decode_pairs(const rsdk_reply *r, const rsdk_gen_expect *x,
+RSDK_API rsdk_status rsdk_gen_decode_pairs(rsdk_reply *r, const rsdk_gen_expect *x,
                                            const rsdk_shape *table, rsdk_pairs *out, rsdk_error *err);
-RSDK_API rsdk_status rsdk_gen_decode_scored(const rsdk_reply *r, const rsdk_gen_expect *x,
+RSDK_API rsdk_status rsdk_gen_decode_scored(rsdk_reply *r, const rsdk_gen_expect *x,
                                             const rsdk_shape *table, rsdk_scored *out,
                                             rsdk_error *err);
-RSDK_API rsdk_status rsdk_gen_decode_ints(const rsdk_reply *r, const rsdk_gen_expect *x,
+RSDK_API rsdk_status rsdk_gen_decode_ints(rsdk_reply *r, const rsdk_gen_expect *x,
                                           const rsdk_shape *table, rsdk_ints *out, rsdk_error *err);
-RSDK_API rsdk_status rsdk_gen_decode_doubles(const rsdk_reply *r, const rsdk_gen_expect *x,
+RSDK_API rsdk_status rsdk_gen_decode_doubles(rsdk_reply *r, const rsdk_gen_expect *x,
                                              const rsdk_shape *table, rsdk_doubles *out,
                                              rsdk_error *err);
-RSDK_API rsdk_status rsdk_gen_decode_bools(const rsdk_reply *r, const rsdk_gen_expect *x,
+RSDK_API rsdk_status rsdk_gen_decode_bools(rsdk_reply *r, const rsdk_gen_expect *x,
                                            const rsdk_shape *table, rsdk_bools *out, rsdk_error *err);
-RSDK_API rsdk_status rsdk_gen_decode_scan_page(const rsdk_reply *r, const rsdk_gen_expect *x,
+RSDK_API rsdk_status rsdk_gen_decode_scan_page(rsdk_reply *r, const rsdk_gen_expect *x,
                                                const rsdk_shape *table, rsdk_scan_page *out,
                                                rsdk_error *err);
 /* Stream entries: each item [id, [field, value...] or nil], or an id
  * (JUSTID); with RSDK_GEN_NEXT the reply is [next, [entries], [ids]?]. */
-RSDK_API rsdk_status rsdk_gen_decode_stream_entries(const rsdk_reply *r, const rsdk_gen_expect *x,
+RSDK_API rsdk_status rsdk_gen_decode_stream_entries(rsdk_reply *r, const rsdk_gen_expect *x,
                                                     const rsdk_shape *table,
                                                     rsdk_stream_entries *out, rsdk_error *err);
 /* Streams: a map (or RESP2's list of [stream, entries]) of entries. */
-RSDK_API rsdk_status rsdk_gen_decode_streams(const rsdk_reply *r, const rsdk_gen_expect *x,
+RSDK_API rsdk_status rsdk_gen_decode_streams(rsdk_reply *r, const rsdk_gen_expect *x,
                                              const rsdk_shape *table, rsdk_streams *out,
                                              rsdk_error *err);
 /* GEO: members, or [member, dist?, hash?, [lon, lat]?] records; with
  * RSDK_GEN_POSITIONS, [lon, lat] or nil items. */
-RSDK_API rsdk_status rsdk_gen_decode_geo(const rsdk_reply *r, const rsdk_gen_expect *x,
+RSDK_API rsdk_status rsdk_gen_decode_geo(rsdk_reply *r, const rsdk_gen_expect *x,
                                          const rsdk_shape *table, rsdk_geo *out, rsdk_error *err);
 /* XPENDING: [total, min, max, [[consumer, count]]] (min, max and the list
  * nil when nothing is pending), or [[id, consumer, idle, deliveries]...]. */
-RSDK_API rsdk_status rsdk_gen_decode_pending(const rsdk_reply *r, const rsdk_gen_expect *x,
+RSDK_API rsdk_status rsdk_gen_decode_pending(rsdk_reply *r, const rsdk_gen_expect *x,
                                              const rsdk_shape *table, rsdk_pending *out,
                                              rsdk_error *err);
 /* Scalars read from the tree: an integer or nil, or [integer, number]
  * (rank); an integer, a number or nil (int_or_double). Nothing is kept
  * from `r`. */
-RSDK_API rsdk_status rsdk_gen_decode_rank(const rsdk_reply *r, const rsdk_gen_expect *x,
+RSDK_API rsdk_status rsdk_gen_decode_rank(rsdk_reply *r, const rsdk_gen_expect *x,
                                           const rsdk_shape *table, rsdk_rank *out, rsdk_error *err);
-RSDK_API rsdk_status rsdk_gen_decode_int_or_double(const rsdk_reply *r, const rsdk_gen_expect *x,
+RSDK_API rsdk_status rsdk_gen_decode_int_or_double(rsdk_reply *r, const rsdk_gen_expect *x,
                                                    const rsdk_shape *table, rsdk_int_or_double *out,
                                                    rsdk_error *err);
 
@@ -250,7 +250,9 @@ RSDK_API rsdk_status rsdk_gen_glue_fields(const rsdk_reply *map, const rsdk_gen_
 
 /* ---- sync calls and queueing --------------------------------------------- */
 
-/* One sync call: a per-call encode buffer and the encoder's error record. */
+/* One sync call: the encode buffer (the client's own, lent by
+ * rsdk_gen_call_init and given back by rsdk_gen_call_run, so a call
+ * allocates nothing for it) and the encoder's error record. */
 typedef struct rsdk_gen_call {
     rsdk_client *c;
     rsdk_buf buf;

@@ -61,7 +61,7 @@ RSDK_API rsdk_status rjson_get_paths(rsdk_client *c, rsdk_str key, const rsdk_st
 
 /* A JSON.GET reply (e.g. a pipeline slot of rjson_get_str_queue) as json_t:
  * *out is a new reference, or NULL for a nil reply. */
-RSDK_API rsdk_status rjson_get_decode(const rsdk_reply *r, json_t **out, rsdk_error *err);
+RSDK_API rsdk_status rjson_get_decode(rsdk_reply *r, json_t **out, rsdk_error *err);
 
 /* JSON.MGET key... path: out[i] (the caller's array of `nkeys` slots) is
  * key i's value at `path` (a "$" path: the array of matches), or NULL when
@@ -71,7 +71,7 @@ RSDK_API rsdk_status rjson_mget(rsdk_client *c, const rsdk_str *keys, size_t nke
 
 /* A JSON.MGET reply into `nkeys` slots (see rjson_mget); a reply with
  * another count is RSDK_ERR_UNEXPECTED_REPLY. */
-RSDK_API rsdk_status rjson_mget_decode(const rsdk_reply *r, json_t **out, size_t nkeys, rsdk_error *err);
+RSDK_API rsdk_status rjson_mget_decode(rsdk_reply *r, json_t **out, size_t nkeys, rsdk_error *err);
 
 /* The numbers JSON.NUMINCRBY and JSON.NUMMULTBY answer: one for a legacy
  * path (`multi` false, count 1), one per match for a "$" path (`multi`
@@ -88,7 +88,7 @@ RSDK_API void rjson_numbers_deinit(rjson_numbers *n);
 
 /* A JSON.NUMINCRBY / JSON.NUMMULTBY reply (JSON text "3", "[3.5,null]", or
  * a RESP array of numbers) as numbers. */
-RSDK_API rsdk_status rjson_numbers_decode(const rsdk_reply *r, rjson_numbers *out, rsdk_error *err);
+RSDK_API rsdk_status rjson_numbers_decode(rsdk_reply *r, rjson_numbers *out, rsdk_error *err);
 
 /* JSON.NUMINCRBY key path value: the new numbers. A non-finite `value` is
  * RSDK_ERR_INVALID_ARG ("JSON.NUMINCRBY: value: needs a finite number (not
