@@ -21,7 +21,7 @@ static void exec_ok(rsdk_pipeline *p) {
     if (s != RSDK_OK) fail_msg("exec: %s: %s", rsdk_status_name(s), rsdk_pipeline_error(p)->message);
 }
 
-static void assert_get(const rsdk_reply *r, const char *want) {
+static void assert_get(rsdk_reply *r, const char *want) {
     rsdk_string str = {0};
     assert_int_equal(rcore_get_decode(r, &str, NULL), RSDK_OK);
     assert_false(str.nil);
