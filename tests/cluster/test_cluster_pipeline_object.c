@@ -166,13 +166,19 @@ static void bad_input_and_transactions(void **state) {
         assert_non_null(strstr(rsdk_pipeline_reply(p, i)->str, "CROSSSLOT"));
     }
     assert_get(rsdk_pipeline_reply(p, 4), "2");
-    /* A command no table knows: its error in its slot, the rest run. */
-    const char *bogus[] = {"NOSUCHCOMMAND", "k"};
+    /* A command no table knows, one across slots: each gets its error in
+     * its slot, unsent, and the rest run. */
+    const char *bogus[] = {"NOSUCHCOMMAND", "k"}, *cross[] = {"SUNIONSTORE", "{tx}d", "{ty}s"};
     assert_int_equal(rsdk_pipeline_append_argv(p, 2, bogus, NULL), RSDK_OK);
     assert_int_equal(rcore_get_queue(p, "{tx}a", NULL), RSDK_OK);
+    assert_int_equal(rsdk_pipeline_append_argv(p, 3, cross, NULL), RSDK_OK);
+    assert_int_equal(rcore_incr_queue(p, "{tx}a", NULL), RSDK_OK);
     exec_ok(p);
     assert_int_equal(rsdk_pipeline_reply(p, 0)->type, RSDK_REPLY_ERROR);
     assert_get(rsdk_pipeline_reply(p, 1), "2");
+    assert_int_equal(rsdk_pipeline_reply(p, 2)->type, RSDK_REPLY_ERROR);
+    assert_non_null(strstr(rsdk_pipeline_reply(p, 2)->str, "CROSSSLOT"));
+    assert_int_equal(rsdk_pipeline_reply(p, 3)->integer, 3);
     rsdk_pipeline_free(p);
     rsdk_pipeline_free(NULL);
     rsdk_cluster_close(cl);
