@@ -1,5 +1,7 @@
 /* Pipelines: commands queued in one buffer, sent in one write, replies read
  * in order into slots the pipeline owns. */
+#include <string.h>
+
 #include "alloc.h"
 #include "client_blocking.h"
 #include "client_call.h"
@@ -59,6 +61,18 @@ void rsdk_pipeline_free(rsdk_pipeline *p) {
     rsdk__free(p);
 }
 
+/* Counts the command just queued (named `name`; len 0: unknown) and notes
+ * what the exec would otherwise walk the whole queue for: whether it may
+ * block, whether it may change session state. */
+static void note_command(rsdk_pipeline *p, const rsdk__arg *name) {
+    if (name->len) {
+        p->may_block |= rsdk__name_may_block(name);
+        p->may_state |= rsdk__name_may_change_state(name);
+    }
+    p->count++;
+    p->mark = p->buf.len;
+}
+
 rsdk_status rsdk_pipeline_append_argv(rsdk_pipeline *p, size_t argc, const char *const *argv,
                                       const size_t *argvlen) {
     if (!p) return RSDK_ERR_INVALID_ARG;
@@ -72,8 +86,9 @@ rsdk_status rsdk_pipeline_append_argv(rsdk_pipeline *p, size_t argc, const char 
         return rsdk_error_set(p->err, s, 0,
                               s == RSDK_ERR_NOMEM ? NULL : "bad pipeline command arguments");
     }
-    p->mark = start;
-    rsdk_pipeline_commit(p); /* counts it, notes whether it blocks or changes state */
+    /* Counted as the encoders' commit counts, from the name at hand. */
+    rsdk__arg name = {argv[0], argvlen ? argvlen[0] : strlen(argv[0])};
+    note_command(p, &name);
     return RSDK_OK;
 }
 
@@ -83,17 +98,13 @@ rsdk_buf *rsdk_pipeline_buf(rsdk_pipeline *p) {
 }
 
 void rsdk_pipeline_commit(rsdk_pipeline *p) {
-    /* What the exec would otherwise walk the whole queue for: one look at
-     * the name now. Bytes that are not the writer's shape count as both. */
+    /* Bytes that are not the writer's shape count as blocking and stateful. */
     rsdk__arg name;
     if (!rsdk__cmd_peek_name(p->buf.data + p->mark, p->buf.len - p->mark, &name)) {
         p->may_block = p->may_state = true;
-    } else {
-        p->may_block |= rsdk__name_may_block(&name);
-        p->may_state |= rsdk__name_may_change_state(&name);
+        name.len = 0;
     }
-    p->count++;
-    p->mark = p->buf.len;
+    note_command(p, &name);
 }
 
 void rsdk_pipeline_rollback(rsdk_pipeline *p) {
