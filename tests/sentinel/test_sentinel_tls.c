@@ -17,9 +17,7 @@ static int setup(void **state) {
     *state = NULL;
     tls_deploy *t = calloc(1, sizeof *t);
     if (!t) return -1;
-    char why[300];
-    if (!tls_certs_make(&t->certs, why, sizeof why)) {
-        fprintf(stderr, "cannot make the test certificates: %s\n", why);
+    if (!tls_certs_make_or_say(&t->certs)) {
         free(t);
         return -1;
     }

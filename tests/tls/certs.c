@@ -183,3 +183,10 @@ void tls_certs_remove(tls_certs *c) {
     rmdir(c->dir);
     c->dir[0] = '\0';
 }
+
+bool tls_certs_make_or_say(tls_certs *c) {
+    char why[300];
+    if (tls_certs_make(c, why, sizeof why)) return true;
+    fprintf(stderr, "cannot make the test certificates: %s\n", why);
+    return false;
+}

@@ -25,6 +25,10 @@ typedef struct tls_certs {
  * false (whatever was made is removed). */
 bool tls_certs_make(tls_certs *c, char *why, size_t why_len);
 
+/* tls_certs_make for a test's setup: on failure prints the reason to
+ * stderr ("cannot make the test certificates: ...") and returns false. */
+bool tls_certs_make_or_say(tls_certs *c);
+
 /* Removes the files and the directory. Safe on a zeroed struct. */
 void tls_certs_remove(tls_certs *c);
 

@@ -62,9 +62,7 @@ int tls_server_setup(void **state, const tls_server_cfg *cfg) {
     *state = NULL;
     tls_server *t = calloc(1, sizeof *t);
     if (!t) return -1;
-    char why[300];
-    if (!tls_certs_make(&t->certs, why, sizeof why)) {
-        fprintf(stderr, "cannot make the test certificates: %s\n", why);
+    if (!tls_certs_make_or_say(&t->certs)) {
         free(t);
         return -1;
     }
@@ -75,6 +73,7 @@ int tls_server_setup(void **state, const tls_server_cfg *cfg) {
         t->tls_port = rsdk_test_free_port();
         build_args(t, cfg);
         r = rsdk_test_server_start(&t->srv, t->args);
+        char why[300];
         if (r == RSDK_TEST_SERVER_FAIL && !server_has_tls(why, sizeof why)) {
             fprintf(stderr, "SKIP: %s\n", why);
             r = RSDK_TEST_SERVER_SKIP;
