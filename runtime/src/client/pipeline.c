@@ -58,17 +58,22 @@ void rsdk_pipeline_free(rsdk_pipeline *p) {
     rsdk__free(p->prev);
     rsdk__free(p->shapes);
     rsdk_buf_deinit(&p->buf);
+    if (p->free_hook) p->free_hook(p->hook_ctx);
     rsdk__free(p);
 }
 
-/* Counts the command just queued (named `name`; len 0: unknown) and notes
+/* Counts the command just queued (named `name`; len 0: unknown; from
+ * `start` on in the buffer, argv as the caller gave it or NULL) and notes
  * what the exec would otherwise walk the whole queue for: whether it may
- * block, whether it may change session state. */
-static void note_command(rsdk_pipeline *p, const rsdk__arg *name) {
+ * block, whether it may change session state. A hooked pipeline's
+ * note_hook sees it too. */
+static void note_command(rsdk_pipeline *p, const rsdk__arg *name, size_t start, size_t argc,
+                         const char *const *argv, const size_t *argvlen) {
     if (name->len) {
         p->may_block |= rsdk__name_may_block(name);
         p->may_state |= rsdk__name_may_change_state(name);
     }
+    if (p->note_hook) p->note_hook(p, start, argc, argv, argvlen);
     p->count++;
     p->mark = p->buf.len;
 }
@@ -88,7 +93,7 @@ rsdk_status rsdk_pipeline_append_argv(rsdk_pipeline *p, size_t argc, const char 
     }
     /* Counted as the encoders' commit counts, from the name at hand. */
     rsdk__arg name = {argv[0], argvlen ? argvlen[0] : strlen(argv[0])};
-    note_command(p, &name);
+    note_command(p, &name, start, argc, argv, argvlen);
     return RSDK_OK;
 }
 
@@ -104,7 +109,7 @@ void rsdk_pipeline_commit(rsdk_pipeline *p) {
         p->may_block = p->may_state = true;
         name.len = 0;
     }
-    note_command(p, &name);
+    note_command(p, &name, p->mark, 0, NULL, NULL);
 }
 
 void rsdk_pipeline_rollback(rsdk_pipeline *p) {

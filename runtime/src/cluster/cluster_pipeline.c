@@ -62,11 +62,21 @@ static rsdk_status error_slot(rsdk_reply **slot, const rsdk_error *e) {
     return rsdk__reply_error(text, slot);
 }
 
-static bool redirected(const rsdk_reply *r) {
+bool rsdk__cluster_redirected(const rsdk_reply *r) {
     if (r == NULL || r->type != RSDK_REPLY_ERROR) return false;
     rsdk_status c = rsdk_status_from_server(r->str, r->len);
     return c == RSDK_ERR_MOVED || c == RSDK_ERR_ASK || c == RSDK_ERR_TRYAGAIN ||
            c == RSDK_ERR_CLUSTERDOWN || c == RSDK_ERR_LOADING;
+}
+
+rsdk_status rsdk__cluster_run_alone(rsdk_cluster *cl, const rsdk__ccmd *cmd, rsdk_reply **slot,
+                                    rsdk_error *e) {
+    rsdk_reply_free(*slot);
+    *slot = NULL;
+    rsdk_status s = rsdk__cluster_run(cl, cmd, slot, e);
+    if (s != RSDK_OK && rsdk_err_class(s) != RSDK_CLASS_CONNECTION && s != RSDK_ERR_NOMEM)
+        s = error_slot(slot, e);
+    return s;
 }
 
 #define LOCAL_GROUPS 16
@@ -332,13 +342,9 @@ rsdk_status rsdk__cluster_send_spared(rsdk_cluster *cl, const rsdk_buf *encoded,
     if (s != RSDK_OK && first == RSDK_OK) first = s;
     /* Alone: what was redirected, what fans out, what had no owner. */
     for (size_t i = 0; i < ncmds; i++) {
-        if ((it[i].done && !redirected(replies[i])) || it[i].txn) continue;
-        rsdk_reply_free(replies[i]);
-        replies[i] = NULL;
+        if ((it[i].done && !rsdk__cluster_redirected(replies[i])) || it[i].txn) continue;
         rsdk_error e;
-        s = rsdk__cluster_run(cl, &it[i].cmd, &replies[i], &e);
-        if (s != RSDK_OK && rsdk_err_class(s) != RSDK_CLASS_CONNECTION && s != RSDK_ERR_NOMEM)
-            s = error_slot(&replies[i], &e);
+        s = rsdk__cluster_run_alone(cl, &it[i].cmd, &replies[i], &e);
         if (s != RSDK_OK && first == RSDK_OK) {
             first = s;
             if (err) *err = e;

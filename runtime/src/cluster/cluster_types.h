@@ -245,6 +245,17 @@ rsdk_status rsdk__cluster_send_spared(rsdk_cluster *cl, const rsdk_buf *encoded,
                                       rsdk_reply **replies, rsdk_reply **spare, size_t nspare,
                                       rsdk_error *err);
 
+/* Whether `r` is an error reply that says the command did not run where
+ * it was sent (MOVED, ASK, TRYAGAIN, CLUSTERDOWN, LOADING): it goes again
+ * alone. */
+bool rsdk__cluster_redirected(const rsdk_reply *r);
+
+/* Runs `cmd` alone (rsdk__cluster_run) into *slot, freeing what was there:
+ * a failure that is not the connection's or memory's becomes an error
+ * reply in the slot. RSDK_OK, or the failure (`e` says why). */
+rsdk_status rsdk__cluster_run_alone(rsdk_cluster *cl, const rsdk__ccmd *cmd, rsdk_reply **slot,
+                                    rsdk_error *e);
+
 /* ---- cluster_fanout.c ------------------------------------------------------ */
 
 /* A command for several nodes or several slots: sends and aggregates. */

@@ -1,0 +1,63 @@
+/* cluster_pipe.h — the cluster's pipeline object's state. Each command's
+ * route is noted as it is queued (cluster_pipe_note.c); an exec whose every
+ * command was routed so goes the fast way (cluster_pipe_send.c), any other
+ * through rsdk__cluster_send_spared (cluster_pipeline.c), which reads the
+ * queue back. */
+#ifndef RSDK_SRC_CLUSTER_PIPE_H
+#define RSDK_SRC_CLUSTER_PIPE_H
+
+#include "cluster_types.h"
+#include "pipeline.h"
+
+/* One queued command: where it starts in the queue, its slot (-1: any
+ * primary). */
+typedef struct rsdk__cpnote {
+    size_t off;
+    int slot;
+} rsdk__cpnote;
+
+/* What the last name routed by says (rsdk__cpipe.key). */
+#define RSDK__CP_SLOW (-2) /* not by its name and one key: the general exec */
+#define RSDK__CP_ANY (-1)  /* keyless: any primary */
+
+typedef struct rsdk__cpipe {
+    rsdk_cluster *cl;
+    rsdk__cpnote *notes;
+    size_t nnotes, capnotes;
+    size_t end; /* the queue's length after the last noted command */
+    bool slow;  /* a command was not noted: the general exec */
+    /* The last name looked up (namelen 0: none) and its route: its key's
+     * argv index, RSDK__CP_ANY or RSDK__CP_SLOW. */
+    char name[32];
+    size_t namelen;
+    int key;
+    /* The fast exec's work, kept for the next exec: per command its slot,
+     * node, group and reply from its group; the groups' bytes. */
+    int *slots;
+    rsdk__cnode **nodes;
+    unsigned char *group;
+    rsdk_reply **got;
+    size_t capwork;
+    char *bytes;
+    size_t capbytes;
+} rsdk__cpipe;
+
+/* The pipeline's note_hook (cluster_pipe_note.c): notes the command queued
+ * at `start` with its slot, or marks the queue slow. */
+void rsdk__cpipe_note(rsdk_pipeline *p, size_t start, size_t argc, const char *const *argv,
+                      const size_t *argvlen);
+
+/* Forgets the notes (the queue was emptied) (cluster_pipe_note.c). */
+void rsdk__cpipe_forget(rsdk__cpipe *cp);
+
+/* Sends the queue of `p` the fast way when every command was noted and
+ * has a node: replies into p->slots (n = p->count of them), the last
+ * exec's old[0..nold) recycled, *out the call's status. False, with
+ * nothing sent and old untouched, when it cannot (cluster_pipe_send.c). */
+bool rsdk__cpipe_send_fast(rsdk__cpipe *cp, rsdk_pipeline *p, rsdk_reply **old, size_t nold,
+                           rsdk_status *out);
+
+/* Frees what the fast exec keeps (cluster_pipe_send.c). */
+void rsdk__cpipe_free_work(rsdk__cpipe *cp);
+
+#endif

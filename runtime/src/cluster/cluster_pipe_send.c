@@ -1,0 +1,181 @@
+/* The cluster pipeline's fast exec: every command was routed as it was
+ * queued (cluster_pipe_note.c), so the slots' nodes are looked up under
+ * one lock, the commands grouped per node (the queue as it is when they
+ * all go to one), every group sent at once (cluster_batch.c) and the
+ * replies put back in the caller's order. A command answered MOVED, ASK,
+ * TRYAGAIN ... (it did not run), or whose node refused the connection, is
+ * read back from the queue and sent again alone through the redirect loop;
+ * the others' replies stay as they are. */
+#include "alloc.h"
+#include "cluster_pipe.h"
+
+#define FAST_GROUPS 16 /* more nodes than this: the general exec */
+
+/* Queues of more commands than this do not keep their work area. */
+#define WORK_KEEP 4096
+
+static bool reserve_work(rsdk__cpipe *cp, size_t n, size_t bytes) {
+    if (n > cp->capwork) {
+        rsdk__cpipe_free_work(cp);
+        cp->slots = rsdk__malloc(n * sizeof *cp->slots);
+        cp->nodes = rsdk__malloc(n * sizeof *cp->nodes);
+        cp->group = rsdk__malloc(n);
+        cp->got = rsdk__malloc(n * sizeof *cp->got);
+        if (!cp->slots || !cp->nodes || !cp->group || !cp->got) {
+            rsdk__cpipe_free_work(cp);
+            return false;
+        }
+        cp->capwork = n;
+    }
+    if (bytes > cp->capbytes) {
+        rsdk__free(cp->bytes);
+        cp->bytes = rsdk__malloc(bytes);
+        cp->capbytes = cp->bytes ? bytes : 0;
+        if (!cp->bytes) return false;
+    }
+    return true;
+}
+
+void rsdk__cpipe_free_work(rsdk__cpipe *cp) {
+    rsdk__free(cp->slots);
+    rsdk__free(cp->nodes);
+    rsdk__free(cp->group);
+    rsdk__free(cp->got);
+    rsdk__free(cp->bytes);
+    cp->slots = NULL;
+    cp->nodes = NULL;
+    cp->group = NULL;
+    cp->got = NULL;
+    cp->bytes = NULL;
+    cp->capwork = cp->capbytes = 0;
+}
+
+/* The groups: g[0..*ng) with their commands counted and each command's
+ * group in cp->group. False when a command has no node or there are more
+ * nodes than FAST_GROUPS. */
+static bool make_groups(rsdk__cpipe *cp, size_t n, size_t qlen, rsdk__cbatch *g, size_t *bytes,
+                        size_t *ng) {
+    rsdk__cnode *last = NULL;
+    size_t k = 0, used = 0;
+    for (size_t i = 0; i < n; i++) {
+        rsdk__cnode *node = cp->nodes[i];
+        if (node == NULL) return false; /* no owner known: the general exec says so */
+        if (node != last) {
+            for (k = 0; k < used && g[k].node != node; k++) {}
+            if (k == used) {
+                if (used == FAST_GROUPS) return false;
+                g[used] = (rsdk__cbatch){.node = node};
+                bytes[used++] = 0;
+            }
+            last = node;
+        }
+        cp->group[i] = (unsigned char)k;
+        g[k].ncmds++;
+        bytes[k] += (i + 1 < n ? cp->notes[i + 1].off : qlen) - cp->notes[i].off;
+    }
+    *ng = used;
+    return true;
+}
+
+/* Each group's bytes, copied out of the queue in the caller's order (the
+ * queue itself when there is one group). */
+static void lay_out(rsdk__cpipe *cp, const rsdk_buf *q, size_t n, rsdk__cbatch *g,
+                    const size_t *bytes, size_t ng) {
+    if (ng == 1) {
+        g[0].data = q->data;
+        g[0].len = q->len;
+        return;
+    }
+    char *at[FAST_GROUPS], *to = cp->bytes;
+    for (size_t k = 0; k < ng; k++) {
+        g[k].data = at[k] = to;
+        g[k].len = bytes[k];
+        to += bytes[k];
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t off = cp->notes[i].off, len = (i + 1 < n ? cp->notes[i + 1].off : q->len) - off;
+        memcpy(at[cp->group[i]], q->data + off, len);
+        at[cp->group[i]] += len;
+    }
+}
+
+/* Command i read back from the queue and sent alone into replies[i]. */
+static rsdk_status resend(rsdk__cpipe *cp, const rsdk_buf *q, size_t i, rsdk_reply **replies,
+                          rsdk_error *e) {
+    rsdk__ccmd cmd;
+    rsdk_status s;
+    size_t pos = cp->notes[i].off;
+    if (!rsdk__ccmd_parse(q->data, q->len, &pos, &cmd, &s))
+        return rsdk_error_set(e, s, 0, "command %zu of the pipeline cannot be read back", i);
+    s = rsdk__cluster_run_alone(cp->cl, &cmd, &replies[i], e);
+    rsdk__ccmd_deinit(&cmd);
+    return s;
+}
+
+/* The replies back in the caller's order; the redirected and the refused
+ * sent again alone. The call's status: the first failure. */
+static rsdk_status gather(rsdk__cpipe *cp, rsdk_pipeline *p, size_t n, rsdk__cbatch *g,
+                          size_t ng) {
+    size_t next[FAST_GROUPS];
+    for (size_t k = 0, at = 0; k < ng; k++) {
+        next[k] = at;
+        at += g[k].ncmds;
+    }
+    rsdk_status first = RSDK_OK, group_failure = RSDK_OK;
+    for (size_t k = 0; k < ng; k++) {
+        rsdk_status s = g[k].status;
+        if (s != RSDK_OK && s != RSDK_ERR_CONNECT && first == RSDK_OK) {
+            first = s;
+            *p->err = g[k].err;
+        }
+        if (s != RSDK_OK) group_failure = s;
+    }
+    rsdk_reply **replies = p->slots;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char k = cp->group[i];
+        rsdk_reply *r = replies[i] = cp->got[next[k]++];
+        /* A refused connect sent nothing: the command may still go alone. */
+        bool again = r ? r->type == RSDK_REPLY_ERROR && rsdk__cluster_redirected(r)
+                       : g[k].status == RSDK_ERR_CONNECT;
+        if (!again) continue;
+        rsdk_error e;
+        rsdk_status s = resend(cp, &p->buf, i, replies, &e);
+        if (s != RSDK_OK && first == RSDK_OK) {
+            first = s;
+            *p->err = e;
+        }
+    }
+    for (size_t i = 0; first == RSDK_OK && i < n; i++)
+        if (replies[i] == NULL) first = group_failure ? group_failure : RSDK_ERR_PROTOCOL;
+    return first;
+}
+
+bool rsdk__cpipe_send_fast(rsdk__cpipe *cp, rsdk_pipeline *p, rsdk_reply **old, size_t nold,
+                           rsdk_status *out) {
+    size_t n = p->count, ng = 0, bytes[FAST_GROUPS];
+    rsdk__cbatch g[FAST_GROUPS];
+    if (cp->slow || n == 0 || cp->nnotes != n || cp->end != p->buf.len ||
+        !reserve_work(cp, n, p->buf.len))
+        return false;
+    for (size_t i = 0; i < n; i++) cp->slots[i] = cp->notes[i].slot;
+    rsdk__cluster_nodes_for(cp->cl, cp->slots, n, cp->nodes);
+    if (!make_groups(cp, n, p->buf.len, g, bytes, &ng)) return false;
+    lay_out(cp, &p->buf, n, g, bytes, ng);
+    for (size_t k = 0, at = 0; k < ng; k++) {
+        g[k].replies = cp->got + at;
+        at += g[k].ncmds;
+        /* The session state and blocking a group may meet: the queue's. */
+        g[k].may_block = p->may_block;
+        g[k].may_track = p->may_state;
+        /* Each group takes as many spares as it has commands, while they last. */
+        g[k].spare = old;
+        g[k].nspare = nold < g[k].ncmds ? nold : g[k].ncmds;
+        old += g[k].nspare;
+        nold -= g[k].nspare;
+    }
+    for (size_t i = 0; i < nold; i++) rsdk_reply_free(old[i]);
+    rsdk__cluster_send_batches(cp->cl, g, ng);
+    *out = gather(cp, p, n, g, ng);
+    if (n > WORK_KEEP) rsdk__cpipe_free_work(cp);
+    return true;
+}
