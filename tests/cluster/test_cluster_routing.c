@@ -154,6 +154,53 @@ static void keyslot_matches_the_specification(void **state) {
     assert_int_equal(rsdk_cluster_keyslot("foo{{bar}}zap", 13), rsdk_cluster_keyslot("{bar", 4));
 }
 
+/* The specification's algorithm written plainly: a byte a step, the hash
+ * tag found by index. */
+static unsigned reference_crc16(const unsigned char *p, size_t len) {
+    unsigned crc = 0;
+    for (size_t i = 0; i < len; i++) {
+        crc ^= (unsigned)p[i] << 8;
+        for (int b = 0; b < 8; b++) crc = (crc & 0x8000) ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+    }
+    return crc;
+}
+
+static unsigned reference_keyslot(const char *key, size_t len) {
+    const unsigned char *k = (const unsigned char *)key;
+    size_t s, e;
+    for (s = 0; s < len; s++)
+        if (k[s] == '{') break;
+    if (s == len) return reference_crc16(k, len) & 16383;
+    for (e = s + 1; e < len; e++)
+        if (k[e] == '}') break;
+    if (e == len || e == s + 1) return reference_crc16(k, len) & 16383;
+    return reference_crc16(k + s + 1, e - s - 1) & 16383;
+}
+
+static void keyslot_matches_a_plain_reference(void **state) {
+    (void)state;
+    static const char *edge[] = {"", "{", "}", "{}", "{a", "a}", "a{}b{c}", "{}{a}", "{{a}}", "a{b}c{d}",
+                                 "{a}", "x{ab}", "}{a}", "bench:cl:42", "{user1000}.following"};
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
+        assert_int_equal(rsdk_cluster_keyslot(edge[i], strlen(edge[i])),
+                         reference_keyslot(edge[i], strlen(edge[i])));
+    assert_int_equal(rsdk_cluster_keyslot(NULL, 0), reference_keyslot("", 0));
+    /* Random keys of every length up to 80 over all byte values, and over
+     * a few bytes that make many braces, NULs and bytes with the top bit. */
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    char key[80];
+    for (int round = 0; round < 20000; round++) {
+        size_t len = (size_t)round % sizeof key;
+        for (size_t i = 0; i < len; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            static const char few[] = {'{', '}', 'a', '\0', (char)0xff, (char)0x80};
+            key[i] = round % 2 ? (char)(x >> 24) : few[(x >> 24) % sizeof few];
+        }
+        unsigned got = rsdk_cluster_keyslot(key, len), want = reference_keyslot(key, len);
+        if (got != want) fail_msg("key of %zu bytes (round %d): %u, reference %u", len, round, got, want);
+    }
+}
+
 /* ---- CROSSSLOT ----------------------------------------------------------- */
 
 static void crossslot_is_refused_before_sending(void **state) {
@@ -456,6 +503,7 @@ static void refresh_survives_every_allocation_failing(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(keyslot_matches_the_specification),
+        cmocka_unit_test(keyslot_matches_a_plain_reference),
         cmocka_unit_test(every_core_command_routes_by_the_servers_slot),
         cmocka_unit_test(crossslot_is_refused_before_sending),
         cmocka_unit_test(mset_mget_del_split_per_slot_in_order),

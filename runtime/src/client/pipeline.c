@@ -65,15 +65,16 @@ void rsdk_pipeline_free(rsdk_pipeline *p) {
 /* Counts the command just queued (named `name`; len 0: unknown; from
  * `start` on in the buffer, argv as the caller gave it or NULL) and notes
  * what the exec would otherwise walk the whole queue for: whether it may
- * block, whether it may change session state. A hooked pipeline's
- * note_hook sees it too. */
+ * block, whether it may change session state (a hooked pipeline's
+ * note_hook, when it has one). */
 static void note_command(rsdk_pipeline *p, const rsdk__arg *name, size_t start, size_t argc,
                          const char *const *argv, const size_t *argvlen) {
-    if (name->len) {
+    if (p->note_hook) {
+        p->note_hook(p, name, start, argc, argv, argvlen);
+    } else if (name->len) {
         p->may_block |= rsdk__name_may_block(name);
         p->may_state |= rsdk__name_may_change_state(name);
     }
-    if (p->note_hook) p->note_hook(p, start, argc, argv, argvlen);
     p->count++;
     p->mark = p->buf.len;
 }

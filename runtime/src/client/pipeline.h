@@ -3,6 +3,7 @@
 #ifndef RSDK_SRC_PIPELINE_H
 #define RSDK_SRC_PIPELINE_H
 
+#include "client_cmdview.h"
 #include "rsdk/buf.h"
 #include "rsdk/client.h"
 #include "rsdk/pipeline_internal.h"
@@ -41,12 +42,13 @@ struct rsdk_pipeline {
     rsdk_reply **reshaped;
     size_t nreshaped;
     /* A clientless pipeline's note of each command as it is queued (bytes
-     * [start, buf.len)); argv is the caller's when it gave one
-     * (rsdk_pipeline_append_argv; argvlen may be NULL), else NULL: the
-     * bytes tell. The cluster's routes each command there
+     * [start, buf.len), named `name`, len 0 when the bytes have none);
+     * argv is the caller's when it gave one (rsdk_pipeline_append_argv;
+     * argvlen may be NULL), else NULL: the bytes tell. It sets may_block
+     * and may_state itself. The cluster's routes each command there
      * (cluster_pipe_note.c). */
-    void (*note_hook)(rsdk_pipeline *p, size_t start, size_t argc, const char *const *argv,
-                      const size_t *argvlen);
+    void (*note_hook)(rsdk_pipeline *p, const rsdk__arg *name, size_t start, size_t argc,
+                      const char *const *argv, const size_t *argvlen);
     void (*free_hook)(void *ctx); /* frees hook_ctx with the pipeline, when set */
     rsdk_error own_err; /* the error sink of a pipeline without a client */
 };

@@ -128,6 +128,23 @@ void rsdk__cluster_nodes_for(rsdk_cluster *cl, const int *slots, size_t n, rsdk_
     pthread_mutex_unlock(&cl->mu);
 }
 
+bool rsdk__cluster_shards_for(rsdk_cluster *cl, const int *slots, size_t n, uint16_t *shard,
+                              rsdk__cnode **primary, size_t cap, size_t *nshards) {
+    pthread_mutex_lock(&cl->mu);
+    const rsdk__cmap *m = cl->map;
+    bool fits = m->nshards <= cap;
+    for (size_t i = 0; fits && i < n; i++) {
+        int slot = slots[i];
+        if (slot >= 0 && slot < RSDK__SLOTS) shard[i] = m->slot[slot];
+        else if (slot == -1 && m->nshards > 0) shard[i] = (uint16_t)(next_rand(&cl->rng) % m->nshards);
+        else shard[i] = RSDK__NO_SHARD;
+    }
+    for (size_t s = 0; fits && s < m->nshards; s++) primary[s] = cl->nodes[m->shards[s].primary];
+    *nshards = m->nshards;
+    pthread_mutex_unlock(&cl->mu);
+    return fits;
+}
+
 /* Primaries in slot order (the shard of slot 0 first), then replicas. */
 rsdk_status rsdk__cluster_targets(rsdk_cluster *cl, bool all, rsdk__cnode ***out, size_t *n) {
     pthread_mutex_lock(&cl->mu);

@@ -39,7 +39,7 @@ static rsdk_status cluster_exec(rsdk_pipeline *p) {
 static void free_cpipe(void *ctx) {
     rsdk__cpipe *cp = ctx;
     rsdk__cpipe_free_work(cp);
-    rsdk__free(cp->notes);
+    rsdk__cpipe_free_notes(cp);
     rsdk__free(cp);
 }
 

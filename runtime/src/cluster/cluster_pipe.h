@@ -9,32 +9,29 @@
 #include "cluster_types.h"
 #include "pipeline.h"
 
-/* One queued command: where it starts in the queue, its slot (-1: any
- * primary). */
-typedef struct rsdk__cpnote {
-    size_t off;
-    int slot;
-} rsdk__cpnote;
-
 /* What the last name routed by says (rsdk__cpipe.key). */
 #define RSDK__CP_SLOW (-2) /* not by its name and one key: the general exec */
 #define RSDK__CP_ANY (-1)  /* keyless: any primary */
 
 typedef struct rsdk__cpipe {
     rsdk_cluster *cl;
-    rsdk__cpnote *notes;
+    /* Per noted command: where it starts in the queue (off[nnotes] is room
+     * for the queue's end, set by the exec) and its slot (-1: any primary). */
+    size_t *off;
+    int *slot;
     size_t nnotes, capnotes;
     size_t end; /* the queue's length after the last noted command */
     bool slow;  /* a command was not noted: the general exec */
-    /* The last name looked up (namelen 0: none) and its route: its key's
-     * argv index, RSDK__CP_ANY or RSDK__CP_SLOW. */
+    /* The last name looked up (namelen 0: none), its route (its key's argv
+     * index, RSDK__CP_ANY or RSDK__CP_SLOW) and whether it may block or
+     * leave session state. */
     char name[32];
     size_t namelen;
     int key;
-    /* The fast exec's work, kept for the next exec: per command its slot,
-     * node, group and reply from its group; the groups' bytes. */
-    int *slots;
-    rsdk__cnode **nodes;
+    bool blocks, tracks;
+    /* The fast exec's work, kept for the next exec: per command its shard,
+     * group and reply from its group; the groups' bytes. */
+    uint16_t *shard;
     unsigned char *group;
     rsdk_reply **got;
     size_t capwork;
@@ -44,11 +41,14 @@ typedef struct rsdk__cpipe {
 
 /* The pipeline's note_hook (cluster_pipe_note.c): notes the command queued
  * at `start` with its slot, or marks the queue slow. */
-void rsdk__cpipe_note(rsdk_pipeline *p, size_t start, size_t argc, const char *const *argv,
-                      const size_t *argvlen);
+void rsdk__cpipe_note(rsdk_pipeline *p, const rsdk__arg *name, size_t start, size_t argc,
+                      const char *const *argv, const size_t *argvlen);
 
 /* Forgets the notes (the queue was emptied) (cluster_pipe_note.c). */
 void rsdk__cpipe_forget(rsdk__cpipe *cp);
+
+/* Frees the notes (cluster_pipe_note.c). */
+void rsdk__cpipe_free_notes(rsdk__cpipe *cp);
 
 /* Sends the queue of `p` the fast way when every command was noted and
  * has a node: replies into p->slots (n = p->count of them), the last

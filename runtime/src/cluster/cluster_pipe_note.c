@@ -8,6 +8,8 @@
 
 #include "alloc.h"
 #include "client_cmdview.h"
+#include "client_blocking.h"
+#include "client_call.h"
 #include "cluster_pipe.h"
 
 static bool is_named(const rsdk_command_meta *m, const char *name) {
@@ -31,31 +33,48 @@ static int route_of_meta(const rsdk_command_meta *m) {
     return RSDK__CP_SLOW;
 }
 
-/* The route of the command named `name`: the last one's when named alike,
- * else looked up by the name alone (as the general exec finds it first). */
-static int route_of_name(rsdk__cpipe *cp, const rsdk__arg *name) {
-    if (name->len == cp->namelen && name->len && memcmp(name->p, cp->name, name->len) == 0) return cp->key;
+/* Whether `name` is the last one looked up (short names compared in
+ * place: a library call costs more than their few bytes). */
+static bool same_name(const rsdk__cpipe *cp, const rsdk__arg *name) {
+    if (name->len != cp->namelen || name->len == 0) return false;
+    for (size_t i = 0; i < name->len; i++)
+        if (name->p[i] != cp->name[i]) return false;
+    return true;
+}
+
+/* Looks `name` up (by the name alone, as the general exec finds it first)
+ * into the cache: its route, whether it may block or leave session state. */
+static void look_up(rsdk__cpipe *cp, const rsdk__arg *name) {
     rsdk__ccmd one = {.argc = 1};
     one.inline_argv[0] = (rsdk__carg){name->p, name->len};
     one.argv = one.inline_argv;
-    int key = route_of_meta(rsdk__cindex_find(&cp->cl->index, &one));
+    cp->key = route_of_meta(rsdk__cindex_find(&cp->cl->index, &one));
+    cp->blocks = rsdk__name_may_block(name);
+    cp->tracks = rsdk__name_may_change_state(name);
     cp->namelen = 0;
     if (name->len <= sizeof cp->name) {
         memcpy(cp->name, name->p, name->len);
         cp->namelen = name->len;
-        cp->key = key;
     }
-    return key;
 }
 
 static bool grow_notes(rsdk__cpipe *cp) {
     size_t cap = cp->capnotes ? cp->capnotes * 2 : 64;
-    if (cap > SIZE_MAX / sizeof *cp->notes) return false;
-    rsdk__cpnote *n = rsdk__realloc(cp->notes, cap * sizeof *n);
-    if (n == NULL) return false;
-    cp->notes = n;
+    if (cap > SIZE_MAX / sizeof *cp->off) return false;
+    /* One more offset: the exec puts the queue's end after the last. */
+    size_t *off = rsdk__realloc(cp->off, (cap + 1) * sizeof *off);
+    if (off == NULL) return false;
+    cp->off = off;
+    int *slot = rsdk__realloc(cp->slot, cap * sizeof *slot);
+    if (slot == NULL) return false;
+    cp->slot = slot;
     cp->capnotes = cap;
     return true;
+}
+
+void rsdk__cpipe_free_notes(rsdk__cpipe *cp) {
+    rsdk__free(cp->off);
+    rsdk__free(cp->slot);
 }
 
 void rsdk__cpipe_forget(rsdk__cpipe *cp) {
@@ -64,46 +83,52 @@ void rsdk__cpipe_forget(rsdk__cpipe *cp) {
     cp->slow = false;
 }
 
-/* The command's slot from the caller's argv, or from the queued bytes
- * (argv NULL); false when it has none to go by, or the bytes are not one
- * command. */
-static bool slot_of(rsdk__cpipe *cp, const rsdk_pipeline *p, size_t start, size_t argc,
-                    const char *const *argv, const size_t *argvlen, int *slot) {
+/* The command's key from the queued bytes (key->p NULL: none): false
+ * when they are not one command. */
+static bool key_in_bytes(rsdk__cpipe *cp, const rsdk_pipeline *p, size_t start, rsdk__arg *key) {
     rsdk__cmd_view v;
-    rsdk__arg name;
-    const char *data = p->buf.data + start;
-    size_t len = p->buf.len - start;
-    if (argv != NULL) {
-        name = (rsdk__arg){argv[0], argvlen ? argvlen[0] : strlen(argv[0])};
-    } else {
-        /* Exactly one command: bytes past it would be sent unaccounted for. */
-        size_t pos = 0;
-        if (!rsdk__cmd_next(data, len, &pos, &v) || pos != len) return false;
-        name = v.arg[0];
-        argc = v.argc;
-    }
-    int key = route_of_name(cp, &name);
-    if (key == RSDK__CP_SLOW) return false;
-    if (key == RSDK__CP_ANY || (size_t)key >= argc) { /* no key given: the server says so */
-        *slot = -1;
-        return true;
-    }
-    rsdk__arg k = argv != NULL ? (rsdk__arg){argv[key], argvlen ? argvlen[key] : strlen(argv[key])}
-                               : v.arg[key];
-    *slot = (int)rsdk_cluster_keyslot(k.p, k.len);
+    size_t pos = 0, len = p->buf.len - start;
+    /* Exactly one command: bytes past it would be sent unaccounted for. */
+    if (!rsdk__cmd_next(p->buf.data + start, len, &pos, &v) || pos != len) return false;
+    if (!same_name(cp, &v.arg[0])) look_up(cp, &v.arg[0]);
+    if (cp->key >= 1 && (size_t)cp->key < v.argc) *key = v.arg[cp->key];
     return true;
 }
 
-void rsdk__cpipe_note(rsdk_pipeline *p, size_t start, size_t argc, const char *const *argv,
-                      const size_t *argvlen) {
+/* The key of the command the caller gave as argv (key->p NULL: none). */
+static void key_in_argv(rsdk__cpipe *cp, const rsdk__arg *name, size_t argc, const char *const *argv,
+                        const size_t *argvlen, rsdk__arg *key) {
+    if (!same_name(cp, name)) look_up(cp, name);
+    if (cp->key >= 1 && (size_t)cp->key < argc)
+        *key = (rsdk__arg){argv[cp->key], argvlen ? argvlen[cp->key] : strlen(argv[cp->key])};
+}
+
+void rsdk__cpipe_note(rsdk_pipeline *p, const rsdk__arg *name, size_t start, size_t argc,
+                      const char *const *argv, const size_t *argvlen) {
     rsdk__cpipe *cp = p->hook_ctx;
     if (start == 0) rsdk__cpipe_forget(cp); /* a new queue (after an exec or a discard) */
-    int slot;
-    if (cp->slow || start != cp->end || (cp->nnotes == cp->capnotes && !grow_notes(cp)) ||
-        !slot_of(cp, p, start, argc, argv, argvlen, &slot)) {
+    rsdk__arg key = {NULL, 0};
+    if (argv != NULL) {
+        key_in_argv(cp, name, argc, argv, argvlen, &key);
+    } else if (!key_in_bytes(cp, p, start, &key)) {
+        /* Not the writer's shape: the general exec sees to it (the commit
+         * counted it as blocking and stateful when it had no name). */
+        if (name->len) {
+            p->may_block |= rsdk__name_may_block(name);
+            p->may_state |= rsdk__name_may_change_state(name);
+        }
         cp->slow = true;
         return;
     }
-    cp->notes[cp->nnotes++] = (rsdk__cpnote){start, slot};
+    p->may_block |= cp->blocks;
+    p->may_state |= cp->tracks;
+    if (cp->slow || cp->key == RSDK__CP_SLOW || start != cp->end ||
+        (cp->nnotes == cp->capnotes && !grow_notes(cp))) {
+        cp->slow = true;
+        return;
+    }
+    cp->off[cp->nnotes] = start;
+    /* No key where one is due: any primary, whose server says so. */
+    cp->slot[cp->nnotes++] = key.p ? (int)rsdk_cluster_keyslot(key.p, key.len) : -1;
     cp->end = p->buf.len;
 }

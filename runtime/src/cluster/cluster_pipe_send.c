@@ -10,6 +10,7 @@
 #include "cluster_pipe.h"
 
 #define FAST_GROUPS 16 /* more nodes than this: the general exec */
+#define FAST_SHARDS 64 /* more shards in the map: the general exec */
 
 /* Queues of more commands than this do not keep their work area. */
 #define WORK_KEEP 4096
@@ -17,11 +18,10 @@
 static bool reserve_work(rsdk__cpipe *cp, size_t n, size_t bytes) {
     if (n > cp->capwork) {
         rsdk__cpipe_free_work(cp);
-        cp->slots = rsdk__malloc(n * sizeof *cp->slots);
-        cp->nodes = rsdk__malloc(n * sizeof *cp->nodes);
+        cp->shard = rsdk__malloc(n * sizeof *cp->shard);
         cp->group = rsdk__malloc(n);
         cp->got = rsdk__malloc(n * sizeof *cp->got);
-        if (!cp->slots || !cp->nodes || !cp->group || !cp->got) {
+        if (!cp->shard || !cp->group || !cp->got) {
             rsdk__cpipe_free_work(cp);
             return false;
         }
@@ -37,41 +37,38 @@ static bool reserve_work(rsdk__cpipe *cp, size_t n, size_t bytes) {
 }
 
 void rsdk__cpipe_free_work(rsdk__cpipe *cp) {
-    rsdk__free(cp->slots);
-    rsdk__free(cp->nodes);
+    rsdk__free(cp->shard);
     rsdk__free(cp->group);
     rsdk__free(cp->got);
     rsdk__free(cp->bytes);
-    cp->slots = NULL;
-    cp->nodes = NULL;
+    cp->shard = NULL;
     cp->group = NULL;
     cp->got = NULL;
     cp->bytes = NULL;
     cp->capwork = cp->capbytes = 0;
 }
 
-/* The groups: g[0..*ng) with their commands counted and each command's
- * group in cp->group. False when a command has no node or there are more
- * nodes than FAST_GROUPS. */
-static bool make_groups(rsdk__cpipe *cp, size_t n, size_t qlen, rsdk__cbatch *g, size_t *bytes,
-                        size_t *ng) {
-    rsdk__cnode *last = NULL;
-    size_t k = 0, used = 0;
+/* The groups: one per shard met, g[0..*ng) with their commands and bytes
+ * counted and each command's group in cp->group. False when a command's
+ * slot has no owner or there are more groups than FAST_GROUPS. */
+static bool make_groups(rsdk__cpipe *cp, size_t n, rsdk__cnode *const *primary, size_t nshards,
+                        rsdk__cbatch *g, size_t *ng) {
+    unsigned char of_shard[FAST_SHARDS];
+    memset(of_shard, 0xff, nshards);
+    const size_t *off = cp->off;
+    size_t used = 0;
     for (size_t i = 0; i < n; i++) {
-        rsdk__cnode *node = cp->nodes[i];
-        if (node == NULL) return false; /* no owner known: the general exec says so */
-        if (node != last) {
-            for (k = 0; k < used && g[k].node != node; k++) {}
-            if (k == used) {
-                if (used == FAST_GROUPS) return false;
-                g[used] = (rsdk__cbatch){.node = node};
-                bytes[used++] = 0;
-            }
-            last = node;
+        uint16_t s = cp->shard[i];
+        if (s == RSDK__NO_SHARD) return false; /* no owner known: the general exec says so */
+        unsigned char k = of_shard[s];
+        if (k == 0xff) {
+            if (used == FAST_GROUPS) return false;
+            g[used] = (rsdk__cbatch){.node = primary[s]};
+            k = of_shard[s] = (unsigned char)used++;
         }
-        cp->group[i] = (unsigned char)k;
+        cp->group[i] = k;
         g[k].ncmds++;
-        bytes[k] += (i + 1 < n ? cp->notes[i + 1].off : qlen) - cp->notes[i].off;
+        g[k].len += off[i + 1] - off[i];
     }
     *ng = used;
     return true;
@@ -79,22 +76,20 @@ static bool make_groups(rsdk__cpipe *cp, size_t n, size_t qlen, rsdk__cbatch *g,
 
 /* Each group's bytes, copied out of the queue in the caller's order (the
  * queue itself when there is one group). */
-static void lay_out(rsdk__cpipe *cp, const rsdk_buf *q, size_t n, rsdk__cbatch *g,
-                    const size_t *bytes, size_t ng) {
+static void lay_out(rsdk__cpipe *cp, const rsdk_buf *q, size_t n, rsdk__cbatch *g, size_t ng) {
     if (ng == 1) {
         g[0].data = q->data;
-        g[0].len = q->len;
         return;
     }
     char *at[FAST_GROUPS], *to = cp->bytes;
     for (size_t k = 0; k < ng; k++) {
         g[k].data = at[k] = to;
-        g[k].len = bytes[k];
-        to += bytes[k];
+        to += g[k].len;
     }
+    const size_t *off = cp->off;
     for (size_t i = 0; i < n; i++) {
-        size_t off = cp->notes[i].off, len = (i + 1 < n ? cp->notes[i + 1].off : q->len) - off;
-        memcpy(at[cp->group[i]], q->data + off, len);
+        size_t len = off[i + 1] - off[i];
+        memcpy(at[cp->group[i]], q->data + off[i], len);
         at[cp->group[i]] += len;
     }
 }
@@ -104,7 +99,7 @@ static rsdk_status resend(rsdk__cpipe *cp, const rsdk_buf *q, size_t i, rsdk_rep
                           rsdk_error *e) {
     rsdk__ccmd cmd;
     rsdk_status s;
-    size_t pos = cp->notes[i].off;
+    size_t pos = cp->off[i];
     if (!rsdk__ccmd_parse(q->data, q->len, &pos, &cmd, &s))
         return rsdk_error_set(e, s, 0, "command %zu of the pipeline cannot be read back", i);
     s = rsdk__cluster_run_alone(cp->cl, &cmd, &replies[i], e);
@@ -116,13 +111,10 @@ static rsdk_status resend(rsdk__cpipe *cp, const rsdk_buf *q, size_t i, rsdk_rep
  * sent again alone. The call's status: the first failure. */
 static rsdk_status gather(rsdk__cpipe *cp, rsdk_pipeline *p, size_t n, rsdk__cbatch *g,
                           size_t ng) {
-    size_t next[FAST_GROUPS];
-    for (size_t k = 0, at = 0; k < ng; k++) {
-        next[k] = at;
-        at += g[k].ncmds;
-    }
+    rsdk_reply **next[FAST_GROUPS];
     rsdk_status first = RSDK_OK, group_failure = RSDK_OK;
     for (size_t k = 0; k < ng; k++) {
+        next[k] = g[k].replies;
         rsdk_status s = g[k].status;
         if (s != RSDK_OK && s != RSDK_ERR_CONNECT && first == RSDK_OK) {
             first = s;
@@ -131,36 +123,39 @@ static rsdk_status gather(rsdk__cpipe *cp, rsdk_pipeline *p, size_t n, rsdk__cba
         if (s != RSDK_OK) group_failure = s;
     }
     rsdk_reply **replies = p->slots;
+    bool missing = false;
     for (size_t i = 0; i < n; i++) {
         unsigned char k = cp->group[i];
-        rsdk_reply *r = replies[i] = cp->got[next[k]++];
+        rsdk_reply *r = replies[i] = *next[k]++;
+        if (r != NULL && r->type != RSDK_REPLY_ERROR) continue;
         /* A refused connect sent nothing: the command may still go alone. */
-        bool again = r ? r->type == RSDK_REPLY_ERROR && rsdk__cluster_redirected(r)
-                       : g[k].status == RSDK_ERR_CONNECT;
-        if (!again) continue;
-        rsdk_error e;
-        rsdk_status s = resend(cp, &p->buf, i, replies, &e);
-        if (s != RSDK_OK && first == RSDK_OK) {
-            first = s;
-            *p->err = e;
+        if (r ? rsdk__cluster_redirected(r) : g[k].status == RSDK_ERR_CONNECT) {
+            rsdk_error e;
+            rsdk_status s = resend(cp, &p->buf, i, replies, &e);
+            if (s != RSDK_OK && first == RSDK_OK) {
+                first = s;
+                *p->err = e;
+            }
         }
+        missing |= replies[i] == NULL;
     }
-    for (size_t i = 0; first == RSDK_OK && i < n; i++)
-        if (replies[i] == NULL) first = group_failure ? group_failure : RSDK_ERR_PROTOCOL;
+    if (first == RSDK_OK && missing) first = group_failure ? group_failure : RSDK_ERR_PROTOCOL;
     return first;
 }
 
 bool rsdk__cpipe_send_fast(rsdk__cpipe *cp, rsdk_pipeline *p, rsdk_reply **old, size_t nold,
                            rsdk_status *out) {
-    size_t n = p->count, ng = 0, bytes[FAST_GROUPS];
+    size_t n = p->count, ng = 0, nshards = 0;
     rsdk__cbatch g[FAST_GROUPS];
+    rsdk__cnode *primary[FAST_SHARDS];
     if (cp->slow || n == 0 || cp->nnotes != n || cp->end != p->buf.len ||
         !reserve_work(cp, n, p->buf.len))
         return false;
-    for (size_t i = 0; i < n; i++) cp->slots[i] = cp->notes[i].slot;
-    rsdk__cluster_nodes_for(cp->cl, cp->slots, n, cp->nodes);
-    if (!make_groups(cp, n, p->buf.len, g, bytes, &ng)) return false;
-    lay_out(cp, &p->buf, n, g, bytes, ng);
+    cp->off[n] = p->buf.len;
+    if (!rsdk__cluster_shards_for(cp->cl, cp->slot, n, cp->shard, primary, FAST_SHARDS, &nshards) ||
+        !make_groups(cp, n, primary, nshards, g, &ng))
+        return false;
+    lay_out(cp, &p->buf, n, g, ng);
     for (size_t k = 0, at = 0; k < ng; k++) {
         g[k].replies = cp->got + at;
         at += g[k].ncmds;

@@ -177,6 +177,12 @@ rsdk__cnode *rsdk__cluster_node_for(rsdk_cluster *cl, int slot);
 rsdk__cnode *rsdk__cluster_read_node_for(rsdk_cluster *cl, int slot, bool *replica);
 /* The same for n slots under one lock (-2: none wanted, out[i] = NULL). */
 void rsdk__cluster_nodes_for(rsdk_cluster *cl, const int *slots, size_t n, rsdk__cnode **out);
+/* The shard of each of n slots (-1: a random primary's; RSDK__NO_SHARD:
+ * no owner) into shard[], and each shard's primary into primary[], all
+ * under one lock; *nshards is the map's count. False, and nothing filled,
+ * when the map has more shards than `cap`. */
+bool rsdk__cluster_shards_for(rsdk_cluster *cl, const int *slots, size_t n, uint16_t *shard,
+                              rsdk__cnode **primary, size_t cap, size_t *nshards);
 /* The primaries (or every node with `all`), copied under the lock into a
  * new array (caller frees with rsdk__free). */
 rsdk_status rsdk__cluster_targets(rsdk_cluster *cl, bool all, rsdk__cnode ***out, size_t *n);
