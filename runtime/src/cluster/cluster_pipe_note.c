@@ -33,13 +33,21 @@ static int route_of_meta(const rsdk_command_meta *m) {
     return RSDK__CP_SLOW;
 }
 
-/* Whether `name` is the last one looked up (short names compared in
- * place: a library call costs more than their few bytes). */
+/* Whether `name` is the last one looked up. Names of up to 8 bytes are
+ * compared in place, by their first, middle and last bytes up to 3 and
+ * two 4-byte words (overlapping) up to 8: a library call costs more. */
 static bool same_name(const rsdk__cpipe *cp, const rsdk__arg *name) {
-    if (name->len != cp->namelen || name->len == 0) return false;
-    for (size_t i = 0; i < name->len; i++)
-        if (name->p[i] != cp->name[i]) return false;
-    return true;
+    size_t n = name->len;
+    const char *a = name->p, *b = cp->name;
+    if (n != cp->namelen || n == 0) return false;
+    if (n <= 3) return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];
+    if (n > 8) return memcmp(a, b, n) == 0;
+    uint32_t x, y, u, v;
+    memcpy(&x, a, 4);
+    memcpy(&y, b, 4);
+    memcpy(&u, a + n - 4, 4);
+    memcpy(&v, b + n - 4, 4);
+    return x == y && u == v;
 }
 
 /* Looks `name` up (by the name alone, as the general exec finds it first)

@@ -4,6 +4,7 @@
  * zero bytes, so the CRC after bytes a, b, c, d is
  * crc16_table3[(crc >> 8) ^ a] ^ crc16_table2[(crc & 0xff) ^ b] ^
  * crc16_table1[c] ^ crc16_table[d] (the CRC is linear over XOR). */
+#include <stdbool.h>
 #include <string.h>
 
 #include "cluster_types.h"
@@ -150,26 +151,42 @@ static const uint16_t crc16_table3[256] = {
 
 static uint16_t crc16(const unsigned char *p, size_t len) {
     uint16_t crc = 0;
-    const unsigned char *end = p + len;
-    for (; end - p >= 4; p += 4)
+    for (size_t n = len / 4; n > 0; n--, p += 4)
         crc = (uint16_t)(crc16_table3[(crc >> 8) ^ p[0]] ^ crc16_table2[(crc & 0xff) ^ p[1]] ^
                          crc16_table1[p[2]] ^ crc16_table[p[3]]);
-    for (; p < end; p++) crc = (uint16_t)((crc << 8) ^ crc16_table[(crc >> 8) ^ p[0]]);
+    if (len & 2) {
+        crc = (uint16_t)(crc16_table1[(crc >> 8) ^ p[0]] ^ crc16_table[(crc & 0xff) ^ p[1]]);
+        p += 2;
+    }
+    if (len & 1) crc = (uint16_t)((crc << 8) ^ crc16_table[(crc >> 8) ^ p[0]]);
     return crc;
 }
 
-/* The first `ch` in p[0..len), or len: eight bytes a step (a byte equal
- * to ch is a zero byte of the word XOR ch in every byte), no library call
- * for the few bytes of a usual key. */
-static size_t find_byte(const unsigned char *p, size_t len, unsigned char ch) {
-    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull, pat = ones * ch;
-    size_t i = 0;
-    for (; len - i >= 8; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        w ^= pat;
-        if ((w - ones) & ~w & highs) break;
+/* Whether a word of bytes has a zero byte (the classic bit trick). */
+#define HAS_ZERO(w, ones, highs) ((((w) - (ones)) & ~(w) & (highs)) != 0)
+
+/* Whether p[0..len) holds a '{' (most keys do not): a word at a time, the
+ * last word overlapping the one before, no library call for the few bytes
+ * of a usual key. */
+static bool has_brace(const unsigned char *p, size_t len) {
+    if (len < 8) {
+        for (size_t i = 0; i < len; i++)
+            if (p[i] == '{') return true;
+        return false;
     }
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull, pat = ones * '{';
+    uint64_t w;
+    for (size_t i = 0; i + 8 < len; i += 8) {
+        memcpy(&w, p + i, 8);
+        if (HAS_ZERO(w ^ pat, ones, highs)) return true;
+    }
+    memcpy(&w, p + len - 8, 8);
+    return HAS_ZERO(w ^ pat, ones, highs);
+}
+
+/* The first `ch` in p[0..len), or len. */
+static size_t find_byte(const unsigned char *p, size_t len, unsigned char ch) {
+    size_t i = 0;
     while (i < len && p[i] != ch) i++;
     return i;
 }
@@ -179,9 +196,8 @@ unsigned rsdk_cluster_keyslot(const char *key, size_t len) {
     const unsigned char *k = (const unsigned char *)key;
     /* A hash tag is the part between the first '{' and the first '}' after
      * it, when that part is not empty; otherwise the whole key hashes. */
-    size_t open = find_byte(k, len, '{');
-    if (open < len) {
-        size_t from = open + 1, n = find_byte(k + from, len - from, '}');
+    if (has_brace(k, len)) {
+        size_t from = find_byte(k, len, '{') + 1, n = find_byte(k + from, len - from, '}');
         if (n > 0 && from + n < len) return crc16(k + from, n) & (RSDK__SLOTS - 1);
     }
     return crc16(k, len) & (RSDK__SLOTS - 1);
