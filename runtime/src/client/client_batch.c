@@ -43,6 +43,16 @@ rsdk_status rsdk__client_batch_read(rsdk_client *c, bool wait, rsdk_reply **out)
     return s;
 }
 
+rsdk_status rsdk__client_batch_read_all(rsdk_client *c, rsdk_reply **out, size_t n, size_t *got) {
+    size_t i = *got;
+    rsdk_status s = RSDK_OK;
+    while (i < n && (s = rsdk__client_read_reply(c, &out[i])) == RSDK_OK) i++;
+    size_t read = i - *got;
+    c->pending = c->pending > read ? c->pending - read : 0;
+    *got = i;
+    return s;
+}
+
 short rsdk__client_batch_events(const rsdk_client *c, bool writing, int *fd, int *wait_ms) {
     *wait_ms = c->deadline_ms > 0 ? rsdk__deadline_left_ms(c) : -1;
     if (c->conn && c->conn->ops->pending && c->conn->ops->pending(c->conn->ctx) > 0) *wait_ms = 0;

@@ -32,6 +32,10 @@ rsdk_status rsdk__client_batch_write(rsdk_client *c, const char *p, size_t len, 
  * *out is NULL when no whole reply is there yet. */
 rsdk_status rsdk__client_batch_read(rsdk_client *c, bool wait, rsdk_reply **out);
 
+/* Reads replies, waiting for each, into out[*got..n) until there are n or
+ * one fails (its status returned; *got counts the replies read). */
+rsdk_status rsdk__client_batch_read_all(rsdk_client *c, rsdk_reply **out, size_t n, size_t *got);
+
 /* For poll(2): the descriptor and events to wait for (`writing`: bytes are
  * left to write), and what the wait may take: what is left of the call's
  * deadline in ms (0: it passed, or bytes wait in the transport), -1

@@ -117,11 +117,9 @@ void rsdk__cluster_send_batches(rsdk_cluster *cl, rsdk__cbatch *b, size_t n) {
                 b[i].status = rsdk_error_set(&b[i].err, RSDK_ERR_NOMEM, 0, "no memory to wait for the nodes");
     }
     for (size_t i = 0; i < n; i++) {
-        while (b[i].status == RSDK_OK && b[i].got < b[i].ncmds) {
-            rsdk_reply *r = NULL;
-            rsdk_status s = rsdk__client_batch_read(b[i].c, true, &r);
+        if (b[i].status == RSDK_OK && b[i].got < b[i].ncmds) {
+            rsdk_status s = rsdk__client_batch_read_all(b[i].c, b[i].replies, b[i].ncmds, &b[i].got);
             if (s) fail(&b[i], s);
-            else b[i].replies[b[i].got++] = r;
         }
         if (b[i].c == NULL) continue;
         if (b[i].begun) rsdk__client_batch_end(b[i].c, b[i].data, b[i].len, b[i].ncmds, b[i].status);

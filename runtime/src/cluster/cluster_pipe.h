@@ -27,6 +27,7 @@ typedef struct rsdk__cpipe {
      * leave session state. */
     char name[32];
     size_t namelen;
+    uint64_t name8; /* the name as one word when it has up to 8 bytes */
     int key;
     bool blocks, tracks;
     /* The fast exec's work, kept for the next exec: per command its shard,

@@ -33,21 +33,27 @@ static int route_of_meta(const rsdk_command_meta *m) {
     return RSDK__CP_SLOW;
 }
 
-/* Whether `name` is the last one looked up. Names of up to 8 bytes are
- * compared in place, by their first, middle and last bytes up to 3 and
- * two 4-byte words (overlapping) up to 8: a library call costs more. */
-static bool same_name(const rsdk__cpipe *cp, const rsdk__arg *name) {
-    size_t n = name->len;
-    const char *a = name->p, *b = cp->name;
-    if (n != cp->namelen || n == 0) return false;
-    if (n <= 3) return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];
-    if (n > 8) return memcmp(a, b, n) == 0;
-    uint32_t x, y, u, v;
+/* Names of up to 8 bytes as one word: their first, middle and last bytes
+ * up to 3, two 4-byte words (overlapping) up to 8; with the length, it
+ * tells the name. */
+static inline uint64_t short_name(const char *a, size_t n) {
+    if (n <= 3) {
+        const unsigned char *u = (const unsigned char *)a;
+        return n == 0 ? 0 : (uint64_t)u[0] | (uint64_t)u[n / 2] << 8 | (uint64_t)u[n - 1] << 16;
+    }
+    uint32_t x, y;
     memcpy(&x, a, 4);
-    memcpy(&y, b, 4);
-    memcpy(&u, a + n - 4, 4);
-    memcpy(&v, b + n - 4, 4);
-    return x == y && u == v;
+    memcpy(&y, a + n - 4, 4);
+    return (uint64_t)x | (uint64_t)y << 32;
+}
+
+/* Whether `name` is the last one looked up: in place up to 8 bytes (a
+ * library call costs more than the few bytes of a usual name). */
+static inline bool same_name(const rsdk__cpipe *cp, const rsdk__arg *name) {
+    size_t n = name->len;
+    if (n != cp->namelen || n == 0) return false;
+    if (n <= 8) return short_name(name->p, n) == cp->name8;
+    return memcmp(name->p, cp->name, n) == 0;
 }
 
 /* Looks `name` up (by the name alone, as the general exec finds it first)
@@ -63,6 +69,7 @@ static void look_up(rsdk__cpipe *cp, const rsdk__arg *name) {
     if (name->len <= sizeof cp->name) {
         memcpy(cp->name, name->p, name->len);
         cp->namelen = name->len;
+        cp->name8 = name->len <= 8 ? short_name(name->p, name->len) : 0;
     }
 }
 
