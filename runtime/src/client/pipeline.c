@@ -79,11 +79,23 @@ static void note_command(rsdk_pipeline *p, const rsdk__arg *name, size_t start, 
     p->mark = p->buf.len;
 }
 
+/* Commands of up to this many C-string arguments are measured before they
+ * are written (rsdk_pipeline_append_argv). */
+#define PIPE_MEASURED 8
+
 rsdk_status rsdk_pipeline_append_argv(rsdk_pipeline *p, size_t argc, const char *const *argv,
                                       const size_t *argvlen) {
     if (!p) return RSDK_ERR_INVALID_ARG;
     if (p->buf.failed) return p->buf.failed;
     size_t start = p->buf.len;
+    /* C strings measured once, here: the writer then reserves once for the
+     * whole command, and the name and a key are known by their lengths. */
+    size_t lens[PIPE_MEASURED];
+    if (argvlen == NULL && argv != NULL && argc <= PIPE_MEASURED) {
+        size_t i = 0;
+        while (i < argc && argv[i] != NULL) lens[i] = strlen(argv[i]), i++;
+        if (i == argc) argvlen = lens;
+    }
     rsdk_status s = rsdk_write_command(&p->buf, argc, argv, argvlen);
     if (s) {
         /* Drop the partial command; an earlier queue stays intact. */
