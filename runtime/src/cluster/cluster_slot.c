@@ -149,16 +149,19 @@ static const uint16_t crc16_table3[256] = {
     0x1a8e, 0x6c3a, 0xf7e6, 0x8152, 0xd07f, 0xa6cb, 0x3d17, 0x4ba3,
 };
 
-static uint16_t crc16(const unsigned char *p, size_t len) {
-    uint16_t crc = 0;
-    for (size_t n = len / 4; n > 0; n--, p += 4)
-        crc = (uint16_t)(crc16_table3[(crc >> 8) ^ p[0]] ^ crc16_table2[(crc & 0xff) ^ p[1]] ^
-                         crc16_table1[p[2]] ^ crc16_table[p[3]]);
-    if (len & 2) {
-        crc = (uint16_t)(crc16_table1[(crc >> 8) ^ p[0]] ^ crc16_table[(crc & 0xff) ^ p[1]]);
+/* The CRC stays below 0x10000 (an XOR of table entries), so crc >> 8
+ * indexes the tables as it is. */
+static unsigned crc16(const unsigned char *p, size_t len) {
+    unsigned crc = 0;
+    for (; len >= 4; p += 4, len -= 4)
+        crc = crc16_table3[(crc >> 8) ^ p[0]] ^ crc16_table2[(crc & 0xff) ^ p[1]] ^
+              crc16_table1[p[2]] ^ crc16_table[p[3]];
+    if (len >= 2) {
+        crc = crc16_table1[(crc >> 8) ^ p[0]] ^ crc16_table[(crc & 0xff) ^ p[1]];
         p += 2;
+        len -= 2;
     }
-    if (len & 1) crc = (uint16_t)((crc << 8) ^ crc16_table[(crc >> 8) ^ p[0]]);
+    if (len) crc = ((crc << 8) & 0xffff) ^ crc16_table[(crc >> 8) ^ p[0]];
     return crc;
 }
 
@@ -169,19 +172,21 @@ static uint16_t crc16(const unsigned char *p, size_t len) {
  * last word overlapping the one before, no library call for the few bytes
  * of a usual key. */
 static bool has_brace(const unsigned char *p, size_t len) {
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull, pat = ones * '{';
+    uint64_t w, v;
     if (len < 8) {
         for (size_t i = 0; i < len; i++)
             if (p[i] == '{') return true;
         return false;
     }
-    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull, pat = ones * '{';
-    uint64_t w;
-    for (size_t i = 0; i + 8 < len; i += 8) {
-        memcpy(&w, p + i, 8);
+    for (; len > 16; p += 8, len -= 8) {
+        memcpy(&w, p, 8);
         if (HAS_ZERO(w ^ pat, ones, highs)) return true;
     }
-    memcpy(&w, p + len - 8, 8);
-    return HAS_ZERO(w ^ pat, ones, highs);
+    /* 8 to 16 bytes left: the first and the last 8, overlapping. */
+    memcpy(&w, p, 8);
+    memcpy(&v, p + len - 8, 8);
+    return HAS_ZERO(w ^ pat, ones, highs) || HAS_ZERO(v ^ pat, ones, highs);
 }
 
 /* The first `ch` in p[0..len), or len. */
