@@ -58,6 +58,21 @@ static inline rsdk_cluster *ct_open(const rsdk_test_cluster *c, int timeout_ms) 
     return ct_open_reading(c, timeout_ms, RSDK_READ_PRIMARY);
 }
 
+/* A cluster pipeline object on `cl`; fails the test on error. */
+static inline rsdk_pipeline *ct_pipe_new(rsdk_cluster *cl) {
+    rsdk_pipeline *p = NULL;
+    rsdk_error err;
+    rsdk_status s = rsdk_cluster_pipeline_new(cl, &p, &err);
+    if (s != RSDK_OK) fail_msg("cluster pipeline: %s: %s", rsdk_status_name(s), err.message);
+    return p;
+}
+
+/* Runs the pipeline's queue; fails the test on error. */
+static inline void ct_pipe_exec(rsdk_pipeline *p) {
+    rsdk_status s = rsdk_pipeline_exec(p);
+    if (s != RSDK_OK) fail_msg("exec: %s: %s", rsdk_status_name(s), rsdk_pipeline_error(p)->message);
+}
+
 /* Runs a command through the cluster and returns its integer reply. */
 static inline long long ct_int(rsdk_cluster *cl, const char *a0, const char *a1, const char *a2) {
     rsdk_reply *r = NULL;

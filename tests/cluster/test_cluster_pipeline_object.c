@@ -8,19 +8,6 @@
 #include "rsdk/txn.h"
 #include "support/fail_alloc.h"
 
-static rsdk_pipeline *new_pipe(rsdk_cluster *cl) {
-    rsdk_pipeline *p = NULL;
-    rsdk_error err;
-    rsdk_status s = rsdk_cluster_pipeline_new(cl, &p, &err);
-    if (s != RSDK_OK) fail_msg("cluster pipeline: %s: %s", rsdk_status_name(s), err.message);
-    return p;
-}
-
-static void exec_ok(rsdk_pipeline *p) {
-    rsdk_status s = rsdk_pipeline_exec(p);
-    if (s != RSDK_OK) fail_msg("exec: %s: %s", rsdk_status_name(s), rsdk_pipeline_error(p)->message);
-}
-
 static void assert_get(rsdk_reply *r, const char *want) {
     rsdk_string str = {0};
     assert_int_equal(rcore_get_decode(r, &str, NULL), RSDK_OK);
@@ -34,14 +21,14 @@ static void typed_queue_over_three_primaries_in_order(void **state) {
     rsdk_cluster *cl = ct_open(*state, 5000);
     char keys[3][32], ctr[3][128], hash[3][128];
     ct_key_per_primary(cl, keys);
-    rsdk_pipeline *p = new_pipe(cl);
+    rsdk_pipeline *p = ct_pipe_new(cl);
     for (int i = 0; i < 3; i++) {
         snprintf(ctr[i], sizeof ctr[i], "{%s}:n", keys[i]);
         snprintf(hash[i], sizeof hash[i], "{%s}:h", keys[i]);
         const char *del[] = {"DEL", ctr[i], hash[i]};
         assert_int_equal(rsdk_pipeline_append_argv(p, 3, del, NULL), RSDK_OK);
     }
-    exec_ok(p);
+    ct_pipe_exec(p);
     assert_int_equal(rsdk_pipeline_reply_count(p), 3);
     /* Per primary: SET, INCR twice, GET, HSET (raw), HGETALL. */
     for (int i = 0; i < 3; i++) {
@@ -54,7 +41,7 @@ static void typed_queue_over_three_primaries_in_order(void **state) {
         assert_int_equal(rcore_hgetall_queue(p, hash[i], NULL), RSDK_OK);
     }
     assert_int_equal(rsdk_pipeline_count(p), 18);
-    exec_ok(p);
+    ct_pipe_exec(p);
     assert_int_equal(rsdk_pipeline_count(p), 0);
     assert_int_equal(rsdk_pipeline_reply_count(p), 18);
     for (int i = 0; i < 3; i++) {
@@ -77,7 +64,7 @@ static void typed_queue_over_three_primaries_in_order(void **state) {
 
     /* The same object again: the last exec's replies give way to the new. */
     for (int i = 0; i < 3; i++) assert_int_equal(rcore_incr_queue(p, ctr[i], NULL), RSDK_OK);
-    exec_ok(p);
+    ct_pipe_exec(p);
     assert_int_equal(rsdk_pipeline_reply_count(p), 3);
     for (size_t i = 0; i < 3; i++) assert_int_equal(rsdk_pipeline_reply(p, i)->integer, 3);
     rsdk_pipeline_free(p);
@@ -100,9 +87,9 @@ static void moved_mid_pipeline_is_followed(void **state) {
         if (n != from) to = n;
     }
     assert_true(to >= 0);
-    rsdk_pipeline *p = new_pipe(cl);
+    rsdk_pipeline *p = ct_pipe_new(cl);
     assert_int_equal(rcore_set_queue(p, "pom", "before", NULL, NULL), RSDK_OK);
-    exec_ok(p); /* the cluster now knows "pom" on `from`, its old owner */
+    ct_pipe_exec(p); /* the cluster now knows "pom" on `from`, its old owner */
     ct_migrate_slot(tc, slot, from, to);
     rsdk_cluster_stats st0, st1;
     rsdk_cluster_stats_get(cl, &st0);
@@ -111,7 +98,7 @@ static void moved_mid_pipeline_is_followed(void **state) {
     assert_int_equal(rcore_set_queue(p, "pom", "after", NULL, NULL), RSDK_OK);
     for (int i = 0; i < 3; i++) assert_int_equal(rcore_get_queue(p, keys[i], NULL), RSDK_OK);
     assert_int_equal(rcore_get_queue(p, "pom", NULL), RSDK_OK);
-    exec_ok(p);
+    ct_pipe_exec(p);
     rsdk_cluster_stats_get(cl, &st1);
     assert_true(st1.moved > st0.moved);
     assert_int_equal(rsdk_pipeline_reply_count(p), 9);
@@ -134,7 +121,7 @@ static void bad_input_and_transactions(void **state) {
     assert_null(p);
     assert_int_equal(rsdk_cluster_pipeline_new(cl, NULL, &err), RSDK_ERR_INVALID_ARG);
     assert_null(rsdk_pipeline_error(NULL));
-    p = new_pipe(cl);
+    p = ct_pipe_new(cl);
     /* Nothing queued: nothing sent, no replies. */
     assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
     assert_int_equal(rsdk_pipeline_reply_count(p), 0);
@@ -149,7 +136,7 @@ static void bad_input_and_transactions(void **state) {
     assert_int_equal(rcore_set_queue(p, "{tx}a", "1", NULL, NULL), RSDK_OK);
     assert_int_equal(rcore_incr_queue(p, "{tx}a", NULL), RSDK_OK);
     assert_int_equal(rsdk_pipeline_append_argv(p, 1, exec, NULL), RSDK_OK);
-    exec_ok(p);
+    ct_pipe_exec(p);
     const rsdk_reply *ex = rsdk_pipeline_reply(p, 3);
     assert_int_equal(ex->type, RSDK_REPLY_ARRAY);
     assert_int_equal(ex->elements, 2);
@@ -160,7 +147,7 @@ static void bad_input_and_transactions(void **state) {
     assert_int_equal(rcore_incr_queue(p, "{ty}b", NULL), RSDK_OK);
     assert_int_equal(rsdk_pipeline_append_argv(p, 1, exec, NULL), RSDK_OK);
     assert_int_equal(rcore_get_queue(p, "{tx}a", NULL), RSDK_OK);
-    exec_ok(p);
+    ct_pipe_exec(p);
     for (size_t i = 0; i < 4; i++) {
         assert_int_equal(rsdk_pipeline_reply(p, i)->type, RSDK_REPLY_ERROR);
         assert_non_null(strstr(rsdk_pipeline_reply(p, i)->str, "CROSSSLOT"));
@@ -173,7 +160,7 @@ static void bad_input_and_transactions(void **state) {
     assert_int_equal(rcore_get_queue(p, "{tx}a", NULL), RSDK_OK);
     assert_int_equal(rsdk_pipeline_append_argv(p, 3, cross, NULL), RSDK_OK);
     assert_int_equal(rcore_incr_queue(p, "{tx}a", NULL), RSDK_OK);
-    exec_ok(p);
+    ct_pipe_exec(p);
     assert_int_equal(rsdk_pipeline_reply(p, 0)->type, RSDK_REPLY_ERROR);
     assert_get(rsdk_pipeline_reply(p, 1), "2");
     assert_int_equal(rsdk_pipeline_reply(p, 2)->type, RSDK_REPLY_ERROR);
@@ -199,10 +186,10 @@ static rsdk_status queue_mixed(rsdk_pipeline *p) {
 static void every_allocation_failing_is_nomem(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_cluster *cl = ct_open(*state, 5000);
-    rsdk_pipeline *p = new_pipe(cl);
+    rsdk_pipeline *p = ct_pipe_new(cl);
     /* Once whole, so that every node's connection is open. */
     assert_int_equal(queue_mixed(p), RSDK_OK);
-    exec_ok(p);
+    ct_pipe_exec(p);
     rsdk_pipeline_free(p);
     rsdk_test_alloc_install();
     size_t n, nomem = 0;
@@ -234,9 +221,9 @@ static void every_allocation_failing_is_nomem(void **state) {
     assert_true(n > 60);
     assert_true(nomem > 0);
     /* Whatever failed, the next pipeline is whole. */
-    p = new_pipe(cl);
+    p = ct_pipe_new(cl);
     assert_int_equal(queue_mixed(p), RSDK_OK);
-    exec_ok(p);
+    ct_pipe_exec(p);
     for (size_t i = 30; i < 60; i++) assert_int_equal(rsdk_pipeline_reply(p, i)->type, RSDK_REPLY_STRING);
     rsdk_pipeline_free(p);
     rsdk_cluster_close(cl);

@@ -10,19 +10,6 @@
 #include "cluster_test.h"
 #include "rsdk/txn.h"
 
-static rsdk_pipeline *new_pipe(rsdk_cluster *cl) {
-    rsdk_pipeline *p = NULL;
-    rsdk_error err;
-    rsdk_status s = rsdk_cluster_pipeline_new(cl, &p, &err);
-    if (s != RSDK_OK) fail_msg("cluster pipeline: %s: %s", rsdk_status_name(s), err.message);
-    return p;
-}
-
-static void exec_ok(rsdk_pipeline *p) {
-    rsdk_status s = rsdk_pipeline_exec(p);
-    if (s != RSDK_OK) fail_msg("exec: %s: %s", rsdk_status_name(s), rsdk_pipeline_error(p)->message);
-}
-
 static void assert_str(const rsdk_reply *r, const char *want) {
     assert_non_null(r);
     if (r->type != RSDK_REPLY_STRING && r->type != RSDK_REPLY_STATUS)
@@ -47,7 +34,7 @@ static void queued_commands_land_on_their_owners(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_test_cluster *tc = *state;
     rsdk_cluster *cl = ct_open(tc, 5000);
-    rsdk_pipeline *p = new_pipe(cl);
+    rsdk_pipeline *p = ct_pipe_new(cl);
     char gen[NKEYS][32], raw[NKEYS][32];
     for (int i = 0; i < NKEYS; i++) {
         snprintf(gen[i], sizeof gen[i], "prt:gen:%d", i);
@@ -58,7 +45,7 @@ static void queued_commands_land_on_their_owners(void **state) {
         size_t lens[] = {3, strlen(raw[i]), strlen(raw[i])};
         assert_int_equal(rsdk_pipeline_append_argv(p, 3, set, i % 2 ? lens : NULL), RSDK_OK);
     }
-    exec_ok(p);
+    ct_pipe_exec(p);
     assert_int_equal(rsdk_pipeline_reply_count(p), 2 * NKEYS);
     for (size_t i = 0; i < 2 * NKEYS; i++) assert_str(rsdk_pipeline_reply(p, i), "OK");
     /* Each key is on the node the server's CLUSTER KEYSLOT says owns it. */
@@ -81,7 +68,7 @@ static void queued_commands_land_on_their_owners(void **state) {
         assert_int_equal(rcore_get_queue(p, raw[i], NULL), RSDK_OK);
         assert_int_equal(rcore_get_queue(p, gen[i], NULL), RSDK_OK);
     }
-    exec_ok(p);
+    ct_pipe_exec(p);
     for (int i = 0; i < NKEYS; i++) {
         assert_str(rsdk_pipeline_reply(p, 2 * (size_t)i), raw[i]);
         assert_str(rsdk_pipeline_reply(p, 2 * (size_t)i + 1), gen[i]);
@@ -90,7 +77,7 @@ static void queued_commands_land_on_their_owners(void **state) {
     assert_int_equal(rcore_get_queue(p, gen[0], NULL), RSDK_OK);
     rsdk_pipeline_discard(p);
     assert_int_equal(rcore_get_queue(p, gen[1], NULL), RSDK_OK);
-    exec_ok(p);
+    ct_pipe_exec(p);
     assert_int_equal(rsdk_pipeline_reply_count(p), 1);
     assert_str(rsdk_pipeline_reply(p, 0), gen[1]);
     rsdk_pipeline_free(p);
@@ -113,14 +100,14 @@ static void slot_moved_after_queueing_reruns_only_its_command(void **state) {
         if (n != from) to = n;
     }
     assert_true(to >= 0);
-    rsdk_pipeline *p = new_pipe(cl);
+    rsdk_pipeline *p = ct_pipe_new(cl);
     const char *del[] = {"DEL", moving};
     assert_int_equal(rsdk_pipeline_append_argv(p, 2, del, NULL), RSDK_OK);
     for (int i = 0; i < 3; i++) {
         const char *d[] = {"DEL", keys[i]};
         assert_int_equal(rsdk_pipeline_append_argv(p, 2, d, NULL), RSDK_OK);
     }
-    exec_ok(p);
+    ct_pipe_exec(p);
     /* Queued while the cluster still knows the slot on `from`. */
     for (int i = 0; i < 3; i++) assert_int_equal(rcore_incr_queue(p, keys[i], NULL), RSDK_OK);
     assert_int_equal(rcore_incr_queue(p, moving, NULL), RSDK_OK);
@@ -130,7 +117,7 @@ static void slot_moved_after_queueing_reruns_only_its_command(void **state) {
     ct_migrate_slot(tc, slot, from, to);
     rsdk_cluster_stats st0, st1;
     rsdk_cluster_stats_get(cl, &st0);
-    exec_ok(p);
+    ct_pipe_exec(p);
     rsdk_cluster_stats_get(cl, &st1);
     assert_true(st1.moved > st0.moved);
     assert_int_equal(rsdk_pipeline_reply_count(p), 8);
@@ -153,7 +140,7 @@ static void slot_moved_after_queueing_reruns_only_its_command(void **state) {
 static void general_commands_keep_their_places(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_cluster *cl = ct_open(*state, 5000);
-    rsdk_pipeline *p = new_pipe(cl);
+    rsdk_pipeline *p = ct_pipe_new(cl);
     /* "a" and "b" hash to slots 15495 and 3300 (two primaries). */
     assert_int_equal(rcore_set_queue(p, "a", "va", NULL, NULL), RSDK_OK);      /* 0 */
     assert_int_equal(rcore_set_queue(p, "b", "vb", NULL, NULL), RSDK_OK);      /* 1 */
@@ -171,7 +158,7 @@ static void general_commands_keep_their_places(void **state) {
     const char *cross[] = {"SUNIONSTORE", "a", "b"};
     assert_int_equal(rsdk_pipeline_append_argv(p, 3, cross, NULL), RSDK_OK);  /* 10 */
     assert_int_equal(rcore_get_queue(p, "b", NULL), RSDK_OK);                  /* 11 */
-    exec_ok(p);
+    ct_pipe_exec(p);
     assert_int_equal(rsdk_pipeline_reply_count(p), 12);
     assert_str(rsdk_pipeline_reply(p, 0), "OK");
     assert_str(rsdk_pipeline_reply(p, 1), "OK");
@@ -201,7 +188,7 @@ static void general_commands_keep_their_places(void **state) {
     assert_int_equal(rcore_get_queue(p, "a", NULL), RSDK_OK);
     const char *ping[] = {"PING"};
     assert_int_equal(rsdk_pipeline_append_argv(p, 1, ping, NULL), RSDK_OK); /* keyless: any primary */
-    exec_ok(p);
+    ct_pipe_exec(p);
     assert_int_equal(rsdk_pipeline_reply_count(p), 3);
     assert_str(rsdk_pipeline_reply(p, 0), "vb");
     assert_str(rsdk_pipeline_reply(p, 1), "va");
