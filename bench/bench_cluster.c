@@ -9,6 +9,8 @@
  *   bench_cluster split <host:port of a node> [ops]
  *   bench_cluster pipeline <host:port> [ops]
  *   bench_cluster cluster_pipeline <host:port of a node> [ops]
+ *   bench_cluster pipeline_typed <host:port> [ops]
+ *   bench_cluster cluster_pipeline_typed <host:port of a node> [ops]
  *
  * `split` is the floor of the cluster case: one plain client per primary,
  * each sent the GETs of its own keys (grouped once, before timing), so it
@@ -17,7 +19,9 @@
  * as bench_rsdk's get_pipeline100), which does not walk its commands again
  * before sending them as rsdk_client_send_encoded does. `cluster_pipeline`
  * is the cluster case through the cluster's rsdk_pipeline
- * (rsdk_cluster_pipeline_new), queued as `pipeline` queues.
+ * (rsdk_cluster_pipeline_new), queued as `pipeline` queues. The _typed
+ * ones queue with the generated rcore_get_queue instead of
+ * rsdk_pipeline_append_argv.
  *
  * Prints the "result ..." line bench/run.sh reads (workload
  * cluster_get_pipeline100). */
@@ -42,6 +46,7 @@ static void check_value(const rsdk_reply *r) {
 typedef struct target {
     rsdk_client *c;
     rsdk_pipeline *p; /* pipeline: the single client's; cluster_pipeline: the cluster's */
+    bool typed;       /* queued with rcore_get_queue */
     rsdk_cluster *cl;
     rsdk_client *node[8]; /* split: one client per primary */
     size_t nnodes;
@@ -87,7 +92,9 @@ static void run(target *t, rsdk_buf *b, uint64_t n) {
         for (uint64_t done = 0; done < n; done += BENCH_PIPELINE_BATCH) {
             for (unsigned i = 0; i < BENCH_PIPELINE_BATCH; i++) {
                 const char *argv[2] = {"GET", keys[i]};
-                if (rsdk_pipeline_append_argv(t->p, 2, argv, NULL) != RSDK_OK) bench_fail("append");
+                rsdk_status s = t->typed ? rcore_get_queue(t->p, keys[i], NULL)
+                                         : rsdk_pipeline_append_argv(t->p, 2, argv, NULL);
+                if (s != RSDK_OK) bench_fail("append");
             }
             if (rsdk_pipeline_exec(t->p) != RSDK_OK) bench_fail("pipeline failed");
             for (unsigned i = 0; i < BENCH_PIPELINE_BATCH; i++) check_value(rsdk_pipeline_reply(t->p, i));
@@ -108,11 +115,14 @@ static void run(target *t, rsdk_buf *b, uint64_t n) {
 }
 
 int main(int argc, char **argv) {
-    bool pipeline = argc >= 2 && strcmp(argv[1], "pipeline") == 0;
-    bool cluster_pipeline = argc >= 2 && strcmp(argv[1], "cluster_pipeline") == 0;
+    bool typed = argc >= 2 && strstr(argv[1], "_typed") != NULL;
+    size_t mode_len = argc >= 2 ? strlen(argv[1]) - (typed ? 6 : 0) : 0;
+    bool pipeline = argc >= 2 && mode_len == 8 && strncmp(argv[1], "pipeline", 8) == 0;
+    bool cluster_pipeline = argc >= 2 && mode_len == 16 && strncmp(argv[1], "cluster_pipeline", 16) == 0;
     if (argc < 3 || (strcmp(argv[1], "cluster") != 0 && strcmp(argv[1], "single") != 0 &&
                      strcmp(argv[1], "split") != 0 && !pipeline && !cluster_pipeline)) {
-        fprintf(stderr, "usage: bench_cluster cluster|single|split|pipeline|cluster_pipeline <host:port> [ops]\n");
+        fprintf(stderr, "usage: bench_cluster cluster|single|split|pipeline[_typed]|cluster_pipeline[_typed] "
+                        "<host:port> [ops]\n");
         return 2;
     }
     bench_args a = {.workload = BENCH_GET_PIPELINE, .workload_name = "cluster_get_pipeline100",
@@ -122,7 +132,7 @@ int main(int argc, char **argv) {
     snprintf(url, sizeof url, "redis://%s", argv[2]);
     for (unsigned i = 0; i < BENCH_PIPELINE_BATCH; i++) snprintf(keys[i], sizeof keys[i], "bench:cl:%u", i);
 
-    target t = {0};
+    target t = {.typed = typed};
     rsdk_error err;
     if (strcmp(argv[1], "single") != 0 && !pipeline) {
         const char *seeds[] = {url};

@@ -23,7 +23,9 @@
 #   CLUSTER_PROFILE=1 bash bench/cluster.sh
 #       # instead: callgrind's user-space instructions per operation of each
 #       # case (20k and 40k operations, the difference), and each one's
-#       # hottest functions in bench/out/cluster/profile-<case>.txt
+#       # hottest functions in bench/out/cluster/profile-<case>.txt; two more
+#       # cases there: pipeline_typed and cluster_pipeline_typed, the same
+#       # queued with the generated rcore_get_queue
 #
 # Environment: RUNS, OPS (GETs per run, default 1000000), RSDK_SERVER (server binary), REDIS_CLI, BAZEL,
 # BENCH_STRICT=1 (exit 1 when the target is missed).
@@ -95,7 +97,7 @@ modes=(cluster single pipeline cluster_pipeline split hiredis_single hiredis_spl
 run_mode() { # $1 = mode, rest: a wrapper and its arguments (may be none)
   local mode=$1 addr=${nodes[0]}
   shift
-  case $mode in *single | pipeline) addr=127.0.0.1:$single ;; esac
+  case $mode in *single | pipeline | pipeline_typed) addr=127.0.0.1:$single ;; esac
   case $mode in
     hiredis_*) "$@" "$hbin" "${mode#hiredis_}" "$addr" ${ops_arg:+"$ops_arg"} ;;
     *) "$@" "$bin" "$mode" "$addr" ${ops_arg:+"$ops_arg"} ;;
@@ -105,7 +107,7 @@ run_mode() { # $1 = mode, rest: a wrapper and its arguments (may be none)
 if [ "${CLUSTER_PROFILE:-0}" = 1 ]; then
   command -v valgrind >/dev/null || { echo "cluster.sh: valgrind is not installed" >&2; exit 1; }
   n=20000 line="profile cluster_get_pipeline100"
-  for mode in "${modes[@]}"; do
+  for mode in "${modes[@]}" pipeline_typed cluster_pipeline_typed; do
     f=$out/profile-$mode
     for k in 1 2; do
       ops_arg=$((k * n))
