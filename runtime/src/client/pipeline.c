@@ -62,16 +62,11 @@ void rsdk_pipeline_free(rsdk_pipeline *p) {
     rsdk__free(p);
 }
 
-/* Counts the command just queued (named `name`; len 0: unknown; from
- * `start` on in the buffer, argv as the caller gave it or NULL) and notes
+/* Counts the command just queued (named `name`; len 0: unknown) and notes
  * what the exec would otherwise walk the whole queue for: whether it may
- * block, whether it may change session state (a hooked pipeline's
- * note_hook, when it has one). */
-static void note_command(rsdk_pipeline *p, const rsdk__arg *name, size_t start, size_t argc,
-                         const char *const *argv, const size_t *argvlen) {
-    if (p->note_hook) {
-        p->note_hook(p, name, start, argc, argv, argvlen);
-    } else if (name->len) {
+ * block, whether it may change session state. */
+static void note_command(rsdk_pipeline *p, const rsdk__arg *name) {
+    if (name->len) {
         p->may_block |= rsdk__name_may_block(name);
         p->may_state |= rsdk__name_may_change_state(name);
     }
@@ -79,34 +74,52 @@ static void note_command(rsdk_pipeline *p, const rsdk__arg *name, size_t start, 
     p->mark = p->buf.len;
 }
 
-/* Commands of up to this many C-string arguments are measured before they
- * are written (rsdk_pipeline_append_argv). */
-#define PIPE_MEASURED 8
+/* Writes one command; a failure drops what it wrote (an earlier queue
+ * stays intact) and is told. */
+static inline rsdk_status write_one(rsdk_pipeline *p, size_t argc, const char *const *argv,
+                                    const size_t *argvlen) {
+    size_t start = p->buf.len;
+    rsdk_status s = rsdk_write_command(&p->buf, argc, argv, argvlen);
+    if (s == RSDK_OK) return RSDK_OK;
+    p->buf.len = start;
+    p->buf.failed = RSDK_OK;
+    return rsdk_error_set(p->err, s, 0, s == RSDK_ERR_NOMEM ? NULL : "bad pipeline command arguments");
+}
+
+/* C strings of a hooked pipeline's command measured once, for the writer
+ * and the hook both (append_hooked). */
+#define HOOKED_MEASURED 8
+
+/* A hooked pipeline's append: its note_hook notes the command (and its
+ * blocking and session state) instead. Out of line: a client's pipeline
+ * does not pay for it. */
+static __attribute__((noinline)) rsdk_status append_hooked(rsdk_pipeline *p, size_t argc,
+                                                           const char *const *argv,
+                                                           const size_t *argvlen) {
+    size_t start = p->buf.len, lens[HOOKED_MEASURED], i = 0;
+    if (argvlen == NULL && argv != NULL && argc <= HOOKED_MEASURED) {
+        while (i < argc && argv[i] != NULL) lens[i] = strlen(argv[i]), i++;
+        if (i == argc) argvlen = lens;
+    }
+    rsdk_status s = write_one(p, argc, argv, argvlen);
+    if (s) return s;
+    rsdk__arg name = {argv[0], argvlen ? argvlen[0] : strlen(argv[0])};
+    p->note_hook(p, &name, start, argc, argv, argvlen);
+    p->count++;
+    p->mark = p->buf.len;
+    return RSDK_OK;
+}
 
 rsdk_status rsdk_pipeline_append_argv(rsdk_pipeline *p, size_t argc, const char *const *argv,
                                       const size_t *argvlen) {
     if (!p) return RSDK_ERR_INVALID_ARG;
     if (p->buf.failed) return p->buf.failed;
-    size_t start = p->buf.len;
-    /* C strings measured once, here: the writer then reserves once for the
-     * whole command, and the name and a key are known by their lengths. */
-    size_t lens[PIPE_MEASURED];
-    if (argvlen == NULL && argv != NULL && argc <= PIPE_MEASURED) {
-        size_t i = 0;
-        while (i < argc && argv[i] != NULL) lens[i] = strlen(argv[i]), i++;
-        if (i == argc) argvlen = lens;
-    }
-    rsdk_status s = rsdk_write_command(&p->buf, argc, argv, argvlen);
-    if (s) {
-        /* Drop the partial command; an earlier queue stays intact. */
-        p->buf.len = start;
-        p->buf.failed = RSDK_OK;
-        return rsdk_error_set(p->err, s, 0,
-                              s == RSDK_ERR_NOMEM ? NULL : "bad pipeline command arguments");
-    }
+    if (p->note_hook) return append_hooked(p, argc, argv, argvlen);
+    rsdk_status s = write_one(p, argc, argv, argvlen);
+    if (s) return s;
     /* Counted as the encoders' commit counts, from the name at hand. */
     rsdk__arg name = {argv[0], argvlen ? argvlen[0] : strlen(argv[0])};
-    note_command(p, &name, start, argc, argv, argvlen);
+    note_command(p, &name);
     return RSDK_OK;
 }
 
@@ -122,7 +135,13 @@ void rsdk_pipeline_commit(rsdk_pipeline *p) {
         p->may_block = p->may_state = true;
         name.len = 0;
     }
-    note_command(p, &name, p->mark, 0, NULL, NULL);
+    if (p->note_hook) {
+        p->note_hook(p, &name, p->mark, 0, NULL, NULL);
+        p->count++;
+        p->mark = p->buf.len;
+        return;
+    }
+    note_command(p, &name);
 }
 
 void rsdk_pipeline_rollback(rsdk_pipeline *p) {

@@ -155,6 +155,10 @@ rsdk_status rsdk_write_double(rsdk_buf *out, double v) {
 
 /* argv as C strings: their lengths are not known up front, so each
  * argument reserves its own room (a partial command is dropped). */
+/* Commands of up to this many C strings are measured before they are
+ * written (rsdk_write_command). */
+#define CSTRINGS_MEASURED 8
+
 static rsdk_status write_cstrings(rsdk_buf *out, size_t argc, const char *const *argv) {
     for (size_t i = 0; i < argc; i++)
         if (!argv[i]) return RSDK_ERR_INVALID_ARG;
@@ -171,7 +175,17 @@ rsdk_status rsdk_write_command(rsdk_buf *out, size_t argc, const char *const *ar
                                const size_t *argvlen) {
     if (out->failed) return out->failed;
     if (argc < 1 || !argv) return RSDK_ERR_INVALID_ARG;
-    if (!argvlen) return write_cstrings(out, argc, argv);
+    /* A few C strings are measured first and written as those with lengths
+     * are (one reservation, everything in place); more, one by one. */
+    size_t lens[CSTRINGS_MEASURED];
+    if (!argvlen) {
+        if (argc > CSTRINGS_MEASURED) return write_cstrings(out, argc, argv);
+        for (size_t i = 0; i < argc; i++) {
+            if (!argv[i]) return RSDK_ERR_INVALID_ARG;
+            lens[i] = strlen(argv[i]);
+        }
+        argvlen = lens;
+    }
     size_t total = LEN_LINE_MAX;
     bool too_big = false; /* reported after every argument was checked */
     for (size_t i = 0; i < argc; i++) {
