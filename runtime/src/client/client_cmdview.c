@@ -62,3 +62,17 @@ bool rsdk__cmd_peek_name(const char *p, size_t len, rsdk__arg *name) {
     *name = (rsdk__arg){q, l};
     return true;
 }
+
+bool rsdk__cmd_arg_at(const char *p, size_t len, size_t index, rsdk__arg *arg, size_t *argc) {
+    const char *q = p, *end = p + len;
+    size_t n, l;
+    if (q == end || *q++ != '*' || !head_num(&q, end, &n) || n == 0) return false;
+    *arg = (rsdk__arg){NULL, 0};
+    for (size_t k = 0; k < n; k++) {
+        if (q == end || *q++ != '$' || !head_num(&q, end, &l) || (size_t)(end - q) < l + 2) return false;
+        if (k == index) *arg = (rsdk__arg){q, l};
+        q += l + 2;
+    }
+    *argc = n;
+    return q == end;
+}

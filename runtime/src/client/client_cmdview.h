@@ -34,4 +34,10 @@ bool rsdk__cmd_peek_name(const char *p, size_t len, rsdk__arg *name);
  * command, without walking the rest of it. */
 bool rsdk__cmd_head(const char *p, size_t len, rsdk__cmd_view *v);
 
+/* The one command in p[0..len): its argument count and argument `index`
+ * (arg->p NULL when it has none). False unless the bytes are exactly one
+ * command of the writer's shape (a cluster pipeline's note of a command
+ * a generated _queue call wrote). */
+bool rsdk__cmd_arg_at(const char *p, size_t len, size_t index, rsdk__arg *arg, size_t *argc);
+
 #endif

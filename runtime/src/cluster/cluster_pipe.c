@@ -7,7 +7,7 @@
  * pipeline, it gives the blocks of its last replies (which it never handed
  * out) to the connections that read the next ones. */
 #include "alloc.h"
-#include "cluster_pipe.h"
+#include "cluster_pipe_types.h"
 
 /* The pipeline's exec_hook: the replies go into the pipeline's slots; the
  * last exec's replies (still in the slots) are the spares. */

@@ -10,7 +10,7 @@
 #include "client_cmdview.h"
 #include "client_blocking.h"
 #include "client_call.h"
-#include "cluster_pipe.h"
+#include "cluster_pipe_types.h"
 
 static bool is_named(const rsdk_command_meta *m, const char *name) {
     return strcasecmp(m->name, name) == 0;
@@ -98,16 +98,16 @@ void rsdk__cpipe_forget(rsdk__cpipe *cp) {
     cp->slow = false;
 }
 
-/* The command's key from the queued bytes (key->p NULL: none): false
- * when they are not one command. */
-static bool key_in_bytes(rsdk__cpipe *cp, const rsdk_pipeline *p, size_t start, rsdk__arg *key) {
-    rsdk__cmd_view v;
-    size_t pos = 0, len = p->buf.len - start;
+/* The key of the command whose bytes were just queued, named `name` (the
+ * commit read it; len 0: none), key->p NULL when it has none: false when
+ * the bytes are not one command. */
+static bool key_in_bytes(rsdk__cpipe *cp, const rsdk_pipeline *p, const rsdk__arg *name, size_t start,
+                         rsdk__arg *key) {
+    if (name->len == 0) return false;
+    if (!same_name(cp, name)) look_up(cp, name);
+    size_t argc, index = cp->key >= 1 ? (size_t)cp->key : SIZE_MAX;
     /* Exactly one command: bytes past it would be sent unaccounted for. */
-    if (!rsdk__cmd_next(p->buf.data + start, len, &pos, &v) || pos != len) return false;
-    if (!same_name(cp, &v.arg[0])) look_up(cp, &v.arg[0]);
-    if (cp->key >= 1 && (size_t)cp->key < v.argc) *key = v.arg[cp->key];
-    return true;
+    return rsdk__cmd_arg_at(p->buf.data + start, p->buf.len - start, index, key, &argc);
 }
 
 /* The key of the command the caller gave as argv (key->p NULL: none). */
@@ -125,7 +125,7 @@ void rsdk__cpipe_note(rsdk_pipeline *p, const rsdk__arg *name, size_t start, siz
     rsdk__arg key = {NULL, 0};
     if (argv != NULL) {
         key_in_argv(cp, name, argc, argv, argvlen, &key);
-    } else if (!key_in_bytes(cp, p, start, &key)) {
+    } else if (!key_in_bytes(cp, p, name, start, &key)) {
         /* Not the writer's shape: the general exec sees to it (the commit
          * counted it as blocking and stateful when it had no name). */
         if (name->len) {

@@ -7,7 +7,7 @@
  * read back from the queue and sent again alone through the redirect loop;
  * the others' replies stay as they are. */
 #include "alloc.h"
-#include "cluster_pipe.h"
+#include "cluster_pipe_types.h"
 
 #define FAST_GROUPS 16 /* more nodes than this: the general exec */
 #define FAST_SHARDS 64 /* more shards in the map: the general exec */

@@ -1,10 +1,11 @@
-/* cluster_pipe.h — the cluster's pipeline object's state. Each command's
- * route is noted as it is queued (cluster_pipe_note.c); an exec whose every
- * command was routed so goes the fast way (cluster_pipe_send.c), any other
- * through rsdk__cluster_send_spared (cluster_pipeline.c), which reads the
- * queue back. */
-#ifndef RSDK_SRC_CLUSTER_PIPE_H
-#define RSDK_SRC_CLUSTER_PIPE_H
+/* cluster_pipe_types.h — the cluster's pipeline object's state, shared by
+ * its files and owned by none of them. Each command's route is noted as it
+ * is queued (cluster_pipe_note.c); an exec whose every command was routed
+ * so goes the fast way (cluster_pipe_send.c), any other through
+ * rsdk__cluster_send_spared (cluster_pipeline.c), which reads the queue
+ * back. */
+#ifndef RSDK_SRC_CLUSTER_PIPE_TYPES_H
+#define RSDK_SRC_CLUSTER_PIPE_TYPES_H
 
 #include "cluster_types.h"
 #include "pipeline.h"
