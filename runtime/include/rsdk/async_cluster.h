@@ -57,16 +57,11 @@ typedef struct rsdk_async_cluster rsdk_async_cluster; /* opaque */
 typedef void (*rsdk_async_cluster_fn)(rsdk_async_cluster *ac, rsdk_reply *reply,
                                       const rsdk_error *err, void *ud);
 
-/* Attaches a node's new client to the caller's loop, as
- * rsdk_async_attach_loop / rsdk_async_attach_libevent / _libuv do;
- * returns their status. Called once per node, when the first command for
- * it is sent. */
-typedef rsdk_status (*rsdk_async_cluster_attach_fn)(rsdk_async *node, void *ud);
-
 typedef struct rsdk_async_cluster_opts {
     rsdk_cluster *cluster; /* slot map, command tables and the node clients'
                             * options (borrowed; must outlive the handle) */
-    rsdk_async_cluster_attach_fn attach; /* required */
+    rsdk_async_attach_fn attach; /* required: attaches each node's client,
+                                  * once, when a command first needs it */
     void *attach_ud;
     size_t max_in_flight; /* per node client (rsdk_async_opts); 0: its default */
 } rsdk_async_cluster_opts;

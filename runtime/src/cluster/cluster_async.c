@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "alloc.h"
+#include "args.h"
 #include "cluster_async_nodes.h"
 #include "rsdk/async_internal.h"
 #include "rsdk/writer.h"
@@ -62,11 +63,10 @@ rsdk_status rsdk_async_cluster_new(const rsdk_async_cluster_opts *o, rsdk_async_
                               "an async cluster needs a cluster handle and an attach function");
     rsdk_async_cluster *ac = rsdk__calloc(1, sizeof *ac);
     if (ac == NULL) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for an async cluster");
-    ac->nodes.cl = o->cluster;
+    rsdk__anodes_init(&ac->nodes, o->cluster);
     ac->nodes.attach = o->attach;
     ac->nodes.attach_ud = o->attach_ud;
     ac->nodes.max_in_flight = o->max_in_flight;
-    atomic_init(&ac->nodes.refresh_done, true);
     *out = ac;
     return RSDK_OK;
 }
@@ -374,11 +374,12 @@ rsdk_status rsdk_async_cluster_command(rsdk_async_cluster *ac, rsdk_async_cluste
     va_list ap;
     size_t n = 0;
     va_start(ap, arg0);
-    const char **argv = rsdk__cargs_collect(arg0, ap, &n);
+    const char *small[RSDK__ARGS_SMALL];
+    const char **argv = rsdk__args_collect(arg0, ap, small, &n);
     va_end(ap);
     if (argv == NULL) return rsdk_error_set(&ac->err, RSDK_ERR_NOMEM, 0, "no memory for arguments");
     rsdk_status s = rsdk_async_cluster_command_argv(ac, n, argv, NULL, fn, ud);
-    rsdk__free(argv);
+    rsdk__args_release(argv, small);
     return s;
 }
 

@@ -7,7 +7,6 @@
 #define RSDK_SRC_CLUSTER_TYPES_H
 
 #include <pthread.h>
-#include <stdarg.h>
 
 #include "clock.h"
 #include "rsdk/cluster.h"
@@ -123,10 +122,6 @@ typedef struct rsdk__croute {
 bool rsdk__ccmd_parse(const char *data, size_t len, size_t *pos, rsdk__ccmd *cmd,
                       rsdk_status *why);
 void rsdk__ccmd_deinit(rsdk__ccmd *cmd);
-
-/* The NULL-terminated C-string arguments arg0, then those of `ap`, as a
- * new array (rsdk__free it) of *n entries; NULL on no memory. */
-const char **rsdk__cargs_collect(const char *arg0, va_list ap, size_t *n);
 
 /* Appends `r` as RESP3 bytes. Sticky errors as rsdk_buf. */
 rsdk_status rsdk__reply_write(rsdk_buf *b, const rsdk_reply *r);
