@@ -209,6 +209,13 @@ rsdk_status rsdk__cluster_refresh_if_older(rsdk_cluster *cl, long long min_gap_m
 rsdk_status rsdk__cluster_exec(rsdk_cluster *cl, const rsdk__ccmd *cmd, const rsdk__croute *rt,
                                rsdk_reply **out, rsdk_error *err);
 
+/* "MOVED 3999 127.0.0.1:6381" / "ASK ...": the slot (*slot) and the node
+ * named (its index in *idx, added when new; an empty host means the host
+ * of `from`, the node that answered). NULL when `r` is not of that form
+ * or on no memory. Takes cl->mu itself. */
+rsdk__cnode *rsdk__cluster_redirect_target(rsdk_cluster *cl, const rsdk_reply *r,
+                                           const rsdk__cnode *from, unsigned *slot, size_t *idx);
+
 /* Sends `data` (ncmds commands) to `node` in one write. */
 rsdk_status rsdk__cluster_send(rsdk_cluster *cl, rsdk__cnode *node, const char *data,
                                size_t len, size_t ncmds, rsdk_reply **replies, rsdk_error *err);
@@ -263,6 +270,41 @@ rsdk_status rsdk__cluster_run_alone(rsdk_cluster *cl, const rsdk__ccmd *cmd, rsd
                                     rsdk_error *e);
 
 /* ---- cluster_fanout.c ------------------------------------------------------ */
+
+/* Puts n > 0 replies of a fan-out together into *out under policy `pol`.
+ * Error replies win (the first one) except under ONE_SUCCEEDED, which
+ * wants one success. `names` label the parts of a SPECIAL reply (a map
+ * node -> reply). A part that becomes *out is taken out of parts[]
+ * (set to NULL); the caller frees the rest. RSDK_OK or RSDK_ERR_NOMEM. */
+rsdk_status rsdk__cluster_aggregate(rsdk__cresp pol, rsdk_reply **parts, size_t n, char **names,
+                                    rsdk_reply **out);
+
+/* A multi-key command split per slot: one command per distinct slot of
+ * its keys (the words before the keys, then that slot's key units). */
+typedef struct rsdk__csplit {
+    rsdk__cresp resp;      /* the command's response policy */
+    size_t first, step;    /* key units: argv[first + u*step .. +step) */
+    size_t units;
+    unsigned *unit_slot;   /* per unit */
+    size_t nparts;
+    unsigned *slots;       /* per part: its slot (distinct, first seen first) */
+    rsdk_buf *bufs;        /* per part: its encoded command */
+} rsdk__csplit;
+
+/* Plans the split of `cmd` (routed RSDK__ROUTE_SPLIT). RSDK_OK, or
+ * RSDK_ERR_INVALID_ARG (key units cut short) / RSDK_ERR_NOMEM with `err`
+ * set and nothing to free. */
+rsdk_status rsdk__csplit_plan(const rsdk__ccmd *cmd, const rsdk__croute *rt, rsdk__csplit *sp,
+                              rsdk_error *err);
+
+/* The parts' replies (parts[p] for sp->bufs[p], none NULL) as the one
+ * reply of the command: lists put back in the order of the keys (MGET),
+ * integers summed (DEL), an error reply the first one's. A part that
+ * becomes *out is taken out of parts[]. RSDK_OK, RSDK_ERR_NOMEM or
+ * RSDK_ERR_PROTOCOL (a part answered with too few elements). */
+rsdk_status rsdk__csplit_join(const rsdk__csplit *sp, rsdk_reply **parts, rsdk_reply **out);
+
+void rsdk__csplit_free(rsdk__csplit *sp);
 
 /* A command for several nodes or several slots: sends and aggregates. */
 rsdk_status rsdk__cluster_fanout(rsdk_cluster *cl, const rsdk__ccmd *cmd, const rsdk__croute *rt,

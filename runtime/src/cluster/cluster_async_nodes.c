@@ -1,0 +1,83 @@
+/* The async cluster's node clients and its background map refresh. */
+#include "cluster_async_nodes.h"
+
+#include "alloc.h"
+
+/* A node's client connected again: its commands may go to it. */
+static void on_connect(rsdk_async *a, rsdk_status st, const rsdk_error *err, void *ud) {
+    (void)err;
+    rsdk__anode *an = st == RSDK_OK ? rsdk__anodes_of(ud, a) : NULL;
+    if (an != NULL) an->failing = false;
+}
+
+static rsdk_status new_client(rsdk__anodes *t, const rsdk__cnode *node, rsdk_async **out,
+                              rsdk_error *err) {
+    /* The cluster's node options (copied by rsdk_async_new), with the
+     * cluster's own retry policy: its node pools retry nothing, because
+     * the cluster decides; here the node client's reconnects and its
+     * resending of read-only commands are the only retries there are. */
+    rsdk_client_opts co = t->cl->copts;
+    co.host = node->host;
+    co.port = node->port;
+    co.retry = &t->cl->retry;
+    rsdk_async_opts o;
+    rsdk_async_opts_init(&o);
+    o.client = &co;
+    if (t->max_in_flight) o.max_in_flight = t->max_in_flight;
+    return rsdk_async_new_attached(&o, t->attach, t->attach_ud, out, err);
+}
+
+rsdk_status rsdk__anodes_get(rsdk__anodes *t, rsdk__cnode *node, rsdk__anode **out,
+                             rsdk_error *err) {
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i].node == node) return *out = &t->v[i], RSDK_OK;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 8;
+        rsdk__anode *v = rsdk__realloc(t->v, cap * sizeof *v);
+        if (v == NULL) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for a node client");
+        t->v = v;
+        t->cap = cap;
+    }
+    rsdk_async *a = NULL;
+    rsdk_status s = new_client(t, node, &a, err);
+    if (s) return s;
+    /* Set before the loop runs: the first connect is reported too. */
+    rsdk_async_on_connect(a, on_connect, t);
+    t->v[t->n] = (rsdk__anode){node, a, false};
+    *out = &t->v[t->n++];
+    return RSDK_OK;
+}
+
+rsdk__anode *rsdk__anodes_of(rsdk__anodes *t, const rsdk_async *a) {
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i].a == a) return &t->v[i];
+    return NULL;
+}
+
+static void refresh(void *arg) {
+    rsdk__anodes *t = arg;
+    rsdk__cluster_refresh_if_older(t->cl, t->refresh_gap_ms, NULL);
+}
+
+void rsdk__anodes_init(rsdk__anodes *t, rsdk_cluster *cl) {
+    memset(t, 0, sizeof *t);
+    t->cl = cl;
+    rsdk__bgtask_init(&t->refresher, refresh, t);
+}
+
+void rsdk__anodes_refresh(rsdk__anodes *t, long long gap_ms) {
+    /* The gap is the job's too: read by the thread it starts, written
+     * here only when no job runs. */
+    if (t->refresher.on && !atomic_load(&t->refresher.done)) return;
+    t->refresh_gap_ms = gap_ms;
+    rsdk__bgtask_start(&t->refresher, gap_ms);
+}
+
+void rsdk__anodes_free(rsdk__anodes *t) {
+    /* The handle is closing: the callbacks these frees run send nothing. */
+    for (size_t i = 0; i < t->n; i++) rsdk_async_free(t->v[i].a);
+    rsdk__bgtask_join(&t->refresher);
+    rsdk__free(t->v);
+    t->v = NULL;
+    t->n = t->cap = 0;
+}
