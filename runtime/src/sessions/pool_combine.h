@@ -64,6 +64,13 @@ void rsdk__pool_batch_write(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *
  * the next batch) instead of still out, and the leader is not preempted
  * while it holds the connection. */
 void rsdk__pool_lead(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl);
-void rsdk__pool_lead_wake(rsdk__pool_cmd *own);
+/* ... and wakes `leader` last (NULL: none), the thread of a batch whose
+ * read another thread took over (rsdk__pool_take_read_locked). */
+void rsdk__pool_lead_wake(rsdk__pool_cmd *own, rsdk__pool_waiter *leader);
+
+/* After the hand-over's write for the leader `w`: leaves it asleep, for
+ * the next one-shot command to take its read over (true), unless the
+ * write failed, the leader is awake already or another batch waits so. */
+bool rsdk__pool_leave_unread(rsdk_pool *p, rsdk__pool_waiter *w);
 
 #endif
