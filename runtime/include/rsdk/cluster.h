@@ -13,9 +13,8 @@
  * See docs/cluster.md.
  *
  * A cluster handle is thread-safe: any number of threads may call into it
- * at once. The calls are synchronous; an async client will route through
- * the same routing and slot-map code (the functions of this header that
- * take encoded commands do no I/O of their own beyond the node pools). */
+ * at once. The calls are synchronous; rsdk/async_cluster.h routes commands
+ * on an event loop with the same slot map and tables. */
 #ifndef RSDK_CLUSTER_H
 #define RSDK_CLUSTER_H
 

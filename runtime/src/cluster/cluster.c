@@ -204,18 +204,11 @@ rsdk_status rsdk_cluster_command(rsdk_cluster *cl, rsdk_reply **out, rsdk_error 
                                  const char *arg0, ...) {
     if (arg0 == NULL) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "command needs arguments");
     va_list ap;
-    size_t n = 1;
+    size_t n = 0;
     va_start(ap, arg0);
-    while (va_arg(ap, const char *)) n++;
+    const char **argv = rsdk__cargs_collect(arg0, ap, &n);
     va_end(ap);
-    if (n > SIZE_MAX / sizeof(const char *))
-        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "too many arguments");
-    const char **argv = rsdk__malloc(n * sizeof *argv);
     if (argv == NULL) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for arguments");
-    argv[0] = arg0;
-    va_start(ap, arg0);
-    for (size_t i = 1; i < n; i++) argv[i] = va_arg(ap, const char *);
-    va_end(ap);
     rsdk_status s = rsdk_cluster_command_argv(cl, n, argv, NULL, out, err);
     rsdk__free(argv);
     return s;

@@ -32,9 +32,7 @@ rsdk_status rsdk__cluster_send(rsdk_cluster *cl, rsdk__cnode *node, const char *
     return s;
 }
 
-/* "MOVED 3999 127.0.0.1:6381" / "ASK ...": slot and node (an empty host
- * means the host of the node that answered). */
-static rsdk__cnode *redirect_target(rsdk_cluster *cl, const rsdk_reply *r,
+rsdk__cnode *rsdk__cluster_redirect_target(rsdk_cluster *cl, const rsdk_reply *r,
                                     const rsdk__cnode *from, unsigned *slot, size_t *idx) {
     char text[300];
     if (r->len >= sizeof text) return NULL;
@@ -63,7 +61,7 @@ static rsdk__cnode *redirect_target(rsdk_cluster *cl, const rsdk_reply *r,
 static rsdk__cnode *follow_moved(rsdk_cluster *cl, const rsdk_reply *r, const rsdk__cnode *from) {
     unsigned slot;
     size_t idx;
-    if (redirect_target(cl, r, from, &slot, &idx) == NULL) return NULL;
+    if (rsdk__cluster_redirect_target(cl, r, from, &slot, &idx) == NULL) return NULL;
     rsdk__cluster_refresh_if_older(cl, 1000, NULL);
     pthread_mutex_lock(&cl->mu);
     rsdk__cnode *n = cl->nodes[idx];
@@ -191,7 +189,7 @@ rsdk_status rsdk__cluster_exec(rsdk_cluster *cl, const rsdk__ccmd *cmd, const rs
             } else {
                 unsigned slot;
                 size_t idx;
-                to = redirect_target(cl, r, target, &slot, &idx);
+                to = rsdk__cluster_redirect_target(cl, r, target, &slot, &idx);
                 ask = to;
                 if (to) {
                     pthread_mutex_lock(&cl->mu);

@@ -71,10 +71,7 @@ static bool combine_lists(rsdk__cresp pol, rsdk_reply **parts, size_t n, rsdk_bu
     return true;
 }
 
-/* Puts n > 0 replies together. Error replies win (the first one) except
- * under ONE_SUCCEEDED, which wants one success. `names` label the parts of
- * a SPECIAL reply (a map node -> reply). */
-static rsdk_status aggregate(rsdk__cresp pol, rsdk_reply **parts, size_t n, char **names,
+rsdk_status rsdk__cluster_aggregate(rsdk__cresp pol, rsdk_reply **parts, size_t n, char **names,
                              rsdk_reply **out) {
     if (pol == RSDK__RESP_ONE_SUCCEEDED) {
         for (size_t i = 0; i < n; i++)
@@ -158,7 +155,7 @@ static rsdk_status to_all(rsdk_cluster *cl, const rsdk__ccmd *cmd, const rsdk__c
         else s = rsdk__cluster_send(cl, t[i], cmd->data, cmd->len, 1, &parts[i], err);
         if (s == RSDK_OK && parts[i] == NULL) s = RSDK_ERR_PROTOCOL;
     }
-    if (s == RSDK_OK) s = aggregate(rt->resp, parts, n, names, out);
+    if (s == RSDK_OK) s = rsdk__cluster_aggregate(rt->resp, parts, n, names, out);
     if (s == RSDK_ERR_NOMEM) rsdk_error_set(err, s, 0, "no memory for a fan-out");
     if (parts) free_parts(parts, names, n);
     else rsdk__free(names);
@@ -198,7 +195,7 @@ static rsdk_status reassemble(const split *sp, const rsdk__croute *rt, unsigned 
     for (size_t p = 0; p < nparts; p++)
         if (parts[p]->type == RSDK_REPLY_ERROR) return *out = take(parts, p), RSDK_OK;
     if (rt->resp != RSDK__RESP_DEFAULT || !all_lists(parts, nparts))
-        return aggregate(rt->resp, parts, nparts, NULL, out);
+        return rsdk__cluster_aggregate(rt->resp, parts, nparts, NULL, out);
     size_t *next = rsdk__calloc(nparts, sizeof *next);
     if (next == NULL) return RSDK_ERR_NOMEM;
     rsdk_buf b;

@@ -7,6 +7,7 @@
 #define RSDK_SRC_CLUSTER_TYPES_H
 
 #include <pthread.h>
+#include <stdarg.h>
 
 #include "clock.h"
 #include "rsdk/cluster.h"
@@ -123,6 +124,10 @@ bool rsdk__ccmd_parse(const char *data, size_t len, size_t *pos, rsdk__ccmd *cmd
                       rsdk_status *why);
 void rsdk__ccmd_deinit(rsdk__ccmd *cmd);
 
+/* The NULL-terminated C-string arguments arg0, then those of `ap`, as a
+ * new array (rsdk__free it) of *n entries; NULL on no memory. */
+const char **rsdk__cargs_collect(const char *arg0, va_list ap, size_t *n);
+
 /* Appends `r` as RESP3 bytes. Sticky errors as rsdk_buf. */
 rsdk_status rsdk__reply_write(rsdk_buf *b, const rsdk_reply *r);
 
@@ -203,6 +208,13 @@ rsdk_status rsdk__cluster_refresh_if_older(rsdk_cluster *cl, long long min_gap_m
 rsdk_status rsdk__cluster_exec(rsdk_cluster *cl, const rsdk__ccmd *cmd, const rsdk__croute *rt,
                                rsdk_reply **out, rsdk_error *err);
 
+/* "MOVED 3999 127.0.0.1:6381" / "ASK ...": the slot (*slot) and the node
+ * named (its index in *idx, added when new; an empty host means the host
+ * of `from`, the node that answered). NULL when `r` is not of that form
+ * or on no memory. Takes cl->mu itself. */
+rsdk__cnode *rsdk__cluster_redirect_target(rsdk_cluster *cl, const rsdk_reply *r,
+                                           const rsdk__cnode *from, unsigned *slot, size_t *idx);
+
 /* Sends `data` (ncmds commands) to `node` in one write. */
 rsdk_status rsdk__cluster_send(rsdk_cluster *cl, rsdk__cnode *node, const char *data,
                                size_t len, size_t ncmds, rsdk_reply **replies, rsdk_error *err);
@@ -246,6 +258,14 @@ rsdk_status rsdk__cluster_send_spared(rsdk_cluster *cl, const rsdk_buf *encoded,
                                       rsdk_error *err);
 
 /* ---- cluster_fanout.c ------------------------------------------------------ */
+
+/* Puts n > 0 replies of a fan-out together into *out under policy `pol`.
+ * Error replies win (the first one) except under ONE_SUCCEEDED, which
+ * wants one success. `names` label the parts of a SPECIAL reply (a map
+ * node -> reply). A part that becomes *out is taken out of parts[]
+ * (set to NULL); the caller frees the rest. RSDK_OK or RSDK_ERR_NOMEM. */
+rsdk_status rsdk__cluster_aggregate(rsdk__cresp pol, rsdk_reply **parts, size_t n, char **names,
+                                    rsdk_reply **out);
 
 /* A command for several nodes or several slots: sends and aggregates. */
 rsdk_status rsdk__cluster_fanout(rsdk_cluster *cl, const rsdk__ccmd *cmd, const rsdk__croute *rt,

@@ -1,0 +1,120 @@
+/* rsdk/async_cluster.h — Redis Cluster on an event loop.
+ *
+ * An rsdk_async_cluster sends each command to the node that owns its keys'
+ * slot through one rsdk_async client per node, all on the caller's loop.
+ * It routes with the slot map and the command tables of an rsdk_cluster
+ * (rsdk/cluster.h) that the caller opened: the two share one map, so a
+ * MOVED either of them meets moves the slot for both. What it does:
+ *
+ *   - a command with keys in one slot goes to the slot's primary, a
+ *     keyless one to a random primary (as rsdk_cluster_command);
+ *   - MOVED updates the shared map and sends the command to the owner;
+ *     ASK sends ASKING and the command to the node named, once; both at
+ *     most the cluster's max_redirects times. A redirected command did not
+ *     run, so resending it is safe (docs/cluster.md);
+ *   - a command the tips send to every primary or node (DBSIZE, FLUSHALL,
+ *     KEYS, SCRIPT LOAD...) goes to all of them at once and its replies are
+ *     put together as rsdk_cluster_command does;
+ *   - a connection failure reaches the callback (the command is not sent
+ *     again: it may have run) and starts a refresh of the map on a thread
+ *     of its own, so the loop never waits for it; the node's client
+ *     reconnects with its backoff. Until it is connected again, commands
+ *     for that node are refused with RSDK_ERR_CONNECT (not sent), each
+ *     asking for a refresh (at most one per 100 ms), so once a replica is
+ *     promoted the next command finds it.
+ *
+ * What it refuses before sending, with RSDK_ERR_INVALID_ARG unless said:
+ * keys in several slots (RSDK_ERR_CROSSSLOT, naming the slots; also for
+ * MGET/MSET/DEL... that rsdk_cluster splits: use hash tags), commands that
+ * need one connection to themselves (MULTI, EXEC, DISCARD, WATCH, UNWATCH),
+ * pub/sub commands (subscribe through a node's rsdk_async), commands
+ * without metadata in the cluster's tables. TRYAGAIN, CLUSTERDOWN and
+ * LOADING replies are given to the callback as they came (the sync
+ * cluster's sleeping retries have no place on a loop).
+ *
+ * Like rsdk_async, an rsdk_async_cluster is used from its loop's thread
+ * only. The rsdk_cluster it routes with may be used by other threads at
+ * the same time, and must outlive it. See docs/cluster.md, "On an event
+ * loop". */
+#ifndef RSDK_ASYNC_CLUSTER_H
+#define RSDK_ASYNC_CLUSTER_H
+
+#include "rsdk/async.h"
+#include "rsdk/cluster.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct rsdk_async_cluster rsdk_async_cluster; /* opaque */
+
+/* A command's callback, called exactly once per accepted command, as
+ * rsdk_async_fn is: `reply` (owned by the node's client, valid during the
+ * call; rsdk_async_cluster_reply_take keeps it) or `err` (RSDK_ERR_TIMEOUT,
+ * a connection-class code, RSDK_ERR_CLOSED when the cluster handle is
+ * freed first, RSDK_ERR_NOMEM). A server error reply comes as a reply of
+ * type RSDK_REPLY_ERROR with `err` describing it. */
+typedef void (*rsdk_async_cluster_fn)(rsdk_async_cluster *ac, rsdk_reply *reply,
+                                      const rsdk_error *err, void *ud);
+
+/* Attaches a node's new client to the caller's loop, as
+ * rsdk_async_attach_loop / rsdk_async_attach_libevent / _libuv do;
+ * returns their status. Called once per node, when the first command for
+ * it is sent. */
+typedef rsdk_status (*rsdk_async_cluster_attach_fn)(rsdk_async *node, void *ud);
+
+typedef struct rsdk_async_cluster_opts {
+    rsdk_cluster *cluster; /* slot map, command tables and the node clients'
+                            * options (borrowed; must outlive the handle) */
+    rsdk_async_cluster_attach_fn attach; /* required */
+    void *attach_ud;
+    size_t max_in_flight; /* per node client (rsdk_async_opts); 0: its default */
+} rsdk_async_cluster_opts;
+
+/* Fills `o` with zeroes: no cluster, no attach function, defaults. */
+RSDK_API void rsdk_async_cluster_opts_init(rsdk_async_cluster_opts *o);
+
+/* Creates the handle (no connection is opened until a command needs one).
+ * RSDK_OK, RSDK_ERR_INVALID_ARG (no cluster or attach function) or
+ * RSDK_ERR_NOMEM. */
+RSDK_API rsdk_status rsdk_async_cluster_new(const rsdk_async_cluster_opts *o,
+                                            rsdk_async_cluster **out, rsdk_error *err);
+
+/* Routes and queues one command (argv as rsdk_client_command_argv). On
+ * RSDK_OK `fn` (may be NULL: the reply is dropped) will be called once. On
+ * failure nothing was sent, `fn` is never called and
+ * rsdk_async_cluster_error says why: RSDK_ERR_INVALID_ARG or
+ * RSDK_ERR_CROSSSLOT (see the header comment), RSDK_ERR_CLUSTERDOWN (the
+ * slot has no known owner), RSDK_ERR_CONNECT (its node's connection
+ * failed and is not back yet), RSDK_ERR_QUEUE_FULL (a node client's
+ * back-pressure), RSDK_ERR_CLOSED, RSDK_ERR_NOMEM, or the attach
+ * function's status. */
+RSDK_API rsdk_status rsdk_async_cluster_command_argv(rsdk_async_cluster *ac, size_t argc,
+                                                     const char *const *argv,
+                                                     const size_t *argvlen,
+                                                     rsdk_async_cluster_fn fn, void *ud);
+
+/* Convenience: C-string arguments terminated by NULL. */
+RSDK_API rsdk_status rsdk_async_cluster_command(rsdk_async_cluster *ac, rsdk_async_cluster_fn fn,
+                                                void *ud, const char *arg0, ...) RSDK_SENTINEL;
+
+/* Keeps the reply handed to the running callback: the caller now owns it
+ * (rsdk_reply_free). Only inside a callback, on its own reply; NULL
+ * otherwise. */
+RSDK_API rsdk_reply *rsdk_async_cluster_reply_take(rsdk_async_cluster *ac, rsdk_reply *reply);
+
+/* Commands accepted whose callback has not run yet. */
+RSDK_API size_t rsdk_async_cluster_pending(const rsdk_async_cluster *ac);
+
+/* The last call's failure record. */
+RSDK_API const rsdk_error *rsdk_async_cluster_error(const rsdk_async_cluster *ac);
+
+/* Frees the handle and its node clients: every pending callback gets
+ * RSDK_ERR_CLOSED first. Waits for a running map refresh to end. Not
+ * inside one of its callbacks. Accepts NULL. */
+RSDK_API void rsdk_async_cluster_free(rsdk_async_cluster *ac);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,403 @@
+/* The cluster on an event loop: routing with the rsdk_cluster's map and
+ * tables, one rsdk_async per node (cluster_async_nodes.c), MOVED and ASK
+ * followed from the node's callback, fan-out put together when its last
+ * part is in. Nothing here blocks: the map refresh runs on a thread.
+ *
+ * The write rule of the sync cluster holds: MOVED and ASK mean the command
+ * did not run, so it goes to the node named; a connection failure is given
+ * to the caller, and only the node client may resend, and only a read-only
+ * command (RSDK_ASYNC_READONLY). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <strings.h>
+
+#include "alloc.h"
+#include "cluster_async_nodes.h"
+#include "rsdk/async_internal.h"
+#include "rsdk/writer.h"
+
+struct rsdk_async_cluster {
+    rsdk__anodes nodes;
+    size_t pending;     /* accepted commands whose callback has not run */
+    bool closing;       /* in rsdk_async_cluster_free: send nothing more */
+    rsdk_async *in_cb;  /* the node client whose callback is running */
+    rsdk_reply *owned;  /* a fan-out's reply being handed out (ours) */
+    rsdk_error err;
+};
+
+/* A fan-out: one part per target node, put together by the last one in. */
+typedef struct afan {
+    rsdk__cresp resp;
+    size_t n, left;
+    rsdk_reply **parts;
+    char **names;
+    rsdk_status failed; /* the first part's failure */
+    rsdk_error err;
+} afan;
+
+/* One command to one node (or one part of a fan-out). */
+typedef struct areq {
+    rsdk_async_cluster *ac;
+    rsdk_async_cluster_fn fn;
+    void *ud;
+    afan *fan;
+    size_t part;
+    rsdk__cnode *node; /* where it was sent last */
+    bool readonly;
+    int redirects;
+    rsdk_buf cmd;      /* the encoded command */
+} areq;
+
+typedef enum { SEND_PLAIN, SEND_ASKING, SEND_READONLY } send_kind;
+
+static const char asking_cmd[] = "*1\r\n$6\r\nASKING\r\n";
+static const char readonly_cmd[] = "*1\r\n$8\r\nREADONLY\r\n";
+
+void rsdk_async_cluster_opts_init(rsdk_async_cluster_opts *o) { memset(o, 0, sizeof *o); }
+
+rsdk_status rsdk_async_cluster_new(const rsdk_async_cluster_opts *o, rsdk_async_cluster **out,
+                                   rsdk_error *err) {
+    if (o == NULL || out == NULL || o->cluster == NULL || o->attach == NULL)
+        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
+                              "an async cluster needs a cluster handle and an attach function");
+    rsdk_async_cluster *ac = rsdk__calloc(1, sizeof *ac);
+    if (ac == NULL) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for an async cluster");
+    ac->nodes.cl = o->cluster;
+    ac->nodes.attach = o->attach;
+    ac->nodes.attach_ud = o->attach_ud;
+    ac->nodes.max_in_flight = o->max_in_flight;
+    atomic_init(&ac->nodes.refresh_done, true);
+    *out = ac;
+    return RSDK_OK;
+}
+
+static void free_fan(afan *f) {
+    for (size_t i = 0; i < f->n; i++) {
+        rsdk_reply_free(f->parts[i]);
+        rsdk__free(f->names[i]);
+    }
+    rsdk__free(f->parts);
+    rsdk__free(f->names);
+    rsdk__free(f);
+}
+
+static void free_req(areq *r) {
+    rsdk_buf_deinit(&r->cmd);
+    rsdk__free(r);
+}
+
+static void on_done(rsdk_async *a, rsdk_reply *reply, const rsdk_error *err,
+                    const rsdk_async_call *call);
+
+/* Queues r->cmd on `node`'s client, after ASKING or READONLY when asked. */
+static rsdk_status send_req(rsdk_async_cluster *ac, areq *r, rsdk__cnode *node, send_kind kind,
+                            rsdk_error *err) {
+    rsdk__anode *an;
+    rsdk_status s = rsdk__anodes_get(&ac->nodes, node, &an, err);
+    if (s) return s;
+    rsdk_async *a = an->a;
+    if (an->failing) {
+        /* While the node fails, the map is learnt again (at most every
+         * 100 ms): its replica may have taken over. While its client is
+         * not connected, commands for it are refused rather than left
+         * waiting for their deadline in its queue. */
+        rsdk__anodes_refresh(&ac->nodes, 100);
+        if (rsdk_async_protocol(a) == 0)
+            return rsdk_error_set(err, RSDK_ERR_CONNECT, 0,
+                                  "%s:%d is down (its connection failed; reconnecting): not sent",
+                                  node->host, node->port);
+    }
+    rsdk_buf both, *b = &r->cmd;
+    if (kind != SEND_PLAIN) {
+        rsdk_buf_init(&both);
+        if (kind == SEND_ASKING) rsdk_buf_append(&both, asking_cmd, sizeof asking_cmd - 1);
+        else rsdk_buf_append(&both, readonly_cmd, sizeof readonly_cmd - 1);
+        rsdk_buf_append(&both, r->cmd.data, r->cmd.len);
+        b = &both;
+    }
+    rsdk_async_call call = {.decode = on_done, .ud = r,
+                            .flags = r->readonly ? RSDK_ASYNC_READONLY : 0u};
+    s = b->failed ? RSDK_ERR_NOMEM : rsdk_async_send_encoded(a, b, kind == SEND_PLAIN ? 1 : 2, &call, NULL);
+    if (s && err) *err = *rsdk_async_error(a);
+    if (s == RSDK_ERR_NOMEM) rsdk_error_set(err, s, 0, "no memory for a command");
+    if (b != &r->cmd) rsdk_buf_deinit(b);
+    if (s == RSDK_OK) r->node = node;
+    return s;
+}
+
+/* MOVED (the map moves the slot, a refresh learns the rest in the
+ * background) or ASK: sends the command to the node named. False when the
+ * reply is not a redirect to follow or the send failed (`err` then says
+ * why; the reply stands otherwise). */
+static bool follow(rsdk_async_cluster *ac, areq *r, const rsdk_reply *reply, rsdk_status *sent,
+                   rsdk_error *err) {
+    rsdk_cluster *cl = ac->nodes.cl;
+    rsdk_status code = rsdk_status_from_server(reply->str, reply->len);
+    if ((code != RSDK_ERR_MOVED && code != RSDK_ERR_ASK) || r->redirects >= cl->max_redirects)
+        return false;
+    unsigned slot;
+    size_t idx;
+    rsdk__cnode *to = rsdk__cluster_redirect_target(cl, reply, r->node, &slot, &idx);
+    if (to == NULL) return false;
+    pthread_mutex_lock(&cl->mu);
+    if (code == RSDK_ERR_MOVED) {
+        rsdk__cmap_move(cl->map, slot, idx);
+        cl->stats.moved++;
+    } else {
+        cl->stats.ask++;
+    }
+    pthread_mutex_unlock(&cl->mu);
+    if (code == RSDK_ERR_MOVED) rsdk__anodes_refresh(&ac->nodes, 1000);
+    r->redirects++;
+    *sent = send_req(ac, r, to, code == RSDK_ERR_ASK ? SEND_ASKING : SEND_PLAIN, err);
+    return true;
+}
+
+/* Hands a result to the caller's callback, then forgets the command. */
+static void deliver(rsdk_async_cluster *ac, areq *r, rsdk_async *a, rsdk_reply *reply,
+                    const rsdk_error *err) {
+    rsdk_async *outer = ac->in_cb;
+    ac->in_cb = a;
+    if (r->fn) r->fn(ac, reply, err, r->ud);
+    ac->in_cb = outer;
+    ac->pending--;
+    free_req(r);
+}
+
+/* One part of a fan-out is in: kept (or its failure noted); the last one
+ * puts them together for the caller. */
+static void fan_part(rsdk_async_cluster *ac, areq *r, rsdk_async *a, rsdk_reply *reply,
+                     const rsdk_error *err) {
+    afan *f = r->fan;
+    if (reply != NULL) {
+        f->parts[r->part] = rsdk_async_reply_take(a, reply);
+    } else if (f->failed == RSDK_OK) {
+        f->failed = err ? err->code : RSDK_ERR_PROTOCOL;
+        if (err) f->err = *err;
+    }
+    if (--f->left > 0) {
+        free_req(r); /* the parts count as one command, the last one's */
+        return;
+    }
+    rsdk_reply *out = NULL;
+    rsdk_error e;
+    if (f->failed == RSDK_OK && rsdk__cluster_aggregate(f->resp, f->parts, f->n, f->names, &out))
+        f->failed = rsdk_error_set(&f->err, RSDK_ERR_NOMEM, 0, "no memory for a fan-out's reply");
+    const rsdk_error *ep = f->failed ? &f->err : NULL;
+    if (out != NULL && out->type == RSDK_REPLY_ERROR) {
+        rsdk_error_from_server(&e, out->str, out->len);
+        ep = &e;
+    }
+    ac->owned = out;
+    r->fan = NULL;
+    deliver(ac, r, NULL, out, ep);
+    rsdk_reply_free(ac->owned); /* unless the callback took it */
+    ac->owned = NULL;
+    free_fan(f);
+}
+
+static void on_done(rsdk_async *a, rsdk_reply *reply, const rsdk_error *err,
+                    const rsdk_async_call *call) {
+    areq *r = call->ud;
+    rsdk_async_cluster *ac = r->ac;
+    if (reply != NULL && reply->type == RSDK_REPLY_ERROR && !ac->closing && r->fan == NULL) {
+        rsdk_status sent = RSDK_OK;
+        rsdk_error e;
+        if (follow(ac, r, reply, &sent, &e)) {
+            if (sent == RSDK_OK) return; /* the callback comes with the new reply */
+            deliver(ac, r, NULL, NULL, &e);
+            return;
+        }
+    }
+    rsdk__anode *an = ac->closing ? NULL : rsdk__anodes_of(&ac->nodes, a);
+    if (an != NULL) {
+        an->failing = reply == NULL && err != NULL &&
+                      rsdk_err_class(err->code) == RSDK_CLASS_CONNECTION && err->code != RSDK_ERR_CLOSED;
+        if (an->failing) rsdk__anodes_refresh(&ac->nodes, 100); /* the node may be gone */
+    }
+    if (r->fan) fan_part(ac, r, a, reply, err);
+    else deliver(ac, r, a, reply, err);
+}
+
+static bool named(const rsdk__ccmd *c, const char *name) {
+    size_t n = strlen(name);
+    return c->argv[0].len == n && strncasecmp(c->argv[0].p, name, n) == 0;
+}
+
+/* Why `cmd` cannot go as one routed command, or RSDK_OK. */
+static rsdk_status refuse(const rsdk__ccmd *cmd, const rsdk__croute *rt, rsdk_error *err) {
+    static const char *const session[] = {"MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH"};
+    int n = cmd->argv[0].len > 64 ? 64 : (int)cmd->argv[0].len;
+    for (size_t i = 0; i < sizeof session / sizeof session[0]; i++)
+        if (named(cmd, session[i]))
+            return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
+                                  "%.*s: needs a connection of its own; the async cluster's node "
+                                  "connections are shared", n, cmd->argv[0].p);
+    if (rt->meta->flags & RSDK_CMD(PUBSUB))
+        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
+                              "%.*s: pub/sub is not routed by the async cluster: subscribe on a "
+                              "node's rsdk_async, or with rsdk/cluster_pubsub.h", n, cmd->argv[0].p);
+    if (rt->kind == RSDK__ROUTE_SPLIT)
+        return rsdk_error_set(err, RSDK_ERR_CROSSSLOT, 0,
+                              "%s: keys in different slots; the async cluster does not split a "
+                              "command per slot: use hash tags or one call per slot", rt->meta->name);
+    return RSDK_OK;
+}
+
+static areq *new_req(rsdk_async_cluster *ac, rsdk_async_cluster_fn fn, void *ud, bool readonly) {
+    areq *r = rsdk__calloc(1, sizeof *r);
+    if (r == NULL) return NULL;
+    r->ac = ac;
+    r->fn = fn;
+    r->ud = ud;
+    r->readonly = readonly;
+    rsdk_buf_init(&r->cmd);
+    return r;
+}
+
+/* One command for one slot's node (or any primary). Takes `b` over. */
+static rsdk_status send_one(rsdk_async_cluster *ac, const rsdk__croute *rt, rsdk_buf *b,
+                            rsdk_async_cluster_fn fn, void *ud) {
+    rsdk_cluster *cl = ac->nodes.cl;
+    bool replica = false;
+    rsdk__cnode *node = rt->readonly && rt->kind == RSDK__ROUTE_SLOT
+                            ? rsdk__cluster_read_node_for(cl, rt->slot, &replica)
+                            : rsdk__cluster_node_for(cl, rt->kind == RSDK__ROUTE_SLOT ? rt->slot : -1);
+    if (node == NULL) {
+        rsdk_buf_deinit(b);
+        rsdk__anodes_refresh(&ac->nodes, 100);
+        return rsdk_error_set(&ac->err, RSDK_ERR_CLUSTERDOWN, 0, "slot %d has no known owner", rt->slot);
+    }
+    areq *r = new_req(ac, fn, ud, rt->readonly);
+    if (r == NULL) {
+        rsdk_buf_deinit(b);
+        return rsdk_error_set(&ac->err, RSDK_ERR_NOMEM, 0, "no memory for a command");
+    }
+    r->cmd = *b;
+    rsdk_status s = send_req(ac, r, node, replica ? SEND_READONLY : SEND_PLAIN, &ac->err);
+    if (s) free_req(r);
+    else ac->pending++;
+    return s;
+}
+
+/* Every primary (or node) at once; the parts meet in fan_part. */
+static rsdk_status send_all(rsdk_async_cluster *ac, const rsdk__croute *rt, rsdk_buf *b,
+                            rsdk_async_cluster_fn fn, void *ud) {
+    rsdk__cnode **t = NULL;
+    size_t n = 0;
+    afan *f = NULL;
+    rsdk_status s = rsdk__cluster_targets(ac->nodes.cl, rt->kind == RSDK__ROUTE_NODES, &t, &n);
+    if (s == RSDK_OK && n == 0) s = rsdk_error_set(&ac->err, RSDK_ERR_CLUSTERDOWN, 0, "no primary known");
+    if (s == RSDK_OK && (f = rsdk__calloc(1, sizeof *f)) != NULL) {
+        f->parts = rsdk__calloc(n, sizeof *f->parts);
+        f->names = rsdk__calloc(n, sizeof *f->names);
+    }
+    if (s == RSDK_OK && (f == NULL || f->parts == NULL || f->names == NULL))
+        s = rsdk_error_set(&ac->err, RSDK_ERR_NOMEM, 0, "no memory for a fan-out");
+    if (f) f->n = n, f->resp = rt->resp;
+    areq **reqs = s == RSDK_OK ? rsdk__calloc(n, sizeof *reqs) : NULL;
+    if (s == RSDK_OK && reqs == NULL) s = rsdk_error_set(&ac->err, RSDK_ERR_NOMEM, 0, "no memory for a fan-out");
+    for (size_t i = 0; s == RSDK_OK && i < n; i++) {
+        char name[300];
+        snprintf(name, sizeof name, "%s:%d", t[i]->host, t[i]->port);
+        f->names[i] = rsdk__strdup(name);
+        reqs[i] = new_req(ac, fn, ud, rt->readonly);
+        if (f->names[i] == NULL || reqs[i] == NULL) {
+            s = rsdk_error_set(&ac->err, RSDK_ERR_NOMEM, 0, "no memory for a fan-out");
+            break;
+        }
+        reqs[i]->fan = f;
+        reqs[i]->part = i;
+        rsdk_buf_append(&reqs[i]->cmd, b->data, b->len);
+        if (reqs[i]->cmd.failed) s = rsdk_error_set(&ac->err, RSDK_ERR_NOMEM, 0, "no memory for a fan-out");
+    }
+    /* Sent part by part: when one cannot go, the parts already sent still
+     * answer and the last of them gives the caller that failure. */
+    size_t sent = 0;
+    for (; s == RSDK_OK && sent < n; sent++) {
+        rsdk_status ps = send_req(ac, reqs[sent], t[sent], SEND_PLAIN, &ac->err);
+        if (ps == RSDK_OK) continue;
+        if (sent == 0) {
+            s = ps;
+            break;
+        }
+        f->failed = ps;
+        f->err = ac->err;
+        break;
+    }
+    if (sent > 0) {
+        f->left = sent;
+        ac->pending++; /* one command, however many parts */
+    }
+    for (size_t i = sent; reqs && i < n; i++)
+        if (reqs[i]) free_req(reqs[i]);
+    if (sent == 0 && f) free_fan(f);
+    rsdk__free(reqs);
+    rsdk__free(t);
+    rsdk_buf_deinit(b);
+    return sent > 0 ? RSDK_OK : s;
+}
+
+rsdk_status rsdk_async_cluster_command_argv(rsdk_async_cluster *ac, size_t argc,
+                                            const char *const *argv, const size_t *argvlen,
+                                            rsdk_async_cluster_fn fn, void *ud) {
+    if (ac == NULL) return RSDK_ERR_INVALID_ARG;
+    if (argc < 1 || argv == NULL)
+        return rsdk_error_set(&ac->err, RSDK_ERR_INVALID_ARG, 0, "a command needs arguments");
+    if (ac->closing) return rsdk_error_set(&ac->err, RSDK_ERR_CLOSED, 0, "the async cluster is being freed");
+    rsdk_buf b;
+    rsdk_buf_init(&b);
+    rsdk_status s = rsdk_write_command(&b, argc, argv, argvlen);
+    size_t pos = 0;
+    rsdk__ccmd cmd;
+    if (s != RSDK_OK || !rsdk__ccmd_parse(b.data, b.len, &pos, &cmd, &s)) {
+        rsdk_buf_deinit(&b);
+        return rsdk_error_set(&ac->err, s, 0, s == RSDK_ERR_NOMEM ? "no memory for a command"
+                                                                  : "cannot encode the command");
+    }
+    rsdk__croute rt;
+    s = rsdk__croute_of(ac->nodes.cl, &cmd, &rt, &ac->err);
+    if (s == RSDK_OK) s = refuse(&cmd, &rt, &ac->err);
+    rsdk__ccmd_deinit(&cmd);
+    if (s) {
+        rsdk_buf_deinit(&b);
+        return s;
+    }
+    if (rt.kind == RSDK__ROUTE_SLOT || rt.kind == RSDK__ROUTE_ANY) return send_one(ac, &rt, &b, fn, ud);
+    return send_all(ac, &rt, &b, fn, ud);
+}
+
+rsdk_status rsdk_async_cluster_command(rsdk_async_cluster *ac, rsdk_async_cluster_fn fn, void *ud,
+                                       const char *arg0, ...) {
+    if (ac == NULL) return RSDK_ERR_INVALID_ARG;
+    if (arg0 == NULL) return rsdk_error_set(&ac->err, RSDK_ERR_INVALID_ARG, 0, "a command needs arguments");
+    va_list ap;
+    size_t n = 0;
+    va_start(ap, arg0);
+    const char **argv = rsdk__cargs_collect(arg0, ap, &n);
+    va_end(ap);
+    if (argv == NULL) return rsdk_error_set(&ac->err, RSDK_ERR_NOMEM, 0, "no memory for arguments");
+    rsdk_status s = rsdk_async_cluster_command_argv(ac, n, argv, NULL, fn, ud);
+    rsdk__free(argv);
+    return s;
+}
+
+rsdk_reply *rsdk_async_cluster_reply_take(rsdk_async_cluster *ac, rsdk_reply *reply) {
+    if (ac == NULL || reply == NULL) return NULL;
+    if (reply == ac->owned) {
+        ac->owned = NULL;
+        return reply;
+    }
+    return ac->in_cb ? rsdk_async_reply_take(ac->in_cb, reply) : NULL;
+}
+
+size_t rsdk_async_cluster_pending(const rsdk_async_cluster *ac) { return ac ? ac->pending : 0; }
+
+const rsdk_error *rsdk_async_cluster_error(const rsdk_async_cluster *ac) { return ac ? &ac->err : NULL; }
+
+void rsdk_async_cluster_free(rsdk_async_cluster *ac) {
+    if (ac == NULL) return;
+    ac->closing = true;
+    rsdk__anodes_free(&ac->nodes);
+    rsdk__free(ac);
+}

@@ -1,0 +1,50 @@
+/* The async cluster's node clients (cluster_async_nodes.c): one rsdk_async
+ * per cluster node, made and attached to the caller's loop on first use,
+ * and the slot map's refresh on a thread of its own. */
+#ifndef RSDK_SRC_CLUSTER_ASYNC_NODES_H
+#define RSDK_SRC_CLUSTER_ASYNC_NODES_H
+
+#include <stdatomic.h>
+
+#include "cluster_types.h"
+#include "rsdk/async_cluster.h"
+
+typedef struct rsdk__anode {
+    rsdk__cnode *node; /* the cluster's node (never freed while it lives) */
+    rsdk_async *a;
+    bool failing;      /* its last command failed with a connection error */
+} rsdk__anode;
+
+typedef struct rsdk__anodes {
+    rsdk_cluster *cl;
+    rsdk_async_cluster_attach_fn attach;
+    void *attach_ud;
+    size_t max_in_flight;
+    rsdk__anode *v;
+    size_t n, cap;
+    pthread_t refresher;      /* valid while `refresher_on` */
+    bool refresher_on;
+    atomic_bool refresh_done; /* the refresher has returned */
+    long long refresh_gap_ms; /* what the refresher was asked for */
+    long long refresh_at_ms;  /* when the last refresher started */
+} rsdk__anodes;
+
+/* The entry of `node`, its client made, attached and remembered when new.
+ * RSDK_OK, RSDK_ERR_NOMEM, or rsdk_async_new's / the attach function's
+ * status (`err` says why). */
+rsdk_status rsdk__anodes_get(rsdk__anodes *t, rsdk__cnode *node, rsdk__anode **out,
+                             rsdk_error *err);
+
+/* The entry whose client is `a`, or NULL. */
+rsdk__anode *rsdk__anodes_of(rsdk__anodes *t, const rsdk_async *a);
+
+/* Starts a refresh of the slot map (rsdk__cluster_refresh_if_older with
+ * `gap_ms`) on a thread, unless one is still running or one started less
+ * than `gap_ms` ago. Never waits. */
+void rsdk__anodes_refresh(rsdk__anodes *t, long long gap_ms);
+
+/* Frees every node client (their pending callbacks run with
+ * RSDK_ERR_CLOSED) and waits for a running refresh. */
+void rsdk__anodes_free(rsdk__anodes *t);
+
+#endif
