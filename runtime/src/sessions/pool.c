@@ -410,7 +410,8 @@ rsdk_status rsdk_pool_release(rsdk_pool *p, rsdk_client *c) {
         sweep_locked(p, now, &victims);
         pthread_mutex_unlock(&p->mu);
         /* A one-shot command takes it: its batch is written now, so that
-         * its replies are on their way while it wakes up. */
+         * its replies are on their way while it wakes up — or, left
+         * unread, while the next one-shot command comes to read it. */
         if (w && w->cmd && w->cmd->lead == sl) {
             rsdk__pool_batch_write(p, w->cmd, sl, true);
             if (rsdk__pool_leave_unread(p, w)) w = NULL;

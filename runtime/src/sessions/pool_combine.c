@@ -6,7 +6,13 @@
  * command arriving before it writes. The leader writes them all in one
  * write, reads the replies in order and hands each rider its own, so each
  * thread sleeps once per command (for its turn and its reply at once)
- * instead of twice. Only commands that neither block nor leave session
+ * instead of twice. The releasing thread writes the batch at the
+ * hand-over, and in a busy pool leaves the leader asleep
+ * (rsdk__pool_leave_unread): the next one-shot command to find every
+ * connection out reads the batch in its place, its own command written
+ * behind it (rsdk__pool_take_read_locked), so the leader too is woken
+ * with its reply in hand; the leader's own wait in line ends within a few
+ * milliseconds, and it reads itself when nobody came. Only commands that neither block nor leave session
  * state ride (rsdk__command_combinable); a connection taken with
  * rsdk_pool_acquire never carries anyone else's. Every field here is under
  * the pool's lock, except the leader's own record and the slot's client,
