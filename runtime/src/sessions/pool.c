@@ -354,7 +354,9 @@ rsdk_status rsdk__pool_acquire_for(rsdk_pool *p, rsdk__pool_cmd *cmd, rsdk_clien
         sem_destroy(&w.sem);
         close_victims(p, victims);
         victims = NULL;
-        if (w.ride || (w.cmd && cmd->taken_over)) { /* rode in another's batch, or another read its own: the result is in cmd->res */
+        if (w.ride || (w.cmd && cmd->taken_over)) {
+            /* Rode in another's batch, or another thread read its own:
+             * the result is in cmd->res. */
             *out = NULL;
             return RSDK_OK;
         }

@@ -12,11 +12,12 @@
  * connection out reads the batch in its place, its own command written
  * behind it (rsdk__pool_take_read_locked), so the leader too is woken
  * with its reply in hand; the leader's own wait in line ends within a few
- * milliseconds, and it reads itself when nobody came. Only commands that neither block nor leave session
- * state ride (rsdk__command_combinable); a connection taken with
- * rsdk_pool_acquire never carries anyone else's. Every field here is under
- * the pool's lock, except the leader's own record and the slot's client,
- * which belong to the leader. */
+ * milliseconds, and it reads itself when nobody came. Only commands that
+ * neither block nor leave session state ride (rsdk__command_combinable);
+ * a connection taken with rsdk_pool_acquire never carries anyone else's.
+ * Every field here is under the pool's lock, except the leader's own
+ * record and the slot's client, which belong to the leader (or to the
+ * thread that took its read over, while the leader sleeps). */
 #include "pool_combine.h"
 
 #include "alloc.h"
