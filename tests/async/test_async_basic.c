@@ -187,6 +187,12 @@ static void test_wrong_password(void **state) {
     rsdk_test_loop_close(l);
 }
 
+static rsdk_status refuse_attach(rsdk_async *a, void *ud) {
+    (void)a;
+    (void)ud;
+    return RSDK_ERR_IO;
+}
+
 static void test_bad_input(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     rsdk_test_server *srv = *state;
@@ -241,6 +247,17 @@ static void test_bad_input(void **state) {
     assert_non_null(strstr(err.message, "protocol"));
     assert_int_equal(rsdk_async_new(NULL, &a, &err), RSDK_ERR_INVALID_ARG);
     assert_int_equal(rsdk_async_new_url("nope://x", &a, &err), RSDK_ERR_URL);
+    /* rsdk_async_new_attached: a refused attach frees the client and says
+     * so; no attach function is refused before anything is made. */
+    co.protocol = 3;
+    co.host = "127.0.0.1";
+    co.port = 6399;
+    a = NULL;
+    assert_int_equal(rsdk_async_new_attached(&o, refuse_attach, NULL, &a, &err), RSDK_ERR_IO);
+    assert_null(a);
+    assert_non_null(strstr(err.message, "127.0.0.1:6399"));
+    assert_int_equal(rsdk_async_new_attached(&o, NULL, NULL, &a, &err), RSDK_ERR_INVALID_ARG);
+    assert_null(a);
     rsdk_test_loop_close(l);
 }
 

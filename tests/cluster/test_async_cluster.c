@@ -8,6 +8,7 @@
 #include "cluster_test.h"
 #include "rsdk/async_cluster.h"
 #include "rsdk/loop.h"
+#include "support/fail_alloc.h"
 
 typedef struct env {
     rsdk_test_cluster *tc;
@@ -249,16 +250,57 @@ static void fan_out_is_put_together(void **state) {
     close_env(&e);
 }
 
+static void multi_key_commands_split_per_slot(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    env e = open_env(state, RSDK_READ_PRIMARY);
+    char keys[3][32];
+    ct_key_per_primary(e.cl, keys);
+    const char *mset[] = {"MSET", keys[0], "v0", keys[1], "v1", keys[2], "v2"};
+    assert_string_equal(run(&e, 7, mset).str, "OK");
+    for (int i = 0; i < 3; i++) {
+        int owner = ct_owner_node(e.tc, e.cl, rsdk_cluster_keyslot(keys[i], strlen(keys[i])));
+        const char *get[] = {"GET", keys[i]};
+        rsdk_reply *r = ct_node_cmd(e.tc, owner, 2, get); /* on its owner, directly */
+        char want[8];
+        snprintf(want, sizeof want, "v%d", i);
+        assert_string_equal(r->str, want);
+        rsdk_reply_free(r);
+    }
+    /* MGET in an order that is not the nodes': the values in the keys'. */
+    const char *mget[] = {"MGET", keys[2], "ac:missing", keys[0], keys[1]};
+    rsdk_reply *kept = NULL;
+    assert_int_equal(rsdk_async_cluster_command_argv(e.ac, 5, mget, NULL, keep_reply, &kept), RSDK_OK);
+    drain(&e);
+    assert_non_null(kept);
+    assert_int_equal(kept->elements, 4);
+    assert_string_equal(kept->element[0].str, "v2");
+    assert_int_equal(kept->element[1].type, RSDK_REPLY_NIL);
+    assert_string_equal(kept->element[2].str, "v0");
+    assert_string_equal(kept->element[3].str, "v1");
+    rsdk_reply_free(kept);
+    const char *exists[] = {"EXISTS", keys[0], keys[1], keys[2], "ac:missing"};
+    assert_int_equal(run(&e, 5, exists).integer, 3);
+    const char *del[] = {"DEL", keys[0], keys[1], keys[2], "ac:missing"};
+    seen d = run(&e, 5, del);
+    assert_int_equal(d.type, RSDK_REPLY_INTEGER);
+    assert_int_equal(d.integer, 3);
+    assert_int_equal(run(&e, 5, exists).integer, 0);
+    /* Key units cut short: refused before sending. */
+    const char *odd[] = {"MSET", keys[0], "a", keys[1]};
+    assert_int_equal(rsdk_async_cluster_command_argv(e.ac, 4, odd, NULL, record, &d), RSDK_ERR_INVALID_ARG);
+    close_env(&e);
+}
+
 static void refused_before_sending(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     env e = open_env(state, RSDK_READ_PRIMARY);
     char keys[3][32];
     ct_key_per_primary(e.cl, keys);
     char before[RSDK_TEST_CLUSTER_NODES][256], after[256];
-    for (int i = 0; i < RSDK_TEST_CLUSTER_NODES; i++) ct_cmdstat(e.tc, i, "mset", before[i], sizeof before[i]);
+    for (int i = 0; i < RSDK_TEST_CLUSTER_NODES; i++) ct_cmdstat(e.tc, i, "sunion", before[i], sizeof before[i]);
     seen s = {0};
-    const char *mset[] = {"MSET", keys[0], "a", keys[1], "b"};
-    assert_int_equal(rsdk_async_cluster_command_argv(e.ac, 5, mset, NULL, record, &s), RSDK_ERR_CROSSSLOT);
+    const char *sunion[] = {"SUNION", keys[0], keys[1]};
+    assert_int_equal(rsdk_async_cluster_command_argv(e.ac, 3, sunion, NULL, record, &s), RSDK_ERR_CROSSSLOT);
     assert_non_null(strstr(rsdk_async_cluster_error(e.ac)->message, "slots"));
     const char *multi[] = {"MULTI"};
     assert_int_equal(rsdk_async_cluster_command_argv(e.ac, 1, multi, NULL, record, &s), RSDK_ERR_INVALID_ARG);
@@ -276,7 +318,7 @@ static void refused_before_sending(void **state) {
     rsdk_loop_run_once(e.loop, 50);
     assert_int_equal(s.calls, 0); /* no callback for a refused command */
     for (int i = 0; i < RSDK_TEST_CLUSTER_NODES; i++) {
-        ct_cmdstat(e.tc, i, "mset", after, sizeof after);
+        ct_cmdstat(e.tc, i, "sunion", after, sizeof after);
         assert_string_equal(after, before[i]); /* nothing was sent */
     }
     /* Options without a cluster or an attach function. */
@@ -353,6 +395,53 @@ static void reads_go_to_replicas_when_asked(void **state) {
     /* A write still goes to the primary. */
     const char *set2[] = {"SET", keys[0], "again"};
     assert_string_equal(run(&e, 3, set2).str, "OK");
+    close_env(&e);
+}
+
+/* Every allocation failing in turn while a single-slot GET, a split MGET
+ * and a DBSIZE fan-out are routed and answered: each call either fails
+ * with its status (no callback) or gets its callback exactly once; ASan
+ * finds no leak. */
+static void every_allocation_failing_in_turn(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    env e = open_env(state, RSDK_READ_PRIMARY);
+    char keys[3][32];
+    ct_key_per_primary(e.cl, keys);
+    const char *mset[] = {"MSET", keys[0], "a", keys[1], "b", keys[2], "c"};
+    run(&e, 7, mset); /* every node's client made and connected */
+    const char *get[] = {"GET", keys[0]};
+    const char *mget[] = {"MGET", keys[0], keys[1], keys[2]};
+    const char *dbsize[] = {"DBSIZE"};
+    const char *const *cmds[] = {get, mget, dbsize};
+    const size_t argcs[] = {2, 4, 1};
+    rsdk_test_alloc_install();
+    size_t n, refused_calls = 0, failed_callbacks = 0;
+    for (n = 1; n < 2000; n++) {
+        seen s[3];
+        memset(s, 0, sizeof s);
+        bool queued[3];
+        rsdk_test_alloc_fail_nth(n);
+        for (int c = 0; c < 3; c++) {
+            queued[c] = rsdk_async_cluster_command_argv(e.ac, argcs[c], cmds[c], NULL, record, &s[c]) == RSDK_OK;
+            refused_calls += !queued[c];
+        }
+        for (int i = 0; i < 500 && rsdk_async_cluster_pending(e.ac) > 0; i++) rsdk_loop_run_once(e.loop, 10);
+        size_t refused = rsdk_test_alloc_refused();
+        rsdk_test_alloc_fail_nth(0);
+        assert_int_equal(rsdk_async_cluster_pending(e.ac), 0);
+        for (int c = 0; c < 3; c++) {
+            assert_int_equal(s[c].calls, queued[c] ? 1 : 0);
+            failed_callbacks += queued[c] && s[c].err != RSDK_OK;
+        }
+        if (refused == 0) {
+            for (int c = 0; c < 3; c++) assert_int_equal(s[c].err, RSDK_OK);
+            break;
+        }
+    }
+    rsdk_test_alloc_remove();
+    printf("async cluster: %zu allocations, each failed once: %zu calls refused, %zu callbacks with "
+           "an error\n", n - 1, refused_calls, failed_callbacks);
+    assert_true(n > 10 && n < 2000);
     close_env(&e);
 }
 
@@ -480,9 +569,11 @@ int main(void) {
         cmocka_unit_test(moved_is_followed_and_the_map_learns),
         cmocka_unit_test(ask_is_followed_during_a_migration),
         cmocka_unit_test(fan_out_is_put_together),
+        cmocka_unit_test(multi_key_commands_split_per_slot),
         cmocka_unit_test(refused_before_sending),
         cmocka_unit_test(server_error_and_free_with_pending),
         cmocka_unit_test(reads_go_to_replicas_when_asked),
+        cmocka_unit_test(every_allocation_failing_in_turn),
         cmocka_unit_test(primary_killed_the_handle_follows_the_promotion),
     };
     return cmocka_run_group_tests(tests, rsdk_test_cluster_group_setup, rsdk_test_cluster_group_teardown);

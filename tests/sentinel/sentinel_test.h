@@ -53,4 +53,27 @@ static inline int st_primary_port(rsdk_sentinel *s) {
     return atoi(colon + 1);
 }
 
+/* The integer at `key` on data node i, read directly (0 when missing). */
+static inline long long st_counter_on(const sh_deploy *d, int i, const char *key) {
+    rsdk_client *c = sh_data_client(d, i);
+    rsdk_reply *r = NULL;
+    assert_int_equal(rsdk_client_command(c, &r, "GET", key, (const char *)NULL), RSDK_OK);
+    long long v = r->type == RSDK_REPLY_NIL ? 0 : atoll(r->str);
+    rsdk_reply_free(r);
+    rsdk_client_close(c);
+    return v;
+}
+
+/* Runs a command of up to four words (NULL ends it) on data node i;
+ * fails the test on error. */
+static inline void st_data_command(const sh_deploy *d, int i, const char *a0, const char *a1,
+                                   const char *a2, const char *a3) {
+    rsdk_client *c = sh_data_client(d, i);
+    rsdk_reply *r = NULL;
+    rsdk_status st = rsdk_client_command(c, &r, a0, a1, a2, a3, (const char *)NULL);
+    if (st != RSDK_OK) fail_msg("%s %s on node %d: %s", a0, a1, i, rsdk_client_error(c)->message);
+    rsdk_reply_free(r);
+    rsdk_client_close(c);
+}
+
 #endif

@@ -66,16 +66,6 @@ static void *incr_loop(void *arg) {
     return NULL;
 }
 
-static long long counter_on(const sh_deploy *d, int i) {
-    rsdk_client *c = sh_data_client(d, i);
-    rsdk_reply *r = NULL;
-    assert_int_equal(rsdk_client_command(c, &r, "GET", "fo:counter", (const char *)NULL), RSDK_OK);
-    long long v = r->type == RSDK_REPLY_NIL ? 0 : atoll(r->str);
-    rsdk_reply_free(r);
-    rsdk_client_close(c);
-    return v;
-}
-
 /* Data node i's replication link is up. A failure is a "not yet": the
  * sentinels kill every normal client of a node they turn into a replica. */
 static bool link_up(const sh_deploy *d, int i) {
@@ -122,23 +112,13 @@ static void wait_replica(const sh_deploy *d, int i, long timeout_ms) {
     }
 }
 
-static void data_command(const sh_deploy *d, int i, const char *a0, const char *a1,
-                         const char *a2, const char *a3) {
-    rsdk_client *c = sh_data_client(d, i);
-    rsdk_reply *r = NULL;
-    rsdk_status st = rsdk_client_command(c, &r, a0, a1, a2, a3, (const char *)NULL);
-    if (st != RSDK_OK) fail_msg("%s %s on node %d: %s", a0, a1, i, rsdk_client_error(c)->message);
-    rsdk_reply_free(r);
-    rsdk_client_close(c);
-}
-
 /* One failover from data node `from` to `to` under load; with `pause`
  * writes are paused on `from` until the client has switched. Returns the
  * counter on the new primary minus the acknowledged INCRs. */
 static long long failover_once(sh_deploy *d, int from, int to, bool pause, const char *label) {
-    data_command(d, from, "CONFIG", "SET", "min-replicas-to-write", "1");
-    data_command(d, to, "CONFIG", "SET", "min-replicas-to-write", "0");
-    long long base = counter_on(d, from);
+    st_data_command(d, from, "CONFIG", "SET", "min-replicas-to-write", "1");
+    st_data_command(d, to, "CONFIG", "SET", "min-replicas-to-write", "0");
+    long long base = st_counter_on(d, from, "fo:counter");
     load l;
     memset(&l, 0, sizeof l);
     atomic_init(&l.stop, false);
@@ -149,7 +129,7 @@ static long long failover_once(sh_deploy *d, int from, int to, bool pause, const
     assert_int_equal(pthread_create(&t, NULL, incr_loop, &l), 0);
     rsdk_test_sleep_ms(500);
 
-    if (pause) data_command(d, from, "CLIENT", "PAUSE", "5000", "WRITE");
+    if (pause) st_data_command(d, from, "CLIENT", "PAUSE", "5000", "WRITE");
     rsdk_client *sen = sh_sentinel_client(d, 1);
     long long t0 = rsdk_test_now_ms();
     rsdk_status fst = rsent_failover(sen, SH_MASTER);
@@ -160,7 +140,7 @@ static long long failover_once(sh_deploy *d, int from, int to, bool pause, const
         if (st_primary_port(l.s) == d->data[to].port) t_switch = rsdk_test_now_ms();
         else rsdk_test_sleep_ms(10);
     }
-    if (pause) data_command(d, from, "CLIENT", "UNPAUSE", NULL, NULL);
+    if (pause) st_data_command(d, from, "CLIENT", "UNPAUSE", NULL, NULL);
     long long acked_at_switch = l.acked;
     rsdk_test_sleep_ms(700); /* load on the new primary */
     atomic_store(&l.stop, true);
@@ -168,7 +148,7 @@ static long long failover_once(sh_deploy *d, int from, int to, bool pause, const
 
     rsdk_sentinel_stats st;
     rsdk_sentinel_stats_get(l.s, &st);
-    long long counter = counter_on(d, to) - base;
+    long long counter = st_counter_on(d, to, "fo:counter") - base;
     printf("%s: switch seen %lld ms after SENTINEL FAILOVER; recovery (longest gap between "
            "acknowledged INCRs) %lld ms\n",
            label, t_switch ? t_switch - t0 : -1, l.max_gap_ms);

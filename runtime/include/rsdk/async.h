@@ -87,6 +87,17 @@ RSDK_API rsdk_status rsdk_async_attach(rsdk_async *a, const rsdk_loop_ops *ops, 
 /* Attaches `a` to the built-in loop. */
 RSDK_API rsdk_status rsdk_async_attach_loop(rsdk_async *a, rsdk_loop *loop);
 
+/* Attaches a client made inside rsdk (a cluster node's, a sentinel's
+ * primary) to the caller's loop, as rsdk_async_attach_loop,
+ * rsdk_async_attach_libevent or rsdk_async_attach_libuv do, and returns
+ * their status. `ud` is the caller's (its loop, say). */
+typedef rsdk_status (*rsdk_async_attach_fn)(rsdk_async *a, void *ud);
+
+/* rsdk_async_new, then attach(a, ud); when the attach fails the client is
+ * freed and its status returned (err names the host and port). */
+RSDK_API rsdk_status rsdk_async_new_attached(const rsdk_async_opts *o, rsdk_async_attach_fn attach,
+                                             void *ud, rsdk_async **out, rsdk_error *err);
+
 /* Called once per connect attempt that ends: st RSDK_OK when the handshake
  * is done (queued commands leave then), else the failure (err). */
 typedef void (*rsdk_async_connect_fn)(rsdk_async *a, rsdk_status st, const rsdk_error *err,

@@ -14,7 +14,9 @@
  *     run, so resending it is safe (docs/cluster.md);
  *   - a command the tips send to every primary or node (DBSIZE, FLUSHALL,
  *     KEYS, SCRIPT LOAD...) goes to all of them at once and its replies are
- *     put together as rsdk_cluster_command does;
+ *     put together as rsdk_cluster_command does; so do MGET, MSET, DEL,
+ *     UNLINK, EXISTS and TOUCH with keys in several slots: one command per
+ *     slot, all at once, the replies back in the keys' order (or summed);
  *   - a connection failure reaches the callback (the command is not sent
  *     again: it may have run) and starts a refresh of the map on a thread
  *     of its own, so the loop never waits for it; the node's client
@@ -24,8 +26,8 @@
  *     promoted the next command finds it.
  *
  * What it refuses before sending, with RSDK_ERR_INVALID_ARG unless said:
- * keys in several slots (RSDK_ERR_CROSSSLOT, naming the slots; also for
- * MGET/MSET/DEL... that rsdk_cluster splits: use hash tags), commands that
+ * other commands with keys in several slots (RSDK_ERR_CROSSSLOT, naming
+ * the slots: use hash tags), commands that
  * need one connection to themselves (MULTI, EXEC, DISCARD, WATCH, UNWATCH),
  * pub/sub commands (subscribe through a node's rsdk_async), commands
  * without metadata in the cluster's tables. TRYAGAIN, CLUSTERDOWN and
@@ -57,16 +59,11 @@ typedef struct rsdk_async_cluster rsdk_async_cluster; /* opaque */
 typedef void (*rsdk_async_cluster_fn)(rsdk_async_cluster *ac, rsdk_reply *reply,
                                       const rsdk_error *err, void *ud);
 
-/* Attaches a node's new client to the caller's loop, as
- * rsdk_async_attach_loop / rsdk_async_attach_libevent / _libuv do;
- * returns their status. Called once per node, when the first command for
- * it is sent. */
-typedef rsdk_status (*rsdk_async_cluster_attach_fn)(rsdk_async *node, void *ud);
-
 typedef struct rsdk_async_cluster_opts {
     rsdk_cluster *cluster; /* slot map, command tables and the node clients'
                             * options (borrowed; must outlive the handle) */
-    rsdk_async_cluster_attach_fn attach; /* required */
+    rsdk_async_attach_fn attach; /* required: attaches each node's client,
+                                  * once, when a command first needs it */
     void *attach_ud;
     size_t max_in_flight; /* per node client (rsdk_async_opts); 0: its default */
 } rsdk_async_cluster_opts;

@@ -5,6 +5,7 @@
 #include "rsdk/alloc.h"
 #include "rsdk/async.h"
 #include "rsdk/async_cluster.h"
+#include "rsdk/async_sentinel.h"
 #include "rsdk/backoff.h"
 #include "rsdk/buf.h"
 #include "rsdk/client.h"

@@ -13,7 +13,8 @@
  * See docs/sentinel.md.
  *
  * A sentinel handle is thread-safe: any number of threads may call into it
- * at once. The calls are synchronous. */
+ * at once. The calls are synchronous; rsdk/async_sentinel.h follows the
+ * same handle on an event loop. */
 #ifndef RSDK_SENTINEL_H
 #define RSDK_SENTINEL_H
 

@@ -113,6 +113,23 @@ rsdk_status rsdk_async_new_url(const char *url, rsdk_async **out, rsdk_error *er
     return s;
 }
 
+rsdk_status rsdk_async_new_attached(const rsdk_async_opts *o, rsdk_async_attach_fn attach, void *ud,
+                                    rsdk_async **out, rsdk_error *err) {
+    if (!attach || !out) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "NULL attach function or result");
+    rsdk_async *a = NULL;
+    rsdk_status s = rsdk_async_new(o, &a, err);
+    if (s) return s;
+    if ((s = attach(a, ud)) != RSDK_OK) {
+        const rsdk_client_opts *co = o ? o->client : NULL;
+        rsdk_error_set(err, s, 0, "the attach function failed for %s:%d", co && co->host ? co->host : "",
+                       co ? co->port : 0);
+        rsdk_async_free(a);
+        return s;
+    }
+    *out = a;
+    return RSDK_OK;
+}
+
 rsdk_status rsdk_async_attach(rsdk_async *a, const rsdk_loop_ops *ops, void *adapter) {
     if (!a || !ops || !ops->watch || !ops->timer || !ops->cleanup) {
         if (ops && ops->cleanup) ops->cleanup(adapter);

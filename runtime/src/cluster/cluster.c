@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "alloc.h"
+#include "args.h"
 #include "cluster_types.h"
 #include "rsdk/writer.h"
 
@@ -206,11 +207,12 @@ rsdk_status rsdk_cluster_command(rsdk_cluster *cl, rsdk_reply **out, rsdk_error 
     va_list ap;
     size_t n = 0;
     va_start(ap, arg0);
-    const char **argv = rsdk__cargs_collect(arg0, ap, &n);
+    const char *small[RSDK__ARGS_SMALL];
+    const char **argv = rsdk__args_collect(arg0, ap, small, &n);
     va_end(ap);
     if (argv == NULL) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for arguments");
     rsdk_status s = rsdk_cluster_command_argv(cl, n, argv, NULL, out, err);
-    rsdk__free(argv);
+    rsdk__args_release(argv, small);
     return s;
 }
 

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "alloc.h"
+#include "args.h"
 #include "cluster_async_nodes.h"
 #include "rsdk/async_internal.h"
 #include "rsdk/writer.h"
@@ -25,12 +26,14 @@ struct rsdk_async_cluster {
     rsdk_error err;
 };
 
-/* A fan-out: one part per target node, put together by the last one in. */
+/* A command in parts, put together by the last part in: a fan-out (one
+ * part per target node, `names` theirs) or a split (one per slot). */
 typedef struct afan {
     rsdk__cresp resp;
     size_t n, left;
     rsdk_reply **parts;
-    char **names;
+    char **names;       /* a fan-out's */
+    rsdk__csplit split; /* a split's plan (split.nparts 0 for a fan-out) */
     rsdk_status failed; /* the first part's failure */
     rsdk_error err;
 } afan;
@@ -44,6 +47,7 @@ typedef struct areq {
     size_t part;
     rsdk__cnode *node; /* where it was sent last */
     bool readonly;
+    bool routed;       /* sent by its slot: may be redirected */
     int redirects;
     rsdk_buf cmd;      /* the encoded command */
 } areq;
@@ -62,22 +66,22 @@ rsdk_status rsdk_async_cluster_new(const rsdk_async_cluster_opts *o, rsdk_async_
                               "an async cluster needs a cluster handle and an attach function");
     rsdk_async_cluster *ac = rsdk__calloc(1, sizeof *ac);
     if (ac == NULL) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for an async cluster");
-    ac->nodes.cl = o->cluster;
+    rsdk__anodes_init(&ac->nodes, o->cluster);
     ac->nodes.attach = o->attach;
     ac->nodes.attach_ud = o->attach_ud;
     ac->nodes.max_in_flight = o->max_in_flight;
-    atomic_init(&ac->nodes.refresh_done, true);
     *out = ac;
     return RSDK_OK;
 }
 
 static void free_fan(afan *f) {
     for (size_t i = 0; i < f->n; i++) {
-        rsdk_reply_free(f->parts[i]);
-        rsdk__free(f->names[i]);
+        if (f->parts) rsdk_reply_free(f->parts[i]);
+        if (f->names) rsdk__free(f->names[i]);
     }
     rsdk__free(f->parts);
     rsdk__free(f->names);
+    rsdk__csplit_free(&f->split);
     rsdk__free(f);
 }
 
@@ -181,8 +185,12 @@ static void fan_part(rsdk_async_cluster *ac, areq *r, rsdk_async *a, rsdk_reply 
     }
     rsdk_reply *out = NULL;
     rsdk_error e;
-    if (f->failed == RSDK_OK && rsdk__cluster_aggregate(f->resp, f->parts, f->n, f->names, &out))
-        f->failed = rsdk_error_set(&f->err, RSDK_ERR_NOMEM, 0, "no memory for a fan-out's reply");
+    rsdk_status joined = RSDK_OK;
+    if (f->failed == RSDK_OK)
+        joined = f->split.nparts ? rsdk__csplit_join(&f->split, f->parts, &out)
+                                 : rsdk__cluster_aggregate(f->resp, f->parts, f->n, f->names, &out);
+    if (joined != RSDK_OK)
+        f->failed = rsdk_error_set(&f->err, joined, 0, "cannot put the parts' replies together");
     const rsdk_error *ep = f->failed ? &f->err : NULL;
     if (out != NULL && out->type == RSDK_REPLY_ERROR) {
         rsdk_error_from_server(&e, out->str, out->len);
@@ -200,13 +208,13 @@ static void on_done(rsdk_async *a, rsdk_reply *reply, const rsdk_error *err,
                     const rsdk_async_call *call) {
     areq *r = call->ud;
     rsdk_async_cluster *ac = r->ac;
-    if (reply != NULL && reply->type == RSDK_REPLY_ERROR && !ac->closing && r->fan == NULL) {
+    rsdk_error e;
+    if (reply != NULL && reply->type == RSDK_REPLY_ERROR && !ac->closing && r->routed) {
         rsdk_status sent = RSDK_OK;
-        rsdk_error e;
         if (follow(ac, r, reply, &sent, &e)) {
             if (sent == RSDK_OK) return; /* the callback comes with the new reply */
-            deliver(ac, r, NULL, NULL, &e);
-            return;
+            reply = NULL; /* the redirect could not go: its failure stands */
+            err = &e;
         }
     }
     rsdk__anode *an = ac->closing ? NULL : rsdk__anodes_of(&ac->nodes, a);
@@ -237,10 +245,6 @@ static rsdk_status refuse(const rsdk__ccmd *cmd, const rsdk__croute *rt, rsdk_er
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
                               "%.*s: pub/sub is not routed by the async cluster: subscribe on a "
                               "node's rsdk_async, or with rsdk/cluster_pubsub.h", n, cmd->argv[0].p);
-    if (rt->kind == RSDK__ROUTE_SPLIT)
-        return rsdk_error_set(err, RSDK_ERR_CROSSSLOT, 0,
-                              "%s: keys in different slots; the async cluster does not split a "
-                              "command per slot: use hash tags or one call per slot", rt->meta->name);
     return RSDK_OK;
 }
 
@@ -251,6 +255,7 @@ static areq *new_req(rsdk_async_cluster *ac, rsdk_async_cluster_fn fn, void *ud,
     r->fn = fn;
     r->ud = ud;
     r->readonly = readonly;
+    r->routed = true;
     rsdk_buf_init(&r->cmd);
     return r;
 }
@@ -280,62 +285,137 @@ static rsdk_status send_one(rsdk_async_cluster *ac, const rsdk__croute *rt, rsdk
     return s;
 }
 
-/* Every primary (or node) at once; the parts meet in fan_part. */
+/* A new afan of n parts (parts[] zeroed; names[] too when `named`). */
+static afan *new_fan(size_t n, rsdk__cresp resp, bool named) {
+    afan *f = rsdk__calloc(1, sizeof *f);
+    if (f == NULL) return NULL;
+    f->n = n;
+    f->resp = resp;
+    f->parts = rsdk__calloc(n, sizeof *f->parts);
+    if (named) f->names = rsdk__calloc(n, sizeof *f->names);
+    if (f->parts == NULL || (named && f->names == NULL)) {
+        free_fan(f);
+        return NULL;
+    }
+    return f;
+}
+
+/* Sends the n parts (reqs[i] to nodes[i]; kinds[i] says what goes in
+ * front). When one cannot go, those already sent still answer and the
+ * last of them gives the caller the failure; when none went, the call
+ * fails. Frees what was not sent (and the fan when nothing was). */
+static rsdk_status launch(rsdk_async_cluster *ac, afan *f, areq **reqs, rsdk__cnode **nodes,
+                          const send_kind *kinds) {
+    size_t sent = 0;
+    rsdk_status s = RSDK_OK;
+    for (; sent < f->n; sent++) {
+        rsdk_status ps = send_req(ac, reqs[sent], nodes[sent], kinds[sent], &ac->err);
+        if (ps == RSDK_OK) continue;
+        if (sent == 0) s = ps;
+        f->failed = ps;
+        f->err = ac->err;
+        break;
+    }
+    for (size_t i = sent; i < f->n; i++) free_req(reqs[i]);
+    if (sent == 0) {
+        free_fan(f);
+        return s;
+    }
+    f->left = sent;
+    ac->pending++; /* one command, however many parts */
+    return RSDK_OK;
+}
+
+/* The parts' requests, each with the caller's callback, `cmd` copied (or
+ * NULL: left empty). NULL on no memory (nothing left to free). */
+static areq **new_parts(rsdk_async_cluster *ac, afan *f, const rsdk_buf *cmd, bool readonly,
+                        rsdk_async_cluster_fn fn, void *ud) {
+    areq **reqs = rsdk__calloc(f->n, sizeof *reqs);
+    bool ok = reqs != NULL;
+    for (size_t i = 0; ok && i < f->n; i++) {
+        reqs[i] = new_req(ac, fn, ud, readonly);
+        if (reqs[i] == NULL) ok = false;
+        else reqs[i]->fan = f, reqs[i]->part = i;
+        if (ok && cmd) ok = rsdk_buf_append(&reqs[i]->cmd, cmd->data, cmd->len) == RSDK_OK;
+    }
+    if (ok) return reqs;
+    for (size_t i = 0; reqs && i < f->n; i++)
+        if (reqs[i]) free_req(reqs[i]);
+    rsdk__free(reqs);
+    return NULL;
+}
+
+/* Every primary (or node) at once, the command as it is. Takes `b` over. */
 static rsdk_status send_all(rsdk_async_cluster *ac, const rsdk__croute *rt, rsdk_buf *b,
                             rsdk_async_cluster_fn fn, void *ud) {
     rsdk__cnode **t = NULL;
     size_t n = 0;
     afan *f = NULL;
+    areq **reqs = NULL;
+    send_kind *kinds = NULL;
     rsdk_status s = rsdk__cluster_targets(ac->nodes.cl, rt->kind == RSDK__ROUTE_NODES, &t, &n);
-    if (s == RSDK_OK && n == 0) s = rsdk_error_set(&ac->err, RSDK_ERR_CLUSTERDOWN, 0, "no primary known");
-    if (s == RSDK_OK && (f = rsdk__calloc(1, sizeof *f)) != NULL) {
-        f->parts = rsdk__calloc(n, sizeof *f->parts);
-        f->names = rsdk__calloc(n, sizeof *f->names);
-    }
-    if (s == RSDK_OK && (f == NULL || f->parts == NULL || f->names == NULL))
+    if (s != RSDK_OK) s = rsdk_error_set(&ac->err, s, 0, "no memory for a fan-out");
+    else if (n == 0) s = rsdk_error_set(&ac->err, RSDK_ERR_CLUSTERDOWN, 0, "no primary known");
+    else if ((f = new_fan(n, rt->resp, true)) == NULL ||
+             (kinds = rsdk__calloc(n, sizeof *kinds)) == NULL ||
+             (reqs = new_parts(ac, f, b, rt->readonly, fn, ud)) == NULL)
         s = rsdk_error_set(&ac->err, RSDK_ERR_NOMEM, 0, "no memory for a fan-out");
-    if (f) f->n = n, f->resp = rt->resp;
-    areq **reqs = s == RSDK_OK ? rsdk__calloc(n, sizeof *reqs) : NULL;
-    if (s == RSDK_OK && reqs == NULL) s = rsdk_error_set(&ac->err, RSDK_ERR_NOMEM, 0, "no memory for a fan-out");
     for (size_t i = 0; s == RSDK_OK && i < n; i++) {
         char name[300];
         snprintf(name, sizeof name, "%s:%d", t[i]->host, t[i]->port);
-        f->names[i] = rsdk__strdup(name);
-        reqs[i] = new_req(ac, fn, ud, rt->readonly);
-        if (f->names[i] == NULL || reqs[i] == NULL) {
+        reqs[i]->routed = false; /* a node's own answer: never redirected */
+        if ((f->names[i] = rsdk__strdup(name)) == NULL)
             s = rsdk_error_set(&ac->err, RSDK_ERR_NOMEM, 0, "no memory for a fan-out");
-            break;
-        }
-        reqs[i]->fan = f;
-        reqs[i]->part = i;
-        rsdk_buf_append(&reqs[i]->cmd, b->data, b->len);
-        if (reqs[i]->cmd.failed) s = rsdk_error_set(&ac->err, RSDK_ERR_NOMEM, 0, "no memory for a fan-out");
     }
-    /* Sent part by part: when one cannot go, the parts already sent still
-     * answer and the last of them gives the caller that failure. */
-    size_t sent = 0;
-    for (; s == RSDK_OK && sent < n; sent++) {
-        rsdk_status ps = send_req(ac, reqs[sent], t[sent], SEND_PLAIN, &ac->err);
-        if (ps == RSDK_OK) continue;
-        if (sent == 0) {
-            s = ps;
-            break;
-        }
-        f->failed = ps;
-        f->err = ac->err;
-        break;
+    if (s == RSDK_OK) {
+        s = launch(ac, f, reqs, t, kinds);
+    } else {
+        for (size_t i = 0; reqs && i < n; i++) free_req(reqs[i]);
+        if (f) free_fan(f);
     }
-    if (sent > 0) {
-        f->left = sent;
-        ac->pending++; /* one command, however many parts */
-    }
-    for (size_t i = sent; reqs && i < n; i++)
-        if (reqs[i]) free_req(reqs[i]);
-    if (sent == 0 && f) free_fan(f);
     rsdk__free(reqs);
+    rsdk__free(kinds);
     rsdk__free(t);
     rsdk_buf_deinit(b);
-    return sent > 0 ? RSDK_OK : s;
+    return s;
+}
+
+/* One command per slot of the keys (MGET, MSET, DEL... across slots), put
+ * back together in the keys' order as the sync handle does. */
+static rsdk_status send_split(rsdk_async_cluster *ac, const rsdk__ccmd *cmd, const rsdk__croute *rt,
+                              rsdk_async_cluster_fn fn, void *ud) {
+    rsdk__csplit sp;
+    rsdk_status s = rsdk__csplit_plan(cmd, rt, &sp, &ac->err);
+    if (s) return s;
+    afan *f = new_fan(sp.nparts, rt->resp, false);
+    rsdk__cnode **nodes = rsdk__calloc(sp.nparts, sizeof *nodes);
+    send_kind *kinds = rsdk__calloc(sp.nparts, sizeof *kinds);
+    areq **reqs = f && nodes && kinds ? new_parts(ac, f, NULL, rt->readonly, fn, ud) : NULL;
+    if (reqs == NULL) s = rsdk_error_set(&ac->err, RSDK_ERR_NOMEM, 0, "no memory to split by slot");
+    for (size_t p = 0; s == RSDK_OK && p < sp.nparts; p++) {
+        bool replica = false;
+        nodes[p] = rt->readonly ? rsdk__cluster_read_node_for(ac->nodes.cl, (int)sp.slots[p], &replica)
+                                : rsdk__cluster_node_for(ac->nodes.cl, (int)sp.slots[p]);
+        kinds[p] = replica ? SEND_READONLY : SEND_PLAIN;
+        if (nodes[p] == NULL) {
+            rsdk__anodes_refresh(&ac->nodes, 100);
+            s = rsdk_error_set(&ac->err, RSDK_ERR_CLUSTERDOWN, 0, "slot %u has no known owner", sp.slots[p]);
+        }
+        reqs[p]->cmd = sp.bufs[p]; /* moved */
+        rsdk_buf_init(&sp.bufs[p]);
+    }
+    if (f) f->split = sp; /* the plan goes with the fan (freed with it) */
+    else rsdk__csplit_free(&sp);
+    if (s == RSDK_OK) {
+        s = launch(ac, f, reqs, nodes, kinds);
+    } else {
+        for (size_t i = 0; reqs && i < f->n; i++) free_req(reqs[i]);
+        if (f) free_fan(f);
+    }
+    rsdk__free(reqs);
+    rsdk__free(kinds);
+    rsdk__free(nodes);
+    return s;
 }
 
 rsdk_status rsdk_async_cluster_command_argv(rsdk_async_cluster *ac, size_t argc,
@@ -358,8 +438,9 @@ rsdk_status rsdk_async_cluster_command_argv(rsdk_async_cluster *ac, size_t argc,
     rsdk__croute rt;
     s = rsdk__croute_of(ac->nodes.cl, &cmd, &rt, &ac->err);
     if (s == RSDK_OK) s = refuse(&cmd, &rt, &ac->err);
+    if (s == RSDK_OK && rt.kind == RSDK__ROUTE_SPLIT) s = send_split(ac, &cmd, &rt, fn, ud);
     rsdk__ccmd_deinit(&cmd);
-    if (s) {
+    if (s || rt.kind == RSDK__ROUTE_SPLIT) {
         rsdk_buf_deinit(&b);
         return s;
     }
@@ -374,11 +455,12 @@ rsdk_status rsdk_async_cluster_command(rsdk_async_cluster *ac, rsdk_async_cluste
     va_list ap;
     size_t n = 0;
     va_start(ap, arg0);
-    const char **argv = rsdk__cargs_collect(arg0, ap, &n);
+    const char *small[RSDK__ARGS_SMALL];
+    const char **argv = rsdk__args_collect(arg0, ap, small, &n);
     va_end(ap);
     if (argv == NULL) return rsdk_error_set(&ac->err, RSDK_ERR_NOMEM, 0, "no memory for arguments");
     rsdk_status s = rsdk_async_cluster_command_argv(ac, n, argv, NULL, fn, ud);
-    rsdk__free(argv);
+    rsdk__args_release(argv, small);
     return s;
 }
 

@@ -24,17 +24,7 @@ static rsdk_status new_client(rsdk__anodes *t, const rsdk__cnode *node, rsdk_asy
     rsdk_async_opts_init(&o);
     o.client = &co;
     if (t->max_in_flight) o.max_in_flight = t->max_in_flight;
-    rsdk_async *a = NULL;
-    rsdk_status s = rsdk_async_new(&o, &a, err);
-    if (s) return s;
-    rsdk_async_on_connect(a, on_connect, t);
-    s = t->attach(a, t->attach_ud);
-    if (s) {
-        rsdk_async_free(a);
-        return rsdk_error_set(err, s, 0, "the attach function failed for %s:%d", node->host, node->port);
-    }
-    *out = a;
-    return RSDK_OK;
+    return rsdk_async_new_attached(&o, t->attach, t->attach_ud, out, err);
 }
 
 rsdk_status rsdk__anodes_get(rsdk__anodes *t, rsdk__cnode *node, rsdk__anode **out,
@@ -51,6 +41,8 @@ rsdk_status rsdk__anodes_get(rsdk__anodes *t, rsdk__cnode *node, rsdk__anode **o
     rsdk_async *a = NULL;
     rsdk_status s = new_client(t, node, &a, err);
     if (s) return s;
+    /* Set before the loop runs: the first connect is reported too. */
+    rsdk_async_on_connect(a, on_connect, t);
     t->v[t->n] = (rsdk__anode){node, a, false};
     *out = &t->v[t->n++];
     return RSDK_OK;
@@ -62,33 +54,29 @@ rsdk__anode *rsdk__anodes_of(rsdk__anodes *t, const rsdk_async *a) {
     return NULL;
 }
 
-static void *refresh_main(void *arg) {
+static void refresh(void *arg) {
     rsdk__anodes *t = arg;
     rsdk__cluster_refresh_if_older(t->cl, t->refresh_gap_ms, NULL);
-    atomic_store(&t->refresh_done, true);
-    return NULL;
+}
+
+void rsdk__anodes_init(rsdk__anodes *t, rsdk_cluster *cl) {
+    memset(t, 0, sizeof *t);
+    t->cl = cl;
+    rsdk__bgtask_init(&t->refresher, refresh, t);
 }
 
 void rsdk__anodes_refresh(rsdk__anodes *t, long long gap_ms) {
-    long long now = rsdk__now_ms();
-    if (t->refresher_on && now - t->refresh_at_ms < gap_ms) return;
-    if (t->refresher_on) {
-        if (!atomic_load(&t->refresh_done)) return; /* the running one will do */
-        pthread_join(t->refresher, NULL);
-        t->refresher_on = false;
-    }
-    atomic_store(&t->refresh_done, false);
+    /* The gap is the job's too: read by the thread it starts, written
+     * here only when no job runs. */
+    if (t->refresher.on && !atomic_load(&t->refresher.done)) return;
     t->refresh_gap_ms = gap_ms;
-    t->refresh_at_ms = now;
-    /* Without a thread there is no refresh now: the next failure asks again. */
-    t->refresher_on = pthread_create(&t->refresher, NULL, refresh_main, t) == 0;
+    rsdk__bgtask_start(&t->refresher, gap_ms);
 }
 
 void rsdk__anodes_free(rsdk__anodes *t) {
     /* The handle is closing: the callbacks these frees run send nothing. */
     for (size_t i = 0; i < t->n; i++) rsdk_async_free(t->v[i].a);
-    if (t->refresher_on) pthread_join(t->refresher, NULL);
-    t->refresher_on = false;
+    rsdk__bgtask_join(&t->refresher);
     rsdk__free(t->v);
     t->v = NULL;
     t->n = t->cap = 0;

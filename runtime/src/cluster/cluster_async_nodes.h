@@ -4,8 +4,7 @@
 #ifndef RSDK_SRC_CLUSTER_ASYNC_NODES_H
 #define RSDK_SRC_CLUSTER_ASYNC_NODES_H
 
-#include <stdatomic.h>
-
+#include "bgtask.h"
 #include "cluster_types.h"
 #include "rsdk/async_cluster.h"
 
@@ -17,16 +16,13 @@ typedef struct rsdk__anode {
 
 typedef struct rsdk__anodes {
     rsdk_cluster *cl;
-    rsdk_async_cluster_attach_fn attach;
+    rsdk_async_attach_fn attach;
     void *attach_ud;
     size_t max_in_flight;
     rsdk__anode *v;
     size_t n, cap;
-    pthread_t refresher;      /* valid while `refresher_on` */
-    bool refresher_on;
-    atomic_bool refresh_done; /* the refresher has returned */
+    rsdk__bgtask refresher;   /* the slot map's refresh */
     long long refresh_gap_ms; /* what the refresher was asked for */
-    long long refresh_at_ms;  /* when the last refresher started */
 } rsdk__anodes;
 
 /* The entry of `node`, its client made, attached and remembered when new.
@@ -37,6 +33,9 @@ rsdk_status rsdk__anodes_get(rsdk__anodes *t, rsdk__cnode *node, rsdk__anode **o
 
 /* The entry whose client is `a`, or NULL. */
 rsdk__anode *rsdk__anodes_of(rsdk__anodes *t, const rsdk_async *a);
+
+/* Sets the table up for `cl` (no node clients yet). */
+void rsdk__anodes_init(rsdk__anodes *t, rsdk_cluster *cl);
 
 /* Starts a refresh of the slot map (rsdk__cluster_refresh_if_older with
  * `gap_ms`) on a thread, unless one is still running or one started less

@@ -165,38 +165,63 @@ static rsdk_status to_all(rsdk_cluster *cl, const rsdk__ccmd *cmd, const rsdk__c
 
 /* ---- split per slot ---------------------------------------------------- */
 
-typedef struct split {
-    const rsdk__ccmd *cmd;
-    size_t first, step, units; /* key units: argv[first + u*step .. +step) */
-    unsigned *slot;            /* per unit */
-} split;
-
 /* One slot's command: the words before the keys and that slot's units. */
-static rsdk_status encode_part(const split *sp, unsigned slot, rsdk_buf *b, size_t *nunits) {
+static rsdk_status encode_part(const rsdk__ccmd *cmd, const rsdk__csplit *sp, unsigned slot,
+                               rsdk_buf *b) {
     size_t n = 0;
-    for (size_t u = 0; u < sp->units; u++) n += sp->slot[u] == slot;
-    *nunits = n;
+    for (size_t u = 0; u < sp->units; u++) n += sp->unit_slot[u] == slot;
     rsdk_write_array(b, sp->first + n * sp->step);
-    for (size_t i = 0; i < sp->first; i++) rsdk_write_arg(b, sp->cmd->argv[i].p, sp->cmd->argv[i].len);
+    for (size_t i = 0; i < sp->first; i++) rsdk_write_arg(b, cmd->argv[i].p, cmd->argv[i].len);
     for (size_t u = 0; u < sp->units; u++) {
-        if (sp->slot[u] != slot) continue;
+        if (sp->unit_slot[u] != slot) continue;
         for (size_t k = 0; k < sp->step; k++) {
-            const rsdk__carg *a = &sp->cmd->argv[sp->first + u * sp->step + k];
+            const rsdk__carg *a = &cmd->argv[sp->first + u * sp->step + k];
             rsdk_write_arg(b, a->p, a->len);
         }
     }
     return b->failed;
 }
 
-/* The parts' replies in the order of the keys: element j of part p belongs
- * to the j-th unit whose slot is p's (MGET); integers are summed etc. */
-static rsdk_status reassemble(const split *sp, const rsdk__croute *rt, unsigned *slots,
-                              rsdk_reply **parts, size_t nparts, rsdk_reply **out) {
-    for (size_t p = 0; p < nparts; p++)
+rsdk_status rsdk__csplit_plan(const rsdk__ccmd *cmd, const rsdk__croute *rt, rsdk__csplit *sp,
+                              rsdk_error *err) {
+    const rsdk_key_spec_meta *ks = &rt->meta->key_specs[0];
+    memset(sp, 0, sizeof *sp);
+    sp->resp = rt->resp;
+    sp->first = (size_t)ks->index;
+    sp->step = (size_t)ks->step;
+    if (sp->step == 0 || sp->first >= cmd->argc || (cmd->argc - sp->first) % sp->step)
+        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "%s: wrong number of arguments",
+                              rt->meta->name);
+    sp->units = (cmd->argc - sp->first) / sp->step;
+    sp->unit_slot = rsdk__malloc(sp->units * sizeof *sp->unit_slot);
+    sp->slots = rsdk__malloc(sp->units * sizeof *sp->slots);
+    sp->bufs = rsdk__calloc(sp->units, sizeof *sp->bufs);
+    rsdk_status s = sp->unit_slot && sp->slots && sp->bufs ? RSDK_OK : RSDK_ERR_NOMEM;
+    for (size_t u = 0; s == RSDK_OK && u < sp->units; u++) {
+        const rsdk__carg *k = &cmd->argv[sp->first + u * sp->step];
+        sp->unit_slot[u] = rsdk_cluster_keyslot(k->p, k->len);
+        size_t p = 0;
+        while (p < sp->nparts && sp->slots[p] != sp->unit_slot[u]) p++;
+        if (p == sp->nparts) sp->slots[sp->nparts++] = sp->unit_slot[u];
+    }
+    for (size_t p = 0; s == RSDK_OK && p < sp->nparts; p++) {
+        rsdk_buf_init(&sp->bufs[p]);
+        s = encode_part(cmd, sp, sp->slots[p], &sp->bufs[p]);
+    }
+    if (s) {
+        rsdk__csplit_free(sp);
+        return rsdk_error_set(err, s, 0, "%s: no memory to split by slot", rt->meta->name);
+    }
+    return RSDK_OK;
+}
+
+rsdk_status rsdk__csplit_join(const rsdk__csplit *sp, rsdk_reply **parts, rsdk_reply **out) {
+    for (size_t p = 0; p < sp->nparts; p++)
         if (parts[p]->type == RSDK_REPLY_ERROR) return *out = take(parts, p), RSDK_OK;
-    if (rt->resp != RSDK__RESP_DEFAULT || !all_lists(parts, nparts))
-        return rsdk__cluster_aggregate(rt->resp, parts, nparts, NULL, out);
-    size_t *next = rsdk__calloc(nparts, sizeof *next);
+    if (sp->resp != RSDK__RESP_DEFAULT || !all_lists(parts, sp->nparts))
+        return rsdk__cluster_aggregate(sp->resp, parts, sp->nparts, NULL, out);
+    /* Element j of part p belongs to the j-th unit whose slot is p's (MGET). */
+    size_t *next = rsdk__calloc(sp->nparts, sizeof *next);
     if (next == NULL) return RSDK_ERR_NOMEM;
     rsdk_buf b;
     rsdk_buf_init(&b);
@@ -204,8 +229,8 @@ static rsdk_status reassemble(const split *sp, const rsdk__croute *rt, unsigned 
     rsdk_status s = RSDK_OK;
     for (size_t u = 0; s == RSDK_OK && u < sp->units; u++) {
         size_t p = 0;
-        while (p < nparts && slots[p] != sp->slot[u]) p++;
-        if (p == nparts || next[p] >= parts[p]->elements) s = RSDK_ERR_PROTOCOL;
+        while (p < sp->nparts && sp->slots[p] != sp->unit_slot[u]) p++;
+        if (p == sp->nparts || next[p] >= parts[p]->elements) s = RSDK_ERR_PROTOCOL;
         else rsdk__reply_write(&b, &parts[p]->element[next[p]++]);
     }
     if (s == RSDK_OK) s = rsdk__reply_from_bytes(&b, out);
@@ -214,48 +239,36 @@ static rsdk_status reassemble(const split *sp, const rsdk__croute *rt, unsigned 
     return s;
 }
 
+void rsdk__csplit_free(rsdk__csplit *sp) {
+    for (size_t p = 0; sp->bufs && p < sp->nparts; p++) rsdk_buf_deinit(&sp->bufs[p]);
+    rsdk__free(sp->bufs);
+    rsdk__free(sp->slots);
+    rsdk__free(sp->unit_slot);
+    memset(sp, 0, sizeof *sp);
+}
+
 static rsdk_status split_run(rsdk_cluster *cl, const rsdk__ccmd *cmd, const rsdk__croute *rt,
                              rsdk_reply **out, rsdk_error *err) {
-    const rsdk_key_spec_meta *ks = &rt->meta->key_specs[0];
-    split sp = {.cmd = cmd, .first = (size_t)ks->index, .step = (size_t)ks->step};
-    if (sp.first >= cmd->argc || (cmd->argc - sp.first) % sp.step)
-        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "%s: wrong number of arguments",
-                              rt->meta->name);
-    sp.units = (cmd->argc - sp.first) / sp.step;
-    sp.slot = rsdk__malloc(sp.units * sizeof *sp.slot);
-    unsigned *slots = rsdk__malloc(sp.units * sizeof *slots); /* distinct, in first-seen order */
-    rsdk_reply **parts = rsdk__calloc(sp.units, sizeof *parts);
-    size_t nparts = 0;
-    rsdk_status s = sp.slot && slots && parts ? RSDK_OK : RSDK_ERR_NOMEM;
-    for (size_t u = 0; s == RSDK_OK && u < sp.units; u++) {
-        const rsdk__carg *k = &cmd->argv[sp.first + u * sp.step];
-        sp.slot[u] = rsdk_cluster_keyslot(k->p, k->len);
-        size_t p = 0;
-        while (p < nparts && slots[p] != sp.slot[u]) p++;
-        if (p == nparts) slots[nparts++] = sp.slot[u];
-    }
-    rsdk_buf b;
-    rsdk_buf_init(&b);
-    for (size_t p = 0; s == RSDK_OK && p < nparts; p++) {
-        size_t nunits, pos = 0;
-        rsdk_buf_clear(&b);
-        s = encode_part(&sp, slots[p], &b, &nunits);
+    rsdk__csplit sp;
+    rsdk_status s = rsdk__csplit_plan(cmd, rt, &sp, err);
+    if (s) return s;
+    rsdk_reply **parts = rsdk__calloc(sp.nparts, sizeof *parts);
+    if (parts == NULL) s = RSDK_ERR_NOMEM;
+    for (size_t p = 0; s == RSDK_OK && p < sp.nparts; p++) {
+        size_t pos = 0;
         rsdk__ccmd part;
-        if (s == RSDK_OK && !rsdk__ccmd_parse(b.data, b.len, &pos, &part, &s)) break;
-        if (s != RSDK_OK) break;
+        if (!rsdk__ccmd_parse(sp.bufs[p].data, sp.bufs[p].len, &pos, &part, &s)) break;
         rsdk__croute prt = *rt;
         prt.kind = RSDK__ROUTE_SLOT;
-        prt.slot = (int)slots[p];
+        prt.slot = (int)sp.slots[p];
         s = rsdk__cluster_exec(cl, &part, &prt, &parts[p], err);
         rsdk__ccmd_deinit(&part);
         if (s == RSDK_OK && parts[p] == NULL) s = RSDK_ERR_PROTOCOL;
     }
-    rsdk_buf_deinit(&b);
-    if (s == RSDK_OK) s = reassemble(&sp, rt, slots, parts, nparts, out);
+    if (s == RSDK_OK) s = rsdk__csplit_join(&sp, parts, out);
     if (s == RSDK_ERR_NOMEM) rsdk_error_set(err, s, 0, "%s: no memory to split by slot", rt->meta->name);
-    if (parts) free_parts(parts, NULL, nparts);
-    rsdk__free(slots);
-    rsdk__free(sp.slot);
+    if (parts) free_parts(parts, NULL, sp.nparts);
+    rsdk__csplit_free(&sp);
     return s;
 }
 

@@ -177,17 +177,3 @@ rsdk_status rsdk__reply_error(const char *text, rsdk_reply **out) {
     rsdk_buf_deinit(&b);
     return s;
 }
-
-const char **rsdk__cargs_collect(const char *arg0, va_list ap, size_t *n) {
-    va_list count;
-    va_copy(count, ap);
-    size_t k = 1;
-    while (va_arg(count, const char *)) k++;
-    va_end(count);
-    const char **argv = k <= SIZE_MAX / sizeof *argv ? rsdk__malloc(k * sizeof *argv) : NULL;
-    if (argv == NULL) return NULL;
-    argv[0] = arg0;
-    for (size_t i = 1; i < k; i++) argv[i] = va_arg(ap, const char *);
-    *n = k;
-    return argv;
-}

@@ -7,7 +7,6 @@
 #define RSDK_SRC_CLUSTER_TYPES_H
 
 #include <pthread.h>
-#include <stdarg.h>
 
 #include "clock.h"
 #include "rsdk/cluster.h"
@@ -123,10 +122,6 @@ typedef struct rsdk__croute {
 bool rsdk__ccmd_parse(const char *data, size_t len, size_t *pos, rsdk__ccmd *cmd,
                       rsdk_status *why);
 void rsdk__ccmd_deinit(rsdk__ccmd *cmd);
-
-/* The NULL-terminated C-string arguments arg0, then those of `ap`, as a
- * new array (rsdk__free it) of *n entries; NULL on no memory. */
-const char **rsdk__cargs_collect(const char *arg0, va_list ap, size_t *n);
 
 /* Appends `r` as RESP3 bytes. Sticky errors as rsdk_buf. */
 rsdk_status rsdk__reply_write(rsdk_buf *b, const rsdk_reply *r);
@@ -266,6 +261,33 @@ rsdk_status rsdk__cluster_send_spared(rsdk_cluster *cl, const rsdk_buf *encoded,
  * (set to NULL); the caller frees the rest. RSDK_OK or RSDK_ERR_NOMEM. */
 rsdk_status rsdk__cluster_aggregate(rsdk__cresp pol, rsdk_reply **parts, size_t n, char **names,
                                     rsdk_reply **out);
+
+/* A multi-key command split per slot: one command per distinct slot of
+ * its keys (the words before the keys, then that slot's key units). */
+typedef struct rsdk__csplit {
+    rsdk__cresp resp;      /* the command's response policy */
+    size_t first, step;    /* key units: argv[first + u*step .. +step) */
+    size_t units;
+    unsigned *unit_slot;   /* per unit */
+    size_t nparts;
+    unsigned *slots;       /* per part: its slot (distinct, first seen first) */
+    rsdk_buf *bufs;        /* per part: its encoded command */
+} rsdk__csplit;
+
+/* Plans the split of `cmd` (routed RSDK__ROUTE_SPLIT). RSDK_OK, or
+ * RSDK_ERR_INVALID_ARG (key units cut short) / RSDK_ERR_NOMEM with `err`
+ * set and nothing to free. */
+rsdk_status rsdk__csplit_plan(const rsdk__ccmd *cmd, const rsdk__croute *rt, rsdk__csplit *sp,
+                              rsdk_error *err);
+
+/* The parts' replies (parts[p] for sp->bufs[p], none NULL) as the one
+ * reply of the command: lists put back in the order of the keys (MGET),
+ * integers summed (DEL), an error reply the first one's. A part that
+ * becomes *out is taken out of parts[]. RSDK_OK, RSDK_ERR_NOMEM or
+ * RSDK_ERR_PROTOCOL (a part answered with too few elements). */
+rsdk_status rsdk__csplit_join(const rsdk__csplit *sp, rsdk_reply **parts, rsdk_reply **out);
+
+void rsdk__csplit_free(rsdk__csplit *sp);
 
 /* A command for several nodes or several slots: sends and aggregates. */
 rsdk_status rsdk__cluster_fanout(rsdk_cluster *cl, const rsdk__ccmd *cmd, const rsdk__croute *rt,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "args.h"
 #include "client_opts.h"
 #include "sentinel_types.h"
 
@@ -130,23 +131,14 @@ void rsdk_sentinel_stats_get(rsdk_sentinel *s, rsdk_sentinel_stats *out) {
 rsdk_status rsdk_sentinel_command(rsdk_sentinel *s, rsdk_reply **out, rsdk_error *err,
                                   const char *arg0, ...) {
     if (arg0 == NULL) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "command needs arguments");
-    va_list ap, count;
+    va_list ap;
+    size_t n = 0;
+    const char *small[RSDK__ARGS_SMALL];
     va_start(ap, arg0);
-    va_copy(count, ap);
-    size_t n = 1;
-    while (va_arg(count, const char *) != NULL) n++;
-    va_end(count);
-    /* Most commands fit on the stack. */
-    const char *small[16], **argv = n <= 16 ? small : rsdk__malloc(n * sizeof *argv);
-    rsdk_status st = RSDK_ERR_NOMEM;
-    if (argv != NULL) {
-        argv[0] = arg0;
-        for (size_t i = 1; i < n; i++) argv[i] = va_arg(ap, const char *);
-        st = rsdk_sentinel_command_argv(s, RSDK_SENTINEL_PRIMARY, n, argv, NULL, out, err);
-        if (argv != small) rsdk__free(argv);
-    } else {
-        rsdk_error_set(err, st, 0, "no memory for arguments");
-    }
+    const char **argv = rsdk__args_collect(arg0, ap, small, &n);
     va_end(ap);
+    if (argv == NULL) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for arguments");
+    rsdk_status st = rsdk_sentinel_command_argv(s, RSDK_SENTINEL_PRIMARY, n, argv, NULL, out, err);
+    rsdk__args_release(argv, small);
     return st;
 }
