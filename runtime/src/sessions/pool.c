@@ -146,6 +146,8 @@ rsdk_status rsdk_pool_new(const rsdk_pool_opts *o, rsdk_pool **out, rsdk_error *
     p->max_idle_ms = o->max_idle_ms;
     p->events = o->events ? o->events : co->events;
     p->combine = o->combine_commands;
+    p->unread_ms = RSDK__POOL_UNREAD_MS;
+    p->unread_gap_us = RSDK__POOL_UNREAD_GAP_US;
     for (int i = 0; i < p->min_idle; i++) {
         rsdk__pool_slot *sl = NULL;
         p->open++;
@@ -310,11 +312,34 @@ rsdk_status rsdk__pool_acquire_for(rsdk_pool *p, rsdk__pool_cmd *cmd, rsdk_clien
             pthread_mutex_lock(&p->mu);
             continue;
         }
+        /* A batch written with nobody to read it yet: a one-shot command
+         * that may share it takes the read over; anything else wakes its
+         * leader to read it. */
+        rsdk__pool_waiter *post = NULL;
+        if (cmd && p->combine && cmd->encoded && cmd->combinable) {
+            if (rsdk__pool_take_read_locked(p, cmd, &post)) {
+                pthread_mutex_unlock(&p->mu);
+                close_victims(p, victims);
+                emit_acquire(p, start, RSDK_OK); /* it releases the connection */
+                *out = cmd->lead->c;
+                return RSDK_OK;
+            }
+        } else if (p->unread) {
+            post = p->unread;
+            p->unread = NULL;
+        }
+        if (post) {
+            pthread_mutex_unlock(&p->mu);
+            rsdk__pool_wake(post);
+            pthread_mutex_lock(&p->mu);
+            continue;
+        }
         rsdk__pool_waiter w;
         w.cmd = cmd && p->combine && cmd->combinable ? cmd : NULL;
         w.ride = NULL;
         w.slot = NULL;
-        w.queued = w.may_open = w.taken = w.done = w.gone = false;
+        w.queued = w.may_open = w.taken = w.done = w.gone = w.awake = w.reader = false;
+        w.wake_at = -1;
         if (p->acquire_timeout_ms == 0 || sem_init(&w.sem, 0, 0) != 0) {
             p->st.exhausted++;
             s = rsdk_error_set(err, RSDK_ERR_POOL_EXHAUSTED, 0, "no connection free within %d ms (max_size %d)",
@@ -329,7 +354,9 @@ rsdk_status rsdk__pool_acquire_for(rsdk_pool *p, rsdk__pool_cmd *cmd, rsdk_clien
         sem_destroy(&w.sem);
         close_victims(p, victims);
         victims = NULL;
-        if (w.ride) { /* rode in another's batch: the result is in cmd->res */
+        if (w.ride || (w.cmd && cmd->taken_over)) {
+            /* Rode in another's batch, or another thread read its own:
+             * the result is in cmd->res. */
             *out = NULL;
             return RSDK_OK;
         }
@@ -385,8 +412,12 @@ rsdk_status rsdk_pool_release(rsdk_pool *p, rsdk_client *c) {
         sweep_locked(p, now, &victims);
         pthread_mutex_unlock(&p->mu);
         /* A one-shot command takes it: its batch is written now, so that
-         * its replies are on their way while it wakes up. */
-        if (w && w->cmd && w->cmd->lead == sl) rsdk__pool_batch_write(p, w->cmd, sl, true);
+         * its replies are on their way while it wakes up — or, left
+         * unread, while the next one-shot command comes to read it. */
+        if (w && w->cmd && w->cmd->lead == sl) {
+            rsdk__pool_batch_write(p, w->cmd, sl, true);
+            if (rsdk__pool_leave_unread(p, w)) w = NULL;
+        }
         rsdk__pool_wake(w);
     } else {
         pthread_mutex_unlock(&p->mu);

@@ -91,10 +91,11 @@ rsdk_status rsdk_pool_command_argv(rsdk_pool *p, size_t argc, const char *const 
         if (cmd.enc.data) rsdk__pool_cmd_free(&cmd); /* encoded to wait, then not needed */
         return run_on(p, c, start, 0, argc, argv, argvlen, out, err);
     }
-    if (s == RSDK_OK && c) { /* led a batch */
-        rsdk__pool_lead(p, &cmd, cmd.lead);
+    if (s == RSDK_OK && c) { /* led a batch, or read one another thread leads */
+        rsdk__pool_cmd *b = cmd.batch ? cmd.batch : &cmd;
+        rsdk__pool_lead(p, b, cmd.lead);
         rsdk_pool_release(p, c);
-        rsdk__pool_lead_wake(&cmd);
+        rsdk__pool_lead_wake(b, cmd.batch_w);
     }
     if (s == RSDK_OK) s = batch_result(p, &cmd, out, err);
     rsdk__pool_cmd_free(&cmd);

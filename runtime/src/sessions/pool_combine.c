@@ -6,11 +6,18 @@
  * command arriving before it writes. The leader writes them all in one
  * write, reads the replies in order and hands each rider its own, so each
  * thread sleeps once per command (for its turn and its reply at once)
- * instead of twice. Only commands that neither block nor leave session
- * state ride (rsdk__command_combinable); a connection taken with
- * rsdk_pool_acquire never carries anyone else's. Every field here is under
- * the pool's lock, except the leader's own record and the slot's client,
- * which belong to the leader. */
+ * instead of twice. The releasing thread writes the batch at the
+ * hand-over, and in a busy pool leaves the leader asleep
+ * (rsdk__pool_leave_unread): the next one-shot command to find every
+ * connection out reads the batch in its place, its own command written
+ * behind it (rsdk__pool_take_read_locked), so the leader too is woken
+ * with its reply in hand; the leader's own wait in line ends within a few
+ * milliseconds, and it reads itself when nobody came. Only commands that
+ * neither block nor leave session state ride (rsdk__command_combinable);
+ * a connection taken with rsdk_pool_acquire never carries anyone else's.
+ * Every field here is under the pool's lock, except the leader's own
+ * record and the slot's client, which belong to the leader (or to the
+ * thread that took its read over, while the leader sleeps). */
 #include "pool_combine.h"
 
 #include "alloc.h"
@@ -20,6 +27,9 @@
 
 void rsdk__pool_cmd_encode(rsdk_pool *p, rsdk__pool_cmd *cmd) {
     cmd->encoded = true;
+    cmd->taken_over = false;
+    cmd->batch = NULL;
+    cmd->batch_w = NULL;
     int t = p->copts.command_timeout_ms;
     cmd->deadline = t > 0 ? cmd->start + t : -1;
     rsdk_status s = rsdk_write_command(&cmd->enc, cmd->argc, cmd->argv, cmd->argvlen);
@@ -51,11 +61,26 @@ static bool past(const rsdk__pool_cmd *cmd, long long now) { return cmd->deadlin
 
 void rsdk__pool_wait_cmd(rsdk_pool *p, rsdk__pool_waiter *w, long long acquire_deadline, bool *timed_out) {
     *timed_out = false;
+    long long period = p->unread_ms;
     for (;;) {
         long long dl = w->ride ? w->cmd->deadline : acquire_deadline;
+        bool fallback = false;
+        if (!w->ride) {
+            /* In line, it wakes by itself now and then (sooner at first),
+             * so that a batch left unread for it (rsdk__pool_leave_unread)
+             * is read even when no other command comes to read it. */
+            long long f = rsdk__now_ms() + period + 1; /* whole ms: at least `period` */
+            period = period < RSDK__POOL_UNREAD_MAX_MS ? 2 * period : period; /* rarely, when it waits long */
+            if (dl < 0 || f < dl) {
+                dl = f;
+                fallback = true;
+            }
+        }
+        w->wake_at = fallback ? dl : -1;
         pthread_mutex_unlock(&p->mu);
         if (rsdk__pool_sem_wait_until(w, dl) == 0) return;
         pthread_mutex_lock(&p->mu);
+        if (w->queued && fallback) continue;
         if (w->queued) {
             rsdk__pool_unqueue_waiter(p, w);
             pthread_mutex_unlock(&p->mu);
@@ -71,6 +96,14 @@ void rsdk__pool_wait_cmd(rsdk_pool *p, rsdk__pool_waiter *w, long long acquire_d
             deadline_passed(p, w->cmd, w->taken);
             pthread_mutex_unlock(&p->mu);
             return;
+        }
+        if (w->slot && w->cmd->lead == w->slot && !w->cmd->taken_over) {
+            if (p->unread == w) { /* nobody took its read over: it reads */
+                p->unread = NULL;
+                pthread_mutex_unlock(&p->mu);
+                return;
+            }
+            w->awake = true; /* its batch is being written: the writer posts it */
         }
         pthread_mutex_unlock(&p->mu);
         rsdk__pool_sem_wait_posted(w); /* handed something just as the wait ended */
@@ -256,10 +289,25 @@ void rsdk__pool_lead(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl) {
     deliver(p, own->rw, it + 1, n, true);
 }
 
-void rsdk__pool_lead_wake(rsdk__pool_cmd *own) {
-    if (!own->items) return;
-    for (size_t i = 0; i < own->nriders; i++)
-        if (own->rw[i]) rsdk__pool_wake(own->rw[i]);
-    rsdk__free(own->items);
-    own->items = NULL;
+bool rsdk__pool_leave_unread(rsdk_pool *p, rsdk__pool_waiter *w) {
+    rsdk__pool_cmd *own = w->cmd;
+    if (!own->items || own->skip || own->sent != RSDK_OK) return false;
+    pthread_mutex_lock(&p->mu);
+    long long now = rsdk__now_ms(), now_us = rsdk__pool_now_us();
+    bool leave = !w->awake && !p->unread && w->slot->batch_open && w->wake_at >= 0 &&
+                 w->wake_at - now <= 2 * (long long)p->unread_ms && p->busy_gap_us <= p->unread_gap_us &&
+                 now_us - p->busy_at_us <= p->unread_gap_us;
+    if (leave) p->unread = w;
+    pthread_mutex_unlock(&p->mu);
+    return leave;
+}
+
+void rsdk__pool_lead_wake(rsdk__pool_cmd *own, rsdk__pool_waiter *leader) {
+    if (own->items) {
+        for (size_t i = 0; i < own->nriders; i++)
+            if (own->rw[i]) rsdk__pool_wake(own->rw[i]); /* not the reader's own place */
+        rsdk__free(own->items);
+        own->items = NULL;
+    }
+    rsdk__pool_wake(leader);
 }

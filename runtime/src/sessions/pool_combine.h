@@ -41,10 +41,14 @@ void rsdk__pool_cmd_free(rsdk__pool_cmd *cmd);
  * (rsdk__pool_queue_waiter) or riding (rsdk__pool_join_locked); returns
  * without the lock. Waits until it is handed a connection, room,
  * the pool's close (as an acquire's wait does), or its batch's result
- * (cmd->res). In the queue the wait ends at `acquire_deadline`
- * (*timed_out); riding, at its command deadline: a command not written
- * yet leaves the batch, a written one leaves its reply to be dropped;
- * either way its result is RSDK_ERR_TIMEOUT. */
+ * (cmd->res; also when another thread took the read of the batch it
+ * leads over: cmd->taken_over). In the queue the wait ends at
+ * `acquire_deadline` (*timed_out), and by itself after unread_ms, then
+ * twice as long each time (w->wake_at): handed a batch left unread that
+ * nobody took over, it then returns to read it. Riding, the wait ends at
+ * its command deadline: a command not written yet leaves the batch, a
+ * written one leaves its reply to be dropped; either way its result is
+ * RSDK_ERR_TIMEOUT. */
 void rsdk__pool_wait_cmd(rsdk_pool *p, rsdk__pool_waiter *w, long long acquire_deadline, bool *timed_out);
 
 /* The write of a batch, outside the lock, by the thread that hands `sl`
@@ -52,10 +56,13 @@ void rsdk__pool_wait_cmd(rsdk_pool *p, rsdk__pool_waiter *w, long long acquire_d
  * the riders and writes the leader's command and theirs in one write, so
  * the replies are on their way while the leader wakes up. With `reopen`
  * (the hand-over) the batch stays open: commands arriving before the
- * leader runs still join it, for a second write by the leader. */
+ * leader runs still join it, for a second write by the leader (or by the
+ * thread that takes its read over). */
 void rsdk__pool_batch_write(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl, bool reopen);
 
-/* The leader's part, outside the lock, on the slot it was handed: the
+/* The leader's part, outside the lock, on the slot it was handed (or the
+ * part of a thread that took the read of the leader `own` over, on the
+ * leader's record while it sleeps): the
  * write (unless done for it; then the commands that joined since are
  * written behind it), the replies read in order, each rider handed its
  * own. Its own result goes to own->res. The riders are woken by
@@ -64,6 +71,13 @@ void rsdk__pool_batch_write(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *
  * the next batch) instead of still out, and the leader is not preempted
  * while it holds the connection. */
 void rsdk__pool_lead(rsdk_pool *p, rsdk__pool_cmd *own, rsdk__pool_slot *sl);
-void rsdk__pool_lead_wake(rsdk__pool_cmd *own);
+/* ... and wakes `leader` last (NULL: none), the thread of a batch whose
+ * read another thread took over (rsdk__pool_take_read_locked). */
+void rsdk__pool_lead_wake(rsdk__pool_cmd *own, rsdk__pool_waiter *leader);
+
+/* After the hand-over's write for the leader `w`: leaves it asleep, for
+ * the next one-shot command to take its read over (true), unless the
+ * write failed, the leader is awake already or another batch waits so. */
+bool rsdk__pool_leave_unread(rsdk_pool *p, rsdk__pool_waiter *w);
 
 #endif

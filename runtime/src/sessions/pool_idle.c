@@ -94,6 +94,37 @@ void rsdk__pool_open_batch_locked(rsdk_pool *p, rsdk__pool_slot *sl, rsdk__pool_
     }
 }
 
+long long rsdk__pool_now_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+bool rsdk__pool_take_read_locked(rsdk_pool *p, rsdk__pool_cmd *cmd, rsdk__pool_waiter **post) {
+    long long now = rsdk__pool_now_us(), gap = now - p->busy_at_us;
+    p->busy_gap_us = (3 * p->busy_gap_us + (gap < 1000000 ? gap : 1000000)) / 4;
+    p->busy_at_us = now;
+    rsdk__pool_waiter *a = p->unread;
+    *post = NULL;
+    if (!a) return false;
+    p->unread = NULL;
+    rsdk__pool_slot *sl = a->slot;
+    if (!fits(sl, cmd)) {
+        *post = a; /* no room for it: the leader reads */
+        return false;
+    }
+    a->cmd->taken_over = true;
+    cmd->batch = a->cmd;
+    cmd->batch_w = a;
+    cmd->lead = sl;
+    rsdk__pool_waiter *me = &cmd->self;
+    me->cmd = cmd;
+    me->taken = me->done = me->gone = false;
+    me->reader = true;
+    add_rider(sl, me);
+    return true;
+}
+
 bool rsdk__pool_join_locked(rsdk_pool *p, rsdk__pool_waiter *w) {
     rsdk__pool_slot *sl = p->joinable;
     if (!sl || !fits(sl, w->cmd)) return false;
@@ -129,7 +160,7 @@ rsdk__pool_waiter *rsdk__pool_room_locked(rsdk_pool *p) {
 }
 
 void rsdk__pool_wake(rsdk__pool_waiter *w) {
-    if (w) sem_post(&w->sem);
+    if (w && !w->reader) sem_post(&w->sem);
 }
 
 int rsdk__pool_sem_wait_until(rsdk__pool_waiter *w, long long deadline) {

@@ -39,6 +39,18 @@ void rsdk__pool_open_batch_locked(rsdk_pool *p, rsdk__pool_slot *sl, rsdk__pool_
  * another thread if there is one with room. */
 bool rsdk__pool_join_locked(rsdk_pool *p, rsdk__pool_waiter *w);
 
+/* The monotonic clock in microseconds. */
+long long rsdk__pool_now_us(void);
+
+/* Under the lock, for a one-shot command that found every connection out
+ * (counted for rsdk__pool_leave_unread): when a leader was left asleep on a batch written at
+ * its hand-over (p->unread), the one-shot command `cmd` (encoded,
+ * combinable) takes its read over: it joins as the batch's last rider
+ * (through cmd->self) and cmd->batch/batch_w/lead say whose batch it
+ * reads; true. When it does not fit, *post is that leader, to be woken
+ * to read its batch itself. */
+bool rsdk__pool_take_read_locked(rsdk_pool *p, rsdk__pool_cmd *cmd, rsdk__pool_waiter **post);
+
 /* Under the lock: takes a rider whose deadline passed before its bytes
  * were taken for the write out of the batch of `sl`. */
 void rsdk__pool_remove_rider(rsdk__pool_slot *sl, rsdk__pool_waiter *w);

@@ -25,6 +25,16 @@
 #define RSDK__POOL_BATCH_MAX 64
 #define RSDK__POOL_BATCH_BYTES ((size_t)64 * 1024)
 #define RSDK__POOL_COMBINE_CMD_BYTES ((size_t)16 * 1024)
+/* A one-shot command in line wakes by itself after this long (then twice
+ * as long each time, up to the max) to read a batch left unread for it
+ * (pool_combine.c); a batch is left so only when its leader wakes within
+ * twice this. */
+#define RSDK__POOL_UNREAD_MS 1
+#define RSDK__POOL_UNREAD_MAX_MS 1024
+/* ... and only while one-shot commands find every connection out at
+ * least this often (microseconds between them, on average and since the
+ * last), so that one comes soon to read it. */
+#define RSDK__POOL_UNREAD_GAP_US 200
 
 struct rsdk__pool_waiter;
 
@@ -47,6 +57,36 @@ typedef struct rsdk__pool_slot {
     size_t nriders, rider_bytes;
 } rsdk__pool_slot;
 
+/* A thread blocked in acquire, queued oldest first. A release hands its
+ * connection to the head waiter alone (`slot`), a closed connection hands
+ * it the right to open one (`may_open`, already counted in open): nobody
+ * else wakes, and a thread that arrives later cannot take it first. The
+ * record lives on the waiter's stack; it is taken off the queue under the
+ * lock, and its semaphore is posted after the lock is let go, so the woken
+ * thread never has to wait for the lock its waker still holds. Taken off
+ * with neither set: the pool is closing. The queue is doubly linked so a
+ * waiter whose time ran out leaves it from anywhere in O(1). */
+typedef struct rsdk__pool_waiter {
+    sem_t sem;
+    rsdk__pool_slot *slot;
+    bool may_open;
+    bool queued;
+    struct rsdk__pool_waiter *prev;
+    struct rsdk__pool_waiter *next;
+    /* A combinable one-shot command waiting (NULL: an acquire). It may be
+     * taken off the queue into the batch of a slot handed to another
+     * one-shot command (`ride`), or join one there (pool_combine.c). */
+    struct rsdk__pool_cmd *cmd;
+    rsdk__pool_slot *ride; /* the slot whose batch it rides in */
+    bool taken;            /* its bytes were copied for the write */
+    bool done;             /* its result is in cmd->res: posted */
+    bool gone;             /* left at its deadline: the reply is dropped */
+    bool awake;            /* handed a batch and woke by itself: post it */
+    bool reader;           /* the place of a thread reading the batch: never posted */
+    long long wake_at;     /* when its wait ends by itself (monotonic ms; -1: not soon) */
+    struct rsdk__pool_waiter *rnext; /* next rider of the same slot */
+} rsdk__pool_waiter;
+
 /* A one-shot command (rsdk_pool_command) while its thread waits: encoded
  * once it has to wait, so that it can ride in another thread's batch
  * (pool_combine.c). Lives on the caller's stack. */
@@ -68,34 +108,12 @@ typedef struct rsdk__pool_cmd {
     struct rsdk__pool_waiter **rw;   /* the riders (one block with items) */
     size_t nriders;
     rsdk__combined_item res; /* what became of it in a batch */
+    bool taken_over;      /* its batch is read by another thread: res */
+    struct rsdk__pool_cmd *batch;       /* reading the batch of this leader */
+    struct rsdk__pool_waiter *batch_w;  /* ... whose thread it wakes */
+    rsdk__pool_waiter self;             /* its own place in that batch */
 } rsdk__pool_cmd;
 
-/* A thread blocked in acquire, queued oldest first. A release hands its
- * connection to the head waiter alone (`slot`), a closed connection hands
- * it the right to open one (`may_open`, already counted in open): nobody
- * else wakes, and a thread that arrives later cannot take it first. The
- * record lives on the waiter's stack; it is taken off the queue under the
- * lock, and its semaphore is posted after the lock is let go, so the woken
- * thread never has to wait for the lock its waker still holds. Taken off
- * with neither set: the pool is closing. The queue is doubly linked so a
- * waiter whose time ran out leaves it from anywhere in O(1). */
-typedef struct rsdk__pool_waiter {
-    sem_t sem;
-    rsdk__pool_slot *slot;
-    bool may_open;
-    bool queued;
-    struct rsdk__pool_waiter *prev;
-    struct rsdk__pool_waiter *next;
-    /* A combinable one-shot command waiting (NULL: an acquire). It may be
-     * taken off the queue into the batch of a slot handed to another
-     * one-shot command (`ride`), or join one there (pool_combine.c). */
-    rsdk__pool_cmd *cmd;
-    rsdk__pool_slot *ride; /* the slot whose batch it rides in */
-    bool taken;            /* its bytes were copied for the write */
-    bool done;             /* its result is in cmd->res: posted */
-    bool gone;             /* left at its deadline: the reply is dropped */
-    struct rsdk__pool_waiter *rnext; /* next rider of the same slot */
-} rsdk__pool_waiter;
 
 struct rsdk_pool {
     pthread_mutex_t mu;
@@ -109,6 +127,13 @@ struct rsdk_pool {
     rsdk__pool_slot *all;
     rsdk__pool_waiter *wait_head, *wait_tail;
     rsdk__pool_slot *joinable; /* newest slot with an open batch, or NULL */
+    /* A leader whose batch was written at the hand-over and that was left
+     * asleep: the next one-shot command to come takes the read over
+     * (pool_combine.c). NULL: none. */
+    rsdk__pool_waiter *unread;
+    long long busy_at_us, busy_gap_us; /* the last one-shot command to find all out; mean gap */
+    int unread_ms;            /* RSDK__POOL_UNREAD_MS (tests may change it) */
+    long long unread_gap_us;  /* RSDK__POOL_UNREAD_GAP_US (tests may change it) */
     bool combine;              /* opts.combine_commands */
     size_t open, nidle, waiting;
     bool closed;
