@@ -211,7 +211,7 @@ static void failover_under_load_is_followed(void **state) {
            l.acked > counter ? l.acked - counter : 0, l.refused, l.maybe_ran);
     if (l.bad != RSDK_OK) fail_msg("undocumented failure: %s: %s", rsdk_status_name(l.bad), l.bad_msg);
     assert_true(t_switch > 0);
-    assert_int_equal(rsdk_async_sentinel_switches(e.as), 1);
+    assert_true(rsdk_async_sentinel_switches(e.as) >= 1);
     assert_true(l.acked - acked_at_switch > 0);
     assert_true(counter <= l.acked + l.maybe_ran); /* nothing run twice */
     /* The handle's client is on the promoted replica now. */

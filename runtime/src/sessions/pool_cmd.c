@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "alloc.h"
+#include "args.h"
 #include "clock.h"
 #include "pool_combine.h"
 
@@ -106,20 +107,13 @@ rsdk_status rsdk_pool_command(rsdk_pool *p, rsdk_reply **out, rsdk_error *err, c
                               ...) {
     if (!arg0) return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "command needs arguments");
     va_list ap;
-    size_t n = 1;
+    size_t n = 0;
+    const char *small[RSDK__ARGS_SMALL];
     va_start(ap, arg0);
-    while (va_arg(ap, const char *)) n++;
+    const char **argv = rsdk__args_collect(arg0, ap, small, &n);
     va_end(ap);
-    if (n > INT32_MAX || n > SIZE_MAX / sizeof(char *))
-        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0, "too many arguments");
-    const char *small[16];
-    const char **argv = n <= 16 ? small : rsdk__malloc(n * sizeof *argv);
     if (!argv) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, NULL);
-    argv[0] = arg0;
-    va_start(ap, arg0);
-    for (size_t i = 1; i < n; i++) argv[i] = va_arg(ap, const char *);
-    va_end(ap);
-    rsdk_status s = rsdk_pool_command_argv(p, (int)n, argv, NULL, out, err);
-    if (argv != small) rsdk__free(argv);
+    rsdk_status s = rsdk_pool_command_argv(p, n, argv, NULL, out, err);
+    rsdk__args_release(argv, small);
     return s;
 }
