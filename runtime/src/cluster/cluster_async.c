@@ -217,7 +217,7 @@ static void on_done(rsdk_async *a, rsdk_reply *reply, const rsdk_error *err,
             err = &e;
         }
     }
-    rsdk__anode *an = ac->closing ? NULL : rsdk__anodes_of(&ac->nodes, a);
+    rsdk__anode *an = ac->closing ? NULL : rsdk__anodes_at(&ac->nodes, r->node);
     if (an != NULL) {
         an->failing = reply == NULL && err != NULL &&
                       rsdk_err_class(err->code) == RSDK_CLASS_CONNECTION && err->code != RSDK_ERR_CLOSED;

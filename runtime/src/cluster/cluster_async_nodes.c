@@ -6,8 +6,10 @@
 /* A node's client connected again: its commands may go to it. */
 static void on_connect(rsdk_async *a, rsdk_status st, const rsdk_error *err, void *ud) {
     (void)err;
-    rsdk__anode *an = st == RSDK_OK ? rsdk__anodes_of(ud, a) : NULL;
-    if (an != NULL) an->failing = false;
+    if (st != RSDK_OK) return;
+    rsdk__anodes *t = ud;
+    for (size_t i = 0; i < t->n; i++) /* connects are rare: a walk will do */
+        if (t->v[i].a == a) t->v[i].failing = false;
 }
 
 static rsdk_status new_client(rsdk__anodes *t, const rsdk__cnode *node, rsdk_async **out,
@@ -29,29 +31,29 @@ static rsdk_status new_client(rsdk__anodes *t, const rsdk__cnode *node, rsdk_asy
 
 rsdk_status rsdk__anodes_get(rsdk__anodes *t, rsdk__cnode *node, rsdk__anode **out,
                              rsdk_error *err) {
-    for (size_t i = 0; i < t->n; i++)
-        if (t->v[i].node == node) return *out = &t->v[i], RSDK_OK;
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 8;
-        rsdk__anode *v = rsdk__realloc(t->v, cap * sizeof *v);
+    size_t i = node->index;
+    if (i >= t->n) {
+        size_t n = t->n ? t->n : 8;
+        while (n <= i) n *= 2;
+        rsdk__anode *v = rsdk__realloc(t->v, n * sizeof *v);
         if (v == NULL) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for a node client");
+        memset(v + t->n, 0, (n - t->n) * sizeof *v);
         t->v = v;
-        t->cap = cap;
+        t->n = n;
     }
-    rsdk_async *a = NULL;
-    rsdk_status s = new_client(t, node, &a, err);
-    if (s) return s;
-    /* Set before the loop runs: the first connect is reported too. */
-    rsdk_async_on_connect(a, on_connect, t);
-    t->v[t->n] = (rsdk__anode){node, a, false};
-    *out = &t->v[t->n++];
+    if (t->v[i].a == NULL) {
+        rsdk_status s = new_client(t, node, &t->v[i].a, err);
+        if (s) return s;
+        /* Set before the loop runs: the first connect is reported too. */
+        rsdk_async_on_connect(t->v[i].a, on_connect, t);
+        t->v[i].failing = false;
+    }
+    *out = &t->v[i];
     return RSDK_OK;
 }
 
-rsdk__anode *rsdk__anodes_of(rsdk__anodes *t, const rsdk_async *a) {
-    for (size_t i = 0; i < t->n; i++)
-        if (t->v[i].a == a) return &t->v[i];
-    return NULL;
+rsdk__anode *rsdk__anodes_at(rsdk__anodes *t, const rsdk__cnode *node) {
+    return node->index < t->n && t->v[node->index].a ? &t->v[node->index] : NULL;
 }
 
 static void refresh(void *arg) {
@@ -75,9 +77,9 @@ void rsdk__anodes_refresh(rsdk__anodes *t, long long gap_ms) {
 
 void rsdk__anodes_free(rsdk__anodes *t) {
     /* The handle is closing: the callbacks these frees run send nothing. */
-    for (size_t i = 0; i < t->n; i++) rsdk_async_free(t->v[i].a);
+    for (size_t i = 0; i < t->n; i++) rsdk_async_free(t->v[i].a); /* NULL is fine */
     rsdk__bgtask_join(&t->refresher);
     rsdk__free(t->v);
     t->v = NULL;
-    t->n = t->cap = 0;
+    t->n = 0;
 }

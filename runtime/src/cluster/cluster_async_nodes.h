@@ -9,8 +9,7 @@
 #include "rsdk/async_cluster.h"
 
 typedef struct rsdk__anode {
-    rsdk__cnode *node; /* the cluster's node (never freed while it lives) */
-    rsdk_async *a;
+    rsdk_async *a;     /* NULL until a command needs the node */
     bool failing;      /* its last command failed with a connection error */
 } rsdk__anode;
 
@@ -19,8 +18,8 @@ typedef struct rsdk__anodes {
     rsdk_async_attach_fn attach;
     void *attach_ud;
     size_t max_in_flight;
-    rsdk__anode *v;
-    size_t n, cap;
+    rsdk__anode *v;           /* by the cluster's node index (rsdk__cnode.index) */
+    size_t n;
     rsdk__bgtask refresher;   /* the slot map's refresh */
     long long refresh_gap_ms; /* what the refresher was asked for */
 } rsdk__anodes;
@@ -31,8 +30,8 @@ typedef struct rsdk__anodes {
 rsdk_status rsdk__anodes_get(rsdk__anodes *t, rsdk__cnode *node, rsdk__anode **out,
                              rsdk_error *err);
 
-/* The entry whose client is `a`, or NULL. */
-rsdk__anode *rsdk__anodes_of(rsdk__anodes *t, const rsdk_async *a);
+/* The entry of `node` when its client was made, else NULL. */
+rsdk__anode *rsdk__anodes_at(rsdk__anodes *t, const rsdk__cnode *node);
 
 /* Sets the table up for `cl` (no node clients yet). */
 void rsdk__anodes_init(rsdk__anodes *t, rsdk_cluster *cl);

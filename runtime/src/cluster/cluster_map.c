@@ -29,6 +29,7 @@ rsdk__cnode *rsdk__cnode_get(rsdk_cluster *cl, const char *host, int port, size_
         return NULL;
     }
     node->port = port;
+    node->index = cl->nnodes;
     if (index) *index = cl->nnodes;
     cl->nodes[cl->nnodes++] = node;
     return node;

@@ -23,6 +23,7 @@
 typedef struct rsdk__cnode {
     char *host;
     int port;
+    size_t index; /* its place in cl->nodes, for tables kept per node */
     rsdk_pool *pool;
 } rsdk__cnode;
 

@@ -25,6 +25,7 @@ struct rsdk_async_sentinel {
     size_t max_in_flight;
     rsdk_async *a;             /* on the primary at `addr` */
     char addr[ADDR_MAX];
+    uint64_t seen;             /* the handle's switch count `addr` was read at */
     rsdk_async **old;          /* replaced clients with commands pending */
     size_t nold, capold;
     uint64_t switches;
@@ -75,16 +76,32 @@ static void reap(rsdk_async_sentinel *as) {
     as->nold = k;
 }
 
-/* The client on the sentinel handle's primary, switching when it moved. */
+/* The sentinel handle's count of primary changes (its primary, once
+ * found at open, is only ever replaced: install() in sentinel_discover.c). */
+static uint64_t switches_of(rsdk_sentinel *s) {
+    pthread_mutex_lock(&s->mu);
+    uint64_t n = s->stats.switches;
+    pthread_mutex_unlock(&s->mu);
+    return n;
+}
+
+/* The client on the sentinel handle's primary, switching when it moved.
+ * The address is read and compared only when the handle's switch count
+ * moved: one lock and one load per command otherwise. */
 static rsdk_async *current(rsdk_async_sentinel *as) {
     char addr[ADDR_MAX];
     if (as->nold) reap(as);
+    uint64_t seen = switches_of(as->s);
+    if (as->a != NULL && seen == as->seen) return as->a;
     if (rsdk_sentinel_primary(as->s, addr, sizeof addr) != RSDK_OK) {
         rsdk__bgtask_start(&as->refresh, 100);
         rsdk_error_set(&as->err, RSDK_ERR_MASTERDOWN, 0, "the sentinels name no primary now");
         return NULL;
     }
-    if (as->a != NULL && strcmp(addr, as->addr) == 0) return as->a;
+    if (as->a != NULL && strcmp(addr, as->addr) == 0) {
+        as->seen = seen;
+        return as->a;
+    }
     if (as->a != NULL && as->nold == as->capold) {
         size_t cap = as->capold ? as->capold * 2 : 4;
         rsdk_async **v = rsdk__realloc(as->old, cap * sizeof *v);
@@ -102,6 +119,7 @@ static rsdk_async *current(rsdk_async_sentinel *as) {
         as->switches++;
     }
     as->a = a;
+    as->seen = seen;
     snprintf(as->addr, sizeof as->addr, "%s", addr);
     return a;
 }
