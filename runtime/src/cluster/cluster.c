@@ -2,7 +2,6 @@
  * routing core (cluster_keys.c, cluster_exec.c, cluster_fanout.c). */
 #include <limits.h>
 #include <stdarg.h>
-#include <strings.h>
 
 #include "alloc.h"
 #include "args.h"
@@ -162,16 +161,6 @@ static rsdk_status single_result(rsdk_reply *r, rsdk_reply **out, rsdk_error *er
     return RSDK_OK;
 }
 
-/* Commands whose meaning lives on one connection: alone, each would land
- * on a pooled connection the next call does not get. */
-static bool session_command(const rsdk__ccmd *c) {
-    static const char *const names[] = {"MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (c->argv[0].len == strlen(names[i]) && strncasecmp(c->argv[0].p, names[i], c->argv[0].len) == 0)
-            return true;
-    return false;
-}
-
 rsdk_status rsdk_cluster_command_argv(rsdk_cluster *cl, size_t argc, const char *const *argv,
                                       const size_t *argvlen, rsdk_reply **out, rsdk_error *err) {
     if (cl == NULL || out == NULL || argc < 1 || argv == NULL)
@@ -190,7 +179,7 @@ rsdk_status rsdk_cluster_command_argv(rsdk_cluster *cl, size_t argc, const char 
         return rsdk_error_set(err, s, 0, "cannot read the command back");
     }
     rsdk_reply *r = NULL;
-    s = session_command(&cmd) ? rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
+    s = rsdk__ccmd_session(&cmd) ? rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
                                                "%.*s: needs one connection: queue MULTI ... EXEC in "
                                                "rsdk_cluster_send_encoded, or use rsdk_cluster_acquire",
                                                (int)cmd.argv[0].len, cmd.argv[0].p)

@@ -9,7 +9,6 @@
  * command (RSDK_ASYNC_READONLY). */
 #include <stdarg.h>
 #include <stdio.h>
-#include <strings.h>
 
 #include "alloc.h"
 #include "args.h"
@@ -227,20 +226,13 @@ static void on_done(rsdk_async *a, rsdk_reply *reply, const rsdk_error *err,
     else deliver(ac, r, a, reply, err);
 }
 
-static bool named(const rsdk__ccmd *c, const char *name) {
-    size_t n = strlen(name);
-    return c->argv[0].len == n && strncasecmp(c->argv[0].p, name, n) == 0;
-}
-
 /* Why `cmd` cannot go as one routed command, or RSDK_OK. */
 static rsdk_status refuse(const rsdk__ccmd *cmd, const rsdk__croute *rt, rsdk_error *err) {
-    static const char *const session[] = {"MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH"};
     int n = cmd->argv[0].len > 64 ? 64 : (int)cmd->argv[0].len;
-    for (size_t i = 0; i < sizeof session / sizeof session[0]; i++)
-        if (named(cmd, session[i]))
-            return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
-                                  "%.*s: needs a connection of its own; the async cluster's node "
-                                  "connections are shared", n, cmd->argv[0].p);
+    if (rsdk__ccmd_session(cmd))
+        return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
+                              "%.*s: needs a connection of its own; the async cluster's node "
+                              "connections are shared", n, cmd->argv[0].p);
     if (rt->meta->flags & RSDK_CMD(PUBSUB))
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
                               "%.*s: pub/sub is not routed by the async cluster: subscribe on a "

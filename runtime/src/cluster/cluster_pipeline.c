@@ -9,7 +9,6 @@
  * The groups are all in flight at once (cluster_batch.c): a pipeline takes
  * the time of its slowest node, not the sum of them. */
 #include <stdio.h>
-#include <strings.h>
 
 #include "alloc.h"
 #include "client_blocking.h"
@@ -183,11 +182,6 @@ static rsdk_status send_groups(rsdk_cluster *cl, const work *w, size_t n, rsdk_r
     return first;
 }
 
-static bool named(const rsdk__ccmd *c, const char *name) {
-    size_t n = strlen(name);
-    return c->argv[0].len == n && strncasecmp(c->argv[0].p, name, n) == 0;
-}
-
 /* MULTI ... EXEC (or DISCARD): one block for one node, in one piece. Its
  * keyed commands must share one slot (keyless ones follow them); a block
  * across slots, with a fan-out command or without its EXEC is refused:
@@ -195,9 +189,9 @@ static bool named(const rsdk__ccmd *c, const char *name) {
 static rsdk_status bind_blocks(rsdk_cluster *cl, pitem *it, size_t n, rsdk_reply **replies) {
     rsdk_status first = RSDK_OK;
     for (size_t i = 0; i < n; i++) {
-        if (!named(&it[i].cmd, "MULTI")) continue;
+        if (!rsdk__ccmd_named(&it[i].cmd, "MULTI")) continue;
         size_t j = i + 1;
-        while (j < n && !named(&it[j].cmd, "EXEC") && !named(&it[j].cmd, "DISCARD")) j++;
+        while (j < n && !rsdk__ccmd_named(&it[j].cmd, "EXEC") && !rsdk__ccmd_named(&it[j].cmd, "DISCARD")) j++;
         bool closed = j < n, ok = closed;
         if (!closed) j = n - 1;
         int slot = -1, other = -1;

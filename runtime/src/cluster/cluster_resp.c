@@ -3,6 +3,7 @@
  * so that several nodes' answers can be put together into one tree by the
  * ordinary reader (one arena, freed with rsdk_reply_free like any reply). */
 #include <stdio.h>
+#include <strings.h>
 
 #include "alloc.h"
 #include "cluster_types.h"
@@ -176,4 +177,16 @@ rsdk_status rsdk__reply_error(const char *text, rsdk_reply **out) {
     rsdk_status s = rsdk__reply_from_bytes(&b, out);
     rsdk_buf_deinit(&b);
     return s;
+}
+
+bool rsdk__ccmd_named(const rsdk__ccmd *c, const char *name) {
+    size_t n = strlen(name);
+    return c->argv[0].len == n && strncasecmp(c->argv[0].p, name, n) == 0;
+}
+
+bool rsdk__ccmd_session(const rsdk__ccmd *c) {
+    static const char *const names[] = {"MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (rsdk__ccmd_named(c, names[i])) return true;
+    return false;
 }

@@ -124,6 +124,14 @@ bool rsdk__ccmd_parse(const char *data, size_t len, size_t *pos, rsdk__ccmd *cmd
                       rsdk_status *why);
 void rsdk__ccmd_deinit(rsdk__ccmd *cmd);
 
+/* Whether the command's name is `name` (any case). */
+bool rsdk__ccmd_named(const rsdk__ccmd *c, const char *name);
+
+/* Whether its meaning lives on one connection: MULTI, EXEC, DISCARD,
+ * WATCH, UNWATCH (alone, each would land on a connection the next command
+ * does not get). */
+bool rsdk__ccmd_session(const rsdk__ccmd *c);
+
 /* Appends `r` as RESP3 bytes. Sticky errors as rsdk_buf. */
 rsdk_status rsdk__reply_write(rsdk_buf *b, const rsdk_reply *r);
 
