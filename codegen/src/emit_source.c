@@ -425,6 +425,26 @@ static void emit_async(sb *b, const module *m, const command *c, const char *x, 
     sb_put(b, "}\n\n");
 }
 
+/* The parameter holding the command's one key when that key is the
+ * argument right after the name (one key spec: index 1, range of one, a
+ * real key), else NULL: its _queue call hands the key to the pipeline, so
+ * a cluster's pipeline routes it without reading the bytes back. */
+static const char *queue_key(const command *c) {
+    if (c->container || c->nargs == 0 || json_array_size(c->key_specs) != 1) return NULL;
+    const arg *a = &c->args[0];
+    if (a->type != RSDK_ARG_KEY || a->optional || a->multiple || a->token || !a->field || a->key_spec_index != 0)
+        return NULL;
+    json_t *k = json_array_get(c->key_specs, 0), *flags = json_object_get(k, "flags"), *f;
+    json_t *idx = json_object_get(json_object_get(k, "begin_search"), "index");
+    json_t *rg = json_object_get(json_object_get(k, "find_keys"), "range");
+    if (!idx || !rg || json_integer_value(json_object_get(idx, "pos")) != 1 ||
+        json_integer_value(json_object_get(rg, "lastkey")) != 0)
+        return NULL;
+    size_t i;
+    json_array_foreach(flags, i, f) if (strcmp(json_string_value(f), "NOT_KEY") == 0) return NULL;
+    return a->cname;
+}
+
 static void emit_command(sb *b, const module *m, const command *c) {
     wctx w = {b, c, 0};
     sb_printf(b, "/* ---- %s (generated from %s) */\n\n", c->name, gen_comment_text(c->file, 400));
@@ -472,7 +492,12 @@ static void emit_command(sb *b, const module *m, const command *c) {
     /* queue */
     sb_printf(b, "%s\n", gen_wrap("RSDK_API ", gen_proto(m, c, PROTO_QUEUE), " {", 100));
     sb_printf(b, "    rsdk_status st = %s_encode(rsdk_gen_queue_buf(p)%s%s, err);\n", c->fname, pn, on);
-    if (strcmp(call_table, "NULL") != 0)
+    const char *qkey = queue_key(c);
+    if (qkey)
+        sb_printf(b, "%s\n}\n\n",
+                  gen_wrap("    return ", gen_printf("rsdk_gen_queue_done_key(p, st, err, %s, %zu, %s, %s)", lit,
+                                                     strlen(c->name), call_table, qkey), ";", 100));
+    else if (strcmp(call_table, "NULL") != 0)
         sb_printf(b, "    return rsdk_gen_queue_done_shaped(p, st, err, %s, %s);\n}\n\n", lit, call_table);
     else
         sb_printf(b, "    return rsdk_gen_queue_done(p, st, err, %s);\n}\n\n", lit);

@@ -144,3 +144,11 @@ rsdk_status rsdk_gen_queue_done_shaped(rsdk_pipeline *p, rsdk_status encoded, rs
     if (s != RSDK_OK) return rsdk_error_set(err, s, 0, "%s: no memory to queue the command", command);
     return RSDK_OK;
 }
+
+rsdk_status rsdk_gen_queue_done_key(rsdk_pipeline *p, rsdk_status encoded, rsdk_error *err,
+                                    const char *command, size_t namelen, const rsdk_shape *table,
+                                    rsdk_str key) {
+    if (p != NULL && encoded == RSDK_OK) rsdk_pipeline_name_key(p, command, namelen, key);
+    if (table != NULL) return rsdk_gen_queue_done_shaped(p, encoded, err, command, table);
+    return rsdk_gen_queue_done(p, encoded, err, command);
+}

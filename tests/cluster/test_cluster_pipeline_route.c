@@ -8,7 +8,9 @@
  * a cross-slot MGET that splits, a cross-slot SUNIONSTORE that cannot)
  * keep their replies in place among the others. */
 #include "cluster_test.h"
+#include "rsdk/pipeline_internal.h"
 #include "rsdk/txn.h"
+#include "rsdk/writer.h"
 
 static void assert_str(const rsdk_reply *r, const char *want) {
     assert_non_null(r);
@@ -45,7 +47,14 @@ static void queued_commands_land_on_their_owners(void **state) {
         size_t lens[] = {3, strlen(raw[i]), strlen(raw[i])};
         assert_int_equal(rsdk_pipeline_append_argv(p, 3, set, i % 2 ? lens : NULL), RSDK_OK);
     }
+    /* Every command goes straight to its owner: no redirect on the way
+     * (the typed calls route by the key their encoder hands over). */
+    rsdk_cluster_stats st0, st1;
+    rsdk_cluster_stats_get(cl, &st0);
     ct_pipe_exec(p);
+    rsdk_cluster_stats_get(cl, &st1);
+    assert_int_equal(st1.moved, st0.moved);
+    assert_int_equal(st1.ask, st0.ask);
     assert_int_equal(rsdk_pipeline_reply_count(p), 2 * NKEYS);
     for (size_t i = 0; i < 2 * NKEYS; i++) assert_str(rsdk_pipeline_reply(p, i), "OK");
     /* Each key is on the node the server's CLUSTER KEYSLOT says owns it. */
@@ -80,6 +89,53 @@ static void queued_commands_land_on_their_owners(void **state) {
     ct_pipe_exec(p);
     assert_int_equal(rsdk_pipeline_reply_count(p), 1);
     assert_str(rsdk_pipeline_reply(p, 0), gen[1]);
+    rsdk_pipeline_free(p);
+    rsdk_cluster_close(cl);
+}
+
+/* A name and key told for a command that is then rolled back are not
+ * taken for the next command: it is routed by its own key. "{a}" (slot
+ * 15495) and "{b}" (slot 3300) are on different primaries of the 3. */
+static void a_rolled_back_key_is_not_taken_for_the_next_command(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    rsdk_test_cluster *tc = *state;
+    rsdk_cluster *cl = ct_open(tc, 5000);
+    int a_owner = ct_owner_node(tc, cl, 15495);
+    assert_int_not_equal(a_owner, ct_owner_node(tc, cl, 3300));
+    rsdk_pipeline *p = ct_pipe_new(cl);
+    assert_int_equal(rcore_set_queue(p, "{b}k", "vb", NULL, NULL), RSDK_OK);
+    ct_pipe_exec(p);
+    assert_str(rsdk_pipeline_reply(p, 0), "OK");
+    for (int round = 0; round < 2; round++) {
+        /* Bytes for {a} with its key told, rolled back; then {b}'s bytes. */
+        rsdk_buf *b = rsdk_pipeline_buf(p);
+        assert_int_equal(rsdk_write_command(b, 2, (const char *[]){"GET", "{a}k"}, NULL), RSDK_OK);
+        rsdk_pipeline_name_key(p, "GET", 3, (rsdk_str){"{a}k", 4});
+        rsdk_pipeline_rollback(p);
+        if (round == 1) { /* told again, then a new encode begins */
+            rsdk_pipeline_name_key(p, "GET", 3, (rsdk_str){"{a}k", 4});
+            b = rsdk_pipeline_buf(p);
+        }
+        assert_int_equal(rsdk_write_command(b, 2, (const char *[]){"GET", "{b}k"}, NULL), RSDK_OK);
+        rsdk_pipeline_commit(p);
+        /* {a}'s owner never sees the GET, not even to refuse it (a MOVED
+         * counts in its rejected_calls). */
+        char before[256], after[256];
+        ct_cmdstat(tc, a_owner, "get", before, sizeof before);
+        ct_pipe_exec(p);
+        ct_cmdstat(tc, a_owner, "get", after, sizeof after);
+        assert_int_equal(rsdk_pipeline_reply_count(p), 1);
+        assert_str(rsdk_pipeline_reply(p, 0), "vb");
+        assert_string_equal(after, before);
+    }
+    /* Bad input is ignored: a NULL pipeline, an empty name, a key with a
+     * length and no bytes. */
+    rsdk_pipeline_name_key(NULL, "GET", 3, (rsdk_str){"x", 1});
+    rsdk_pipeline_name_key(p, "GET", 0, (rsdk_str){"x", 1});
+    rsdk_pipeline_name_key(p, "GET", 3, (rsdk_str){NULL, 5});
+    assert_int_equal(rcore_get_queue(p, "{b}k", NULL), RSDK_OK);
+    ct_pipe_exec(p);
+    assert_str(rsdk_pipeline_reply(p, 0), "vb");
     rsdk_pipeline_free(p);
     rsdk_cluster_close(cl);
 }
@@ -200,6 +256,7 @@ static void general_commands_keep_their_places(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(queued_commands_land_on_their_owners),
+        cmocka_unit_test(a_rolled_back_key_is_not_taken_for_the_next_command),
         cmocka_unit_test(slot_moved_after_queueing_reruns_only_its_command),
         cmocka_unit_test(general_commands_keep_their_places),
     };

@@ -21,6 +21,17 @@ RSDK_API rsdk_buf *rsdk_pipeline_buf(rsdk_pipeline *p);
 RSDK_API void rsdk_pipeline_commit(rsdk_pipeline *p);
 RSDK_API void rsdk_pipeline_rollback(rsdk_pipeline *p);
 
+/* For encoders that know the name and the one key of the command they
+ * are encoding (generated calls of commands whose one key is the argument
+ * after the name): call after the encode, before rsdk_pipeline_commit or
+ * rsdk_pipeline_commit_shaped, which then take the name as given instead
+ * of reading it back from the bytes, and a cluster's pipeline routes the
+ * command by `key` without reading it back either. Both are borrowed until
+ * that commit, which forgets them, as do rsdk_pipeline_rollback and
+ * rsdk_pipeline_buf. Ignored for a NULL `p` or `name`, an empty name, or
+ * a NULL key.ptr with a length. */
+RSDK_API void rsdk_pipeline_name_key(rsdk_pipeline *p, const char *name, size_t namelen, rsdk_str key);
+
 /* For encoders whose reply has a known RESP3 form (rsdk/reply_shape.h):
  * commits like rsdk_pipeline_commit, and after the exec this command's reply
  * is brought to the form table[1] describes (rsdk_reply_reshape), so

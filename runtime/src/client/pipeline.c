@@ -104,7 +104,7 @@ static __attribute__((noinline)) rsdk_status append_hooked(rsdk_pipeline *p, siz
     rsdk_status s = write_one(p, argc, argv, argvlen);
     if (s) return s;
     rsdk__arg name = {argv[0], argvlen ? argvlen[0] : strlen(argv[0])};
-    p->note_hook(p, &name, start, argc, argv, argvlen);
+    p->note_hook(p, &name, start, argc, argv, argvlen, NULL);
     p->count++;
     p->mark = p->buf.len;
     return RSDK_OK;
@@ -125,18 +125,29 @@ rsdk_status rsdk_pipeline_append_argv(rsdk_pipeline *p, size_t argc, const char 
 
 rsdk_buf *rsdk_pipeline_buf(rsdk_pipeline *p) {
     p->mark = p->buf.len;
+    p->given_name.len = 0;
     return &p->buf;
 }
 
+void rsdk_pipeline_name_key(rsdk_pipeline *p, const char *name, size_t namelen, rsdk_str key) {
+    if (!p || !name || !namelen || (!key.ptr && key.len)) return;
+    p->given_name = (rsdk__arg){name, namelen};
+    p->given_key = (rsdk__arg){key.ptr ? key.ptr : "", key.len};
+}
+
 void rsdk_pipeline_commit(rsdk_pipeline *p) {
-    /* Bytes that are not the writer's shape count as blocking and stateful. */
-    rsdk__arg name;
-    if (!rsdk__cmd_peek_name(p->buf.data + p->mark, p->buf.len - p->mark, &name)) {
+    rsdk__arg name = p->given_name;
+    const rsdk__arg *key = NULL;
+    if (name.len) {
+        key = &p->given_key; /* the encoder's word: nothing to read back */
+        p->given_name.len = 0;
+    } else if (!rsdk__cmd_peek_name(p->buf.data + p->mark, p->buf.len - p->mark, &name)) {
+        /* Bytes that are not the writer's shape count as blocking and stateful. */
         p->may_block = p->may_state = true;
         name.len = 0;
     }
     if (p->note_hook) {
-        p->note_hook(p, &name, p->mark, 0, NULL, NULL);
+        p->note_hook(p, &name, p->mark, 0, NULL, NULL, key);
         p->count++;
         p->mark = p->buf.len;
         return;
@@ -147,6 +158,7 @@ void rsdk_pipeline_commit(rsdk_pipeline *p) {
 void rsdk_pipeline_rollback(rsdk_pipeline *p) {
     if (p->mark <= p->buf.len) p->buf.len = p->mark;
     p->buf.failed = RSDK_OK;
+    p->given_name.len = 0;
 }
 
 rsdk_status rsdk_pipeline_commit_shaped(rsdk_pipeline *p, const rsdk_shape *table) {

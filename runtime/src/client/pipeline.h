@@ -46,9 +46,13 @@ struct rsdk_pipeline {
      * argv is the caller's when it gave one (rsdk_pipeline_append_argv;
      * argvlen may be NULL), else NULL: the bytes tell. It sets may_block
      * and may_state itself. The cluster's routes each command there
-     * (cluster_pipe_note.c). */
+     * (cluster_pipe_note.c). `key`, when not NULL, is the command's one
+     * key as its encoder gave it (rsdk_pipeline_name_key). */
     void (*note_hook)(rsdk_pipeline *p, const rsdk__arg *name, size_t start, size_t argc,
-                      const char *const *argv, const size_t *argvlen);
+                      const char *const *argv, const size_t *argvlen, const rsdk__arg *key);
+    /* rsdk_pipeline_name_key: the name (len 0: none given) and key of the
+     * command being encoded, for its commit. */
+    rsdk__arg given_name, given_key;
     void (*free_hook)(void *ctx); /* frees hook_ctx with the pipeline, when set */
     rsdk_error own_err; /* the error sink of a pipeline without a client */
 };

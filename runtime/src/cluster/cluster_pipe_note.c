@@ -118,12 +118,17 @@ static void key_in_argv(rsdk__cpipe *cp, const rsdk__arg *name, size_t argc, con
         *key = (rsdk__arg){argv[cp->key], argvlen ? argvlen[cp->key] : strlen(argv[cp->key])};
 }
 
-void rsdk__cpipe_note(rsdk_pipeline *p, const rsdk__arg *name, size_t start, size_t argc,
-                      const char *const *argv, const size_t *argvlen) {
-    rsdk__cpipe *cp = p->hook_ctx;
+/* Any command: the general case of rsdk__cpipe_note, out of line so that
+ * the usual one does not pay for its registers. */
+static __attribute__((noinline)) void note_any(rsdk_pipeline *p, rsdk__cpipe *cp, const rsdk__arg *name,
+                                               size_t start, size_t argc, const char *const *argv,
+                                               const size_t *argvlen, const rsdk__arg *given) {
     if (start == 0) rsdk__cpipe_forget(cp); /* a new queue (after an exec or a discard) */
     rsdk__arg key = {NULL, 0};
-    if (argv != NULL) {
+    if (given != NULL) {
+        if (!same_name(cp, name)) look_up(cp, name);
+        if (cp->key >= 1) key = *given; /* the encoder's word, where the metadata wants a key */
+    } else if (argv != NULL) {
         key_in_argv(cp, name, argc, argv, argvlen, &key);
     } else if (!key_in_bytes(cp, p, name, start, &key)) {
         /* Not the writer's shape: the general exec sees to it (the commit
@@ -146,4 +151,24 @@ void rsdk__cpipe_note(rsdk_pipeline *p, const rsdk__arg *name, size_t start, siz
     /* No key where one is due: any primary, whose server says so. */
     cp->slot[cp->nnotes++] = key.p ? (int)rsdk_cluster_keyslot(key.p, key.len) : -1;
     cp->end = p->buf.len;
+}
+
+void rsdk__cpipe_note(rsdk_pipeline *p, const rsdk__arg *name, size_t start, size_t argc,
+                      const char *const *argv, const size_t *argvlen, const rsdk__arg *given) {
+    rsdk__cpipe *cp = p->hook_ctx;
+    /* The usual command: named as the last one, which has one key, behind
+     * the commands noted so far, with room for its note, its key given by
+     * its encoder or found where the name says among lengths given. */
+    if (!cp->slow && start != 0 && start == cp->end && cp->nnotes < cp->capnotes && same_name(cp, name) &&
+        cp->key >= 1 && (given != NULL || (argvlen != NULL && (size_t)cp->key < argc))) {
+        rsdk__arg key = given ? *given : (rsdk__arg){argv[cp->key], argvlen[cp->key]};
+        size_t i = cp->nnotes++;
+        p->may_block |= cp->blocks;
+        p->may_state |= cp->tracks;
+        cp->off[i] = start;
+        cp->slot[i] = (int)rsdk_cluster_keyslot(key.p, key.len);
+        cp->end = p->buf.len;
+        return;
+    }
+    note_any(p, cp, name, start, argc, argv, argvlen, given);
 }

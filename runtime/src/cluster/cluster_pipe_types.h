@@ -42,9 +42,10 @@ typedef struct rsdk__cpipe {
 } rsdk__cpipe;
 
 /* The pipeline's note_hook (cluster_pipe_note.c): notes the command queued
- * at `start` with its slot, or marks the queue slow. */
+ * at `start` with its slot (of `key` when its encoder gave it), or marks
+ * the queue slow. */
 void rsdk__cpipe_note(rsdk_pipeline *p, const rsdk__arg *name, size_t start, size_t argc,
-                      const char *const *argv, const size_t *argvlen);
+                      const char *const *argv, const size_t *argvlen, const rsdk__arg *key);
 
 /* Forgets the notes (the queue was emptied) (cluster_pipe_note.c). */
 void rsdk__cpipe_forget(rsdk__cpipe *cp);

@@ -339,6 +339,13 @@ RSDK_API rsdk_status rsdk_gen_queue_done(rsdk_pipeline *p, rsdk_status encoded, 
 RSDK_API rsdk_status rsdk_gen_queue_done_shaped(rsdk_pipeline *p, rsdk_status encoded,
                                                 rsdk_error *err, const char *command,
                                                 const rsdk_shape *table);
+/* Either of those (rsdk_gen_queue_done_shaped when `table` is not NULL)
+ * for a command whose one key is the argument after its name, `command`
+ * (namelen bytes): the pipeline is told both (rsdk_pipeline_name_key)
+ * before the commit, so it does not read them back from the bytes. */
+RSDK_API rsdk_status rsdk_gen_queue_done_key(rsdk_pipeline *p, rsdk_status encoded, rsdk_error *err,
+                                             const char *command, size_t namelen, const rsdk_shape *table,
+                                             rsdk_str key);
 
 #ifdef __cplusplus
 }
