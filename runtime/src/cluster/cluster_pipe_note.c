@@ -11,6 +11,7 @@
 #include "client_blocking.h"
 #include "client_call.h"
 #include "cluster_pipe_types.h"
+#include "cluster_slot.h"
 
 static bool is_named(const rsdk_command_meta *m, const char *name) {
     return strcasecmp(m->name, name) == 0;
@@ -166,7 +167,7 @@ void rsdk__cpipe_note(rsdk_pipeline *p, const rsdk__arg *name, size_t start, siz
         p->may_block |= cp->blocks;
         p->may_state |= cp->tracks;
         cp->off[i] = start;
-        cp->slot[i] = (int)rsdk_cluster_keyslot(key.p, key.len);
+        cp->slot[i] = (int)rsdk__keyslot(key.p, key.len);
         cp->end = p->buf.len;
         return;
     }
