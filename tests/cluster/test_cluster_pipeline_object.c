@@ -125,12 +125,9 @@ static void bad_input_and_transactions(void **state) {
     /* Nothing queued: nothing sent, no replies. */
     assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
     assert_int_equal(rsdk_pipeline_reply_count(p), 0);
-    /* No transaction mode: a one-slot MULTI ... EXEC is queued instead. */
-    assert_int_equal(rsdk_pipeline_set_transaction(p, true), RSDK_ERR_INVALID_ARG);
-    assert_non_null(strstr(rsdk_pipeline_error(p)->message, "cannot be a transaction"));
-    assert_false(rsdk_pipeline_is_transaction(p));
-    assert_int_equal(rsdk_pipeline_set_transaction(p, false), RSDK_OK);
+    /* WATCH needs one connection: the cluster's pipeline has none. */
     assert_int_equal(rsdk_txn_watch_run(p, NULL, 0, NULL, NULL, 1, NULL), RSDK_ERR_INVALID_ARG);
+    /* A one-slot MULTI ... EXEC may also be queued as it is. */
     const char *multi[] = {"MULTI"}, *exec[] = {"EXEC"};
     assert_int_equal(rsdk_pipeline_append_argv(p, 1, multi, NULL), RSDK_OK);
     assert_int_equal(rcore_set_queue(p, "{tx}a", "1", NULL, NULL), RSDK_OK);
@@ -171,6 +168,97 @@ static void bad_input_and_transactions(void **state) {
     rsdk_cluster_close(cl);
 }
 
+/* Transaction mode: the queue goes as MULTI ... EXEC to the owner of its
+ * keys' slot, with a client's transaction's results: each command's result
+ * in its slot; EXECABORT with only the refused command's error; a
+ * command's runtime error in its slot with the others done; keys in
+ * several slots refused before sending (RSDK_ERR_CROSSSLOT, no results);
+ * a MOVED inside answers EXECABORT once, and the map it taught sends the
+ * next exec to the new owner. */
+static void transaction_mode(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    rsdk_test_cluster *tc = *state;
+    rsdk_cluster *cl = ct_open(tc, 5000);
+    rsdk_pipeline *p = ct_pipe_new(cl);
+    unsigned slot = rsdk_cluster_keyslot("{tm}", 4);
+    int owner = ct_owner_node(tc, cl, slot);
+    assert_false(rsdk_pipeline_is_transaction(p));
+    assert_int_equal(rsdk_pipeline_set_transaction(p, true), RSDK_OK);
+    assert_true(rsdk_pipeline_is_transaction(p));
+    /* Nothing queued: nothing sent. */
+    assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
+    assert_int_equal(rsdk_pipeline_reply_count(p), 0);
+    char before[256], after[256];
+    ct_cmdstat(tc, owner, "exec", before, sizeof before);
+    const char *incr[] = {"INCR", "{tm}n"};
+    assert_int_equal(rcore_set_queue(p, "{tm}n", "40", NULL, NULL), RSDK_OK);
+    assert_int_equal(rsdk_pipeline_append_argv(p, 2, incr, NULL), RSDK_OK);
+    assert_int_equal(rcore_incr_queue(p, "{tm}n", NULL), RSDK_OK);
+    assert_int_equal(rcore_get_queue(p, "{tm}n", NULL), RSDK_OK);
+    assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
+    assert_int_equal(rsdk_pipeline_reply_count(p), 4);
+    assert_int_equal(rsdk_pipeline_reply(p, 0)->type, RSDK_REPLY_STATUS);
+    assert_int_equal(rsdk_pipeline_reply(p, 1)->integer, 41);
+    assert_int_equal(rsdk_pipeline_reply(p, 2)->integer, 42);
+    assert_get(rsdk_pipeline_reply(p, 3), "42");
+    ct_cmdstat(tc, owner, "exec", after, sizeof after);
+    assert_string_not_equal(after, before); /* it ran as a transaction there */
+    /* A command the server refuses while queueing: EXECABORT, only its
+     * error kept, nothing ran. */
+    const char *bad[] = {"INCR", "{tm}n", "extra"};
+    assert_int_equal(rcore_incr_queue(p, "{tm}n", NULL), RSDK_OK);
+    assert_int_equal(rsdk_pipeline_append_argv(p, 3, bad, NULL), RSDK_OK);
+    assert_int_equal(rsdk_pipeline_exec(p), RSDK_ERR_EXECABORT);
+    assert_non_null(strstr(rsdk_pipeline_error(p)->message, "command 1"));
+    assert_null(rsdk_pipeline_reply(p, 0));
+    assert_int_equal(rsdk_pipeline_reply(p, 1)->type, RSDK_REPLY_ERROR);
+    /* A runtime error: in its slot; the rest ran. */
+    assert_int_equal(rcore_set_queue(p, "{tm}s", "text", NULL, NULL), RSDK_OK);
+    assert_int_equal(rcore_incr_queue(p, "{tm}s", NULL), RSDK_OK);
+    assert_int_equal(rcore_incr_queue(p, "{tm}n", NULL), RSDK_OK);
+    assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
+    assert_int_equal(rsdk_pipeline_reply(p, 1)->type, RSDK_REPLY_ERROR);
+    assert_int_equal(rsdk_pipeline_reply(p, 2)->integer, 43);
+    /* Keys in two slots: refused, nothing sent, no results. */
+    ct_cmdstat(tc, owner, "multi", before, sizeof before);
+    assert_int_equal(rcore_incr_queue(p, "{tm}n", NULL), RSDK_OK);
+    assert_int_equal(rcore_incr_queue(p, "{tz}n", NULL), RSDK_OK);
+    assert_int_equal(rsdk_pipeline_exec(p), RSDK_ERR_CROSSSLOT);
+    assert_non_null(strstr(rsdk_pipeline_error(p)->message, "across slots"));
+    assert_null(rsdk_pipeline_reply(p, 0));
+    assert_null(rsdk_pipeline_reply(p, 1));
+    ct_cmdstat(tc, owner, "multi", after, sizeof after);
+    assert_string_equal(after, before);
+    assert_int_equal(ct_counter(cl, "{tm}n"), 43);
+    /* The slot moves behind the map's back: EXECABORT (MOVED) once, then
+     * the new owner. */
+    char keys[3][32];
+    ct_key_per_primary(cl, keys);
+    int to = -1;
+    for (int i = 0; i < 3 && to < 0; i++) {
+        int n = ct_owner_node(tc, cl, rsdk_cluster_keyslot(keys[i], strlen(keys[i])));
+        if (n != owner) to = n;
+    }
+    assert_true(to >= 0);
+    ct_migrate_slot(tc, slot, owner, to);
+    assert_int_equal(rcore_incr_queue(p, "{tm}n", NULL), RSDK_OK);
+    assert_int_equal(rsdk_pipeline_exec(p), RSDK_ERR_EXECABORT);
+    assert_non_null(strstr(rsdk_pipeline_error(p)->message, "MOVED"));
+    assert_int_equal(rcore_incr_queue(p, "{tm}n", NULL), RSDK_OK);
+    assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
+    assert_int_equal(rsdk_pipeline_reply(p, 0)->integer, 44);
+    /* Off again: commands across slots go as a plain pipeline. */
+    assert_int_equal(rsdk_pipeline_set_transaction(p, false), RSDK_OK);
+    assert_false(rsdk_pipeline_is_transaction(p));
+    assert_int_equal(rcore_incr_queue(p, "{tm}n", NULL), RSDK_OK);
+    assert_int_equal(rcore_incr_queue(p, "{tz}n", NULL), RSDK_OK);
+    assert_int_equal(rsdk_pipeline_exec(p), RSDK_OK);
+    assert_int_equal(rsdk_pipeline_reply(p, 0)->integer, 45);
+    rsdk_pipeline_free(p);
+    ct_migrate_slot(tc, slot, to, owner);
+    rsdk_cluster_close(cl);
+}
+
 /* 30 SETs then 30 GETs over the three primaries. */
 static rsdk_status queue_mixed(rsdk_pipeline *p) {
     char key[32];
@@ -203,6 +291,12 @@ static void every_allocation_failing_is_nomem(void **state) {
             s = queue_mixed(p);
             if (s == RSDK_OK) s = rsdk_pipeline_exec(p);
         }
+        /* Then as a transaction. */
+        if (s == RSDK_OK) s = rsdk_pipeline_set_transaction(p, true);
+        if (s == RSDK_OK) s = rcore_set_queue(p, "{fa}a", "1", NULL, NULL);
+        if (s == RSDK_OK) s = rcore_incr_queue(p, "{fa}a", NULL);
+        if (s == RSDK_OK) s = rsdk_pipeline_exec(p);
+        if (s == RSDK_OK) assert_int_equal(rsdk_pipeline_reply(p, 1)->integer, 2);
         rsdk_pipeline_free(p);
         size_t refused = rsdk_test_alloc_refused();
         rsdk_test_alloc_fail_nth(0);
@@ -216,7 +310,7 @@ static void every_allocation_failing_is_nomem(void **state) {
         }
     }
     rsdk_test_alloc_remove();
-    printf("cluster pipeline object of 60: %zu allocations, each failed once (%zu failed)\n", n - 1,
+    printf("cluster pipeline object of 60, twice, then a transaction: %zu allocations, each failed once (%zu failed)\n", n - 1,
            nomem);
     assert_true(n > 60);
     assert_true(nomem > 0);
@@ -234,6 +328,7 @@ int main(void) {
         cmocka_unit_test(typed_queue_over_three_primaries_in_order),
         cmocka_unit_test(moved_mid_pipeline_is_followed),
         cmocka_unit_test(bad_input_and_transactions),
+        cmocka_unit_test(transaction_mode),
         cmocka_unit_test(every_allocation_failing_is_nomem),
     };
     return cmocka_run_group_tests(tests, rsdk_test_cluster_group_setup, rsdk_test_cluster_group_teardown);

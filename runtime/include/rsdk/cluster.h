@@ -156,9 +156,12 @@ RSDK_API rsdk_status rsdk_cluster_send_encoded(rsdk_cluster *cl, const rsdk_buf 
  * MULTI/EXEC rules; docs/cluster.md "Pipelines") and empties it for the
  * next; an exec of an empty queue is RSDK_OK with no replies. The
  * pipeline has no client: its failures are described by
- * rsdk_pipeline_error(p). It cannot be put in transaction mode
- * (rsdk_pipeline_set_transaction refuses it): queue MULTI ... EXEC on keys
- * of one slot instead. `cl` is borrowed and must outlive the pipeline; one
+ * rsdk_pipeline_error(p). In transaction mode (rsdk/txn.h) each exec
+ * goes as MULTI ... EXEC to the primary that owns its keys' slot, with a
+ * client's transaction's results; keys in several slots are refused
+ * before sending (RSDK_ERR_CROSSSLOT), and a MOVED inside answers
+ * RSDK_ERR_EXECABORT (nothing ran) after which the map is reloaded
+ * (docs/cluster.md). `cl` is borrowed and must outlive the pipeline; one
  * pipeline is used by one thread at a time (several pipelines may share
  * `cl`). RSDK_ERR_INVALID_ARG for a NULL `cl` or `out`, RSDK_ERR_NOMEM;
  * on failure *out is untouched and `err` (may be NULL) says why. */

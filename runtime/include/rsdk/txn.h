@@ -39,9 +39,10 @@ extern "C" {
  * NULL `p`. */
 RSDK_API rsdk_status rsdk_pipeline_set_transaction(rsdk_pipeline *p, bool on);
 
-/* True when `p` is in transaction mode. A cluster's pipeline (rsdk/cluster.h)
- * never is: rsdk_pipeline_set_transaction(p, true) refuses it with
- * RSDK_ERR_INVALID_ARG (its message in rsdk_pipeline_error). */
+/* True when `p` is in transaction mode. A cluster's pipeline
+ * (rsdk/cluster.h) may be too: each exec then goes as MULTI ... EXEC to
+ * the owner of its keys' slot (keys in several slots: RSDK_ERR_CROSSSLOT,
+ * nothing sent). */
 RSDK_API bool rsdk_pipeline_is_transaction(const rsdk_pipeline *p);
 
 /* Drops every queued command without sending anything (a transaction

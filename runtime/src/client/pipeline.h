@@ -54,6 +54,10 @@ struct rsdk_pipeline {
      * command being encoded, for its commit. */
     rsdk__arg given_name, given_key;
     void (*free_hook)(void *ctx); /* frees hook_ctx with the pipeline, when set */
+    /* A clientless pipeline whose exec_hook runs transactions too (a
+     * cluster's) may be put in transaction mode (rsdk/txn.h): txn_able
+     * says it may, txn that it is. */
+    bool txn_able, txn;
     rsdk_error own_err; /* the error sink of a pipeline without a client */
 };
 

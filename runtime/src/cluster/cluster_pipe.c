@@ -8,6 +8,49 @@
  * out) to the connections that read the next ones. */
 #include "alloc.h"
 #include "cluster_pipe_types.h"
+#include "txn_exec.h"
+
+/* A transaction: MULTI, the queue and EXEC as one block, which the
+ * general exec sends to the one node that owns the keys' slot (or
+ * refuses, nothing sent); the results as a client's transaction gives
+ * them (txn_exec.c). A block that meets MOVED or ASK answers EXECABORT
+ * and is not sent again (its commands were refused, none ran). */
+static rsdk_status exec_txn(rsdk__cpipe *cp, rsdk_pipeline *p, rsdk_reply **old, size_t nold) {
+    size_t n = p->count;
+    if (n == 0) {
+        for (size_t i = 0; i < nold; i++) rsdk_reply_free(old[i]);
+        return RSDK_OK;
+    }
+    if (n > SIZE_MAX - 2 || rsdk__pipeline_reserve_slots(p, n + 2) || rsdk__txn_wrap(&p->buf)) {
+        for (size_t i = 0; i < nold; i++) rsdk_reply_free(old[i]);
+        return rsdk_error_set(p->err, RSDK_ERR_NOMEM, 0, NULL);
+    }
+    rsdk_status s = rsdk__cluster_send_spared(cp->cl, &p->buf, n + 2, p->slots, old, nold, p->err);
+    rsdk_reply *multi = p->slots[0], *exec = p->slots[n + 1];
+    memmove(p->slots, p->slots + 1, n * sizeof *p->slots);
+    p->nslots = n;
+    if (s == RSDK_OK && rsdk__cluster_refused_here(multi, p->err)) {
+        s = p->err->code; /* nothing was sent */
+    } else if (s == RSDK_OK) {
+        /* A command answered MOVED: the map is stale, and a transaction
+         * sent again would go to the same node. Learn the new one first. */
+        for (size_t i = 0; i < n; i++)
+            if (p->slots[i] && p->slots[i]->type == RSDK_REPLY_ERROR &&
+                rsdk_status_from_server(p->slots[i]->str, p->slots[i]->len) == RSDK_ERR_MOVED) {
+                rsdk__cluster_refresh_if_older(cp->cl, 0, NULL);
+                break;
+            }
+        return rsdk__txn_settle(p, multi, exec);
+    }
+    /* Refused, or the node's connection failed: no results. */
+    rsdk_reply_free(multi);
+    rsdk_reply_free(exec);
+    for (size_t i = 0; i < n; i++) {
+        rsdk_reply_free(p->slots[i]);
+        p->slots[i] = NULL;
+    }
+    return s;
+}
 
 /* The pipeline's exec_hook: the replies go into the pipeline's slots; the
  * last exec's replies (still in the slots) are the spares. */
@@ -24,7 +67,9 @@ static rsdk_status cluster_exec(rsdk_pipeline *p) {
     rsdk_status s = p->buf.failed;
     if (s) s = rsdk_error_set(p->err, s, 0, "a queued command failed to encode");
     else if (rsdk__pipeline_reserve_slots(p, n)) s = rsdk_error_set(p->err, RSDK_ERR_NOMEM, 0, NULL);
-    if (s == RSDK_OK) {
+    if (s == RSDK_OK && p->txn) {
+        s = exec_txn(cp, p, old, nold);
+    } else if (s == RSDK_OK) {
         if (!rsdk__cpipe_send_fast(cp, p, old, nold, &s))
             s = rsdk__cluster_send_spared(cp->cl, &p->buf, n, p->slots, old, nold, p->err);
         p->nslots = n;
@@ -53,6 +98,7 @@ rsdk_status rsdk_cluster_pipeline_new(rsdk_cluster *cl, rsdk_pipeline **out, rsd
     }
     cp->cl = cl;
     (*out)->note_hook = rsdk__cpipe_note;
+    (*out)->txn_able = true;
     (*out)->free_hook = free_cpipe;
     return RSDK_OK;
 }

@@ -61,6 +61,22 @@ static rsdk_status error_slot(rsdk_reply **slot, const rsdk_error *e) {
     return rsdk__reply_error(text, slot);
 }
 
+bool rsdk__cluster_refused_here(const rsdk_reply *r, rsdk_error *e) {
+    /* What the routing and the block check refuse with (error_slot). */
+    static const rsdk_status made[] = {RSDK_ERR_CROSSSLOT, RSDK_ERR_CLUSTERDOWN, RSDK_ERR_INVALID_ARG,
+                                       RSDK_ERR_UNKNOWN_COMMAND, RSDK_ERR_NOMEM};
+    if (r == NULL || r->type != RSDK_REPLY_ERROR) return false;
+    for (size_t i = 0; i < sizeof made / sizeof made[0]; i++) {
+        const char *name = rsdk_status_name(made[i]);
+        size_t n = strlen(name);
+        if (r->len > n && memcmp(r->str, name, n) == 0 && r->str[n] == ' ') {
+            rsdk_error_set(e, made[i], 0, "%s", r->str + n + 1);
+            return true;
+        }
+    }
+    return false;
+}
+
 bool rsdk__cluster_redirected(const rsdk_reply *r) {
     if (r == NULL || r->type != RSDK_REPLY_ERROR) return false;
     rsdk_status c = rsdk_status_from_server(r->str, r->len);

@@ -272,6 +272,12 @@ rsdk_status rsdk__cluster_send_spared(rsdk_cluster *cl, const rsdk_buf *encoded,
  * alone. */
 bool rsdk__cluster_redirected(const rsdk_reply *r);
 
+/* Whether `r` is an error reply the pipeline made itself for a command it
+ * refused before sending (keys in several slots, a slot without an owner,
+ * a command it cannot route): then e (may be NULL) gets its status and
+ * message back. A server's error never reads so. */
+bool rsdk__cluster_refused_here(const rsdk_reply *r, rsdk_error *e);
+
 /* Runs `cmd` alone (rsdk__cluster_run) into *slot, freeing what was there:
  * a failure that is not the connection's or memory's becomes an error
  * reply in the slot. RSDK_OK, or the failure (`e` says why). */

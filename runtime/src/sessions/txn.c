@@ -10,17 +10,18 @@
 
 rsdk_status rsdk_pipeline_set_transaction(rsdk_pipeline *p, bool on) {
     if (!p) return RSDK_ERR_INVALID_ARG;
-    if (!p->c) /* its exec_hook is its own (a cluster's) */
-        return on ? rsdk_error_set(p->err, RSDK_ERR_INVALID_ARG, 0,
-                                   "a cluster pipeline cannot be a transaction: queue MULTI ... EXEC "
-                                   "on keys of one slot in it, or use rsdk_cluster_acquire")
-                  : RSDK_OK;
+    if (!p->c) { /* its exec_hook is its own (a cluster's), and says whether it can */
+        if (on && !p->txn_able)
+            return rsdk_error_set(p->err, RSDK_ERR_INVALID_ARG, 0, "this pipeline cannot be a transaction");
+        p->txn = on;
+        return RSDK_OK;
+    }
     p->exec_hook = on ? rsdk__txn_exec : NULL;
     return RSDK_OK;
 }
 
 bool rsdk_pipeline_is_transaction(const rsdk_pipeline *p) {
-    return p && p->exec_hook == rsdk__txn_exec;
+    return p && (p->exec_hook == rsdk__txn_exec || (!p->c && p->txn));
 }
 
 void rsdk_pipeline_discard(rsdk_pipeline *p) {

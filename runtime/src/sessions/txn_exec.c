@@ -17,8 +17,7 @@ static const char EXEC_CMD[] = "*1\r\n$4\r\nEXEC\r\n";
 #define MULTI_LEN (sizeof MULTI_CMD - 1)
 #define EXEC_LEN (sizeof EXEC_CMD - 1)
 
-/* Puts MULTI in front of the queued bytes and EXEC after them. */
-static rsdk_status wrap(rsdk_buf *b) {
+rsdk_status rsdk__txn_wrap(rsdk_buf *b) {
     if (rsdk_buf_reserve(b, MULTI_LEN + EXEC_LEN)) return RSDK_ERR_NOMEM;
     memmove(b->data + MULTI_LEN, b->data, b->len);
     memcpy(b->data, MULTI_CMD, MULTI_LEN);
@@ -112,11 +111,8 @@ rsdk_status rsdk__txn_repair_exec(rsdk_client *c, rsdk_reply **exec) {
     return s;
 }
 
-/* Turns the replies into the exec's result. `multi` and `exec` are taken
- * over; p->slots[0..n) hold the per-command acknowledgements. */
-static rsdk_status settle(rsdk_pipeline *p, rsdk_reply *multi, rsdk_reply *exec) {
-    rsdk_client *c = p->c;
-    rsdk_error *err = rsdk__client_err(c);
+rsdk_status rsdk__txn_settle(rsdk_pipeline *p, rsdk_reply *multi, rsdk_reply *exec) {
+    rsdk_error *err = p->err;
     rsdk_status s = RSDK_OK;
     if (is_error(multi)) {
         /* MULTI itself was refused (ACL, ...): the commands ran one by one,
@@ -171,7 +167,7 @@ rsdk_status rsdk__txn_exec(rsdk_pipeline *p) {
     }
     /* The slots first receive all n + 2 replies: MULTI's, the n
      * acknowledgements, EXEC's. */
-    if (n > SIZE_MAX - 2 || rsdk__pipeline_reserve_slots(p, n + 2) || wrap(&p->buf)) {
+    if (n > SIZE_MAX - 2 || rsdk__pipeline_reserve_slots(p, n + 2) || rsdk__txn_wrap(&p->buf)) {
         rsdk__pipeline_reset_queue(p);
         rsdk__txn_unwatch_quietly(c);
         return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, NULL);
@@ -203,5 +199,5 @@ rsdk_status rsdk__txn_exec(rsdk_pipeline *p) {
         free_all_slots(p);
         return s;
     }
-    return settle(p, multi, exec);
+    return rsdk__txn_settle(p, multi, exec);
 }
