@@ -3,7 +3,8 @@
  * the primary and its replica in turn (ROUND_ROBIN); writes always go to
  * the primary. A replica answers a read without READONLY with MOVED, so
  * "no MOVED" proves both that READONLY was sent and that no write reached
- * a replica. */
+ * a replica. The cluster's pipeline object does the same, a shard's reads
+ * in one group per exec. */
 #include "cluster_test.h"
 
 #define NKEYS 30
@@ -112,6 +113,77 @@ static void reads_follow_read_from(void **state) {
     assert_true(readonly >= NKEYS / 2);
 }
 
+/* rejected_calls=N of `cmd` on node i (a MOVED counts there). */
+static long long rejected(const rsdk_test_cluster *c, int i, const char *cmd) {
+    char line[256];
+    ct_cmdstat(c, i, cmd, line, sizeof line);
+    const char *p = strstr(line, "rejected_calls=");
+    return p ? atoll(p + 15) : 0;
+}
+
+#define PIPE_EXECS 10
+
+/* The pipeline object in `mode`: PIPE_EXECS execs, each a SET of one more
+ * key and a GET of every key (typed and argv), reads counted per role. */
+static void pipe_mode(const rsdk_test_cluster *c, rsdk_read_from mode, long long *on_primaries,
+                      long long *on_replicas) {
+    rsdk_cluster *cl = ct_open_reading(c, 5000, mode);
+    write_keys(cl);
+    wait_replicated(c);
+    rsdk_pipeline *p = ct_pipe_new(cl);
+    long long p0, r0, p1, r1, rej0 = 0, rej1 = 0;
+    for (int i = 0; i < RSDK_TEST_CLUSTER_NODES; i++)
+        if (is_replica(c, i)) rej0 += rejected(c, i, "get");
+    get_calls(c, &p0, &r0);
+    char key[32], val[32];
+    for (int e = 0; e < PIPE_EXECS; e++) {
+        snprintf(key, sizeof key, "rfp:%d", e);
+        assert_int_equal(rcore_set_queue(p, key, "w", NULL, NULL), RSDK_OK);
+        for (int k = 0; k < NKEYS; k++) {
+            snprintf(key, sizeof key, "rf:%d", k);
+            const char *get[] = {"GET", key};
+            assert_int_equal(k % 2 ? rcore_get_queue(p, key, NULL) : rsdk_pipeline_append_argv(p, 2, get, NULL),
+                             RSDK_OK);
+        }
+        ct_pipe_exec(p);
+        assert_int_equal(rsdk_pipeline_reply_count(p), NKEYS + 1);
+        assert_int_equal(rsdk_pipeline_reply(p, 0)->type, RSDK_REPLY_STATUS); /* the write, on a primary */
+        for (int k = 0; k < NKEYS; k++) {
+            snprintf(val, sizeof val, "v%d", k);
+            const rsdk_reply *r = rsdk_pipeline_reply(p, 1 + (size_t)k);
+            assert_int_equal(r->type, RSDK_REPLY_STRING);
+            assert_string_equal(r->str, val);
+        }
+    }
+    get_calls(c, &p1, &r1);
+    for (int i = 0; i < RSDK_TEST_CLUSTER_NODES; i++)
+        if (is_replica(c, i)) rej1 += rejected(c, i, "get");
+    assert_int_equal(rej1, rej0); /* READONLY went first: no MOVED from a replica */
+    *on_primaries = p1 - p0;
+    *on_replicas = r1 - r0;
+    assert_int_equal(*on_primaries + *on_replicas, PIPE_EXECS * NKEYS); /* each read ran once */
+    rsdk_pipeline_free(p);
+    rsdk_cluster_close(cl);
+}
+
+static void pipelines_follow_read_from(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    const rsdk_test_cluster *c = *state;
+    long long p, r;
+    pipe_mode(c, RSDK_READ_PRIMARY, &p, &r);
+    printf("pipeline, read_from primary: %lld GETs on primaries, %lld on replicas\n", p, r);
+    assert_int_equal(r, 0);
+    pipe_mode(c, RSDK_READ_PREFER_REPLICA, &p, &r);
+    printf("pipeline, read_from prefer replica: %lld GETs on primaries, %lld on replicas\n", p, r);
+    assert_int_equal(p, 0);
+    pipe_mode(c, RSDK_READ_ROUND_ROBIN, &p, &r);
+    printf("pipeline, read_from round-robin: %lld GETs on primaries, %lld on replicas\n", p, r);
+    /* Each shard's reads of one exec go to one node, the shards' turns
+     * alternating: both roles get some. */
+    assert_true(p > 0);
+    assert_true(r > 0);
+}
+
 static void unknown_read_from_is_refused(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     const rsdk_test_cluster *c = *state;
@@ -131,6 +203,7 @@ static void unknown_read_from_is_refused(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reads_follow_read_from),
+        cmocka_unit_test(pipelines_follow_read_from),
         cmocka_unit_test(unknown_read_from_is_refused),
     };
     return cmocka_run_group_tests(tests, rsdk_test_cluster_group_setup, rsdk_test_cluster_group_teardown);

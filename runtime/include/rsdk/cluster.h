@@ -42,8 +42,11 @@ typedef struct rsdk_command_table {
 /* Where read-only commands go (docs/cluster.md). A command is a read when
  * its generated metadata carries the READONLY flag; every other command
  * goes to the slot's primary. Replica connections get READONLY in the same
- * write as each read, so a reconnected one needs nothing else. Pipelines,
- * fan-out and rsdk_cluster_acquire always use primaries. */
+ * write as each read, so a reconnected one needs nothing else. The
+ * pipeline object (rsdk_cluster_pipeline_new) sends a shard's reads of one
+ * exec to one node picked so; rsdk_cluster_send_encoded, a pipeline queue
+ * with a MULTI ... EXEC, fan-out or multi-key command, fan-out and
+ * rsdk_cluster_acquire use primaries. */
 typedef enum rsdk_read_from {
     RSDK_READ_PRIMARY = 0,    /* every command to the slot's primary (default) */
     RSDK_READ_PREFER_REPLICA, /* reads to one of the slot's replicas (chosen at

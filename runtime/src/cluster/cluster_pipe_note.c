@@ -63,7 +63,9 @@ static void look_up(rsdk__cpipe *cp, const rsdk__arg *name) {
     rsdk__ccmd one = {.argc = 1};
     one.inline_argv[0] = (rsdk__carg){name->p, name->len};
     one.argv = one.inline_argv;
-    cp->key = route_of_meta(rsdk__cindex_find(&cp->cl->index, &one));
+    const rsdk_command_meta *m = rsdk__cindex_find(&cp->cl->index, &one);
+    cp->key = route_of_meta(m);
+    cp->only_reads = cp->key >= 1 && (m->flags & RSDK_CMD(READONLY));
     cp->blocks = rsdk__name_may_block(name);
     cp->tracks = rsdk__name_may_change_state(name);
     cp->namelen = 0;
@@ -84,6 +86,9 @@ static bool grow_notes(rsdk__cpipe *cp) {
     int *slot = rsdk__realloc(cp->slot, cap * sizeof *slot);
     if (slot == NULL) return false;
     cp->slot = slot;
+    unsigned char *reads = rsdk__realloc(cp->reads, cap);
+    if (reads == NULL) return false;
+    cp->reads = reads;
     cp->capnotes = cap;
     return true;
 }
@@ -91,6 +96,7 @@ static bool grow_notes(rsdk__cpipe *cp) {
 void rsdk__cpipe_free_notes(rsdk__cpipe *cp) {
     rsdk__free(cp->off);
     rsdk__free(cp->slot);
+    rsdk__free(cp->reads);
 }
 
 void rsdk__cpipe_forget(rsdk__cpipe *cp) {
@@ -149,6 +155,7 @@ static __attribute__((noinline)) void note_any(rsdk_pipeline *p, rsdk__cpipe *cp
         return;
     }
     cp->off[cp->nnotes] = start;
+    cp->reads[cp->nnotes] = cp->only_reads && key.p;
     /* No key where one is due: any primary, whose server says so. */
     cp->slot[cp->nnotes++] = key.p ? (int)rsdk_cluster_keyslot(key.p, key.len) : -1;
     cp->end = p->buf.len;
@@ -167,6 +174,7 @@ void rsdk__cpipe_note(rsdk_pipeline *p, const rsdk__arg *name, size_t start, siz
         p->may_block |= cp->blocks;
         p->may_state |= cp->tracks;
         cp->off[i] = start;
+        cp->reads[i] = cp->only_reads;
         cp->slot[i] = (int)rsdk__keyslot(key.p, key.len);
         cp->end = p->buf.len;
         return;

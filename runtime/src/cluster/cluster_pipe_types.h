@@ -20,17 +20,18 @@ typedef struct rsdk__cpipe {
      * for the queue's end, set by the exec) and its slot (-1: any primary). */
     size_t *off;
     int *slot;
+    unsigned char *reads; /* 1: a command with a key that only reads */
     size_t nnotes, capnotes;
     size_t end; /* the queue's length after the last noted command */
     bool slow;  /* a command was not noted: the general exec */
     /* The last name looked up (namelen 0: none), its route (its key's argv
-     * index, RSDK__CP_ANY or RSDK__CP_SLOW) and whether it may block or
-     * leave session state. */
+     * index, RSDK__CP_ANY or RSDK__CP_SLOW), whether it may block or leave
+     * session state, and whether it only reads (READONLY, with a key). */
     char name[32];
     size_t namelen;
     uint64_t name8; /* the name as one word when it has up to 8 bytes */
     int key;
-    bool blocks, tracks;
+    bool blocks, tracks, only_reads;
     /* The fast exec's work, kept for the next exec: per command its shard,
      * group and reply from its group; the groups' bytes. */
     uint16_t *shard;
