@@ -27,6 +27,8 @@ typedef struct env {
     rsdk_loop *loop;
     rsdk_async_cluster *ac;
     inbox in;
+    rsdk_events *events;
+    _Atomic int disconnects; /* of any node connection */
 } env;
 
 static rsdk_status attach(rsdk_async *node, void *ud) { return rsdk_async_attach_loop(node, ud); }
@@ -43,12 +45,22 @@ static void on_message(rsdk_async_cluster *ac, const rsdk_pubsub_msg *m, void *u
     }
 }
 
+static void count_disconnect(const rsdk_event *ev, void *ud) {
+    (void)ev;
+    _Atomic int *n = ud;
+    (*n)++;
+}
+
 /* The handles, the node connections speaking `protocol`. */
 static void open_env(env *e, void **state, int protocol) {
     memset(e, 0, sizeof *e);
     e->tc = *state;
+    assert_int_equal(rsdk_events_new(&e->events), RSDK_OK);
+    assert_int_equal(rsdk_events_subscribe(e->events, RSDK_EVENT_MASK(RSDK_EVENT_DISCONNECTED),
+                                           count_disconnect, &e->disconnects, NULL),
+                     RSDK_OK);
     if (protocol == 3) {
-        e->cl = ct_open(e->tc, 5000);
+        e->cl = ct_open_full(e->tc, 5000, RSDK_READ_PRIMARY, e->events);
     } else { /* a handle whose node template asks for RESP2 */
         static const char *seeds[1];
         static rsdk_command_table tables[1];
@@ -57,6 +69,7 @@ static void open_env(env *e, void **state, int protocol) {
         rsdk_client_opts co;
         rsdk_client_opts_init(&co);
         co.protocol = 2;
+        co.events = e->events;
         rsdk_cluster_opts o;
         rsdk_cluster_opts_init(&o);
         o.seeds = seeds, o.nseeds = 1, o.client = &co, o.tables = tables, o.ntables = 1;
@@ -79,6 +92,7 @@ static void close_env(env *e) {
     rsdk_loop_run_once(e->loop, 0);
     rsdk_loop_free(e->loop);
     rsdk_cluster_close(e->cl);
+    rsdk_events_free(e->events);
 }
 
 /* What one `done` saw. */
@@ -262,6 +276,7 @@ static void a_migrated_slot_moves_its_channel(void **state) {
         assert_int_equal(st.moves, 1);
         assert_int_equal(st.shard_channels, 1);
         assert_int_equal(st.subscribers, 1); /* the old owner's went idle */
+        assert_int_equal(e.disconnects, 0);  /* moved by the push, not by a broken connection */
         assert_int_equal(ct_owner_node(e.tc, e.cl, slot), b);
         ct_migrate_slot(e.tc, slot, b, a); /* and back, with the channel */
         assert_true(publish_until_received(&e, ch, "home", 10000) >= 0);
