@@ -33,6 +33,14 @@ static bool head_subscribes(rsdk_async *a) {
     return a->nsent > 0 && (rsdk__aring_at(a, 0)->call.flags & RSDK__ASYNC_SUB);
 }
 
+/* True when confirmation `r` answers the head: an (un)subscribe of the
+ * same direction (a server's own unsubscribe, such as the SUNSUBSCRIBE
+ * of a shard channel whose slot moved, answers no SSUBSCRIBE). */
+static bool head_confirmed_by(rsdk_async *a, const rsdk_reply *r) {
+    if (!head_subscribes(a)) return false;
+    return rsdk__asub_is_unsub(r) == ((rsdk__aring_at(a, 0)->call.flags & RSDK__ASYNC_UNSUB) != 0);
+}
+
 static void dispatch(rsdk_async *a, rsdk_reply *r) {
     rsdk__pushkind kind = rsdk__asub_classify(a, r);
     if (kind == RSDK__PUSH_MESSAGE) {
@@ -44,7 +52,11 @@ static void dispatch(rsdk_async *a, rsdk_reply *r) {
         return;
     }
     rsdk__aring_pop_zombies(a);
-    bool confirms = kind == RSDK__PUSH_CONFIRM && head_subscribes(a);
+    bool confirms = kind == RSDK__PUSH_CONFIRM && head_confirmed_by(a, r);
+    if (kind == RSDK__PUSH_CONFIRM && !confirms && rsdk__asub_unsolicited(a, r)) {
+        rsdk__asub_push(a, r); /* the server dropped a name on its own */
+        return;
+    }
     if (r->type == RSDK_REPLY_PUSH && !confirms) { /* not an answer to any command */
         rsdk__asub_push(a, r);
         return;

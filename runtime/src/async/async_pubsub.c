@@ -43,6 +43,24 @@ static rsdk_str str_of(const rsdk_reply *r) {
     return (rsdk_str){r->str, r->len};
 }
 
+bool rsdk__asub_is_unsub(const rsdk_reply *r) {
+    const rsdk_reply *k = &r->element[0];
+    return word_is(k, "unsubscribe") || word_is(k, "punsubscribe") || word_is(k, "sunsubscribe");
+}
+
+bool rsdk__asub_unsolicited(rsdk_async *a, const rsdk_reply *r) {
+    if (r->type != RSDK_REPLY_PUSH && (a->nsubs == 0 || r->element[2].type != RSDK_REPLY_INTEGER))
+        return false;
+    if (rsdk__asub_is_unsub(r) && rsdk_reply_has_str(&r->element[1])) {
+        char c = r->element[0].str[0];
+        rsdk_pubsub_kind kind = c == 'p' ? RSDK_PUBSUB_PMESSAGE
+                                : c == 's' ? RSDK_PUBSUB_SMESSAGE : RSDK_PUBSUB_MESSAGE;
+        rsdk_str name = str_of(&r->element[1]);
+        rsdk__asub_remove(a, kind, &name, 1);
+    }
+    return true;
+}
+
 void rsdk__asub_deliver(rsdk_async *a, rsdk_reply *r) {
     if (a->on_message) {
         rsdk_pubsub_msg m;
@@ -91,6 +109,18 @@ size_t rsdk__asub_encode_all(const rsdk_async *a, rsdk_buf *b) {
         for (size_t i = 0; i < a->nsubs; i++) n += a->subs[i].kind == (rsdk_pubsub_kind)kind;
         if (n == 0) continue;
         const char *cmd = SUB_CMD[kind - RSDK_PUBSUB_MESSAGE][0];
+        if (kind == RSDK_PUBSUB_SMESSAGE) {
+            /* One SSUBSCRIBE per shard channel: a cluster node refuses
+             * shard channels of several slots in one (CROSSSLOT). */
+            for (size_t i = 0; i < a->nsubs; i++) {
+                if (a->subs[i].kind != RSDK_PUBSUB_SMESSAGE) continue;
+                rsdk_write_array(b, 2);
+                rsdk_write_arg(b, cmd, strlen(cmd));
+                rsdk_write_arg(b, a->subs[i].name, a->subs[i].len);
+            }
+            total += n;
+            continue;
+        }
         rsdk_write_array(b, n + 1);
         rsdk_write_arg(b, cmd, strlen(cmd));
         for (size_t i = 0; i < a->nsubs; i++)

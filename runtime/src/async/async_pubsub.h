@@ -15,6 +15,15 @@ typedef enum rsdk__pushkind {
 /* Classifies `r`: a RESP3 push, or on RESP2 an array shaped like one. */
 rsdk__pushkind rsdk__asub_classify(const rsdk_async *a, const rsdk_reply *r);
 
+/* True when confirmation `r` (RSDK__PUSH_CONFIRM) is of an unsubscribe. */
+bool rsdk__asub_is_unsub(const rsdk_reply *r);
+
+/* True when confirmation `r`, which answers no command at the head, is
+ * the server's own (a push, or on RESP2 a subscribed connection's
+ * array); an unsubscribe's name (a shard channel whose slot moved) is
+ * then forgotten, so a reconnect does not restore it. */
+bool rsdk__asub_unsolicited(rsdk_async *a, const rsdk_reply *r);
+
 /* Hands a message to the message callback; takes `r`. */
 void rsdk__asub_deliver(rsdk_async *a, rsdk_reply *r);
 

@@ -34,6 +34,8 @@ typedef struct rsdk__acmd {
 /* A record's call.flags bit: an (un)subscribe, whose replies are the
  * server's confirmations, one per name (pushes on RESP3). */
 #define RSDK__ASYNC_SUB 0x40000000u
+/* With RSDK__ASYNC_SUB: an unsubscribe (its confirmations are unsubscribes). */
+#define RSDK__ASYNC_UNSUB 0x20000000u
 
 /* One name the client is subscribed to, restored after a reconnect. */
 typedef struct rsdk__asub {

@@ -46,7 +46,7 @@ static rsdk_status change(rsdk_async *a, rsdk_pubsub_kind kind, bool unsub, cons
         return rsdk_error_set(&a->err, RSDK_ERR_NOMEM, 0, NULL);
     }
     rsdk_async_call call = {.decode = done_decode, .fn = (rsdk_async_typed_fn)done, .ud = ud,
-                            .flags = RSDK__ASYNC_SUB};
+                            .flags = RSDK__ASYNC_SUB | (unsub ? RSDK__ASYNC_UNSUB : 0u)};
     s = rsdk_async_send_encoded(a, &b, n, &call, NULL);
     rsdk_buf_deinit(&b);
     if (s) {

@@ -8,11 +8,13 @@
  * to the caller, and only the node client may resend, and only a read-only
  * command (RSDK_ASYNC_READONLY). */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "alloc.h"
 #include "args.h"
 #include "cluster_async_nodes.h"
+#include "cluster_async_pubsub.h"
 #include "rsdk/async_internal.h"
 #include "rsdk/writer.h"
 
@@ -24,6 +26,9 @@ struct rsdk_async_cluster {
     rsdk_reply *owned;  /* a fan-out's reply being handed out (ours) */
     rsdk_error err;
 };
+
+/* rsdk__anodes_of (cluster_async_nodes.h) relies on it. */
+_Static_assert(offsetof(struct rsdk_async_cluster, nodes) == 0, "the node table comes first");
 
 /* A command in parts, put together by the last part in: a fan-out (one
  * part per target node, `names` theirs) or a split (one per slot). */
@@ -69,6 +74,7 @@ rsdk_status rsdk_async_cluster_new(const rsdk_async_cluster_opts *o, rsdk_async_
     ac->nodes.attach = o->attach;
     ac->nodes.attach_ud = o->attach_ud;
     ac->nodes.max_in_flight = o->max_in_flight;
+    ac->nodes.err = &ac->err;
     *out = ac;
     return RSDK_OK;
 }
@@ -235,8 +241,9 @@ static rsdk_status refuse(const rsdk__ccmd *cmd, const rsdk__croute *rt, rsdk_er
                               "connections are shared", n, cmd->argv[0].p);
     if (rt->meta->flags & RSDK_CMD(PUBSUB))
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
-                              "%.*s: pub/sub is not routed by the async cluster: subscribe on a "
-                              "node's rsdk_async, or with rsdk/cluster_pubsub.h", n, cmd->argv[0].p);
+                              "%.*s: pub/sub is not routed by rsdk_async_cluster_command: "
+                              "subscribe with rsdk_async_cluster_ssubscribe or "
+                              "rsdk_async_cluster_subscribe", n, cmd->argv[0].p);
     return RSDK_OK;
 }
 
@@ -465,13 +472,17 @@ rsdk_reply *rsdk_async_cluster_reply_take(rsdk_async_cluster *ac, rsdk_reply *re
     return ac->in_cb ? rsdk_async_reply_take(ac->in_cb, reply) : NULL;
 }
 
-size_t rsdk_async_cluster_pending(const rsdk_async_cluster *ac) { return ac ? ac->pending : 0; }
+size_t rsdk_async_cluster_pending(const rsdk_async_cluster *ac) {
+    return ac ? ac->pending + rsdk__apubsub_pending(ac->nodes.pubsub) : 0;
+}
 
 const rsdk_error *rsdk_async_cluster_error(const rsdk_async_cluster *ac) { return ac ? &ac->err : NULL; }
 
 void rsdk_async_cluster_free(rsdk_async_cluster *ac) {
     if (ac == NULL) return;
-    ac->closing = true;
+    ac->closing = ac->nodes.closing = true;
+    rsdk__apubsub_free(ac->nodes.pubsub); /* its callbacks first, then the nodes' */
+    ac->nodes.pubsub = NULL;
     rsdk__anodes_free(&ac->nodes);
     rsdk__free(ac);
 }

@@ -12,8 +12,8 @@ static void on_connect(rsdk_async *a, rsdk_status st, const rsdk_error *err, voi
         if (t->v[i].a == a) t->v[i].failing = false;
 }
 
-static rsdk_status new_client(rsdk__anodes *t, const rsdk__cnode *node, rsdk_async **out,
-                              rsdk_error *err) {
+rsdk_status rsdk__anodes_new_client(rsdk__anodes *t, const rsdk__cnode *node, rsdk_async **out,
+                                    rsdk_error *err) {
     /* The cluster's node options (copied by rsdk_async_new), with the
      * cluster's own retry policy: its node pools retry nothing, because
      * the cluster decides; here the node client's reconnects and its
@@ -29,20 +29,25 @@ static rsdk_status new_client(rsdk__anodes *t, const rsdk__cnode *node, rsdk_asy
     return rsdk_async_new_attached(&o, t->attach, t->attach_ud, out, err);
 }
 
+bool rsdk__anodes_grow(void **v, size_t *n, size_t i, size_t size) {
+    if (i < *n) return true;
+    size_t cap = *n ? *n : 8;
+    while (cap <= i) cap *= 2;
+    char *p = rsdk__realloc(*v, cap * size);
+    if (p == NULL) return false;
+    memset(p + *n * size, 0, (cap - *n) * size);
+    *v = p;
+    *n = cap;
+    return true;
+}
+
 rsdk_status rsdk__anodes_get(rsdk__anodes *t, rsdk__cnode *node, rsdk__anode **out,
                              rsdk_error *err) {
     size_t i = node->index;
-    if (i >= t->n) {
-        size_t n = t->n ? t->n : 8;
-        while (n <= i) n *= 2;
-        rsdk__anode *v = rsdk__realloc(t->v, n * sizeof *v);
-        if (v == NULL) return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for a node client");
-        memset(v + t->n, 0, (n - t->n) * sizeof *v);
-        t->v = v;
-        t->n = n;
-    }
+    if (!rsdk__anodes_grow((void **)&t->v, &t->n, i, sizeof *t->v))
+        return rsdk_error_set(err, RSDK_ERR_NOMEM, 0, "no memory for a node client");
     if (t->v[i].a == NULL) {
-        rsdk_status s = new_client(t, node, &t->v[i].a, err);
+        rsdk_status s = rsdk__anodes_new_client(t, node, &t->v[i].a, err);
         if (s) return s;
         /* Set before the loop runs: the first connect is reported too. */
         rsdk_async_on_connect(t->v[i].a, on_connect, t);

@@ -22,7 +22,26 @@ typedef struct rsdk__anodes {
     size_t n;
     rsdk__bgtask refresher;   /* the slot map's refresh */
     long long refresh_gap_ms; /* what the refresher was asked for */
+    rsdk_error *err;              /* the handle's failure record */
+    bool closing;                 /* the handle is being freed */
+    struct rsdk__apubsub *pubsub; /* the handle's subscriptions
+                                   * (cluster_async_pubsub.c), NULL until used */
 } rsdk__anodes;
+
+/* A new client of `node` (the cluster's node options), attached through
+ * the table's attach function: the node's command client, or a
+ * subscriber. RSDK_OK or rsdk_async_new_attached's status. */
+rsdk_status rsdk__anodes_new_client(rsdk__anodes *t, const rsdk__cnode *node, rsdk_async **out,
+                                    rsdk_error *err);
+
+/* The node table of handle `ac`: its first member (cluster_async.c
+ * asserts it), so cluster_async_pubsub.c reaches it without a call up. */
+static inline rsdk__anodes *rsdk__anodes_of(rsdk_async_cluster *ac) { return (rsdk__anodes *)(void *)ac; }
+
+/* Grows the zeroed array *v of *n entries of `size` bytes, kept by node
+ * index, so that entry `i` exists (new entries zeroed). False on no
+ * memory (the array is left as it was). */
+bool rsdk__anodes_grow(void **v, size_t *n, size_t i, size_t size);
 
 /* The entry of `node`, its client made, attached and remembered when new.
  * RSDK_OK, RSDK_ERR_NOMEM, or rsdk_async_new's / the attach function's
