@@ -6,14 +6,17 @@
  * connection takes what its socket accepts, and a batch whose socket is
  * full has its replies read as they come meanwhile (a server whose replies
  * are not read may stop reading requests: writing a big batch whole before
- * reading would then wait forever). Then the replies are read as they
- * come, not node after node: each batch reads what is already there,
- * without waiting, until one alone owes replies, which it then reads with
- * a blocking read within its deadline. In both phases, when no batch can
- * go on, poll(2) waits for any of them, within the earliest deadline of
- * the batches it waits for: a wait ends when any node answers, not only
- * when the next one in line does. A batch whose deadline passed fails
- * alone, as does one whose connection fails. */
+ * reading would then wait forever). poll(2) waits for any of them, within
+ * the earliest deadline of the batches still writing. Then each batch's
+ * remaining replies are read within its own deadline, the last batch
+ * first: the batches are written in order and the nodes answer about in
+ * that order, so the one wait for the last covers the others, whose
+ * replies are then there (read first to last, the client slept once for
+ * every node that had not answered yet). Reading in readiness order
+ * instead (what is there without waiting, poll(2) on all while two owe)
+ * wakes at the first answer rather than the last, and its reads that
+ * find nothing and its polls cost about three more system calls a batch
+ * on three nodes (docs/cluster.md, "Cost"). */
 #include <errno.h>
 #include <poll.h>
 
@@ -41,84 +44,66 @@ static void start(rsdk_cluster *cl, rsdk__cbatch *b) {
     if (s) fail(b, s);
 }
 
-static bool owes(const rsdk__cbatch *b) { return b->status == RSDK_OK && b->got < b->ncmds; }
-
-/* Reads the replies already there, without waiting. */
-static void drain(rsdk__cbatch *b) {
-    while (owes(b)) {
+/* Writes what the socket takes; while bytes are left, reads the replies
+ * already there (a batch written whole reads nothing yet: the replies are
+ * read after every batch is out, without a read that finds nothing). */
+static void step(rsdk__cbatch *b) {
+    size_t n = 0;
+    rsdk_status s = rsdk__client_batch_write(b->c, b->data + b->off, b->len - b->off, &n);
+    if (s) return fail(b, s);
+    b->off += n;
+    while (b->off < b->len && b->got < b->ncmds) {
         rsdk_reply *r = NULL;
-        rsdk_status s = rsdk__client_batch_read(b->c, false, &r);
+        s = rsdk__client_batch_read(b->c, false, &r);
         if (s) return fail(b, s);
         if (r == NULL) return;
         b->replies[b->got++] = r;
     }
 }
 
-/* Writes what the socket takes; while bytes are left, reads the replies
- * already there (a batch written whole reads nothing yet: its replies are
- * read once every batch is out). */
-static void step(rsdk__cbatch *b) {
-    size_t n = 0;
-    rsdk_status s = rsdk__client_batch_write(b->c, b->data + b->off, b->len - b->off, &n);
-    if (s) return fail(b, s);
-    b->off += n;
-    if (b->off < b->len) drain(b);
-}
-
 static bool writing(const rsdk__cbatch *b) { return b->status == RSDK_OK && b->off < b->len; }
 
-/* Whether a batch still has work in the phase: bytes to write or, when
- * `reading`, replies owed. */
-static bool busy(const rsdk__cbatch *b, bool reading) { return reading ? owes(b) : writing(b); }
-
-/* One phase: until every batch is written (or failed) or, when `reading`,
- * until at most one owes replies. The busy batches each take a turn (step
- * or drain); then poll(2) waits for them within the earliest of their
- * deadlines, and the next turn goes to those it reported, or to all when
- * it reported none or one had nothing to wait for (its deadline passed,
- * or TLS holds bytes already decrypted). After a poll, a batch whose
- * deadline passed fails once its turn left it still busy. `pf` and `of`
- * (the batch of each pollfd) have room for n. */
-static void phase(rsdk__cbatch *b, size_t n, bool reading, struct pollfd *pf, size_t *of) {
-    size_t np = 0;
-    for (size_t i = 0; i < n; i++)
-        if (busy(&b[i], reading)) of[np++] = i;
-    for (bool all = true, polled = false;; polled = true) {
-        size_t keep = 0;
+/* Until every batch is written (or failed). Up to LOCAL_POLL batches wait
+ * in arrays on the stack. */
+#define LOCAL_POLL 16
+static rsdk_status write_all(rsdk__cbatch *b, size_t n) {
+    struct pollfd local_pf[LOCAL_POLL];
+    size_t local_of[LOCAL_POLL];
+    bool heap = n > LOCAL_POLL;
+    struct pollfd *pf = heap ? rsdk__malloc(n * sizeof *pf) : local_pf;
+    size_t *of = heap ? rsdk__malloc(n * sizeof *of) : local_of;
+    if (pf == NULL || of == NULL) {
+        if (heap) rsdk__free(pf), rsdk__free(of);
+        return RSDK_ERR_NOMEM;
+    }
+    for (;;) {
+        size_t np = 0;
         int wait = -1;
-        for (size_t k = 0; k < np; k++) {
-            rsdk__cbatch *x = &b[of[k]];
-            if (all || pf[k].revents) {
-                if (reading)
-                    drain(x);
-                else
-                    step(x);
-            }
-            if (!busy(x, reading)) continue;
-            if (polled && rsdk__client_batch_expired(x->c)) {
-                fail(x, rsdk__client_batch_timeout(x->c));
-                continue;
-            }
+        for (size_t i = 0; i < n; i++) {
+            if (!writing(&b[i])) continue;
+            step(&b[i]);
+            if (!writing(&b[i])) continue;
             int fd, w;
-            short ev = rsdk__client_batch_events(x->c, !reading, &fd, &w);
+            short ev = rsdk__client_batch_events(b[i].c, true, &fd, &w);
             if (w >= 0 && (wait < 0 || w < wait)) wait = w;
-            pf[keep] = (struct pollfd){.fd = fd, .events = ev, .revents = 0};
-            of[keep++] = of[k];
+            pf[np] = (struct pollfd){.fd = fd, .events = ev, .revents = 0};
+            of[np++] = i;
         }
-        np = keep;
-        if (np <= (reading ? 1u : 0u)) return;
+        if (np == 0) break;
         int r = poll(pf, np, wait);
-        if (r < 0 && errno != EINTR) { /* cannot wait: the batches still busy fail */
+        if (r < 0 && errno != EINTR) { /* cannot wait: the batches still writing fail */
             int why = errno;
             for (size_t k = 0; k < np; k++) fail(&b[of[k]], rsdk__client_batch_abort(b[of[k]].c, why));
-            return;
+            break;
         }
-        all = r <= 0 || wait == 0;
+        /* The batches whose deadline passed fail; the others go on (what
+         * woke poll shows in the next step). */
+        for (size_t k = 0; r == 0 && k < np; k++)
+            if (rsdk__client_batch_expired(b[of[k]].c)) fail(&b[of[k]], rsdk__client_batch_timeout(b[of[k]].c));
     }
+    if (heap) rsdk__free(pf), rsdk__free(of);
+    return RSDK_OK;
 }
-
-/* Up to LOCAL_POLL batches wait in arrays on the stack. */
-#define LOCAL_POLL 16
 
 void rsdk__cluster_send_batches(rsdk_cluster *cl, rsdk__cbatch *b, size_t n) {
     for (size_t i = 0; i < n; i++) {
@@ -132,23 +117,15 @@ void rsdk__cluster_send_batches(rsdk_cluster *cl, rsdk__cbatch *b, size_t n) {
         }
         b[i].nspare = 0;
     }
-    struct pollfd local_pf[LOCAL_POLL];
-    size_t local_of[LOCAL_POLL];
-    bool heap = n > LOCAL_POLL;
-    struct pollfd *pf = heap ? rsdk__malloc(n * sizeof *pf) : local_pf;
-    size_t *of = heap ? rsdk__malloc(n * sizeof *of) : local_of;
-    if (pf && of) {
-        phase(b, n, false, pf, of);
-        phase(b, n, true, pf, of);
-    } else { /* the batches fail (their connections, with replies owed, are not kept by the pools) */
+    /* Without memory to wait on them, the batches fail (their connections,
+     * with replies owed, are not kept by the pools). */
+    if (write_all(b, n) != RSDK_OK) {
         for (size_t i = 0; i < n; i++)
             if (b[i].status == RSDK_OK)
                 b[i].status = rsdk_error_set(&b[i].err, RSDK_ERR_NOMEM, 0, "no memory to wait for the nodes");
     }
-    if (heap) rsdk__free(pf), rsdk__free(of);
-    /* The one batch left owing replies (if any) reads them, waiting. */
-    for (size_t i = 0; i < n; i++) {
-        if (owes(&b[i])) {
+    for (size_t i = n; i-- > 0;) { /* the last written first (above) */
+        if (b[i].status == RSDK_OK && b[i].got < b[i].ncmds) {
             rsdk_status s = rsdk__client_batch_read_all(b[i].c, b[i].replies, b[i].ncmds, &b[i].got);
             if (s) fail(&b[i], s);
         }
