@@ -2,8 +2,10 @@
  * primaries are in flight at the same time (a pipeline takes its slowest
  * node's time, not the sum), and a pipeline far bigger than the socket
  * buffers, whose replies are read while it is still being written,
- * completes with every reply in its place; and every allocation of a
- * pipeline failing in turn is RSDK_ERR_NOMEM, never a crash or a leak. */
+ * completes with every reply in its place, as do groups whose nodes
+ * answer in any order; a group past its deadline or whose connection
+ * drops fails alone; and every allocation of a pipeline failing in turn
+ * is RSDK_ERR_NOMEM, never a crash or a leak. */
 #include <time.h>
 
 #include "cluster_test.h"
@@ -15,21 +17,25 @@ static double now_s(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void groups_are_in_flight_together(void **state) {
-    RSDK_TEST_NEED_SERVER(state);
-    rsdk_cluster *cl = ct_open(*state, 5000);
-    char keys[3][32];
+/* A cluster handle with the given command timeout, a key per primary and
+ * an empty buffer for the pipeline. */
+static rsdk_cluster *open_per_primary(void **state, int timeout_ms, char keys[3][32], rsdk_buf *b) {
+    rsdk_cluster *cl = ct_open(*state, timeout_ms);
     ct_key_per_primary(cl, keys);
-    /* BLPOP on an empty list with a 0.3 s timeout holds its node for 0.3 s
-     * and answers nil. One on each primary: sent node after node, the
-     * pipeline would take ~0.9 s; with the groups in flight together it
-     * takes ~0.3 s. The bound (0.6 s) leaves 0.3 s of slack for a loaded
-     * machine and still fails for anything sequential (two nodes one after
-     * the other already take 0.6 s). */
+    rsdk_buf_init(b);
+    return cl;
+}
+
+/* On each primary, DEL and BLPOP on an empty list with the given timeout
+ * (the node answers nil after it); every reply must land in its slot and
+ * the pipeline take between lo and hi seconds. */
+static void blpop_per_primary(void **state, const char *const timeouts[3], double lo, double hi) {
+    RSDK_TEST_NEED_SERVER(state);
+    char keys[3][32];
     rsdk_buf b;
-    rsdk_buf_init(&b);
+    rsdk_cluster *cl = open_per_primary(state, 5000, keys, &b);
     for (int i = 0; i < 3; i++) {
-        const char *del[] = {"DEL", keys[i]}, *blpop[] = {"BLPOP", keys[i], "0.3"};
+        const char *del[] = {"DEL", keys[i]}, *blpop[] = {"BLPOP", keys[i], timeouts[i]};
         rsdk_write_command(&b, 2, del, NULL);
         rsdk_write_command(&b, 3, blpop, NULL);
     }
@@ -38,14 +44,111 @@ static void groups_are_in_flight_together(void **state) {
     double t0 = now_s();
     assert_int_equal(rsdk_cluster_send_encoded(cl, &b, 6, rep, &err), RSDK_OK);
     double took = now_s() - t0;
-    printf("three 0.3 s BLPOPs on three primaries: %.3f s\n", took);
+    printf("BLPOPs of %s, %s and %s s on three primaries: %.3f s\n", timeouts[0], timeouts[1], timeouts[2],
+           took);
     for (int i = 0; i < 3; i++) {
         assert_int_equal(rep[2 * i]->type, RSDK_REPLY_INTEGER);
         assert_true(rep[2 * i + 1]->type == RSDK_REPLY_NIL);
     }
-    assert_true(took >= 0.29);
-    assert_true(took < 0.6);
+    assert_true(took >= lo);
+    assert_true(took < hi);
     for (int i = 0; i < 6; i++) rsdk_reply_free(rep[i]);
+    rsdk_buf_deinit(&b);
+    rsdk_cluster_close(cl);
+}
+
+/* A 0.3 s BLPOP on each primary: sent node after node, the pipeline would
+ * take ~0.9 s; with the groups in flight together it takes ~0.3 s. The
+ * bound (0.6 s) leaves 0.3 s of slack for a loaded machine and still fails
+ * for anything sequential (two nodes one after the other already take
+ * 0.6 s). */
+static void groups_are_in_flight_together(void **state) {
+    static const char *const t[3] = {"0.3", "0.3", "0.3"};
+    blpop_per_primary(state, t, 0.29, 0.6);
+}
+
+/* The primaries answer in the reverse of the order their groups were
+ * written (0.4 s, 0.2 s, at once): the replies still land in place, and
+ * the pipeline takes the slowest node's time. */
+static void groups_answering_out_of_order(void **state) {
+    static const char *const t[3] = {"0.4", "0.2", "0.01"};
+    blpop_per_primary(state, t, 0.39, 0.7);
+}
+
+/* A Lua script that keeps its node busy for ARGV[1] microseconds. */
+static const char busy_script[] =
+    "local t0 = redis.call('TIME') local us = 0 "
+    "repeat local t = redis.call('TIME') us = (t[1] - t0[1]) * 1000000 + (t[2] - t0[2]) "
+    "until us >= tonumber(ARGV[1]) return 1";
+
+/* Two primaries busy for 1 s, a command timeout of 200 ms: their groups
+ * fail with RSDK_ERR_TIMEOUT at the deadline (not when the scripts end),
+ * leaving their slots empty; the first primary's replies are in place. */
+static void groups_past_their_deadline_fail_alone(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    char keys[3][32];
+    rsdk_buf b;
+    rsdk_cluster *cl = open_per_primary(state, 200, keys, &b);
+    const char *set[] = {"SET", keys[0], "first"}, *get[] = {"GET", keys[0]};
+    rsdk_write_command(&b, 3, set, NULL);
+    rsdk_write_command(&b, 2, get, NULL);
+    for (int i = 1; i < 3; i++) {
+        const char *eval[] = {"EVAL", busy_script, "1", keys[i], "1000000"};
+        rsdk_write_command(&b, 5, eval, NULL);
+    }
+    rsdk_reply *rep[4] = {0};
+    rsdk_error err;
+    double t0 = now_s();
+    rsdk_status s = rsdk_cluster_send_encoded(cl, &b, 4, rep, &err);
+    double took = now_s() - t0;
+    printf("two groups past a 200 ms deadline: %.3f s (%s)\n", took, err.message);
+    assert_int_equal(s, RSDK_ERR_TIMEOUT);
+    assert_int_equal(rep[0]->type, RSDK_REPLY_STATUS);
+    assert_string_equal(rep[1]->str, "first");
+    assert_null(rep[2]);
+    assert_null(rep[3]);
+    assert_true(took < 0.8);
+    for (int i = 0; i < 4; i++) rsdk_reply_free(rep[i]);
+    rsdk_test_sleep_ms(1100); /* until the scripts end */
+    rsdk_buf_deinit(&b);
+    rsdk_cluster_close(cl);
+}
+
+/* A group whose connection drops fails alone: QUIT goes to one primary (a
+ * keyless command: any primary), which answers it and closes, so the SET
+ * behind it on that node gets no reply (and is not sent again: it did
+ * not run); the other primaries' SETs are answered, and the next call on
+ * that node reconnects. */
+static void dropped_connection_fails_its_group_alone(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    char keys[3][32];
+    rsdk_buf b;
+    rsdk_cluster *cl = open_per_primary(state, 5000, keys, &b);
+    for (int i = 0; i < 3; i++) ct_int(cl, "DEL", keys[i], NULL);
+    const char *quit[] = {"QUIT"};
+    rsdk_write_command(&b, 1, quit, NULL);
+    for (int i = 0; i < 3; i++) {
+        const char *set[] = {"SET", keys[i], "v"};
+        rsdk_write_command(&b, 3, set, NULL);
+    }
+    rsdk_reply *rep[4] = {0};
+    rsdk_error err;
+    rsdk_status s = rsdk_cluster_send_encoded(cl, &b, 4, rep, &err);
+    printf("a dropped group: %s (%s)\n", rsdk_status_name(s), err.message);
+    assert_int_not_equal(s, RSDK_OK);
+    int dropped = -1;
+    for (int i = 0; i < 3; i++) {
+        if (rep[1 + i] == NULL) {
+            assert_int_equal(dropped, -1);
+            dropped = i;
+            continue;
+        }
+        assert_int_equal(rep[1 + i]->type, RSDK_REPLY_STATUS);
+        assert_string_equal(rep[1 + i]->str, "OK");
+    }
+    assert_int_not_equal(dropped, -1);
+    for (int i = 0; i < 4; i++) rsdk_reply_free(rep[i]);
+    for (int i = 0; i < 3; i++) assert_int_equal(ct_int(cl, "DEL", keys[i], NULL), i == dropped ? 0 : 1);
     rsdk_buf_deinit(&b);
     rsdk_cluster_close(cl);
 }
@@ -208,6 +311,9 @@ static void every_allocation_failing_is_nomem(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(groups_are_in_flight_together),
+        cmocka_unit_test(groups_answering_out_of_order),
+        cmocka_unit_test(groups_past_their_deadline_fail_alone),
+        cmocka_unit_test(dropped_connection_fails_its_group_alone),
         cmocka_unit_test(each_group_reports_its_completion),
         cmocka_unit_test(big_pipeline_completes_in_order),
         cmocka_unit_test(every_allocation_failing_is_nomem),

@@ -8,7 +8,15 @@
  * are not read may stop reading requests: writing a big batch whole before
  * reading would then wait forever). poll(2) waits for any of them, within
  * the earliest deadline of the batches still writing. Then each batch's
- * remaining replies are read, in order, within its own deadline. */
+ * remaining replies are read within its own deadline, the last batch
+ * first: the batches are written in order and the nodes answer about in
+ * that order, so the one wait for the last covers the others, whose
+ * replies are then there (read first to last, the client slept once for
+ * every node that had not answered yet). Reading in readiness order
+ * instead (what is there without waiting, poll(2) on all while two owe)
+ * wakes at the first answer rather than the last, and its reads that
+ * find nothing and its polls cost about three more system calls a batch
+ * on three nodes (docs/cluster.md, "Cost"). */
 #include <errno.h>
 #include <poll.h>
 
@@ -116,7 +124,7 @@ void rsdk__cluster_send_batches(rsdk_cluster *cl, rsdk__cbatch *b, size_t n) {
             if (b[i].status == RSDK_OK)
                 b[i].status = rsdk_error_set(&b[i].err, RSDK_ERR_NOMEM, 0, "no memory to wait for the nodes");
     }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = n; i-- > 0;) { /* the last written first (above) */
         if (b[i].status == RSDK_OK && b[i].got < b[i].ncmds) {
             rsdk_status s = rsdk__client_batch_read_all(b[i].c, b[i].replies, b[i].ncmds, &b[i].got);
             if (s) fail(&b[i], s);

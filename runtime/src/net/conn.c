@@ -296,18 +296,32 @@ rsdk_status rsdk__conn_write(rsdk__conn *c, const char *buf, size_t len, int tim
     return RSDK_OK;
 }
 
-/* SO_RCVTIMEO is set in steps of this many milliseconds, rounded down, and
- * only when the step changes: calls with about the same time left share one
- * setting, so a timed read is one recv(2), as an untimed one. A wait may end
- * up to one step early (the loop then waits for the rest), never late. */
-#define RCVTIMEO_STEP_MS 10
-
+/* Sets SO_RCVTIMEO to `ms` (0: none) unless it already is. */
 static bool set_rcvtimeo(rsdk__conn *c, int ms) {
     if (ms == c->rcvtimeo_ms) return true;
     struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
     if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) return false;
     c->rcvtimeo_ms = ms;
     return true;
+}
+
+/* When SO_RCVTIMEO is set anew, it is the time left rounded down to a step
+ * of this many milliseconds (below one step, the time left itself). */
+#define RCVTIMEO_STEP_MS 10
+
+/* Bounds the next recv(2) by at most `left` ms (> 0). The setting in place
+ * is kept when it is no longer than `left` and at least half of it: a wait
+ * then never ends past the deadline, and one that ends early (at worst
+ * halfway) costs the caller's loop one more recv for the rest, under a
+ * setting that again fits what is left. Every call starting its own
+ * deadline a few milliseconds after the last (each batch of a cluster's
+ * pipeline, each command) thus keeps the setting, instead of a setsockopt
+ * whenever the time left crosses a step. A setting longer than `left`
+ * never stays. */
+static bool rcvtimeo_within(rsdk__conn *c, long long left) {
+    long long cur = c->rcvtimeo_ms;
+    if (cur > 0 && cur <= left && 2 * cur >= left) return true;
+    return set_rcvtimeo(c, left >= RCVTIMEO_STEP_MS ? (int)(left - left % RCVTIMEO_STEP_MS) : (int)left);
 }
 
 /* A plain socket's read with a timeout: a blocking recv(2) that the kernel
@@ -318,8 +332,7 @@ static rsdk_status plain_read_timed(rsdk__conn *c, char *buf, size_t len, size_t
     for (bool first = true;; first = false) {
         if (!first) left = deadline - rsdk__now_ms(); /* a wait ended early */
         if (left <= 0) return rsdk_error_set(err, RSDK_ERR_TIMEOUT, 0, "timed out after %d ms", timeout_ms);
-        int step = left >= RCVTIMEO_STEP_MS ? (int)(left - left % RCVTIMEO_STEP_MS) : (int)left;
-        if (!set_rcvtimeo(c, step)) return rsdk_error_set(err, RSDK_ERR_IO, errno, "setsockopt: %s", RSDK__STRERROR(errno));
+        if (!rcvtimeo_within(c, left)) return rsdk_error_set(err, RSDK_ERR_IO, errno, "setsockopt: %s", RSDK__STRERROR(errno));
         ssize_t r = recv(c->fd, buf, len, 0);
         if (r > 0) {
             *n = (size_t)r;
