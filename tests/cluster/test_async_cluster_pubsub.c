@@ -292,6 +292,62 @@ static void a_migrated_slot_moves_its_channel(void **state) {
     }
 }
 
+/* A publish's reply: the number of subscribers that got it. */
+typedef struct published {
+    int calls, failed;
+    long long receivers;
+} published;
+
+static void on_published(rsdk_async_cluster *ac, rsdk_reply *r, const rsdk_error *err, void *ud) {
+    (void)ac;
+    published *p = ud;
+    p->calls++;
+    if (err || r == NULL || r->type != RSDK_REPLY_INTEGER) p->failed++;
+    else p->receivers += r->integer;
+}
+
+/* SPUBLISH through the async handle goes to the owner of its shard
+ * channel's slot (no MOVED on the way; each reaches its one subscriber),
+ * PUBLISH to any node; both as commands, with their replies. */
+static void publishing_through_the_handle(void **state) {
+    RSDK_TEST_NEED_SERVER(state);
+    env e;
+    open_env(&e, state, 3);
+    char name[NCHAN][16];
+    rsdk_str names[NCHAN];
+    for (int i = 0; i < NCHAN; i++) {
+        snprintf(name[i], sizeof name[i], "ch:%d", i);
+        names[i] = rsdk_str_c(name[i]);
+    }
+    seen sub = {0};
+    assert_int_equal(rsdk_async_cluster_ssubscribe(e.ac, names, NCHAN, record, &sub), RSDK_OK);
+    rsdk_str news = rsdk_str_c("news");
+    assert_int_equal(rsdk_async_cluster_subscribe(e.ac, RSDK_PUBSUB_MESSAGE, &news, 1, record, &sub), RSDK_OK);
+    drain(&e);
+    assert_int_equal(sub.err, RSDK_OK);
+    rsdk_cluster_stats st0, st1;
+    rsdk_cluster_stats_get(e.cl, &st0);
+    published pub = {0};
+    for (int i = 0; i < NCHAN; i++) {
+        const char *argv[] = {"SPUBLISH", name[i], name[i]};
+        assert_int_equal(rsdk_async_cluster_command_argv(e.ac, 3, argv, NULL, on_published, &pub), RSDK_OK);
+    }
+    const char *argv[] = {"PUBLISH", "news", "hello"};
+    assert_int_equal(rsdk_async_cluster_command_argv(e.ac, 3, argv, NULL, on_published, &pub), RSDK_OK);
+    drain(&e);
+    rsdk_cluster_stats_get(e.cl, &st1);
+    assert_int_equal(pub.calls, NCHAN + 1);
+    assert_int_equal(pub.failed, 0);
+    assert_int_equal(st1.moved, st0.moved);
+    /* Each shard channel's one subscriber; PUBLISH counts the subscribers
+     * of the node it reached (the classic subscriber may be elsewhere). */
+    assert_true(pub.receivers >= NCHAN && pub.receivers <= NCHAN + 1);
+    wait_total(&e, NCHAN + 1, 5000);
+    for (int i = 0; i < NCHAN; i++) assert_int_equal(e.in.count[i], 1);
+    assert_int_equal(e.in.kinds[RSDK_PUBSUB_MESSAGE], 1);
+    close_env(&e);
+}
+
 static void bad_input_is_refused(void **state) {
     RSDK_TEST_NEED_SERVER(state);
     env e;
@@ -404,6 +460,7 @@ int main(void) {
         cmocka_unit_test(bad_input_is_refused),
         cmocka_unit_test(shard_channels_reach_their_owners),
         cmocka_unit_test(shard_channels_over_resp2),
+        cmocka_unit_test(publishing_through_the_handle),
         cmocka_unit_test(free_with_subscriptions_pending),
         cmocka_unit_test(a_migrated_slot_moves_its_channel),
         cmocka_unit_test(a_failed_primary_moves_its_channel),

@@ -29,8 +29,9 @@
  * other commands with keys in several slots (RSDK_ERR_CROSSSLOT, naming
  * the slots: use hash tags), commands that
  * need one connection to themselves (MULTI, EXEC, DISCARD, WATCH, UNWATCH),
- * pub/sub commands (subscribe with rsdk_async_cluster_ssubscribe and
- * rsdk_async_cluster_subscribe, below), commands
+ * the (un)subscribe commands (subscribe with rsdk_async_cluster_ssubscribe
+ * and rsdk_async_cluster_subscribe, below; PUBLISH, and SPUBLISH by its
+ * shard channel's slot, go as commands), commands
  * without metadata in the cluster's tables. TRYAGAIN, CLUSTERDOWN and
  * LOADING replies are given to the callback as they came (the sync
  * cluster's sleeping retries have no place on a loop).

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <strings.h>
 
 #include "alloc.h"
 #include "args.h"
@@ -239,7 +240,12 @@ static rsdk_status refuse(const rsdk__ccmd *cmd, const rsdk__croute *rt, rsdk_er
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
                               "%.*s: needs a connection of its own; the async cluster's node "
                               "connections are shared", n, cmd->argv[0].p);
-    if (rt->meta->flags & RSDK_CMD(PUBSUB))
+    /* Subscriptions need their own connections (the calls below); PUBLISH,
+     * SPUBLISH (by its shard channel's slot) and PUBSUB's questions route
+     * as any command. */
+    size_t len = cmd->argv[0].len;
+    if ((rt->meta->flags & RSDK_CMD(PUBSUB)) && len >= 9 &&
+        strncasecmp(cmd->argv[0].p + len - 9, "SUBSCRIBE", 9) == 0)
         return rsdk_error_set(err, RSDK_ERR_INVALID_ARG, 0,
                               "%.*s: pub/sub is not routed by rsdk_async_cluster_command: "
                               "subscribe with rsdk_async_cluster_ssubscribe or "
