@@ -100,7 +100,10 @@ static void moved_mid_pipeline_is_followed(void **state) {
     assert_int_equal(rcore_get_queue(p, "pom", NULL), RSDK_OK);
     ct_pipe_exec(p);
     rsdk_cluster_stats_get(cl, &st1);
-    assert_true(st1.moved > st0.moved);
+    /* The three commands on "pom" each met MOVED once: each was counted
+     * and applied, and sent again straight to the new owner. */
+    assert_int_equal(st1.moved - st0.moved, 3);
+    assert_int_equal(ct_owner_node(tc, cl, slot), to);
     assert_int_equal(rsdk_pipeline_reply_count(p), 9);
     assert_get(rsdk_pipeline_reply(p, 3), "before");
     assert_int_equal(rsdk_pipeline_reply(p, 4)->type, RSDK_REPLY_STATUS);

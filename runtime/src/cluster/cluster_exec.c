@@ -58,7 +58,7 @@ rsdk__cnode *rsdk__cluster_redirect_target(rsdk_cluster *cl, const rsdk_reply *r
 /* MOVED: the slot map is stale. A refresh (collapsed, at most one a
  * second) learns the rest of it; the redirect itself is newer than any map
  * a node may still send, so it is applied after. */
-static rsdk__cnode *follow_moved(rsdk_cluster *cl, const rsdk_reply *r, const rsdk__cnode *from) {
+rsdk__cnode *rsdk__cluster_follow_moved(rsdk_cluster *cl, const rsdk_reply *r, const rsdk__cnode *from) {
     unsigned slot;
     size_t idx;
     if (rsdk__cluster_redirect_target(cl, r, from, &slot, &idx) == NULL) return NULL;
@@ -184,7 +184,7 @@ rsdk_status rsdk__cluster_exec(rsdk_cluster *cl, const rsdk__ccmd *cmd, const rs
             rsdk__cnode *to;
             replica = false;
             if (code == RSDK_ERR_MOVED) {
-                to = follow_moved(cl, r, target);
+                to = rsdk__cluster_follow_moved(cl, r, target);
                 node = to;
             } else {
                 unsigned slot;

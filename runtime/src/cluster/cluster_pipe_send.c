@@ -171,15 +171,16 @@ static void lay_out(rsdk__cpipe *cp, const rsdk_buf *q, size_t n, fgroups *fg) {
     }
 }
 
-/* Command i read back from the queue and sent alone into replies[i]. */
+/* Command i read back from the queue and sent alone into replies[i]
+ * (after the MOVED that `from` answered, when it did). */
 static rsdk_status resend(rsdk__cpipe *cp, const rsdk_buf *q, size_t i, rsdk_reply **replies,
-                          rsdk_error *e) {
+                          const rsdk__cnode *from, rsdk_error *e) {
     rsdk__ccmd cmd;
     rsdk_status s;
     size_t pos = cp->off[i];
     if (!rsdk__ccmd_parse(q->data, q->len, &pos, &cmd, &s))
         return rsdk_error_set(e, s, 0, "command %zu of the pipeline cannot be read back", i);
-    s = rsdk__cluster_run_alone(cp->cl, &cmd, &replies[i], e);
+    s = rsdk__cluster_run_alone(cp->cl, &cmd, &replies[i], from, e);
     rsdk__ccmd_deinit(&cmd);
     return s;
 }
@@ -212,7 +213,7 @@ static rsdk_status gather(rsdk__cpipe *cp, rsdk_pipeline *p, size_t n, fgroups *
         /* A refused connect sent nothing: the command may still go alone. */
         if (r ? rsdk__cluster_redirected(r) : g[k].status == RSDK_ERR_CONNECT) {
             rsdk_error e;
-            rsdk_status s = resend(cp, &p->buf, i, replies, &e);
+            rsdk_status s = resend(cp, &p->buf, i, replies, g[k].node, &e);
             if (s != RSDK_OK && first == RSDK_OK) {
                 first = s;
                 *p->err = e;

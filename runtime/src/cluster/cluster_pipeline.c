@@ -85,7 +85,10 @@ bool rsdk__cluster_redirected(const rsdk_reply *r) {
 }
 
 rsdk_status rsdk__cluster_run_alone(rsdk_cluster *cl, const rsdk__ccmd *cmd, rsdk_reply **slot,
-                                    rsdk_error *e) {
+                                    const rsdk__cnode *from, rsdk_error *e) {
+    const rsdk_reply *r = *slot;
+    if (from && r && r->type == RSDK_REPLY_ERROR && rsdk_status_from_server(r->str, r->len) == RSDK_ERR_MOVED)
+        rsdk__cluster_follow_moved(cl, r, from);
     rsdk_reply_free(*slot);
     *slot = NULL;
     rsdk_status s = rsdk__cluster_run(cl, cmd, slot, e);
@@ -354,7 +357,7 @@ rsdk_status rsdk__cluster_send_spared(rsdk_cluster *cl, const rsdk_buf *encoded,
     for (size_t i = 0; i < ncmds; i++) {
         if ((it[i].done && !rsdk__cluster_redirected(replies[i])) || it[i].txn) continue;
         rsdk_error e;
-        s = rsdk__cluster_run_alone(cl, &it[i].cmd, &replies[i], &e);
+        s = rsdk__cluster_run_alone(cl, &it[i].cmd, &replies[i], it[i].node, &e);
         if (s != RSDK_OK && first == RSDK_OK) {
             first = s;
             if (err) *err = e;

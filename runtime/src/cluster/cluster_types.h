@@ -278,11 +278,18 @@ bool rsdk__cluster_redirected(const rsdk_reply *r);
  * message back. A server's error never reads so. */
 bool rsdk__cluster_refused_here(const rsdk_reply *r, rsdk_error *e);
 
-/* Runs `cmd` alone (rsdk__cluster_run) into *slot, freeing what was there:
- * a failure that is not the connection's or memory's becomes an error
- * reply in the slot. RSDK_OK, or the failure (`e` says why). */
+/* A MOVED reply `r` from `from` applied (cluster_exec.c): a refresh of
+ * the map (at most one a second), the slot moved to the node named, the
+ * redirect counted. That node, or NULL when `r` cannot be read. */
+rsdk__cnode *rsdk__cluster_follow_moved(rsdk_cluster *cl, const rsdk_reply *r, const rsdk__cnode *from);
+
+/* Runs `cmd` alone (rsdk__cluster_run) into *slot, freeing what was there
+ * — a MOVED that `from` (may be NULL) answered in a pipeline is applied
+ * first, so the command goes to the owner at once: a failure that is not
+ * the connection's or memory's becomes an error reply in the slot.
+ * RSDK_OK, or the failure (`e` says why). */
 rsdk_status rsdk__cluster_run_alone(rsdk_cluster *cl, const rsdk__ccmd *cmd, rsdk_reply **slot,
-                                    rsdk_error *e);
+                                    const rsdk__cnode *from, rsdk_error *e);
 
 /* ---- cluster_fanout.c ------------------------------------------------------ */
 
