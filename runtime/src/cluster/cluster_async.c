@@ -59,8 +59,6 @@ typedef struct areq {
 
 typedef enum { SEND_PLAIN, SEND_ASKING, SEND_READONLY } send_kind;
 
-static const char asking_cmd[] = "*1\r\n$6\r\nASKING\r\n";
-static const char readonly_cmd[] = "*1\r\n$8\r\nREADONLY\r\n";
 
 void rsdk_async_cluster_opts_init(rsdk_async_cluster_opts *o) { memset(o, 0, sizeof *o); }
 
@@ -120,8 +118,8 @@ static rsdk_status send_req(rsdk_async_cluster *ac, areq *r, rsdk__cnode *node, 
     rsdk_buf both, *b = &r->cmd;
     if (kind != SEND_PLAIN) {
         rsdk_buf_init(&both);
-        if (kind == SEND_ASKING) rsdk_buf_append(&both, asking_cmd, sizeof asking_cmd - 1);
-        else rsdk_buf_append(&both, readonly_cmd, sizeof readonly_cmd - 1);
+        if (kind == SEND_ASKING) rsdk_buf_append(&both, RSDK__ASKING_CMD, RSDK__LIT_LEN(RSDK__ASKING_CMD));
+        else rsdk_buf_append(&both, RSDK__READONLY_CMD, RSDK__LIT_LEN(RSDK__READONLY_CMD));
         rsdk_buf_append(&both, r->cmd.data, r->cmd.len);
         b = &both;
     }

@@ -253,7 +253,7 @@ static size_t keep_listed(rsdk__apubsub *ps, pgroup *g) {
  * group (its names still listed) goes there. True when it went. */
 static bool follow_moved(rsdk__apubsub *ps, pgroup *g, const rsdk_reply *reply) {
     rsdk_cluster *cl = ps->t->cl;
-    if (rsdk_status_from_server(reply->str, reply->len) != RSDK_ERR_MOVED ||
+    if (!rsdk__cluster_is_moved(reply) ||
         g->redirects >= cl->max_redirects || g->at >= ps->nsubs || keep_listed(ps, g) == 0)
         return false;
     unsigned slot;

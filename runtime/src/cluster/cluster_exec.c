@@ -110,8 +110,6 @@ static void periodic_refresh(rsdk_cluster *cl) {
     if (due) rsdk__cluster_refresh_if_older(cl, cl->refresh_interval_ms, NULL);
 }
 
-static const char asking_cmd[] = "*1\r\n$6\r\nASKING\r\n";
-static const char readonly_cmd[] = "*1\r\n$8\r\nREADONLY\r\n";
 
 /* `first` (ASKING before a command for an importing node, READONLY before
  * a read on a replica) and the command in one write; the command's reply
@@ -161,8 +159,8 @@ rsdk_status rsdk__cluster_exec(rsdk_cluster *cl, const rsdk__ccmd *cmd, const rs
         rsdk__cnode *target = ask ? ask : node;
         rsdk_reply *r = NULL;
         rsdk_status s =
-            ask       ? send_after(cl, ask, asking_cmd, sizeof asking_cmd - 1, cmd, &r, err)
-            : replica ? send_after(cl, node, readonly_cmd, sizeof readonly_cmd - 1, cmd, &r, err)
+            ask       ? send_after(cl, ask, RSDK__ASKING_CMD, RSDK__LIT_LEN(RSDK__ASKING_CMD), cmd, &r, err)
+            : replica ? send_after(cl, node, RSDK__READONLY_CMD, RSDK__LIT_LEN(RSDK__READONLY_CMD), cmd, &r, err)
                       : rsdk__cluster_send(cl, node, cmd->data, cmd->len, 1, &r, err);
         ask = NULL;
         if (s != RSDK_OK) {

@@ -15,14 +15,15 @@
  * refuses, nothing sent); the results as a client's transaction gives
  * them (txn_exec.c). A block that meets MOVED or ASK answers EXECABORT
  * and is not sent again (its commands were refused, none ran). */
+static void free_replies(rsdk_reply **r, size_t n) {
+    for (size_t i = 0; i < n; i++) rsdk_reply_free(r[i]);
+}
+
+/* (n >= 1 commands queued; the last exec's replies old[0..nold) taken over.) */
 static rsdk_status exec_txn(rsdk__cpipe *cp, rsdk_pipeline *p, rsdk_reply **old, size_t nold) {
     size_t n = p->count;
-    if (n == 0) {
-        for (size_t i = 0; i < nold; i++) rsdk_reply_free(old[i]);
-        return RSDK_OK;
-    }
     if (n > SIZE_MAX - 2 || rsdk__pipeline_reserve_slots(p, n + 2) || rsdk__txn_wrap(&p->buf)) {
-        for (size_t i = 0; i < nold; i++) rsdk_reply_free(old[i]);
+        free_replies(old, nold);
         return rsdk_error_set(p->err, RSDK_ERR_NOMEM, 0, NULL);
     }
     rsdk_status s = rsdk__cluster_send_spared(cp->cl, &p->buf, n + 2, p->slots, old, nold, p->err);
@@ -35,8 +36,7 @@ static rsdk_status exec_txn(rsdk__cpipe *cp, rsdk_pipeline *p, rsdk_reply **old,
         /* A command answered MOVED: the map is stale, and a transaction
          * sent again would go to the same node. Learn the new one first. */
         for (size_t i = 0; i < n; i++)
-            if (p->slots[i] && p->slots[i]->type == RSDK_REPLY_ERROR &&
-                rsdk_status_from_server(p->slots[i]->str, p->slots[i]->len) == RSDK_ERR_MOVED) {
+            if (rsdk__cluster_is_moved(p->slots[i])) {
                 rsdk__cluster_refresh_if_older(cp->cl, 0, NULL);
                 break;
             }
@@ -67,14 +67,14 @@ static rsdk_status cluster_exec(rsdk_pipeline *p) {
     rsdk_status s = p->buf.failed;
     if (s) s = rsdk_error_set(p->err, s, 0, "a queued command failed to encode");
     else if (rsdk__pipeline_reserve_slots(p, n)) s = rsdk_error_set(p->err, RSDK_ERR_NOMEM, 0, NULL);
-    if (s == RSDK_OK && p->txn) {
+    if (s == RSDK_OK && p->txn && n > 0) { /* an empty transaction sends nothing, as any queue */
         s = exec_txn(cp, p, old, nold);
     } else if (s == RSDK_OK) {
         if (!rsdk__cpipe_send_fast(cp, p, old, nold, &s))
             s = rsdk__cluster_send_spared(cp->cl, &p->buf, n, p->slots, old, nold, p->err);
         p->nslots = n;
     } else {
-        for (size_t i = 0; i < nold; i++) rsdk_reply_free(old[i]);
+        free_replies(old, nold);
     }
     rsdk__cpipe_forget(cp);
     rsdk__pipeline_reset_queue(p);

@@ -58,8 +58,7 @@ typedef struct fgroups {
     size_t n;
 } fgroups;
 
-static const char readonly_cmd[] = "*1\r\n$8\r\nREADONLY\r\n";
-#define READONLY_LEN (sizeof readonly_cmd - 1)
+#define READONLY_LEN RSDK__LIT_LEN(RSDK__READONLY_CMD)
 
 /* A new group to `node`, READONLY first when it is a replica: its
  * index, or -1 when there is no room. */
@@ -117,19 +116,17 @@ static bool make_groups(rsdk__cpipe *cp, size_t n, rsdk__cnode *const *primary, 
         bool reads = apart && cp->reads[i];
         unsigned char k = of_shard[2 * s + reads];
         if (k == 0xff) {
-            size_t made = fg->n;
             int got = group_of(cp, fg, of_shard, s, primary[s], reads, cp->slot[i]);
             if (got < 0) return false;
             k = (unsigned char)got;
-            if (fg->n > made && fg->replica[k]) ncmds[k] = 1, len[k] = READONLY_LEN;
         }
         cp->group[i] = k;
         ncmds[k]++;
         len[k] += off[i + 1] - off[i];
     }
-    for (size_t k = 0; k < fg->n; k++) {
-        fg->g[k].ncmds = ncmds[k];
-        fg->g[k].len = len[k];
+    for (size_t k = 0; k < fg->n; k++) { /* a replica's group: READONLY first */
+        fg->g[k].ncmds = ncmds[k] + fg->replica[k];
+        fg->g[k].len = len[k] + (fg->replica[k] ? READONLY_LEN : 0);
     }
     return true;
 }
@@ -158,7 +155,7 @@ static void lay_out(rsdk__cpipe *cp, const rsdk_buf *q, size_t n, fgroups *fg) {
         fg->g[k].data = at[k] = to;
         to += fg->g[k].len;
         if (fg->replica[k]) {
-            memcpy(at[k], readonly_cmd, READONLY_LEN);
+            memcpy(at[k], RSDK__READONLY_CMD, READONLY_LEN);
             at[k] += READONLY_LEN;
         }
     }

@@ -77,6 +77,10 @@ bool rsdk__cluster_refused_here(const rsdk_reply *r, rsdk_error *e) {
     return false;
 }
 
+bool rsdk__cluster_is_moved(const rsdk_reply *r) {
+    return r != NULL && r->type == RSDK_REPLY_ERROR && rsdk_status_from_server(r->str, r->len) == RSDK_ERR_MOVED;
+}
+
 bool rsdk__cluster_redirected(const rsdk_reply *r) {
     if (r == NULL || r->type != RSDK_REPLY_ERROR) return false;
     rsdk_status c = rsdk_status_from_server(r->str, r->len);
@@ -86,9 +90,7 @@ bool rsdk__cluster_redirected(const rsdk_reply *r) {
 
 rsdk_status rsdk__cluster_run_alone(rsdk_cluster *cl, const rsdk__ccmd *cmd, rsdk_reply **slot,
                                     const rsdk__cnode *from, rsdk_error *e) {
-    const rsdk_reply *r = *slot;
-    if (from && r && r->type == RSDK_REPLY_ERROR && rsdk_status_from_server(r->str, r->len) == RSDK_ERR_MOVED)
-        rsdk__cluster_follow_moved(cl, r, from);
+    if (from && rsdk__cluster_is_moved(*slot)) rsdk__cluster_follow_moved(cl, *slot, from);
     rsdk_reply_free(*slot);
     *slot = NULL;
     rsdk_status s = rsdk__cluster_run(cl, cmd, slot, e);

@@ -272,6 +272,15 @@ rsdk_status rsdk__cluster_send_spared(rsdk_cluster *cl, const rsdk_buf *encoded,
  * alone. */
 bool rsdk__cluster_redirected(const rsdk_reply *r);
 
+/* ASKING and READONLY as encoded commands, sent in front of a command
+ * for an importing node or a replica; RSDK__LIT_LEN gives their length. */
+#define RSDK__ASKING_CMD "*1\r\n$6\r\nASKING\r\n"
+#define RSDK__READONLY_CMD "*1\r\n$8\r\nREADONLY\r\n"
+#define RSDK__LIT_LEN(lit) (sizeof(lit) - 1)
+
+/* Whether `r` is an error reply MOVED. */
+bool rsdk__cluster_is_moved(const rsdk_reply *r);
+
 /* Whether `r` is an error reply the pipeline made itself for a command it
  * refused before sending (keys in several slots, a slot without an owner,
  * a command it cannot route): then e (may be NULL) gets its status and
